@@ -1,0 +1,106 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``), naming the field.
+
+A validation error lists every bad field with the reason in English and Danish:
+``{"type": ..., "title": ..., "status": 422, "detail": ..., "errors": [{"field": "wage",
+"code": "amount_negative", "reason": "must not be negative", "reason_da": "må ikke være negativt"}]}``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from flexcalc.errors import InputError
+
+PROBLEM_JSON = "application/problem+json"
+
+# Danish reasons for pydantic's own error types (our own carry theirs in ctx["reason_da"]).
+_DANISH = {
+    "missing": "skal udfyldes",
+    "extra_forbidden": "er ikke et kendt felt",
+    "json_invalid": "er ikke gyldig JSON",
+    "json_type": "skal være et JSON-objekt",
+    "model_attributes_type": "skal være et JSON-objekt",
+    "dict_type": "skal være et JSON-objekt",
+    "string_type": "skal være tekst",
+    "string_pattern_mismatch": "har ikke det rigtige format",
+    "int_parsing": "skal være et helt tal",
+    "int_type": "skal være et helt tal",
+    "bool_type": "skal være sand eller falsk",
+    "literal_error": "har ikke en af de tilladte værdier",
+    "enum": "har ikke en af de tilladte værdier",
+    "date_from_datetime_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
+    "date_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
+    "datetime_parsing": "skal være et tidspunkt i ISO 8601",
+    "datetime_from_date_parsing": "skal være et tidspunkt i ISO 8601",
+    "greater_than_equal": "er for lille",
+    "less_than_equal": "er for stor",
+    "list_type": "skal være en liste",
+    "too_long": "er for lang",
+    "too_short": "er for kort",
+}
+
+
+def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: Any) -> JSONResponse:
+    body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    out = []
+    for error in errors:
+        ctx = error.get("ctx") or {}
+        code = error.get("type", "invalid")
+        reason = error.get("msg", "invalid")
+        reason_da = ctx.get("reason_da") or _DANISH.get(code, "er ugyldig")
+        if reason.startswith("Value error, "):
+            reason = reason.removeprefix("Value error, ")
+        if code == "json_invalid" and "error" in ctx:
+            reason = f"invalid JSON: {ctx['error']}"
+            reason_da = f"ugyldig JSON: {ctx['error']}"
+            error = {**error, "loc": ("body",)}
+        out.append({"field": _field_name(error.get("loc", ())), "code": code, "reason": reason,
+                    "reason_da": reason_da})
+    return out
+
+
+def validation_problem(errors: list[dict[str, str]]) -> JSONResponse:
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+    detail_da = "; ".join(f"{e['field']}: {e['reason_da']}" for e in errors)
+    return problem(422, "Invalid input", detail, type_="/problems/invalid-input", detail_da=detail_da,
+                   errors=errors)
+
+
+def install(app: FastAPI) -> None:
+    """Register the problem+json handlers on ``app``."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_problem(field_errors(list(exc.errors())))
+
+    @app.exception_handler(InputError)
+    async def _input(request: Request, exc: InputError) -> JSONResponse:
+        return validation_problem([exc.as_dict()])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+                 405: "Method not allowed", 409: "Conflict", 413: "Request too large"}.get(exc.status_code, "Error")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        response = problem(exc.status_code, title, detail)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return problem(500, "Internal error", "An unexpected error occurred; it has been logged.")

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from flexcalc.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_calculate_json_star_2024() -> None:
+    code, out, _ = run("calculate", "--month", "2024-03", "--wage", "15600", "--ceiling", "32067", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["subsidy"] == "15272.00"
+    assert data["max_subsidy"] == "19952.00"
+    assert data["threshold"] == "16323.00"
+    assert data["reduction"] == "4680.00"
+    assert data["subsidy_before_ceiling"] == "15272.00"
+    assert data["atp_own"] == "500.00"
+    assert data["payout"] == "14772.00"
+    assert data["basis_month"] == "2024-02"
+    assert [s["key"] for s in data["steps"]][:3] == ["timing", "wage_income", "max_subsidy"]
+
+
+def test_calculate_text_is_danish_with_provisions() -> None:
+    code, out, _ = run("calculate", "--month", "2024-03", "--wage", "15600", "--ceiling", "32067")
+    assert code == 0
+    assert "Fleksløntilskud: 15.272,00 kr." in out
+    assert "februar 2024" in out and "LAB § 123, stk. 2" in out
+
+
+def test_other_wage_counts() -> None:
+    code, out, _ = run("calculate", "--month", "2024-03", "--wage", "10000", "--other-wage", "5600",
+                       "--ceiling", "32067", "--json")
+    assert code == 0 and json.loads(out)["subsidy"] == "15272.00"
+
+
+def test_derived_rates_are_marked() -> None:
+    code, out, _ = run("calculate", "--month", "2026-03", "--wage", "15600", "--ceiling", "32067", "--json")
+    assert code == 0 and json.loads(out)["derived_rates"] == ["max_subsidy", "threshold",
+                                                               "highest_unemployment_benefit"]
+    code, out, _ = run("calculate", "--month", "2026-03", "--wage", "15600", "--ceiling", "32067")
+    assert "afledt" in out
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--month", "2024-03", "--wage", "-100", "--ceiling", "32067"], "wage"),
+    (["--month", "2024-03", "--wage", "nan", "--ceiling", "32067"], "wage"),
+    (["--month", "2024-03", "--wage", "inf", "--ceiling", "32067"], "wage"),
+    (["--month", "2024-03", "--wage", "100.001", "--ceiling", "32067"], "wage"),
+    (["--month", "2024-03", "--wage", "10000001", "--ceiling", "32067"], "wage"),
+    (["--month", "2024-03", "--wage", "abc", "--ceiling", "32067"], "wage"),
+    (["--month", "2013-12", "--wage", "100", "--ceiling", "32067"], "month"),
+    (["--month", "2027-03", "--wage", "100", "--ceiling", "32067"], "month"),
+    (["--month", "2024-13", "--wage", "100", "--ceiling", "32067"], "month"),
+    (["--month", "2024-03", "--wage", "100", "--ceiling", "-1"], "ceiling"),
+    (["--month", "2024-03", "--wage", "100", "--ceiling", "1", "--other-wage", "x"], "other_wage"),
+])
+def test_bad_input_exits_2_naming_the_field(args: list[str], field: str) -> None:
+    code, out, err = run("calculate", *args)
+    assert code == 2
+    assert f"error: {field}:" in err and f"fejl: {field}:" in err
+    assert out == ""
+
+
+def test_month_past_the_table_says_so() -> None:
+    _, _, err = run("calculate", "--month", "2027-03", "--wage", "100", "--ceiling", "1")
+    assert "no rates for 2027-03" in err
+
+
+def test_missing_option_exits_2() -> None:
+    code, _, err = run("calculate", "--month", "2024-03", "--wage", "100")
+    assert code == 2 and "--ceiling" in err
+
+
+def test_rates_table_shows_status_and_sources() -> None:
+    code, out, _ = run("rates")
+    assert code == 0
+    assert "19.952 kr." in out and "AFLEDT" in out and "verificeret" in out and "star.dk" in out
+    code, out, _ = run("rates", "--json")
+    data = json.loads(out)
+    assert {v["status"] for v in data["threshold"]["values"] if v["value"]} == {"verified", "derived"}
+
+
+def test_installed_entry_point_help() -> None:
+    done = subprocess.run([sys.executable, "-m", "flexcalc", "--help"], capture_output=True, text=True, check=True)
+    assert "calculate" in done.stdout and "rates" in done.stdout and "serve" in done.stdout

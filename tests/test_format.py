@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flexcalc.format import kr, month_name, number, percent
+from flexcalc.period import Month
+
+
+def test_danish_amounts() -> None:
+    assert kr(Decimal("15272")) == "15.272,00 kr."
+    assert kr(Decimal("1234567.5")) == "1.234.567,50 kr."
+    assert kr(Decimal("-1234.5")) == "-1.234,50 kr."
+    assert kr(Decimal("15272.4"), decimals=0) == "15.272 kr."
+    assert kr(Decimal("5"), sign=True) == "+5,00 kr."
+    assert kr(Decimal("0.005")) == "0,01 kr."  # half up, like the engine (Babel alone rounds half-even)
+    assert kr(Decimal("2.5"), decimals=0) == "3 kr."
+    assert number(Decimal("4033.8")) == "4.033,80"
+
+
+def test_percent_and_month() -> None:
+    assert percent(Decimal("0.30")) == "30 %"
+    assert percent(Decimal("0.055")) == "5,5 %"
+    assert month_name(Month(2024, 3)) == "marts 2024"

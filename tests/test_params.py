@@ -1,0 +1,117 @@
+"""Rates as data: the temporal coverage test (Catala-style) and the parameter files' validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from flexcalc.errors import NoRatesError
+from flexcalc.params import RATE_NAMES, coverage, load_parameter_file, load_parameters, rates_for
+from flexcalc.period import Month, month_range
+
+FIRST, LAST = Month(2014, 1), Month(2026, 12)
+
+
+def test_every_month_2014_to_2026_has_exactly_one_value_of_every_rate() -> None:
+    parameters = load_parameters()
+    problems = []
+    for month in month_range(FIRST, LAST):
+        for name in RATE_NAMES:
+            found = parameters[name].covering(month.first_day())
+            if len(found) != 1:
+                problems.append(f"{name} {month}: {len(found)} values")
+        for day in (month.first_day(), month.last_day()):
+            for name in RATE_NAMES:
+                parameters[name].value_at(day)  # no gap inside the month either
+    assert problems == []
+
+
+def test_coverage_is_2014_01_to_2026_12() -> None:
+    assert coverage() == (FIRST, LAST)
+
+
+@pytest.mark.parametrize("month", ["2013-12", "2013-01", "2027-01", "2027-03", "2030-06"])
+def test_a_month_outside_the_table_is_a_clear_error(month: str) -> None:
+    with pytest.raises(NoRatesError) as info:
+        rates_for(Month.parse(month))
+    assert f"no rates for {month}" in str(info.value)
+    assert info.value.field == "month"
+
+
+def test_every_value_has_status_source_and_the_file_a_reference() -> None:
+    for name, parameter in load_parameters().items():
+        assert parameter.reference and parameter.reference_url.startswith("http"), name
+        for entry in parameter.values:
+            if entry.value is not None:
+                assert entry.status in ("verified", "derived"), (name, entry.start)
+                assert entry.source and entry.source.startswith("http"), (name, entry.start)
+
+
+def test_m_is_98_percent_of_the_highest_dagpenge_rounded_from_2017() -> None:
+    for year in range(2017, 2027):
+        rates = rates_for(Month(year, 6))
+        expected = (Decimal("0.98") * rates.highest_unemployment_benefit).quantize(Decimal(1), ROUND_HALF_UP)
+        assert rates.max_subsidy == expected, year
+
+
+def test_known_values() -> None:
+    assert rates_for(Month(2024, 1)).max_subsidy == Decimal("19952")
+    assert rates_for(Month(2024, 12)).threshold == Decimal("16323")
+    assert rates_for(Month(2014, 1)).max_subsidy == Decimal("17312")
+    assert rates_for(Month(2019, 7)).threshold == Decimal("14686")
+    assert rates_for(Month(2026, 12)).reduction_rate_high == Decimal("0.55")
+    assert rates_for(Month(2025, 3)).derived == ["max_subsidy", "threshold"]
+    assert rates_for(Month(2024, 3)).derived == []
+
+
+def _write(tmp_path: Path, text: str, name: str = "max_subsidy") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = """name: max_subsidy
+label_da: x
+label_en: x
+unit: DKK
+reference: LAB § 123
+reference_url: https://example.org
+values:
+"""
+
+
+def test_a_date_written_twice_is_refused_as_an_overlap(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + """  2024-01-01: {value: "1", status: verified, source: https://a}
+  2024-01-01: {value: "2", status: verified, source: https://b}
+""")
+    with pytest.raises(yaml.constructor.ConstructorError, match="twice"):
+        load_parameter_file(path)
+
+
+def test_a_float_value_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "  2024-01-01: {value: 0.30, status: verified, source: https://a}\n")
+    with pytest.raises(ValidationError, match="quoted strings"):
+        load_parameter_file(path)
+
+
+def test_a_value_without_status_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "  2024-01-01: {value: \"1\", source: https://a}\n")
+    with pytest.raises(ValidationError, match="status"):
+        load_parameter_file(path)
+
+
+def test_a_null_value_ends_coverage(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + """  2024-01-01: {value: "1", status: verified, source: https://a}
+  2025-01-01: {value: null}
+""")
+    parameter = load_parameter_file(path)
+    assert parameter.value_at(dt.date(2024, 12, 31)) == Decimal("1")
+    with pytest.raises(NoRatesError):
+        parameter.value_at(dt.date(2025, 1, 1))
+    with pytest.raises(NoRatesError):
+        parameter.value_at(dt.date(2023, 12, 31))
