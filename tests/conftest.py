@@ -1,9 +1,64 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("FLEXCALC_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("FLEXCALC_REQUIRE_POSTGRES"):
+            pytest.fail("FLEXCALC_REQUIRE_POSTGRES is set but FLEXCALC_TEST_POSTGRES_URL is not")
+        return None
+    return url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    from sqlalchemy import create_engine, text
+
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip("no PostgreSQL server (set FLEXCALC_TEST_POSTGRES_URL or run ./scripts/test)")
+    from flexcalc.db import database_url
+
+    admin_url = database_url(admin_url)
+    name = f"flexcalc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        from flexcalc.db import dispose_all
+
+        dispose_all()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'flexcalc.sqlite'}"
+    yield url
+    from flexcalc.db import dispose_all
+
+    dispose_all()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database of each kind: the test runs once on SQLite and once on PostgreSQL."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
