@@ -69,10 +69,9 @@ def sequential(port: int, n: int = 2000) -> list[float]:
 def wrk(port: int, seconds: int = 10, connections: int = 8) -> dict[str, float] | None:
     if not shutil.which("wrk"):
         return None
-    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    script.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(BODY)}\n'
-                 'wrk.headers["Content-Type"] = "application/json"\n')
-    script.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(BODY)}\n'
+                     'wrk.headers["Content-Type"] = "application/json"\n')
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script.name,
          f"http://127.0.0.1:{port}/v1/calculations"],
