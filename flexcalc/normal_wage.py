@@ -731,8 +731,10 @@ class Finding:
     amounts: dict[str, Decimal] = dataclass_field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        title_da, title_en = TITLES[self.code]
         return {
             "code": self.code, "severity": self.severity, "field": self.field,
+            "title": title_en, "title_da": title_da,
             "message": self.message_en, "message_da": self.message_da,
             "action": self.action_en, "action_da": self.action_da, "provision": self.provision,
             "amounts": {k: amount_str(v) for k, v in self.amounts.items()},
@@ -751,6 +753,25 @@ CHECK_CODES = (
     "simple_estimate_difference",
 )
 """Every check, in the order it runs. Checks that need the employee are skipped without one."""
+
+TITLES: dict[str, tuple[str, str]] = {
+    "ceiling_below_own_wage": ("Lønloftet er lavere end medarbejderens egen løn på fuld tid",
+                               "The ceiling is below the employee's own wage at full time"),
+    "pension_missing": ("Pension mangler i lønloftet", "Pension is missing from the ceiling"),
+    "overtime_included": ("Overarbejde indgår i lønloftet", "Overtime is included in the ceiling"),
+    "capacity_reduction_included": ("Nedsættelse for nedsat arbejdsevne indgår i lønloftet",
+                                    "A reduction for the reduced working capacity is included"),
+    "variable_supplements_not_average": ("Variable tillæg er ikke gennemsnittet for en fuldtidsansat",
+                                         "Variable supplements are not a full-timer's average"),
+    "ceiling_older_than_12_months": ("Lønloftet er over 12 måneder gammelt", "The ceiling is over 12 months old"),
+    "ceiling_older_than_pay_rise": ("Lønloftet er ældre end den seneste lønstigning",
+                                    "The ceiling is older than the latest pay rise"),
+    "municipality_ceiling_before_2024": ("Kommunen kan først selv beregne lønloftet fra 2024",
+                                         "The municipality may compute the ceiling only from 2024"),
+    "simple_estimate_difference": ("Forskel fra STAR's beregner (37 × timeløn × 52/12)",
+                                   "Difference from STAR's calculator (37 × hourly × 52/12)"),
+}
+"""A short title per check, (Danish, English)."""
 
 NEEDS_EMPLOYEE = ("ceiling_below_own_wage", "pension_missing", "simple_estimate_difference")
 
@@ -777,13 +798,13 @@ def check_below_own_wage(form: NormalWageForm, ceiling: CeilingBreakdown) -> Fin
     return Finding(
         "ceiling_below_own_wage", "error", "monthly_base_wage" if form.monthly_base_wage is not None else "hourly_rate",
         f"Lønloftet ({kr(ceiling.total)}) er lavere end medarbejderens egen timeløn inkl. pension og tillæg "
-        f"omregnet til fuld tid: {number(form.employee.hourly_wage)} kr. × {hours} timer × 52/12 = {kr(own)}. "
+        f"omregnet til fuld tid: {number(form.employee.hourly_wage)} kr. × {hours} timer × 52/12 = {kr(own)} "
         "Det kan ikke passe: en fuldtidsansat i stillingen tjener mindst det samme pr. time.",
         f"The ceiling ({_en(ceiling.total)}) is lower than the employee's own hourly wage incl. pension and "
         f"supplements at full time: {form.employee.hourly_wage} × {form.full_time_hours} h × 52/12 = {_en(own)}. "
         "That is impossible: a full-timer in the position earns at least as much an hour.",
         "Gennemgå skemaet: mangler der tillæg eller pension, er timelønnen nedsat for den nedsatte arbejdsevne, "
-        f"eller er fuldtidstimetallet forkert? Lønloftet skal mindst være {kr(own)}.",
+        f"eller er fuldtidstimetallet forkert? Lønloftet skal mindst være {kr(own)}",
         "Review the form: are supplements or pension missing, is the rate reduced for the reduced working "
         f"capacity, or are the full-time hours wrong? The ceiling must be at least {_en(own)}.",
         PROVISION_CEILING,
@@ -838,13 +859,13 @@ def check_overtime(form: NormalWageForm, ceiling: CeilingBreakdown) -> Finding |
     field_ = "overtime" if form.overtime else f"supplements.other.{form.supplements.other.index(named[0])}.name"
     return Finding(
         "overtime_included", "error", field_,
-        f"Lønloftet indeholder overarbejde ({kr(amount)} om måneden inkl. pension og ferietillæg af det). "
+        f"Lønloftet indeholder overarbejde: {kr(amount)} om måneden. "
         "Lønloftet er lønnen på fuld tid på ordinære vilkår, uden overarbejde. "
-        f"Uden overarbejdet er lønloftet {kr(corrected)}.",
-        f"The ceiling includes overtime ({_en(amount)} a month, plus pension and holiday supplement on it). The "
+        f"Uden overarbejdet er lønloftet {kr(corrected)}",
+        f"The ceiling includes overtime: {_en(amount)} a month. The "
         "ceiling is the full-time wage on ordinary terms, without overtime. "
         f"Without it the ceiling is {_en(corrected)}.",
-        f"Fjern overarbejdet fra skemaet og indberet {kr(corrected)}.",
+        f"Fjern overarbejdet fra skemaet og indberet {kr(corrected)}",
         f"Remove the overtime from the form and report {_en(corrected)}.",
         PROVISION_OVERTIME,
         {"overtime": amount, "ceiling": ceiling.total, "ceiling_without": corrected},
@@ -861,11 +882,11 @@ def check_capacity_reduction(form: NormalWageForm, ceiling: CeilingBreakdown) ->
         "capacity_reduction_included", "error", "capacity_reduction",
         f"Lønnen i skemaet er nedsat med {kr(form.capacity_reduction)} om måneden på grund af den nedsatte "
         "arbejdsevne. Lønloftet er lønnen for en almindelig fuldtidsansat i stillingen, uden en sådan nedsættelse. "
-        f"Uden nedsættelsen er lønloftet {kr(corrected)}.",
+        f"Uden nedsættelsen er lønloftet {kr(corrected)}",
         f"The wage on the form is reduced by {_en(form.capacity_reduction)} a month because of the reduced working "
         "capacity. The ceiling is the wage of an ordinary full-timer in the position, without such a reduction. "
         f"Without it the ceiling is {_en(corrected)}.",
-        f"Angiv den fulde løn uden nedsættelse og indberet {kr(corrected)}.",
+        f"Angiv den fulde løn uden nedsættelse og indberet {kr(corrected)}",
         f"Enter the full wage without the reduction and report {_en(corrected)}.",
         PROVISION_REDUCTION,
         {"capacity_reduction": form.capacity_reduction, "ceiling": ceiling.total, "ceiling_without": corrected},
