@@ -198,7 +198,16 @@ def _pydantic(error: InputError) -> PydanticCustomError:
     return PydanticCustomError(error.code, error.reason_en, {"reason_da": error.reason_da})
 
 
+_THOUSANDS = re.compile(r"^\s*\d{1,3}(\.\d{3})+\s*$")
+
+
 def _amount(value: Any, info: ValidationInfo) -> Decimal:
+    """An amount (``flexcalc.money.parse_amount``); "26.500" is refused as ambiguous on a Danish form (26,50 kr.
+    or 26.500 kr.?)."""
+    if isinstance(value, str) and _THOUSANDS.match(value):
+        raise PydanticCustomError(
+            "amount_ambiguous", f"'{value}' is ambiguous: write 26500 or 26500.00 (no thousands separator)",
+            {"reason_da": f"'{value}' er tvetydigt: skriv fx 26500 eller 26500,00 (uden tusindtalsseparator)"})
     try:
         return parse_amount(value, info.field_name or "amount")
     except InputError as error:

@@ -490,6 +490,8 @@ BASE = {"effective_date": "2024-03-01", "monthly_base_wage": "30000"}
     ({"capacity_reduction": "-100"}, "capacity_reduction", "amount_negative"),
     ({"monthly_base_wage": "30000.001"}, "monthly_base_wage", "amount_decimals"),
     ({"monthly_base_wage": "tredivetusind"}, "monthly_base_wage", "amount_type"),
+    ({"monthly_base_wage": "26.500"}, "monthly_base_wage", "amount_ambiguous"),
+    ({"supplements": {"function": "1.200.000"}}, "supplements.function", "amount_ambiguous"),
     ({"pension": {"employer_percent": "100.01"}}, "pension.employer_percent", "percent_range"),
     ({"pension": {"employee_percent": "-1"}}, "pension.employee_percent", "percent_range"),
     ({"pension": {"employee_percent": "4.125"}}, "pension.employee_percent", "number_decimals"),
