@@ -1082,7 +1082,7 @@ class HourRow:
     ceiling_binds: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"hours": str(self.hours), "wage": amount_str(self.wage), "subsidy": amount_str(self.subsidy),
+        return {"hours": _plain(self.hours), "wage": amount_str(self.wage), "subsidy": amount_str(self.subsidy),
                 "total": amount_str(self.total), "ceiling_binds": self.ceiling_binds}
 
 
@@ -1114,7 +1114,7 @@ class EmployeeEffect:
         return {
             "benefit_month": str(self.benefit_month),
             "hourly_wage": amount_str(self.hourly_wage),
-            "hours_per_week": str(self.hours_per_week),
+            "hours_per_week": _plain(self.hours_per_week),
             "monthly_wage": amount_str(self.current.wage_income),
             "subsidy": amount_str(self.current.subsidy),
             "total_income": amount_str(self.current.wage_income + self.current.subsidy),
@@ -1236,7 +1236,7 @@ class CheckResult:
             "method_note": form.method_note,
             "employer": form.employer,
             "position": form.position,
-            "full_time_hours": str(form.full_time_hours),
+            "full_time_hours": _plain(form.full_time_hours),
             "as_of": str(self.as_of),
             "steps": [step.to_dict() for step in self.breakdown.steps],
             "holiday_supplement_lump_sum": None if self.breakdown.holiday_supplement_lump_sum is None
