@@ -7,6 +7,7 @@ number and "kr." so that text copies cleanly into letters and terminals.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -52,6 +53,11 @@ def percent(rate: Decimal) -> str:
     value = (rate * 100).normalize()
     text = format_decimal(value, format="#,##0.##", locale=_LOCALE)
     return f"{text} %"
+
+
+def date_da(day: dt.date) -> str:
+    """``date(2024, 3, 1)`` → ``1. marts 2024``."""
+    return format_date(day, "d. MMMM y", locale="da")
 
 
 @lru_cache(maxsize=512)

@@ -2,7 +2,9 @@
 and the provision it applies.
 
 A step with ``part_of="subsidy"`` carries its signed ``effect`` on the subsidy, and those effects
-add up to the subsidy exactly; a step with ``part_of="payout"`` does the same for the payout.
+add up to the subsidy exactly; a step with ``part_of="payout"`` does the same for the payout, and
+``part_of="ceiling"`` for the monthly ceiling built from the employer's lønloft form
+(``flexcalc.normal_wage``).
 Other steps (``part_of=None``) inform: the basis month, the wage income, an intermediate result.
 """
 
@@ -16,7 +18,8 @@ from typing import Literal
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 
-PartOf = Literal["subsidy", "payout"] | None
+Part = Literal["subsidy", "payout", "ceiling"]
+PartOf = Part | None
 
 
 @dataclass(slots=True)
@@ -41,6 +44,6 @@ class Step:
         }
 
 
-def total_of(steps: Iterable[Step], part: Literal["subsidy", "payout"]) -> Decimal:
+def total_of(steps: Iterable[Step], part: Part) -> Decimal:
     """Re-add the effects of the steps that make up ``part``."""
     return sum((s.effect for s in steps if s.part_of == part and s.effect is not None), ZERO)
