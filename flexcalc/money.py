@@ -13,6 +13,7 @@ The rounding rule (decided in docs/decisions.md, "Rounding"):
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +22,7 @@ from flexcalc.errors import InputError
 ZERO = Decimal("0")
 ORE = Decimal("0.01")
 KRONE = Decimal("1")
+_THOUSANDS_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 MAX_MONTHLY_AMOUNT = Decimal("10000000")
 """The largest monthly amount accepted as input (10.000.000 kr.): larger is a typing error."""
 
@@ -85,6 +87,15 @@ def parse_amount(
             text = text[:-3]
         elif text.lower().endswith("kr"):
             text = text[:-2]
+        if _THOUSANDS_GROUPED.match(text):
+            raise InputError(
+                field,
+                f"'{value}' is ambiguous: a dot before exactly three digits may be a Danish thousands separator; "
+                "write 26500 or 26500.00",
+                f"'{value}' er tvetydigt: punktum foran præcis tre cifre kan være tusindtalsseparator; "
+                "skriv 26500 eller 26500,00",
+                code="amount_ambiguous",
+            )
         if "," in text:
             if "." in text or text.count(",") > 1:
                 raise InputError(

@@ -57,7 +57,7 @@ def test_derived_rates_are_marked() -> None:
     (["--month", "2024-03", "--wage", "-100", "--ceiling", "32067"], "wage"),
     (["--month", "2024-03", "--wage", "nan", "--ceiling", "32067"], "wage"),
     (["--month", "2024-03", "--wage", "inf", "--ceiling", "32067"], "wage"),
-    (["--month", "2024-03", "--wage", "100.001", "--ceiling", "32067"], "wage"),
+    (["--month", "2024-03", "--wage", "15600.001", "--ceiling", "32067"], "wage"),
     (["--month", "2024-03", "--wage", "10000001", "--ceiling", "32067"], "wage"),
     (["--month", "2024-03", "--wage", "abc", "--ceiling", "32067"], "wage"),
     (["--month", "2013-12", "--wage", "100", "--ceiling", "32067"], "month"),
