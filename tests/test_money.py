@@ -40,7 +40,8 @@ def test_parse_amount_accepts_strings_and_numbers(value: object, expected: str) 
     (float("nan"), "amount_not_finite"), ("1.0001", "amount_decimals"), (0.001, "amount_decimals"),
     ("10000000.01", "amount_too_large"), ("1e400", "amount_too_large"), ("abc", "amount_type"),
     ("15.272,50", "amount_type"),
-    ("26.500", "amount_ambiguous"), ("1.234.567", "amount_ambiguous"), (True, "amount_type"), (None, "missing"), ([1], "amount_type"),
+    ("26.500", "amount_ambiguous"), ("1.234.567", "amount_ambiguous"),
+    (True, "amount_type"), (None, "missing"), ([1], "amount_type"),
 ])
 def test_parse_amount_refuses_bad_input_naming_the_field(value: object, code: str) -> None:
     with pytest.raises(InputError) as info:
