@@ -15,7 +15,8 @@ Which month an event belongs to:
   efterfølgende måned").
 - **incomes, FerieKonto payments, sickness benefit, hours, ceiling changes** belong to the basis
   month, like the wage.
-- **employment start and end** are read against the benefit month.
+- **employment start and end** are read against the basis month: the subsidy computed on a wage
+  month is for the days of that month in the fleksjob (``flexcalc.rules.partial_month``).
 
 Field names in errors are those of the API's ``events`` object (``events.periods.0.end``); the CLI
 uses the same names.
@@ -128,6 +129,10 @@ class CeilingChange:
 class MonthEvents:
     """Everything besides the plain wage that a month's calculation may need. All optional.
 
+    Holiday in the benefit month can be given as dated periods or, when only the counts are known,
+    as ``holiday_days`` (all holiday days of the benefit month) and ``ledighedsydelse_days`` (of
+    those, the days on ledighedsydelse) — not both.
+
     ``MonthEvents()`` (nothing happened) gives exactly the plain calculation.
     """
 
@@ -137,6 +142,8 @@ class MonthEvents:
     feriekonto_earned: Decimal = ZERO
     sickness_benefit: Decimal | None = None
     holiday_days_before: Decimal = ZERO
+    holiday_days: Decimal | None = None
+    ledighedsydelse_days: Decimal | None = None
     employment_start: dt.date | None = None
     employment_end: dt.date | None = None
     ceiling_changes: tuple[CeilingChange, ...] = ()
@@ -214,6 +221,15 @@ def employed_days(events: MonthEvents, month: Month) -> int:
     return (end - start).days + 1 if start <= end else 0
 
 
+def holiday_counts(events: MonthEvents, month: Month) -> tuple[Decimal, Decimal]:
+    """(days of holiday with pay or feriegodtgørelse, days on ledighedsydelse) in ``month``."""
+    if events.holiday_days is not None or events.ledighedsydelse_days is not None:
+        ly = events.ledighedsydelse_days or ZERO
+        return (events.holiday_days or ZERO) - ly, ly
+    return (Decimal(period_days(events.periods, month, HOLIDAY)),
+            Decimal(period_days(events.periods, month, HOLIDAY_LY)))
+
+
 HOLIDAY = frozenset({"holiday"})
 HOLIDAY_LY = frozenset({"holiday_ledighedsydelse"})
 ANY_HOLIDAY = HOLIDAY | HOLIDAY_LY
@@ -258,41 +274,63 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                        f"overlapper events.periods.{a} ({pa.kind} {_fmt(pa.start)}–{_fmt(pa.end)}): "
                        "en dag kan kun være én slags fravær", "period_overlap")
 
-    # employment start and end
+    # employment start and end: the wage month (the basis month) must hold some employment
     start, end = events.employment_start, events.employment_end
     if start is not None and end is not None and end < start:
         raise _err("employment_end", f"ends ({_fmt(end)}) before the employment starts ({_fmt(start)})",
                    f"slutter ({_fmt(end)}) før ansættelsen begynder ({_fmt(start)})", "period_order")
-    if start is not None and start > benefit_month.last_day():
-        raise _err("employment_start", f"{_fmt(start)} is after the benefit month {benefit_month}: no subsidy "
-                   "for a month without employment", f"{_fmt(start)} er efter ydelsesmåneden {benefit_month}: "
-                   "der er intet tilskud for en måned uden ansættelse", "not_employed")
-    if end is not None and end < benefit_month.first_day():
-        raise _err("employment_end", f"{_fmt(end)} is before the benefit month {benefit_month}: no subsidy "
-                   "for a month without employment", f"{_fmt(end)} er før ydelsesmåneden {benefit_month}: "
-                   "der er intet tilskud for en måned uden ansættelse", "not_employed")
+    if start is not None and start > basis.last_day():
+        raise _err("employment_start", f"{_fmt(start)} is after the basis month {basis}: the subsidy for "
+                   f"{benefit_month} rests on the wage of {basis}, when there was no fleksjob (the first subsidy "
+                   f"is the one for {Month.of(start).next()})", f"{_fmt(start)} er efter basismåneden {basis}: "
+                   f"tilskuddet for {benefit_month} hviler på lønnen i {basis}, hvor der ikke var noget fleksjob "
+                   f"(det første tilskud er tilskuddet for {Month.of(start).next()})", "not_employed")
+    if end is not None and end < basis.first_day():
+        raise _err("employment_end", f"{_fmt(end)} is before the basis month {basis}: the last subsidy is the "
+                   f"one for {Month.of(end).next()}, computed on the wage of {Month.of(end)}",
+                   f"{_fmt(end)} er før basismåneden {basis}: det sidste tilskud er tilskuddet for "
+                   f"{Month.of(end).next()}, beregnet på lønnen i {Month.of(end)}", "not_employed")
     for i, p in enumerate(events.periods):
-        if p.end < benefit_month.first_day():
-            continue
-        in_benefit_month_from = max(p.start, benefit_month.first_day())
-        if (start is not None and in_benefit_month_from < start) or (end is not None and p.end > end):
-            raise _err(f"periods.{i}", f"{_fmt(p.start)}–{_fmt(p.end)} lies outside the employment in the "
-                       "benefit month", f"{_fmt(p.start)}–{_fmt(p.end)} ligger uden for ansættelsen i "
-                       "ydelsesmåneden", "period_outside")
+        if (start is not None and p.start < start) or (end is not None and p.end > end):
+            raise _err(f"periods.{i}", f"{_fmt(p.start)}–{_fmt(p.end)} lies outside the employment",
+                       f"{_fmt(p.start)}–{_fmt(p.end)} ligger uden for ansættelsen", "period_outside")
+
+    # holiday days given as counts instead of periods
+    workdays_benefit = working_days_of_month(benefit_month)
+    if events.holiday_days is not None or events.ledighedsydelse_days is not None:
+        dated = [i for i, p in enumerate(events.periods)
+                 if p.kind in ANY_HOLIDAY and days_in(p, benefit_month)]
+        if dated:
+            raise _err("holiday_days", f"holiday in {benefit_month} is given both as periods (events.periods."
+                       f"{dated[0]}) and as a number of days; give one of them",
+                       f"ferien i {benefit_month} er angivet både som perioder (events.periods.{dated[0]}) og som "
+                       "et antal dage; angiv kun det ene", "holiday_twice")
+        holiday_count = events.holiday_days or ZERO
+        ly_count = events.ledighedsydelse_days or ZERO
+        if holiday_count > workdays_benefit:
+            raise _err("holiday_days", f"{holiday_count} holiday days, but {benefit_month} has only "
+                       f"{workdays_benefit} working days", f"{holiday_count} feriedage, men {benefit_month} har kun "
+                       f"{workdays_benefit} arbejdsdage", "too_many_days")
+        if ly_count > holiday_count:
+            raise _err("ledighedsydelse_days", f"{ly_count} days of ledighedsydelse but only {holiday_count} holiday "
+                       "days: in a fleksjob ledighedsydelse is paid only for holiday without earned holiday pay "
+                       "(BEK 227/2024 § 10, stk. 1)", f"{ly_count} dage med ledighedsydelse, men kun "
+                       f"{holiday_count} feriedage: i fleksjob udbetales ledighedsydelse kun for ferie uden optjent "
+                       "feriebetaling (BEK 227/2024 § 10, stk. 1)", "ledighedsydelse_without_holiday")
 
     # holiday on ledighedsydelse: the 25-day limit (BEK § 10, stk. 1)
     if events.holiday_days_before < 0 or events.holiday_days_before > 366:
         raise _err("holiday_days_before", "must be between 0 and 366 days", "skal være mellem 0 og 366 dage",
                    "days_range")
-    ly_days = period_days(events.periods, benefit_month, HOLIDAY_LY)
+    paid_days, ly_days = holiday_counts(events, benefit_month)
     if ly_days:
-        paid_days = period_days(events.periods, benefit_month, HOLIDAY)
         total = events.holiday_days_before + paid_days + ly_days
         if total > HOLIDAY_LIMIT_DAYS:
             possible = max(ZERO, HOLIDAY_LIMIT_DAYS - events.holiday_days_before - paid_days)
-            index = next(i for i, p in enumerate(events.periods)
-                         if p.kind == "holiday_ledighedsydelse" and days_in(p, benefit_month))
-            raise _err(f"periods.{index}",
+            index = next((f"periods.{i}" for i, p in enumerate(events.periods)
+                          if p.kind == "holiday_ledighedsydelse" and days_in(p, benefit_month)),
+                         "ledighedsydelse_days")
+            raise _err(index,
                        f"{ly_days} days of holiday on ledighedsydelse exceed the 25-day limit: "
                        f"{events.holiday_days_before} days taken before and {paid_days} paid days this month "
                        f"leave room for {possible} (BEK 227/2024 § 10, stk. 1)",

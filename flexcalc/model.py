@@ -170,8 +170,12 @@ class EventsModel(_Strict):
                                                                             "periods of the basis month.")
     holiday_days_before: DaysField = Field(default=ZERO, description="Holiday days taken earlier in the holiday "
                                                                      "year (the 25-day limit).")
-    employment_start: dt.date | None = None
-    employment_end: dt.date | None = None
+    holiday_days: DaysField | None = Field(default=None, description="Holiday days in the benefit month (instead of "
+                                                                     "holiday periods), incl. ledighedsydelse days.")
+    ledighedsydelse_days: DaysField | None = Field(default=None, description="Of the holiday days, those on "
+                                                                             "ledighedsydelse (BEK § 10).")
+    employment_start: dt.date | None = Field(default=None, description="First day of the fleksjob.")
+    employment_end: dt.date | None = Field(default=None, description="Last day of the fleksjob.")
     ceiling_changes: list[CeilingChangeModel] = Field(default_factory=list, max_length=31)
     paid_hours: DaysField | None = Field(default=None, description="Paid hours reported for the basis month "
                                                                    "(state ATP, LAB § 138).")
@@ -195,6 +199,11 @@ class EventsModel(_Strict):
     def _days(cls, value: Any) -> Decimal:
         return validate_quantity(value, "days", maximum=Decimal(366))
 
+    @field_validator("holiday_days", "ledighedsydelse_days", mode="before")
+    @classmethod
+    def _month_days(cls, value: Any) -> Decimal | None:
+        return None if value is None else validate_quantity(value, "days", maximum=Decimal(31))
+
     @field_validator("paid_hours", "paid_hours_before_sickness", mode="before")
     @classmethod
     def _hours(cls, value: Any) -> Decimal | None:
@@ -210,6 +219,8 @@ class EventsModel(_Strict):
             feriekonto_earned=self.feriekonto_earned,
             sickness_benefit=self.sickness_benefit,
             holiday_days_before=self.holiday_days_before,
+            holiday_days=self.holiday_days,
+            ledighedsydelse_days=self.ledighedsydelse_days,
             employment_start=self.employment_start,
             employment_end=self.employment_end,
             ceiling_changes=tuple(c.to_change() for c in self.ceiling_changes),

@@ -9,7 +9,7 @@ provision and adding its own steps to the trace:
    FerieKonto when earned, plus FerieKonto holiday pay for the days taken (``holiday``), plus other
    counted incomes and special payments (``incomes``, ``special_payments``); incomes that do not
    count are shown and ignored;
-2. M, for the employed days of a part month (``partial_month``);
+2. M, for the employed days when the job started or ended in the basis month (``partial_month``);
 3. the 30 % / 55 % reduction, with the threshold for the share of the month with wage when the basis
    month mixes wage and sickness or maternity pay (``sickness``);
 4. the sickness or maternity pay, deducted in full (``sickness``);
@@ -40,6 +40,7 @@ from flexcalc.events import (
     Income,
     MonthEvents,
     employed_days,
+    holiday_counts,
     period_days,
     validate_events,
 )
@@ -85,7 +86,7 @@ class EventMonthResult(MonthResult):
     unpaid_absence_days: int = 0
     sickness_benefit: Decimal = ZERO
     ceiling_raise: Decimal = ZERO
-    ledighedsydelse_days: int = 0
+    ledighedsydelse_days: Decimal = ZERO
     ledighedsydelse_reduction: Decimal = ZERO
     not_counted: Decimal = ZERO
     atp_state: Decimal | None = None
@@ -110,7 +111,7 @@ class EventMonthResult(MonthResult):
             "unpaid_absence_days": self.unpaid_absence_days,
             "sickness_benefit": amount_str(self.sickness_benefit),
             "ceiling_raise": amount_str(self.ceiling_raise),
-            "ledighedsydelse_days": self.ledighedsydelse_days,
+            "ledighedsydelse_days": str(self.ledighedsydelse_days),
             "ledighedsydelse_reduction": amount_str(self.ledighedsydelse_reduction),
             "not_counted": amount_str(self.not_counted),
             "atp_state_full": self.atp_state_full,
@@ -144,7 +145,7 @@ def calculate_month_with_events(inp: MonthInput, events: MonthEvents, rates: Rat
     derived: list[str] = []
     periods = events.periods
     unpaid_days = period_days(periods, basis, UNPAID_ABSENCE)
-    ly_days = period_days(periods, month, HOLIDAY_LY)
+    holiday_days, ly_days = holiday_counts(events, month)
     days_per_month = ZERO
     if unpaid_days or ly_days:
         entry = _parameter("days_per_month", month, "events.periods")
@@ -211,16 +212,22 @@ def calculate_month_with_events(inp: MonthInput, events: MonthEvents, rates: Rat
     m_full = rates.max_subsidy
     steps.append(Step("max_subsidy", "Maksimalt fleksløntilskud (98 % af højeste dagpengesats)",
                       reduction.PROVISION_MAX, m_full, {"status": rates.status("max_subsidy")}, m_full, "subsidy"))
-    employed = employed_days(events, month)
-    emp_share = partial_month.employment_share(employed, month)
+    employed = employed_days(events, basis)
+    emp_share = partial_month.employment_share(employed, basis)
     m_used = sickness.scaled(m_full, emp_share)
     if emp_share != ONE:
-        steps.append(Step("employment_share", "Ansat en del af måneden: tilskud kun for de ansatte kalenderdage",
+        steps.append(Step("employment_share", f"Ansat {employed} af {partial_month.days_in_month(basis)} dage i "
+                          f"{month_name(basis)}: tilskud kun for de ansatte kalenderdage",
                           partial_month.PROVISION_EMPLOYMENT, m_used,
-                          {"employed_days": str(employed),
-                           "days_in_month": str(partial_month.days_in_month(month))}, m_used - m_full, "subsidy"))
+                          {"employed_days": str(employed), "days_in_month": str(partial_month.days_in_month(basis))},
+                          m_used - m_full, "subsidy"))
 
     # 3. the reduction, with the threshold for the share of the month with wage ---------------------
+    holiday_basis = period_days(periods, basis, HOLIDAY)
+    if holiday_basis:
+        steps.append(Step("holiday_basis", f"Ferie med løn eller feriegodtgørelse i {month_name(basis)} "
+                          f"({holiday_basis} arbejdsdage): tilskuddet fortsætter på lønnen", holiday.PROVISION_EMPLOYER,
+                          None, {"days": str(holiday_basis)}))
     paid_absence = period_days(periods, basis, PAID_ABSENCE)
     if paid_absence:
         steps.append(Step("paid_absence", f"Løn under sygdom eller barsel i {paid_absence} arbejdsdage indgår som løn",
@@ -280,17 +287,16 @@ def calculate_month_with_events(inp: MonthInput, events: MonthEvents, rates: Rat
 
     # 6. holiday on ledighedsydelse in the benefit month --------------------------------------------
     ly_reduction = ZERO
-    holiday_days = period_days(periods, month, HOLIDAY)
     if holiday_days or ly_days:
         total = events.holiday_days_before + holiday_days + ly_days
-        steps.append(Step("holiday_days", f"Ferie i {month_name(month)}: {holiday_days} dage med "
-                          f"løn/feriegodtgørelse og {ly_days} med ledighedsydelse; i alt {_da(total)} dage i "
+        steps.append(Step("holiday_days", f"Ferie i {month_name(month)}: {_da(holiday_days)} dage med "
+                          f"løn/feriegodtgørelse og {_da(ly_days)} med ledighedsydelse; i alt {_da(total)} dage i "
                           f"ferieåret (højst {HOLIDAY_LIMIT_DAYS} med ledighedsydelse)", holiday.PROVISION_LIMIT, None,
                           {"paid_days": str(holiday_days), "ledighedsydelse_days": str(ly_days),
                            "days_before": str(events.holiday_days_before)}))
     if ly_days:
         ly_reduction = holiday.ledighedsydelse_reduction(subsidy, ly_days, days_per_month)
-        steps.append(Step("ledighedsydelse_days", f"Intet tilskud for {ly_days} feriedage med ledighedsydelse "
+        steps.append(Step("ledighedsydelse_days", f"Intet tilskud for {_da(ly_days)} feriedage med ledighedsydelse "
                           f"(forholdsmæssigt af {_da(days_per_month)} dage)", holiday.PROVISION_LEDIGHEDSYDELSE,
                           ly_reduction, {"days": str(ly_days), "days_per_month": str(days_per_month),
                                          "subsidy": subsidy}, -ly_reduction, "subsidy"))
@@ -326,7 +332,7 @@ def calculate_month_with_events(inp: MonthInput, events: MonthEvents, rates: Rat
         derived += [name for name, entry in entries.items() if entry.status == "derived"]
         share = emp_share
         if ly_days:
-            share *= ONE - min(Decimal(ly_days), days_per_month) / days_per_month
+            share *= ONE - min(ly_days, days_per_month) / days_per_month
         full_hours = state_atp.full_time_hours_month(_value(entries["full_time_hours_week"]))
         if subsidy > 0:
             atp_state_amount, atp_state_hours, atp_state_full = state_atp.state_atp(

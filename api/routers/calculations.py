@@ -41,7 +41,7 @@ class EventsOut(BaseModel):
     unpaid_absence_days: int
     sickness_benefit: str
     ceiling_raise: str
-    ledighedsydelse_days: int
+    ledighedsydelse_days: str
     ledighedsydelse_reduction: str
     not_counted: str
     atp_state: str | None = Field(description="The municipality's additional ATP contribution (LAB § 138); "

@@ -60,7 +60,8 @@ def events_from_options(options: dict[str, Any], events_file: Path | None) -> Mo
             existing = list(data.get(key) or [])
             data[key] = existing + [_split(v, f"events.{key}.{len(existing) + i}", names, optional)
                                     for i, v in enumerate(values)]
-    for key in ("feriekonto_earned", "sickness_benefit", "holiday_days_before", "employment_start", "employment_end",
+    for key in ("feriekonto_earned", "sickness_benefit", "holiday_days_before", "holiday_days", "ledighedsydelse_days",
+                "employment_start", "employment_end",
                 "paid_hours", "paid_hours_before_sickness", "regulation_wage", "bonus_spread_out"):
         if options.get(key) is not None:
             data[key] = options[key]
@@ -94,6 +95,10 @@ def calculate(
         help="Syge- or barselsdagpenge for the unpaid periods of the basis month, kr.")] = None,
     holiday_days_before: Annotated[str | None, typer.Option(
         help="Holiday days taken earlier in the holiday year (the 25-day limit).")] = None,
+    holiday_days: Annotated[str | None, typer.Option(
+        help="Holiday days in the benefit month (instead of --period), incl. days on ledighedsydelse.")] = None,
+    ledighedsydelse_days: Annotated[str | None, typer.Option(
+        help="Of the holiday days, those on ledighedsydelse (no subsidy for them, BEK § 10).")] = None,
     employment_start: Annotated[str | None, typer.Option(help="First day of the fleksjob, YYYY-MM-DD.")] = None,
     employment_end: Annotated[str | None, typer.Option(help="Last day of the fleksjob, YYYY-MM-DD.")] = None,
     ceiling_change: Annotated[list[str] | None, typer.Option(
@@ -120,6 +125,7 @@ def calculate(
         "period": period, "income": income, "feriekonto": feriekonto, "ceiling_change": ceiling_change,
         "feriekonto_earned": feriekonto_earned, "sickness_benefit": sickness_benefit,
         "holiday_days_before": holiday_days_before, "employment_start": employment_start,
+        "holiday_days": holiday_days, "ledighedsydelse_days": ledighedsydelse_days,
         "employment_end": employment_end, "paid_hours": paid_hours,
         "paid_hours_before_sickness": paid_hours_before_sickness, "regulation_wage": regulation_wage,
         "bonus_spread_out": bonus_spread_out,

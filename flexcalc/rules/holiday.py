@@ -40,7 +40,7 @@ def feriekonto_counted(payment: FerieKontoPayment) -> tuple[Decimal, Decimal]:
     return gross, round_ore(gross * payment.days_taken / payment.days_covered)
 
 
-def ledighedsydelse_reduction(subsidy: Decimal, days: int, days_per_month: Decimal) -> Decimal:
+def ledighedsydelse_reduction(subsidy: Decimal, days: Decimal, days_per_month: Decimal) -> Decimal:
     """The part of the subsidy not paid for ``days`` with ledighedsydelse: subsidy × days / 21,6667,
     at most the whole subsidy, rounded to øre (half up)."""
     if days <= 0 or subsidy <= 0:

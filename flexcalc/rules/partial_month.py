@@ -2,14 +2,18 @@
 
 The sources have no written rule for the subsidy of a part month. Decided (docs/decisions.md,
 "Job start and end, changes within a month"):
-- The subsidy is paid to a person *in* a fleksjob (LAB § 123, stk. 1). For a benefit month in which
-  the employment covers only some calendar days, the monthly amounts — M (98 % of the highest
-  dagpengesats), the threshold T and the ceiling — are taken for those days only: amount × employed
-  calendar days / calendar days of the month, rounded to øre. This is the rule BEK 1344/2015 § 1,
-  stk. 3 gives for the ATP of the subsidy ("For beregningsperioder på mindre end en måned, beregnes
-  ATP-bidraget forholdsmæssigt i forhold til antallet af kalenderdage i måneden"), applied to the
-  subsidy itself. The wage is the wage that belongs to the month's calculation as usual (at job
-  start: the contract wage for the days, regulated when the first month's wage is reported).
+- The subsidy is paid monthly in arrears and the reduction for a month's wage falls in the following
+  month (LAB § 123, stk. 1; PM 48-22); each month's calculation rests on one wage month, the basis
+  month. When the employment covers only some calendar days of the basis month (the job started or
+  ended in it), the monthly amounts of that calculation — M (98 % of the highest dagpengesats), the
+  threshold T and the ceiling — are taken for those days only: amount × employed calendar days /
+  calendar days of the month, rounded to øre. This is the rule BEK 1344/2015 § 1, stk. 3 gives for
+  the ATP of the subsidy ("For beregningsperioder på mindre end en måned, beregnes ATP-bidraget
+  forholdsmæssigt i forhold til antallet af kalenderdage i måneden"), applied to the subsidy itself.
+  So every wage month is deducted exactly once, against M for the same days: the first subsidy is
+  the one for the month after the start (on the first, part month's wage — at first the contract
+  wage, regulated when the real wage is reported, as Ishøj Kommune describes it), and the last is
+  the one for the month after the end (on the last, part month's wage).
 - The ceiling is compared with the basis month's wage, so a change of the ceiling (new pay rates,
   new supplements) within the basis month gives a ceiling weighted by calendar days: Σ ceiling ×
   days in force / days of the month, rounded to øre (LAB § 123, stk. 3; PM 48-22: the employer
@@ -27,7 +31,7 @@ from flexcalc.events import CeilingChange
 from flexcalc.money import round_ore
 from flexcalc.period import Month
 
-PROVISION_EMPLOYMENT = "LAB § 123, stk. 1; BEK 1344/2015 § 1, stk. 3 (kalenderdage), analogt"
+PROVISION_EMPLOYMENT = "LAB § 123, stk. 1; Ankestyrelsen PM 48-22; BEK 1344/2015 § 1, stk. 3 (kalenderdage), analogt"
 PROVISION_CEILING = "LAB § 123, stk. 3; Ankestyrelsen PM 48-22"
 
 

@@ -12,23 +12,25 @@ than a month pro rata by calendar days. § 3, stk. 1: rounded to the nearest who
 
 Decided (docs/decisions.md, "State ATP"): 37 hours a week = 160,33 hours a month (37 × 52 / 12, the
 ATP convention); the hours are those reported with the basis month's wage; the month's full-time
-hours, the 39-hour limit and the full contribution are taken for the share of the month with subsidy
-(employed days, less days on ledighedsydelse); no contribution when the subsidy is 0.
+hours (rounded to 0,01 h), the 39-hour limit and the full contribution are taken for the share of
+the month with subsidy (employed calendar days of the basis month, less the days on ledighedsydelse
+in the benefit month, of 21,6667); no contribution when the subsidy is 0.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flexcalc.money import ZERO, round_krone
 
 PROVISION = "LAB § 138; BEK 1344/2015 §§ 1 og 3"
 HOURS_PER_MONTH_FACTOR = Decimal(52) / Decimal(12)
+HUNDREDTH = Decimal("0.01")
 
 
 def full_time_hours_month(hours_week: Decimal) -> Decimal:
     """37 h/week → 160,33 h/month (rounded to two decimals, the ATP convention)."""
-    return (hours_week * HOURS_PER_MONTH_FACTOR).quantize(Decimal("0.01"))
+    return (hours_week * HOURS_PER_MONTH_FACTOR).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 def state_atp(paid_hours: Decimal, *, hourly: Decimal, full_monthly: Decimal, min_paid_hours: Decimal,
@@ -38,7 +40,8 @@ def state_atp(paid_hours: Decimal, *, hourly: Decimal, full_monthly: Decimal, mi
     ``share`` is the share of the month with subsidy (1 for a whole month).
     """
     limit = min_paid_hours * share
+    month_hours = (full_time_hours * share).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     if paid_hours < limit:
-        return round_krone(full_monthly * share), (full_time_hours * share).quantize(Decimal("0.01")), True
-    hours = max(ZERO, (full_time_hours * share).quantize(Decimal("0.01")) - paid_hours)
+        return round_krone(full_monthly * share), month_hours, True
+    hours = max(ZERO, month_hours - paid_hours)
     return round_krone(hours * hourly), hours, False
