@@ -187,6 +187,7 @@ def public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(days)
 
 
+@lru_cache(maxsize=4096)
 def working_days(start: dt.date, end: dt.date) -> int:
     """Monday–Friday from ``start`` to ``end`` (both included), public holidays not counted."""
     count = 0

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flexcalc.calculate import ROUNDING_PROVISION, MonthInput, MonthResult, calculate_month
@@ -44,7 +45,8 @@ from flexcalc.events import (
     period_days,
     validate_events,
 )
-from flexcalc.format import month_name, number
+from flexcalc.format import month_name as _month_name
+from flexcalc.format import number
 from flexcalc.money import ZERO, amount_str
 from flexcalc.params import ParameterValue, Rates, load_parameters, rates_for
 from flexcalc.period import Month
@@ -67,6 +69,13 @@ from flexcalc.trace import Step
 ONE = Decimal(1)
 
 
+@lru_cache(maxsize=256)
+def month_name(month: Month) -> str:
+    """``flexcalc.format.month_name``, remembered (Babel is slow, the months few)."""
+    return _month_name(month)
+
+
+@lru_cache(maxsize=512)
 def _da(count: Decimal | int) -> str:
     """A count of days in Danish writing (decimal comma): 21.6667 → 21,6667; 10 → 10."""
     value = Decimal(count).normalize()
