@@ -129,6 +129,14 @@ def test_cli_flags_give_the_same_month_as_the_events_file() -> None:
     assert "Kommunens ATP-bidrag" in text.stdout and "afledt" in text.stdout
 
 
+def test_cli_holiday_counts() -> None:
+    args = ["calculate", "--month", "2024-08", "--wage", "15600", "--ceiling", "32067", "--holiday-days", "10",
+            "--ledighedsydelse-days", "5", "--holiday-days-before", "10", "--json"]
+    result = runner.invoke(_cli(), args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["subsidy"] == "11747.70"
+
+
 def test_danish_explanation_names_the_events() -> None:
     case = next(c for c in CASES if c["id"] == "holiday-ledighedsydelse-periods-2024")
     lines = "\n".join(explain_month_da(core(case["request"])))
