@@ -182,8 +182,9 @@ class EventsModel(_Strict):
     paid_hours_before_sickness: DaysField | None = Field(default=None, description="Paid hours of the last full "
                                                                                    "month before the sickness.")
     regulation_wage: AmountField | None = Field(default=None, description="After holiday on ledighedsydelse in the "
-                                                                          "basis month: the real wage of the benefit "
-                                                                          "month (BEK § 10 stk. 2).")
+                                                                          "basis month: the real fleksjob wage of the "
+                                                                          "benefit month, which replaces `wage` (BEK "
+                                                                          "§ 10 stk. 2); the other items stay.")
     bonus_spread_out: AmountField = Field(default=ZERO, description="Bonus in the wage that is spread over other "
                                                                     "months (PM 27-23).")
 
