@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flexcalc.events import MonthEvents
 from flexcalc.money import ZERO, amount_str
 from flexcalc.params import Rates, rates_for
 from flexcalc.period import Month
@@ -30,6 +31,11 @@ class MonthInput:
     own and the employer's pension contribution; ``other_wage`` is wage from any other employer;
     ``other_income`` is other income that counts like wage (side self-employment profit; from 2024
     tabt arbejdsfortjeneste and plejevederlag). ``ceiling`` is the lønloft in force.
+
+    ``events`` (optional) holds what else happened in the basis and the benefit month: holiday,
+    sickness, maternity, ledighedsydelse days, more incomes, a job starting or ending, the paid hours
+    for the state ATP (``flexcalc.events.MonthEvents``; computed by ``flexcalc.month_events``).
+    Without events the plain calculation below runs unchanged.
     """
 
     benefit_month: Month
@@ -37,6 +43,7 @@ class MonthInput:
     ceiling: Decimal
     other_wage: Decimal = ZERO
     other_income: Decimal = ZERO
+    events: MonthEvents | None = None
 
     @property
     def basis_month(self) -> Month:
@@ -108,6 +115,10 @@ class MonthResult:
 
 def calculate_month(inp: MonthInput, rates: Rates | None = None) -> MonthResult:
     """The fleksløntilskud of one benefit month, with a trace of every step."""
+    if inp.events is not None:
+        from flexcalc.month_events import calculate_month_with_events
+
+        return calculate_month_with_events(inp, inp.events, rates)
     if rates is None:
         rates = rates_for(inp.benefit_month)
     basis = timing.basis_month_of(inp.benefit_month)

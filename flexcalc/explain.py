@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flexcalc.calculate import MonthResult
 from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ZERO
 from flexcalc.params import load_parameters
+from flexcalc.trace import Step
+
+
+def _effect(step: Step) -> str:
+    return f"− {step.label}: {kr(-(step.effect or ZERO))}"
+
+
+EVENT_TEXTS: dict[str, Callable[[Step], str]] = {
+    "bonus_spread_out": lambda s: f"− {s.label}: {kr(-(s.amount or ZERO))}",
+    "feriekonto_earned": lambda s: f"− {s.label}: {kr(-(s.amount or ZERO))}",
+    "feriekonto": lambda s: f"+ {s.label}: {kr(s.amount or ZERO)}",
+    "income_counted": lambda s: f"+ {s.label}: {kr(s.amount or ZERO)}",
+    "income_not_counted": lambda s: f"{s.label} ({kr(s.amount or ZERO)})",
+    "employment_share": lambda s: f"{s.label}: {kr(s.amount or ZERO)}",
+    "absence_days": lambda s: f"{s.label}: grænsen er {kr(s.amount or ZERO)}",
+    "sickness_benefit": _effect,
+    "ledighedsydelse_days": _effect,
+    "ceiling_changes": lambda s: f"{s.label}: {kr(s.amount or ZERO)}",
+    "ceiling_employment_share": lambda s: f"{s.label}: {kr(s.amount or ZERO)}",
+    "ceiling_raise": lambda s: f"{s.label}: + {kr(s.amount or ZERO)}",
+    "regulation": lambda s: f"{s.label}: {kr(s.amount or ZERO)} (foreløbigt tilskud "
+                            f"{kr(s.inputs['provisional_subsidy'])})",  # type: ignore[arg-type]
+    "atp_state": lambda s: f"{s.label}: {kr(s.amount or ZERO)} (betales af kommunen, ikke trukket i tilskuddet)",
+}
 
 
 def explain_month_da(result: MonthResult) -> list[str]:
@@ -26,13 +52,15 @@ def explain_month_da(result: MonthResult) -> list[str]:
             text = f"Maksimalt fleksløntilskud: {kr(result.max_subsidy)}"
         elif step.key == "reduction_low":
             base = step.inputs["base"]
-            text = (f"− {percent(rates.reduction_rate_low)} af {kr(base)} (op til {kr(rates.threshold)}): "  # type: ignore[arg-type]
+            threshold = step.inputs.get("threshold", rates.threshold)
+            text = (f"− {percent(rates.reduction_rate_low)} af {kr(base)} (op til {kr(threshold)}): "  # type: ignore[arg-type]
                     f"{kr(result.reduction_low)}")
         elif step.key == "reduction_high":
             if not result.reduction_high:
                 continue
             base = step.inputs["base"]
-            text = (f"− {percent(rates.reduction_rate_high)} af {kr(base)} over {kr(rates.threshold)}: "  # type: ignore[arg-type]
+            threshold = step.inputs.get("threshold", rates.threshold)
+            text = (f"− {percent(rates.reduction_rate_high)} af {kr(base)} over {kr(threshold)}: "  # type: ignore[arg-type]
                     f"{kr(result.reduction_high)}")
         elif step.key == "floor_at_zero":
             text = "Lønnen er så høj, at tilskuddet er nedsat til 0 kr."
@@ -56,10 +84,16 @@ def explain_month_da(result: MonthResult) -> list[str]:
             text = f"− Eget ATP-bidrag: {kr(result.atp_own)}"
         elif step.key == "payout":
             text = f"= Udbetaling før skat: {kr(result.payout)}"
+        elif step.key in EVENT_TEXTS:
+            text = EVENT_TEXTS[step.key](step)
+        elif step.amount is None:
+            text = step.label
+        elif step.effect is not None and step.effect < 0:
+            text = f"− {step.label}: {kr(-step.effect)}"
         else:
-            text = f"{step.label}: {kr(step.amount) if step.amount is not None else ''}"
+            text = f"{step.label}: {kr(step.amount)}"
         lines.append(f"{text}  ({step.provision})")
-    derived = result.rates.derived
+    derived = result.rates.derived + list(getattr(result, "derived_event_parameters", []))
     if derived:
         params = load_parameters()
         names = ", ".join(params[name].label_da.lower() for name in derived)

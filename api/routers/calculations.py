@@ -1,4 +1,8 @@
-"""``POST /v1/calculations``: one month's subsidy with its trace and a Danish explanation."""
+"""``POST /v1/calculations``: one month's subsidy with its trace and a Danish explanation.
+
+``POST /v1/calculations/bonus-spread``: a bonus covering several months spread over them and those
+months recomputed (Ankestyrelsen PM 27-23).
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,114 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas import CalculationResponse
 from api.strict_json import StrictJSONRoute
 from flexcalc.calculate import calculate_month
+from flexcalc.errors import InputError
 from flexcalc.explain import explain_month_da
-from flexcalc.model import CalculationRequest
+from flexcalc.model import AmountField, CalculationRequest, MonthField, as_pydantic_error, validate_amount
+from flexcalc.month_events import spread_bonus
+from flexcalc.period import Month
+
+
+def _month(value: Any, field: str) -> str:
+    try:
+        return str(Month.parse(value, field))
+    except InputError as error:
+        raise as_pydantic_error(error) from None
 
 router = APIRouter(prefix="/v1", tags=["calculations"], route_class=StrictJSONRoute)
 
 
+class EventsOut(BaseModel):
+    """What the month's events did (present only when the request had ``events``)."""
+
+    ceiling_given: str
+    max_subsidy_used: str
+    threshold_used: str
+    employment_share: str
+    unpaid_absence_days: int
+    sickness_benefit: str
+    ceiling_raise: str
+    ledighedsydelse_days: str
+    ledighedsydelse_reduction: str
+    not_counted: str
+    atp_state: str | None = Field(description="The municipality's additional ATP contribution (LAB § 138); "
+                                              "null without paid_hours.")
+    atp_state_hours: str | None
+    atp_state_full: bool
+    provisional_subsidy: str | None
+    regulation_due: bool
+    derived_parameters: list[str]
+
+
+class CalculationWithEventsResponse(CalculationResponse):
+    events: EventsOut | None = None
+
+
+class BonusSpreadRequest(BaseModel):
+    """The months a bonus covers (each a month's calculation as it was made), the bonus, and where it was paid."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "bonus": "6000", "paid_in": "2024-03",
+        "months": [{"month": "2024-02", "wage": "15600", "ceiling": "32067"},
+                   {"month": "2024-03", "wage": "15600", "ceiling": "32067"},
+                   {"month": "2024-04", "wage": "21600", "ceiling": "32067"}]}]})
+
+    months: list[CalculationRequest] = Field(min_length=1, max_length=24)
+    bonus: AmountField
+    covered: list[MonthField] | None = Field(default=None, description="Basis months the bonus covers "
+                                                                       "(default: all given months' basis months).")
+    paid_in: MonthField | None = Field(default=None, description="Basis month whose wage held the whole bonus.")
+
+    @field_validator("bonus", mode="before")
+    @classmethod
+    def _bonus(cls, value: Any) -> Any:
+        return validate_amount(value, "bonus")
+
+    @field_validator("covered", mode="before")
+    @classmethod
+    def _covered(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [_month(v, "covered") for v in value]
+        return value
+
+    @field_validator("paid_in", mode="before")
+    @classmethod
+    def _paid_in(cls, value: Any) -> Any:
+        return None if value is None else _month(value, "paid_in")
+
+
 @router.post(
     "/calculations",
-    response_model=CalculationResponse,
+    response_model=CalculationWithEventsResponse,
     responses={422: {"description": "Invalid input (problem+json naming the field)"}},
     summary="Compute one month's fleksløntilskud",
 )
 def create_calculation(request: CalculationRequest) -> Any:
     """The subsidy of the benefit month ``month`` from the basis month's wage (the month before),
-    the ceiling and the rates in force in ``month``. Amounts are strings with two decimals."""
+    the ceiling and the rates in force in ``month``. Amounts are strings with two decimals.
+    With ``events`` the month is computed as it really was (holiday, sickness, several incomes …)."""
     result = calculate_month(request.to_input())
     body = result.to_dict()
     body["text_da"] = explain_month_da(result)
     return JSONResponse(body)
+
+
+@router.post(
+    "/calculations/bonus-spread",
+    responses={422: {"description": "Invalid input (problem+json naming the field)"}},
+    summary="Spread a bonus over the months it covers and recompute them (PM 27-23)",
+)
+def create_bonus_spread(request: BonusSpreadRequest) -> Any:
+    """Each month before and after the bonus is spread evenly over the covered months, with the
+    differences in subsidy and payout."""
+    spread = spread_bonus(
+        [m.to_input() for m in request.months],
+        request.bonus,
+        covered=None if request.covered is None else [Month.parse(c) for c in request.covered],
+        paid_in=None if request.paid_in is None else Month.parse(request.paid_in),
+    )
+    return JSONResponse(spread.to_dict())

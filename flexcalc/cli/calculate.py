@@ -2,17 +2,75 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+import yaml
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.cli.common import amount, app, input_errors, month, print_json
+from flexcalc.errors import InputError
+from flexcalc.events import MonthEvents
 from flexcalc.explain import explain_month_da
-from flexcalc.format import kr, percent
+from flexcalc.format import kr, month_name, percent
+from flexcalc.model import EventsModel, input_error_from_validation
+from flexcalc.month_events import spread_bonus
 from flexcalc.params import RATE_NAMES, load_parameters
+from flexcalc.period import Month
+
+
+def _split(value: str, field: str, names: tuple[str, ...], optional: int = 0) -> dict[str, str]:
+    parts = value.split(":")
+    if not len(names) - optional <= len(parts) <= len(names):
+        shape = ":".join(n.upper() for n in names)
+        raise InputError(field, f"'{value}' is not written {shape}", f"'{value}' er ikke skrevet {shape}",
+                         code="format")
+    return dict(zip(names, parts, strict=False))
+
+
+def events_from_options(options: dict[str, Any], events_file: Path | None) -> MonthEvents | None:
+    """Build the month's events from the CLI options (and an optional JSON/YAML file with the same
+    shape as the API's ``events``), validated by the same model as the API."""
+    data: dict[str, Any] = {}
+    if events_file is not None:
+        try:
+            text = events_file.read_text(encoding="utf-8")
+            loaded = json.loads(text) if events_file.suffix == ".json" else yaml.safe_load(text)
+        except (OSError, ValueError, yaml.YAMLError) as error:
+            raise InputError("events_file", f"cannot be read: {error}", f"kan ikke læses: {error}",
+                             code="file") from None
+        if not isinstance(loaded, dict):
+            raise InputError("events_file", "must hold an object like the API's events",
+                             "skal indeholde et objekt som API'ets events", code="file")
+        data.update(loaded)
+    lists = {
+        "periods": ("period", ("kind", "start", "end"), 0),
+        "incomes": ("income", ("kind", "amount", "ceiling_raise"), 1),
+        "feriekonto": ("feriekonto", ("net", "tax_withheld", "days_covered", "days_taken"), 0),
+        "ceiling_changes": ("ceiling_change", ("start", "ceiling"), 0),
+    }
+    for key, (option, names, optional) in lists.items():
+        values = options.get(option) or []
+        if values:
+            existing = list(data.get(key) or [])
+            data[key] = existing + [_split(v, f"events.{key}.{len(existing) + i}", names, optional)
+                                    for i, v in enumerate(values)]
+    for key in ("feriekonto_earned", "sickness_benefit", "holiday_days_before", "holiday_days", "ledighedsydelse_days",
+                "employment_start", "employment_end",
+                "paid_hours", "paid_hours_before_sickness", "regulation_wage", "bonus_spread_out"):
+        if options.get(key) is not None:
+            data[key] = options[key]
+    if not data:
+        return None
+    try:
+        return EventsModel.model_validate(data).to_events()
+    except ValidationError as error:
+        raise input_error_from_validation(error, "events") from None
 
 
 @app.command()
@@ -22,10 +80,56 @@ def calculate(
     ceiling: Annotated[str, typer.Option(help="The ceiling (lønloft): full-time wage incl. pension, kr.")],
     other_wage: Annotated[str, typer.Option(help="Wage from other employers in the basis month, kr.")] = "0",
     other_income: Annotated[str, typer.Option(help="Other income that counts like wage, kr.")] = "0",
+    period: Annotated[list[str] | None, typer.Option(
+        help="A period KIND:START:END (dates YYYY-MM-DD, in the basis or benefit month); KIND is holiday, "
+             "holiday_ledighedsydelse, sickness_paid, sickness_unpaid, maternity_paid or maternity_unpaid. "
+             "Repeatable.")] = None,
+    income: Annotated[list[str] | None, typer.Option(
+        help="An income of the basis month KIND:AMOUNT[:CEILING_RAISE], e.g. wage_other_employer:3000, "
+             "ferietillaeg:1200, christmas_gift:500. Repeatable.")] = None,
+    feriekonto: Annotated[list[str] | None, typer.Option(
+        help="Holiday pay from FerieKonto NET:TAX_WITHHELD:DAYS_COVERED:DAYS_TAKEN. Repeatable.")] = None,
+    feriekonto_earned: Annotated[str | None, typer.Option(
+        help="Feriegodtgørelse in the wage that is paid to FerieKonto (taken out), kr.")] = None,
+    sickness_benefit: Annotated[str | None, typer.Option(
+        help="Syge- or barselsdagpenge for the unpaid periods of the basis month, kr.")] = None,
+    holiday_days_before: Annotated[str | None, typer.Option(
+        help="Holiday days taken earlier in the holiday year (the 25-day limit).")] = None,
+    holiday_days: Annotated[str | None, typer.Option(
+        help="Holiday days in the benefit month (instead of --period), incl. days on ledighedsydelse.")] = None,
+    ledighedsydelse_days: Annotated[str | None, typer.Option(
+        help="Of the holiday days, those on ledighedsydelse (no subsidy for them, BEK § 10).")] = None,
+    employment_start: Annotated[str | None, typer.Option(help="First day of the fleksjob, YYYY-MM-DD.")] = None,
+    employment_end: Annotated[str | None, typer.Option(help="Last day of the fleksjob, YYYY-MM-DD.")] = None,
+    ceiling_change: Annotated[list[str] | None, typer.Option(
+        help="A new ceiling from a day of the basis month START:AMOUNT. Repeatable.")] = None,
+    paid_hours: Annotated[str | None, typer.Option(
+        help="Paid hours reported for the basis month (gives the state ATP, LAB § 138).")] = None,
+    paid_hours_before_sickness: Annotated[str | None, typer.Option(
+        help="Paid hours of the last full month before the sickness (LAB § 138, stk. 4).")] = None,
+    regulation_wage: Annotated[str | None, typer.Option(
+        help="After holiday on ledighedsydelse in the basis month: the real wage of the benefit month, kr.")] = None,
+    bonus_spread_out: Annotated[str | None, typer.Option(
+        help="Bonus in the wage that is spread over other months (PM 27-23), kr.")] = None,
+    events_file: Annotated[Path | None, typer.Option(
+        "--events", help="A JSON or YAML file with the month's events (the API's events object).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Compute the fleksløntilskud of one benefit month, with every step and its provision."""
+    """Compute the fleksløntilskud of one benefit month, with every step and its provision.
+
+    With events (--period, --income, --feriekonto, … or --events FILE) the month is computed as it
+    really was: holiday, sickness, maternity, ledighedsydelse days, several incomes, job start/end,
+    and the municipality's ATP for the hours with subsidy."""
     benefit_month = month(month_)
+    options = {
+        "period": period, "income": income, "feriekonto": feriekonto, "ceiling_change": ceiling_change,
+        "feriekonto_earned": feriekonto_earned, "sickness_benefit": sickness_benefit,
+        "holiday_days_before": holiday_days_before, "employment_start": employment_start,
+        "holiday_days": holiday_days, "ledighedsydelse_days": ledighedsydelse_days,
+        "employment_end": employment_end, "paid_hours": paid_hours,
+        "paid_hours_before_sickness": paid_hours_before_sickness, "regulation_wage": regulation_wage,
+        "bonus_spread_out": bonus_spread_out,
+    }
     inp = MonthInput(
         benefit_month=benefit_month,
         wage=amount(wage, "wage"),
@@ -34,6 +138,9 @@ def calculate(
         other_income=amount(other_income, "other_income"),
     )
     with input_errors():
+        events = events_from_options(options, events_file)
+        if events is not None:
+            inp.events = events
         result = calculate_month(inp)
     if as_json:
         print_json(result.to_dict())
@@ -71,3 +178,48 @@ def rates(as_json: Annotated[bool, typer.Option("--json", help="Print the rates 
             table.add_row(str(entry.start), _rate_text(name, entry.value), status, entry.source or "")
         console.print(table)
     console.print("AFLEDT: værdien er beregnet ud fra kildebelagte tal, men ikke selv offentliggjort.")
+
+
+def _month_input(value: str, index: int) -> MonthInput:
+    parts = _split(value, f"months.{index}", ("month", "wage", "ceiling"))
+    return MonthInput(Month.parse(parts["month"], f"months.{index}.month"),
+                      _amount(parts["wage"], f"months.{index}.wage"),
+                      _amount(parts["ceiling"], f"months.{index}.ceiling"))
+
+
+def _amount(value: str, field: str) -> Any:
+    from flexcalc.money import parse_amount
+
+    return parse_amount(value, field)
+
+
+@app.command("bonus-spread")
+def bonus_spread(
+    bonus: Annotated[str, typer.Option(help="The bonus, kr.")],
+    month_input: Annotated[list[str], typer.Option(
+        "--month-input", help="A month as it was computed: BENEFIT_MONTH:WAGE:CEILING (the wage of the basis "
+                              "month before the spread). Repeatable.")],
+    paid_in: Annotated[str | None, typer.Option(help="Basis month whose wage held the whole bonus, YYYY-MM.")] = None,
+    covered: Annotated[list[str] | None, typer.Option(
+        help="A basis month the bonus covers, YYYY-MM (default: every given month's basis month). Repeatable.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Spread a bonus over the months it covers and recompute them (Ankestyrelsen PM 27-23)."""
+    with input_errors():
+        inputs = [_month_input(v, i) for i, v in enumerate(month_input)]
+        spread = spread_bonus(
+            inputs, _amount(bonus, "bonus"),
+            covered=None if covered is None else [Month.parse(c, f"covered.{i}") for i, c in enumerate(covered)],
+            paid_in=None if paid_in is None else Month.parse(paid_in, "paid_in"),
+        )
+    if as_json:
+        print_json(spread.to_dict())
+        return
+    typer.echo(f"Bonus på {kr(spread.bonus)} fordelt ligeligt over de måneder, den dækker (Ankestyrelsen PM 27-23)")
+    for m in spread.months:
+        typer.echo(f"{month_name(m.benefit_month)} (løn i {month_name(m.basis_month)}): andel {kr(m.share)}"
+                   + (f", flyttet ud {kr(m.moved_out)}" if m.moved_out else "")
+                   + f"; tilskud {kr(m.before.subsidy)} → {kr(m.after.subsidy)} "
+                     f"({kr(m.subsidy_difference, sign=True)})")
+    typer.echo(f"I alt: tilskud {kr(spread.subsidy_difference, sign=True)}, udbetaling "
+               f"{kr(spread.payout_difference, sign=True)}")

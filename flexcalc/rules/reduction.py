@@ -26,6 +26,14 @@ def reduction_for_wage(wage_income: Decimal, rates: Rates) -> tuple[Decimal, Dec
     return rates.reduction_rate_low * threshold, rates.reduction_rate_high * (wage_income - threshold)
 
 
+def reduction_at_threshold(wage_income: Decimal, threshold: Decimal, rates: Rates) -> tuple[Decimal, Decimal]:
+    """The two parts of the reduction with a threshold other than the month's T (a part month, or a
+    month shared with sickness pay: the threshold for that share of the month). Exact."""
+    if wage_income <= threshold:
+        return rates.reduction_rate_low * wage_income, ZERO
+    return rates.reduction_rate_low * threshold, rates.reduction_rate_high * (wage_income - threshold)
+
+
 def subsidy_after_reduction(max_subsidy: Decimal, reduction: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     """M − reduction, not below zero, rounded once to øre half up.
 
