@@ -46,6 +46,19 @@ ADJUSTMENT_LABELS_DA: dict[str, str] = {
 }
 """Kinds of :class:`Adjustment`, with their Danish label. Other modules may add kinds here."""
 
+CAUSE_TITLES_DA: dict[str, str] = {
+    "rates": "Nye satser",
+    "wage_low": "Løn under grænsen (30 %)",
+    "wage_high": "Løn over grænsen (55 %)",
+    "ceiling": "Lønloftet",
+    "ceiling_amount": "Lønloftet er ændret",
+    "atp": "Eget ATP-bidrag",
+    "correction": "Efterregulering",
+    "holiday_sickness": "Ferie eller sygdom",
+    "other": "Andre forhold",
+}
+"""A short Danish title per cause key, for tables. A registered stage adds its own."""
+
 
 @dataclass(frozen=True, slots=True)
 class Adjustment:
@@ -102,9 +115,13 @@ class Cause:
     text_da: str
     provision: str
 
+    @property
+    def title_da(self) -> str:
+        return CAUSE_TITLES_DA.get(self.key, self.key)
+
     def to_dict(self) -> dict[str, str]:
-        return {"key": self.key, "amount": amount_str(self.amount), "text_da": self.text_da,
-                "provision": self.provision}
+        return {"key": self.key, "title_da": self.title_da, "amount": amount_str(self.amount),
+                "text_da": self.text_da, "provision": self.provision}
 
 
 @dataclass(frozen=True, slots=True)

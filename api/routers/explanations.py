@@ -185,6 +185,7 @@ class MonthChangeRequest(BaseModel):
 
 class CauseOut(BaseModel):
     key: str
+    title_da: str
     amount: str
     text_da: str
     provision: str
