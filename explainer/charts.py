@@ -36,6 +36,8 @@ def chart_frames(scenario: HourScenario) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def hours_chart(scenario: HourScenario, hours_now: int, hours_new: int) -> alt.LayerChart:
     bars_df, totals_df = chart_frames(scenario)
+    highest = float(max(row.total for row in scenario.rows))
+    top = highest * 1.35  # room above the bars for the labels: plateau at the top, the hour marks below it
     x = alt.X("Timer:Q", title="Timer om ugen", scale=alt.Scale(domain=[0.4, 37.6], nice=False),
               axis=alt.Axis(values=list(range(1, 38, 2)), format="d"))
     y_axis = alt.Axis(title="Kr. om måneden før skat", labelExpr=DANISH_NUMBER)
@@ -44,8 +46,9 @@ def hours_chart(scenario: HourScenario, hours_now: int, hours_new: int) -> alt.L
     parts = alt.Scale(domain=[WAGE, SUBSIDY], range=["#1f4e79", "#f2b880"])
     bars = alt.Chart(bars_df).mark_bar(size=14, strokeWidth=1.5, stroke="#333333").encode(
         x=x,
-        y=alt.Y("sum(Beløb):Q", axis=y_axis, stack="zero"),
-        fill=alt.Fill("Del:N", scale=parts, title="Forklaring", sort=[WAGE, SUBSIDY]),
+        y=alt.Y("sum(Beløb):Q", axis=y_axis, stack="zero", scale=alt.Scale(domain=[0, top], nice=False)),
+        fill=alt.Fill("Del:N", scale=parts, sort=[WAGE, SUBSIDY],
+                      legend=alt.Legend(orient="bottom", title="Søjlerne:", labelFontSize=13, titleFontSize=13)),
         strokeDash=alt.StrokeDash("Del:N", scale=alt.Scale(domain=[WAGE, SUBSIDY], range=[[1, 0], [4, 2]]),
                                   legend=None),
         order=alt.Order("Orden:Q"),
@@ -55,29 +58,35 @@ def hours_chart(scenario: HourScenario, hours_now: int, hours_new: int) -> alt.L
         shape="diamond", size=60, filled=True, color="#000000")).encode(
         x=x, y=alt.Y("Beløb:Q", axis=y_axis), tooltip=tooltip)
     layers: list[Any] = []
-    top = float(max(row.total for row in scenario.rows)) * 1.12
     plateau = scenario.plateau_from_hours
     if plateau is not None:
         end = next(r.to_hours for r in scenario.regions if r.kind == "plateau")
-        band = pd.DataFrame([{"fra": plateau - 0.5, "til": end + 0.5, "top": top,
-                              "tekst": f"Loftet fra {plateau} timer: flere timer giver ikke flere penge"}])
+        start = "første time" if plateau == 1 else f"{plateau} timer"
+        band = pd.DataFrame([{"fra": plateau - 0.5, "til": end + 0.5, "bund": 0.0, "top": top,
+                              "tekst_y": highest * 1.29,
+                              "tekst": f"Loftet fra {start}: flere timer giver ikke flere penge"}])
         layers.append(alt.Chart(band).mark_rect(color="#bbbbbb", opacity=0.35).encode(
-            x="fra:Q", x2="til:Q", y=alt.datum(0), y2="top:Q"))
-        layers.append(alt.Chart(band).mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12,
+            x="fra:Q", x2="til:Q", y="bund:Q", y2="top:Q"))
+        layers.append(alt.Chart(band).mark_text(align="right", baseline="middle", dx=-4, fontSize=12,
                                                 fontWeight="bold").encode(
-            x="fra:Q", y="top:Q", text="tekst:N"))
+            x="til:Q", y="tekst_y:Q", text="tekst:N"))
     layers += [bars, line]
+    # the label of the lower hour count sits left of its line, the higher one right of it, so they never meet
+    now_left = hours_now <= hours_new
     marks = pd.DataFrame([
-        {"Timer": hours_now, "tekst": f"Nu: {hours_now} t", "streg": "nu"},
-        {"Timer": hours_new, "tekst": f"Overvejet: {hours_new} t", "streg": "overvejet"},
+        {"Timer": hours_now, "tekst": f"Nu: {hours_now} t", "streg": "nu", "y": highest * 1.19,
+         "align": "right" if now_left else "left", "dx": -4 if now_left else 4},
+        {"Timer": hours_new, "tekst": f"Overvejet: {hours_new} t", "streg": "overvejet", "y": highest * 1.10,
+         "align": "left" if now_left else "right", "dx": 4 if now_left else -4},
     ])
     if hours_now == hours_new:
         marks = marks.iloc[:1]
     layers.append(alt.Chart(marks).mark_rule(strokeWidth=2.5, color="#8b0000").encode(
         x="Timer:Q", strokeDash=alt.StrokeDash("streg:N", scale=alt.Scale(
             domain=["nu", "overvejet"], range=[[1, 0], [6, 3]]), legend=None)))
-    layers.append(alt.Chart(marks).mark_text(align="left", dx=4, dy=-6, fontSize=12, color="#8b0000",
-                                             fontWeight="bold").encode(
-        x="Timer:Q", y=alt.datum(top * 0.93), text="tekst:N"))
-    return alt.layer(*layers).properties(
+    for _, mark in marks.iterrows():
+        layers.append(alt.Chart(marks[marks["streg"] == mark["streg"]]).mark_text(
+            align=mark["align"], baseline="middle", dx=int(mark["dx"]), fontSize=12, color="#8b0000",
+            fontWeight="bold").encode(x="Timer:Q", y="y:Q", text="tekst:N"))
+    return alt.layer(*layers).resolve_scale(strokeDash="independent").properties(
         height=380, title="Løn og fleksløntilskud (søjler) og samlet indkomst (linje) efter timer om ugen")
