@@ -15,6 +15,7 @@ from flexcalc.format import kr
 from flexcalc.month_change import Adjustment, MonthSide, explain_month_change
 from flexcalc.period import Month
 from flexcalc.scenarios import Job, hour_scenario
+from flexcalc.tax_estimate import scenario_after_tax
 
 PAGES = Path(__file__).resolve().parents[1] / "explainer" / "pages"
 HOURS_PAGE = str(PAGES / "10_flere_timer.py")
@@ -23,7 +24,8 @@ D = Decimal
 
 
 DEFAULTS: dict[str, dict[str, str | int]] = {
-    HOURS_PAGE: {"month": "2024-03", "hourly": "200", "ceiling": "", "hours_now": 12, "hours_new": 15},
+    HOURS_PAGE: {"month": "2024-03", "hourly": "200", "ceiling": "", "hours_now": 12, "hours_new": 15,
+                 "municipal_tax_rate": "25", "pension_rate": "0"},
     CHANGE_PAGE: {"first_month": "2024-12", "first_wage": "15600", "first_ceiling": "32067", "first_correction": "",
                   "second_month": "2025-01", "second_wage": "17000", "second_ceiling": "32067",
                   "second_correction": ""},
@@ -71,11 +73,27 @@ def test_hours_page_headline_table_and_steps_match_the_core() -> None:
     assert "Loftet fra 21 timer om ugen" in at.warning[0].value
     regions = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert regions == [f"- {r.text_da}" for r in core.regions]
-    steps = at.expander[0]
-    assert steps.label.startswith("Sådan er tilskuddet regnet ud ved 15 timer")
+    steps = next(e for e in at.expander if e.label.startswith("Sådan er tilskuddet regnet ud ved 15 timer"))
     texts = [element.value for element in steps.children.values() if hasattr(element, "value")]
     assert any("Fleksløntilskud: 16.052,00 kr." in str(t) for t in texts)  # 19.952 − 0,3 × 13.000
     assert any("LAB § 123, stk. 2, 1. pkt." in str(t) for t in texts)
+
+
+def test_hours_page_estimate_after_tax_matches_the_core() -> None:
+    at = page(HOURS_PAGE, month="2024-03", hourly="200", municipal_tax_rate="25", pension_rate="12")
+    core = scenario_after_tax(hour_scenario(Month(2024, 3), Job(hourly=D(200))), D("0.25"), D("0.12"))
+    assert f"**{core.change_sentence(12, 15)}**" in [m.value for m in at.markdown]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Til rådighed ved 15 timer (skøn)"] == kr(core.row(15).estimate.disposable, decimals=0)
+    taxed = at.table[1].value
+    for row in core.rows:
+        assert taxed.loc[str(row.hours)]["Til rådighed efter skat (skøn)"] == kr(row.estimate.disposable, decimals=0)
+    assert any(w.value == core.negative_gain_sentence_da() for w in at.warning)
+    at = page(HOURS_PAGE, month="2024-03", municipal_tax_rate="60")
+    assert [e.value for e in at.error] == ["Kommuneskat: skal være en procent fra 15 til 35"]
+    at = page(HOURS_PAGE, month="2019-03")
+    assert [i.value for i in at.info] == ["Skønnet efter skat findes kun for månederne 2024-01 til 2026-12."]
+    assert len(at.table) == 1  # the numbers before tax are still shown
 
 
 def test_hours_page_changing_hours_changes_the_headline() -> None:

@@ -19,6 +19,7 @@ from flexcalc.model import AmountField, CalculationRequest, MonthField, as_pydan
 from flexcalc.month_change import Adjustment, MonthSide, explain_month_change
 from flexcalc.period import Month
 from flexcalc.scenarios import MAX_HOURLY, Job, check_hours, hour_scenario
+from flexcalc.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
 
 router = APIRouter(prefix="/v1", tags=["explainer"], route_class=StrictJSONRoute)
 
@@ -34,6 +35,14 @@ def _hours(value: Any, field: str) -> int | None:
         return check_hours(value, field)
     except InputError as error:
         raise as_pydantic_error(error) from None
+
+
+def _percent(parse: Any, value: Any, field: str) -> Decimal:
+    try:
+        result: Decimal = parse(value, field)
+    except InputError as error:
+        raise as_pydantic_error(error) from None
+    return result
 
 
 class HourScenarioRequest(BaseModel):
@@ -54,6 +63,21 @@ class HourScenarioRequest(BaseModel):
                                    description="Weekly hours now, 1–37 (for the headline).")
     hours_to: int | None = Field(default=None, ge=1, le=37, examples=[15],
                                  description="Weekly hours considered, 1–37 (for the headline).")
+    municipal_tax_rate: Decimal | None = Field(
+        default=None, description="Municipal tax rate in % (incl. church tax if paid), 15–35: adds `after_tax`, "
+                                  "an ESTIMATE (2024–2026).", json_schema_extra={"examples": ["25.1"]})
+    pension_rate: Decimal | None = Field(
+        default=None, description="With the estimate: pension (own + employer) in % of the wage without pension.")
+
+    @field_validator("municipal_tax_rate", mode="before")
+    @classmethod
+    def _municipal(cls, value: Any) -> Decimal | None:
+        return None if value is None else _percent(municipal_rate, value, "municipal_tax_rate")
+
+    @field_validator("pension_rate", mode="before")
+    @classmethod
+    def _pension(cls, value: Any) -> Decimal | None:
+        return None if value is None else _percent(pension_rate, value, "pension_rate")
 
     @field_validator("month", mode="before")
     @classmethod
@@ -115,6 +139,9 @@ class HourScenarioResponse(BaseModel):
     rule_version: str
     headline_da: str | None = None
     change: str | None = None
+    after_tax: dict[str, Any] | None = Field(default=None, description="The ESTIMATE after tax, when "
+                                             "municipal_tax_rate is given: rows with disposable and net gain.")
+    headline_after_tax_da: str | None = None
 
 
 @router.post("/scenarios/hours", response_model=HourScenarioResponse, responses=PROBLEM,
@@ -131,9 +158,18 @@ def hour_scenarios(request: HourScenarioRequest) -> Any:
     job = Job(hourly=request.hourly, full_time_wage=request.full_time_wage)
     scenario = hour_scenario(Month.parse(request.month), job, request.ceiling)
     body = scenario.to_dict()
+    if request.pension_rate is not None and request.municipal_tax_rate is None:
+        raise InputError("municipal_tax_rate", "is needed for the estimate after tax (pension_rate was given)",
+                         "skal udfyldes for skønnet efter skat (pension_rate er angivet)", code="missing")
+    after_tax = None
+    if request.municipal_tax_rate is not None:
+        after_tax = scenario_after_tax(scenario, request.municipal_tax_rate, request.pension_rate or Decimal(0))
+        body["after_tax"] = after_tax.to_dict()
     if request.hours_from is not None and request.hours_to is not None:
         body["headline_da"] = scenario.change_sentence(request.hours_from, request.hours_to)
         body["change"] = str(scenario.change(request.hours_from, request.hours_to))
+        if after_tax is not None:
+            body["headline_after_tax_da"] = after_tax.change_sentence(request.hours_from, request.hours_to)
     return JSONResponse(body)
 
 

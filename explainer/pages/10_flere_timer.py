@@ -20,6 +20,12 @@ from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.explain import explain_month_da  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.scenarios import MAX_HOURLY, Job, describe_month_da, hour_scenario  # noqa: E402
+from flexcalc.tax_estimate import (  # noqa: E402
+    explain_estimate_da,
+    municipal_rate,
+    pension_rate,
+    scenario_after_tax,
+)
 
 REGION_DA = {"low": "30 %", "high": "55 %", "plateau": "Loftet", "no_subsidy": "Intet tilskud"}
 
@@ -102,6 +108,59 @@ table = pd.DataFrame([{
 st.table(table)
 st.caption("I alt = løn med pension + fleksløntilskud. Af tilskuddet betaler du selv ATP-bidrag (5 %, højst "
            "500 kr.), som går til din ATP-pension.")
+
+st.markdown("#### Skøn: hvad har du tilbage efter skat?")
+st.write(
+    "Tilskuddet er skattepligtigt, men der betales ikke AM-bidrag af det – kun af lønnen. Derfor kan en ekstra "
+    "time give lidt mindre efter skat end før skat, og på loftet kan den endda give lidt mindre til rådighed. "
+    "Tallene her er et **skøn**, ikke din skatteberegning."
+)
+tax_left, tax_right = st.columns(2)
+with tax_left:
+    municipal_text = st.text_input(
+        "Din kommuneskat i % (med kirkeskat, hvis du betaler den)", value="25", key="municipal_tax_rate",
+        help="Står på din forskudsopgørelse. Kommuneskatten er ca. 25 % i gennemsnit.")
+with tax_right:
+    pension_text = st.text_input(
+        "Pension i % af lønnen uden pension (din egen + arbejdsgiverens)", value="0", key="pension_rate",
+        help="Mange overenskomster har 12 %. Pensionen bliver sparet op og er ikke penge, du har nu.")
+after_tax = None
+try:
+    after_tax = scenario_after_tax(scenario, municipal_rate(municipal_text), pension_rate(pension_text))
+except InputError as error:
+    if error.field == "month":
+        st.info("Skønnet efter skat findes kun for månederne 2024-01 til 2026-12.")
+    else:
+        label = "Kommuneskat" if error.field == "municipal_tax_rate" else "Pension"
+        show_error(label, error)
+if after_tax is not None:
+    st.markdown(f"**{after_tax.change_sentence(now.hours, new.hours)}**")
+    a1, a2 = st.columns(2)
+    a1.metric(f"Til rådighed ved {now.hours} timer (skøn)", kr(after_tax.row(now.hours).estimate.disposable,
+                                                                decimals=0))
+    a2.metric(f"Til rådighed ved {new.hours} timer (skøn)", kr(after_tax.row(new.hours).estimate.disposable,
+                                                                decimals=0))
+    losing = after_tax.negative_gain_sentence_da()
+    if losing:
+        st.warning(losing, icon="ℹ️")
+    if any(r.estimate.above_top_threshold for r in after_tax.rows):
+        st.caption("Ved de højeste timetal er indkomsten over grænsen for topskat/mellemskat, som ikke er med i "
+                   "skønnet.")
+    taxed = pd.DataFrame([{
+        "Timer om ugen": str(r.hours),
+        "I alt før skat": kr(scenario.row(r.hours).total, decimals=0),
+        "Til rådighed efter skat (skøn)": kr(r.estimate.disposable, decimals=0),
+        "En time mere giver efter skat (skøn)": "–" if r.net_gain_next_hour is None
+        else kr(r.net_gain_next_hour, sign=True, decimals=0),
+    } for r in after_tax.rows]).set_index("Timer om ugen")
+    with st.expander("Se skønnet efter skat for hvert antal timer"):
+        st.table(taxed)
+    with st.expander(f"Sådan er skønnet regnet ud ved {new.hours} timer om ugen"):
+        for line in explain_estimate_da(after_tax.row(new.hours).estimate):
+            st.write(line)
+        st.caption("Med: AM-bidrag 8 % af lønnen, pension, eget ATP-bidrag, beskæftigelsesfradrag, personfradrag, "
+                   "kommuneskat og bundskat, som om alle årets måneder var som denne. Ikke med: topskat/"
+                   "mellemskat, jobfradrag, andre fradrag (fx befordring og renter) og ATP af lønnen.")
 
 for row, who in ((new, "de timer, du overvejer"), (now, "dine timer nu")):
     with st.expander(f"Sådan er tilskuddet regnet ud ved {row.hours} timer om ugen ({who})"):
