@@ -118,7 +118,7 @@ def test_hours_page_headline_follows_the_hours(app_url: str, browser: Any) -> No
         box = chart.bounding_box()
         assert box is not None and box["height"] > 200
         # Streamlit scrolls inside its main block: a tall viewport gets the whole page on the screenshot
-        page.set_viewport_size({"width": 1280, "height": 3600})
+        page.set_viewport_size({"width": 1280, "height": 4200})
         page.wait_for_timeout(1500)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "hours-page.png"), full_page=True)

@@ -95,20 +95,6 @@ ceiling_text = ("anslået som 37 timer × din timeløn" if scenario.ceiling_sour
                 else "som du har skrevet")
 st.caption(f"Lønloft: {kr(scenario.ceiling)} ({ceiling_text}). {describe_month_da(scenario)}")
 
-st.markdown("#### Tallene for hvert antal timer")
-table = pd.DataFrame([{
-    "Timer om ugen": str(row.hours),
-    "Dig": "nu" if row.hours == now.hours else ("overvejet" if row.hours == new.hours else ""),
-    "Løn": kr(row.wage),
-    "Fleksløntilskud": kr(row.subsidy),
-    "I alt før skat": kr(row.total),
-    "En time mere giver": "–" if row.gain_next_hour is None else kr(row.gain_next_hour, sign=True),
-    "Område": REGION_DA[row.region],
-} for row in scenario.rows]).set_index("Timer om ugen")
-st.table(table)
-st.caption("I alt = løn med pension + fleksløntilskud. Af tilskuddet betaler du selv ATP-bidrag (5 %, højst "
-           "500 kr.), som går til din ATP-pension.")
-
 st.markdown("#### Skøn: hvad har du tilbage efter skat?")
 st.write(
     "Tilskuddet er skattepligtigt, men der betales ikke AM-bidrag af det – kun af lønnen. Derfor kan en ekstra "
@@ -161,6 +147,20 @@ if after_tax is not None:
         st.caption("Med: AM-bidrag 8 % af lønnen, pension, eget ATP-bidrag, beskæftigelsesfradrag, personfradrag, "
                    "kommuneskat og bundskat, som om alle årets måneder var som denne. Ikke med: topskat/"
                    "mellemskat, jobfradrag, andre fradrag (fx befordring og renter) og ATP af lønnen.")
+
+st.markdown("#### Tallene for hvert antal timer")
+table = pd.DataFrame([{
+    "Timer om ugen": str(row.hours),
+    "Dig": "nu" if row.hours == now.hours else ("overvejet" if row.hours == new.hours else ""),
+    "Løn": kr(row.wage),
+    "Fleksløntilskud": kr(row.subsidy),
+    "I alt før skat": kr(row.total),
+    "En time mere giver": "–" if row.gain_next_hour is None else kr(row.gain_next_hour, sign=True),
+    "Område": REGION_DA[row.region],
+} for row in scenario.rows]).set_index("Timer om ugen")
+st.table(table)
+st.caption("I alt = løn med pension + fleksløntilskud. Af tilskuddet betaler du selv ATP-bidrag (5 %, højst "
+           "500 kr.), som går til din ATP-pension.")
 
 for row, who in ((new, "de timer, du overvejer"), (now, "dine timer nu")):
     with st.expander(f"Sådan er tilskuddet regnet ud ved {row.hours} timer om ugen ({who})"):
