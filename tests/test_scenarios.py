@@ -163,6 +163,21 @@ def test_cli_no_plateau_is_null_and_text_output() -> None:
     assert "30.872,00 kr." in text.stdout and "Fra 21 til 37 timer" in text.stdout
 
 
+@pytest.mark.parametrize(("month", "hourly", "plateau"), [
+    ("2018-06", "114", 1),       # flex-job.dk: "ca. 114 kr. i timen … kan du ikke forbedre din samlede indkomst"
+    ("2018-06", "116.08", 1),    # the exact edge (hand computation above)
+    ("2018-06", "116.09", 2),
+    ("2024-03", "200", 21),
+    ("2024-03", "400", None),    # a high hourly wage: no plateau up to 37 hours
+])
+def test_published_rule_of_thumb_through_the_cli_json(month: str, hourly: str, plateau: int | None) -> None:
+    result = runner.invoke(app, ["scenario", "--month", month, "--hourly", hourly, "--json"])
+    data = json.loads(result.stdout)
+    assert data["plateau_from_hours"] == plateau
+    if plateau == 1:
+        assert {row["gain_next_hour"] for row in data["rows"][:-1]} == {"0.00"}
+
+
 @pytest.mark.parametrize(("args", "field"), [
     (["--hourly", "-200"], "hourly"),
     (["--hourly", "tohundrede"], "hourly"),
