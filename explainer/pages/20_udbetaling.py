@@ -1,0 +1,100 @@
+# title: Hvorfor har min udbetaling ændret sig?
+"""Two months side by side and the causes of the difference in words. Every number comes from
+``flexcalc.month_change`` (which recalculates through ``calculate_month``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from explainer.components import amount_input, default_month, month_input  # noqa: E402
+from flexcalc.calculate import MonthInput  # noqa: E402
+from flexcalc.explain import explain_month_da  # noqa: E402
+from flexcalc.format import kr, month_name  # noqa: E402
+from flexcalc.month_change import Adjustment, MonthSide, explain_month_change  # noqa: E402
+
+st.title("Hvorfor har min udbetaling ændret sig?")
+st.write(
+    "Skriv tallene for to måneder. Så viser vi, hvad du fik udbetalt i fleksløntilskud hver måned, og "
+    "hvorfor beløbet er ændret – fx fordi din løn steg, fordi satserne er nye fra 1. januar, eller fordi "
+    "lønloftet begrænser tilskuddet. Tilskuddet for en måned regnes af lønnen for måneden før."
+)
+
+second_default = default_month()
+first_default = second_default.previous()
+sides: list[MonthSide | None] = []
+columns = st.columns(2)
+for column, prefix, title, month_default, wage_default in (
+    (columns[0], "first", "Første måned", first_default, "15600"),
+    (columns[1], "second", "Anden måned", second_default, "17000"),
+):
+    with column:
+        st.subheader(title)
+        month = month_input(f"{title}: måned for tilskuddet (ÅÅÅÅ-MM)", f"{prefix}_month", month_default)
+        wage, wage_ok = amount_input(
+            f"{title}: løn i måneden før, i kr. (med pension)", f"{prefix}_wage", wage_default,
+            help="Lønnen fra din lønseddel for måneden før, med den pension, du og din arbejdsgiver betaler.")
+        ceiling, ceiling_ok = amount_input(
+            f"{title}: lønloft i kr.", f"{prefix}_ceiling", "32067",
+            help="Hvad en kollega på fuld tid i samme job får om måneden med pension og tillæg.")
+        correction, correction_ok = amount_input(
+            f"{title}: efterregulering udbetalt med måneden, i kr. (valgfrit)", f"{prefix}_correction", "",
+            optional=True, allow_negative=True,
+            help="Hvis kommunen har rettet en tidligere måned og betalt mere (skriv et plus-beløb) eller trukket "
+                 "noget (skriv et minus-beløb) sammen med denne måned.")
+        ok = month is not None and wage is not None and ceiling is not None and wage_ok and ceiling_ok
+        if ok and correction_ok:
+            assert month is not None and wage is not None and ceiling is not None
+            adjustments = () if not correction else (Adjustment("correction", correction),)
+            sides.append(MonthSide(MonthInput(month, wage, ceiling), adjustments))
+        else:
+            sides.append(None)
+
+first, second = sides
+if first is None or second is None:
+    st.stop()
+
+change = explain_month_change(first, second)
+st.divider()
+st.subheader(change.summary_da())
+
+left, right = st.columns(2)
+left.metric(f"Udbetaling for {first.name_da}", kr(change.first_payout))
+right.metric(f"Udbetaling for {second.name_da}", kr(change.second_payout),
+             delta=kr(change.difference, sign=True), delta_color="normal")
+
+st.markdown("#### Derfor")
+if not change.causes:
+    st.write("Ingen af tallene har ændret udbetalingen.")
+for cause in change.causes:
+    st.markdown(f"- {cause.text_da}")
+for note in change.notes_da:
+    st.markdown(f"- {note}")
+
+table = pd.DataFrame([{"Årsag": cause.title_da, "Beløb": kr(cause.amount, sign=True),
+                       "Regel": cause.provision} for cause in change.causes]
+                     + [{"Årsag": "Forskel i alt", "Beløb": kr(change.difference, sign=True), "Regel": ""}])
+st.table(table.set_index("Årsag"))
+st.caption("Beløbene i tabellen lægges sammen til forskellen i alt, øre for øre. Udbetaling er fleksløntilskud "
+           "minus dit eget ATP-bidrag, før skat.")
+derived = set(change.first_result.rates.derived) | set(change.second_result.rates.derived)
+if derived:
+    st.caption("Bemærk: nogle satser er beregnet (afledt), fordi de endnu ikke er offentliggjort.")
+
+with st.expander("Se beregningen for begge måneder"):
+    one, two = st.columns(2)
+    for column, side, result in ((one, first, change.first_result), (two, second, change.second_result)):
+        with column:
+            st.markdown(f"**{month_name(side.inp.benefit_month)}**")
+            for line in explain_month_da(result)[1:]:
+                if line:
+                    st.write(line)
+            for adjustment in side.adjustments:
+                st.write(adjustment.text_da())

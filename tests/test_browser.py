@@ -1,0 +1,149 @@
+"""The explainer in a real browser: the Streamlit app served on loopback, Debian's headless Chromium
+driven by Playwright. Load the hours page, change the hours with the keyboard, see the headline change;
+screenshots go to ``test-artifacts/`` (gitignored).
+
+Needs ``/usr/bin/chromium`` (CI installs it with scripts/ci-system-deps); never ``playwright install``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explainer.components import default_month
+from flexcalc.scenarios import Job, hour_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("FLEXCALC_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"headless Chromium not found at {CHROMIUM} "
+                       "(apt-get install chromium; CI installs it in scripts/ci-system-deps)"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
+                       reason="the Python package playwright is not installed (pip install -e '.[dev]')"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "explainer" / "app.py"),
+               "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    log = (ARTIFACTS / "streamlit.log")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 90
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"streamlit exited with {process.returncode}; see {log}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not answer on {url} within 90 s; see {log}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def test_hours_page_headline_follows_the_hours(app_url: str, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    month = default_month()
+    core = hour_scenario(month, Job(hourly=Decimal(200)))
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="da-DK")
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        headline = page.get_by_role("heading", name="Går du fra")
+        expect(headline).to_have_text(core.change_sentence(12, 15), timeout=60_000)
+        # change the hours with the keyboard: focus the labelled field, type, press Enter
+        hours = page.get_by_role("spinbutton", name="Timer om ugen, du overvejer")
+        hours.focus()
+        hours.press("Control+A")
+        hours.type("20")
+        hours.press("Enter")
+        expect(headline).to_have_text(core.change_sentence(12, 20), timeout=30_000)
+        assert core.change_sentence(12, 20) != core.change_sentence(12, 15)
+        page.get_by_role("table").first.wait_for(timeout=30_000)
+        # the chart is drawn (Vega-Lite renders nothing, silently, for a spec it cannot use)
+        chart = page.locator("[data-testid=stVegaLiteChart]").first
+        expect(chart.locator("svg, canvas").first).to_be_visible(timeout=30_000)
+        box = chart.bounding_box()
+        assert box is not None and box["height"] > 200
+        # Streamlit scrolls inside its main block: a tall viewport gets the whole page on the screenshot
+        page.set_viewport_size({"width": 1280, "height": 4200})
+        page.wait_for_timeout(1500)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "hours-page.png"), full_page=True)
+        assert (ARTIFACTS / "hours-page.png").stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+def test_payout_change_page_shows_the_causes(app_url: str, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="da-DK")
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.get_by_role("link", name="Hvorfor har min udbetaling ændret sig?").click()
+        expect(page.get_by_role("heading", name="Derfor")).to_be_visible(timeout=60_000)
+        for label, value in (("Første måned: måned for tilskuddet (ÅÅÅÅ-MM)", "2024-12"),
+                             ("Anden måned: måned for tilskuddet (ÅÅÅÅ-MM)", "2025-01")):
+            field = page.get_by_role("textbox", name=label)
+            field.fill(value)
+            field.press("Enter")
+        expect(page.get_by_text("Nye satser fra 1. januar 2025")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("heading", name="Du får")).to_contain_text("for januar 2025 end for december 2024")
+        page.set_viewport_size({"width": 1280, "height": 2000})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / "payout-change-page.png"), full_page=True)
+    finally:
+        page.close()
