@@ -300,9 +300,42 @@ WAGE_STAGE = Stage("wage", lambda cur, tgt: dataclasses.replace(
     cur, wage=tgt.wage, other_wage=tgt.other_wage, other_income=tgt.other_income), _wage_split, _wage_zero_note)
 CEILING_STAGE = Stage("ceiling_amount", lambda cur, tgt: dataclasses.replace(cur, ceiling=tgt.ceiling),
                       _ceiling_split, _ceiling_note)
+_PLAIN_KEYS = frozenset({"timing", "wage_income", "max_subsidy", "reduction_low", "reduction_high", "floor_at_zero",
+                         "rounding", "subsidy_before_ceiling", "ceiling", "subsidy", "atp_own", "payout"})
+
+
+def _event_labels(result: MonthResult) -> list[str]:
+    """The labels of the trace steps that the month's events added (holiday, sickness, incomes …)."""
+    labels: list[str] = []
+    for step in result.steps:
+        if step.key not in _PLAIN_KEYS and step.label not in labels:
+            labels.append(step.label)
+    return labels
+
+
+def _events_split(change: StageChange) -> list[Part]:
+    before, after = _event_labels(change.start), _event_labels(change.end)
+
+    def text(amount: Decimal) -> str:
+        now = "; ".join(label[0].lower() + label[1:] for label in after) or "ingen særlige hændelser"
+        then = "; ".join(label[0].lower() + label[1:] for label in before) or "ingen særlige hændelser"
+        return (f"Måneden indeholder andre hændelser end før (ferie, sygdom, barsel, andre indtægter eller "
+                f"ansættelsens start eller slut). Nu: {now}. Før: {then}. {_effect(amount)}")
+
+    return [Part("events", change.subsidy_change, text, "LAB § 124; BEK 227/2024 §§ 2–10", exact_in_ore=True)]
+
+
+def _events_note(change: StageChange) -> str | None:
+    if change.start_input.events != change.end_input.events and change.subsidy_change == 0:
+        return "Månedens hændelser (fx ferie eller sygdom) er ændret, men det ændrede ikke tilskuddet."
+    return None
+
+
+EVENTS_STAGE = Stage("events", lambda cur, tgt: dataclasses.replace(cur, events=tgt.events), _events_split,
+                     _events_note)
 OTHER_STAGE = Stage("other", lambda cur, tgt: tgt, _other_split)
 
-STAGES: list[Stage] = [RATES_STAGE, WAGE_STAGE, CEILING_STAGE]
+STAGES: list[Stage] = [RATES_STAGE, WAGE_STAGE, CEILING_STAGE, EVENTS_STAGE]
 """The substitution order before the closing ``other`` stage. Extend with :func:`register_stage`."""
 
 

@@ -47,7 +47,7 @@ def test_high_wage_has_no_plateau() -> None:
     ({"month": "2024-03", "hourly": "200", "full_time_wage": "30000"}, "hourly", "job_wage"),
     ({"month": "2024-03", "hourly": "-1"}, "hourly", "amount_negative"),
     ({"month": "2024-03", "hourly": "0"}, "hourly", "amount_zero"),
-    ({"month": "2024-03", "hourly": "1.001"}, "hourly", "amount_decimals"),
+    ({"month": "2024-03", "hourly": "1.0001"}, "hourly", "amount_decimals"),
     ({"month": "2024-03", "hourly": "20000"}, "hourly", "amount_too_large"),
     ({"month": "2024-03", "hourly": "200", "ceiling": "loft"}, "ceiling", "amount_type"),
     ({"month": "2027-03", "hourly": "200"}, "month", "no_rates"),
@@ -96,7 +96,7 @@ def test_month_change_matches_the_core_and_adds_up() -> None:
 def test_month_change_bad_input_names_nested_fields() -> None:
     body = {"first": {"month": "2024-12", "wage": "-1", "ceiling": "32067"},
             "second": {"month": "2025-01", "wage": "17000", "ceiling": "32067",
-                       "corrections": [{"month": "2024-13", "amount": "1.001"}]}}
+                       "corrections": [{"month": "2024-13", "amount": "1.0001"}]}}
     response = client.post("/v1/explanations/month-change", json=body)
     assert response.status_code == 422
     fields = {(e["field"], e["code"]) for e in response.json()["errors"]}

@@ -209,3 +209,27 @@ def test_a_wage_change_below_the_threshold_is_30_ore_a_krone(month: Month, data:
     got = causes(change)
     assert got.get("wage_low", D(0)) == -D("0.30") * (w2 - w1)
     assert set(got) <= {"wage_low", "atp"}
+
+
+def test_holiday_on_ledighedsydelse_is_named_as_its_own_cause() -> None:
+    """July plain, August with 5 days of holiday on ledighedsydelse in the benefit month (BEK § 10).
+
+    Both months: W = 15.600 (2024), subsidy 15.272,00 before the holiday. The events stage alone must carry
+    the whole difference, and the causes must still add up to the payout difference to the øre.
+    """
+    import datetime as dt
+
+    from flexcalc.events import MonthEvents, Period
+
+    plain = MonthInput(Month(2024, 8), Decimal("15600"), Decimal("32067"))
+    events = MonthEvents(periods=(Period("holiday_ledighedsydelse", dt.date(2024, 8, 5), dt.date(2024, 8, 9)),))
+    with_holiday = dataclasses.replace(plain, events=events)
+    change = explain_month_change(MonthSide(plain), MonthSide(with_holiday))
+    first, second = calculate_month(plain), calculate_month(with_holiday)
+    assert change.difference == second.payout - first.payout
+    assert sum(c.amount for c in change.causes) == change.difference
+    keys = [c.key for c in change.causes]
+    assert "events" in keys and "other" not in keys
+    events_cause = next(c for c in change.causes if c.key == "events")
+    assert events_cause.amount == second.subsidy - first.subsidy
+    assert second.subsidy < first.subsidy
