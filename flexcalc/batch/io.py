@@ -60,7 +60,7 @@ def file_format(path: str | os.PathLike[str], field: str) -> Format:
                      code="file_format")
 
 
-def _malformed(path: str | os.PathLike[str], kind: str, error: Exception) -> InputError:
+def malformed_file_error(path: str | os.PathLike[str], kind: str, error: Exception) -> InputError:
     detail = str(error).splitlines()[0] if str(error) else type(error).__name__
     return InputError("input", f"'{path}' is not a readable {kind} file: {detail}",
                       f"'{path}' er ikke en læsbar {kind}-fil: {detail}", code="file_malformed")
@@ -119,7 +119,7 @@ class InputReader:
             try:
                 self._parquet = pq.ParquetFile(path)
             except (pa.ArrowException, OSError) as error:
-                raise _malformed(path, "Parquet", error) from None
+                raise malformed_file_error(path, "Parquet", error) from None
             names = self._parquet.schema_arrow.names
             self.total_rows: int | None = self._parquet.metadata.num_rows
         else:
@@ -131,7 +131,7 @@ class InputReader:
         try:
             reader = pacsv.open_csv(self.path, read_options=pacsv.ReadOptions(block_size=1 << 16))
         except (pa.ArrowException, OSError) as error:
-            raise _malformed(self.path, "CSV", error) from None
+            raise malformed_file_error(self.path, "CSV", error) from None
         names = reader.schema.names
         reader.close()
         return names
@@ -167,7 +167,7 @@ class InputReader:
                 offset += batch.num_rows
         except (pa.ArrowException, OSError) as error:
             kind = "Parquet" if self.format == "parquet" else "CSV"
-            raise _malformed(self.path, kind, error) from None
+            raise malformed_file_error(self.path, kind, error) from None
 
 
 @dataclass(slots=True)

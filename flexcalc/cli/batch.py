@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -67,7 +67,7 @@ def _run_local(benefit_month: Month, input_path: Path, output_path: Path, chunk_
         raise InputError("output", "must not be the input file", "må ikke være inputfilen", code="same_file")
     console = Console(stderr=True)
     bar = Progress(TextColumn("Beregner"), BarColumn(), MofNCompleteColumn(), TextColumn("personer"),
-                   TimeElapsedColumn(), console=console, transient=True)
+                   TimeElapsedColumn(), console=console, transient=console.is_terminal)
     task = None
 
     def on_start(total: int | None) -> None:
