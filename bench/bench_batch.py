@@ -1,0 +1,347 @@
+"""Benchmark of the batch path: person-months per second, peak memory and exactness.
+
+    python bench/bench_batch.py                        # 10.000, 100.000 and 1.000.000 people
+    python bench/bench_batch.py --sizes 10000,100000   # quicker
+
+Writes bench/results/batch.md and bench/results/batch.json. Every measurement runs in a fresh
+subprocess, so its peak resident memory (``ru_maxrss``, from ``os.wait4``) is its own; inside it,
+``tracemalloc`` gives the peak of the Python/NumPy allocations of the measured call alone.
+
+Measured, on the same synthetic population (fixtures/population.py, seed 8, benefit month 2024-03):
+
+- ``decimal``: the reference, ``flexcalc.calculate.calculate_month`` once per person (with its
+  trace), amounts in and out as integer øre. It also checks the kernel against every row.
+- ``kernel``: ``flexcalc.batch.compute_month`` on int64 øre arrays (input range check included),
+  best of several runs after a warm-up, one thread.
+- ``float64`` / ``float32``: a **measurement, not a product**: the same formula written the naive way
+  in NumPy floats (kroner as float, ``np.round`` to øre and to kroner), counting the people whose
+  subsidy or payout differs from the exact result by at least 1 øre. ``float32`` imitates how
+  OpenFisca stores money (its ``float`` variables are float32); it is our own NumPy code, not OpenFisca.
+- ``cli``: ``python -m flexcalc batch`` from a Parquet file to a Parquet file, the whole process
+  (interpreter start, imports, reading the rates, reading, computing, writing, summary).
+- ``openfisca``: run only where ``openfisca_core`` can be imported; otherwise the report says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+MONTH = "2024-03"
+SEED = 8
+RESULTS = ROOT / "bench" / "results"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Workers (run in a subprocess each)
+
+
+def _load(path: str) -> dict[str, np.ndarray]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, columns=["wage_ore", "ceiling_ore", "other_wage_ore", "other_income_ore"])
+    return {name.removesuffix("_ore"): table.column(name).to_numpy() for name in table.column_names}
+
+
+def _kernel(cols: dict[str, np.ndarray]) -> Any:
+    from flexcalc.batch.kernel import KernelRates, compute_month
+    from flexcalc.period import Month
+
+    rates = KernelRates.for_month(Month.parse(MONTH))
+    return compute_month(rates, cols["wage"], cols["ceiling"], cols["other_wage"], cols["other_income"])
+
+
+def worker_kernel(path: str, repeat: int) -> dict[str, Any]:
+    cols = _load(path)
+    _kernel(cols)  # warm-up (rates loaded, code paths hot)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        _kernel(cols)
+        times.append(time.perf_counter() - started)
+    tracemalloc.start()
+    _kernel(cols)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"seconds": min(times), "seconds_median": float(np.median(times)), "tracemalloc_peak": peak}
+
+
+def worker_decimal(path: str, repeat: int) -> dict[str, Any]:
+    from flexcalc.calculate import MonthInput, calculate_month
+    from flexcalc.money import to_ore
+    from flexcalc.params import rates_for
+    from flexcalc.period import Month
+
+    cols = _load(path)
+    month = Month.parse(MONTH)
+    rates = rates_for(month)
+    n = len(cols["wage"])
+
+    def run() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        subsidy, atp, payout = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+        rows = zip(cols["wage"].tolist(), cols["ceiling"].tolist(), cols["other_wage"].tolist(),
+                   cols["other_income"].tolist(), strict=True)
+        for i, (w, c, o, x) in enumerate(rows):
+            r = calculate_month(MonthInput(month, Decimal(w) / 100, Decimal(c) / 100, Decimal(o) / 100,
+                                           Decimal(x) / 100), rates)
+            subsidy[i], atp[i], payout[i] = to_ore(r.subsidy), to_ore(r.atp_own), to_ore(r.payout)
+        return subsidy, atp, payout
+
+    started = time.perf_counter()
+    subsidy, atp, payout = run()
+    seconds = time.perf_counter() - started
+    kernel = _kernel(cols)
+    differences = int(np.count_nonzero((kernel.subsidy != subsidy) | (kernel.atp_own != atp)
+                                       | (kernel.payout != payout)))
+    return {"seconds": seconds, "kernel_rows_differing": differences, "note": "one run, no tracemalloc"}
+
+
+def _float_formula(cols: dict[str, np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """The naive float implementation: kroner as floats, np.round to øre and to whole kroner."""
+    from flexcalc.params import rates_for
+    from flexcalc.period import Month
+
+    r = rates_for(Month.parse(MONTH))
+    f = lambda d: dtype(float(d))  # noqa: E731
+    m, t, low, high = f(r.max_subsidy), f(r.threshold), f(r.reduction_rate_low), f(r.reduction_rate_high)
+    w = ((cols["wage"] + cols["other_wage"] + cols["other_income"]) / 100).astype(dtype)
+    c = (cols["ceiling"] / 100).astype(dtype)
+    reduction = low * np.minimum(w, t) + high * np.maximum(w - t, dtype(0))
+    before = np.round(np.maximum(m - reduction, dtype(0)), 2)
+    subsidy = np.maximum(np.minimum(before, c - w), dtype(0))
+    atp = np.round(np.minimum(f(r.atp_own_share_rate) * subsidy, f(r.atp_own_share_cap)))
+    return subsidy, subsidy - atp
+
+
+def worker_float(path: str, repeat: int, dtype_name: str) -> dict[str, Any]:
+    dtype = {"float64": np.float64, "float32": np.float32}[dtype_name]
+    cols = _load(path)
+    _float_formula(cols, dtype)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subsidy, payout = _float_formula(cols, dtype)
+        times.append(time.perf_counter() - started)
+    exact = _kernel(cols)
+    # Read each float result to the nearest øre (as a report or a JSON export would) and compare.
+    got_subsidy = np.rint(subsidy.astype(np.float64) * 100).astype(np.int64)
+    got_payout = np.rint(payout.astype(np.float64) * 100).astype(np.int64)
+    wrong_subsidy = np.count_nonzero(got_subsidy != exact.subsidy)
+    wrong_payout = np.count_nonzero(got_payout != exact.payout)
+    wrong = (got_subsidy != exact.subsidy) | (got_payout != exact.payout)
+    wrong_any = np.count_nonzero(wrong)
+    # Where the exact amount ends in exactly ½ øre (subsidy) or ½ krone (ATP share), which the rule rounds up.
+    scale = exact.rates.scale
+    half = (exact.reduction_scaled % scale == scale // 2) & (exact.subsidy_before_ceiling > 0)
+    half |= (exact.subsidy * exact.rates.atp_num) % (100 * exact.rates.atp_scale) == 50 * exact.rates.atp_scale
+    n = len(exact)
+    return {"seconds": min(times), "rows_wrong_subsidy": int(wrong_subsidy), "rows_wrong_payout": int(wrong_payout),
+            "rows_wrong_any": int(wrong_any), "share_wrong_any": wrong_any / n,
+            "rows_exact_half": int(np.count_nonzero(half)),
+            "rows_wrong_at_exact_half": int(np.count_nonzero(wrong & half)),
+            "max_error_ore": int(np.max(np.abs(got_payout - exact.payout), initial=0))}
+
+
+def worker_openfisca(path: str, repeat: int) -> dict[str, Any]:
+    try:
+        import openfisca_core  # noqa: F401
+    except ImportError:
+        return {"skipped": "openfisca_core is not installed in this Python"}
+    return {"skipped": "openfisca_core is importable, but no comparable country package is wired up here"}
+
+
+def worker_baseline(path: str, repeat: int) -> dict[str, Any]:
+    """What a measuring process holds before any calculation: imports and the input arrays."""
+    import flexcalc.batch.kernel
+    import flexcalc.calculate  # noqa: F401
+
+    cols = _load(path)
+    return {"input_bytes": int(sum(a.nbytes for a in cols.values()))}
+
+
+WORKERS = {"baseline": worker_baseline, "kernel": worker_kernel, "decimal": worker_decimal,
+           "openfisca": worker_openfisca}
+
+
+def worker_main(kind: str, path: str, repeat: int) -> None:
+    import resource
+
+    result = worker_float(path, repeat, kind) if kind.startswith("float") else WORKERS[kind](path, repeat)
+    result["self_maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Driver
+
+
+def run_child(args: list[str]) -> tuple[float, str]:
+    """Run a subprocess (one thread for any math library); return its wall time and its stdout."""
+    started = time.perf_counter()
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    process = subprocess.run(args, capture_output=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{process.stderr.decode()}")
+    return wall, process.stdout.decode()
+
+
+def measure(kind: str, path: Path, repeat: int) -> dict[str, Any]:
+    wall, out = run_child([sys.executable, __file__, "--worker", kind, str(path), "--repeat", str(repeat)])
+    result = json.loads(out.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def cli_rss(path: Path, workdir: Path) -> int:
+    code = ("import resource, sys\nfrom flexcalc.cli import app\n"
+            "try:\n    app(standalone_mode=False)\nfinally:\n"
+            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, file=sys.stderr)\n")
+    process = subprocess.run([sys.executable, "-c", code, "batch", "--month", MONTH, "--input", str(path),
+                              "--output", str(workdir / "cli-rss.parquet")], cwd=ROOT, capture_output=True,
+                             text=True, check=True)
+    return int(process.stderr.strip().splitlines()[-1])
+
+
+def fmt_rate(n: int, seconds: float) -> str:
+    rate = n / seconds
+    return f"{rate / 1e6:,.1f} M/s" if rate >= 1e6 else f"{rate / 1e3:,.1f} k/s"
+
+
+def mib(n: int | float) -> str:
+    return f"{n / 2**20:,.1f} MiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--decimal-max", type=int, default=1_000_000, help="largest size for the Decimal core")
+    parser.add_argument("--cli-people", type=int, default=100_000)
+    parser.add_argument("--out", default=str(RESULTS / "batch.md"))
+    parser.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker_main(args.worker[0], args.worker[1], args.repeat)
+        return
+
+    from fixtures.population import generate, write
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {"python": platform.python_version(), "numpy": np.__version__, "cpus": os.cpu_count(),
+                    "platform": platform.platform(), "load_average_at_start": os.getloadavg()},
+        "month": MONTH, "seed": SEED, "sizes": {},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        biggest = generate(max([*sizes, args.cli_people]), SEED)
+        for n in sizes:
+            path = write(biggest.slice(0, n), workdir / f"people-{n}.parquet")
+            entry: dict[str, Any] = {}
+            for kind in ("baseline", "kernel", "float64", "float32", "openfisca"):
+                print(f"{n:>9} {kind} …", file=sys.stderr, flush=True)
+                entry[kind] = measure(kind, path, args.repeat)
+            if n <= args.decimal_max:
+                print(f"{n:>9} decimal …", file=sys.stderr, flush=True)
+                entry["decimal"] = measure("decimal", path, 1)
+            results["sizes"][str(n)] = entry
+        cli_path = write(biggest.slice(0, args.cli_people), workdir / "cli-people.parquet")
+        print(f"{args.cli_people:>9} cli …", file=sys.stderr, flush=True)
+        results["cli"] = {"people": args.cli_people, **measure_cli(cli_path, workdir, 5)}
+        results["cli"]["peak_rss"] = cli_rss(cli_path, workdir)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
+    out.write_text(report(results))
+    print(report(results))
+
+
+def measure_cli(path: Path, workdir: Path, runs: int) -> dict[str, Any]:
+    walls, inside = [], []
+    for i in range(runs):
+        target = workdir / f"cli-out-{i}.parquet"
+        wall, out = run_child([sys.executable, "-m", "flexcalc", "batch", "--month", MONTH, "--input", str(path),
+                                  "--output", str(target), "--json"])
+        walls.append(wall)
+        inside.append(json.loads(out)["seconds"])
+    return {"wall_seconds": min(walls), "wall_seconds_median": float(np.median(walls)),
+            "in_process_seconds": min(inside)}
+
+
+def report(r: dict[str, Any]) -> str:
+    lines = [
+        "# Batch benchmark",
+        "",
+        f"Run {r['when']} by `python bench/bench_batch.py` on {r['machine']['cpus']} CPUs "
+        f"(Python {r['machine']['python']}, NumPy {r['machine']['numpy']}; {r['machine']['platform']}). "
+        f"Benefit month {r['month']}, synthetic population seed {r['seed']} (fixtures/population.py). "
+        f"Load average at start {r['machine']['load_average_at_start'][0]:.2f}, at end "
+        f"{r['machine']['load_average_at_end'][0]:.2f}: other work shared the machine, so times are the best "
+        "of several runs and still on the slow side.",
+        "",
+        "Person-months per second (one thread) and peak memory. *RSS* is the peak resident memory of the whole "
+        "measuring process (interpreter, NumPy, pyarrow, the population's input arrays and the results); "
+        "*traced* is the `tracemalloc` peak of the measured call alone.",
+        "",
+        "| people | implementation | seconds | person-months/s | RSS peak | traced peak | exact? |",
+        "|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for size, entry in r["sizes"].items():
+        n = int(size)
+        b = entry["baseline"]
+        lines.append(f"| {n:,} | (baseline: imports + input arrays, no calculation) | – | – | "
+                     f"{mib(b['self_maxrss'])} | – | – |")
+        k = entry["kernel"]
+        lines.append(f"| {n:,} | batch kernel (int64 øre) | {k['seconds']:.4f} | {fmt_rate(n, k['seconds'])} | "
+                     f"{mib(k['self_maxrss'])} | {mib(k['tracemalloc_peak'])} | exact (see the Decimal row) |")
+        if "decimal" in entry:
+            d = entry["decimal"]
+            lines.append(f"| {n:,} | Decimal core (`calculate_month`, with trace) | {d['seconds']:.2f} | "
+                         f"{fmt_rate(n, d['seconds'])} | {mib(d['self_maxrss'])} | – | "
+                         f"reference; kernel differs in **{d['kernel_rows_differing']}** rows |")
+        for kind, label in (("float64", "float64 NumPy (measurement)"),
+                            ("float32", "float32 NumPy, OpenFisca-style storage (measurement)")):
+            f = entry[kind]
+            lines.append(f"| {n:,} | {label} | {f['seconds']:.4f} | {fmt_rate(n, f['seconds'])} | "
+                         f"{mib(f['self_maxrss'])} | – | {f['rows_wrong_any']:,} rows wrong by ≥ 1 øre "
+                         f"({100 * f['share_wrong_any']:.2f} %), max {f['max_error_ore']} øre; "
+                         f"{f['rows_wrong_at_exact_half']:,} of them among the {f['rows_exact_half']:,} rows whose "
+                         "exact amount ends in exactly ½ øre or ½ krone |")
+    c = r["cli"]
+    lines += [
+        "",
+        f"`flexcalc batch` from Parquet to Parquet, {c['people']:,} people, the whole process: "
+        f"**{c['wall_seconds']:.2f} s** wall (best of 5; median {c['wall_seconds_median']:.2f} s), of which "
+        f"{c['in_process_seconds']:.2f} s inside the command after start-up; peak RSS {mib(c['peak_rss'])}.",
+        "",
+        "OpenFisca: " + "; ".join(sorted({e['openfisca'].get('skipped', 'measured') for e in r['sizes'].values()}))
+        + ". No OpenFisca figure is given here.",
+        "",
+        "Float rows: the same formula in NumPy floats, read to the nearest øre, compared with the exact "
+        "kernel. They are a measurement of what floats get wrong, not a product.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
