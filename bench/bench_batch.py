@@ -19,7 +19,11 @@ Measured, on the same synthetic population (fixtures/population.py, seed 8, bene
   OpenFisca stores money (its ``float`` variables are float32); it is our own NumPy code, not OpenFisca.
 - ``cli``: ``python -m flexcalc batch`` from a Parquet file to a Parquet file, the whole process
   (interpreter start, imports, reading the rates, reading, computing, writing, summary).
-- ``openfisca``: run only where ``openfisca_core`` can be imported; otherwise the report says so.
+- ``openfisca``: the same formula as an OpenFisca model (bench/openfisca_flex.py: variables, dated
+  parameters, float32 storage, ``np.round``), run with the Python given by ``--openfisca-python`` (a
+  separate environment with ``openfisca-core`` and ``pyarrow``; flexcalc does not depend on it). Its
+  time is ``calculate`` after ``set_input``, best of several fresh simulations after a warm-up; the
+  time to build a simulation is reported apart. Without ``--openfisca-python`` it is skipped.
 """
 
 from __future__ import annotations
@@ -69,16 +73,18 @@ def _kernel(cols: dict[str, np.ndarray]) -> Any:
 def worker_kernel(path: str, repeat: int) -> dict[str, Any]:
     cols = _load(path)
     _kernel(cols)  # warm-up (rates loaded, code paths hot)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         _kernel(cols)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     tracemalloc.start()
     _kernel(cols)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"seconds": min(times), "seconds_median": float(np.median(times)), "tracemalloc_peak": peak}
+    return {"seconds": min(times), "seconds_median": float(np.median(times)), "cpu_seconds": min(cpu),
+            "tracemalloc_peak": peak}
 
 
 def worker_decimal(path: str, repeat: int) -> dict[str, Any]:
@@ -102,13 +108,14 @@ def worker_decimal(path: str, repeat: int) -> dict[str, Any]:
             subsidy[i], atp[i], payout[i] = to_ore(r.subsidy), to_ore(r.atp_own), to_ore(r.payout)
         return subsidy, atp, payout
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     subsidy, atp, payout = run()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     kernel = _kernel(cols)
     differences = int(np.count_nonzero((kernel.subsidy != subsidy) | (kernel.atp_own != atp)
                                        | (kernel.payout != payout)))
-    return {"seconds": seconds, "kernel_rows_differing": differences, "note": "one run, no tracemalloc"}
+    return {"seconds": seconds, "cpu_seconds": cpu, "kernel_rows_differing": differences,
+            "note": "one run, no tracemalloc"}
 
 
 def _float_formula(cols: dict[str, np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
@@ -132,11 +139,12 @@ def worker_float(path: str, repeat: int, dtype_name: str) -> dict[str, Any]:
     dtype = {"float64": np.float64, "float32": np.float32}[dtype_name]
     cols = _load(path)
     _float_formula(cols, dtype)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         subsidy, payout = _float_formula(cols, dtype)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     exact = _kernel(cols)
     # Read each float result to the nearest øre (as a report or a JSON export would) and compare.
     got_subsidy = np.rint(subsidy.astype(np.float64) * 100).astype(np.int64)
@@ -150,19 +158,12 @@ def worker_float(path: str, repeat: int, dtype_name: str) -> dict[str, Any]:
     half = (exact.reduction_scaled % scale == scale // 2) & (exact.subsidy_before_ceiling > 0)
     half |= (exact.subsidy * exact.rates.atp_num) % (100 * exact.rates.atp_scale) == 50 * exact.rates.atp_scale
     n = len(exact)
-    return {"seconds": min(times), "rows_wrong_subsidy": int(wrong_subsidy), "rows_wrong_payout": int(wrong_payout),
+    return {"seconds": min(times), "cpu_seconds": min(cpu), "rows_wrong_subsidy": int(wrong_subsidy),
+            "rows_wrong_payout": int(wrong_payout),
             "rows_wrong_any": int(wrong_any), "share_wrong_any": wrong_any / n,
             "rows_exact_half": int(np.count_nonzero(half)),
             "rows_wrong_at_exact_half": int(np.count_nonzero(wrong & half)),
             "max_error_ore": int(np.max(np.abs(got_payout - exact.payout), initial=0))}
-
-
-def worker_openfisca(path: str, repeat: int) -> dict[str, Any]:
-    try:
-        import openfisca_core  # noqa: F401
-    except ImportError:
-        return {"skipped": "openfisca_core is not installed in this Python"}
-    return {"skipped": "openfisca_core is importable, but no comparable country package is wired up here"}
 
 
 def worker_baseline(path: str, repeat: int) -> dict[str, Any]:
@@ -174,8 +175,7 @@ def worker_baseline(path: str, repeat: int) -> dict[str, Any]:
     return {"input_bytes": int(sum(a.nbytes for a in cols.values()))}
 
 
-WORKERS = {"baseline": worker_baseline, "kernel": worker_kernel, "decimal": worker_decimal,
-           "openfisca": worker_openfisca}
+WORKERS = {"baseline": worker_baseline, "kernel": worker_kernel, "decimal": worker_decimal}
 
 
 def worker_main(kind: str, path: str, repeat: int) -> None:
@@ -190,15 +190,59 @@ def worker_main(kind: str, path: str, repeat: int) -> None:
 # Driver
 
 
+def measure_openfisca(python: str | None, path: Path, repeat: int) -> dict[str, Any]:
+    """Run bench/openfisca_flex.py with another Python and compare its results with the exact kernel."""
+    if not python:
+        return {"skipped": "no --openfisca-python given"}
+    from flexcalc.params import rates_for
+    from flexcalc.period import Month
+
+    month = Month.parse(MONTH)
+    rates = rates_for(month)
+    names = ("max_subsidy", "threshold", "reduction_rate_low", "reduction_rate_high", "atp_own_share_rate",
+             "atp_own_share_cap")
+    spec = {"rates": {name: str(getattr(rates, name)) for name in names},
+            "start": f"{month.year}-01-01", "month": MONTH}
+    workdir = path.parent
+    (workdir / "rates.json").write_text(json.dumps(spec))
+    out = workdir / "openfisca.npz"
+    wall, _ = run_child([python, str(ROOT / "bench" / "openfisca_flex.py"), str(path), str(workdir / "rates.json"),
+                         str(out), str(repeat)])
+    data = np.load(out)
+    exact = _kernel(_load(str(path)))
+    got_subsidy = np.rint(data["subsidy"].astype(np.float64) * 100).astype(np.int64)
+    got_payout = np.rint(data["payout"].astype(np.float64) * 100).astype(np.int64)
+    wrong = (got_subsidy != exact.subsidy) | (got_payout != exact.payout)
+    version = subprocess.run([python, "-c", "import importlib.metadata as m; print(m.version('openfisca-core'))"],
+                             capture_output=True, text=True).stdout.strip()
+    return {"seconds": float(data["seconds"]), "cpu_seconds": float(data["cpu_seconds"]),
+            "build_seconds": float(data["build_seconds"]),
+            "dtype": str(data["dtype"]), "self_maxrss": int(data["maxrss"]), "wall": wall,
+            "rows_wrong_any": int(np.count_nonzero(wrong)), "share_wrong_any": float(np.mean(wrong)),
+            "max_error_ore": int(np.max(np.abs(got_payout - exact.payout), initial=0)),
+            "openfisca_core": version}
+
+
 def run_child(args: list[str]) -> tuple[float, str]:
     """Run a subprocess (one thread for any math library); return its wall time and its stdout."""
+    wall, _, out = run_child_cpu(args)
+    return wall, out
+
+
+def run_child_cpu(args: list[str]) -> tuple[float, float, str]:
+    """Run a subprocess; return its wall time, its CPU time (user + system) and its stdout."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
     process = subprocess.run(args, capture_output=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{process.stderr.decode()}")
-    return wall, process.stdout.decode()
+    return wall, cpu, process.stdout.decode()
 
 
 def measure(kind: str, path: Path, repeat: int) -> dict[str, Any]:
@@ -233,7 +277,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--decimal-max", type=int, default=1_000_000, help="largest size for the Decimal core")
     parser.add_argument("--cli-people", type=int, default=100_000)
+    parser.add_argument("--cli-runs", type=int, default=7)
     parser.add_argument("--out", default=str(RESULTS / "batch.md"))
+    parser.add_argument("--openfisca-python", default=os.environ.get("FLEXCALC_OPENFISCA_PYTHON"),
+                        help="a Python with openfisca-core and pyarrow (default: $FLEXCALC_OPENFISCA_PYTHON)")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -255,16 +302,18 @@ def main() -> None:
         for n in sizes:
             path = write(biggest.slice(0, n), workdir / f"people-{n}.parquet")
             entry: dict[str, Any] = {}
-            for kind in ("baseline", "kernel", "float64", "float32", "openfisca"):
+            for kind in ("baseline", "kernel", "float64", "float32"):
                 print(f"{n:>9} {kind} …", file=sys.stderr, flush=True)
                 entry[kind] = measure(kind, path, args.repeat)
+            print(f"{n:>9} openfisca …", file=sys.stderr, flush=True)
+            entry["openfisca"] = measure_openfisca(args.openfisca_python, path, args.repeat)
             if n <= args.decimal_max:
                 print(f"{n:>9} decimal …", file=sys.stderr, flush=True)
                 entry["decimal"] = measure("decimal", path, 1)
             results["sizes"][str(n)] = entry
         cli_path = write(biggest.slice(0, args.cli_people), workdir / "cli-people.parquet")
         print(f"{args.cli_people:>9} cli …", file=sys.stderr, flush=True)
-        results["cli"] = {"people": args.cli_people, **measure_cli(cli_path, workdir, 5)}
+        results["cli"] = {"people": args.cli_people, **measure_cli(cli_path, workdir, args.cli_runs)}
         results["cli"]["peak_rss"] = cli_rss(cli_path, workdir)
     results["machine"]["load_average_at_end"] = os.getloadavg()
 
@@ -276,68 +325,109 @@ def main() -> None:
 
 
 def measure_cli(path: Path, workdir: Path, runs: int) -> dict[str, Any]:
-    walls, inside = [], []
+    walls, cpus, inside = [], [], []
     for i in range(runs):
         target = workdir / f"cli-out-{i}.parquet"
-        wall, out = run_child([sys.executable, "-m", "flexcalc", "batch", "--month", MONTH, "--input", str(path),
-                                  "--output", str(target), "--json"])
+        wall, cpu, out = run_child_cpu([sys.executable, "-m", "flexcalc", "batch", "--month", MONTH, "--input",
+                                        str(path), "--output", str(target), "--json"])
         walls.append(wall)
+        cpus.append(cpu)
         inside.append(json.loads(out)["seconds"])
-    return {"wall_seconds": min(walls), "wall_seconds_median": float(np.median(walls)),
-            "in_process_seconds": min(inside)}
+    return {"runs": runs, "wall_seconds": min(walls), "wall_seconds_median": float(np.median(walls)),
+            "cpu_seconds": min(cpus), "in_process_seconds": min(inside)}
+
+
+def openfisca_note(r: dict[str, Any]) -> str:
+    skipped = {e["openfisca"]["skipped"] for e in r["sizes"].values() if "skipped" in e["openfisca"]}
+    if skipped:
+        return f"OpenFisca: not measured ({'; '.join(sorted(skipped))}); no OpenFisca figure is given here."
+    return ("OpenFisca: openfisca-core from PyPI in a separate virtual environment with the same NumPy, running "
+            "bench/openfisca_flex.py, the same formula as an OpenFisca model (its money variables are float32). "
+            "Its time is `calculate` only, after `set_input`, on a fresh simulation each run.")
 
 
 def report(r: dict[str, Any]) -> str:
+    m = r["machine"]
     lines = [
         "# Batch benchmark",
         "",
-        f"Run {r['when']} by `python bench/bench_batch.py` on {r['machine']['cpus']} CPUs "
-        f"(Python {r['machine']['python']}, NumPy {r['machine']['numpy']}; {r['machine']['platform']}). "
-        f"Benefit month {r['month']}, synthetic population seed {r['seed']} (fixtures/population.py). "
-        f"Load average at start {r['machine']['load_average_at_start'][0]:.2f}, at end "
-        f"{r['machine']['load_average_at_end'][0]:.2f}: other work shared the machine, so times are the best "
-        "of several runs and still on the slow side.",
+        f"Run {r['when']} by `python bench/bench_batch.py` on {m['cpus']} CPUs (Python {m['python']}, NumPy "
+        f"{m['numpy']}; {m['platform']}). Benefit month {r['month']}, synthetic population seed {r['seed']} "
+        f"(fixtures/population.py). Load average at start {m['load_average_at_start'][0]:.2f}, at end "
+        f"{m['load_average_at_end'][0]:.2f}: other work shared this 2-CPU machine, so wall times are noisy. "
+        "Each figure is the best of several runs; *CPU* is the process's own CPU time for the same call "
+        "(`time.process_time`), which waiting for a shared CPU does not inflate. Everything runs in one thread.",
         "",
-        "Person-months per second (one thread) and peak memory. *RSS* is the peak resident memory of the whole "
-        "measuring process (interpreter, NumPy, pyarrow, the population's input arrays and the results); "
+        "## Speed and memory",
+        "",
+        "*RSS* is the peak resident memory of the whole measuring process (interpreter, NumPy, pyarrow, the "
+        "input arrays and the results; the baseline row is the same process before any calculation); "
         "*traced* is the `tracemalloc` peak of the measured call alone.",
         "",
-        "| people | implementation | seconds | person-months/s | RSS peak | traced peak | exact? |",
-        "|---:|---|---:|---:|---:|---:|---|",
+        "| people | implementation | wall s | CPU s | person-months/s (wall) | person-months/s (CPU) "
+        "| RSS peak | traced peak |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def row(n: int, label: str, e: dict[str, Any], traced: str = "–") -> str:
+        return (f"| {n:,} | {label} | {e['seconds']:.4f} | {e['cpu_seconds']:.4f} | {fmt_rate(n, e['seconds'])} | "
+                f"{fmt_rate(n, e['cpu_seconds'])} | {mib(e['self_maxrss'])} | {traced} |")
+
+    for size, entry in r["sizes"].items():
+        n = int(size)
+        lines.append(f"| {n:,} | baseline: imports + input arrays | – | – | – | – | "
+                     f"{mib(entry['baseline']['self_maxrss'])} | – |")
+        k = entry["kernel"]
+        lines.append(row(n, "**batch kernel** (int64 øre, exact)", k, mib(k["tracemalloc_peak"])))
+        if "decimal" in entry:
+            lines.append(row(n, "Decimal core (`calculate_month` with trace, one call per person)", entry["decimal"]))
+        lines.append(row(n, "float64 NumPy (measurement)", entry["float64"]))
+        lines.append(row(n, "float32 NumPy (measurement)", entry["float32"]))
+        o = entry["openfisca"]
+        if "skipped" not in o:
+            lines.append(row(n, f"OpenFisca {o['openfisca_core']}, same formula (`calculate`)", o))
+    lines += [
+        "",
+        "## Exactness (against the Decimal core)",
+        "",
+        "A row is wrong when its subsidy or its payout, read to the nearest øre, differs from the Decimal core's.",
+        "",
+        "| people | implementation | rows wrong | share | largest error | note |",
+        "|---:|---|---:|---:|---:|---|",
     ]
     for size, entry in r["sizes"].items():
         n = int(size)
-        b = entry["baseline"]
-        lines.append(f"| {n:,} | (baseline: imports + input arrays, no calculation) | – | – | "
-                     f"{mib(b['self_maxrss'])} | – | – |")
-        k = entry["kernel"]
-        lines.append(f"| {n:,} | batch kernel (int64 øre) | {k['seconds']:.4f} | {fmt_rate(n, k['seconds'])} | "
-                     f"{mib(k['self_maxrss'])} | {mib(k['tracemalloc_peak'])} | exact (see the Decimal row) |")
         if "decimal" in entry:
-            d = entry["decimal"]
-            lines.append(f"| {n:,} | Decimal core (`calculate_month`, with trace) | {d['seconds']:.2f} | "
-                         f"{fmt_rate(n, d['seconds'])} | {mib(d['self_maxrss'])} | – | "
-                         f"reference; kernel differs in **{d['kernel_rows_differing']}** rows |")
-        for kind, label in (("float64", "float64 NumPy (measurement)"),
-                            ("float32", "float32 NumPy, OpenFisca-style storage (measurement)")):
+            lines.append(f"| {n:,} | batch kernel | **{entry['decimal']['kernel_rows_differing']}** | – | – | "
+                         "every row compared with `calculate_month` (subsidy, ATP share, payout) |")
+        for kind in ("float64", "float32"):
             f = entry[kind]
-            lines.append(f"| {n:,} | {label} | {f['seconds']:.4f} | {fmt_rate(n, f['seconds'])} | "
-                         f"{mib(f['self_maxrss'])} | – | {f['rows_wrong_any']:,} rows wrong by ≥ 1 øre "
-                         f"({100 * f['share_wrong_any']:.2f} %), max {f['max_error_ore']} øre; "
-                         f"{f['rows_wrong_at_exact_half']:,} of them among the {f['rows_exact_half']:,} rows whose "
-                         "exact amount ends in exactly ½ øre or ½ krone |")
+            lines.append(f"| {n:,} | {kind} NumPy | {f['rows_wrong_any']:,} | {100 * f['share_wrong_any']:.2f} % | "
+                         f"{f['max_error_ore']} øre | {f['rows_wrong_at_exact_half']:,} of them among the "
+                         f"{f['rows_exact_half']:,} rows whose exact amount ends in exactly ½ øre or ½ krone |")
+        o = entry["openfisca"]
+        if "skipped" not in o:
+            lines.append(f"| {n:,} | OpenFisca {o['openfisca_core']} ({o['dtype']}) | {o['rows_wrong_any']:,} | "
+                         f"{100 * o['share_wrong_any']:.2f} % | {o['max_error_ore']} øre | building the simulation "
+                         f"took {o['build_seconds']:.4f} s more |")
     c = r["cli"]
     lines += [
         "",
-        f"`flexcalc batch` from Parquet to Parquet, {c['people']:,} people, the whole process: "
-        f"**{c['wall_seconds']:.2f} s** wall (best of 5; median {c['wall_seconds_median']:.2f} s), of which "
-        f"{c['in_process_seconds']:.2f} s inside the command after start-up; peak RSS {mib(c['peak_rss'])}.",
+        "## The whole command",
         "",
-        "OpenFisca: " + "; ".join(sorted({e['openfisca'].get('skipped', 'measured') for e in r['sizes'].values()}))
-        + ". No OpenFisca figure is given here.",
+        f"`flexcalc batch --month {r['month']}` from Parquet to Parquet, {c['people']:,} people, the whole process "
+        f"(start-up, imports, rates, read, compute, write, summary): **{c['wall_seconds']:.2f} s** wall "
+        f"(best of {c['runs']}; median {c['wall_seconds_median']:.2f} s), {c['cpu_seconds']:.2f} s CPU; "
+        f"{c['in_process_seconds']:.2f} s of it inside the command after start-up; peak RSS {mib(c['peak_rss'])}.",
         "",
-        "Float rows: the same formula in NumPy floats, read to the nearest øre, compared with the exact "
-        "kernel. They are a measurement of what floats get wrong, not a product.",
+        "## Notes",
+        "",
+        "- " + openfisca_note(r),
+        "- The float rows are the same formula written the naive way in NumPy floats (kroner as floats, "
+        "`np.round`), read to the nearest øre: a measurement of what floats get wrong, not a product. "
+        "float32 imitates how OpenFisca stores money; it is our NumPy code.",
+        "- The population has øre in its wages, so about one person in ten has a reduction that ends in "
+        "exactly ½ øre; the rule rounds it up, and binary floats land on either side.",
         "",
     ]
     return "\n".join(lines)

@@ -251,3 +251,23 @@ def test_subsidy_hits_the_ceiling_exactly_when_room_is_smaller(month: Month, wag
     assert r.ceiling_cut.tolist() == [0, 1 if before > 0 else 0, 0]
     assert_same_as_core(month, np.array([wage] * 3), np.array(ceilings), np.zeros(3, np.int64),
                         np.zeros(3, np.int64))
+
+
+def test_blocks_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The kernel works in cache-sized blocks; tiny blocks must give the same rows as one big block,
+    # and the input check must see every block.
+    import flexcalc.batch.kernel as kernel
+
+    table = generate(5_003, seed=4)
+    cols = [table.column(f"{name}_ore").to_numpy() for name in ("wage", "ceiling", "other_wage", "other_income")]
+    rates = KernelRates.for_month(Month(2024, 3))
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", 1_000_000)
+    whole = compute_month(rates, *cols)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", 7)
+    blocked = compute_month(rates, *cols)
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name))
+    bad_ceiling = cols[1].copy()
+    bad_ceiling[5_001] = -1
+    with pytest.raises(ValueError, match="ceiling"):
+        compute_month(rates, cols[0], bad_ceiling)

@@ -210,17 +210,7 @@ def compute_month(
     for name, array in (("ceiling", ceiling_a), *extras):
         if len(array) != n:
             raise ValueError(f"{name}: {len(array)} rows, but wage has {n}")
-    if check:
-        for name, array in (("wage", wage_a), ("ceiling", ceiling_a), *extras):
-            _check_range(name, array)
-
-    if extras:
-        w = wage_a.copy()
-        for _, array in extras:
-            w += array
-    else:
-        w = wage_a.view()
-    w.flags.writeable = False
+    w = np.empty(n, np.int64) if extras else wage_a.view()
     out = BatchResult(
         rates=rates,
         wage_income=w,
@@ -230,10 +220,20 @@ def compute_month(
         atp_own=np.empty(n, np.int64),
         payout=np.empty(n, np.int64),
     )
-    # Blocks small enough for the CPU cache: the temporaries stay there, and only the results go to memory.
+    # Blocks small enough for the CPU cache: the inputs are checked and summed, and the temporaries
+    # live, while in the cache; only the results go out to memory.
     for start in range(0, n, BLOCK_ROWS):
         block = slice(start, min(start + BLOCK_ROWS, n))
+        if check:
+            for name, array in (("wage", wage_a), ("ceiling", ceiling_a), *extras):
+                _check_range(name, array[block])
+        if extras:
+            # W: wage income of the basis month (LAB § 123, stk. 2; BEK 227/2024 § 1, nr. 1–3).
+            np.add(wage_a[block], extras[0][1][block], out=w[block])
+            for _, array in extras[1:]:
+                w[block] += array[block]
         _block(rates, w[block], ceiling_a[block], out, block)
+    w.flags.writeable = False
     return out
 
 
