@@ -315,6 +315,12 @@ def main() -> None:
         print(f"{args.cli_people:>9} cli …", file=sys.stderr, flush=True)
         results["cli"] = {"people": args.cli_people, **measure_cli(cli_path, workdir, args.cli_runs)}
         results["cli"]["peak_rss"] = cli_rss(cli_path, workdir)
+        largest = max(sizes)
+        if largest > args.cli_people:
+            print(f"{largest:>9} cli …", file=sys.stderr, flush=True)
+            large_path = workdir / f"people-{largest}.parquet"
+            results["cli_large"] = {"people": largest, **measure_cli(large_path, workdir, 3),
+                                    "peak_rss": cli_rss(large_path, workdir)}
     results["machine"]["load_average_at_end"] = os.getloadavg()
 
     out = Path(args.out)
@@ -420,6 +426,15 @@ def report(r: dict[str, Any]) -> str:
         f"(best of {c['runs']}; median {c['wall_seconds_median']:.2f} s), {c['cpu_seconds']:.2f} s CPU; "
         f"{c['in_process_seconds']:.2f} s of it inside the command after start-up; peak RSS {mib(c['peak_rss'])}.",
         "",
+    ]
+    if "cli_large" in r:
+        big = r["cli_large"]
+        lines += [
+            f"The same for {big['people']:,} people (chunks of 131.072 rows): {big['wall_seconds']:.2f} s wall "
+            f"(best of {big['runs']}), {big['cpu_seconds']:.2f} s CPU; peak RSS {mib(big['peak_rss'])}.",
+            "",
+        ]
+    lines += [
         "## Notes",
         "",
         "- " + openfisca_note(r),

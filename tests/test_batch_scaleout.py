@@ -55,6 +55,9 @@ def test_threaded_scheduler_and_errors_come_back_named(dataset: Path, tmp_path: 
     assert threaded.people == 24_000
     with pytest.raises(InputError, match="must be a new or empty folder"):
         run_dask(MONTH, dataset, tmp_path / "threads")
+    (tmp_path / "people.csv").write_text("wage,ceiling\n1,2\n")
+    with pytest.raises(InputError, match="a Dask run reads Parquet"):
+        run_dask(MONTH, tmp_path / "people.csv", tmp_path / "csv-out")
     broken = tmp_path / "broken"
     broken.mkdir()
     table = generate(100, seed=1)

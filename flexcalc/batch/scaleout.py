@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flexcalc.batch.io import Columns, malformed_file_error, resolve_columns
+from flexcalc.batch.io import Columns, file_format, malformed_file_error, resolve_columns
 from flexcalc.batch.kernel import KernelRates
 from flexcalc.batch.run import Summary, process_batch
 from flexcalc.errors import InputError
@@ -44,6 +44,10 @@ def parquet_files(input_path: str | os.PathLike[str]) -> list[Path]:
     """A Parquet file, or every ``*.parquet`` file under a folder (sorted by path)."""
     path = Path(input_path)
     if path.is_file():
+        if file_format(path, "input") != "parquet":
+            raise InputError("input", "a Dask run reads Parquet (a file or a folder of .parquet files)",
+                             "en Dask-kørsel læser Parquet (en fil eller en mappe med .parquet-filer)",
+                             code="file_format")
         return [path]
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.parquet") if p.is_file())
