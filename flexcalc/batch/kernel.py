@@ -248,7 +248,6 @@ def _block(rates: KernelRates, w: IntArray, ceiling: IntArray, out: BatchResult,
     reduction += above
 
     # M − reduction, not below zero, rounded once to whole øre half up (docs/decisions.md "Rounding").
-    # The reduction is computed in place in the result array of the subsidy before the ceiling.
     s = rates.scale
     before = out.subsidy_before_ceiling[block]
     np.subtract(rates.max_subsidy_ore * s, reduction, out=before)
@@ -257,7 +256,7 @@ def _block(rates: KernelRates, w: IntArray, ceiling: IntArray, out: BatchResult,
         before += s // 2
         before //= s
 
-    # The ceiling: subsidy ≤ ceiling − W, not below zero (LAB § 123, stk. 3).
+    # The ceiling: subsidy ≤ ceiling − W, not below zero (LAB § 123, stk. 3). (Reuses the reduction's buffer.)
     room = np.subtract(ceiling, w, out=reduction)
     subsidy = out.subsidy[block]
     np.minimum(before, room, out=subsidy)
