@@ -178,11 +178,30 @@ def worker_baseline(path: str, repeat: int) -> dict[str, Any]:
 WORKERS = {"baseline": worker_baseline, "kernel": worker_kernel, "decimal": worker_decimal}
 
 
-def worker_main(kind: str, path: str, repeat: int) -> None:
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes: VmHWM of /proc/self/status.
+
+    Not ``ru_maxrss``: Linux carries the parent's high-water mark over ``fork``/``exec`` into the child's
+    ``ru_maxrss``, so a child of a big driver process would report the driver's memory.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     import resource
 
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+PEAK_RSS_CODE = ("open('/proc/self/status').read().split('VmHWM:')[1].split()[0]")
+
+
+def worker_main(kind: str, path: str, repeat: int) -> None:
     result = worker_float(path, repeat, kind) if kind.startswith("float") else WORKERS[kind](path, repeat)
-    result["self_maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    result["self_maxrss"] = peak_rss()
     print(json.dumps(result))
 
 
@@ -253,9 +272,9 @@ def measure(kind: str, path: Path, repeat: int) -> dict[str, Any]:
 
 
 def cli_rss(path: Path, workdir: Path) -> int:
-    code = ("import resource, sys\nfrom flexcalc.cli import app\n"
+    code = ("import sys\nfrom flexcalc.cli import app\n"
             "try:\n    app(standalone_mode=False)\nfinally:\n"
-            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, file=sys.stderr)\n")
+            f"    print(int({PEAK_RSS_CODE}) * 1024, file=sys.stderr)\n")
     process = subprocess.run([sys.executable, "-c", code, "batch", "--month", MONTH, "--input", str(path),
                               "--output", str(workdir / "cli-rss.parquet")], cwd=ROOT, capture_output=True,
                              text=True, check=True)
@@ -366,7 +385,7 @@ def report(r: dict[str, Any]) -> str:
         "",
         "## Speed and memory",
         "",
-        "*RSS* is the peak resident memory of the whole measuring process (interpreter, NumPy, pyarrow, the "
+        "*RSS* is the peak resident memory (VmHWM) of the whole measuring process (interpreter, NumPy, pyarrow, the "
         "input arrays and the results; the baseline row is the same process before any calculation); "
         "*traced* is the `tracemalloc` peak of the measured call alone.",
         "",

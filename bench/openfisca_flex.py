@@ -131,10 +131,9 @@ def main() -> None:
         cpu.append(time.process_time() - built_cpu)
         builds.append(built - started)
         times.append(done - built)
-    import resource
-
-    np.savez(out, subsidy=result["subsidy"], payout=result["payout"],
-             maxrss=np.array(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024),
+    with open("/proc/self/status") as status:  # VmHWM: ru_maxrss would include the parent's memory
+        hwm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+    np.savez(out, subsidy=result["subsidy"], payout=result["payout"], maxrss=np.array(hwm),
              seconds=np.array(min(times[1:])), cpu_seconds=np.array(min(cpu[1:])),
              build_seconds=np.array(min(builds[1:])),
              dtype=np.array(str(result["subsidy"].dtype)))

@@ -221,7 +221,8 @@ def compute_month(
         payout=np.empty(n, np.int64),
     )
     # Blocks small enough for the CPU cache: the inputs are checked and summed, and the temporaries
-    # live, while in the cache; only the results go out to memory.
+    # live, while in the cache; only the results go out to memory. Two scratch arrays serve every block.
+    scratch = (np.empty(min(n, BLOCK_ROWS), np.int64), np.empty(min(n, BLOCK_ROWS), np.int64))
     for start in range(0, n, BLOCK_ROWS):
         block = slice(start, min(start + BLOCK_ROWS, n))
         if check:
@@ -232,19 +233,22 @@ def compute_month(
             np.add(wage_a[block], extras[0][1][block], out=w[block])
             for _, array in extras[1:]:
                 w[block] += array[block]
-        _block(rates, w[block], ceiling_a[block], out, block)
+        size = block.stop - block.start
+        _block(rates, w[block], ceiling_a[block], out, block, scratch[0][:size], scratch[1][:size])
     w.flags.writeable = False
     return out
 
 
-def _block(rates: KernelRates, w: IntArray, ceiling: IntArray, out: BatchResult, block: slice) -> None:
-    """The formula on one block of rows (wage income ``w`` already summed), written into ``out[block]``."""
+def _block(rates: KernelRates, w: IntArray, ceiling: IntArray, out: BatchResult, block: slice,
+           above: IntArray, reduction: IntArray) -> None:
+    """The formula on one block of rows (wage income ``w`` already summed), written into ``out[block]``;
+    ``above`` and ``reduction`` are scratch arrays of the block's size."""
     # Reduction in 1/scale øre: low·min(W, T) + high·max(W − T, 0)
     #                         = low·W + (high − low)·max(W − T, 0)          (LAB § 123, stk. 2)
-    above = np.subtract(w, rates.threshold_ore)
+    np.subtract(w, rates.threshold_ore, out=above)
     np.maximum(above, 0, out=above)
     above *= rates.high_num - rates.low_num
-    reduction = np.multiply(w, rates.low_num)
+    np.multiply(w, rates.low_num, out=reduction)
     reduction += above
 
     # M − reduction, not below zero, rounded once to whole øre half up (docs/decisions.md "Rounding").
