@@ -324,7 +324,7 @@ def _parse_text(values: pa.Array, column: str, row_offset: int, ids: pa.Array | 
         digits = pc.replace_substring_regex(digits, r"^(\d+)[.,](\d)$", r"\1\20")
         digits = pc.replace_substring_regex(digits, r"^(\d+)[.,](\d\d)$", r"\1\2")
     # A run of digits longer than 12 cannot be a valid amount and might not fit int64: cap before casting.
-    too_long = pc.greater(pc.utf8_length(digits), 12)
+    too_long = _numpy(pc.utf8_length(digits)) > 12
     _fail_rows(too_long, column, row_offset, ids, "is over 10.000.000 kr. a month; check the amount",
                "er over 10.000.000 kr. om måneden; kontrollér beløbet", "amount_too_large")
     ints = _numpy(pc.cast(digits, pa.int64()))
@@ -372,6 +372,18 @@ def _float_to_ore(values: np.ndarray[Any, np.dtype[np.float64]], column: str, ro
 # Writing
 
 
+def int64_array(values: IntArray) -> pa.Array:
+    """An int64 numpy array as an Arrow array over the same memory (``pa.array`` would import pandas)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def bool_array(mask: np.ndarray[Any, np.dtype[np.bool_]]) -> pa.Array:
+    """A numpy boolean array as an Arrow boolean array (bit-packed, least significant bit first)."""
+    bits = np.packbits(mask, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
+
+
 def kroner_array(ore: IntArray) -> pa.Array:
     """int64 øre as an exact Arrow decimal in kroner with two decimals (no parsing, no float)."""
     ore = np.ascontiguousarray(ore, dtype=np.int64)
@@ -389,10 +401,10 @@ def result_table(result: BatchResult, ids: pa.Array | None = None) -> pa.Table:
         columns[ID_COLUMN] = ids
     amounts = {name: getattr(result, name) for name in OUTPUT_AMOUNTS}
     for name, ore in amounts.items():
-        columns[f"{name}_ore"] = pa.array(ore, pa.int64())
+        columns[f"{name}_ore"] = int64_array(ore)
     for name, ore in amounts.items():
         columns[name] = kroner_array(ore)
-    columns["ceiling_binds"] = pa.array(amounts["ceiling_cut"] > 0)
+    columns["ceiling_binds"] = bool_array(amounts["ceiling_cut"] > 0)
     return pa.table(columns)
 
 
