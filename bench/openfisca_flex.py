@@ -118,10 +118,10 @@ def main() -> None:
     c = col["ceiling_ore"] / 100
     tbs = system(spec["rates"], spec["start"])
     period = spec["month"]
-    times, builds, cpu = [], [], []
+    times, builds, cpu, totals, total_cpu = [], [], [], [], []
     result: dict[str, np.ndarray] = {}
     for _ in range(repeat + 1):  # the first run is a warm-up
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         simulation = SimulationBuilder().build_default_simulation(tbs, len(w))
         simulation.set_input("wage_income", period, w)
         simulation.set_input("ceiling", period, c)
@@ -129,13 +129,16 @@ def main() -> None:
         result = {name: simulation.calculate(name, period) for name in ("payout", "subsidy")}
         done = time.perf_counter()
         cpu.append(time.process_time() - built_cpu)
+        totals.append(done - started)
+        total_cpu.append(time.process_time() - started_cpu)
         builds.append(built - started)
         times.append(done - built)
     with open("/proc/self/status") as status:  # VmHWM: ru_maxrss would include the parent's memory
         hwm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
     np.savez(out, subsidy=result["subsidy"], payout=result["payout"], maxrss=np.array(hwm),
              seconds=np.array(min(times[1:])), cpu_seconds=np.array(min(cpu[1:])),
-             build_seconds=np.array(min(builds[1:])),
+             build_seconds=np.array(min(builds[1:])), total_seconds=np.array(min(totals[1:])),
+             total_cpu_seconds=np.array(min(total_cpu[1:])),
              dtype=np.array(str(result["subsidy"].dtype)))
 
 
