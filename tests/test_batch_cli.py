@@ -46,7 +46,7 @@ def test_file_to_file_with_summary(tmp_path: Path, suffix: str) -> None:
     assert code == 0, err
     result = pq.read_table(target) if suffix == ".parquet" else pa.csv.read_csv(target)
     want = expected_for(table)
-    assert result.column("person_id").to_pylist() == list(range(1, 3_001))
+    assert [int(v) for v in result.column("person_id").to_pylist()] == list(range(1, 3_001))
     for name in ("subsidy", "atp_own", "payout", "subsidy_before_ceiling", "ceiling_cut", "wage_income"):
         np.testing.assert_array_equal(result.column(f"{name}_ore").to_numpy(), getattr(want, name))
     # The kroner columns say the same in kroner with two decimals.
@@ -78,6 +78,10 @@ def test_summary_as_json_and_a_hand_checked_file(tmp_path: Path) -> None:
     assert summary["at_ceiling"] == 1 and summary["at_zero"] == 1
     rows = pa.csv.read_csv(target).to_pylist()
     assert [r["person_id"] for r in rows] == ["A", "B", "C"]
+    # An id keeps its leading zeros from CSV to CSV.
+    source.write_text("person_id,wage,ceiling\n007,15600,32067\n")
+    assert run("batch", "--month", "2024-03", "--input", str(source), "--output", str(target))[0] == 0
+    assert target.read_text().splitlines()[1].startswith('"007",')
     assert [r["subsidy_ore"] for r in rows] == [1_527_200, 606_667, 0]
     assert [r["payout_ore"] for r in rows] == [1_477_200, 576_367, 0]
 
@@ -126,6 +130,22 @@ def test_bad_csv_input_names_the_column_and_row(tmp_path: Path, text: str, messa
     assert message in err
     assert "fejl:" in err  # and in Danish
     assert not target.exists()  # no half-written output
+
+
+def test_an_id_that_looks_like_a_cpr_number_is_never_printed(tmp_path: Path) -> None:
+    code, err, _ = bad(tmp_path, "person_id,wage,ceiling\n010203-1234,-5,200\n0102031235,-5,200\n")
+    assert code == 2
+    assert "row 1 (person_id not shown: it looks like a CPR number): must not be negative" in err
+    assert "010203" not in err and "1234" not in err
+    code, err, _ = bad(tmp_path, "person_id,wage,ceiling\n0102031235,-5,200\n")
+    assert "row 1 (person_id not shown" in err and "102031235" not in err
+    table = pa.table({"person_id": pa.array([102031235]), "wage": pa.array([-5]), "ceiling": pa.array([1])})
+    pq.write_table(table, tmp_path / "cpr.parquet")
+    code, _, err = run("batch", "--month", "2024-03", "--input", str(tmp_path / "cpr.parquet"), "--output",
+                       str(tmp_path / "o.parquet"))
+    assert code == 2 and "person_id not shown" in err and "102031235" not in err
+    code, err, _ = bad(tmp_path, "person_id,wage,ceiling\nP-17,-5,200\n")
+    assert "row 1 (person_id P-17)" in err
 
 
 def test_other_bad_input(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ The output holds, per person, the amounts of ``BatchResult`` twice: ``<name>_ore
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -154,8 +155,9 @@ class InputReader:
                 batches: Iterator[pa.RecordBatch] = self._parquet.iter_batches(
                     batch_size=self.chunk_rows, columns=wanted)
             else:
-                # Every amount column is read as text: it is parsed here, exactly, with row numbers.
-                types = {name: pa.string() for name in wanted if name != ID_COLUMN}
+                # Every column is read as text: amounts are parsed here, exactly, with row numbers, and
+                # an id keeps its leading zeros.
+                types = {name: pa.string() for name in wanted}
                 batches = iter(pacsv.open_csv(
                     self.path,
                     read_options=pacsv.ReadOptions(block_size=max(1 << 20, self.chunk_rows * 64)),
@@ -207,11 +209,19 @@ def people_from_batch(batch: pa.RecordBatch | pa.Table, columns: Columns, row_of
                   other_income=amounts["other_income"])
 
 
+_CPR_LIKE = re.compile(r"^\s*\d{5,6}-?\d{4}\s*$")
+"""DDMMYY-XXXX, with or without the dash, also as a number that lost its leading zero."""
+
+
 def _row_label(index: int, row_offset: int, ids: pa.Array | None) -> tuple[str, str]:
+    """"row 17 (person_id 17)" — but never a CPR number: an id that looks like one is not shown."""
     row = row_offset + index + 1
     if ids is not None and ids[index].is_valid:
-        who = f" ({ID_COLUMN} {ids[index].as_py()})"
-        return f"row {row}{who}", f"række {row}{who}"
+        value = str(ids[index].as_py())
+        if _CPR_LIKE.match(value):
+            return (f"row {row} ({ID_COLUMN} not shown: it looks like a CPR number)",
+                    f"række {row} ({ID_COLUMN} vises ikke: det ligner et CPR-nummer)")
+        return f"row {row} ({ID_COLUMN} {value})", f"række {row} ({ID_COLUMN} {value})"
     return f"row {row}", f"række {row}"
 
 
