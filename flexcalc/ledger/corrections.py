@@ -34,6 +34,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "late_report": ("late report", "indberetning modtaget efter udbetalingen"),
     "corrected_report": ("corrected report", "rettet indberetning"),
     "reversal": ("reversal", "tilbageført indberetning"),
+    "re_report": ("re-report after a reversal", "genindberetning efter tilbageførsel"),
     "ceiling_change": ("ceiling change", "ændret lønloft"),
     "provisional_settled": ("provisional payment settled on the report",
                             "foreløbig udbetaling afregnet efter indberetningen"),
@@ -45,8 +46,13 @@ STATUS_REVIEW = "repayment_review"
 
 
 def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_settled: bool) -> list[str]:
-    """The reason codes of a correction, in a fixed order."""
-    codes = {KIND_REASON[k] for k in caused_kinds}
+    """The reason codes of a correction, in a fixed order. An original arriving together with a
+    reversal is a re-report (the employer cancelled a report and reported again), not a late report."""
+    kinds = set(caused_kinds)
+    codes = {KIND_REASON[k] for k in kinds}
+    if "reversal" in kinds and "original" in kinds:
+        codes.discard("late_report")
+        codes.add("re_report")
     if ceiling_changed:
         codes.add("ceiling_change")
     if provisional_settled:
