@@ -224,7 +224,7 @@ def read_csv_text(text: str) -> list[WageReport]:
     reports = []
     for index, row in enumerate(reader, start=2):
         if None in row or any(value is None for value in row.values()):
-            extra = row.get(None) or []  # type: ignore[call-overload]
+            extra = row.get(None) or []
             found = len(header) + len(extra) - sum(1 for v in row.values() if v is None)
             raise InputError(f"row {index}", f"has {found} fields where the header has {len(header)}",
                              f"har {found} felter, men overskriften har {len(header)}", code="csv_row_malformed")
