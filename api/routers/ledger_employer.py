@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.ledger_common import conflict_or_raise, ledger_session
+from api.ledger_common import conflict_or_raise
 from api.strict_json import StrictJSONRoute
 from flexcalc.errors import InputError
 
@@ -52,14 +52,14 @@ class WageReportBatch(BaseModel):
 
 @router.post("/wage-reports", summary="Ingest wage reports (all or none; idempotent by report id)")
 def ingest_reports(body: WageReportBatch) -> Any:
+    from api.ledger_common import factory
     from flexcalc.ledger.reports import parse_report
-    from flexcalc.ledger.store import ingest
+    from flexcalc.ledger.store import ingest_reports
 
     try:
         where = [f"reports.{i}" for i in range(len(body.reports))]
         reports = [parse_report(r.model_dump(), where[i]) for i, r in enumerate(body.reports)]
-        with ledger_session(write=True) as session:
-            result = ingest(session, reports, where)
+        result = ingest_reports(factory(), reports, where)
     except InputError as error:
         if error.code == "unknown_case":
             raise  # a report for an unknown case is bad input (422), not a missing path resource

@@ -163,7 +163,7 @@ def reports_ingest(
 ) -> None:
     """Ingest a file of wage reports: all of it or, on any error, none of it."""
     from flexcalc.ledger.reports import read_csv_text
-    from flexcalc.ledger.store import ingest, transaction
+    from flexcalc.ledger.store import ingest_reports
 
     try:
         text = file.read_text(encoding="utf-8-sig")
@@ -173,8 +173,8 @@ def reports_ingest(
         reports = read_csv_text(text)
     where = _row_labels(text)
     factory = _ledger(db)
-    with input_errors(), transaction(factory) as session:
-        result = ingest(session, reports, where)
+    with input_errors():
+        result = ingest_reports(factory, reports, where)
     if as_json:
         print_json(result.to_dict())
         return

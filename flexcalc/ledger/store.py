@@ -311,6 +311,13 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
     return result
 
 
+def ingest_reports(factory: Callable[[], Session], reports: Sequence[WageReport],
+                   where: Sequence[str] | None = None) -> IngestResult:
+    """Ingest a batch in one transaction, all or nothing; if another process stores one of the same
+    reports at the same moment, the batch is redone and that report is found already stored."""
+    return run_in_transaction(factory, lambda session: ingest(session, reports, where))
+
+
 @dataclass(slots=True)
 class CaseFacts:
     """What the as-of calculation needs of one case, loaded once."""
