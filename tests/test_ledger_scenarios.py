@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from flexcalc.cli import app
+from tests.ledger_cli import invoke
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "fixtures" / "ledger"
 COMPARED = ("case_id", "benefit_month", "previous_subsidy", "due_subsidy", "difference", "caused_by", "reasons",
             "status", "earliest_affected_month")
-runner = CliRunner()
 
 
 def scenario_dirs() -> list[Path]:
@@ -25,7 +23,7 @@ def scenario_dirs() -> list[Path]:
 
 
 def cli(db: str, *args: str) -> Any:
-    result = runner.invoke(app, [*args, "--db", db])
+    result = invoke(*args, "--db", db)
     assert result.exit_code == 0, f"{args}: {result.stdout}{result.stderr}"
     return result
 
@@ -72,3 +70,12 @@ def test_scenario_replays_to_the_hand_computed_corrections(folder: Path, databas
             assert total == Decimal(month["due"]), month["benefit_month"]
     again = json.loads(cli(database_url, "reconcile", "--as-of", "2030-01-01", "--json").stdout)
     assert again["corrections"] == []
+
+
+def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
+    from flexcalc.ledger import demo
+
+    assert demo.load(sqlite_url) == ["S5", "S6", "S1", "S2", "S3", "S4"]
+    assert demo.load(sqlite_url) == []  # idempotent
+    shown = json.loads(cli(sqlite_url, "case", "show", "S2", "--json").stdout)
+    assert [len(m["corrections"]) for m in shown["months"] if m["benefit_month"] == "2024-03"] == [2]

@@ -11,21 +11,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
-from typer.testing import CliRunner
 
-from flexcalc.cli import app
 from flexcalc.ledger.asof import basis_view
 from flexcalc.ledger.models import AppendOnlyError, Case, Payment, Report
 from flexcalc.ledger.reports import COLUMNS, parse_instant, read_csv_text
 from flexcalc.ledger.store import open_ledger, transaction
 from flexcalc.period import Month
+from tests.ledger_cli import invoke
 
-runner = CliRunner()
 HEADER = ",".join(COLUMNS)
 
 
 def cli(db: str, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, [*args, "--db", db])
+    result = invoke(*args, "--db", db)
     return result.exit_code, result.stdout, result.stderr
 
 
