@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flexcalc import format as fmt
 from flexcalc.errors import InputError
-from flexcalc.format import kr, month_name
 from flexcalc.money import amount_str
 from flexcalc.period import Month
 
@@ -41,6 +42,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "recalculation": ("recalculation", "genberegning"),
 }
 KIND_REASON = {"original": "late_report", "correction": "corrected_report", "reversal": "reversal"}
+kr = lru_cache(maxsize=4096)(fmt.kr)
+month_name = lru_cache(maxsize=1024)(fmt.month_name)
+"""Babel formatting cached: a ten-year reconciliation formats the same months and amounts often."""
 STATUS_PAYABLE = "payable"
 STATUS_REVIEW = "repayment_review"
 

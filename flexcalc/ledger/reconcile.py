@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flexcalc import RULE_VERSION
 from flexcalc.money import ZERO
 from flexcalc.period import Month
 
-from .asof import basis_view, month_due
+from .asof import basis_view, ceiling_for, month_due
 from .corrections import LEGAL_BASIS, REPAYMENT_BASIS, STATUS_PAYABLE, STATUS_REVIEW, explain, reasons_for
 from .models import Correction, Payment
 from .store import load_facts, lock_case, now, run_in_transaction
@@ -84,6 +84,13 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
             continue  # knowledge is never un-known: a month computed later than as_of is not rolled back
         result.months_checked += 1
         month = Month.parse(payment.benefit_month)
+        last = history[-1] if history else None
+        previous_ids = set((last.report_ids if last else payment.report_ids).split())
+        previous_ceiling = last.ceiling if last else payment.ceiling
+        basis = view.get(month.previous())
+        if (basis.report_ids if basis else set()) == previous_ids and payment.kind == "regular" and \
+                ceiling_for(facts.ceilings, month) == previous_ceiling:
+            continue  # no newer report touches the month and the ceiling is the same: nothing to redo
         due = month_due(month, view, facts.ceilings, facts.employments)
         if due.result is None:
             result.waiting.append({"case_id": case_id, "benefit_month": payment.benefit_month,
@@ -93,9 +100,6 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
         settled_payout = history[-1].due_payout if history else payment.payout
         if due.result.subsidy == settled:
             continue
-        last = history[-1] if history else None
-        previous_ids = set((last.report_ids if last else payment.report_ids).split())
-        previous_ceiling = last.ceiling if last else payment.ceiling
         caused = sorted(due.report_ids - previous_ids)
         provisional_settled = payment.kind == "provisional" and not history
         reasons = reasons_for((kinds[r] for r in caused), due.ceiling != previous_ceiling, provisional_settled)
@@ -116,11 +120,9 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
     earliest = min(r["benefit_month"] for r in new_rows)
     for row in new_rows:
         row["earliest_affected_month"] = earliest
-    session.execute(insert(Correction), new_rows)
+    stored = [Correction(**row) for row in new_rows]
+    session.add_all(stored)
     session.flush()
-    stored = session.scalars(select(Correction).where(
-        Correction.case_id == case_id, Correction.as_of == as_of, Correction.created_at == stamp)
-        .order_by(Correction.benefit_month))
     result.corrections += [correction_dict(c) for c in stored]
 
 

@@ -166,6 +166,11 @@ def end_employment(session: Session, case_id: str, employer_id: str, last_basis_
     session.flush()
 
 
+REPORT_FIELDS = ("report_id", "case_id", "employer_id", "payment_date", "period_start", "period_end", "wage",
+                 "pension_own", "pension_employer", "hours", "received_at", "kind", "corrects")
+"""The columns of a stored report that make a ``WageReport``, in its field order."""
+
+
 def report_from_row(row: Report) -> WageReport:
     return WageReport(
         report_id=row.report_id, case_id=row.case_id, employer_id=row.employer_id, payment_date=row.payment_date,
@@ -346,7 +351,8 @@ def load_facts(session: Session, case_id: str) -> CaseFacts:
     case = get_case(session, case_id)
     ceilings = list(session.scalars(select(Ceiling).where(Ceiling.case_id == case_id)))
     employments = list(session.scalars(select(Employment).where(Employment.case_id == case_id)))
-    reports = [report_from_row(r) for r in session.scalars(select(Report).where(Report.case_id == case_id))]
+    columns = [getattr(Report, name) for name in REPORT_FIELDS]
+    reports = [WageReport(*row) for row in session.execute(select(*columns).where(Report.case_id == case_id))]
     return CaseFacts(case.id, Month.parse(case.first_month), Month.parse(case.last_month) if case.last_month else None,
                      ceiling_entries(ceilings), employment_entries(employments), reports)
 
