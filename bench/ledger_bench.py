@@ -26,17 +26,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, insert, text
 
-from flexcalc.db import database_url, dispose_all, make_engine  # noqa: E402
-from flexcalc.ledger.asof import basis_view, month_due  # noqa: E402
-from flexcalc.ledger.models import Case, Ceiling, Employment, Report  # noqa: E402
-from flexcalc.ledger.payments import pay_month  # noqa: E402
-from flexcalc.ledger.reconcile import reconcile  # noqa: E402
-from flexcalc.ledger.reports import WageReport  # noqa: E402
-from flexcalc.ledger.store import create_case, ingest, load_facts, open_ledger, transaction  # noqa: E402
-from flexcalc.money import ZERO  # noqa: E402
-from flexcalc.period import Month  # noqa: E402
+from flexcalc.db import database_url, dispose_all, make_engine
+from flexcalc.ledger.asof import basis_view, month_due
+from flexcalc.ledger.models import Case, Ceiling, Employment, Report
+from flexcalc.ledger.payments import pay_month
+from flexcalc.ledger.reconcile import reconcile
+from flexcalc.ledger.reports import WageReport
+from flexcalc.ledger.store import create_case, ingest, load_facts, open_ledger, transaction
+from flexcalc.money import ZERO
+from flexcalc.period import Month
 
 UTC = dt.UTC
 RESULTS = Path(__file__).resolve().parent / "results" / "ledger.md"
