@@ -177,3 +177,13 @@ def test_instants_without_offset_are_danish_time() -> None:
     assert parse_instant("2024-03-04T10:00:00", "x") == dt.datetime(2024, 3, 4, 9, 0, tzinfo=dt.UTC)
     assert parse_instant("2024-07-04", "x", end_of_day=True).astimezone(dt.UTC).hour == 21
     assert parse_instant("2024-07-04T10:00:00Z", "x").hour == 10
+
+
+def test_a_closed_case_is_not_paid_after_its_last_month(db: str, tmp_path: Path) -> None:
+    assert cli(db, "reports", "ingest", write(tmp_path, "a.csv", ROW_A, ROW_B))[0] == 0
+    assert cli(db, "case", "close", "c1", "--last", "2024-02")[0] == 2  # before the first month
+    assert cli(db, "case", "close", "c1", "--last", "2024-03")[0] == 0
+    code, out, _ = cli(db, "pay", "2024-04", "--as-of", "2024-04-06")
+    assert code == 0 and "paid 0, held 0, already paid 0" in out
+    code, out, _ = cli(db, "pay", "2024-03", "--as-of", "2024-03-06")
+    assert code == 0 and "paid 1, held 0, already paid 0" in out

@@ -119,6 +119,21 @@ def case_employer(
     typer.echo(f"sag {case}: arbejdsgiver {employer} fra {first}" + (f" til {last}" if last else ""))
 
 
+@case_app.command("close")
+def case_close(
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    last: Annotated[str, typer.Option(help="The last benefit month of the case, YYYY-MM.")],
+    db: DbOption = None,
+) -> None:
+    """End a case: no payment run pays it after --last (paid months stay and are still reconciled)."""
+    from flexcalc.ledger.store import close_case, transaction
+
+    last_month = month(last, "last")
+    with input_errors(), transaction(_ledger(db)) as session:
+        close_case(session, case, last_month)
+    typer.echo(f"sag {case}: sidste ydelsesmåned {month_name(last_month)}")
+
+
 @case_app.command("show")
 def case_show(
     case: Annotated[str, typer.Argument(help="The case id.")],

@@ -126,6 +126,16 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
     return case
 
 
+def close_case(session: Session, case_id: str, last_month: Month) -> None:
+    """Set the case's last benefit month (a payment run pays no month after it)."""
+    case = get_case(session, case_id)
+    if last_month < Month.parse(case.first_month):
+        raise InputError("last", f"is before the case's first month {case.first_month}",
+                         f"ligger før sagens første måned {case.first_month}", code="last_before_first")
+    case.last_month = str(last_month)
+    session.flush()
+
+
 def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month: Month,
                 note: str | None = None) -> Ceiling:
     get_case(session, case_id)
