@@ -101,6 +101,9 @@ def correction_dict(c: Correction, decision: Decision | None = None) -> dict[str
         "basis_wage": amount_str(c.basis_wage), "ceiling": amount_str(c.ceiling),
         "caused_by": c.caused_by.split(), "reasons": c.reasons.split(),
         "reason_text": ", ".join(REASONS[r][0] for r in c.reasons.split()),
+        # the words for the same figures: paid so far, now due, the reason in words
+        "month": c.benefit_month, "paid": amount_str(c.previous_subsidy), "now_due": amount_str(c.due_subsidy),
+        "reason": ", ".join(REASONS[r][0] for r in c.reasons.split()),
         "reason_text_da": ", ".join(REASONS[r][1] for r in c.reasons.split()),
         "explanation_da": c.explanation_da, "explanation_en": c.explanation_en,
         "legal_basis": c.legal_basis, "earliest_affected_month": c.earliest_affected_month,
