@@ -79,3 +79,26 @@ def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
     assert demo.load(sqlite_url) == []  # idempotent
     shown = json.loads(cli(sqlite_url, "case", "show", "S2", "--json").stdout)
     assert [len(m["corrections"]) for m in shown["months"] if m["benefit_month"] == "2024-03"] == [2]
+
+
+def test_a_possible_repayment_waits_for_a_recorded_decision(sqlite_url: str) -> None:
+    """PM 6-23: a negative correction is never collected automatically; the caseworker decides."""
+    corrections = replay(SCENARIOS / "r_marked_correction", sqlite_url)
+    payable, review = corrections
+    pending = json.loads(cli(sqlite_url, "corrections", "list", "--pending", "--json").stdout)
+    assert [c["id"] for c in pending] == [review["id"]]
+    result = invoke("corrections", "decide", str(payable["id"]), "collect", "--reason", "x", "--by", "sb",
+                    "--db", sqlite_url)
+    assert result.exit_code == 2 and "only a possible repayment" in result.stderr
+    result = invoke("corrections", "decide", str(review["id"]), "keep", "--reason", "x", "--by", "sb",
+                    "--db", sqlite_url)
+    assert result.exit_code == 2 and "collect or waive" in result.stderr
+    cli(sqlite_url, "corrections", "decide", str(review["id"]), "waive", "--reason",
+        "modtaget i god tro efter partshøring", "--by", "sb-7")
+    result = invoke("corrections", "decide", str(review["id"]), "collect", "--reason", "x", "--by", "sb",
+                    "--db", sqlite_url)
+    assert result.exit_code == 2 and "has a decision already" in result.stderr
+    assert json.loads(cli(sqlite_url, "corrections", "list", "--pending", "--json").stdout) == []
+    shown = cli(sqlite_url, "case", "show", "S2").stdout
+    assert "afgørelse: waive (sb-7): modtaget i god tro efter partshøring" in shown
+    assert "+660,00 kr." in shown and "-165,00 kr." in shown
