@@ -91,6 +91,5 @@ def test_two_processes_on_postgresql(postgres_url: str) -> None:
     check(postgres_url)
 
 
-@pytest.mark.slow
 def test_two_processes_on_sqlite(sqlite_url: str) -> None:
     check(sqlite_url)

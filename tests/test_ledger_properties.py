@@ -30,7 +30,7 @@ UTC = dt.UTC
 BASIS = [Month(2024, m) for m in range(1, 7)]
 FINAL = dt.datetime(2025, 1, 1, tzinfo=UTC)
 _counter = itertools.count()
-PROPERTY = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def pay_as_of(benefit: Month) -> dt.datetime:
