@@ -117,7 +117,11 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
     stamp = now()
     case = Case(id=case_id, cpr=cpr, first_month=str(first_month), created_at=stamp, revision=0)
     session.add(case)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # created by another process meanwhile; the driver's message holds the CPR
+        raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
+                         code="case_exists") from None
     session.add(Ceiling(case_id=case_id, effective_month=str(first_month), amount=ceiling, recorded_at=stamp,
                         note="oprettet med sagen"))
     for employer in employers:
