@@ -99,6 +99,8 @@ def test_a_possible_repayment_waits_for_a_recorded_decision(sqlite_url: str) -> 
                     "--db", sqlite_url)
     assert result.exit_code == 2 and "has a decision already" in result.stderr
     assert json.loads(cli(sqlite_url, "corrections", "list", "--pending", "--json").stdout) == []
+    before = json.loads(cli(sqlite_url, "case", "show", "S2", "--as-of", "2024-03-31", "--json").stdout)
+    assert [m["due"] for m in before["months"] if m["benefit_month"] == "2024-03"] == ["15992.00"]
     shown = cli(sqlite_url, "case", "show", "S2").stdout
     assert "afgørelse: waive (sb-7): modtaget i god tro efter partshøring" in shown
     assert "+660,00 kr." in shown and "-165,00 kr." in shown

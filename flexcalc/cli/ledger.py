@@ -137,14 +137,17 @@ def case_close(
 @case_app.command("show")
 def case_show(
     case: Annotated[str, typer.Argument(help="The case id.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Show what was due as known then (default: "
+                                                               "everything received).")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """A case's months: basis wage, due, paid, corrections, each with its explanation."""
     from flexcalc.ledger.casefile import case_file
 
+    instant = _as_of(as_of) if as_of else None
     with input_errors(), _ledger(db)() as session:
-        data = case_file(session, case)
+        data = case_file(session, case, instant)
     if as_json:
         print_json(data)
         return
