@@ -131,16 +131,25 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     contiguous = case_ids is None
     with factory() as session:
         ids = list(case_ids) if case_ids is not None else _active_case_ids(session, month)
+        # paid and held already, for the whole month at once (re-read per chunk only on a retry)
+        paid_before = set(session.scalars(select(Payment.case_id).where(Payment.benefit_month == str(month))))
+        held_before = set(session.scalars(select(Hold.case_id).where(Hold.benefit_month == str(month))))
     basis = month.previous()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
+        attempts = [0]
 
-        def work(session: Session, chunk: list[str] = chunk) -> PayRunResult:
+        def work(session: Session, chunk: list[str] = chunk, attempts: list[int] = attempts) -> PayRunResult:
             part = PayRunResult(str(month), as_of)
-            paid = set(session.scalars(select(Payment.case_id).where(
-                Payment.benefit_month == str(month), _cases_in(Payment.case_id, chunk, contiguous))))
-            held = set(session.scalars(select(Hold.case_id).where(
-                Hold.benefit_month == str(month), _cases_in(Hold.case_id, chunk, contiguous))))
+            attempts[0] += 1
+            if attempts[0] == 1:
+                paid = {c for c in chunk if c in paid_before}
+                held = {c for c in chunk if c in held_before}
+            else:  # another run paid some of these meanwhile: read them again
+                paid = set(session.scalars(select(Payment.case_id).where(
+                    Payment.benefit_month == str(month), Payment.case_id.in_(chunk))))
+                held = set(session.scalars(select(Hold.case_id).where(
+                    Hold.benefit_month == str(month), Hold.case_id.in_(chunk))))
             todo = [c for c in chunk if c not in paid]
             facts = _load_for_month(session, todo, basis, contiguous) if todo else {}
             stamp = now()
