@@ -151,7 +151,8 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                 held = set(session.scalars(select(Hold.case_id).where(
                     Hold.benefit_month == str(month), Hold.case_id.in_(chunk))))
             todo = [c for c in chunk if c not in paid]
-            facts = _load_for_month(session, todo, basis, contiguous) if todo else {}
+            # a range when most of the chunk is to pay, the list when few are left (held months on a re-run)
+            facts = _load_for_month(session, todo, basis, contiguous and len(todo) > len(chunk) // 2) if todo else {}
             stamp = now()
             payments: list[dict[str, Any]] = []
             holds: list[dict[str, Any]] = []
