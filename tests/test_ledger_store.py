@@ -187,3 +187,26 @@ def test_a_closed_case_is_not_paid_after_its_last_month(db: str, tmp_path: Path)
     assert code == 0 and "paid 0, held 0, already paid 0" in out
     code, out, _ = cli(db, "pay", "2024-03", "--as-of", "2024-03-06")
     assert code == 0 and "paid 1, held 0, already paid 0" in out
+
+
+def test_the_database_refuses_a_second_payment_of_a_month(database_url: str) -> None:
+    """The unique constraint that makes a double payment impossible even for two runs at once."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from flexcalc.ledger.payments import pay_month
+    from flexcalc.ledger.store import create_case, ingest
+
+    factory = open_ledger(database_url)
+    with transaction(factory) as session:
+        create_case(session, "u1", Decimal("32067"), Month(2024, 3), ["1"])
+        ingest(session, read_csv_text(HEADER + "\n" + ROW_A.replace(",c1,", ",u1,").replace("11111111", "1")))
+    as_of = parse_instant("2024-03-06", "as_of", end_of_day=True)
+    assert pay_month(factory, Month(2024, 3), as_of).summary() == {"paid": 1, "held": 0, "already_paid": 0}
+    with factory() as session:
+        row = session.scalar(select(Payment))
+        assert row is not None and row.subsidy == Decimal("15272.00")  # 19.952 − 0,30 × 15.600
+        values = {c.name: getattr(row, c.key) for c in Payment.__table__.columns if c.name != "id"}
+    with pytest.raises(IntegrityError), transaction(factory) as session:
+        session.execute(insert(Payment), [values])
+    assert pay_month(factory, Month(2024, 3), as_of).summary() == {"paid": 0, "held": 0, "already_paid": 1}
