@@ -1,0 +1,106 @@
+"""Replay every scenario of fixtures/ledger through the CLI (on SQLite and PostgreSQL) and compare the
+corrections with the hand-computed figures written in each scenario.yaml."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.ledger_cli import invoke
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "fixtures" / "ledger"
+COMPARED = ("case_id", "benefit_month", "previous_subsidy", "due_subsidy", "difference", "caused_by", "reasons",
+            "status", "earliest_affected_month")
+
+
+def scenario_dirs() -> list[Path]:
+    return sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists())
+
+
+def cli(db: str, *args: str) -> Any:
+    result = invoke(*args, "--db", db)
+    assert result.exit_code == 0, f"{args}: {result.stdout}{result.stderr}"
+    return result
+
+
+def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
+    """Run the scenario's steps; check every correction list (and, when the scenario is ``alone`` in the
+    database, every run summary) it states. Returns all corrections."""
+    scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    case_id = scenario["steps"][0]["args"][2]
+    every: list[dict[str, Any]] = []
+    for step in scenario["steps"]:
+        args = [str(folder / a) if str(a).endswith(".csv") else str(a) for a in step["args"]]
+        wants_json = args[0] in ("pay", "reconcile")
+        out = cli(db, *args, *(["--json"] if wants_json else []))
+        if not wants_json:
+            continue
+        data = json.loads(out.stdout)
+        if "summary" in step and alone:
+            assert data["summary"] == step["summary"], (folder.name, args)
+        if "corrections" in step:
+            got = [{k: c[k] for k in COMPARED} for c in data["corrections"] if c["case_id"] == case_id]
+            assert got == step["corrections"], (folder.name, args)
+            every += data["corrections"]
+    return every
+
+
+def test_there_are_the_six_scenarios() -> None:
+    assert {p.name for p in scenario_dirs()} >= {"late_report", "r_marked_correction", "reversal_rereport",
+                                                 "two_employers", "ceiling_rise", "job_start_mid_month"}
+
+
+@pytest.mark.parametrize("folder", scenario_dirs(), ids=lambda p: p.name)
+def test_scenario_replays_to_the_hand_computed_corrections(folder: Path, database_url: str) -> None:
+    corrections = replay(folder, database_url)
+    for c in corrections:
+        assert c["legal_basis"].startswith("LAB § 123") and "PM 48-22" in c["legal_basis"]
+        assert c["explanation_da"] and c["explanation_en"]
+    # afterwards: for every paid month, paid + corrections = due as of now; reconciling again adds nothing
+    case_id = yaml.safe_load((folder / "scenario.yaml").read_text())["steps"][0]["args"][2]
+    shown = json.loads(cli(database_url, "case", "show", case_id, "--json").stdout)
+    for month in shown["months"]:
+        if month["paid"] is not None:
+            total = Decimal(month["paid"]) + Decimal(month["corrections_total"])
+            assert total == Decimal(month["due"]), month["benefit_month"]
+    again = json.loads(cli(database_url, "reconcile", "--as-of", "2030-01-01", "--json").stdout)
+    assert again["corrections"] == []
+
+
+def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
+    from flexcalc.ledger import demo
+
+    assert demo.load(sqlite_url) == ["S5", "S6", "S1", "S2", "S3", "S4"]
+    assert demo.load(sqlite_url) == []  # idempotent
+    shown = json.loads(cli(sqlite_url, "case", "show", "S2", "--json").stdout)
+    assert [len(m["corrections"]) for m in shown["months"] if m["benefit_month"] == "2024-03"] == [2]
+
+
+def test_a_possible_repayment_waits_for_a_recorded_decision(sqlite_url: str) -> None:
+    """PM 6-23: a negative correction is never collected automatically; the caseworker decides."""
+    corrections = replay(SCENARIOS / "r_marked_correction", sqlite_url)
+    payable, review = corrections
+    pending = json.loads(cli(sqlite_url, "corrections", "list", "--pending", "--json").stdout)
+    assert [c["id"] for c in pending] == [review["id"]]
+    result = invoke("corrections", "decide", str(payable["id"]), "collect", "--reason", "x", "--by", "sb",
+                    "--db", sqlite_url)
+    assert result.exit_code == 2 and "only a possible repayment" in result.stderr
+    result = invoke("corrections", "decide", str(review["id"]), "keep", "--reason", "x", "--by", "sb",
+                    "--db", sqlite_url)
+    assert result.exit_code == 2 and "collect or waive" in result.stderr
+    cli(sqlite_url, "corrections", "decide", str(review["id"]), "waive", "--reason",
+        "modtaget i god tro efter partshøring", "--by", "sb-7")
+    result = invoke("corrections", "decide", str(review["id"]), "collect", "--reason", "x", "--by", "sb",
+                    "--db", sqlite_url)
+    assert result.exit_code == 2 and "has a decision already" in result.stderr
+    assert json.loads(cli(sqlite_url, "corrections", "list", "--pending", "--json").stdout) == []
+    before = json.loads(cli(sqlite_url, "case", "show", "S2", "--as-of", "2024-03-31", "--json").stdout)
+    assert [m["due"] for m in before["months"] if m["benefit_month"] == "2024-03"] == ["15992.00"]
+    shown = cli(sqlite_url, "case", "show", "S2").stdout
+    assert "afgørelse: waive (sb-7): modtaget i god tro efter partshøring" in shown
+    assert "+660,00 kr." in shown and "-165,00 kr." in shown
