@@ -6,10 +6,13 @@ from fastapi import FastAPI
 
 from api import problem
 from api.routers import all_routers
+from api.security import SecurityMiddleware
 from flexcalc import RULE_VERSION
+from flexcalc.security.redact import install_cpr_redaction
 
 
 def create_app() -> FastAPI:
+    install_cpr_redaction()
     app = FastAPI(
         title="flexcalc",
         version=RULE_VERSION,
@@ -28,6 +31,7 @@ def create_app() -> FastAPI:
         response.headers["X-Flexcalc-Rule-Version"] = RULE_VERSION
         return response
 
+    app.add_middleware(SecurityMiddleware)  # size limit, API keys, audit log (api/security.py)
     return app
 
 
