@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from api import problem
 from api.routers import all_routers
-from api.security import SecurityMiddleware
+from api.security import SecurityMiddleware, document_problems
 from flexcalc import RULE_VERSION
 from flexcalc.security.redact import install_cpr_redaction
 
@@ -32,6 +32,7 @@ def create_app() -> FastAPI:
         return response
 
     app.add_middleware(SecurityMiddleware)  # size limit, API keys, audit log (api/security.py)
+    document_problems(app)  # 401/413/422/500 problem+json in the OpenAPI document
     return app
 
 

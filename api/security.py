@@ -288,3 +288,35 @@ def _case_access(action: str) -> Callable[..., Principal]:
 read_case = _case_access("read")
 #: ``Depends(write_case)``: the path's ``case_id`` may be written by the caller (audited), else 401/403.
 write_case = _case_access("write")
+
+
+# --- OpenAPI: document the problem answers every route can give -----------------------------------
+
+def document_problems(app: Any) -> None:
+    """Make ``app.openapi()`` list the problem+json answers of the middleware and handlers on every
+    operation: 401 (an unknown key is refused everywhere), 413 (bodies), 500; and give every 4xx answer
+    without a documented body the problem+json schema."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema  # type: ignore[no-any-return]
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                responses = operation["responses"]
+                responses.setdefault("401", problem_response("An unknown, malformed or revoked API key "
+                                                             "(problem+json)"))
+                if "requestBody" in operation:
+                    responses.setdefault("413", problem_response("The body is too large (problem+json)"))
+                responses.setdefault("500", problem_response("An unexpected error, without internals "
+                                                             "(problem+json)"))
+                for code, response in responses.items():
+                    if code.startswith("4") and "content" not in response:
+                        response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
