@@ -300,7 +300,7 @@ def document_problems(app: Any) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
-            return app.openapi_schema  # type: ignore[no-any-return]
+            return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
