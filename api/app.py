@@ -25,13 +25,9 @@ def create_app() -> FastAPI:
     for router in all_routers():
         app.include_router(router)
 
-    @app.middleware("http")
-    async def rule_version_header(request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers["X-Flexcalc-Rule-Version"] = RULE_VERSION
-        return response
-
-    app.add_middleware(SecurityMiddleware)  # size limit, API keys, audit log (api/security.py)
+    # size limit, API keys, audit log and the X-Flexcalc-Rule-Version header (api/security.py; a pure
+    # ASGI middleware: the former @app.middleware("http") cost a task group per request)
+    app.add_middleware(SecurityMiddleware)
     document_problems(app)  # 401/413/422/500 problem+json in the OpenAPI document
     return app
 

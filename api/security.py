@@ -35,12 +35,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problem import PROBLEM_JSON
+from flexcalc import RULE_VERSION
 from flexcalc.db import session_factory
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import KEY_CACHE, Principal, lookup, secret_hash
 
 log = logging.getLogger("flexcalc.security")
+_RULE_VERSION_HEADER = (b"x-flexcalc-rule-version", RULE_VERSION.encode())
 
 DEFAULT_MAX_BODY = 1024 * 1024
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key made with `flexcalc keys create`.")
@@ -165,6 +167,7 @@ class SecurityMiddleware:
                 return
             if message["type"] == "http.response.start" and not started:
                 started = True
+                message["headers"] = [*message.get("headers", []), _RULE_VERSION_HEADER]
                 events = state.get("audit")
                 if events:
                     try:

@@ -8,13 +8,22 @@ number and "kr." so that text copies cleanly into letters and terminals.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 from flexcalc.period import Month
 
 LOCALE = "da_DK"
+_LOCALE = Locale.parse(LOCALE)
+
+
+@lru_cache(maxsize=8)
+def _amount_pattern(decimals: int) -> NumberPattern:
+    """Babel's parsed pattern, made once (parsing it per call was most of the API's time)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
 def _half_up(amount: Decimal, decimals: int) -> Decimal:
@@ -31,8 +40,7 @@ def kr(amount: Decimal, *, decimals: int = 2, sign: bool = False) -> str:
 def number(amount: Decimal, *, decimals: int = 2, sign: bool = False) -> str:
     """A number in Danish without unit: ``15.272,00``."""
     amount = _half_up(amount, decimals)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(amount, format=pattern, locale=LOCALE, decimal_quantization=True)
+    text = _amount_pattern(decimals).apply(amount, _LOCALE, decimal_quantization=True)
     if sign and amount > 0:
         text = "+" + text
     return text
@@ -47,4 +55,9 @@ def percent(rate: Decimal) -> str:
 
 def month_name(month: Month) -> str:
     """``Month(2024, 3)`` → ``marts 2024``."""
-    return format_date(month.first_day(), "MMMM y", locale="da")
+    return _month_name(month.year, month.month)
+
+
+@lru_cache(maxsize=1024)
+def _month_name(year: int, month: int) -> str:
+    return format_date(Month(year, month).first_day(), "MMMM y", locale="da")
