@@ -1,0 +1,230 @@
+"""Case endpoints, all under ``/v1/cases/{case_id}/...``: a case, its months and corrections, its
+ceiling history and employments, held months with provisional release, and repayment decisions.
+
+The caseworker's view. A case is shown by its pseudonymous id; its CPR number is never returned here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from api.ledger_common import conflict_or_raise, created, ledger_session
+from api.strict_json import StrictJSONRoute
+from flexcalc.errors import InputError
+from flexcalc.model import AmountField, MonthField, validate_amount
+from flexcalc.period import Month
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"], route_class=StrictJSONRoute)
+
+
+def _month(value: Any, field: str) -> str:
+    from flexcalc.model import as_pydantic_error
+
+    try:
+        return str(Month.parse(value, field))
+    except InputError as error:
+        raise as_pydantic_error(error) from None
+
+
+class CaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    case_id: str = Field(min_length=1, max_length=64, description="Pseudonymous case id (not a CPR number).")
+    ceiling: AmountField = Field(description="The ceiling (lønloft) from first_month, kroner.")
+    first_month: MonthField = Field(description="First benefit month, YYYY-MM.")
+    employers: list[str] = Field(default_factory=list, description="Employer ids (CVR) of known employments.")
+    cpr: str | None = Field(default=None, description="CPR number: stored, never returned.")
+
+    @field_validator("ceiling", mode="before")
+    @classmethod
+    def _amount(cls, value: Any, info: ValidationInfo) -> Decimal:
+        return validate_amount(value, info.field_name or "ceiling")
+
+    @field_validator("first_month", mode="before")
+    @classmethod
+    def _first(cls, value: Any) -> str:
+        return _month(value, "first_month")
+
+
+class CeilingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    amount: AmountField
+    effective_month: MonthField = Field(description="The benefit month it takes effect, YYYY-MM.")
+    note: str | None = None
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Decimal:
+        return validate_amount(value, "amount")
+
+    @field_validator("effective_month", mode="before")
+    @classmethod
+    def _m(cls, value: Any) -> str:
+        return _month(value, "effective_month")
+
+
+class EmploymentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    employer_id: str = Field(min_length=1, max_length=16)
+    first_basis_month: MonthField = Field(description="First basis month with wage from the employer.")
+
+    @field_validator("first_basis_month", mode="before")
+    @classmethod
+    def _m(cls, value: Any) -> str:
+        return _month(value, "first_basis_month")
+
+
+class ProvisionalRelease(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    wage: AmountField = Field(description="The documented wage of the missing report(s) incl. pension.")
+    documentation: str = Field(min_length=1, max_length=500, description="Payslip or contract it comes from.")
+    released_by: str = Field(min_length=1, max_length=64)
+
+    @field_validator("wage", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Decimal:
+        return validate_amount(value, "wage")
+
+
+class DecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outcome: Literal["collect", "waive"]
+    reason: str = Field(min_length=1, max_length=2000)
+    decided_by: str = Field(min_length=1, max_length=64)
+
+
+@router.post("", status_code=201, summary="Create a case with its ceiling and employments")
+def create_case(body: CaseCreate) -> Any:
+    from flexcalc.ledger.casefile import case_file
+    from flexcalc.ledger.store import create_case as create
+
+    try:
+        with ledger_session(write=True) as session:
+            create(session, body.case_id, body.ceiling, Month.parse(body.first_month), body.employers, body.cpr)
+    except InputError as error:
+        return conflict_or_raise(error, ("never",))
+    with ledger_session() as session:
+        return created(case_file(session, body.case_id))
+
+
+@router.get("/{case_id}", summary="A case: employments, ceiling history, reports and months")
+def get_case(case_id: str) -> Any:
+    from flexcalc.ledger.casefile import case_file
+
+    try:
+        with ledger_session() as session:
+            return JSONResponse(case_file(session, case_id))
+    except InputError as error:
+        return conflict_or_raise(error)
+
+
+@router.get("/{case_id}/months", summary="A case's months: basis wage, due, paid, corrections with causes")
+def get_months(case_id: str) -> Any:
+    from flexcalc.ledger.casefile import case_file
+
+    try:
+        with ledger_session() as session:
+            return JSONResponse(case_file(session, case_id)["months"])
+    except InputError as error:
+        return conflict_or_raise(error)
+
+
+@router.get("/{case_id}/corrections", summary="A case's corrections with their causes and decisions")
+def get_corrections(case_id: str) -> Any:
+    from sqlalchemy import select
+
+    from flexcalc.ledger.corrections import correction_dict
+    from flexcalc.ledger.models import Correction, Decision
+    from flexcalc.ledger.store import get_case as fetch
+
+    try:
+        with ledger_session() as session:
+            fetch(session, case_id)
+            rows = session.execute(select(Correction, Decision).outerjoin(
+                Decision, Decision.correction_id == Correction.id).where(Correction.case_id == case_id)
+                .order_by(Correction.id))
+            return JSONResponse([correction_dict(c, d) for c, d in rows])
+    except InputError as error:
+        return conflict_or_raise(error)
+
+
+@router.post("/{case_id}/ceilings", status_code=201, summary="Add an entry to the ceiling history")
+def add_ceiling(case_id: str, body: CeilingCreate) -> Any:
+    from flexcalc.ledger.store import add_ceiling as add
+
+    try:
+        with ledger_session(write=True) as session:
+            add(session, case_id, body.amount, Month.parse(body.effective_month), body.note)
+    except InputError as error:
+        return conflict_or_raise(error)
+    return created({"case_id": case_id, "amount": f"{body.amount:.2f}", "effective_month": body.effective_month})
+
+
+@router.post("/{case_id}/employments", status_code=201, summary="Add a known employment")
+def add_employment(case_id: str, body: EmploymentCreate) -> Any:
+    from flexcalc.ledger.store import add_employment as add
+
+    try:
+        with ledger_session(write=True) as session:
+            add(session, case_id, body.employer_id, Month.parse(body.first_basis_month))
+    except InputError as error:
+        return conflict_or_raise(error)
+    return created({"case_id": case_id, "employer_id": body.employer_id,
+                    "first_basis_month": body.first_basis_month})
+
+
+@router.get("/{case_id}/held-months", summary="The case's months held as awaiting report")
+def held_months(case_id: str) -> Any:
+    from flexcalc.ledger.payments import open_holds
+    from flexcalc.ledger.store import get_case as fetch
+
+    try:
+        with ledger_session() as session:
+            fetch(session, case_id)
+            return JSONResponse(open_holds(session, case_id))
+    except InputError as error:
+        return conflict_or_raise(error)
+
+
+@router.post("/{case_id}/months/{month}/provisional-payment", status_code=201,
+             summary="Release a provisional payment of a held month on a documented wage")
+def release(case_id: str, month: str, body: ProvisionalRelease) -> Any:
+    from flexcalc.ledger.payments import release_provisional
+
+    try:
+        benefit_month = Month.parse(month, "month")
+        with ledger_session(write=True) as session:
+            out = release_provisional(session, case_id, benefit_month, body.wage, body.documentation,
+                                      body.released_by)
+    except InputError as error:
+        return conflict_or_raise(error)
+    return created(out)
+
+
+@router.post("/{case_id}/corrections/{correction_id}/decision", status_code=201,
+             summary="Record the decision on a possible repayment (collect or waive)")
+def decide(case_id: str, correction_id: int, body: DecisionCreate) -> Any:
+    from flexcalc.ledger.corrections import decision_dict, record_decision
+    from flexcalc.ledger.models import Correction
+
+    try:
+        with ledger_session(write=True) as session:
+            correction = session.get(Correction, correction_id)
+            if correction is None or correction.case_id != case_id:
+                raise InputError("correction", f"case {case_id} has no correction {correction_id}",
+                                 f"sag {case_id} har ingen efterregulering {correction_id}",
+                                 code="unknown_correction")
+            decision = record_decision(session, correction_id, body.outcome, body.reason, body.decided_by)
+            out = decision_dict(decision)
+    except InputError as error:
+        return conflict_or_raise(error)
+    return created({"correction_id": correction_id, **out})

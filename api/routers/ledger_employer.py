@@ -1,0 +1,68 @@
+"""Employer-facing endpoint: wage reports as the income register gives them (idempotent by report id).
+
+``POST /v1/employer/wage-reports`` takes a batch; the batch is stored whole or not at all. A report id
+already stored with the same content is reported as ``already_stored`` (a no-op); with other content
+it is a 409 conflict naming the fields that differ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.ledger_common import conflict_or_raise, ledger_session
+from api.strict_json import StrictJSONRoute
+from flexcalc.errors import InputError
+
+router = APIRouter(prefix="/v1/employer", tags=["employer"], route_class=StrictJSONRoute)
+
+
+class WageReportIn(BaseModel):
+    """One report; fields as in the CSV file. Amounts as strings or numbers with at most two decimals."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "report_id": "R-2024-02-1", "case_id": "demo-1", "employer_id": "12345678",
+        "payment_date": "2024-02-29", "period_start": "2024-02-01", "period_end": "2024-02-29",
+        "wage": "14000.00", "pension_own": "600.00", "pension_employer": "1000.00", "hours": "64",
+        "received_at": "2024-03-05T09:00:00+01:00", "kind": "original", "corrects": None}]})
+
+    report_id: str
+    case_id: str
+    employer_id: str
+    payment_date: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    wage: Any = None
+    pension_own: Any = None
+    pension_employer: Any = None
+    hours: Any = None
+    received_at: str
+    kind: str
+    corrects: str | None = None
+
+
+class WageReportBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reports: list[WageReportIn] = Field(min_length=1, max_length=10000)
+
+
+@router.post("/wage-reports", summary="Ingest wage reports (all or none; idempotent by report id)")
+def ingest_reports(body: WageReportBatch) -> Any:
+    from flexcalc.ledger.reports import parse_report
+    from flexcalc.ledger.store import ingest
+
+    try:
+        where = [f"reports.{i}" for i in range(len(body.reports))]
+        reports = [parse_report(r.model_dump(), where[i]) for i, r in enumerate(body.reports)]
+        with ledger_session(write=True) as session:
+            result = ingest(session, reports, where)
+    except InputError as error:
+        if error.code == "unknown_case":
+            raise  # a report for an unknown case is bad input (422), not a missing path resource
+        return conflict_or_raise(error)
+    status = 201 if result.stored else 200
+    return JSONResponse(result.to_dict(), status_code=status)

@@ -1,0 +1,64 @@
+"""Payment runs, reconciliation and the list of held months (the benefits office's batch work)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.ledger_common import factory, ledger_session
+from api.strict_json import StrictJSONRoute
+from flexcalc.model import MonthField, validate_benefit_month
+
+router = APIRouter(prefix="/v1", tags=["payment runs"], route_class=StrictJSONRoute)
+
+
+class PaymentRunCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    month: MonthField = Field(description="The benefit month to pay, YYYY-MM.")
+    as_of: str = Field(description="Instant: the reports received up to it are known (ISO 8601).",
+                       examples=["2024-03-06T12:00:00+01:00"])
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> str:
+        return validate_benefit_month(value, "month")
+
+
+class ReconciliationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    as_of: str = Field(examples=["2024-04-30T23:59:59+02:00"])
+    case_ids: list[str] | None = None
+
+
+@router.post("/payment-runs", status_code=201, summary="Pay a benefit month for every active case")
+def payment_run(body: PaymentRunCreate) -> Any:
+    from flexcalc.ledger.payments import pay_month
+    from flexcalc.ledger.reports import parse_instant
+    from flexcalc.period import Month
+
+    as_of = parse_instant(body.as_of, "as_of", end_of_day=True)
+    result = pay_month(factory(), Month.parse(body.month), as_of)
+    return JSONResponse(result.to_dict(), status_code=201)
+
+
+@router.post("/reconciliations", status_code=201, summary="Reconcile paid months against newer reports")
+def reconciliation(body: ReconciliationCreate) -> Any:
+    from flexcalc.ledger.reconcile import reconcile
+    from flexcalc.ledger.reports import parse_instant
+
+    as_of = parse_instant(body.as_of, "as_of", end_of_day=True)
+    result = reconcile(factory(), as_of, body.case_ids)
+    return JSONResponse(result.to_dict(), status_code=201)
+
+
+@router.get("/held-months", summary="Every month held as awaiting report, with the reason")
+def held_months() -> Any:
+    from flexcalc.ledger.payments import open_holds
+
+    with ledger_session() as session:
+        return JSONResponse(open_holds(session))

@@ -1,0 +1,94 @@
+"""A case's file for the caseworker: every month with its basis wage, what is due now, what was paid,
+the corrections with their causes, and held months. Used by ``flexcalc case show``, the API and the
+caseworker page of the explainer (none of them computes anything themselves)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flexcalc.errors import FlexcalcError
+from flexcalc.money import ZERO, amount_str
+from flexcalc.period import Month
+
+from .asof import basis_view, ceiling_for, month_due
+from .corrections import correction_dict
+from .models import Correction, Decision, Hold, Payment
+from .payments import hold_reason
+from .store import get_case, load_facts
+
+
+def case_file(session: Session, case_id: str, as_of: dt.datetime | None = None) -> dict[str, Any]:
+    """The case's months as known at ``as_of`` (``None``: everything received). No CPR number."""
+    case = get_case(session, case_id)
+    facts = load_facts(session, case_id)
+    view = basis_view(facts.reports, as_of)
+    payments = {p.benefit_month: p for p in session.scalars(select(Payment).where(Payment.case_id == case_id))}
+    holds = {h.benefit_month: h for h in session.scalars(select(Hold).where(Hold.case_id == case_id))}
+    corrections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    decided = select(Decision).join(Correction, Correction.id == Decision.correction_id)
+    decisions = {d.correction_id: d for d in session.scalars(decided.where(Correction.case_id == case_id))}
+    for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.sequence)):
+        corrections[c.benefit_month].append(correction_dict(c, decisions.get(c.id)))
+    months = set(payments) | set(holds) | set(corrections)
+    months |= {str(m.next()) for m in view if facts.active_in(m.next())}
+    out = []
+    for text in sorted(months):
+        month = Month.parse(text)
+        entry: dict[str, Any] = {"benefit_month": text, "basis_month": str(month.previous())}
+        try:
+            due = month_due(month, view, facts.ceilings, facts.employments)
+            entry.update({"basis_wage": amount_str(due.basis_wage), "ceiling": amount_str(due.ceiling),
+                          "missing_employers": due.missing_employers,
+                          "due": None if due.result is None else amount_str(due.result.subsidy),
+                          "due_payout": None if due.result is None else amount_str(due.result.payout),
+                          "report_ids": sorted(due.report_ids)})
+        except FlexcalcError as error:
+            entry.update({"basis_wage": None, "ceiling": None, "due": None, "due_payout": None,
+                          "missing_employers": [], "report_ids": [], "error": str(error)})
+        payment = payments.get(text)
+        month_corrections = corrections.get(text, [])
+        corrected = sum((Decimal(c["difference"]) for c in month_corrections), ZERO)
+        entry["paid"] = None if payment is None else amount_str(payment.subsidy)
+        entry["payment"] = None if payment is None else {
+            "kind": payment.kind, "subsidy": amount_str(payment.subsidy), "payout": amount_str(payment.payout),
+            "basis_wage": amount_str(payment.basis_wage), "ceiling": amount_str(payment.ceiling),
+            "as_of": payment.as_of.isoformat(), "rule_version": payment.rule_version,
+            "documentation": payment.documentation, "released_by": payment.released_by}
+        entry["corrections_total"] = amount_str(corrected)
+        entry["settled"] = None if payment is None else amount_str(payment.subsidy + corrected)
+        entry["corrections"] = month_corrections
+        hold = holds.get(text)
+        if payment is None and hold is not None:
+            en, da = hold_reason(month, hold.missing_employers.split())
+            entry["status"] = "held"
+            entry["held"] = {"reason": en, "reason_da": da, "missing_employers": hold.missing_employers.split()}
+        elif payment is None:
+            entry["status"] = "not_paid"
+        elif entry["due"] is not None and entry["settled"] != entry["due"]:
+            entry["status"] = "to_reconcile"
+        else:
+            entry["status"] = payment.kind if payment.kind == "provisional" and not month_corrections else "paid"
+        out.append(entry)
+    employments = [{"employer_id": e.employer_id, "first_basis_month": str(e.first_basis_month),
+                    "last_basis_month": str(e.last_basis_month) if e.last_basis_month else None}
+                   for e in facts.employments]
+    ceilings = [{"effective_month": str(c.effective_month), "amount": amount_str(c.amount)}
+                for c in sorted(facts.ceilings, key=lambda c: (c.effective_month, c.seq))]
+    current = None
+    if facts.ceilings:
+        try:
+            current = amount_str(ceiling_for(facts.ceilings, max(Month.parse(m) for m in months)
+                                             if months else facts.first_month))
+        except FlexcalcError:
+            current = None
+    return {"case_id": case.id, "first_month": case.first_month, "last_month": case.last_month,
+            "cpr_registered": case.cpr is not None, "employments": employments, "ceilings": ceilings,
+            "current_ceiling": current, "reports": [r.to_dict() for r in sorted(
+                facts.reports, key=lambda r: (r.received_at, r.report_id))],
+            "months": out}

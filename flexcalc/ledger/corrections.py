@@ -1,0 +1,142 @@
+"""Corrections (efterregulering): why a paid month is recomputed, the explanation in words, the legal
+basis, and the caseworker's decision on a possible repayment.
+
+- A positive difference is an **efterbetaling**, ready to pay.
+- A negative difference is **never collected automatically**: it is a possible repayment that needs
+  a caseworker's decision after a hearing (partshøring). Repayment requires that the person received
+  the money wrongly and knew or should have known (Ankestyrelsen PM 6-23; PM 48-22 on when the
+  subsidy may be regulated afterwards). The decision (collect / waive, the reason, who) is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flexcalc.errors import InputError
+from flexcalc.format import kr, month_name
+from flexcalc.money import amount_str
+from flexcalc.period import Month
+
+from .models import Correction, Decision
+
+LEGAL_BASIS = ("LAB § 123, stk. 1–3 (tilskuddet beregnes bagud på den faktiske løn); Ankestyrelsen PM 48-22 "
+               "(efterregulering på grundlag af indberettet løn); BEK 227/2024 § 14 (indkomstregistret)")
+REPAYMENT_BASIS = ("Tilbagebetaling kun efter afgørelse og partshøring, når modtageren vidste eller burde vide, "
+                   "at beløbet var modtaget med urette (Ankestyrelsen PM 6-23; PM 48-22)")
+
+REASONS: dict[str, tuple[str, str]] = {
+    "late_report": ("late report", "indberetning modtaget efter udbetalingen"),
+    "corrected_report": ("corrected report", "rettet indberetning"),
+    "reversal": ("reversal", "tilbageført indberetning"),
+    "re_report": ("re-report after a reversal", "genindberetning efter tilbageførsel"),
+    "ceiling_change": ("ceiling change", "ændret lønloft"),
+    "provisional_settled": ("provisional payment settled on the report",
+                            "foreløbig udbetaling afregnet efter indberetningen"),
+    "recalculation": ("recalculation", "genberegning"),
+}
+KIND_REASON = {"original": "late_report", "correction": "corrected_report", "reversal": "reversal"}
+STATUS_PAYABLE = "payable"
+STATUS_REVIEW = "repayment_review"
+
+
+def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_settled: bool) -> list[str]:
+    """The reason codes of a correction, in a fixed order. An original arriving together with a
+    reversal is a re-report (the employer cancelled a report and reported again), not a late report."""
+    kinds = set(caused_kinds)
+    codes = {KIND_REASON[k] for k in kinds}
+    if "reversal" in kinds and "original" in kinds:
+        codes.discard("late_report")
+        codes.add("re_report")
+    if ceiling_changed:
+        codes.add("ceiling_change")
+    if provisional_settled:
+        codes.add("provisional_settled")
+    if not codes:
+        codes.add("recalculation")
+    return [c for c in REASONS if c in codes]
+
+
+def explain(benefit_month: Month, reasons: list[str], caused_by: list[str], previous: Decimal, due: Decimal,
+            previous_ceiling: Decimal, ceiling: Decimal) -> tuple[str, str]:
+    """The explanation of one correction, in Danish and in English."""
+    difference = due - previous
+    basis = benefit_month.previous()
+    why_da = ", ".join(REASONS[r][1] for r in reasons)
+    why_en = ", ".join(REASONS[r][0] for r in reasons)
+    reports = f" ({', '.join(caused_by)})" if caused_by else ""
+    da = (f"Tilskuddet for {month_name(benefit_month)} er genberegnet på lønnen for {month_name(basis)}: "
+          f"{why_da}{reports}.")
+    en = f"The subsidy of {benefit_month} is recomputed on the wage of {basis}: {why_en}{reports}."
+    if previous_ceiling != ceiling:
+        da += f" Lønloftet er nu {kr(ceiling)} (før {kr(previous_ceiling)})."
+        en += f" The ceiling is now {amount_str(ceiling)} (was {amount_str(previous_ceiling)})."
+    da += f" Hidtil {kr(previous)}, nu {kr(due)}: {kr(difference, sign=True)}"
+    en += f" So far {amount_str(previous)}, now {amount_str(due)}: {amount_str(difference)}."
+    if difference > 0:
+        da += " Efterbetales."
+        en += " To be paid (efterbetaling)."
+    else:
+        da += (" Mulig tilbagebetaling: opkræves ikke automatisk; kræver sagsbehandlerens afgørelse efter "
+               "partshøring (PM 6-23).")
+        en += " Possible repayment: never collected automatically; needs a caseworker's decision after a hearing."
+    return da, en
+
+
+def correction_dict(c: Correction, decision: Decision | None = None) -> dict[str, Any]:
+    return {
+        "id": c.id, "case_id": c.case_id, "benefit_month": c.benefit_month, "sequence": c.sequence,
+        "previous_subsidy": amount_str(c.previous_subsidy), "due_subsidy": amount_str(c.due_subsidy),
+        "difference": amount_str(c.difference),
+        "previous_payout": amount_str(c.previous_payout), "due_payout": amount_str(c.due_payout),
+        "basis_wage": amount_str(c.basis_wage), "ceiling": amount_str(c.ceiling),
+        "caused_by": c.caused_by.split(), "reasons": c.reasons.split(),
+        "reason_text": ", ".join(REASONS[r][0] for r in c.reasons.split()),
+        "reason_text_da": ", ".join(REASONS[r][1] for r in c.reasons.split()),
+        "explanation_da": c.explanation_da, "explanation_en": c.explanation_en,
+        "legal_basis": c.legal_basis, "earliest_affected_month": c.earliest_affected_month,
+        "status": c.status, "rule_version": c.rule_version, "as_of": c.as_of.isoformat(),
+        "decision": None if decision is None else decision_dict(decision),
+    }
+
+
+def decision_dict(d: Decision) -> dict[str, Any]:
+    return {"outcome": d.outcome, "reason": d.reason, "decided_by": d.decided_by,
+            "decided_at": d.decided_at.isoformat()}
+
+
+def record_decision(session: Session, correction_id: int, outcome: str, reason: str, decided_by: str) -> Decision:
+    """Record the caseworker's decision on a possible repayment: ``collect`` or ``waive``.
+
+    Only a negative correction takes a decision, and only one; the reason and who decided are
+    required (the hearing and the assessment of good faith are the caseworker's, PM 6-23).
+    """
+    correction = session.get(Correction, correction_id)
+    if correction is None:
+        raise InputError("correction", f"there is no correction {correction_id}",
+                         f"der er ingen efterregulering {correction_id}", code="unknown_correction")
+    if correction.status != STATUS_REVIEW:
+        raise InputError("correction", "only a possible repayment (a negative correction) takes a decision",
+                         "kun en mulig tilbagebetaling (en negativ efterregulering) kræver afgørelse",
+                         code="not_repayment")
+    outcome = (outcome or "").strip().lower()
+    if outcome not in ("collect", "waive"):
+        raise InputError("outcome", "must be collect or waive", "skal være collect (opkræv) eller waive (frafald)",
+                         code="outcome")
+    if not (reason or "").strip():
+        raise InputError("reason", "a decision needs its reason", "en afgørelse skal begrundes", code="missing")
+    if not (decided_by or "").strip():
+        raise InputError("by", "say who decided", "angiv hvem der har truffet afgørelsen", code="missing")
+    if session.scalar(select(Decision).where(Decision.correction_id == correction_id)) is not None:
+        raise InputError("correction", f"the correction {correction_id} has a decision already",
+                         f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
+    decision = Decision(correction_id=correction_id, outcome=outcome, reason=reason.strip(),
+                        decided_by=decided_by.strip()[:64], decided_at=dt.datetime.now(dt.UTC))
+    session.add(decision)
+    session.flush()
+    return decision

@@ -1,0 +1,262 @@
+"""The ledger's tables: cases, employments, the ceiling history, wage reports, payments, holds,
+corrections and decisions.
+
+Wage reports are **append-only** (bitemporal: each carries the payment date that places it in a
+basis month *and* the instant it was received). A correction or a reversal is a new row pointing at
+the report it corrects; no report is ever updated or deleted. That is enforced here, in the ORM
+(``before_flush``: an update or delete of a report, payment, correction, hold release or decision
+raises ``AppendOnlyError``), and tested in ``tests/test_ledger_store.py``.
+
+Amounts are stored as whole øre (integers) and read back as ``Decimal`` kroner, so no float ever
+holds an amount on SQLite either. Instants are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from flexcalc.db import Base
+from flexcalc.money import from_ore, to_ore
+
+
+class Ore(TypeDecorator[Decimal]):
+    """An amount in kroner (``Decimal`` with two decimals) stored as an integer number of øre."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else to_ore(Decimal(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else from_ore(int(value))
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware instant stored as naive UTC (SQLite keeps no zone); read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("instants must carry a time zone")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Case(Base):
+    """A case (sag): a pseudonymous id. The CPR number, where given, is stored but never logged,
+    never put in an error message, and kept out of ``repr``/``str``."""
+
+    __tablename__ = "ledger_case"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cpr: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    first_month: Mapped[str] = mapped_column(String(7))
+    last_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    """Bumped as the first statement of every transaction that pays or reconciles the case: the
+    row lock that serialises two processes working on one case (see ``store.lock_case``)."""
+
+    def __repr__(self) -> str:
+        return f"Case(id={self.id!r}, first_month={self.first_month!r}, cpr={'<set>' if self.cpr else None})"
+
+    __str__ = __repr__
+
+
+class Employment(Base):
+    """A known employment of a case: employer id (CVR) and the first basis month it reports wage."""
+
+    __tablename__ = "ledger_employment"
+    __table_args__ = (UniqueConstraint("case_id", "employer_id", name="uq_ledger_employment_case_employer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"), index=True)
+    employer_id: Mapped[str] = mapped_column(String(16))
+    first_basis_month: Mapped[str] = mapped_column(String(7))
+    last_basis_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Ceiling(Base):
+    """One entry of the ceiling history (lønloft): the amount and the benefit month it takes effect."""
+
+    __tablename__ = "ledger_ceiling"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"), index=True)
+    effective_month: Mapped[str] = mapped_column(String(7))
+    amount: Mapped[Decimal] = mapped_column(Ore())
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Report(Base):
+    """A wage report as the income register (eIndkomst) gives it. Append-only."""
+
+    __tablename__ = "ledger_report"
+    __table_args__ = (
+        CheckConstraint("kind IN ('original', 'correction', 'reversal')", name="kind"),
+        CheckConstraint("(kind = 'original') = (corrects IS NULL)", name="corrects_iff_not_original"),
+        Index("ix_ledger_report_case_basis", "case_id", "basis_month"),
+        Index("ix_ledger_report_basis_month", "basis_month"),
+        Index("ix_ledger_report_root", "root_id"),
+    )
+
+    report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
+    employer_id: Mapped[str] = mapped_column(String(16))
+    payment_date: Mapped[dt.date] = mapped_column(Date)
+    basis_month: Mapped[str] = mapped_column(String(7))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    wage: Mapped[Decimal] = mapped_column(Ore())
+    pension_own: Mapped[Decimal] = mapped_column(Ore())
+    pension_employer: Mapped[Decimal] = mapped_column(Ore())
+    hours: Mapped[Decimal] = mapped_column(Ore())
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(10))
+    corrects: Mapped[str | None] = mapped_column(ForeignKey("ledger_report.report_id"), nullable=True)
+    root_id: Mapped[str] = mapped_column(String(64))
+    """The original report at the root of the chain of corrections (itself for an original)."""
+    ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Payment(Base):
+    """The payment of one benefit month of one case. At most one per case and month."""
+
+    __tablename__ = "ledger_payment"
+    __table_args__ = (
+        UniqueConstraint("case_id", "benefit_month", name="uq_ledger_payment_case_month"),
+        CheckConstraint("kind IN ('regular', 'provisional')", name="kind"),
+        Index("ix_ledger_payment_month", "benefit_month"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
+    benefit_month: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(12))
+    basis_wage: Mapped[Decimal] = mapped_column(Ore())
+    ceiling: Mapped[Decimal] = mapped_column(Ore())
+    subsidy: Mapped[Decimal] = mapped_column(Ore())
+    atp_own: Mapped[Decimal] = mapped_column(Ore())
+    payout: Mapped[Decimal] = mapped_column(Ore())
+    report_ids: Mapped[str] = mapped_column(Text)
+    """The reports touching the basis month known at the as-of instant, space separated."""
+    rule_version: Mapped[str] = mapped_column(String(32))
+    as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    documentation: Mapped[str | None] = mapped_column(Text, nullable=True)
+    released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Hold(Base):
+    """A benefit month held as "awaiting report": the basis month lacks a report of a known employment."""
+
+    __tablename__ = "ledger_hold"
+    __table_args__ = (UniqueConstraint("case_id", "benefit_month", name="uq_ledger_hold_case_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
+    benefit_month: Mapped[str] = mapped_column(String(7))
+    missing_employers: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Correction(Base):
+    """A correction (efterregulering) of a paid month: paid so far, now due, the difference, why."""
+
+    __tablename__ = "ledger_correction"
+    __table_args__ = (
+        UniqueConstraint("case_id", "benefit_month", "sequence", name="uq_ledger_correction_case_month_seq"),
+        CheckConstraint("status IN ('payable', 'repayment_review')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
+    benefit_month: Mapped[str] = mapped_column(String(7))
+    sequence: Mapped[int] = mapped_column(Integer)
+    previous_subsidy: Mapped[Decimal] = mapped_column(Ore())
+    due_subsidy: Mapped[Decimal] = mapped_column(Ore())
+    difference: Mapped[Decimal] = mapped_column(Ore())
+    previous_payout: Mapped[Decimal] = mapped_column(Ore())
+    due_payout: Mapped[Decimal] = mapped_column(Ore())
+    basis_wage: Mapped[Decimal] = mapped_column(Ore())
+    ceiling: Mapped[Decimal] = mapped_column(Ore())
+    report_ids: Mapped[str] = mapped_column(Text)
+    """Every report touching the basis month known at ``as_of`` (the basis of ``due_subsidy``)."""
+    caused_by: Mapped[str] = mapped_column(Text)
+    """The report ids that caused this correction, space separated."""
+    reasons: Mapped[str] = mapped_column(Text)
+    """Reason codes, space separated: late_report corrected_report reversal ceiling_change provisional_settled."""
+    explanation_da: Mapped[str] = mapped_column(Text)
+    explanation_en: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(Text)
+    earliest_affected_month: Mapped[str] = mapped_column(String(7))
+    status: Mapped[str] = mapped_column(String(20))
+    rule_version: Mapped[str] = mapped_column(String(32))
+    as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Decision(Base):
+    """A caseworker's decision on a possible repayment: collect or waive, the reason, who decided."""
+
+    __tablename__ = "ledger_decision"
+    __table_args__ = (
+        UniqueConstraint("correction_id", name="uq_ledger_decision_correction_id"),
+        CheckConstraint("outcome IN ('collect', 'waive')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    correction_id: Mapped[int] = mapped_column(ForeignKey("ledger_correction.id"))
+    outcome: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AppendOnlyError(RuntimeError):
+    """An attempt to update or delete a record the ledger keeps append-only."""
+
+
+APPEND_ONLY = (Report, Payment, Correction, Decision, Hold, Ceiling)
+"""Tables whose rows are never changed or deleted once written. (A case's ``revision`` and an
+employment's end month may change; a hold stays as the record that the month was held.)"""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_updates(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in session.dirty:
+        if isinstance(obj, APPEND_ONLY) and session.is_modified(obj, include_collections=False):
+            raise AppendOnlyError(f"{type(obj).__name__} records are append-only: they are never changed")
+    for obj in session.deleted:
+        if isinstance(obj, APPEND_ONLY):
+            raise AppendOnlyError(f"{type(obj).__name__} records are append-only: they are never deleted")

@@ -1,0 +1,362 @@
+"""Cases, ceilings, employments and the ingestion of wage reports into the database.
+
+Ingestion is **all or nothing**: a file (or an API batch) is checked as a whole and stored in one
+transaction; one bad row refuses the whole file, names the row and the field, and changes nothing.
+A report id already stored with the same content is a no-op ("already stored"); the same id with
+other content is refused, naming the fields that differ (never their values: a report is personal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from flexcalc.db import session_factory, upgrade
+from flexcalc.errors import InputError
+from flexcalc.period import Month
+
+from .asof import CeilingEntry, EmploymentEntry
+from .models import Case, Ceiling, Employment, Report
+from .reports import WageReport, resolve_reversal
+
+T = TypeVar("T")
+_UPGRADED: set[str] = set()
+CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def open_ledger(url: str | None = None) -> Callable[[], Session]:
+    """A session factory for the ledger at ``url``; the schema is brought up to date once per process."""
+    from flexcalc.db import database_url
+
+    resolved = database_url(url)
+    if resolved not in _UPGRADED:
+        upgrade(resolved)
+        _UPGRADED.add(resolved)
+    return session_factory(resolved)
+
+
+def _retryable(error: Exception) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    if isinstance(error, OperationalError | DBAPIError):
+        text = str(getattr(error, "orig", error)).lower()
+        return any(s in text for s in ("could not serialize", "deadlock", "database is locked", "busy"))
+    return False
+
+
+def run_in_transaction(factory: Callable[[], Session], work: Callable[[Session], T], attempts: int = 8) -> T:
+    """Run ``work`` in one transaction; on a unique-constraint clash, a serialisation failure or a
+    deadlock (another process did the same thing at the same time), roll back and run it again."""
+    for attempt in range(attempts):
+        session = factory()
+        try:
+            result = work(session)
+            session.commit()
+            return result
+        except Exception as error:
+            session.rollback()
+            if attempt == attempts - 1 or not _retryable(error):
+                raise
+        finally:
+            session.close()
+    raise AssertionError("unreachable")
+
+
+def lock_case(session: Session, case_id: str) -> bool:
+    """Take the case's row lock as the transaction's first write (PostgreSQL: row lock; SQLite: the
+    write lock) so two processes paying or reconciling one case run one after the other."""
+    result = session.execute(update(Case).where(Case.id == case_id).values(revision=Case.revision + 1))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def check_case_id(case_id: str, field: str = "case") -> str:
+    text = (case_id or "").strip()
+    if not text or len(text) > 64 or any(c.isspace() or not c.isprintable() for c in text):
+        raise InputError(field, "must be 1–64 printable characters without spaces",
+                         "skal være 1–64 tegn uden mellemrum", code="identifier")
+    if CPR_RE.match(text):
+        raise InputError(field, "looks like a CPR number: a case id must be pseudonymous",
+                         "ligner et CPR-nummer: et sagsnummer skal være pseudonymt", code="case_id_cpr")
+    return text
+
+
+def get_case(session: Session, case_id: str, field: str = "case") -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise InputError(field, f"there is no case '{case_id}'", f"der er ingen sag '{case_id}'", code="unknown_case")
+    return case
+
+
+def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: Month,
+                employers: Sequence[str] = (), cpr: str | None = None) -> Case:
+    """A new case with its first ceiling (from ``first_month``, the first benefit month) and its known
+    employments, which report wage from the basis month before ``first_month``."""
+    case_id = check_case_id(case_id)
+    if cpr is not None:
+        cpr = cpr.strip().replace("-", "")
+        if not CPR_RE.match(cpr):
+            # never echo the value: it is (or looks like) a CPR number
+            raise InputError("cpr", "must be 10 digits (DDMMYY-XXXX)", "skal være 10 cifre (DDMMÅÅ-XXXX)",
+                             code="cpr_format")
+    if session.get(Case, case_id) is not None:
+        raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
+                         code="case_exists")
+    stamp = now()
+    case = Case(id=case_id, cpr=cpr, first_month=str(first_month), created_at=stamp, revision=0)
+    session.add(case)
+    session.flush()
+    session.add(Ceiling(case_id=case_id, effective_month=str(first_month), amount=ceiling, recorded_at=stamp,
+                        note="oprettet med sagen"))
+    for employer in employers:
+        add_employment(session, case_id, employer, first_month.previous())
+    session.flush()
+    return case
+
+
+def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month: Month,
+                note: str | None = None) -> Ceiling:
+    get_case(session, case_id)
+    if amount <= 0:
+        raise InputError("ceiling", "must be more than 0", "skal være over 0", code="ceiling_zero")
+    entry = Ceiling(case_id=case_id, effective_month=str(effective_month), amount=amount, recorded_at=now(),
+                    note=note)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def add_employment(session: Session, case_id: str, employer_id: str, first_basis_month: Month) -> Employment:
+    get_case(session, case_id)
+    employer_id = (employer_id or "").strip()
+    if not re.fullmatch(r"[0-9A-Za-z]{1,16}", employer_id):
+        raise InputError("employer", "must be an employer id (CVR: 8 digits)", "skal være et CVR-nummer (8 cifre)",
+                         code="employer_id")
+    existing = session.scalar(select(Employment).where(Employment.case_id == case_id,
+                                                       Employment.employer_id == employer_id))
+    if existing is not None:
+        raise InputError("employer", f"the case knows the employer {employer_id} already",
+                         f"sagen kender allerede arbejdsgiveren {employer_id}", code="employment_exists")
+    employment = Employment(case_id=case_id, employer_id=employer_id, first_basis_month=str(first_basis_month),
+                            created_at=now())
+    session.add(employment)
+    session.flush()
+    return employment
+
+
+def end_employment(session: Session, case_id: str, employer_id: str, last_basis_month: Month) -> None:
+    employment = session.scalar(select(Employment).where(Employment.case_id == case_id,
+                                                         Employment.employer_id == employer_id))
+    if employment is None:
+        raise InputError("employer", f"the case has no employment with {employer_id}",
+                         f"sagen har ingen ansættelse hos {employer_id}", code="unknown_employment")
+    employment.last_basis_month = str(last_basis_month)
+    session.flush()
+
+
+def report_from_row(row: Report) -> WageReport:
+    return WageReport(
+        report_id=row.report_id, case_id=row.case_id, employer_id=row.employer_id, payment_date=row.payment_date,
+        period_start=row.period_start, period_end=row.period_end, wage=row.wage, pension_own=row.pension_own,
+        pension_employer=row.pension_employer, hours=row.hours, received_at=row.received_at, kind=row.kind,
+        corrects=row.corrects)
+
+
+@dataclass(slots=True)
+class IngestResult:
+    stored: list[str] = field(default_factory=list)
+    already_stored: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stored": self.stored, "already_stored": self.already_stored,
+                "counts": {"stored": len(self.stored), "already_stored": len(self.already_stored)}}
+
+
+def _where(index: int, where: Sequence[str] | None) -> str:
+    return where[index] if where else f"report {index + 1}"
+
+
+def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str] | None = None) -> IngestResult:
+    """Check every report against the batch and the stored ones, then store the new ones.
+
+    Raises ``InputError`` naming the first bad report (by ``where``, e.g. "row 4") and field; the caller
+    rolls back, so nothing is stored. A correction may name a report stored earlier or anywhere in the
+    same batch.
+    """
+    result = IngestResult()
+    ids = [r.report_id for r in reports]
+    stored: dict[str, Report] = {}
+    wanted = set(ids) | {r.corrects for r in reports if r.corrects}
+    wanted_list = sorted(wanted)
+    for start in range(0, len(wanted_list), 500):
+        chunk = wanted_list[start:start + 500]
+        for row in session.scalars(select(Report).where(Report.report_id.in_(chunk))):
+            stored[row.report_id] = row
+    case_ids = sorted({r.case_id for r in reports})
+    known_cases = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids)))) if case_ids else set()
+    batch: dict[str, tuple[int, WageReport]] = {}
+    for index, report in enumerate(reports):
+        label = _where(index, where)
+        if report.report_id in batch:
+            first_index, first = batch[report.report_id]
+            if first.differences(report):
+                raise InputError(f"{label}, report_id", f"the report id {report.report_id} appears twice in the "
+                                 f"file with different content ({_where(first_index, where)})",
+                                 f"indberetningen {report.report_id} står to gange i filen med forskelligt "
+                                 "indhold", code="report_conflict")
+            continue
+        batch[report.report_id] = (index, report)
+    new: dict[str, WageReport] = {}
+    pending = list(batch.values())
+    order: list[tuple[int, WageReport]] = []
+    placed: set[str] = set()
+
+    def place(index: int, report: WageReport, trail: tuple[str, ...] = ()) -> None:
+        if report.report_id in placed or report.report_id in stored:
+            return
+        if report.report_id in trail:
+            raise InputError(f"{_where(index, where)}, corrects", "the reports correct each other in a circle",
+                             "indberetningerne retter hinanden i ring", code="corrects_cycle")
+        if report.corrects and report.corrects in batch and report.corrects not in stored:
+            target_index, target = batch[report.corrects]
+            place(target_index, target, (*trail, report.report_id))
+        placed.add(report.report_id)
+        order.append((index, report))
+
+    for index, report in pending:
+        place(index, report)
+
+    for index, report in pending:
+        if report.report_id in stored:
+            label = _where(index, where)
+            existing_cmp = report_from_row(stored[report.report_id])
+            candidate = report
+            if candidate.kind == "reversal" and candidate.payment_date == dt.date.min:
+                candidate = resolve_reversal(candidate, existing_cmp)
+            diff = existing_cmp.differences(candidate)
+            if diff:
+                raise InputError(f"{label}, {diff[0]}",
+                                 f"the report {report.report_id} is stored already with other content "
+                                 f"(differs in: {', '.join(diff)}); send a correction instead",
+                                 f"indberetningen {report.report_id} er allerede gemt med andet indhold "
+                                 f"(forskel i: {', '.join(diff)}); send en rettelse i stedet",
+                                 code="report_conflict")
+            result.already_stored.append(report.report_id)
+
+    for index, report in order:
+        label = _where(index, where)
+        if report.case_id not in known_cases:
+            raise InputError(f"{label}, case_id", f"there is no case '{report.case_id}'",
+                             f"der er ingen sag '{report.case_id}'", code="unknown_case")
+        if report.corrects is not None:
+            if report.corrects in new:
+                target: WageReport | None = new[report.corrects]
+            elif report.corrects in stored:
+                target = report_from_row(stored[report.corrects])
+            else:
+                target = None
+            if target is None:
+                raise InputError(f"{label}, corrects", f"the report {report.corrects} it corrects is not known",
+                                 f"indberetningen {report.corrects}, der rettes, kendes ikke",
+                                 code="unknown_report")
+            if target.case_id != report.case_id:
+                raise InputError(f"{label}, corrects", f"the report {report.corrects} belongs to another case",
+                                 f"indberetningen {report.corrects} hører til en anden sag", code="corrects_other_case")
+            if target.employer_id != report.employer_id:
+                raise InputError(f"{label}, employer_id",
+                                 f"a correction comes from the employer of the report it corrects "
+                                 f"({target.employer_id})", "en rettelse kommer fra den arbejdsgiver, der "
+                                 "indberettede", code="corrects_other_employer")
+            if report.kind == "reversal" and target.kind == "reversal":
+                raise InputError(f"{label}, corrects", f"{report.corrects} is itself a reversal: a reversal cannot "
+                                 "be reversed (send a new original report instead)",
+                                 f"{report.corrects} er selv en tilbageførsel og kan ikke tilbageføres "
+                                 "(send en ny original indberetning)", code="reversal_of_reversal")
+            if report.received_at < target.received_at:
+                raise InputError(f"{label}, received_at", f"is before the report {report.corrects} it corrects "
+                                 "was received", f"ligger før indberetningen {report.corrects}, der rettes, "
+                                 "blev modtaget", code="received_before_target")
+            report = resolve_reversal(report, target)
+        new[report.report_id] = report
+
+    by_id_roots: dict[str, str] = {rid: row.root_id for rid, row in stored.items()}
+    stamp = now()
+    rows = []
+    for _index, report in order:
+        report = new[report.report_id]
+        root = report.report_id if report.corrects is None else by_id_roots[report.corrects]
+        by_id_roots[report.report_id] = root
+        rows.append(Report(
+            report_id=report.report_id, case_id=report.case_id, employer_id=report.employer_id,
+            payment_date=report.payment_date, basis_month=str(report.basis_month),
+            period_start=report.period_start, period_end=report.period_end, wage=report.wage,
+            pension_own=report.pension_own, pension_employer=report.pension_employer, hours=report.hours,
+            received_at=report.received_at, kind=report.kind, corrects=report.corrects, root_id=root,
+            ingested_at=stamp))
+        result.stored.append(report.report_id)
+    session.add_all(rows)
+    session.flush()
+    return result
+
+
+@dataclass(slots=True)
+class CaseFacts:
+    """What the as-of calculation needs of one case, loaded once."""
+
+    case_id: str
+    first_month: Month
+    last_month: Month | None
+    ceilings: list[CeilingEntry]
+    employments: list[EmploymentEntry]
+    reports: list[WageReport]
+
+    def active_in(self, month: Month) -> bool:
+        return self.first_month <= month and (self.last_month is None or month <= self.last_month)
+
+
+def ceiling_entries(rows: Sequence[Ceiling]) -> list[CeilingEntry]:
+    return [CeilingEntry(Month.parse(r.effective_month), r.amount, r.id) for r in rows]
+
+
+def employment_entries(rows: Sequence[Employment]) -> list[EmploymentEntry]:
+    return [EmploymentEntry(r.employer_id, Month.parse(r.first_basis_month),
+                            Month.parse(r.last_basis_month) if r.last_basis_month else None) for r in rows]
+
+
+def load_facts(session: Session, case_id: str) -> CaseFacts:
+    case = get_case(session, case_id)
+    ceilings = list(session.scalars(select(Ceiling).where(Ceiling.case_id == case_id)))
+    employments = list(session.scalars(select(Employment).where(Employment.case_id == case_id)))
+    reports = [report_from_row(r) for r in session.scalars(select(Report).where(Report.case_id == case_id))]
+    return CaseFacts(case.id, Month.parse(case.first_month), Month.parse(case.last_month) if case.last_month else None,
+                     ceiling_entries(ceilings), employment_entries(employments), reports)
+
+
+def case_cpr(session: Session, case_id: str) -> str | None:
+    """The CPR number of a case, for its own case's users only (the caller checks who asks)."""
+    return get_case(session, case_id).cpr
+
+
+@contextmanager
+def transaction(factory: Callable[[], Session]) -> Iterator[Session]:
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
