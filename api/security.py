@@ -305,13 +305,15 @@ def document_problems(app: Any) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        for path_item in schema.get("paths", {}).values():
+        for path, path_item in schema.get("paths", {}).items():
             for operation in path_item.values():
                 if not isinstance(operation, dict) or "responses" not in operation:
                     continue
                 responses = operation["responses"]
                 responses.setdefault("401", problem_response("An unknown, malformed or revoked API key "
                                                              "(problem+json)"))
+                if "{" in path:
+                    responses.setdefault("404", problem_response("No such resource (problem+json)"))
                 if "requestBody" in operation:
                     responses.setdefault("413", problem_response("The body is too large (problem+json)"))
                 responses.setdefault("500", problem_response("An unexpected error, without internals "
