@@ -100,7 +100,10 @@ def main() -> None:
     # client overhead: wrk's CPU time for the same run against a trivial endpoint is not separable
     # here; report the machine and that wrk shares its CPUs with the server.
     cpus = os.cpu_count()
+    load_avg = os.getloadavg()[0]
     lines = [
+        f"Load average when the run ended: {load_avg:.1f} on {cpus} CPUs (other work on the machine competes for "
+        "them; the figures are lower bounds for a dedicated machine).",
         f"Machine: {cpus} CPUs (the load generator `wrk` runs on the same CPUs as the 2 uvicorn workers); "
         f"Python {sys.version.split()[0]}; {args.seconds} s per run, 8 connections, 1 wrk thread.",
         "",

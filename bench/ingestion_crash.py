@@ -22,14 +22,16 @@ def main() -> None:
     crashed = one_run(admin(), args.cases, args.clients, 0.4)
     same = clean["result"] == crashed["result"]
     ok = (not crashed["lost"] and not crashed["twice"] and not crashed["unexpected"]
-          and crashed["acked"] == crashed["reports"] and same)
+          and crashed["stored"] == crashed["reports"] and same)
     lines = [
         f"PostgreSQL, uvicorn 2 workers on 127.0.0.1, {args.clients} client threads, {args.cases} cases, "
         f"{crashed['reports']} reports. The whole server (supervisor and both workers) was killed with SIGKILL "
         f"after {crashed['killed_after']} acknowledged reports and started again ({crashed['restart_seconds']:.1f} s); "
         f"clients retried with the same Idempotency-Key ({crashed['retries']} retries).",
         "",
-        f"- acknowledged {crashed['acked']} of {crashed['reports']}; lost {len(crashed['lost'])}, stored twice "
+        f"- acknowledged {crashed['acked']} of {crashed['reports']} (made before the kill but answer lost, 409 "
+        f"'applied' on retry: {crashed['applied_unacked']}); stored {crashed['stored']}; lost acknowledged "
+        f"{len(crashed['lost'])}, stored twice "
         f"{len(crashed['twice'])}, unexpected {len(crashed['unexpected'])}",
         f"- payment run + reconciliation identical to the run without a crash: {same} "
         f"(summary {crashed['result']['summary']}, {len(crashed['result']['corrections'])} corrections)",

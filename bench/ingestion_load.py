@@ -77,6 +77,7 @@ class Load:
         self.clients = clients
         self.acked: list[str] = []
         self.retries = 0
+        self.applied_unacked: list[str] = []
         self.lock = threading.Lock()
         self.base = ""
 
@@ -98,6 +99,8 @@ class Load:
                 response = client.post(f"{self.base}{path}", json=body, headers=headers)
                 if response.status_code < 500 and response.status_code != 409:
                     return response
+                if response.status_code == 409 and "idempotency-applied" in response.text:
+                    return response  # made before the crash, its answer lost: stored, not acknowledged
             except httpx.HTTPError:
                 pass
             with self.lock:
@@ -128,9 +131,13 @@ class Load:
                             r = self.post(client, "/v1/employer/wage-reports", {"reports": [report]},
                                           {"Authorization": f"Bearer {secrets[employer]}",
                                            "Idempotency-Key": report["report_id"]}, deadline)
-                            assert r.status_code in (200, 201), r.text
-                            with self.lock:
-                                self.acked.append(report["report_id"])
+                            assert r.status_code in (200, 201, 409), r.text
+                            if r.status_code in (200, 201):
+                                with self.lock:
+                                    self.acked.append(report["report_id"])
+                            else:
+                                with self.lock:
+                                    self.applied_unacked.append(report["report_id"])
             except BaseException as error:  # surfaced below
                 errors.append(error)
 
@@ -199,6 +206,7 @@ def one_run(admin_url: str, cases: int, clients: int, crash_at: float | None) ->
         acked = set(load.acked)
         expected = {r["report_id"] for n, (c, e) in enumerate(load.cases) for r in reports_of(c, e, n)}
         return {"cases": cases, "clients": clients, "reports": len(expected), "acked": len(acked),
+                "applied_unacked": len(load.applied_unacked), "stored": sum(stored.values()),
                 "seconds": seconds, "rate": len(acked) / seconds, "retries": load.retries,
                 "lost": sorted(acked - set(stored)), "twice": sorted(k for k, v in stored.items() if v > 1),
                 "unexpected": sorted(set(stored) - expected), "killed_after": killed_after,

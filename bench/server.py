@@ -36,7 +36,8 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def start(self, timeout: float = 30) -> Server:
-        env = {**os.environ, "FLEXCALC_DATABASE_URL": self.database_url, "PYTHONPATH": str(ROOT)}
+        env = {"FLEXCALC_IDEMPOTENCY_LEASE_SECONDS": "5", **os.environ, "FLEXCALC_DATABASE_URL": self.database_url,
+               "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.app:app", "--host", HOST, "--port", str(self.port),
              "--workers", str(self.workers), "--no-access-log", "--log-level", "warning"],
