@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problem
 from api.routers import all_routers
+from api.security import SecurityMiddleware, document_problems
 from flexcalc import RULE_VERSION
+from flexcalc.security.redact import install_cpr_redaction
 
 
 def create_app() -> FastAPI:
+    install_cpr_redaction()
     app = FastAPI(
         title="flexcalc",
         version=RULE_VERSION,
@@ -23,31 +25,11 @@ def create_app() -> FastAPI:
     for router in all_routers():
         app.include_router(router)
 
-    app.add_middleware(RuleVersionHeader)
+    # size limit, API keys, audit log and the X-Flexcalc-Rule-Version header (api/security.py; a pure
+    # ASGI middleware: the former @app.middleware("http") cost a task group per request)
+    app.add_middleware(SecurityMiddleware)
+    document_problems(app)  # 401/413/422/500 problem+json in the OpenAPI document
     return app
-
-
-class RuleVersionHeader:
-    """Adds ``X-Flexcalc-Rule-Version`` to every response (a plain ASGI middleware: no per-request task)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_header(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-flexcalc-rule-version", _VERSION)]
-            await send(message)
-
-        await self.app(scope, receive, send_with_header)
-
-
-_VERSION = RULE_VERSION.encode()
 
 
 app = create_app()

@@ -7,6 +7,7 @@ A validation error lists every bad field with the reason in English and Danish:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from flexcalc.errors import InputError
+from flexcalc.security.redact import redact
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -46,7 +48,12 @@ _DANISH = {
 
 
 def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: Any) -> JSONResponse:
-    body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
+    """A problem+json answer. CPR-shaped numbers in the texts are redacted (an error never echoes one)."""
+    if "errors" in extra:
+        extra["errors"] = [{k: redact(v) if isinstance(v, str) else v for k, v in e.items()} for e in extra["errors"]]
+    if isinstance(extra.get("detail_da"), str):
+        extra["detail_da"] = redact(extra["detail_da"])
+    body = {"type": type_, "title": title, "status": status, "detail": redact(detail), **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
@@ -103,4 +110,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Logged with its traceback (CPR-shaped numbers redacted by flexcalc.security.redact); the
+        # client gets no internals.
+        logging.getLogger("flexcalc.api").error("unexpected error on %s %s", request.method, request.url.path,
+                                                exc_info=exc)
         return problem(500, "Internal error", "An unexpected error occurred; it has been logged.")

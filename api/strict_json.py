@@ -28,6 +28,11 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def loads_strict(body: bytes) -> Any:
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")  # type: ignore[assignment]
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError("the body is not UTF-8 text", "", error.start) from None
     return json.loads(body, parse_float=Decimal, parse_constant=_constant, object_pairs_hook=_no_duplicates)
 
 

@@ -136,9 +136,15 @@ def _number(value: Any, field: str, what_en: str, what_da: str) -> Decimal:
     if not number_.is_finite():
         raise InputError(field, "must be a finite number (not NaN or infinity)",
                          "skal være et endeligt tal (ikke NaN eller uendelig)", code="number_not_finite")
+    if abs(number_) > _LARGEST_NUMBER:
+        raise InputError(field, "is far too large", "er alt for stort", code="number_too_large")
     if number_ != number_.quantize(ORE):
         raise InputError(field, "has more than two decimals", "har mere end to decimaler", code="number_decimals")
     return number_.quantize(ORE) + 0
+
+
+_LARGEST_NUMBER = Decimal("1e12")
+"""Above this no form value makes sense (and quantizing it would exceed Decimal's precision)."""
 
 
 def _plain(value: Decimal) -> str:

@@ -11,8 +11,14 @@ from api.app import create_app
 
 @pytest.fixture
 def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    from flexcalc.db import session_factory, upgrade
+    from flexcalc.security.keys import create_key
+
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)
-    return TestClient(create_app())
+    upgrade(database_url)
+    with session_factory(database_url).begin() as session:  # the stored-case routes need a key (issue 7)
+        _, secret = create_key(session, "caseworker")
+    return TestClient(create_app(), headers={"Authorization": f"Bearer {secret}"})
 
 
 def report(rid: str, payment_date: str, wage: str, received: str, kind: str = "original",

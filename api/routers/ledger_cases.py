@@ -9,17 +9,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import conflict_or_raise, created, ledger_session
-from api.strict_json import StrictJSONRoute
+from api.security import AUTH_RESPONSES, authorize_case, read_case, require_role, write_case
 from flexcalc.errors import InputError
 from flexcalc.model import AmountField, MonthField, validate_amount
 from flexcalc.period import Month
 
-router = APIRouter(prefix="/v1/cases", tags=["cases"], route_class=StrictJSONRoute)
+# Security (issue 7): every route needs a key (read_case / write_case: audited, role-checked); writes
+# take an Idempotency-Key (IdempotentRoute) tied to the write's transaction by mark_applied.
+router = APIRouter(prefix="/v1/cases", tags=["cases"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
+caseworker = require_role("caseworker")
 
 
 def _month(value: Any, field: str) -> str:
@@ -103,12 +107,14 @@ class DecisionCreate(BaseModel):
 
 
 @router.post("", status_code=201, summary="Create a case with its ceiling and employments")
-def create_case(body: CaseCreate) -> Any:
+def create_case(body: CaseCreate, request: Request, principal: Any = Depends(caseworker)) -> Any:
     from flexcalc.ledger.casefile import case_file
     from flexcalc.ledger.store import create_case as create
 
+    authorize_case(request, principal, body.case_id, "write")
     try:
         with ledger_session(write=True) as session:
+            mark_applied(request, session)
             create(session, body.case_id, body.ceiling, Month.parse(body.first_month), body.employers, body.cpr)
     except InputError as error:
         return conflict_or_raise(error, ("never",))
@@ -117,7 +123,7 @@ def create_case(body: CaseCreate) -> Any:
 
 
 @router.get("/{case_id}", summary="A case: employments, ceiling history, reports and months")
-def get_case(case_id: str) -> Any:
+def get_case(case_id: str, principal: Any = Depends(read_case)) -> Any:
     from flexcalc.ledger.casefile import case_file
 
     try:
@@ -128,7 +134,7 @@ def get_case(case_id: str) -> Any:
 
 
 @router.get("/{case_id}/months", summary="A case's months: basis wage, due, paid, corrections with causes")
-def get_months(case_id: str) -> Any:
+def get_months(case_id: str, principal: Any = Depends(read_case)) -> Any:
     from flexcalc.ledger.casefile import case_file
 
     try:
@@ -139,7 +145,7 @@ def get_months(case_id: str) -> Any:
 
 
 @router.get("/{case_id}/corrections", summary="A case's corrections with their causes and decisions")
-def get_corrections(case_id: str) -> Any:
+def get_corrections(case_id: str, principal: Any = Depends(read_case)) -> Any:
     from sqlalchemy import select
 
     from flexcalc.ledger.corrections import correction_dict
@@ -158,11 +164,13 @@ def get_corrections(case_id: str) -> Any:
 
 
 @router.post("/{case_id}/ceilings", status_code=201, summary="Add an entry to the ceiling history")
-def add_ceiling(case_id: str, body: CeilingCreate) -> Any:
+def add_ceiling(case_id: str, body: CeilingCreate, request: Request,
+        principal: Any = Depends(write_case)) -> Any:
     from flexcalc.ledger.store import add_ceiling as add
 
     try:
         with ledger_session(write=True) as session:
+            mark_applied(request, session)
             add(session, case_id, body.amount, Month.parse(body.effective_month), body.note)
     except InputError as error:
         return conflict_or_raise(error)
@@ -170,11 +178,13 @@ def add_ceiling(case_id: str, body: CeilingCreate) -> Any:
 
 
 @router.post("/{case_id}/employments", status_code=201, summary="Add a known employment")
-def add_employment(case_id: str, body: EmploymentCreate) -> Any:
+def add_employment(case_id: str, body: EmploymentCreate, request: Request,
+        principal: Any = Depends(write_case)) -> Any:
     from flexcalc.ledger.store import add_employment as add
 
     try:
         with ledger_session(write=True) as session:
+            mark_applied(request, session)
             add(session, case_id, body.employer_id, Month.parse(body.first_basis_month))
     except InputError as error:
         return conflict_or_raise(error)
@@ -183,7 +193,7 @@ def add_employment(case_id: str, body: EmploymentCreate) -> Any:
 
 
 @router.get("/{case_id}/held-months", summary="The case's months held as awaiting report")
-def held_months(case_id: str) -> Any:
+def held_months(case_id: str, principal: Any = Depends(read_case)) -> Any:
     from flexcalc.ledger.payments import open_holds
     from flexcalc.ledger.store import get_case as fetch
 
@@ -197,12 +207,14 @@ def held_months(case_id: str) -> Any:
 
 @router.post("/{case_id}/months/{month}/provisional-payment", status_code=201,
              summary="Release a provisional payment of a held month on a documented wage")
-def release(case_id: str, month: str, body: ProvisionalRelease) -> Any:
+def release(case_id: str, month: str, body: ProvisionalRelease, request: Request,
+        principal: Any = Depends(write_case)) -> Any:
     from flexcalc.ledger.payments import release_provisional
 
     try:
         benefit_month = Month.parse(month, "month")
         with ledger_session(write=True) as session:
+            mark_applied(request, session)
             out = release_provisional(session, case_id, benefit_month, body.wage, body.documentation,
                                       body.released_by)
     except InputError as error:
@@ -212,12 +224,14 @@ def release(case_id: str, month: str, body: ProvisionalRelease) -> Any:
 
 @router.post("/{case_id}/corrections/{correction_id}/decision", status_code=201,
              summary="Record the decision on a possible repayment (collect or waive)")
-def decide(case_id: str, correction_id: int, body: DecisionCreate) -> Any:
+def decide(case_id: str, correction_id: int, body: DecisionCreate, request: Request,
+        principal: Any = Depends(write_case)) -> Any:
     from flexcalc.ledger.corrections import decision_dict, record_decision
     from flexcalc.ledger.models import Correction
 
     try:
         with ledger_session(write=True) as session:
+            mark_applied(request, session)
             correction = session.get(Correction, correction_id)
             if correction is None or correction.case_id != case_id:
                 raise InputError("correction", f"case {case_id} has no correction {correction_id}",

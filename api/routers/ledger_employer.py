@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
+from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import conflict_or_raise
-from api.strict_json import StrictJSONRoute
+from api.security import AUTH_RESPONSES, authorize_employer, require_role
 from flexcalc.errors import InputError
+from flexcalc.security.keys import Principal
 
-router = APIRouter(prefix="/v1/employer", tags=["employer"], route_class=StrictJSONRoute)
+# Security (issue 7): an employer key sends reports of its own CVR number only, a caseworker key any;
+# each (employer, case) is audited; Idempotency-Key is tied to the ingestion's transaction.
+router = APIRouter(prefix="/v1/employer", tags=["employer"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
 
 
 class WageReportIn(BaseModel):
@@ -51,15 +56,23 @@ class WageReportBatch(BaseModel):
 
 
 @router.post("/wage-reports", summary="Ingest wage reports (all or none; idempotent by report id)")
-def ingest_reports(body: WageReportBatch) -> Any:
+def ingest_reports(body: WageReportBatch, request: Request,
+                   principal: Principal = Depends(require_role("employer", "caseworker"))) -> Any:
     from api.ledger_common import factory
     from flexcalc.ledger.reports import parse_report
-    from flexcalc.ledger.store import ingest_reports
+    from flexcalc.ledger.store import IngestResult, ingest, run_in_transaction
 
+    for employer_id, case_id in sorted({(r.employer_id, r.case_id) for r in body.reports}):
+        authorize_employer(request, principal, employer_id, case_id=case_id, action="write")
     try:
         where = [f"reports.{i}" for i in range(len(body.reports))]
         reports = [parse_report(r.model_dump(), where[i]) for i, r in enumerate(body.reports)]
-        result = ingest_reports(factory(), reports, where)
+
+        def work(session: Session) -> IngestResult:
+            mark_applied(request, session)  # the Idempotency-Key commits with the reports, or not at all
+            return ingest(session, reports, where)
+
+        result = run_in_transaction(factory(), work)
     except InputError as error:
         if error.code == "unknown_case":
             raise  # a report for an unknown case is bad input (422), not a missing path resource

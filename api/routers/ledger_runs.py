@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.idempotency import IdempotentRoute
 from api.ledger_common import factory, ledger_session
-from api.strict_json import StrictJSONRoute
+from api.security import AUTH_RESPONSES, audit_event, require_role
 from flexcalc.model import MonthField, validate_benefit_month
+from flexcalc.security.audit import AuditEvent
+from flexcalc.security.keys import Principal
 
-router = APIRouter(prefix="/v1", tags=["payment runs"], route_class=StrictJSONRoute)
+# Security (issue 7): caseworkers only; audited (they touch every case); Idempotency-Key accepted.
+router = APIRouter(prefix="/v1", tags=["payment runs"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
+caseworker = require_role("caseworker")
 
 
 class PaymentRunCreate(BaseModel):
@@ -36,7 +41,8 @@ class ReconciliationCreate(BaseModel):
 
 
 @router.post("/payment-runs", status_code=201, summary="Pay a benefit month for every active case")
-def payment_run(body: PaymentRunCreate) -> Any:
+def payment_run(body: PaymentRunCreate, request: Request, principal: Principal = Depends(caseworker)) -> Any:
+    audit_event(request, AuditEvent(action="write", principal=principal))
     from flexcalc.ledger.payments import pay_month
     from flexcalc.ledger.reports import parse_instant
     from flexcalc.period import Month
@@ -47,7 +53,9 @@ def payment_run(body: PaymentRunCreate) -> Any:
 
 
 @router.post("/reconciliations", status_code=201, summary="Reconcile paid months against newer reports")
-def reconciliation(body: ReconciliationCreate) -> Any:
+def reconciliation(body: ReconciliationCreate, request: Request,
+                   principal: Principal = Depends(caseworker)) -> Any:
+    audit_event(request, AuditEvent(action="write", principal=principal))
     from flexcalc.ledger.reconcile import reconcile
     from flexcalc.ledger.reports import parse_instant
 
@@ -57,7 +65,8 @@ def reconciliation(body: ReconciliationCreate) -> Any:
 
 
 @router.get("/held-months", summary="Every month held as awaiting report, with the reason")
-def held_months() -> Any:
+def held_months(request: Request, principal: Principal = Depends(caseworker)) -> Any:
+    audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.ledger.payments import open_holds
 
     with ledger_session() as session:

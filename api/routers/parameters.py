@@ -30,7 +30,8 @@ def list_parameters() -> Any:
     return [_out(name) for name in sorted(load_parameters())]
 
 
-@router.get("/parameters/{name}", response_model=ParameterOut, summary="One rate, by date, with status")
+@router.get("/parameters/{name}", response_model=ParameterOut, summary="One rate, by date, with status",
+            responses={404: {"description": "No parameter of that name (problem+json)"}})
 def get_parameter(name: str) -> Any:
     if name not in load_parameters():
         raise HTTPException(404, f"no parameter named '{name}'")

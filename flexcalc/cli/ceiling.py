@@ -4,6 +4,7 @@ checked for the usual mistakes, with its effect on the employee."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 
 from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, print_json
 from flexcalc.errors import InputError
+from flexcalc.format import date_da, kr, month_name
 from flexcalc.normal_wage import FormError, check_form, load_form, parse_date
 from flexcalc.normal_wage_report import explain_check_da, summary_html, summary_markdown
 
@@ -69,3 +71,48 @@ def check(
         print_json(result.to_dict())
     else:
         typer.echo("\n".join(explain_check_da(result)))
+
+
+@ceiling_app.command("apply")
+def apply(
+    file: Annotated[Path, typer.Argument(help="The lønloft form as JSON (see fixtures/normal_wage/).",
+                                         show_default=False)],
+    case: Annotated[str, typer.Option("--case", help="The case whose ceiling history it joins.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Reconcile as known at this instant "
+                                                              "(default: now).")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: FLEXCALC_DATABASE_URL or "
+                                                        "the embedded SQLite file).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Add the form's ceiling to a case's ceiling history from the month it takes effect, and reconcile
+    the months already paid that it affects (LAB § 123 stk. 3; PM 48-22)."""
+    from flexcalc.ledger.ceilings import apply_normal_wage_form
+    from flexcalc.ledger.reports import parse_instant
+    from flexcalc.ledger.store import now, open_ledger
+    from flexcalc.money import amount_str
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(InputError("FILE", f"cannot read {file}: {error}", f"kan ikke læse {file}: {error}",
+                        code="file_unreadable"))
+    try:
+        form = load_form(text)
+    except FormError as error:
+        _fail_all(error.errors)
+    with input_errors():
+        instant = parse_instant(as_of, "as-of", end_of_day=True) if as_of else now()
+        applied = apply_normal_wage_form(open_ledger(db), case, form, instant)
+    corrections = applied.reconciliation.corrections
+    if as_json:
+        print_json({"case_id": case, "ceiling": amount_str(applied.amount),
+                    "effective_date": applied.effective_date.isoformat(), "first_month": str(applied.first_month),
+                    "note": applied.note, "corrections": corrections})
+        return
+    typer.echo(f"sag {case}: lønloft {kr(applied.amount)} fra {month_name(applied.first_month)} "
+               f"(lønloftskema pr. {date_da(applied.effective_date)})")
+    if not corrections:
+        typer.echo("Ingen udbetalte måneder ændres.")
+    for correction in corrections:
+        typer.echo(f"  {correction['benefit_month']}: {kr(Decimal(correction['difference']), sign=True)} "
+                   f"({', '.join(correction['reasons'])}; {correction['status']})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,9 +44,14 @@ def open_ledger(url: str | None = None) -> Callable[[], Session]:
 
     resolved = database_url(url)
     if resolved not in _UPGRADED:
-        upgrade(resolved)
-        _UPGRADED.add(resolved)
+        with _UPGRADE_LOCK:  # Alembic's command API is not thread-safe (first requests arrive in parallel)
+            if resolved not in _UPGRADED:
+                upgrade(resolved)
+                _UPGRADED.add(resolved)
     return session_factory(resolved)
+
+
+_UPGRADE_LOCK = threading.Lock()
 
 
 def _retryable(error: Exception) -> bool:

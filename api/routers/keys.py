@@ -1,0 +1,82 @@
+"""``/v1/keys``: API keys, for admins (the same as ``flexcalc keys``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.security import AUTH_RESPONSES, audit_event, db, problem_response, require_role
+from api.strict_json import StrictJSONRoute
+from flexcalc.security import keys
+from flexcalc.security.audit import AuditEvent
+from flexcalc.security.keys import Principal, Role
+from flexcalc.security.models import ApiKey
+
+router = APIRouter(prefix="/v1", tags=["keys"], route_class=StrictJSONRoute)
+
+
+class KeyOut(BaseModel):
+    id: str
+    role: str
+    case_id: str | None
+    employer_cvr: str | None
+    label: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+class NewKeyOut(KeyOut):
+    secret: str = Field(description="Shown once; only its hash is stored.")
+
+
+class KeyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    case_id: str | None = Field(default=None, max_length=64)
+    employer_cvr: str | None = Field(default=None, max_length=8)
+    label: str | None = Field(default=None, max_length=200)
+
+
+def key_out(row: ApiKey) -> dict[str, Any]:
+    return {"id": row.id, "role": row.role, "case_id": row.case_id, "employer_cvr": row.employer_cvr,
+            "label": row.label, "created_at": row.created_at.isoformat(),
+            "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
+
+
+admin = require_role("admin")
+
+
+@router.get("/keys", response_model=list[KeyOut], responses=AUTH_RESPONSES, summary="Every API key (admins)")
+def list_keys(principal: Principal = Depends(admin)) -> Any:
+    with db()() as session:
+        return [key_out(row) for row in keys.list_keys(session)]
+
+
+@router.post("/keys", response_model=NewKeyOut, status_code=201, responses=AUTH_RESPONSES,
+             summary="Make an API key (admins); the secret is shown once")
+def create_key(body: KeyRequest, request: Request, principal: Principal = Depends(admin)) -> Any:
+    with db().begin() as session:
+        row, secret = keys.create_key(session, body.role, case_id=body.case_id, employer_cvr=body.employer_cvr,
+                                      label=body.label)
+        out = {**key_out(row), "secret": secret}
+    audit_event(request, AuditEvent(action="key-create", case_id=row.case_id, employer_cvr=row.employer_cvr,
+                                    principal=principal))
+    return out
+
+
+@router.post("/keys/{key_id}/revoke", response_model=KeyOut,
+             responses={**AUTH_RESPONSES, 404: problem_response("No such key (problem+json)")},
+             summary="Revoke an API key (admins)")
+def revoke_key(key_id: str, request: Request, principal: Principal = Depends(admin)) -> Any:
+    from fastapi import HTTPException
+
+    with db().begin() as session:
+        if session.get(ApiKey, key_id) is None:
+            raise HTTPException(404, "no such key")
+        row = keys.revoke_key(session, key_id)
+        out = key_out(row)
+    audit_event(request, AuditEvent(action="key-revoke", principal=principal))
+    return out
