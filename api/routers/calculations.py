@@ -96,7 +96,7 @@ class BonusSpreadRequest(BaseModel):
     responses={422: {"description": "Invalid input (problem+json naming the field)"}},
     summary="Compute one month's fleksløntilskud",
 )
-def create_calculation(request: CalculationRequest) -> Any:
+async def create_calculation(request: CalculationRequest) -> Any:
     """The subsidy of the benefit month ``month`` from the basis month's wage (the month before),
     the ceiling and the rates in force in ``month``. Amounts are strings with two decimals.
     With ``events`` the month is computed as it really was (holiday, sickness, several incomes …)."""
