@@ -13,7 +13,7 @@ import typer
 from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, print_json
 from flexcalc.errors import InputError
 from flexcalc.format import date_da, kr, month_name
-from flexcalc.normal_wage import FormError, check_form, load_form, parse_date
+from flexcalc.normal_wage import FormError, NormalWageForm, check_form, load_form, parse_date
 from flexcalc.normal_wage_report import explain_check_da, summary_html, summary_markdown
 
 ceiling_app = typer.Typer(
@@ -28,6 +28,21 @@ def _fail_all(errors: list[InputError]) -> None:
         typer.echo(f"error: {error.field}: {error.reason_en}", err=True)
         typer.echo(f"fejl: {error.field}: {error.reason_da}", err=True)
     raise typer.Exit(EXIT_INPUT)
+
+
+def _read_form(file: Path) -> NormalWageForm:
+    """Read and validate a lønloft form file; on any problem exit 2 naming every bad field."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        fail(InputError("FILE", f"cannot read {file}: {reason}", f"kan ikke læse {file}: {reason}",
+                        code="file_unreadable"))
+    try:
+        return load_form(text)
+    except FormError as error:
+        _fail_all(error.errors)
+        raise  # _fail_all exits
 
 
 @ceiling_app.command("check")
@@ -48,16 +63,7 @@ def check(
             day = parse_date(as_of, "as_of")
         except InputError as error:
             fail(error)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        fail(InputError("FILE", f"cannot read {file}: {reason}", f"kan ikke læse {file}: {reason}",
-                        code="file_unreadable"))
-    try:
-        form = load_form(text)
-    except FormError as error:
-        _fail_all(error.errors)
+    form = _read_form(file)
     with input_errors():
         result = check_form(form, as_of=day)
     if summary is not None:
@@ -91,15 +97,7 @@ def apply(
     from flexcalc.ledger.store import now, open_ledger
     from flexcalc.money import amount_str
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(InputError("FILE", f"cannot read {file}: {error}", f"kan ikke læse {file}: {error}",
-                        code="file_unreadable"))
-    try:
-        form = load_form(text)
-    except FormError as error:
-        _fail_all(error.errors)
+    form = _read_form(file)
     with input_errors():
         instant = parse_instant(as_of, "as-of", end_of_day=True) if as_of else now()
         applied = apply_normal_wage_form(open_ledger(db), case, form, instant)
