@@ -51,3 +51,40 @@ def test_apply_to_an_unknown_case_exits_2(sqlite_url: str) -> None:
     result = invoke("ceiling", "apply", str(FIXTURES / "ceiling_from_form" / "lonloftskema-2024-07.json"),
                     "--case", "NOPE", "--db", sqlite_url)
     assert result.exit_code == 2 and "case" in result.stderr
+
+
+def test_the_api_applies_a_form_to_a_case_and_reconciles(database_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The same hand computation as above, over the API with a caseworker key and an Idempotency-Key:
+    July and August +3.000,00 each; a retry with the same key returns the first answer."""
+    import csv
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from flexcalc.db import session_factory, upgrade
+    from flexcalc.security.keys import create_key
+
+    monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)
+    upgrade(database_url)
+    with session_factory(database_url).begin() as session:
+        _, secret = create_key(session, "caseworker")
+    client = TestClient(create_app(), headers={"Authorization": f"Bearer {secret}"})
+    assert client.post("/v1/cases", json={"case_id": "S5", "ceiling": "24000", "first_month": "2024-05",
+                                          "employers": ["77777777"]}).status_code == 201
+    with (FIXTURES / "ceiling_rise" / "reports-1.csv").open(encoding="utf-8") as handle:
+        rows = [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(handle)]
+    assert client.post("/v1/employer/wage-reports", json={"reports": rows}).status_code == 201
+    for month in ("2024-05", "2024-06", "2024-07", "2024-08"):
+        assert client.post("/v1/payment-runs", json={"month": month, "as_of": f"{month}-06"}).status_code == 201
+    form = json.loads((FIXTURES / "ceiling_from_form" / "lonloftskema-2024-07.json").read_text(encoding="utf-8"))
+    headers = {"Idempotency-Key": "form-S5-2024-07"}
+    first = client.post("/v1/cases/S5/ceilings/normal-wage?as_of=2024-08-31", json=form, headers=headers)
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert body["ceiling"] == "27000.00" and body["first_month"] == "2024-07"
+    assert sorted((c["benefit_month"], c["difference"]) for c in body["corrections"]) == [
+        ("2024-07", "3000.00"), ("2024-08", "3000.00")]
+    retry = client.post("/v1/cases/S5/ceilings/normal-wage?as_of=2024-08-31", json=form, headers=headers)
+    assert retry.status_code == 201 and retry.json() == body
+    bad = client.post("/v1/cases/S5/ceilings/normal-wage", json={**form, "full_time_hours": "99"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "full_time_hours"

@@ -18,6 +18,7 @@ from api.ledger_common import conflict_or_raise, created, ledger_session
 from api.security import AUTH_RESPONSES, authorize_case, read_case, require_role, write_case
 from flexcalc.errors import InputError
 from flexcalc.model import AmountField, MonthField, validate_amount
+from flexcalc.normal_wage import NormalWageForm
 from flexcalc.period import Month
 
 # Security (issue 7): every route needs a key (read_case / write_case: audited, role-checked); writes
@@ -175,6 +176,30 @@ def add_ceiling(case_id: str, body: CeilingCreate, request: Request,
     except InputError as error:
         return conflict_or_raise(error)
     return created({"case_id": case_id, "amount": f"{body.amount:.2f}", "effective_month": body.effective_month})
+
+
+@router.post("/{case_id}/ceilings/normal-wage", status_code=201,
+             summary="Add the ceiling of an employer's lønloft form and reconcile the paid months it affects")
+def add_ceiling_from_form(case_id: str, form: NormalWageForm, request: Request, as_of: str | None = None,
+                          principal: Any = Depends(write_case)) -> Any:
+    """The form's ceiling (LAB § 123 stk. 3; PM 48-22) joins the case's ceiling history from the first
+    benefit month it governs in full; the paid months from then on are reconciled at once (``as_of``,
+    default now). Returns the entry and the corrections it caused."""
+    from api.ledger_common import factory
+    from flexcalc.ledger.ceilings import apply_normal_wage_form
+    from flexcalc.ledger.reports import parse_instant
+    from flexcalc.ledger.store import now
+    from flexcalc.money import amount_str
+
+    try:
+        instant = parse_instant(as_of, "as_of", end_of_day=True) if as_of else now()
+        applied = apply_normal_wage_form(factory(), case_id, form, instant,
+                                         on_write=lambda session: mark_applied(request, session))
+    except InputError as error:
+        return conflict_or_raise(error)
+    return created({"case_id": case_id, "ceiling": amount_str(applied.amount),
+                    "effective_date": applied.effective_date.isoformat(), "first_month": str(applied.first_month),
+                    "note": applied.note, "corrections": applied.reconciliation.corrections})
 
 
 @router.post("/{case_id}/employments", status_code=201, summary="Add a known employment")

@@ -41,17 +41,21 @@ class AppliedCeiling:
 
 
 def apply_normal_wage_form(factory: Callable[[], Session], case_id: str, form: NormalWageForm,
-                           as_of: dt.datetime) -> AppliedCeiling:
+                           as_of: dt.datetime,
+                           on_write: Callable[[Session], None] | None = None) -> AppliedCeiling:
     """Add the form's ceiling to the case's history, then reconcile the case as of ``as_of``.
 
     Paid months from the first benefit month on are recomputed with the new ceiling; a difference is
     recorded as a correction with the reason "ceiling change" (an efterbetaling, or a repayment that
-    needs a caseworker's decision).
+    needs a caseworker's decision). ``on_write`` runs inside the transaction that stores the ceiling
+    (the API ties its Idempotency-Key to it).
     """
     entry = ceiling_entry(form)
     first = first_benefit_month_of(entry.effective_date)
     note = f"Lønloftskema pr. {entry.effective_date.isoformat()}: {describe_source(form)}"
     with transaction(factory) as session:
+        if on_write is not None:
+            on_write(session)
         add_ceiling(session, case_id, entry.amount, first, note)
     result = reconcile(factory, as_of, [case_id])
     return AppliedCeiling(case_id, entry.amount, entry.effective_date, first, note, result)
