@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -249,7 +249,8 @@ def release(case_id: str, month: str, body: ProvisionalRelease, request: Request
 
 @router.post("/{case_id}/corrections/{correction_id}/decision", status_code=201,
              summary="Record the decision on a possible repayment (collect or waive)")
-def decide(case_id: str, correction_id: int, body: DecisionCreate, request: Request,
+def decide(case_id: str, body: DecisionCreate, request: Request,
+           correction_id: int = Path(ge=1, le=2**62, description="The correction's id."),
         principal: Any = Depends(write_case)) -> Any:
     from flexcalc.ledger.corrections import decision_dict, record_decision
     from flexcalc.ledger.models import Correction
