@@ -137,3 +137,27 @@ def test_a_ledger_scenario_with_a_cpr_logs_no_cpr(sqlite_url: str, monkeypatch: 
     output = stream.getvalue()
     assert "POST http://testserver/v1/cases" in output  # the scenario was logged
     assert not re.search(r"(?<!\d)\d{6}-?\d{4}(?!\d)", output), output
+
+
+def test_an_employer_sees_its_own_ceilings_and_reports_never_another_employers_nor_the_subsidy(env) -> None:  # type: ignore[no-untyped-def]
+    client, h, _, _ = env
+    assert client.post("/v1/employer/wage-reports", headers=h["employer"],
+                       json={"reports": [report("E-1", "L-1", "11111111")]}).status_code == 201
+    assert client.post("/v1/payment-runs", headers=h["caseworker"],
+                       json={"month": "2024-03", "as_of": "2024-03-06T12:00:00+01:00"}).status_code == 201
+    own = client.get("/v1/employer/11111111/employments", headers=h["employer"])
+    assert own.status_code == 200, own.text
+    data = own.json()
+    assert [e["case_id"] for e in data["employments"]] == ["L-1"]
+    assert data["employments"][0]["ceilings"][0]["amount"] == "32067.00"
+    assert [(r["report_id"], r["basis_month"], r["status"]) for r in data["reports"]] == [
+        ("E-1", "2024-02", "received")]
+    assert "subsidy" not in own.text and "payout" not in own.text and "15272" not in own.text
+    assert CPR not in own.text and "010190" not in own.text
+    # another employer's ceiling: refused; other roles: refused or unauthorised
+    assert client.get("/v1/employer/22222222/employments", headers=h["employer"]).status_code == 403
+    assert client.get("/v1/employer/11111111/employments", headers=h["other_employer"]).status_code == 403
+    assert client.get("/v1/employer/11111111/employments", headers=h["citizen"]).status_code == 403
+    assert client.get("/v1/employer/11111111/employments").status_code == 401
+    assert client.get("/v1/employer/22222222/employments", headers=h["caseworker"]).json()["employments"][0][
+        "case_id"] == "L-2"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import conflict_or_raise
-from api.security import AUTH_RESPONSES, authorize_employer, require_role
+from api.security import AUTH_RESPONSES, authorize_employer, require_principal, require_role
 from flexcalc.errors import InputError
 from flexcalc.security.keys import Principal
 
@@ -79,3 +79,17 @@ def ingest_reports(body: WageReportBatch, request: Request,
         return conflict_or_raise(error)
     status = 201 if result.stored else 200
     return JSONResponse(result.to_dict(), status_code=status)
+
+
+@router.get("/{employer_id}/employments", summary="An employer's own employments, ceilings and report status")
+def employer_employments(employer_id: str, request: Request,
+                         principal: Principal = Depends(require_principal)) -> Any:
+    """For the employer (its own CVR number only) or a caseworker: the employments by pseudonymous case
+    id with their ceiling history, and every wage report the employer has sent with its status. Nothing
+    of the subsidy or the payments."""
+    from api.ledger_common import ledger_session
+    from flexcalc.ledger.employer_view import employer_view
+
+    authorize_employer(request, principal, employer_id, action="read")
+    with ledger_session() as session:
+        return JSONResponse(employer_view(session, employer_id))
