@@ -47,6 +47,7 @@ from flexcalc.format import date_da, kr, number, percent
 from flexcalc.money import ORE, ZERO, amount_str, parse_amount, round_ore
 from flexcalc.params import rates_for
 from flexcalc.period import Month
+from flexcalc.rules.weekly_hours import MONTHS_PER_YEAR, monthly_wage_for_hours, simple_full_time_estimate
 from flexcalc.trace import Step, total_of
 
 # --------------------------------------------------------------------------------------------------
@@ -66,10 +67,6 @@ PROVISION_MUNICIPALITY = "LAB § 123, stk. 3, 3. pkt."
 PROVISION_REPORT_CHANGES = "Ankestyrelsen PM 48-22 (arbejdsgiveren skal oplyse ændringer i fuldtidslønnen)"
 PROVISION_STAR = "STAR, 'Beregn din indtægt i et fleksjob' (37 timer × timeløn × 52/12)"
 
-WEEKS_PER_YEAR = Decimal(52)
-MONTHS_PER_YEAR = Decimal(12)
-STAR_FULL_TIME_HOURS = Decimal(37)
-"""STAR's calculator assumes 37 hours a week full time."""
 DEFAULT_FULL_TIME_HOURS = Decimal(37)
 MIN_HOURS = Decimal(1)
 MAX_HOURS = Decimal(48)
@@ -547,23 +544,13 @@ def load_form(text: str) -> NormalWageForm:
 # The ceiling from its parts
 # --------------------------------------------------------------------------------------------------
 
-def monthly_from_weekly(amount_per_week: Decimal) -> Decimal:
-    """A weekly amount as a monthly amount: × 52 / 12, rounded to whole øre half up (STAR's conversion)."""
-    return round_ore(amount_per_week * WEEKS_PER_YEAR / MONTHS_PER_YEAR)
-
-
-def monthly_wage_for_hours(hourly_wage: Decimal, hours_per_week: Decimal) -> Decimal:
-    """Hourly wage × weekly hours × 52/12, in øre (as STAR's calculator: 200 × 18 × 52/12 = 15.600)."""
-    return monthly_from_weekly(hourly_wage * hours_per_week)
-
-
 def simple_estimate(hourly_wage: Decimal) -> Decimal:
     """What STAR's official calculator assumes the ceiling is: 37 × hourly wage × 52/12 (in øre).
 
     STAR, "Beregn din indtægt i et fleksjob": "Månedslønnen for fuldtidsarbejde (37 timer/uge) i den
     pågældende stilling er antaget at udgøre 32.067 kr. (37 timer * 200 kr. pr. time * 52 uger / 12 mdr.)".
     """
-    return monthly_wage_for_hours(hourly_wage, STAR_FULL_TIME_HOURS)
+    return simple_full_time_estimate(hourly_wage)
 
 
 def _hours_text(hours: Decimal) -> str:

@@ -29,6 +29,7 @@ from flexcalc.format import kr, month_name
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
 from flexcalc.params import rates_for
 from flexcalc.period import Month
+from flexcalc.rules.weekly_hours import monthly_wage_for_hours
 
 MIN_HOURS = 1
 MAX_HOURS = 37
@@ -86,11 +87,9 @@ class Job:
         Computed exactly in øre, so the only rounding is the final one.
         """
         if self.hourly is not None:
-            ore = _divide_half_up(to_ore(self.hourly) * hours * WEEKS_PER_YEAR, MONTHS_PER_YEAR)
-        else:
-            assert self.full_time_wage is not None
-            ore = _divide_half_up(to_ore(self.full_time_wage) * hours, FULL_TIME_HOURS)
-        return from_ore(ore)
+            return monthly_wage_for_hours(self.hourly, Decimal(hours))
+        assert self.full_time_wage is not None
+        return from_ore(_divide_half_up(to_ore(self.full_time_wage) * hours, FULL_TIME_HOURS))
 
     def full_time_monthly(self) -> Decimal:
         """The monthly wage for 37 hours a week: STAR's estimate of the ceiling."""
