@@ -50,6 +50,14 @@ def validate_amount(value: Any, field: str, **kwargs: Any) -> Decimal:
         raise as_pydantic_error(error) from None
 
 
+def validate_month(value: Any, field: str = "month") -> str:
+    """A month "YYYY-MM" (any month: the rates table is not consulted)."""
+    try:
+        return str(Month.parse(value, field))
+    except InputError as error:
+        raise as_pydantic_error(error) from None
+
+
 def validate_benefit_month(value: Any, field: str = "month") -> str:
     """A benefit month "YYYY-MM" that the rates table covers."""
     try:

@@ -15,18 +15,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.schemas import CalculationResponse
 from api.strict_json import StrictJSONRoute
 from flexcalc.calculate import calculate_month
-from flexcalc.errors import InputError
 from flexcalc.explain import explain_month_da
-from flexcalc.model import AmountField, CalculationRequest, MonthField, as_pydantic_error, validate_amount
+from flexcalc.model import (
+    AmountField,
+    CalculationRequest,
+    MonthField,
+    validate_amount,
+    validate_month,
+)
 from flexcalc.month_events import spread_bonus
 from flexcalc.period import Month
 
-
-def _month(value: Any, field: str) -> str:
-    try:
-        return str(Month.parse(value, field))
-    except InputError as error:
-        raise as_pydantic_error(error) from None
+_month = validate_month
 
 router = APIRouter(prefix="/v1", tags=["calculations"], route_class=StrictJSONRoute)
 

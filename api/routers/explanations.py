@@ -15,7 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from api.strict_json import StrictJSONRoute
 from flexcalc.errors import InputError
-from flexcalc.model import AmountField, CalculationRequest, MonthField, as_pydantic_error, validate_amount
+from flexcalc.model import (
+    AmountField,
+    CalculationRequest,
+    MonthField,
+    as_pydantic_error,
+    validate_amount,
+    validate_month,
+)
 from flexcalc.month_change import Adjustment, MonthSide, explain_month_change
 from flexcalc.period import Month
 from flexcalc.scenarios import MAX_HOURLY, Job, check_hours, hour_scenario
@@ -184,12 +191,7 @@ class CorrectionIn(BaseModel):
     @field_validator("month", mode="before")
     @classmethod
     def _month(cls, value: Any) -> str | None:
-        if value is None:
-            return None
-        try:
-            return str(Month.parse(value, "month"))
-        except InputError as error:
-            raise as_pydantic_error(error) from None
+        return None if value is None else validate_month(value, "month")
 
     @field_validator("amount", mode="before")
     @classmethod

@@ -17,7 +17,7 @@ from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import conflict_or_raise, created, ledger_session
 from api.security import AUTH_RESPONSES, authorize_case, read_case, require_role, write_case
 from flexcalc.errors import InputError
-from flexcalc.model import AmountField, MonthField, validate_amount
+from flexcalc.model import AmountField, MonthField, validate_amount, validate_month
 from flexcalc.normal_wage import NormalWageForm
 from flexcalc.period import Month
 
@@ -27,13 +27,7 @@ router = APIRouter(prefix="/v1/cases", tags=["cases"], route_class=IdempotentRou
 caseworker = require_role("caseworker")
 
 
-def _month(value: Any, field: str) -> str:
-    from flexcalc.model import as_pydantic_error
-
-    try:
-        return str(Month.parse(value, field))
-    except InputError as error:
-        raise as_pydantic_error(error) from None
+_month = validate_month
 
 
 class CaseCreate(BaseModel):
