@@ -21,7 +21,7 @@ LOCALE = "da_DK"
 _LOCALE = Locale.parse(LOCALE)
 # The Danish symbols come from Babel's locale data; numbers are then laid out with Python's own
 # grouping, which is ~20× faster than Babel's pattern engine and gives the same text
-# (tests/test_format.py compares the two on generated amounts).
+# (tests/core/test_format.py compares the two on generated amounts).
 _SWAP = str.maketrans({",": get_group_symbol(_LOCALE), ".": get_decimal_symbol(_LOCALE),
                        "-": get_minus_sign_symbol(_LOCALE)})
 

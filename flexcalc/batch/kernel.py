@@ -2,7 +2,7 @@
 
 This is the one permitted second implementation of the monthly formula (developers' guide): it must
 give exactly what ``flexcalc.calculate.calculate_month`` gives, row by row, and the tests check that
-on a whole synthetic population and on Hypothesis batches (tests/test_batch_kernel.py).
+on a whole synthetic population and on Hypothesis batches (tests/batch/test_batch_kernel.py).
 
 How it stays exact. Every amount is an ``int64`` number of øre. The rates come from
 ``flexcalc.params.rates_for`` as ``Decimal`` and are turned into integers over a power of ten

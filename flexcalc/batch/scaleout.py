@@ -132,7 +132,7 @@ def run_dask(month: Month, input_path: str | os.PathLike[str], output_dir: str |
     """Compute benefit ``month`` for a Parquet file or dataset on Dask; write a folder of parts.
 
     ``output_dir`` must not exist or be empty. Returns the summary of the whole run, equal to the
-    single-process ``run_file``'s; the rows written are equal too (tests/test_batch_scaleout.py).
+    single-process ``run_file``'s; the rows written are equal too (tests/batch/test_batch_scaleout.py).
     """
     import dask
     from dask import delayed

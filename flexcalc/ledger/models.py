@@ -5,7 +5,7 @@ Wage reports are **append-only** (bitemporal: each carries the payment date that
 basis month *and* the instant it was received). A correction or a reversal is a new row pointing at
 the report it corrects; no report is ever updated or deleted. That is enforced here, in the ORM
 (``before_flush``: an update or delete of a report, payment, correction, hold release or decision
-raises ``AppendOnlyError``), and tested in ``tests/test_ledger_store.py``.
+raises ``AppendOnlyError``), and tested in ``tests/ledger/test_ledger_store.py``.
 
 Amounts are stored as whole øre (integers) and read back as ``Decimal`` kroner, so no float ever
 holds an amount on SQLite either. Instants are stored in UTC.

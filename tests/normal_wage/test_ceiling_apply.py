@@ -9,9 +9,9 @@ from pathlib import Path
 
 from flexcalc.ledger.ceilings import first_benefit_month_of
 from flexcalc.period import Month
-from tests.ledger_cli import invoke
+from tests.support.ledger_cli import invoke
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "ledger"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "ledger"
 
 
 def test_first_benefit_month_of_a_ceiling() -> None:

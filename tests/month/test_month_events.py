@@ -39,7 +39,7 @@ from flexcalc.month_events import EventMonthResult, spread_bonus
 from flexcalc.period import Month
 from flexcalc.rules import bonus, holiday, partial_month, state_atp
 from flexcalc.trace import total_of
-from tests.strategies import amounts, benefit_months
+from tests.support.strategies import amounts, benefit_months
 
 D = Decimal
 client = TestClient(app)

@@ -17,7 +17,7 @@ from flexcalc.period import Month
 from flexcalc.scenarios import Job, hour_scenario
 from flexcalc.tax_estimate import scenario_after_tax
 
-PAGES = Path(__file__).resolve().parents[1] / "explainer" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "explainer" / "pages"
 HOURS_PAGE = str(PAGES / "10_flere_timer.py")
 CHANGE_PAGE = str(PAGES / "20_udbetaling.py")
 D = Decimal

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.ledger_cli import invoke
+from tests.support.ledger_cli import invoke
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "fixtures" / "ledger"
+SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "ledger"
 COMPARED = ("case_id", "benefit_month", "previous_subsidy", "due_subsidy", "difference", "caused_by", "reasons",
             "status", "earliest_affected_month")
 

@@ -19,7 +19,7 @@ from flexcalc.cli import app as cli_app
 
 FORMS = FIXTURES / "normal_wage"
 EXPECTED = load_yaml("normal_wage/expected.yaml")
-PAGE = Path(__file__).resolve().parents[1] / "explainer" / "pages" / "40_tjek_lonloftet.py"
+PAGE = Path(__file__).resolve().parents[2] / "explainer" / "pages" / "40_tjek_lonloftet.py"
 
 runner = CliRunner()
 client = TestClient(api_app)

@@ -17,7 +17,7 @@ from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.money import ORE, to_ore
 from flexcalc.params import coverage, rates_for
 from flexcalc.period import Month, month_range
-from tests.strategies import benefit_months
+from tests.support.strategies import benefit_months
 
 D = Decimal
 FIELDS = ("wage_income", "subsidy_before_ceiling", "ceiling_room", "ceiling_cut", "subsidy", "atp_own", "payout")

@@ -21,7 +21,7 @@ from flexcalc.month_change import (
     explain_month_change,
 )
 from flexcalc.period import Month
-from tests.strategies import amounts, benefit_months
+from tests.support.strategies import amounts, benefit_months
 
 D = Decimal
 

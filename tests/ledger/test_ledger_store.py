@@ -17,7 +17,7 @@ from flexcalc.ledger.models import AppendOnlyError, Case, Payment, Report
 from flexcalc.ledger.reports import COLUMNS, parse_instant, read_csv_text
 from flexcalc.ledger.store import open_ledger, transaction
 from flexcalc.period import Month
-from tests.ledger_cli import invoke
+from tests.support.ledger_cli import invoke
 
 HEADER = ",".join(COLUMNS)
 

@@ -17,7 +17,7 @@ from flexcalc.db import make_engine, session_factory, upgrade
 from flexcalc.security import keys
 from flexcalc.security.keys import KEY_CACHE
 from flexcalc.security.redact import CPR_PATTERN
-from tests import security_app
+from tests.support import security_app
 
 
 @dataclass

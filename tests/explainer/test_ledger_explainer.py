@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_ledger_scenarios import SCENARIOS, replay
+from tests.ledger.test_ledger_scenarios import SCENARIOS, replay
 
-PAGE = Path(__file__).resolve().parents[1] / "explainer" / "pages" / "60_sagsbehandler.py"
+PAGE = Path(__file__).resolve().parents[2] / "explainer" / "pages" / "60_sagsbehandler.py"
 
 
 def test_first_line_names_the_page() -> None:

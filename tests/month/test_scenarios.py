@@ -17,7 +17,7 @@ from flexcalc.errors import InputError
 from flexcalc.money import round_krone
 from flexcalc.period import Month
 from flexcalc.scenarios import Job, check_hours, hour_scenario
-from tests.strategies import benefit_months
+from tests.support.strategies import benefit_months
 
 D = Decimal
 STAR = next(e for e in load_yaml("official_examples.yaml") if e["id"] == "star-calculator-2024")

@@ -14,7 +14,7 @@ from flexcalc.money import ZERO, round_krone
 from flexcalc.params import rates_for
 from flexcalc.period import Month
 from flexcalc.trace import total_of
-from tests.strategies import amounts, benefit_months, whole_kroner
+from tests.support.strategies import amounts, benefit_months, whole_kroner
 
 D = Decimal
 EXAMPLES = {example["id"]: example for example in load_yaml("official_examples.yaml")}
