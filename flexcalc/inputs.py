@@ -176,7 +176,7 @@ def _amount_text(value: str, field: str) -> Decimal:
     if any(ch.isdigit() and ch not in _ASCII_DIGITS for ch in text):
         raise input_error(field, "amount_digits", value=value)
     sign = ""
-    if text[:1] in "+-":
+    if text and text[0] in "+-":
         sign, text = ("-" if text[0] == "-" else ""), text[1:]
     if _DANISH_GROUPED.match(text):
         canonical = text.replace(".", "").replace(",", ".")

@@ -57,6 +57,9 @@ def test_unambiguous_amount_texts_are_accepted(text: str, expected: str) -> None
     ("15600,505", "amount_decimals", "two decimals"),
     ("15.60.0", "amount_type", "not an amount"),
     ("12,3,4", "amount_type", "not an amount"),
+    ("", "amount_type", "not an amount"),
+    ("-", "amount_type", "not an amount"),
+    (" kr.", "amount_type", "not an amount"),
 ])
 def test_ambiguous_and_foreign_amount_texts_are_refused_with_the_reason(text: str, code: str, says: str) -> None:
     with pytest.raises(InputError) as info:
