@@ -44,8 +44,9 @@ class Citation:
 
 
 _PART = re.compile(
-    r"^(?P<law>[^§]*?)\s*(?P<sign>§§?)\s*(?P<para>\d+(?:\s?[a-z])?(?:\s*(?:og|–|-)\s*\d+(?:\s?[a-z])?)*)"
-    r"(?:,\s*stk\.\s*(?P<stk>\d+(?:\s*(?:,|og|–|-)\s*\d+)*))?"
+    r"^(?P<law>[^§]*?)\s*(?P<sign>§§?)\s*"
+    r"(?P<para>\d+(?:\s?[a-z](?![a-z]))?(?:\s*(?:og|–|-)\s*\d+(?:\s?[a-z](?![a-z]))?)*)"
+    r"(?:,\s*stk\.\s*(?P<stk>\d+(?:\s*(?:,|og|–|-)\s*\d+(?![\d.]))*))?"
     r"(?:,\s*(?P<pkt>\d+)\.\s*pkt\.)?"
     r"(?:,\s*nr\.\s*(?P<nr>\d+(?:\s*(?:–|-)\s*\d+)?))?"
     r"(?:,\s*litra\s*(?P<litra>[a-z]))?"

@@ -50,10 +50,10 @@ from flexcalc.events import (
     validate_events,
 )
 from flexcalc.lawdata import provision_table
+from flexcalc.money import ZERO
 from flexcalc.month import steps as k
 from flexcalc.month.input import MonthInput
 from flexcalc.month.result import ONE, EventMonthResult, MonthResult
-from flexcalc.money import ZERO
 from flexcalc.params import ParameterValue, Rates, load_parameters, rates_for
 from flexcalc.period import Month
 from flexcalc.provisions import Provision, cite
@@ -419,9 +419,9 @@ def state_atp_stage(s: MonthState) -> None:
         label = da.ATP_STATE_NONE
     status = "derived" if any(e.status == "derived" for e in entries.values()) else "verified"
     s.steps.append(Step(k.ATP_STATE, label, s.cites["atp_state"], s.atp_state,
-                        {"paid_hours": hours_used, "full_time_hours": full_hours, "hours_with_subsidy": s.atp_state_hours,
-                         "hourly": values["atp_state_hourly"], "full_monthly": values["atp_state_full_monthly"],
-                         "status": status}))
+                        {"paid_hours": hours_used, "full_time_hours": full_hours,
+                         "hours_with_subsidy": s.atp_state_hours, "hourly": values["atp_state_hourly"],
+                         "full_monthly": values["atp_state_full_monthly"], "status": status}))
 
 
 STAGES: tuple[tuple[str, Callable[[MonthState], None]], ...] = (

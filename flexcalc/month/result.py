@@ -12,6 +12,7 @@ from flexcalc.money import ZERO, amount_str
 from flexcalc.params import Rates
 from flexcalc.period import Month
 from flexcalc.trace import Step
+from flexcalc.version import RULE_VERSION
 
 ONE = Decimal(1)
 
@@ -58,8 +59,6 @@ class MonthResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI's ``--json`` and the API. Amounts are strings."""
-        from flexcalc import RULE_VERSION
-
         return {
             "benefit_month": str(self.benefit_month),
             "basis_month": str(self.basis_month),

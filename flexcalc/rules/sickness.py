@@ -22,11 +22,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flexcalc.money import round_ore
+from flexcalc.provisions import base
 
-PROVISION_PAID = "LAB § 124, stk. 2"
-PROVISION_ENTITLED = "BEK 227/2024 § 14, stk. 4; § 7, stk. 4"
-PROVISION_BENEFIT = "LAB § 124, stk. 3; BEK 227/2024 § 9"
-PROVISION_DAYS = "BEK 227/2024 § 2, stk. 2; § 9, stk. 2"
+PROVISION_PAID = base("sickness_paid")
+PROVISION_ENTITLED = base("sickness_entitled")
+PROVISION_BENEFIT = base("sickness_benefit")
+PROVISION_DAYS = base("sickness_days")
 
 
 def wage_share(unpaid_days: int, days_per_month: Decimal) -> Decimal:
