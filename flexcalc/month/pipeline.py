@@ -30,7 +30,7 @@ the keys in ``flexcalc.month.steps``; the provisions are cited as in force in th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -43,7 +43,6 @@ from flexcalc.events import (
     RESOURCE_ABSENCE,
     SICKNESS_ABSENCE,
     UNPAID_ABSENCE,
-    MonthEvents,
     employed_days,
     holiday_counts,
     period_days,
@@ -83,62 +82,68 @@ def citations(month: Month) -> dict[str, Provision]:
     return {key: cite(key, month) for key in provision_table().provisions}
 
 
-_LABELS: dict[Month, tuple[Rates, str, str, str]] = {}
+class MonthContext:
+    """What every month with the same rates shares: the basis month, the provisions cited, and the labels
+    that name a rate (30 %, 55 %, 5 % and 500 kr.), built once from the rates (``flexcalc.text_da.month``)."""
+
+    __slots__ = ("atp_label", "basis", "cites", "high_label", "low_label", "rates")
+
+    def __init__(self, rates: Rates) -> None:
+        self.rates = rates
+        self.basis = timing.basis_month_of(rates.month)
+        self.cites = citations(rates.month)
+        self.low_label = da.reduction_low(rates.reduction_rate_low)
+        self.high_label = da.reduction_high(rates.reduction_rate_high)
+        self.atp_label = da.atp_own(rates.atp_own_share_rate, rates.atp_own_share_cap)
 
 
-def _rate_labels(rates: Rates) -> tuple[str, str, str]:
-    """The labels that name a rate (30 %, 55 %, 5 % and 500 kr.), built from ``rates`` once."""
-    cached = _LABELS.get(rates.month)
-    if cached is not None and cached[0] is rates:
-        return cached[1], cached[2], cached[3]
-    labels = (da.reduction_low(rates.reduction_rate_low), da.reduction_high(rates.reduction_rate_high),
-              da.atp_own(rates.atp_own_share_rate, rates.atp_own_share_cap))
-    _LABELS[rates.month] = (rates, *labels)
-    return labels
+_CONTEXTS: dict[int, MonthContext] = {}
 
 
-@dataclass(slots=True)
+def context_for(rates: Rates) -> MonthContext:
+    """The shared context of ``rates`` (kept by the identity of the rates object; ``rates_for`` keeps one a month)."""
+    ctx = _CONTEXTS.get(id(rates))
+    if ctx is None or ctx.rates is not rates:
+        ctx = _CONTEXTS[id(rates)] = MonthContext(rates)
+    return ctx
+
+
 class MonthState:
-    """What the stages have found so far. Amounts are exact ``Decimal``; the trace grows in order."""
+    """What the stages have found so far. Amounts are exact ``Decimal``; the trace grows in order.
 
-    inp: MonthInput
-    rates: Rates
-    month: Month
-    basis: Month
-    events: MonthEvents | None
-    cites: dict[str, Provision]
-    steps: list[Step]
-    wage: Decimal = ZERO
-    w: Decimal = ZERO
-    not_counted: Decimal = ZERO
-    raise_total: Decimal = ZERO
+    ``__init__`` sets what every month uses; what only a month with events uses reads its class default
+    until an event stage sets it (a plain month is cheap to create: tens of thousands run a second)."""
+
+    # set only by the event parts of the stages
+    not_counted = raise_total = days_per_month = ZERO
+    sickness_received = sickness_deducted = resource = ZERO
+    ly_days = ly_reduction = ZERO
+    emp_share = ONE
+    unpaid_days = 0
     exceptions: tuple[str, ...] = ()
-    no_wage: bool = False
     provisional: MonthResult | None = None
-    m_used: Decimal = ZERO
-    emp_share: Decimal = ONE
-    unpaid_days: int = 0
-    days_per_month: Decimal = ZERO
-    threshold_used: Decimal = ZERO
-    low: Decimal = ZERO
-    high: Decimal = ZERO
-    sickness_received: Decimal = ZERO
-    sickness_deducted: Decimal = ZERO
-    resource: Decimal = ZERO
-    before: Decimal = ZERO
-    ceiling_used: Decimal = ZERO
-    room: Decimal = ZERO
-    cut: Decimal = ZERO
-    subsidy: Decimal = ZERO
-    ly_days: Decimal = ZERO
-    ly_reduction: Decimal = ZERO
-    regulation_due: bool = False
-    atp_own: Decimal = ZERO
-    payout: Decimal = ZERO
+    regulation_due = False
     atp_state: Decimal | None = None
     atp_state_hours: Decimal | None = None
-    atp_state_full: bool = False
-    derived: list[str] = field(default_factory=list)
+    atp_state_full = False
+    derived: tuple[str, ...] = ()
+
+    def __init__(self, inp: MonthInput, ctx: MonthContext, month: Month, own_month: bool) -> None:
+        self.inp = inp
+        self.ctx = ctx
+        self.rates = ctx.rates
+        self.month = month
+        self.events = inp.events
+        if own_month:
+            self.basis = ctx.basis
+            self.cites = ctx.cites
+        else:  # rates of another month given on purpose: the month's own basis and provisions
+            self.basis = timing.basis_month_of(month)
+            self.cites = citations(month)
+        self.steps: list[Step] = []
+        self.wage = self.w = self.m_used = self.threshold_used = self.low = self.high = ZERO
+        self.before = self.ceiling_used = self.room = self.cut = self.subsidy = self.atp_own = self.payout = ZERO
+        self.no_wage = False
 
 
 def _parameter(name: str, month: Month, field_: str) -> ParameterValue:
@@ -242,7 +247,6 @@ def maximum_stage(s: MonthState) -> None:
 def reduction_stage(s: MonthState) -> None:
     """3. 30 % of W up to the threshold, 55 % above it (LAB § 123, stk. 2)."""
     rates, c = s.rates, s.cites
-    low_label, high_label, _ = _rate_labels(rates)
     threshold = rates.threshold
     if s.events is None:
         s.threshold_used = threshold
@@ -267,10 +271,10 @@ def reduction_stage(s: MonthState) -> None:
                                                    "threshold": threshold}))
         s.low, s.high = reduction.reduction_at_threshold(s.w, s.threshold_used, rates)
     t, w = s.threshold_used, s.w
-    s.steps.append(Step(k.REDUCTION_LOW, low_label, c["reduction_low"], s.low,
+    s.steps.append(Step(k.REDUCTION_LOW, s.ctx.low_label, c["reduction_low"], s.low,
                         {"base": w if w < t else t, "rate": rates.reduction_rate_low, "threshold": t},
                         -s.low, "subsidy"))
-    s.steps.append(Step(k.REDUCTION_HIGH, high_label, c["reduction_high"], s.high,
+    s.steps.append(Step(k.REDUCTION_HIGH, s.ctx.high_label, c["reduction_high"], s.high,
                         {"base": w - t if w > t else ZERO, "rate": rates.reduction_rate_high, "threshold": t},
                         -s.high, "subsidy"))
 
@@ -341,10 +345,11 @@ def ceiling_stage(s: MonthState) -> None:
     s.subsidy, s.cut, s.room = ceiling.apply_ceiling(s.before, ceiling_used, counted)
     s.ceiling_used = ceiling_used
     inputs["room"] = s.room
-    if s.sickness_deducted:
-        inputs["sickness_benefit"] = s.sickness_deducted
-    if s.resource:
-        inputs["resource_benefit"] = s.resource
+    if ev is not None:
+        if s.sickness_deducted:
+            inputs["sickness_benefit"] = s.sickness_deducted
+        if s.resource:
+            inputs["resource_benefit"] = s.resource
     s.steps.append(Step(k.CEILING, da.CEILING, c["ceiling"], s.cut, inputs, -s.cut, "subsidy"))
 
 
@@ -385,7 +390,7 @@ def own_atp_stage(s: MonthState) -> None:
     s.atp_own = atp.own_atp_share(s.subsidy, rates)
     s.payout = s.subsidy - s.atp_own
     s.steps.append(Step(k.SUBSIDY, da.SUBSIDY, c["ceiling"], s.subsidy, {}, s.subsidy, "payout"))
-    s.steps.append(Step(k.ATP_OWN, _rate_labels(rates)[2], c["atp_own"], s.atp_own,
+    s.steps.append(Step(k.ATP_OWN, s.ctx.atp_label, c["atp_own"], s.atp_own,
                         {"rate": rates.atp_own_share_rate, "cap": rates.atp_own_share_cap}, -s.atp_own, "payout"))
     s.steps.append(Step(k.PAYOUT, da.PAYOUT, c["atp_own"], s.payout))
 
@@ -403,7 +408,7 @@ def state_atp_stage(s: MonthState) -> None:
     entries = {name: _parameter(name, s.month, field_) for name in
                ("atp_state_hourly", "atp_state_full_monthly", "atp_state_min_paid_hours", "full_time_hours_week")}
     values = {name: _value(entry, s.month, field_) for name, entry in entries.items()}
-    s.derived += [name for name, entry in entries.items() if entry.status == "derived"]
+    s.derived += tuple(name for name, entry in entries.items() if entry.status == "derived")
     share = s.emp_share
     if s.ly_days:
         share *= ONE - min(s.ly_days, s.days_per_month) / s.days_per_month
@@ -451,7 +456,7 @@ def _prepare_events(s: MonthState) -> None:
         entry = _parameter("days_per_month", s.month, "events.periods")
         s.days_per_month = _value(entry, s.month, "events.periods")
         if entry.status == "derived":
-            s.derived.append("days_per_month")
+            s.derived += ("days_per_month",)
 
 
 def run_pipeline(inp: MonthInput, rates: Rates | None = None) -> MonthResult:
@@ -459,12 +464,15 @@ def run_pipeline(inp: MonthInput, rates: Rates | None = None) -> MonthResult:
     ``EventMonthResult`` when ``inp.events`` is given."""
     month = inp.benefit_month
     if rates is None:
-        rates = rates_for(month)
-    s = MonthState(inp, rates, month, timing.basis_month_of(month), inp.events, citations(month), [])
-    _prepare_events(s)
+        s = MonthState(inp, context_for(rates_for(month)), month, True)
+    else:
+        s = MonthState(inp, context_for(rates), month, rates.month == month)
+    rates = s.rates
+    if inp.events is not None:
+        _prepare_events(s)
     for _, stage in STAGES:
         stage(s)
-    if s.events is None:
+    if inp.events is None:
         return MonthResult(
             benefit_month=month, basis_month=s.basis, wage_income=s.w, ceiling=s.ceiling_used, rates=rates,
             reduction_low=s.low, reduction_high=s.high, subsidy_before_ceiling=s.before, ceiling_room=s.room,
@@ -473,7 +481,7 @@ def run_pipeline(inp: MonthInput, rates: Rates | None = None) -> MonthResult:
         benefit_month=month, basis_month=s.basis, wage_income=s.w, ceiling=s.ceiling_used, rates=rates,
         reduction_low=s.low, reduction_high=s.high, subsidy_before_ceiling=s.before, ceiling_room=s.room,
         ceiling_cut=s.cut, subsidy=s.subsidy, atp_own=s.atp_own, payout=s.payout, steps=s.steps,
-        events=s.events, ceiling_given=inp.ceiling, max_subsidy_used=s.m_used, threshold_used=s.threshold_used,
+        events=inp.events, ceiling_given=inp.ceiling, max_subsidy_used=s.m_used, threshold_used=s.threshold_used,
         employment_share=s.emp_share, unpaid_absence_days=s.unpaid_days, sickness_benefit=s.sickness_received,
         sickness_benefit_deducted=s.sickness_deducted, resource_benefit=s.resource, ceiling_raise=s.raise_total,
         ledighedsydelse_days=s.ly_days, ledighedsydelse_reduction=s.ly_reduction, not_counted=s.not_counted,
