@@ -285,8 +285,11 @@ class CalculationRequest(BaseModel):
     })
 
     month: MonthField = Field(description="Benefit month (ydelsesmåned), YYYY-MM. Its rates apply.")
-    wage: AmountField = Field(description="Wage income of the basis month (the month before) incl. own "
-                                          "and employer pension, kroner.")
+    wage: AmountField = Field(description="Wage from the fleksjob employer in the basis month (the month before) "
+                                          "incl. own and employer pension, kroner. 0 pays no subsidy unless the "
+                                          "events hold an exception (sickness or ressourceforløbsydelse without "
+                                          "pay, FerieKonto holiday, from 2024 tabt arbejdsfortjeneste or "
+                                          "plejevederlag).")
     ceiling: AmountField = Field(description="The ceiling (lønloft): the full-time wage incl. pension, kroner.")
     other_wage: AmountField = Field(default=ZERO, description="Wage from other employers in the basis month.")
     other_income: AmountField = Field(

@@ -217,3 +217,25 @@ def test_no_month_without_fleksjob_wage_pays_unless_an_exception_is_named(month:
         if exception in ("tabt_arbejdsfortjeneste", "plejevederlag"):
             assert month >= Month(2024, 1)
     assert total_of(r.steps, "subsidy") == r.subsidy
+
+
+# ------------------------------------------------------------------------------------- month change
+
+def test_month_change_names_the_events_and_the_missing_wage_in_danish() -> None:
+    """The cause for the month's events has a Danish title (it showed its key "events"), and a month without
+    fleksjob wage is its own cause; the causes still add up to the difference."""
+    from flexcalc.month_change import MonthSide, explain_month_change
+
+    wage, ceiling = D("15600"), D("32067")
+    sick = MonthEvents(periods=(Period("sickness_unpaid", dt.date(2024, 2, 12), dt.date(2024, 2, 23)),),
+                       sickness_benefit=D("8000"))
+    change = explain_month_change(MonthSide(MonthInput(Month(2024, 3), wage, ceiling)),
+                                  MonthSide(MonthInput(Month(2024, 3), wage, ceiling, events=sick)))
+    data = change.to_dict()
+    titles = {c["key"]: c["title_da"] for c in data["causes"]}
+    assert titles.get("events") == "Ferie, sygdom og andre hændelser i måneden"
+    none = explain_month_change(MonthSide(MonthInput(Month(2024, 3), wage, ceiling)),
+                                MonthSide(MonthInput(Month(2024, 3), D(0), ceiling)))
+    got = {c["key"]: (c["title_da"], D(c["amount"])) for c in none.to_dict()["causes"]}
+    assert got["no_fleksjob_wage"][0] == "Ingen løn fra fleksjobbet"
+    assert sum((amount for _, amount in got.values()), D(0)) == -D("14772.00")  # the payout 14.772 → 0
