@@ -258,8 +258,8 @@ def _wage_split(change: StageChange) -> list[Part]:
 
     def no_wage_text(amount: Decimal) -> str:
         paid = _step(end, "no_fleksjob_wage") is None
-        what = ("Din arbejdsgiver i fleksjobbet udbetalte nu løn, så der igen kan beregnes tilskud."
-                if paid else "Din arbejdsgiver i fleksjobbet udbetalte ingen løn, og uden løn er der intet tilskud.")
+        what = ("Du fik igen løn fra dit fleksjob. Så kan der igen gives tilskud."
+                if paid else "Du fik ingen løn fra dit fleksjob. Uden løn er der intet tilskud.")
         return f"{what} {_effect(amount)}"
 
     parts = [

@@ -25,8 +25,8 @@ SUBSIDY_BEFORE_CEILING = "Tilskud før lønloftet"
 CEILING = "Lønloft: løn og tilskud tilsammen højst fuldtidslønnen"
 SUBSIDY = "Fleksløntilskud"
 PAYOUT = "Udbetaling før skat"
-NO_FLEKSJOB_WAGE = ("Ingen løn fra fleksjobarbejdsgiveren i basismåneden: der udbetales intet fleksløntilskud "
-                    "(løn fra en anden arbejdsgiver åbner ikke for tilskud)")
+NO_FLEKSJOB_WAGE = ("Ingen løn fra fleksjobbet i måneden før. Uden løn er der intet tilskud. "
+                    "Løn fra et andet job giver ikke tilskud.")
 BONUS_SPREAD_OUT = "Bonus fordelt på de måneder, den dækker, tælles ikke i denne måned"
 FERIEKONTO_EARNED = "Feriegodtgørelse til FerieKonto trækkes ud af lønnen, når den optjenes"
 FERIEKONTO = "Feriegodtgørelse fra FerieKonto, omregnet til brutto, for de holdte feriedage"
@@ -34,18 +34,18 @@ CEILING_CHANGES = "Lønloftet ændret i basismåneden: vægtet med kalenderdage"
 CEILING_EMPLOYMENT_SHARE = "Lønloftet for de ansatte kalenderdage"
 CEILING_RAISE = "Lønloftet hæves i den måned, særlige betalinger udbetales"
 SICKNESS_BENEFIT = "Syge- eller barselsdagpenge fradrages fuldt (tilsammen 98 % af højeste dagpengesats)"
-SICKNESS_ENTITLED = ("Syge- eller barselsdagpenge, som der var ret til, fradrages, også når de ikke er søgt "
-                     "eller udbetalt")
-RESOURCE_BENEFIT = "Ressourceforløbsydelse fradrages fuldt (tilsammen 98 % af højeste dagpengesats)"
+SICKNESS_ENTITLED = ("Dagpenge ved sygdom eller barsel, som du havde ret til, trækkes fra. Det gælder også, "
+                     "hvis du ikke søgte dem.")
+RESOURCE_BENEFIT = "Du fik ressourceforløbsydelse. Den trækkes fra krone for krone."
 ATP_STATE_NONE = "Kommunens ATP-bidrag: intet, da der ikke er tilskud"
 
 EXCEPTION_TEXT = {
-    "unpaid_absence": "sygdom eller barsel uden løn (tilskuddet supplerer dagpengene)",
-    "resource_benefit": "ressourceforløbsydelse i stedet for løn (tilskuddet supplerer ydelsen)",
+    "unpaid_absence": "sygdom eller barsel uden løn",
+    "resource_benefit": "ressourceforløbsydelse",
     "feriekonto": "ferie betalt fra FerieKonto",
-    "employer_holiday_pay": "ferie med løn eller feriegodtgørelse fra arbejdsgiveren",
-    "tabt_arbejdsfortjeneste": "hjælp til dækning af tabt arbejdsfortjeneste (fra 1. januar 2024)",
-    "plejevederlag": "plejevederlag (fra 1. januar 2024)",
+    "employer_holiday_pay": "ferie med løn fra arbejdsgiveren",
+    "tabt_arbejdsfortjeneste": "tabt arbejdsfortjeneste",
+    "plejevederlag": "plejevederlag",
 }
 
 
@@ -99,8 +99,8 @@ def atp_state_hours(full_time_hours_week: Decimal) -> str:
 
 
 def fleksjob_wage_exception(exceptions: tuple[str, ...]) -> str:
-    named = ", ".join(EXCEPTION_TEXT[key] for key in exceptions)
-    return f"Ingen løn fra fleksjobarbejdsgiveren i basismåneden, men tilskuddet beregnes på grund af {named}"
+    named = " og ".join(EXCEPTION_TEXT[key] for key in exceptions)
+    return f"Ingen løn fra jobbet i måneden før. Men der er tilskud på grund af {named}."
 
 
 def regulation(month: Month, basis: Month) -> str:

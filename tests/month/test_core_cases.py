@@ -239,3 +239,30 @@ def test_month_change_names_the_events_and_the_missing_wage_in_danish() -> None:
     got = {c["key"]: (c["title_da"], D(c["amount"])) for c in none.to_dict()["causes"]}
     assert got["no_fleksjob_wage"][0] == "Ingen løn fra fleksjobbet"
     assert sum((amount for _, amount in got.values()), D(0)) == -D("14772.00")  # the payout 14.772 → 0
+
+
+def lix(text: str) -> float:
+    """LIX: words per sentence + 100 × share of words longer than six letters."""
+    import re
+
+    words = re.findall(r"[A-Za-zÆØÅæøå]+", text)
+    sentences = max(1, len(re.findall(r"[.:;!?](\s|$)", text)))
+    return len(words) / sentences + 100 * sum(len(w) > 6 for w in words) / len(words)
+
+
+def test_the_new_danish_texts_are_plain() -> None:
+    """The citizen-facing sentences this issue adds: LIX ≤ 35 (house rule), measured here."""
+    from flexcalc.text_da import month as da
+
+    texts = {
+        "no_wage_cause": "Du fik ingen løn fra dit fleksjob. Uden løn er der intet tilskud.",
+        "wage_again_cause": "Du fik igen løn fra dit fleksjob. Så kan der igen gives tilskud.",
+        "no_wage_label": da.NO_FLEKSJOB_WAGE,
+        "entitled_label": da.SICKNESS_ENTITLED,
+        "resource_label": da.RESOURCE_BENEFIT,
+        **{f"exception_{key}": da.fleksjob_wage_exception((key,)) for key in da.EXCEPTION_TEXT},
+        "two_exceptions": da.fleksjob_wage_exception(("unpaid_absence", "feriekonto")),
+    }
+    scores = {key: round(lix(text), 1) for key, text in texts.items()}
+    assert all(score <= 35 for score in scores.values()), scores
+    assert max(scores.values()) < 30  # measured 2026-12-01: highest 27.5 (an exception named in one word)
