@@ -129,10 +129,7 @@ def comparison_table(people: ReformPeople, before: BatchResult, after: BatchResu
     for name, ore in amounts.items():
         columns[f"{name}_ore"] = int64_array(ore)
     for name, ore in amounts.items():
-        if name == "difference":
-            columns[name] = pc.divide(pa.array(ore, pa.int64()).cast(pa.decimal128(14, 2)), 100)
-        else:
-            columns[name] = kroner_array(ore)
+        columns[name] = kroner_array(ore)  # exact, negative differences too (two's complement, 128 bit)
     return pa.table(columns)
 
 
