@@ -40,12 +40,12 @@ BAND_LABELS = tuple(f"{first}–{last}" for first, last in HOUR_BANDS)
 SEX_LABELS = ("F", "M", "ukendt")
 FULL_TIME_HOURS = 37
 
-DIFF_EDGES_KR = (-2000, -1000, -500, -100, 0, 1, 101, 501, 1001, 2001)
-"""Bucket edges of the gains and losses in whole kroner (øre ×100 below): a difference d falls in the
-bucket [edge_i, edge_i+1); 0 kr. to under 1 kr. is its own bucket only when exactly 0 (see ``DIFF_LABELS``)."""
+DIFF_EDGES_KR = (100, 500, 1000, 2000)
+"""Bucket edges of the gains and losses in kroner: a gain d falls in (0, 100], (100, 500], …, over 2.000;
+a loss likewise; 0 to the øre is "uændret"."""
 DIFF_LABELS = (
-    "tab over 2.000 kr.", "tab 1.000–2.000 kr.", "tab 500–1.000 kr.", "tab 100–500 kr.", "tab under 100 kr.",
-    "uændret", "gevinst under 100 kr.", "gevinst 100–500 kr.", "gevinst 500–1.000 kr.", "gevinst 1.000–2.000 kr.",
+    "tab over 2.000 kr.", "tab 1.000–2.000 kr.", "tab 500–1.000 kr.", "tab 100–500 kr.", "tab op til 100 kr.",
+    "uændret", "gevinst op til 100 kr.", "gevinst 100–500 kr.", "gevinst 500–1.000 kr.", "gevinst 1.000–2.000 kr.",
     "gevinst over 2.000 kr.",
 )
 
@@ -68,9 +68,9 @@ def sex_code(sex: pa.Array | None, n: int) -> IntArray:
 
 def _diff_bucket(diff: IntArray) -> IntArray:
     edges = np.array([edge * 100 for edge in DIFF_EDGES_KR], np.int64)
-    bucket = np.searchsorted(edges, diff, side="right")
-    # Differences in (0, 1 kr.) belong with the small gains, not with "unchanged".
-    return np.where((diff > 0) & (bucket == 5), 6, bucket)
+    gains = 6 + np.searchsorted(edges, diff, side="left")
+    losses = 4 - np.searchsorted(edges, -diff, side="left")
+    return np.where(diff > 0, gains, np.where(diff < 0, losses, 5))
 
 
 def one_hour_wage(people: ReformPeople) -> IntArray:

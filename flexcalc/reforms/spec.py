@@ -56,6 +56,8 @@ def _number(value: Any) -> Decimal:
         raise ValueError("write numbers as quoted strings (\"0.40\") or whole numbers, never as YAML floats")
     if isinstance(value, int):
         return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
     if isinstance(value, str):
         try:
             number = Decimal(value.strip().replace(",", "."))
@@ -87,7 +89,9 @@ def _rate(value: Any) -> Decimal:
 
 def _share(value: Any) -> Fraction:
     """A share written as a fraction ("1/37") or a decimal ("0.027"), exactly, between 0 and 1."""
-    if isinstance(value, str) and "/" in value:
+    if isinstance(value, Fraction):
+        share = value
+    elif isinstance(value, str) and "/" in value:
         top, _, bottom = value.partition("/")
         try:
             share = Fraction(int(top.strip()), int(bottom.strip()))
@@ -269,10 +273,10 @@ def _input_error(error: ValidationError) -> InputError:
     kind = first["type"]
     reason_en = first["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        top = str(first["loc"][0]) if first["loc"] else ""
-        what = "rule" if top == "rules" else "key"
+        is_rule = len(first["loc"]) == 2 and first["loc"][0] == "rules"
+        what = "rule" if is_rule else "key"
         reason_en = f"is not a known {what}"
-        reason_da = "er ikke en kendt regel" if top == "rules" else "er ikke en kendt nøgle"
+        reason_da = "er ikke en kendt regel" if is_rule else "er ikke en kendt nøgle"
     else:
         reason_da = _DA.get(kind, f"er ugyldig: {reason_en}")
     return InputError(key, reason_en, reason_da, code="reform_invalid")
