@@ -25,14 +25,17 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from flexcalc.batch.kernel import BatchResult, IntArray, compute_month
+from flexcalc.batch.kernel import BatchResult, IntArray
 from flexcalc.format import kr, month_name, number
 from flexcalc.money import amount_str, from_ore
 from flexcalc.period import Month
 from flexcalc.reforms.rules import PreparedReform, ReformPeople, compute_reform, compute_today
+
+BoolArray = npt.NDArray[np.bool_]
 
 HOUR_BANDS: tuple[tuple[int, int], ...] = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 30), (31, 37))
 """The weekly hour bands of the published distribution (STAR/jobindsats, January 2021)."""
@@ -154,7 +157,7 @@ class Comparison:
     largest_loss_ore: int = 0
 
     def add(self, people: ReformPeople, before: BatchResult, after: BatchResult,
-            keep: tuple[IntArray, IntArray, IntArray, IntArray] | None = None) -> None:
+            keep: tuple[BoolArray, IntArray, IntArray, IntArray] | None = None) -> None:
         """One chunk: ``before``/``after`` are today's and the reform's results; ``keep`` is
         (mask of people counted, extra wage, kept today, kept under the reform)."""
         diff = after.subsidy - before.subsidy

@@ -48,4 +48,4 @@ def reform_rates(month: Month, reform: Reform) -> Rates:
     for name, entry in entries.items():
         assert entry.value is not None
         values[name] = entry.value
-    return Rates(month=month, entries=entries, **values)  # type: ignore[arg-type]
+    return Rates(month=month, entries=entries, **values)

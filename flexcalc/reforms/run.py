@@ -17,11 +17,9 @@ and payout, and the difference, each as ``<name>_ore`` and ``<name>`` (kroner). 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np

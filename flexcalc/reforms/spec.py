@@ -52,7 +52,7 @@ MAX_DENOMINATOR = 10**6
 
 def _number(value: Any) -> Decimal:
     """A number written as a string or an integer, exactly; a float or anything else is refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError("write numbers as quoted strings (\"0.40\") or whole numbers, never as YAML floats")
     if isinstance(value, int):
         return Decimal(value)
