@@ -15,6 +15,8 @@ from flexcalc.period import Month
 from flexcalc.reforms import load_reform, reform_from_text
 from flexcalc.reforms.parameters import reform_rates
 
+END = load_parameters()["max_subsidy"].values[-1].start  # the null that ends the coverage (2028-01-01 now)
+assert load_parameters()["max_subsidy"].values[-1].value is None
 EXAMPLES = sorted(p for p in (Path(__file__).parents[2] / "fixtures" / "reforms").glob("*.yaml")
                   if p.name != "hand_computed.yaml")
 
@@ -63,7 +65,7 @@ def test_overrides_never_touch_the_global_parameters() -> None:
     ("name: x\nparameters:\n  max_subsidy: {2024-01-01: 20052.5}", "parameters.max_subsidy.2024-01-01", "tal"),
     ("name: x\nparameters:\n  max_subsidy: {2013-01-01: '17000'}", "parameters.max_subsidy.2013-01-01",
      "uden for parameterens dækning"),
-    ("name: x\nparameters:\n  max_subsidy: {2027-01-01: '22000'}", "parameters.max_subsidy.2027-01-01",
+    (f"name: x\nparameters:\n  max_subsidy: {{{END}: '22000'}}", f"parameters.max_subsidy.{END}",
      "uden for parameterens dækning"),
     ("name: x\nparameters:\n  max_subsidy: {next year: '22000'}", "parameters.max_subsidy.next year", "dato"),
     ("name: x\nrules:\n  single_reduction_rate: {rate: 'fast'}", "rules.single_reduction_rate.rate", "ugyldig"),
