@@ -86,3 +86,25 @@ def test_a_pasted_reform_runs() -> None:
     at = _page(reform_text="name: Plus 100\nparameters:\n  max_subsidy: {2024-01-01: '20052'}")
     assert not at.exception and not at.error
     assert any(h.value == "Plus 100" for h in at.subheader)
+
+
+def _lix(text: str) -> float:
+    """LIX = words per sentence + 100 × share of words longer than six letters (numbers count as words)."""
+    import re
+
+    words = [w for w in re.findall(r"\S+", text) if re.search(r"[A-Za-zÆØÅæøå0-9]", w)]
+    sentences = max(1, len(re.findall(r"[.!?:](?:\s|$)", text)))
+    long = sum(1 for w in words if len(re.sub(r"[^A-Za-zÆØÅæøå]", "", w)) > 6)
+    return len(words) / sentences + 100 * long / len(words)
+
+
+def test_the_pages_sentences_are_plain_danish() -> None:
+    # Measured 2026-12-01: LIX ≈ 22 (single_rate_40 on 2.000 people), well under the house limit of 35.
+    reform = load_reform(ROOT / "fixtures" / "reforms" / "single_rate_40.yaml")
+    result = compare_table(MONTH, generate(2_000, seed=8), reform).to_dict()
+    from flexcalc.text_da.reforms import band_sentence_da
+
+    text = " ".join([cost_sentence_da(result), winners_sentence_da(result), band_sentence_da(result),
+                     keep_sentence_da(result), curve_sentence_da(12, Decimal("606.67"), Decimal("520"))])
+    assert _lix(text) <= 35
+    assert _lix("Det er en kort sætning. Den er let.") < 10  # the measure itself: 4 words a sentence, 0 long
