@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from flexcalc.batch.kernel import BatchResult, IntArray
+from flexcalc.batch.kernel import MAX_INPUT_ORE, BatchResult, IntArray
 from flexcalc.format import kr, month_name, number
 from flexcalc.money import amount_str, from_ore
 from flexcalc.period import Month
@@ -294,6 +294,7 @@ def compare_chunk(month: Month, prepared: PreparedReform, people: ReformPeople, 
     extra = np.where(counted, one_hour_wage(people), 0)
     more = people.with_one_more_hour(extra)
     more.hours = np.minimum(more.hours, FULL_TIME_HOURS)
+    np.minimum(more.wage, MAX_INPUT_ORE, out=more.wage)  # stay inside the kernel's input range
     before_more = compute_today(month, more)
     after_more = compute_reform(prepared, more, row_offset)
     kept_before = (before_more.wage_income + before_more.subsidy) - (before.wage_income + before.subsidy)

@@ -228,6 +228,10 @@ class Reform(_Strict):
                                     f"datoen ligger uden for parameterens dækning (fra {first}{until_da})")
                 try:
                     values[day] = _number(number)
+                    if values[day] < 0:
+                        raise _KeyError(key, "must not be negative", "må ikke være negativ")
+                except _KeyError:
+                    raise
                 except ValueError as error:
                     raise _KeyError(key, str(error), "skal være et tal skrevet som tekst (\"0.40\") eller et "
                                     "helt tal") from None

@@ -138,3 +138,11 @@ def test_agreement_ceilings_need_the_agreement_column(population: pa.Table) -> N
     assert caught.value.field == "agreement"
     with pytest.raises(InputError, match="row 1"):
         compare_table(MONTH, population, reform)
+
+
+def test_a_wage_at_the_input_limit_does_not_break_the_one_more_hour_run() -> None:
+    # 10.000.000 kr. (the kernel's bound): one more hour would go past it; it is held at the bound.
+    people = ReformPeople(wage=np.array([1_000_000_000]), ceiling=np.array([1_000_000_000]), hours=np.array([20]))
+    comparison = Comparison(month=str(MONTH), reform="x")
+    compare_chunk(MONTH, PreparedReform.of(EMPTY, MONTH), people, comparison)
+    assert comparison.total("people") == 1 and comparison.total("diff_ore") == 0

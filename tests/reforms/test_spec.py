@@ -63,6 +63,7 @@ def test_overrides_never_touch_the_global_parameters() -> None:
      "kendt nøgle"),
     ("name: x\nparameters:\n  max_subsidy: {2024-01-01: 'lots'}", "parameters.max_subsidy.2024-01-01", "tal"),
     ("name: x\nparameters:\n  max_subsidy: {2024-01-01: 20052.5}", "parameters.max_subsidy.2024-01-01", "tal"),
+    ("name: x\nparameters:\n  threshold: {2024-01-01: '-1'}", "parameters.threshold.2024-01-01", "negativ"),
     ("name: x\nparameters:\n  max_subsidy: {2013-01-01: '17000'}", "parameters.max_subsidy.2013-01-01",
      "uden for parameterens dækning"),
     (f"name: x\nparameters:\n  max_subsidy: {{{END}: '22000'}}", f"parameters.max_subsidy.{END}",
