@@ -21,6 +21,7 @@ from flexcalc.period import Month
 from flexcalc.reforms.parameters import reform_rates
 from flexcalc.reforms.spec import Reform
 from flexcalc.rules import atp, ceiling, wage_income
+from flexcalc.rules.fleksjob_wage import has_fleksjob_wage
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ def reform_person(month: Month, reform: Reform, person: Person) -> PersonResult:
     base = full_time if hourly.base == "ceiling" else flat
     exact = Fraction(flat) - person.hours * hourly.per_hour * Fraction(base)
     before = _fraction_to_ore(max(exact, Fraction(0)))
+    if not has_fleksjob_wage(person.wage):
+        before = _fraction_to_ore(Fraction(0))  # no fleksjob wage, no subsidy (rules/fleksjob_wage.py)
     w = wage_income.wage_income(person.wage, person.other_wage, person.other_income)
     subsidy, _cut, _room = ceiling.apply_ceiling(before, the_ceiling, w)
     atp_own = atp.own_atp_share(subsidy, rates)

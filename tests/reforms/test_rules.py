@@ -109,7 +109,7 @@ rules_strategy = st.one_of(
               st.integers(min_value=0, max_value=1000)),
     st.builds(lambda num, den, base, flat: Rules(hourly_reduction=HourlyReduction(
         per_hour=Fraction(num, den), base=base, flat_subsidy=flat)),
-        st.integers(min_value=0, max_value=3), st.integers(min_value=1, max_value=400),
+        st.integers(min_value=0, max_value=3), st.integers(min_value=3, max_value=400),  # a share ≤ 1
         st.sampled_from(["ceiling", "max_subsidy"]),
         st.one_of(st.none(), st.integers(min_value=0, max_value=3_000_000).map(lambda o: str(from_ore(o))))),
     st.builds(lambda g: Rules(minimum_gain_per_hour=MinimumGainPerHour(amount=from_ore(g))),
