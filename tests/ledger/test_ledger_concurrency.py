@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import random
+import sys
+import types
 from decimal import Decimal
 
 import pytest
@@ -65,8 +67,15 @@ def check(url: str) -> None:
         create_case(session, CASE, Decimal("30000"), Month(2024, 2), ["11111111"])
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=worker, args=(url, seed)) for seed in (1, 2)]
-    for p in processes:
-        p.start()
+    # A spawned child re-runs the parent's __main__ module. Under pytest-xdist, or after a Streamlit AppTest
+    # has run a page as __main__, that is not pytest's: start the children from a neutral __main__.
+    real_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for p in processes:
+            p.start()
+    finally:
+        sys.modules["__main__"] = real_main
     for p in processes:
         p.join(120)
         assert p.exitcode == 0
