@@ -32,9 +32,11 @@ def test_event_stages_add_nothing_to_a_plain_month(month: Month, wage: Decimal, 
         before = len(state.steps)
         stage(state)
         added[name] = [s.key for s in state.steps[before:]]
+    # so a plain month may skip them (flexcalc.month.pipeline.PLAIN_STAGES)
     assert added["holiday_on_ledighedsydelse"] == [] and added["state_atp"] == []
     assert added["maximum"] == ["max_subsidy"]
     result = calculate_month(inp)
     assert [s.key for s in result.steps] == [key for keys in added.values() for key in keys]
     assert {s.key for s in result.steps} <= KEYS
     assert state.subsidy == result.subsidy and state.payout == result.payout
+
