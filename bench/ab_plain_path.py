@@ -3,7 +3,7 @@ at commit 05ed62e, read from git into a temporary module; without git, the froze
 ``tests/support/legacy_plain.py``) against the one month pipeline of ``flexcalc.month``, interleaved
 rounds in the same process so machine load hits both alike. Both build the full trace.
 
-    .venv/bin/python bench/ab_plain_path.py [--rev 05ed62e] [--rounds 15] [--number 20000]
+    .venv/bin/python bench/ab_plain_path.py [--rev 05ed62e] [--rounds 100] [--number 1000]
 
 Writes bench/results/month_pipeline.json and bench/results/month_pipeline.md. The goal: the plain path
 keeps ≥ 60.000 months/s with trace on one core.
@@ -56,8 +56,8 @@ def load_before(rev: str) -> tuple[ModuleType | None, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rev", default="05ed62e", help="the commit whose calculate.py is 'before'")
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--number", type=int, default=20_000, help="months per round and side")
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--number", type=int, default=1_000, help="months per round and side")
     args = parser.parse_args()
     before, origin = load_before(args.rev)
     month, wage, ceiling = Month(2024, 3), Decimal("15600.00"), Decimal("32067.00")

@@ -153,7 +153,8 @@ def calculate(
 def _rate_text(name: str, value: object) -> str:
     from decimal import Decimal
 
-    assert isinstance(value, Decimal)
+    if not isinstance(value, Decimal):  # every rate is a Decimal; a named error, never an assert
+        raise TypeError(f"{name}: expected a Decimal rate, got {type(value).__name__}")
     return percent(value) if name.startswith(("reduction_rate", "atp_own_share_rate")) else kr(value, decimals=0)
 
 

@@ -441,6 +441,11 @@ STAGES: tuple[tuple[str, Callable[[MonthState], None]], ...] = (
 )
 """The stages in the law's order (names as in ``flexcalc.month.steps.STAGES``)."""
 
+EVENT_ONLY = frozenset({"holiday_on_ledighedsydelse", "state_atp"})
+"""Stages that only events can give work: a plain month skips them (they would do nothing)."""
+PLAIN_STAGES = tuple(stage for name, stage in STAGES if name not in EVENT_ONLY)
+EVENT_STAGES = tuple(stage for _, stage in STAGES)
+
 
 # ------------------------------------------------------------------------------------------ running
 
@@ -468,10 +473,13 @@ def run_pipeline(inp: MonthInput, rates: Rates | None = None) -> MonthResult:
     else:
         s = MonthState(inp, context_for(rates), month, rates.month == month)
     rates = s.rates
-    if inp.events is not None:
+    if inp.events is None:
+        for stage in PLAIN_STAGES:
+            stage(s)
+    else:
         _prepare_events(s)
-    for _, stage in STAGES:
-        stage(s)
+        for stage in EVENT_STAGES:
+            stage(s)
     if inp.events is None:
         return MonthResult(
             benefit_month=month, basis_month=s.basis, wage_income=s.w, ceiling=s.ceiling_used, rates=rates,

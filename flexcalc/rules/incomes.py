@@ -25,8 +25,9 @@ Not counted (accepted and shown in the trace with the reason, never deducted):
 
 from __future__ import annotations
 
-from flexcalc.lawdata import income_kind
+from flexcalc.lawdata import income_kind, income_kinds
 from flexcalc.period import Month
+from flexcalc.provisions import Provision
 
 LABEL = {
     "wage_other_employer": "Løn fra anden arbejdsgiver",
@@ -47,24 +48,8 @@ LABEL = {
     "compensation_working_capacity": "Erstatning for tab af erhvervsevne",
 }
 
-PROVISION = {
-    "wage_other_employer": "LAB § 123, stk. 2; BEK 227/2024 § 1, nr. 1",
-    "self_employment_profit": "BEK 227/2024 § 1, nr. 3",
-    "employer_holiday_pay": "LAB § 124, stk. 1; BEK 227/2024 § 5",
-    "tabt_arbejdsfortjeneste": "BEK 227/2024 § 11 (BEK 1806/2023 § 11, fra 1. januar 2024)",
-    "plejevederlag": "BEK 227/2024 § 11 (BEK 1806/2023 § 11, fra 1. januar 2024)",
-    "bonus": "LAB § 123, stk. 2; Ankestyrelsen PM 27-23",
-    "bonus_share": "LAB § 123, stk. 2; Ankestyrelsen PM 27-23",
-    "ferietillaeg": "BEK 227/2024 § 1, nr. 1; Ankestyrelsen PM 14-22",
-    "feriedifference": "Ankestyrelsen PM 14-22",
-    "fritvalg": "Ankestyrelsen PM 14-22",
-    "soegnehelligdag": "Ankestyrelsen PM 14-22",
-    "staff_benefit": "Ankestyrelsen PM 39-19 (LAB § 123, stk. 2)",
-    "pension_payout": "LAB § 123, stk. 2 (ikke lønindtægt)",
-    "insurance_payout": "LAB § 123, stk. 2 (ikke lønindtægt)",
-    "christmas_gift": "Ankestyrelsen PM 27-23 (arbejdsfri indtægt)",
-    "compensation_working_capacity": "LAB § 123, stk. 2 (ikke lønindtægt)",
-}
+PROVISION = {kind: Provision(rule.reference, f"income_kind.{kind}") for kind, rule in income_kinds().kinds.items()}
+"""The provision of each income kind: the ``reference`` column of ``income_kinds.yaml`` (written once)."""
 
 WHY_NOT = {
     "staff_benefit": "Personalegoder er ikke lønindtægt og indgår hverken i fradraget eller i lønloftet",
