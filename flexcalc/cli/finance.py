@@ -12,7 +12,6 @@ import typer
 
 from flexcalc.cli.common import amount, app, fail, input_errors, month, print_json
 from flexcalc.errors import InputError
-from flexcalc.format import kr
 
 
 def _date(value: str | None, field: str):  # type: ignore[no-untyped-def]
@@ -32,7 +31,8 @@ def refund(
     subsidy: Annotated[str, typer.Option(help="The subsidy paid for the month, kr. (≥ 0).")],
     weeks_before: Annotated[str, typer.Option("--weeks-before", help="The person's weeks with benefits counted "
                                               "before the month's first calendar week (a whole number ≥ 0).")],
-    visitation_date: Annotated[str | None, typer.Option(help="Date visiteret to fleksjob (YYYY-MM-DD), for § 30.")] = None,
+    visitation_date: Annotated[str | None, typer.Option(
+        help="Date visiteret to fleksjob (YYYY-MM-DD), for § 30.")] = None,
     job_start: Annotated[str | None, typer.Option(help="Start of the current fleksjob (YYYY-MM-DD); never "
                                                   "replaces the visitation date.")] = None,
     wage: Annotated[str | None, typer.Option(help="Wage income of the basis month without pension, kr., for "
@@ -41,42 +41,26 @@ def refund(
 ) -> None:
     """The state refund of a month's subsidy on the refund ladder (80/40/30/20 %), split by days when
     the month straddles two steps, with the særligt fleksbidrag and the OP contribution."""
-    from flexcalc.finance.cohort import cohort_of
-    from flexcalc.finance.contributions import op_contribution
-    from flexcalc.finance.fleksbidrag import fleksbidrag
-    from flexcalc.finance.ladder import check_weeks_before, refund_for_period, refund_outside_ladder
+    from flexcalc.finance.refund import refund_month_dict
 
     benefit_month = month(month_)
-    with input_errors():
-        weeks = check_weeks_before(weeks_before, "weeks-before")
     value = amount(subsidy, "subsidy", allow_negative=True)
-    wage_value = amount(wage, "wage") if wage is not None else None
+    wage_value = amount(wage, "wage", allow_negative=True) if wage is not None else None
     visited, started = _date(visitation_date, "visitation-date"), _date(job_start, "job-start")
     with input_errors():
-        if value < 0:
-            raise InputError("subsidy", "must not be negative", "må ikke være negativ", code="negative")
-        cohort = cohort_of(visited, started, benefit_month.last_day())
-        if cohort.on_ladder:
-            result = refund_for_period(benefit_month, value, weeks)
-            result.cohort_note = cohort.reason_en
-        else:
-            result = refund_outside_ladder(benefit_month, value, cohort.reason_en)
-        bidrag = fleksbidrag(result, wage_value) if wage_value is not None and cohort.on_ladder else None
-        op = op_contribution(benefit_month, value)
-    data = result.to_dict()
-    data["op"] = str(op)
-    if bidrag is not None:
-        data["fleksbidrag"] = bidrag.to_dict()
+        data = refund_month_dict(benefit_month, value, weeks_before, visitation_date=visited, job_start=started,
+                                 wage=wage_value, weeks_field="weeks-before")
     if as_json:
         print_json(data)
         return
-    for part in result.parts:
-        typer.echo(f"step {part.step.number} ({part.step.label_da}): {part.days} days, weeks {part.first_week}–"
-                   f"{part.last_week}, {kr(part.subsidy)} × {part.rate} = {kr(part.refund)}  [{part.to_dict()['provision']}]")
-    typer.echo(f"refund_rate {result.refund_rate}  refund {kr(result.refund)}  ({result.cohort_note})")
-    typer.echo(f"OP (obligatorisk pension, paid by the state on top): {kr(op)}")
-    if bidrag is not None:
-        typer.echo(f"særligt fleksbidrag: {kr(bidrag.amount)}  [{bidrag.to_dict()['provision']}]")
+    for part in data["steps"]:
+        typer.echo(f"step {part['step']} ({part['label_da']}): {part['days']} days, weeks {part['weeks'][0]}–"
+                   f"{part['weeks'][1]}, {part['subsidy']} × {part['refund_rate']} = {part['refund']}  "
+                   f"[{part['provision']}]")
+    typer.echo(f"refund_rate {data['refund_rate']}  refund {data['refund']}  ({data['cohort']})")
+    typer.echo(f"OP (obligatorisk pension, paid by the state on top): {data['op']['op']}  [{data['op']['provision']}]")
+    if data["fleksbidrag"] is not None:
+        typer.echo(f"særligt fleksbidrag: {data['fleksbidrag']['fleksbidrag']}  [{data['fleksbidrag']['provision']}]")
 
 
 @app.command()

@@ -64,7 +64,8 @@ def report_xlsx(report: FinanceReport, path: str | Path, reconciliation: Reconci
                       *(number(line.amounts[k]) for k in AMOUNTS)])
     if reconciliation is not None:
         diffs = book.create_sheet("Afvigelser")
-        keys = ("person", "period", "cause", "cause_da", "ours_refund", "statement_refund", "refund_difference", "detail")
+        keys = ("person", "period", "cause", "cause_da", "ours_refund", "statement_refund", "refund_difference",
+                "detail")
         diffs.append(list(keys))
         for d in reconciliation.differences:
             data = d.to_dict()

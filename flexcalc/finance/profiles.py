@@ -55,7 +55,8 @@ def read_profiles_text(text: str) -> dict[str, RefundProfile]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("case_id", "month", "weeks_before") if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError("profiles", f"missing columns: {', '.join(missing)}", f"mangler kolonner: {', '.join(missing)}")
+        raise InputError("profiles", f"missing columns: {', '.join(missing)}",
+                         f"mangler kolonner: {', '.join(missing)}")
     out: dict[str, RefundProfile] = {}
     for index, row in enumerate(reader, start=2):
         profile = parse_profile(row, f"row {index}")

@@ -90,7 +90,8 @@ class FinanceReport:
         return {
             "month": str(self.month), "payments": len(self.lines),
             "totals": {k: amount_str(v) for k, v in self.totals().items()},
-            "refund_by_step": {k: {kk: amount_str(vv) for kk, vv in v.items()} for k, v in self.refund_by_step().items()},
+            "refund_by_step": {k: {kk: amount_str(vv) for kk, vv in v.items()}
+                               for k, v in self.refund_by_step().items()},
             "accounts": self.by_account(),
             "lines": [line.to_dict() for line in self.lines],
         }

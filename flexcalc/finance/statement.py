@@ -89,7 +89,8 @@ def read_statement_text(text: str) -> list[StatementLine]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError("statement", f"missing columns: {', '.join(missing)}", f"mangler kolonner: {', '.join(missing)}")
+        raise InputError("statement", f"missing columns: {', '.join(missing)}",
+                         f"mangler kolonner: {', '.join(missing)}")
     return [parse_line(row, index) for index, row in enumerate(reader, start=2)]
 
 
@@ -127,7 +128,8 @@ class Reconciliation:
     differences: list[Difference] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"month": str(self.month), "matched": self.matched, "skipped_other_benefits": self.skipped_other_benefits,
+        return {"month": str(self.month), "matched": self.matched,
+                "skipped_other_benefits": self.skipped_other_benefits,
                 "differences": [d.to_dict() for d in self.differences]}
 
 

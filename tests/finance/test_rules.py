@@ -64,7 +64,8 @@ def test_profile_weeks_follow_the_paid_months() -> None:
     profile = RefundProfile("S1", D(2023, 6, 1), None, Month(2024, 2), 2)
     months = [Month(2024, 2), Month(2024, 3)]
     assert weeks_before_month(profile, Month(2024, 3), months) == 6
-    assert weeks_before_month(profile, Month(2024, 3), months) == refund_for_period(Month(2024, 2), Decimal(1), 2).weeks_after
+    february = refund_for_period(Month(2024, 2), Decimal(1), 2)
+    assert weeks_before_month(profile, Month(2024, 3), months) == february.weeks_after
     # March ends on a Sunday: April starts a new week, 6 + 5 = 11
     assert weeks_before_month(profile, Month(2024, 4), [*months, Month(2024, 4)]) == 11
 
