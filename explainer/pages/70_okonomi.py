@@ -61,7 +61,8 @@ if not key.strip():
     st.info("Skriv din API-nøgle for at se måneden.")
     st.stop()
 
-body: dict[str, Any] = {"month": month_text.strip(), "profiles_csv": profiles or None, "statement_csv": statement or None}
+body: dict[str, Any] = {"month": month_text.strip(), "profiles_csv": profiles or None,
+                        "statement_csv": statement or None}
 try:
     status, data = fetch(key.strip(), body)
 except httpx.HTTPError as error:
