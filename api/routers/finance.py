@@ -15,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.ledger_common import factory
 from api.security import AUTH_RESPONSES, audit_event, require_role
+from api.strict_json import StrictJSONRoute
 from flexcalc.money import parse_amount
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
 
-router = APIRouter(prefix="/v1/finance", tags=["finance"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSONRoute, responses=AUTH_RESPONSES)
 finance_staff = require_role("finance", "caseworker")
 
 
