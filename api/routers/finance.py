@@ -21,7 +21,8 @@ from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
 
-router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSONRoute, responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSONRoute,
+                   responses=AUTH_RESPONSES)
 finance_staff = require_role("finance", "caseworker")
 
 
