@@ -29,8 +29,12 @@ def _date(value: str | None, field: str):  # type: ignore[no-untyped-def]
 def refund(
     month_: Annotated[str, typer.Option("--month", metavar="YYYY-MM", help="The benefit month.")],
     subsidy: Annotated[str, typer.Option(help="The subsidy paid for the month, kr. (≥ 0).")],
-    weeks_before: Annotated[str, typer.Option("--weeks-before", help="The person's weeks with benefits counted "
-                                              "before the month's first calendar week (a whole number ≥ 0).")],
+    weeks_before: Annotated[str | None, typer.Option("--weeks-before", help="The person's weeks with benefits "
+                                                     "counted before the month's first calendar week (a whole "
+                                                     "number ≥ 0).")] = None,
+    history: Annotated[Path | None, typer.Option(help="Instead of --weeks-before: the person's benefit history, "
+                                                 "CSV kind,start,end,benefit (kind benefit or subsidised_work); "
+                                                 "the weeks are counted with the restart of § 6.")] = None,
     visitation_date: Annotated[str | None, typer.Option(
         help="Date visiteret to fleksjob (YYYY-MM-DD), for § 30.")] = None,
     job_start: Annotated[str | None, typer.Option(help="Start of the current fleksjob (YYYY-MM-DD); never "
@@ -41,14 +45,22 @@ def refund(
 ) -> None:
     """The state refund of a month's subsidy on the refund ladder (80/40/30/20 %), split by days when
     the month straddles two steps, with the særligt fleksbidrag and the OP contribution."""
+    from flexcalc.finance.history import read_history_text
+    from flexcalc.finance.history import weeks_before as count_weeks
     from flexcalc.finance.refund import refund_month_dict
 
     benefit_month = month(month_)
+    with input_errors():
+        if (weeks_before is None) == (history is None):
+            raise InputError("weeks-before", "give either --weeks-before or --history",
+                             "angiv enten --weeks-before eller --history")
+        weeks: object = weeks_before if history is None else count_weeks(
+            read_history_text(history.read_text(encoding="utf-8")), benefit_month.first_day())
     value = amount(subsidy, "subsidy", allow_negative=True)
     wage_value = amount(wage, "wage", allow_negative=True) if wage is not None else None
     visited, started = _date(visitation_date, "visitation-date"), _date(job_start, "job-start")
     with input_errors():
-        data = refund_month_dict(benefit_month, value, weeks_before, visitation_date=visited, job_start=started,
+        data = refund_month_dict(benefit_month, value, weeks, visitation_date=visited, job_start=started,
                                  wage=wage_value, weeks_field="weeks-before")
     if as_json:
         print_json(data)

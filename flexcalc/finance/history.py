@@ -84,3 +84,23 @@ def weeks_before(history: Sequence[Period], first_day: dt.date) -> int:
             self_support.append(monday)
         monday += WEEK
     return count
+
+
+def read_history_text(text: str) -> list[Period]:
+    """A benefit history as CSV ``kind,start,end,benefit`` (kind ``benefit`` or ``subsidised_work``; dates
+    YYYY-MM-DD, inclusive). Bad rows raise ``InputError`` naming the row and column."""
+    import csv
+    import io
+
+    from flexcalc.ledger.reports import parse_date
+
+    out = []
+    for index, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        where = f"history row {index}"
+        kind = str(row.get("kind") or "").strip()
+        if kind not in ("benefit", "subsidised_work"):
+            raise InputError(f"{where}.kind", "must be benefit or subsidised_work",
+                             "skal være benefit (ydelse) eller subsidised_work (støttet arbejde)")
+        out.append(Period(kind, parse_date(row.get("start"), f"{where}.start"),  # type: ignore[arg-type]
+                          parse_date(row.get("end"), f"{where}.end"), str(row.get("benefit") or "")))
+    return out

@@ -4,10 +4,13 @@ with exit code 2 naming the field in English and Danish."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tests.support.ledger_cli import invoke
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_refund_json_straddling_4_and_5() -> None:
@@ -54,3 +57,21 @@ def test_finance_month_outside_the_rates_exits_2(sqlite_url: str) -> None:
 def test_help() -> None:
     assert invoke("refund", "--help").exit_code == 0
     assert "--xlsx" in invoke("finance", "--help").stdout
+
+
+def test_refund_from_a_benefit_history() -> None:
+    # 10 weeks in 2020, 52 whole weeks of self-support, then benefits from 15 March 2021: the count restarts.
+    # The weeks of 15 and 22 March come before the week of Thursday 1 April 2021 (which began on 29 March and is
+    # week 3): 1–11 April (weeks 3–4) 11 days at 80 %, 12–30 April (weeks 5–7) 19 days at 40 %
+    path = ROOT / "fixtures" / "finance" / "history-restart.csv"
+    r = invoke("refund", "--month", "2021-04", "--subsidy", "3000", "--history", str(path), "--json")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["weeks_before"] == 2
+    # 3.000 × 11/30 = 1.100,00 × 0,80 = 880,00; 1.900,00 × 0,40 = 760,00
+    assert [(s["step"], s["days"], s["refund"]) for s in data["steps"]] == [(1, 11, "880.00"), (2, 19, "760.00")]
+
+
+def test_refund_needs_weeks_or_history() -> None:
+    r = invoke("refund", "--month", "2021-04", "--subsidy", "3000")
+    assert r.exit_code == 2 and "error: weeks-before:" in r.stderr
