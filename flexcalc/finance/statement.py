@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from flexcalc.errors import InputError
-from flexcalc.ledger.reports import parse_date
-from flexcalc.money import ZERO, amount_str, parse_amount, round_ore
+from flexcalc.inputs import parse_amount, parse_date
+from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.period import Month
 
 from . import rates

@@ -92,12 +92,12 @@ def test_a_new_job_start_does_not_move_the_person_on_the_ladder() -> None:
 
 
 def test_fleksbidrag_a_month_wholly_at_20_percent() -> None:
-    # M 2024 = 19.952; refund 15.272 × 0,20 = 3.054,40; 30 % × 19.952 − 3.054,40 = 2.931,20 (< cap 4.786);
+    # M 2024 = 19.952; refund 15.272 × 0,20 = 3.054,40; 30 % × 19.952 − 3.054,40 = 2.931,20 (< cap 4.788);
     # wage 12.000 without pension → − 20 % × 12.000 = 2.400 → 531,20 → 531 kr.
     r = refund_for_period(Month(2024, 4), Decimal("15272.00"), 60)
     bidrag = fleksbidrag(r, Decimal("12000"))
     assert bidrag.amount == Decimal("531") and bidrag.base == Decimal("2931.20")
-    assert bidrag.cap == Decimal("4786")
+    assert bidrag.cap == Decimal("4788")
 
 
 def test_fleksbidrag_a_month_straddling_52_and_53() -> None:
@@ -113,9 +113,9 @@ def test_no_fleksbidrag_below_the_20_percent_step_nor_for_high_wage() -> None:
 
 
 def test_fleksbidrag_cap_bites() -> None:
-    # a small subsidy: 30 % × 19.952 − 200 = 5.785,60 > cap 4.786 → 4.786 with no wage
+    # a small subsidy: 30 % × 19.952 − 200 = 5.785,60 > cap 4.788 → 4.788 with no wage
     r = refund_for_period(Month(2024, 4), Decimal("1000.00"), 60)
-    assert fleksbidrag(r, Decimal(0)).amount == Decimal("4786")
+    assert fleksbidrag(r, Decimal(0)).amount == Decimal("4788")
 
 
 def test_booking_and_an_unknown_account() -> None:
@@ -131,10 +131,10 @@ def test_booking_and_an_unknown_account() -> None:
     assert info.value.field == "account" and "ukendt konto" in info.value.reason_da
 
 
-FIRST, LAST = Month(2016, 1), Month(2026, 12)
+FIRST, LAST = Month(2016, 1), Month(2027, 12)
 
 
-def test_every_finance_parameter_has_exactly_one_value_every_month_2016_to_2026() -> None:
+def test_every_finance_parameter_has_exactly_one_value_every_month_2016_to_2027() -> None:
     parameters = load_parameters()
     problems = []
     for month in month_range(FIRST, LAST):
@@ -170,4 +170,4 @@ def test_outside_the_finance_parameters_is_a_clear_error() -> None:
         rates.value("refund_rate_weeks_1_4", D(2015, 12, 31))
     assert info.value.field == "month"
     with pytest.raises(NoRatesError):
-        rates.value("fleksbidrag_cap", D(2027, 1, 1))
+        rates.value("fleksbidrag_cap", D(2028, 1, 1))
