@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from flexcalc.errors import InputError, NoRatesError
 from flexcalc.money import ZERO, amount_str
 from flexcalc.params import rates_for
 from flexcalc.period import Month
@@ -132,7 +133,13 @@ def build_report(month: Month, payments: list[PaidMonth], profiles: Mapping[str,
     report = FinanceReport(month)
     for paid in payments:
         benefit_months = [p.benefit_month for p in histories.get(paid.case_id, []) if p.subsidy > 0]
-        report.lines.append(finance_line(paid, profiles.get(paid.case_id), benefit_months))
+        try:
+            report.lines.append(finance_line(paid, profiles.get(paid.case_id), benefit_months))
+        except NoRatesError:
+            raise
+        except InputError as error:  # a profile that does not fit: name the case
+            raise InputError(f"profiles.{paid.case_id}.{error.field}", error.reason_en, error.reason_da,
+                             code=error.code) from None
     return report
 
 

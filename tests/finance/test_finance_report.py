@@ -129,3 +129,11 @@ def test_without_a_profile_no_refund_is_guessed(sqlite_url: str) -> None:
     assert report["totals"]["refund"] == "0.00"
     assert report["refund_by_step"]["no_profile"]["subsidy"] == "15272.00"
     assert report["lines"][0]["cohort"].startswith("no refund profile")
+
+
+def test_a_profile_that_does_not_fit_names_the_case(sqlite_url: str, tmp_path: Path) -> None:
+    replay(SCENARIOS / "late_report", sqlite_url)
+    profiles = tmp_path / "profiles.csv"
+    profiles.write_text("case_id,visitation_date,job_start,month,weeks_before\nS1,2012-05-01,,2024-02,0\n")
+    r = invoke("finance", "2024-03", "--profiles", str(profiles), "--db", sqlite_url)
+    assert r.exit_code == 2 and "error: profiles.S1.visitation_date:" in r.stderr and "fejl: profiles.S1" in r.stderr
