@@ -48,10 +48,20 @@ class FinanceLine:
     weeks_before: int | None
     cohort: str
 
+    def bookings(self) -> list[dict[str, str]]:
+        """This payment's amounts on their accounts (expenses +, income −); zero amounts left out."""
+        out = []
+        for kind in accounts.KINDS:
+            if self.amounts[kind] != 0:
+                account, signed = accounts.book(kind, self.amounts[kind])
+                out.append({"account": account.id, "kind": kind, "amount": amount_str(signed)})
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "benefit_month": str(self.month), "weeks_before": self.weeks_before,
                 "cohort": self.cohort, **{k: amount_str(v) for k, v in self.amounts.items()},
-                "refund_steps": [p.to_dict() for p in self.refund.parts] if self.refund else []}
+                "refund_steps": [p.to_dict() for p in self.refund.parts] if self.refund else [],
+                "bookings": self.bookings()}
 
 
 @dataclass(slots=True)
