@@ -70,7 +70,9 @@ def refund(
                    f"{part['weeks'][1]}, {part['subsidy']} × {part['refund_rate']} = {part['refund']}  "
                    f"[{part['provision']}]")
     typer.echo(f"refund_rate {data['refund_rate']}  refund {data['refund']}  ({data['cohort']})")
-    typer.echo(f"OP (obligatorisk pension, paid by the state on top): {data['op']['op']}  [{data['op']['provision']}]")
+    if data["op"] is not None:
+        typer.echo(f"OP (obligatorisk pension, paid by the state on top): {data['op']['op']}  "
+                   f"[{data['op']['provision']}]")
     if data["fleksbidrag"] is not None:
         typer.echo(f"særligt fleksbidrag: {data['fleksbidrag']['fleksbidrag']}  [{data['fleksbidrag']['provision']}]")
 

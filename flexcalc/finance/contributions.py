@@ -1,11 +1,12 @@
 """Money the municipality pays on top of the subsidy and the state refunds in full: the obligatory
 pension contribution (OP) and the municipality's ATP for fleksjob. Neither changes the citizen's payout.
 
-- OP: since 2020 a contribution to the obligatory pension scheme is paid of the subsidy, 0,3 % in 2020
-  rising 0,3 points a year to 3,3 % from 2030 (borger.dk, "Obligatorisk Pension"; the same ladder as
-  aktivloven § 80 c and lov om fleksydelse § 14 b). It is booked on 8.51.52 grouping 124 and its refund on
-  grouping 126 (STAR konteringsregler 8.51.52). Decided: the base is the subsidy before the own ATP,
-  rounded to øre half up (docs/decisions.md, "Finance — OP").
+- OP: LAB § 138 a (https://elov.dk/lov-om-en-aktiv-beskaeftigelsesindsats/paragraf/138a/): since 2020 the
+  municipality pays a contribution to the obligatory pension scheme for a person with fleksløntilskud, at the
+  rate of § 138 b (0,3 % in 2020 rising 0,3 points a year to 3,3 % from 2030; borger.dk, "Obligatorisk
+  Pension"), of the benefit after the deduction for work and the person's own ATP (§ 137) — the subsidy less
+  the own ATP — rounded to whole kroner for a month (stk. 2); it is not deducted from the subsidy and the
+  state pays it (stk. 3). Booked on 8.51.52 grouping 124, its refund on grouping 126 (STAR 8.51.52).
 - Municipal ATP: LAB § 138 (computed by ``flexcalc.rules.state_atp``); the state refunds 100 %
   (BEK 1344/2015 § 3 stk. 4); booked on 8.51.52 grouping 117, its refund on grouping 097.
 """
@@ -16,23 +17,24 @@ import datetime as dt
 from decimal import Decimal
 
 from flexcalc.errors import InputError
-from flexcalc.money import ZERO, round_ore
+from flexcalc.money import ZERO, round_krone, round_ore
 from flexcalc.params import load_parameters
 from flexcalc.period import Month
 from flexcalc.rules import state_atp as state_atp_rule
 
 from . import rates
 
-OP_PROVISION = "Obligatorisk pension af fleksløntilskud (borger.dk); satser som aktivloven § 80 c"
+OP_PROVISION = "LAB §§ 138 a og 138 b (obligatorisk pension af fleksløntilskud)"
 ATP_PROVISION = state_atp_rule.PROVISION
 REFUND_PROVISION = "BEK 1344/2015 § 3, stk. 4; STAR 8.51.52 (100 pct. refusion)"
 
 
-def op_contribution(month: Month, subsidy: Decimal) -> Decimal:
-    """The OP contribution of the subsidy of benefit ``month`` (øre, half up)."""
+def op_contribution(month: Month, subsidy: Decimal, atp_own: Decimal) -> Decimal:
+    """The OP contribution of benefit ``month``: the rate of the subsidy less the own ATP, in whole kroner
+    (half up) (LAB § 138 a stk. 2)."""
     if subsidy < 0:
         raise InputError("subsidy", "must not be negative", "må ikke være negativ", code="negative")
-    return round_ore(subsidy * rates.value("op_rate", month.first_day()))
+    return round_krone((subsidy - atp_own) * rates.value("op_rate", month.first_day()))
 
 
 def state_refund_of(month: Month, amount: Decimal) -> Decimal:

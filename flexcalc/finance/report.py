@@ -112,7 +112,7 @@ def finance_line(paid: PaidMonth, profile: RefundProfile | None, benefit_months:
     """The finance of one payment (the rules are those of ``ladder``, ``fleksbidrag`` and ``contributions``)."""
     month = paid.benefit_month
     atp = municipal_atp(month, paid.subsidy, paid.fleksjob_hours)
-    op = op_contribution(month, paid.subsidy)
+    op = op_contribution(month, paid.subsidy, paid.atp_own)
     refund: RefundResult | None = None
     weeks: int | None = None
     cohort_text = "no refund profile: refund not computed"

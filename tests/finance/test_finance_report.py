@@ -80,12 +80,13 @@ def test_the_finance_report_equals_the_payment_runs_to_the_ore(folder: Path, dat
 
 def test_late_report_s1_march_hand_computed(sqlite_url: str) -> None:
     # S1: 2 weeks before February 2024 → 6 before March (see test_rules); March 2024 is weeks 7–11: 40 %.
-    # subsidy 15.272,00 → refund 6.108,80; OP 1,5 % = 229,08; the municipality's ATP (LAB § 138) on February's
+    # subsidy 15.272,00 → refund 6.108,80; OP 1,5 % × (15.272 − 500 own ATP) = 221,58 → 222 (LAB § 138 a);
+    # the municipal ATP (LAB § 138) on February's
     # 64 paid hours: (160,33 − 64) × 1,23 = 118,49 → 118 kr., refunded in full
     replay(SCENARIOS / "late_report", sqlite_url)
     report = finance(sqlite_url, "2024-03")
     line = report["lines"][0]
-    assert (line["case_id"], line["weeks_before"], line["refund"], line["op"]) == ("S1", 6, "6108.80", "229.08")
+    assert (line["case_id"], line["weeks_before"], line["refund"], line["op"]) == ("S1", 6, "6108.80", "222.00")
     assert [s["step"] for s in line["refund_steps"]] == [2]
     assert (line["municipal_atp"], line["municipal_atp_refund"]) == ("118.00", "118.00")
     assert report["refund_by_step"]["weeks_5_26"] == {"subsidy": "15272.00", "refund": "6108.80"}
@@ -93,7 +94,7 @@ def test_late_report_s1_march_hand_computed(sqlite_url: str) -> None:
     assert line["net_municipal_cost"] == "9163.20"
     booked = {(b["account"], b["kind"]): b["amount"] for b in line["bookings"]}
     assert booked[("5.58.81.1", "subsidy")] == "15272.00" and booked[("5.58.81.2", "refund")] == "-6108.80"
-    assert booked[("8.51.52.124", "op")] == "229.08" and booked[("8.51.52.126", "op_refund")] == "-229.08"
+    assert booked[("8.51.52.124", "op")] == "222.00" and booked[("8.51.52.126", "op_refund")] == "-222.00"
     assert sum(Decimal(v) for v in booked.values()) == Decimal("9163.20")
 
 

@@ -75,15 +75,16 @@ def test_the_next_month_continues_the_count() -> None:
     assert refund_for_period(Month(2024, 2), S, 2).weeks_after == 6
 
 
-@pytest.mark.parametrize(("year", "op"), [(2020, "45.82"), (2024, "229.08"), (2030, "503.98")])
+@pytest.mark.parametrize(("year", "op"), [(2020, "44"), (2024, "222"), (2030, "487")])
 def test_op_for_2020_2024_2030(year: int, op: str) -> None:
-    # 15.272 × 0,3 % = 45,816 → 45,82;  × 1,5 % = 229,08;  × 3,3 % = 503,976 → 503,98
-    assert op_contribution(Month(year, 6), S) == Decimal(op)
+    # LAB § 138 a stk. 2: of the subsidy less the own ATP (15.272 − 500 = 14.772), whole kroner:
+    # 14.772 × 0,3 % = 44,316 → 44;  × 1,5 % = 221,58 → 222;  × 3,3 % = 487,476 → 487
+    assert op_contribution(Month(year, 6), S, Decimal("500")) == Decimal(op)
     assert state_refund_of(Month(year, 6), Decimal(op)) == Decimal(op)  # refunded in full
 
 
 def test_no_op_before_2020() -> None:
-    assert op_contribution(Month(2019, 12), S) == Decimal("0.00")
+    assert op_contribution(Month(2019, 12), S, Decimal("500")) == Decimal("0")
 
 
 @pytest.mark.parametrize("bad", [-1, "-1", "2.5", "x", "", True, Decimal("1.5")])
