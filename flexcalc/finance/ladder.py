@@ -181,16 +181,18 @@ def refund_for_period(month: Month, subsidy: Decimal, weeks_before: int, *, firs
     if not (month.first_day() <= first <= last <= month.last_day()):
         raise InputError("period", f"must lie inside {month}", f"skal ligge inden for {month}")
     groups: list[tuple[Step, int, int, int]] = []  # step, days, first week, last week
-    day = first
-    while day <= last:
-        week = week_of_day(day, first, weeks_before)
+    monday = monday_of(first)
+    week = weeks_before + 1
+    while monday <= last:
+        days = (min(monday + dt.timedelta(days=6), last) - max(monday, first)).days + 1
         step = step_of_week(week)
         if groups and groups[-1][0] is step:
             s, d, w0, _ = groups[-1]
-            groups[-1] = (s, d + 1, w0, week)
+            groups[-1] = (s, d + days, w0, week)
         else:
-            groups.append((step, 1, week, week))
-        day += dt.timedelta(days=1)
+            groups.append((step, days, week, week))
+        monday += dt.timedelta(days=7)
+        week += 1
     amounts = share_by_days(subsidy, [g[1] for g in groups])
     result = RefundResult(month, subsidy, weeks_before, first, last)
     for (step, days, w0, w1), part in zip(groups, amounts, strict=True):

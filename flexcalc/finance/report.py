@@ -32,7 +32,7 @@ from .contributions import municipal_atp, op_contribution, state_refund_of
 from .fleksbidrag import fleksbidrag
 from .ladder import RefundResult, refund_for_period, refund_outside_ladder
 from .profiles import RefundProfile, weeks_before_month
-from .source import PaidMonth, case_histories, paid_months
+from .source import PaidMonth, benefit_months, paid_months
 
 STEP_KEYS = {0: "before_ladder", 1: "weeks_1_4", 2: "weeks_5_26", 3: "weeks_27_52", 4: "week_53_on"}
 AMOUNTS = ("subsidy", "atp_own", "payout", "municipal_atp", "op", "refund", "fleksbidrag", "municipal_atp_refund",
@@ -138,13 +138,13 @@ def finance_line(paid: PaidMonth, profile: RefundProfile | None, benefit_months:
 
 
 def build_report(month: Month, payments: list[PaidMonth], profiles: Mapping[str, RefundProfile],
-                 histories: Mapping[str, list[PaidMonth]]) -> FinanceReport:
+                 histories: Mapping[str, list[Month]]) -> FinanceReport:
+    """The report of ``payments``; ``histories`` holds each profiled case's months with benefits."""
     rates_for(month)  # a month outside the rates is an error before anything is computed
     report = FinanceReport(month)
     for paid in payments:
-        benefit_months = [p.benefit_month for p in histories.get(paid.case_id, []) if p.subsidy > 0]
         try:
-            report.lines.append(finance_line(paid, profiles.get(paid.case_id), benefit_months))
+            report.lines.append(finance_line(paid, profiles.get(paid.case_id), histories.get(paid.case_id, [])))
         except NoRatesError:
             raise
         except InputError as error:  # a profile that does not fit: name the case
@@ -159,5 +159,6 @@ def finance_report(factory: Callable[[], Session], month: Month,
     profiles = profiles or {}
     payments = paid_months(factory, month)
     with_profile = sorted({p.case_id for p in payments if p.case_id in profiles})
-    histories = case_histories(factory, month, with_profile) if with_profile else {}
+    first = min((profiles[c].month for c in with_profile), default=month)
+    histories = benefit_months(factory, first, month, with_profile) if with_profile else {}
     return build_report(month, payments, profiles, histories)

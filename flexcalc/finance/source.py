@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,10 +33,14 @@ class PaidMonth:
     fleksjob_hours: Decimal
 
 
-def _effective(reports: Sequence[Report], basis: Month) -> list[Report]:
+REPORT_COLUMNS = (Report.report_id, Report.root_id, Report.received_at, Report.kind, Report.basis_month,
+                  Report.employer_id, Report.wage, Report.hours)
+
+
+def _effective(reports: Sequence[Any], basis: Month) -> list[Any]:
     """The last-received report of each chain among ``reports`` whose payment date is in ``basis``;
     a chain ending in a reversal counts nothing."""
-    chains: dict[str, Report] = {}
+    chains: dict[str, Any] = {}
     for report in reports:
         best = chains.get(report.root_id)
         if best is None or (report.received_at, report.report_id) > (best.received_at, best.report_id):
@@ -56,10 +61,11 @@ def read_paid_months(session: Session, month: Month | None = None, case_ids: Seq
             query = query.where(Payment.benefit_month <= str(month))
     payments = list(session.scalars(query.order_by(Payment.case_id, Payment.benefit_month)))
     ids = {rid for p in payments for rid in p.report_ids.split()}
-    reports: dict[str, Report] = {}
-    for chunk_start in range(0, len(ids), 900):
-        chunk = sorted(ids)[chunk_start:chunk_start + 900]
-        for report in session.scalars(select(Report).where(Report.report_id.in_(chunk))):
+    reports: dict[str, Any] = {}
+    ordered = sorted(ids)
+    for chunk_start in range(0, len(ordered), 900):
+        chunk = ordered[chunk_start:chunk_start + 900]
+        for report in session.execute(select(*REPORT_COLUMNS).where(Report.report_id.in_(chunk))):
             reports[report.report_id] = report
     cases = {p.case_id for p in payments}
     employers: dict[str, set[str]] = {c: set() for c in cases}
@@ -83,11 +89,16 @@ def paid_months(factory: Callable[[], Session], month: Month) -> list[PaidMonth]
         return read_paid_months(session, month)
 
 
-def case_histories(factory: Callable[[], Session], month: Month, case_ids: Sequence[str]) -> dict[str, list[PaidMonth]]:
-    """For each case, its payments up to and including ``month`` (to count its weeks with benefits)."""
+def benefit_months(factory: Callable[[], Session], first: Month, month: Month,
+                   case_ids: Sequence[str]) -> dict[str, list[Month]]:
+    """For each of ``case_ids``, the months ``first``…``month`` paid with a subsidy above 0 (the months
+    with benefits that count weeks on the refund ladder)."""
+    wanted = set(case_ids)
+    out: dict[str, list[Month]] = {c: [] for c in case_ids}
     with factory() as session:
-        found = read_paid_months(session, month, case_ids)
-    out: dict[str, list[PaidMonth]] = {c: [] for c in case_ids}
-    for paid in found:
-        out[paid.case_id].append(paid)
+        rows = session.execute(select(Payment.case_id, Payment.benefit_month, Payment.subsidy).where(
+            Payment.benefit_month >= str(first), Payment.benefit_month <= str(month)))
+        for case_id, benefit_month, subsidy in rows:
+            if case_id in wanted and subsidy > 0:
+                out[case_id].append(Month.parse(benefit_month))
     return out

@@ -120,3 +120,20 @@ def test_parts_add_up_and_the_refund_lies_between_20_and_80_percent(weeks: int, 
     assert sum(p.days for p in r.parts) == Month(year, month).last_day().day
     assert subsidy * Decimal("0.2") - Decimal("0.01") <= r.refund <= subsidy * Decimal("0.8") + Decimal("0.01")
     assert [p.step.number for p in r.parts] == sorted(p.step.number for p in r.parts)
+
+
+@given(st.integers(0, 120), st.integers(2016, 2030), st.integers(1, 12), st.integers(1, 28))
+def test_the_days_per_step_agree_with_counting_day_by_day(weeks: int, year: int, month: int, start: int) -> None:
+    from collections import Counter
+
+    from flexcalc.finance.ladder import step_of_week, week_of_day
+
+    m = Month(year, month)
+    first = dt.date(year, month, start)
+    r = refund_for_period(m, Decimal("1000.00"), weeks, first_day=first)
+    by_day: Counter[int] = Counter()
+    day = first
+    while day <= m.last_day():
+        by_day[step_of_week(week_of_day(day, first, weeks)).number] += 1
+        day += dt.timedelta(days=1)
+    assert {p.step.number: p.days for p in r.parts} == dict(by_day)
