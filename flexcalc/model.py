@@ -168,6 +168,13 @@ class EventsModel(_Strict):
                                                                       "FerieKonto (taken out, BEK § 6 stk. 2).")
     sickness_benefit: AmountField | None = Field(default=None, description="Syge-/barselsdagpenge for the unpaid "
                                                                             "periods of the basis month.")
+    sickness_benefit_entitled: AmountField | None = Field(
+        default=None, description="The syge-/barselsdagpenge the person would have been entitled to when none (or "
+                                  "less) were applied for or paid; deducted instead (BEK 227/2024 § 14 stk. 4; § 7 "
+                                  "stk. 4). Required when sickness_benefit is 0.")
+    resource_benefit: AmountField | None = Field(default=None, description="Ressourceforløbsydelse paid instead of "
+                                                                           "wage for the resource_benefit periods "
+                                                                           "(deducted in full, LAB § 124 stk. 3).")
     holiday_days_before: DaysField = Field(default=ZERO, description="Holiday days taken earlier in the holiday "
                                                                      "year (the 25-day limit).")
     holiday_days: DaysField | None = Field(default=None, description="Holiday days in the benefit month (instead of "
@@ -188,10 +195,12 @@ class EventsModel(_Strict):
     bonus_spread_out: AmountField = Field(default=ZERO, description="Bonus in the wage that is spread over other "
                                                                     "months (PM 27-23).")
 
-    @field_validator("feriekonto_earned", "sickness_benefit", "regulation_wage", "bonus_spread_out", mode="before")
+    @field_validator("feriekonto_earned", "sickness_benefit", "sickness_benefit_entitled", "resource_benefit",
+                     "regulation_wage", "bonus_spread_out", mode="before")
     @classmethod
     def _amount(cls, value: Any, info: ValidationInfo) -> Decimal | None:
-        if value is None and info.field_name in ("sickness_benefit", "regulation_wage"):
+        if value is None and info.field_name in ("sickness_benefit", "sickness_benefit_entitled", "resource_benefit",
+                                                 "regulation_wage"):
             return None
         return validate_amount(value, info.field_name or "amount")
 
@@ -219,6 +228,8 @@ class EventsModel(_Strict):
             feriekonto=tuple(f.to_payment() for f in self.feriekonto),
             feriekonto_earned=self.feriekonto_earned,
             sickness_benefit=self.sickness_benefit,
+            sickness_benefit_entitled=self.sickness_benefit_entitled,
+            resource_benefit=self.resource_benefit,
             holiday_days_before=self.holiday_days_before,
             holiday_days=self.holiday_days,
             ledighedsydelse_days=self.ledighedsydelse_days,
@@ -240,8 +251,11 @@ class CalculationRequest(BaseModel):
     })
 
     month: MonthField = Field(description="Benefit month (ydelsesmåned), YYYY-MM. Its rates apply.")
-    wage: AmountField = Field(description="Wage income of the basis month (the month before) incl. own "
-                                          "and employer pension, kroner.")
+    wage: AmountField = Field(description="Wage from the fleksjob employer in the basis month (the month before) "
+                                          "incl. own and employer pension, kroner. 0 pays no subsidy unless the "
+                                          "events hold an exception (sickness or ressourceforløbsydelse without "
+                                          "pay, FerieKonto holiday, from 2024 tabt arbejdsfortjeneste or "
+                                          "plejevederlag).")
     ceiling: AmountField = Field(description="The ceiling (lønloft): the full-time wage incl. pension, kroner.")
     other_wage: AmountField = Field(default=ZERO, description="Wage from other employers in the basis month.")
     other_income: AmountField = Field(

@@ -204,7 +204,9 @@ def people_from_batch(batch: pa.RecordBatch | pa.Table, columns: Columns, row_of
                        f"does not agree with '{name}'", f"stemmer ikke med '{name}'", "columns_disagree")
         amounts[field] = values
     wage, ceiling = amounts["wage"], amounts["ceiling"]
-    assert wage is not None and ceiling is not None
+    if wage is None or ceiling is None:  # column_ore(required=True) never returns None
+        raise InputError("wage" if wage is None else "ceiling", "the column is missing", "kolonnen mangler",
+                         code="missing")
     return People(ids=ids, wage=wage, ceiling=ceiling, other_wage=amounts["other_wage"],
                   other_income=amounts["other_income"])
 
@@ -230,7 +232,8 @@ _FLOATS = {"halffloat": np.float16, "float": np.float32, "double": np.float64}
 
 def _numpy(values: pa.Array) -> np.ndarray[Any, Any]:
     """A fixed-width Arrow array without nulls as a numpy view (``Array.to_numpy`` would import pandas)."""
-    assert values.null_count == 0
+    if values.null_count:
+        raise ValueError("an Arrow array with nulls cannot be viewed as numbers (the reader checks nulls first)")
     dtype = np.dtype(_FLOATS.get(str(values.type), str(values.type)))
     return np.frombuffer(values.buffers()[1], dtype=dtype, count=len(values) + values.offset)[values.offset:]
 
