@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.ledger_bench import bench_pay_run  # noqa: E402
-from flexcalc.db import dispose_all  # noqa: E402
-from flexcalc.finance.profiles import RefundProfile  # noqa: E402
-from flexcalc.finance.report import finance_report  # noqa: E402
-from flexcalc.ledger.store import open_ledger  # noqa: E402
-from flexcalc.period import Month  # noqa: E402
+from bench.ledger_bench import bench_pay_run
+from flexcalc.db import dispose_all
+from flexcalc.finance.profiles import RefundProfile
+from flexcalc.finance.report import finance_report
+from flexcalc.ledger.store import open_ledger
+from flexcalc.period import Month
 
 RESULTS = Path(__file__).resolve().parent / "results" / "finance.md"
 
