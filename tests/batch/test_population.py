@@ -103,3 +103,22 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     main(["--people", "500", "--seed", "4", "--output", str(tmp_path / "x.parquet")])
     assert "500 people" in capsys.readouterr().out
     assert pq.read_table(tmp_path / "x.parquet").equals(generate(500, seed=4))
+
+
+def test_sector_follows_the_published_71_29_split_and_leaves_the_other_columns_as_they_were(population) -> None:  # type: ignore[no-untyped-def]
+    from fixtures.population import AGREEMENTS
+
+    sector = population.column("sector").to_numpy(zero_copy_only=False)
+    assert np.mean(sector == "privat") == pytest.approx(0.71, abs=0.005)
+    agreement = population.column("agreement").to_numpy(zero_copy_only=False)
+    for name, _, share in AGREEMENTS:
+        assert np.mean(agreement == name) == pytest.approx(share / 100, abs=0.005), name
+    # Sector and agreement come from their own random stream, so every other column is what it was
+    # before they were added: these sums of seed 8's first 20.000 people were taken from the generator
+    # as it was on main before issue 18 (the earlier benchmarks and tests used those people).
+    before = generate(20_000, seed=8)
+    sums = {name: sum(before.column(name).to_pylist()) for name in
+            ("hours", "wage_ore", "ceiling_ore", "other_wage_ore", "hourly_wage_ore")}
+    assert sums == {"hours": 181_560, "wage_ore": 16_389_855_559, "ceiling_ore": 68_379_093_740,
+                    "other_wage_ore": 489_914_419, "hourly_wage_ore": 416_618_174}
+    assert before.column("sex").to_pylist().count("F") == 12_386
