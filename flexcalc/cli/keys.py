@@ -13,7 +13,8 @@ from flexcalc.security.redact import install_cpr_redaction
 
 install_cpr_redaction()  # no CPR number in any log line of the CLI either
 
-keys_app = typer.Typer(help="API keys and their roles (caseworker, employer, citizen, admin).", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys and their roles (caseworker, employer, citizen, admin, finance).",
+                       no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
@@ -22,7 +23,7 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (else F
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[str, typer.Option("--role", help="caseworker | employer | citizen | admin")],
+    role: Annotated[str, typer.Option("--role", help="caseworker | employer | citizen | admin | finance")],
     case: Annotated[str | None, typer.Option("--case", help="The case a citizen key may read.")] = None,
     employer: Annotated[str | None, typer.Option("--employer", help="The CVR number of an employer key.")] = None,
     label: Annotated[str | None, typer.Option("--label", help="A note: whose key, what for.")] = None,

@@ -8,7 +8,8 @@ and compares in constant time. A key has one role:
 * ``employer``: bound to one CVR number: its own employments (ceilings, the status of its reports),
   nothing of the subsidy;
 * ``citizen``: bound to one case: reads it, writes nothing;
-* ``admin``: manages keys, reads no case.
+* ``admin``: manages keys, reads no case;
+* ``finance``: finance staff: the month's finance report and refunds (amounts per case id), no case file.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 from flexcalc.errors import InputError
 from flexcalc.security.models import ApiKey
 
-Role = Literal["caseworker", "employer", "citizen", "admin"]
+Role = Literal["caseworker", "employer", "citizen", "admin", "finance"]
 ROLES: tuple[str, ...] = get_args(Role)
 SECRET_PREFIX = "fck_"
 _CVR = re.compile(r"^\d{8}$")
