@@ -37,6 +37,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problem import PROBLEM_JSON
 from flexcalc import RULE_VERSION
 from flexcalc.db import session_factory
+from flexcalc.errors import InputError
+from flexcalc.identifiers import check_identifier
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import KEY_CACHE, Principal, lookup, secret_hash
@@ -281,7 +283,15 @@ def authorize_employer(request: Request, principal: Principal | None, cvr: str, 
 def _case_access(action: str) -> Callable[..., Principal]:
     def dependency(request: Request, case_id: str,
                    _credentials: HTTPAuthorizationCredentials | None = Security(bearer_scheme)) -> Principal:
-        return authorize_case(request, current_principal(request), case_id, action)
+        principal = current_principal(request)
+        try:
+            check_identifier(case_id, "case_id")  # a CPR number or junk is refused, audited redacted
+        except InputError:
+            audit_event(request, AuditEvent(action=action, case_id=case_id, principal=principal))
+            if principal is None:
+                raise _unauthorized() from None
+            raise
+        return authorize_case(request, principal, case_id, action)
 
     dependency.__name__ = f"{action}_case"
     return dependency

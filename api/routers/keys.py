@@ -13,6 +13,7 @@ from flexcalc.security import keys
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal, Role
 from flexcalc.security.models import ApiKey
+from flexcalc.security.redact import RedactedText
 
 router = APIRouter(prefix="/v1", tags=["keys"], route_class=StrictJSONRoute)
 
@@ -37,7 +38,7 @@ class KeyRequest(BaseModel):
     role: Role
     case_id: str | None = Field(default=None, max_length=64)
     employer_cvr: str | None = Field(default=None, max_length=8)
-    label: str | None = Field(default=None, max_length=200)
+    label: RedactedText | None = Field(default=None, max_length=200)
 
 
 def key_out(row: ApiKey) -> dict[str, Any]:
