@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -123,6 +124,7 @@ class SecurityMiddleware:
             return
         limit = max_body_bytes()
         authorization: bytes | None = None
+        authorizations = 0
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -134,11 +136,19 @@ class SecurityMiddleware:
                     return
             elif name == b"authorization":
                 authorization = value
+                authorizations += 1
         state = scope.setdefault("state", {})
+        if authorizations > 1:
+            # Which one would count? Our reader took the last, FastAPI's the first: refuse (issue 12).
+            await run_in_threadpool(_write_refusal, scope, None, 400)
+            await _send_problem(send, 400, "Bad request", "the request has more than one Authorization header")
+            return
         if authorization is not None:
             scheme, _, secret = authorization.decode("latin-1").partition(" ")
             principal = await authenticate(secret.strip()) if scheme.lower() == "bearer" else None
             if principal is None:
+                # every refused attempt is audited, with the key id it claims (never the secret)
+                await run_in_threadpool(_write_refusal, scope, claimed_key_id(secret.strip()), 401)
                 await _send_problem(send, 401, "Unauthorized", "the API key is unknown, malformed or revoked",
                                     [(b"www-authenticate", b"Bearer")])
                 return
@@ -170,7 +180,7 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start" and not started:
                 started = True
                 message["headers"] = [*message.get("headers", []), _RULE_VERSION_HEADER]
-                events = state.get("audit")
+                events = _unwritten(state)
                 if events:
                     try:
                         await run_in_threadpool(_write_audit, scope, events, message["status"])
@@ -186,7 +196,7 @@ class SecurityMiddleware:
         except Exception:
             if refused:
                 return
-            events = state.get("audit")
+            events = _unwritten(state)
             if events and not started:
                 try:
                     await run_in_threadpool(_write_audit, scope, events, 500)
@@ -195,11 +205,74 @@ class SecurityMiddleware:
             raise
 
 
+def _unwritten(state: dict[str, Any]) -> list[AuditEvent]:
+    """The request's audit events not yet committed with its write (``write_audit_in``)."""
+    events: list[AuditEvent] = state.get("audit") or []
+    return events[state.get("audit_committed", 0):]
+
+
 def _write_audit(scope: Scope, events: list[AuditEvent], status: int) -> None:
     route = scope.get("route")
     template = getattr(route, "path", None) or scope.get("path", "")
     with db().begin() as session:
         audit.record(session, events, method=scope["method"], route=template, status=status)
+
+
+_KEY_ID = re.compile(r"^fck_(k[0-9a-f]{12})_")
+
+
+def claimed_key_id(secret: str) -> str | None:
+    """The key id a presented secret claims (``fck_<key id>_...``), for the audit of a refused key."""
+    match = _KEY_ID.match(secret)
+    return match.group(1) if match else None
+
+
+def _write_refusal(scope: Scope, key_id: str | None, status: int) -> None:
+    """Audit a request refused before any route ran (unknown or revoked key, two Authorization headers)."""
+    principal = Principal(key_id=key_id, role="unknown") if key_id else None
+    try:
+        with db().begin() as session:
+            audit.record(session, [AuditEvent(action="auth", principal=principal)], method=scope["method"][:8],
+                         route=scope.get("path", ""), status=status)
+    except Exception:  # the refusal stands even if it cannot be recorded; it is logged
+        log.exception("a refused request could not be audited")
+
+
+def write_audit_in(request: Request, session: Session, status: int | None = None) -> None:
+    """Write the request's audit events inside the write's own transaction (issue 12): they commit
+    together, or neither does — a write whose audit row cannot be written is not made. The row records
+    ``status`` (default: the route's success status); the middleware writes nothing more for these
+    events once committed."""
+    from sqlalchemy import event
+
+    state = request.scope.setdefault("state", {})
+    events = _unwritten(state)
+    if not events:
+        return
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or request.scope.get("path", "")
+    status = status or getattr(route, "status_code", None) or 200
+    audit.record(session, events, method=request.method, route=template, status=status)
+    upto = len(state.get("audit") or [])
+
+    @event.listens_for(session, "after_commit", once=True)
+    def _committed(_session: Session) -> None:
+        state["audit_committed"] = max(state.get("audit_committed", 0), upto)
+
+
+def audit_before_write(request: Request) -> None:
+    """For a write made in many transactions (payment runs, reconciliations): commit its audit row
+    first, so a write whose audit row cannot be written never starts."""
+    state = request.scope.setdefault("state", {})
+    events = _unwritten(state)
+    if not events:
+        return
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or request.scope.get("path", "")
+    with db().begin() as session:
+        audit.record(session, events, method=request.method, route=template,
+                     status=getattr(route, "status_code", None) or 200)
+    state["audit_committed"] = len(state.get("audit") or [])
 
 
 # --- dependencies -------------------------------------------------------------------------------

@@ -77,8 +77,10 @@ def ingest_reports(body: WageReportBatch, request: Request,
                                                      else {})}, where[i]) for i, r in enumerate(body.reports)]
 
         def work(session: Session) -> IngestResult:
-            mark_applied(request, session)  # the Idempotency-Key commits with the reports, or not at all
-            return ingest(session, reports, where, reporter=reporter)
+            result = ingest(session, reports, where, reporter=reporter)
+            # the Idempotency-Key and the audit rows commit with the reports, or not at all
+            mark_applied(request, session, 201 if result.stored else 200)
+            return result
 
         result = run_in_transaction(factory(), work)
     except InputError as error:

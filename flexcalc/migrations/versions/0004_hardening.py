@@ -75,7 +75,7 @@ def _sqlite_triggers() -> list[str]:
                               f"SELECT RAISE(ABORT, 'flexcalc: {table} is append-only (no {action})'); END")
     for table, columns in IMMUTABLE_COLUMNS.items():
         statements.append(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN "
-                          f"SELECT RAISE(ABORT, 'flexcalc: {table} is history (no DELETE)'); END")
+                          f"SELECT RAISE(ABORT, 'flexcalc: {table} is append-only history (no DELETE)'); END")
         statements.append(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {', '.join(columns)} ON {table} "
                           f"BEGIN SELECT RAISE(ABORT, 'flexcalc: {table}: only "
                           f"{', '.join(MUTABLE_COLUMNS[table])} may change'); END")
@@ -87,7 +87,7 @@ def _sqlite_triggers() -> list[str]:
             clash = " AND ".join(f"{column} = NEW.{column}" for column in key)
             statements.append(f"CREATE TRIGGER {table}_no_replace_{number} BEFORE INSERT ON {table} "
                               f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {clash}) BEGIN "
-                              f"SELECT RAISE(ABORT, 'flexcalc: {table} is history (no INSERT OR REPLACE)'); END")
+                              f"SELECT RAISE(ABORT, 'flexcalc: {table} is append-only history (no INSERT OR REPLACE)'); END")
     return statements
 
 
@@ -102,7 +102,7 @@ def _sqlite_trigger_names() -> list[str]:
 PG_FUNCTIONS = """
 CREATE FUNCTION flexcalc_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'flexcalc: % is history (no % of stored rows)', TG_TABLE_NAME, TG_OP;
+  RAISE EXCEPTION 'flexcalc: % is append-only history (no % of stored rows)', TG_TABLE_NAME, TG_OP;
 END $$;
 CREATE FUNCTION flexcalc_history_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -112,7 +112,7 @@ DECLARE
   col text;
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    RAISE EXCEPTION 'flexcalc: % is history (no DELETE)', TG_TABLE_NAME;
+    RAISE EXCEPTION 'flexcalc: % is append-only history (no DELETE)', TG_TABLE_NAME;
   END IF;
   FOREACH col IN ARRAY mutable LOOP
     old_rest := old_rest - col;
