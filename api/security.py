@@ -173,9 +173,12 @@ class SecurityMiddleware:
                     return {"type": "http.disconnect"}
             return message
 
+        finished = False
+        withheld = False
+
         async def audited_send(message: Message) -> None:
-            nonlocal started
-            if refused:
+            nonlocal started, finished, withheld
+            if refused or withheld:
                 return
             if message["type"] == "http.response.start" and not started:
                 started = True
@@ -186,23 +189,38 @@ class SecurityMiddleware:
                         await run_in_threadpool(_write_audit, scope, events, message["status"])
                     except Exception:
                         log.exception("the audit log could not be written; the answer is withheld")
+                        withheld = finished = True
                         await _send_problem(send, 500, "Internal error", "An unexpected error occurred; "
                                             "it has been logged.")
-                        raise
+                        raise _AnswerWithheld() from None
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                finished = True
             await send(message)
 
         try:
             await self.app(scope, limited_receive, audited_send)
-        except Exception:
-            if refused:
+        except Exception as error:
+            # Answered here, not re-raised: a re-raised error makes the server drop the keep-alive
+            # connection after the answer (issue 12). Only a half-sent answer is re-raised.
+            if refused or isinstance(error, _AnswerWithheld):
                 return
+            logging.getLogger("flexcalc.api").error("unexpected error on %s %s", scope["method"], scope.get("path", ""),
+                                                    exc_info=error)
+            if finished:
+                return
+            if started:
+                raise
             events = _unwritten(state)
-            if events and not started:
+            if events:
                 try:
                     await run_in_threadpool(_write_audit, scope, events, 500)
                 except Exception:
                     log.exception("the audit log could not be written")
-            raise
+            await _send_problem(send, 500, "Internal error", "An unexpected error occurred; it has been logged.")
+
+
+class _AnswerWithheld(Exception):
+    """The audit row of an answer could not be written: a 500 was sent instead; stop the route."""
 
 
 def _unwritten(state: dict[str, Any]) -> list[AuditEvent]:
