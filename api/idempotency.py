@@ -119,7 +119,8 @@ class IdempotentRoute(StrictJSONRoute):
                                               fingerprint(request.method, request.url.path, body))
             if isinstance(outcome, Replay):
                 # a replay answers with case data again: audited like the first answer (issue 12)
-                for case_id in _case_ids(request, body) or [None]:
+                cases: list[str | None] = [*_case_ids(request, body)] or [None]
+                for case_id in cases:
                     audit_event(request, AuditEvent(action="replay", case_id=case_id, principal=principal))
                 return Response(outcome.body, status_code=outcome.status_code, media_type=outcome.content_type,
                                 headers={"Idempotent-Replayed": "true"})

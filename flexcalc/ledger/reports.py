@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from flexcalc.errors import InputError
 from flexcalc.identifiers import check_identifier
-from flexcalc.money import ZERO, parse_amount
+from flexcalc.inputs import parse_amount
+from flexcalc.money import ZERO
 from flexcalc.period import MAX_YEAR, MIN_YEAR, Month
 from flexcalc.rules import timing
 

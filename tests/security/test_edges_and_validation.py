@@ -139,9 +139,9 @@ def test_a_keep_alive_connection_stays_healthy_after_errors(tmp_path: Path) -> N
         _, secret = create_key(session, "caseworker")
     port = _free_port()
     env = {**os.environ, "FLEXCALC_DATABASE_URL": url, "FLEXCALC_MAX_BODY_BYTES": "2000"}
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "tests.support.security_app:make_app",
-                                "--host", "127.0.0.1", "--port", str(port), "--no-access-log"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "tests.support.security_app:make_app", "--host",
+               "127.0.0.1", "--port", str(port), "--no-access-log"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
             try:

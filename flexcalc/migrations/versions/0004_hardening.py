@@ -49,7 +49,7 @@ IMMUTABLE_COLUMNS = {
     "ledger_employment": ("id", "case_id", "employer_id", "first_basis_month", "created_at"),
     "api_keys": ("id", "role", "case_id", "employer_cvr", "secret_sha256", "label", "created_at"),
 }
-UNIQUE_KEYS = {
+UNIQUE_KEYS: dict[str, list[tuple[str, ...]]] = {
     "ledger_report": [("employer_id", "report_id")],
     "ledger_payment": [("id",), ("case_id", "benefit_month")],
     "ledger_correction": [("id",), ("case_id", "benefit_month", "sequence")],
@@ -87,7 +87,8 @@ def _sqlite_triggers() -> list[str]:
             clash = " AND ".join(f"{column} = NEW.{column}" for column in key)
             statements.append(f"CREATE TRIGGER {table}_no_replace_{number} BEFORE INSERT ON {table} "
                               f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {clash}) BEGIN "
-                              f"SELECT RAISE(ABORT, 'flexcalc: {table} is append-only history (no INSERT OR REPLACE)'); END")
+                              f"SELECT RAISE(ABORT, 'flexcalc: {table} is append-only history "
+                              "(no INSERT OR REPLACE)'); END")
     return statements
 
 
