@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -79,3 +79,16 @@ def held_months(request: Request, principal: Principal = Depends(caseworker)) ->
 
     with ledger_session() as session:
         return JSONResponse(open_holds(session))
+
+
+@router.get("/possible-duplicates", summary="Reports that may be one payment sent twice (caseworkers' worklist)")
+def possible_duplicates(request: Request, case_id: str | None = Query(default=None, max_length=64),
+                        principal: Principal = Depends(caseworker)) -> Any:
+    """Groups of original reports of one employer for the same wage period with the same amount under
+    different report ids. They are stored and counted (several payments in a month can be right); the
+    caseworker checks them with the employer (issue 12)."""
+    audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))
+    from flexcalc.ledger.duplicates import possible_duplicates as find
+
+    with ledger_session() as session:
+        return JSONResponse(find(session, case_id))
