@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 
@@ -9,6 +11,7 @@ class StepOut(BaseModel):
     key: str
     label: str
     provision: str
+    provision_ref: dict[str, Any] | None = None
     amount: str | None
     inputs: dict[str, str]
     effect: str | None

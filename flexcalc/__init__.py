@@ -3,9 +3,7 @@
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import FlexcalcError, InputError, NoRatesError
 from flexcalc.period import Month
-
-RULE_VERSION = "2026.11.1"
-"""Version of the rules. Bump it whenever a rule or a parameter value changes a result."""
+from flexcalc.version import RULE_VERSION
 
 __all__ = [
     "RULE_VERSION",

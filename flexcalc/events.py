@@ -42,6 +42,7 @@ PeriodKind = Literal[
     "sickness_unpaid",
     "maternity_paid",
     "maternity_unpaid",
+    "resource_benefit",
 ]
 PERIOD_KINDS: tuple[str, ...] = get_args(PeriodKind)
 
@@ -85,7 +86,7 @@ class Period:
 
     @property
     def unpaid_absence(self) -> bool:
-        return self.kind in ("sickness_unpaid", "maternity_unpaid")
+        return self.kind in UNPAID_ABSENCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,12 @@ class CeilingChange:
 class MonthEvents:
     """Everything besides the plain wage that a month's calculation may need. All optional.
 
+    ``sickness_benefit`` is the syge- or barselsdagpenge paid for the unpaid days of the basis month;
+    ``sickness_benefit_entitled`` the dagpenge the person would have been entitled to when none (or
+    less) were applied for or paid: the municipality deducts that amount (BEK 227/2024 § 14, stk. 4;
+    § 7, stk. 4). ``resource_benefit`` is ressourceforløbsydelse paid instead of wage for the days of
+    ``resource_benefit`` periods (deducted in full, LAB § 124, stk. 3).
+
     Holiday in the benefit month can be given as dated periods or, when only the counts are known,
     as ``holiday_days`` (all holiday days of the benefit month) and ``ledighedsydelse_days`` (of
     those, the days on ledighedsydelse) — not both.
@@ -141,6 +148,8 @@ class MonthEvents:
     feriekonto: tuple[FerieKontoPayment, ...] = ()
     feriekonto_earned: Decimal = ZERO
     sickness_benefit: Decimal | None = None
+    sickness_benefit_entitled: Decimal | None = None
+    resource_benefit: Decimal | None = None
     holiday_days_before: Decimal = ZERO
     holiday_days: Decimal | None = None
     ledighedsydelse_days: Decimal | None = None
@@ -234,7 +243,9 @@ def holiday_counts(events: MonthEvents, month: Month) -> tuple[Decimal, Decimal]
 HOLIDAY = frozenset({"holiday"})
 HOLIDAY_LY = frozenset({"holiday_ledighedsydelse"})
 ANY_HOLIDAY = HOLIDAY | HOLIDAY_LY
-UNPAID_ABSENCE = frozenset({"sickness_unpaid", "maternity_unpaid"})
+SICKNESS_ABSENCE = frozenset({"sickness_unpaid", "maternity_unpaid"})
+RESOURCE_ABSENCE = frozenset({"resource_benefit"})
+UNPAID_ABSENCE = SICKNESS_ABSENCE | RESOURCE_ABSENCE
 PAID_ABSENCE = frozenset({"sickness_paid", "maternity_paid"})
 
 
@@ -341,20 +352,48 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
 
     # sickness and maternity benefit need an unpaid period in the basis month, and the other way round
     unpaid_basis = period_days(events.periods, basis, UNPAID_ABSENCE)
+    sick_basis = period_days(events.periods, basis, SICKNESS_ABSENCE)
+    resource_basis = period_days(events.periods, basis, RESOURCE_ABSENCE)
     benefit = events.sickness_benefit
-    if benefit is not None and benefit > 0 and unpaid_basis == 0:
+    entitled = events.sickness_benefit_entitled
+    if benefit is not None and benefit > 0 and sick_basis == 0:
         raise _err("sickness_benefit", f"sickness or maternity pay without a period of unpaid sickness or "
                    f"maternity in the basis month {basis} (give it as a period sickness_unpaid/maternity_unpaid)",
                    f"syge- eller barselsdagpenge uden en periode med sygdom eller barsel uden løn i "
                    f"basismåneden {basis} (angiv den som periode sickness_unpaid/maternity_unpaid)",
                    "benefit_without_period")
-    if unpaid_basis and benefit is None:
-        raise _err("sickness_benefit", f"is required: the basis month {basis} has {unpaid_basis} working days of "
+    if entitled is not None and sick_basis == 0:
+        raise _err("sickness_benefit_entitled", f"dagpenge the person would have been entitled to, without a period "
+                   f"of unpaid sickness or maternity in the basis month {basis}",
+                   f"dagpenge, som personen ville have haft ret til, uden en periode med sygdom eller barsel uden løn "
+                   f"i basismåneden {basis}", "benefit_without_period")
+    if sick_basis and benefit is not None and benefit == 0 and entitled is None:
+        raise _err("sickness_benefit_entitled", f"is required: the basis month {basis} has {sick_basis} working days "
+                   "of sickness or maternity without pay and no dagpenge were paid; the municipality deducts the "
+                   "dagpenge the person would have been entitled to (BEK 227/2024 § 14, stk. 4; § 7, stk. 4). "
+                   "Write 0 only if there was no right to dagpenge",
+                   f"skal udfyldes: basismåneden {basis} har {sick_basis} arbejdsdage med sygdom eller barsel uden "
+                   "løn, og der er ikke udbetalt dagpenge; kommunen fradrager de dagpenge, personen ville have haft "
+                   "ret til (BEK 227/2024 § 14, stk. 4; § 7, stk. 4). Skriv kun 0, hvis der ikke var ret til "
+                   "dagpenge", "missing")
+    resource = events.resource_benefit
+    if resource is not None and resource > 0 and resource_basis == 0:
+        raise _err("resource_benefit", f"ressourceforløbsydelse without a period resource_benefit in the basis "
+                   f"month {basis}", f"ressourceforløbsydelse uden en periode resource_benefit i basismåneden "
+                   f"{basis}", "benefit_without_period")
+    if resource_basis and resource is None:
+        raise _err("resource_benefit", f"is required: the basis month {basis} has {resource_basis} working days "
+                   "with ressourceforløbsydelse instead of wage, and the ydelse is deducted in full (LAB § 124, "
+                   "stk. 3); write 0 if none was paid", f"skal udfyldes: basismåneden {basis} har {resource_basis} "
+                   "arbejdsdage med ressourceforløbsydelse i stedet for løn, og ydelsen fradrages fuldt (LAB § 124, "
+                   "stk. 3); skriv 0, hvis der ikke blev udbetalt noget", "missing")
+    if sick_basis and benefit is None:
+        raise _err("sickness_benefit", f"is required: the basis month {basis} has {sick_basis} working days of "
                    "sickness or maternity without pay, and the sickness or maternity pay for them is deducted in "
-                   "full (LAB § 124, stk. 3); write 0 if none was paid",
-                   f"skal udfyldes: basismåneden {basis} har {unpaid_basis} arbejdsdage med sygdom eller barsel "
+                   "full (LAB § 124, stk. 3); write 0 if none was paid (then give sickness_benefit_entitled too)",
+                   f"skal udfyldes: basismåneden {basis} har {sick_basis} arbejdsdage med sygdom eller barsel "
                    "uden løn, og dagpengene for dem fradrages fuldt (LAB § 124, stk. 3); skriv 0, hvis der ikke "
-                   "blev udbetalt noget", "missing")
+                   "blev udbetalt noget (og angiv så også sickness_benefit_entitled)", "missing")
 
     # FerieKonto: days taken within the payment and within the holiday in the basis month
     holiday_basis = period_days(events.periods, basis, HOLIDAY)

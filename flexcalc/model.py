@@ -1,18 +1,19 @@
 """Input models at the edge (API JSON, CLI arguments): pydantic v2, validated into core inputs.
 
-Every validator calls the same parsing functions as the CLI (``money.parse_amount``, ``Month.parse``)
-so an amount or a month is checked in one place. A failed check becomes a pydantic error whose type
-is our error code and whose context carries the Danish reason, for problem+json.
+Every validator calls the same parsing functions as the CLI (``flexcalc.inputs``: one way in, one
+catalogue of messages) so an amount or a month is checked in one place. A failed check becomes a
+pydantic error whose type is our error code and whose context carries the Danish reason, for
+problem+json; ``input_error_from_validation`` (re-exported from ``flexcalc.inputs``) turns it back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from flexcalc.calculate import MonthInput
 from flexcalc.errors import InputError
@@ -25,68 +26,58 @@ from flexcalc.events import (
     Period,
     PeriodKind,
 )
-from flexcalc.inputs import parse_amount
+from flexcalc.inputs import (
+    as_pydantic_error,
+    parse_amount,
+    parse_benefit_month,
+    parse_month,
+    parse_quantity,
+)
+from flexcalc.inputs import input_error_from_validation as input_error_from_validation  # re-exported
 from flexcalc.money import ZERO
-from flexcalc.params import rates_for
 from flexcalc.period import Month
 
 AmountField = Annotated[
     Decimal,
     Field(
-        json_schema_extra={"anyOf": [{"type": "string", "pattern": r"^\d+([.,]\d{1,2})?$"}, {"type": "number"}]},
+        json_schema_extra={"anyOf": [{"type": "string", "pattern": r"^\d+([.,]\d{1,2})?$|^\d{1,3}(\.\d{3})+,\d{1,2}$"},
+                                     {"type": "number"}]},
         examples=["15600.00"],
     ),
 ]
 MonthField = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2024-03"])]
 
+# The validators below adapt flexcalc.inputs (the one way in) to pydantic field validators; they hold no
+# rule of their own.
 
-def as_pydantic_error(error: InputError) -> PydanticCustomError:
-    return PydanticCustomError(error.code, error.reason_en, {"reason_da": error.reason_da})
+
+def _adapted(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        return parse(*args, **kwargs)
+    except InputError as error:
+        raise as_pydantic_error(error) from None
 
 
 def validate_amount(value: Any, field: str, **kwargs: Any) -> Decimal:
-    try:
-        return parse_amount(value, field, **kwargs)
-    except InputError as error:
-        raise as_pydantic_error(error) from None
+    """An amount (``flexcalc.inputs.parse_amount``) inside a pydantic validator."""
+    return cast(Decimal, _adapted(parse_amount, value, field, **kwargs))
 
 
 def validate_month(value: Any, field: str = "month") -> str:
     """A month "YYYY-MM" (any month: the rates table is not consulted)."""
-    try:
-        return str(Month.parse(value, field))
-    except InputError as error:
-        raise as_pydantic_error(error) from None
+    return str(_adapted(parse_month, value, field))
 
 
 def validate_benefit_month(value: Any, field: str = "month") -> str:
     """A benefit month "YYYY-MM" that the rates table covers."""
-    try:
-        month = Month.parse(value, field)
-        rates_for(month)
-    except InputError as error:
-        raise as_pydantic_error(error) from None
-    return str(month)
+    return str(_adapted(parse_benefit_month, value, field))
 
 
 def validate_quantity(value: Any, field: str, *, maximum: Decimal, decimals: int = 2, unit: str = "days",
                       unit_da: str = "dage") -> Decimal:
     """A number of days or hours: not negative, at most ``maximum``, at most ``decimals`` decimals."""
-    if isinstance(value, bool) or value is None or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("quantity_type", f"must be a number of {unit}",
-                                  {"reason_da": f"skal være et antal {unit_da}"})
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise PydanticCustomError("quantity_type", f"'{value}' is not a number of {unit}",
-                                  {"reason_da": f"'{value}' er ikke et antal {unit_da}"}) from None
-    if not number.is_finite() or number < 0 or number > maximum:
-        raise PydanticCustomError("quantity_range", f"must be between 0 and {maximum} {unit}",
-                                  {"reason_da": f"skal være mellem 0 og {maximum} {unit_da}"})
-    if number != number.quantize(Decimal(1).scaleb(-decimals)):
-        raise PydanticCustomError("quantity_decimals", f"has more than {decimals} decimals",
-                                  {"reason_da": f"har mere end {decimals} decimaler"})
-    return number + 0
+    return cast(Decimal, _adapted(parse_quantity, value, field, maximum=maximum, decimals=decimals, unit=unit,
+                                  unit_da=unit_da))
 
 
 DaysField = Annotated[Decimal, Field(json_schema_extra={"anyOf": [{"type": "string"}, {"type": "number"}]},
@@ -177,6 +168,13 @@ class EventsModel(_Strict):
                                                                       "FerieKonto (taken out, BEK § 6 stk. 2).")
     sickness_benefit: AmountField | None = Field(default=None, description="Syge-/barselsdagpenge for the unpaid "
                                                                             "periods of the basis month.")
+    sickness_benefit_entitled: AmountField | None = Field(
+        default=None, description="The syge-/barselsdagpenge the person would have been entitled to when none (or "
+                                  "less) were applied for or paid; deducted instead (BEK 227/2024 § 14 stk. 4; § 7 "
+                                  "stk. 4). Required when sickness_benefit is 0.")
+    resource_benefit: AmountField | None = Field(default=None, description="Ressourceforløbsydelse paid instead of "
+                                                                           "wage for the resource_benefit periods "
+                                                                           "(deducted in full, LAB § 124 stk. 3).")
     holiday_days_before: DaysField = Field(default=ZERO, description="Holiday days taken earlier in the holiday "
                                                                      "year (the 25-day limit).")
     holiday_days: DaysField | None = Field(default=None, description="Holiday days in the benefit month (instead of "
@@ -197,10 +195,12 @@ class EventsModel(_Strict):
     bonus_spread_out: AmountField = Field(default=ZERO, description="Bonus in the wage that is spread over other "
                                                                     "months (PM 27-23).")
 
-    @field_validator("feriekonto_earned", "sickness_benefit", "regulation_wage", "bonus_spread_out", mode="before")
+    @field_validator("feriekonto_earned", "sickness_benefit", "sickness_benefit_entitled", "resource_benefit",
+                     "regulation_wage", "bonus_spread_out", mode="before")
     @classmethod
     def _amount(cls, value: Any, info: ValidationInfo) -> Decimal | None:
-        if value is None and info.field_name in ("sickness_benefit", "regulation_wage"):
+        if value is None and info.field_name in ("sickness_benefit", "sickness_benefit_entitled", "resource_benefit",
+                                                 "regulation_wage"):
             return None
         return validate_amount(value, info.field_name or "amount")
 
@@ -228,6 +228,8 @@ class EventsModel(_Strict):
             feriekonto=tuple(f.to_payment() for f in self.feriekonto),
             feriekonto_earned=self.feriekonto_earned,
             sickness_benefit=self.sickness_benefit,
+            sickness_benefit_entitled=self.sickness_benefit_entitled,
+            resource_benefit=self.resource_benefit,
             holiday_days_before=self.holiday_days_before,
             holiday_days=self.holiday_days,
             ledighedsydelse_days=self.ledighedsydelse_days,
@@ -241,31 +243,6 @@ class EventsModel(_Strict):
         )
 
 
-_DANISH_REASONS = {
-    "missing": "skal udfyldes",
-    "extra_forbidden": "er ikke et kendt felt",
-    "literal_error": "har ikke en af de tilladte værdier",
-    "date_from_datetime_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "date_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "date_type": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "list_type": "skal være en liste",
-    "too_long": "er for lang",
-    "model_type": "skal være et objekt",
-    "dict_type": "skal være et objekt",
-}
-
-
-def input_error_from_validation(error: ValidationError, prefix: str = "") -> InputError:
-    """The first error of a pydantic validation as an ``InputError`` naming the field (for the CLI)."""
-    first = error.errors()[0]
-    loc = ".".join(str(part) for part in first.get("loc", ()))
-    field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or "input")
-    ctx = first.get("ctx") or {}
-    reason = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-    reason_da = str(ctx.get("reason_da") or _DANISH_REASONS.get(str(first.get("type")), "er ugyldig"))
-    return InputError(field, reason, reason_da, code=str(first.get("type", "invalid")))
-
-
 class CalculationRequest(BaseModel):
     """One month's calculation. ``month`` is the benefit month; the amounts are the basis month's."""
 
@@ -274,8 +251,11 @@ class CalculationRequest(BaseModel):
     })
 
     month: MonthField = Field(description="Benefit month (ydelsesmåned), YYYY-MM. Its rates apply.")
-    wage: AmountField = Field(description="Wage income of the basis month (the month before) incl. own "
-                                          "and employer pension, kroner.")
+    wage: AmountField = Field(description="Wage from the fleksjob employer in the basis month (the month before) "
+                                          "incl. own and employer pension, kroner. 0 pays no subsidy unless the "
+                                          "events hold an exception (sickness or ressourceforløbsydelse without "
+                                          "pay, FerieKonto holiday, from 2024 tabt arbejdsfortjeneste or "
+                                          "plejevederlag).")
     ceiling: AmountField = Field(description="The ceiling (lønloft): the full-time wage incl. pension, kroner.")
     other_wage: AmountField = Field(default=ZERO, description="Wage from other employers in the basis month.")
     other_income: AmountField = Field(

@@ -36,6 +36,7 @@ from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ORE, ZERO, amount_str
 from flexcalc.period import Month
+from flexcalc.provisions import base as cite_base
 from flexcalc.rules import atp, ceiling, reduction
 from flexcalc.trace import Step
 
@@ -56,6 +57,8 @@ CAUSE_TITLES_DA: dict[str, str] = {
     "correction": "Efterregulering",
     "holiday_sickness": "Ferie eller sygdom",
     "other": "Andre forhold",
+    "events": "Ferie, sygdom og andre hændelser i måneden",
+    "no_fleksjob_wage": "Ingen løn fra fleksjobbet",
 }
 """A short Danish title per cause key, for tables. A registered stage adds its own."""
 
@@ -251,11 +254,22 @@ def _wage_split(change: StageChange) -> list[Part]:
                 f"skærer loftet {kr(end.ceiling_cut)} af tilskuddet mod {kr(start.ceiling_cut)} før. "
                 f"{_effect(amount)}")
 
+    no_wage = _trace_effect(end, "no_fleksjob_wage") - _trace_effect(start, "no_fleksjob_wage")
+
+    def no_wage_text(amount: Decimal) -> str:
+        paid = _step(end, "no_fleksjob_wage") is None
+        what = ("Du fik igen løn fra dit fleksjob. Så kan der igen gives tilskud."
+                if paid else "Du fik ingen løn fra dit fleksjob. Uden løn er der intet tilskud.")
+        return f"{what} {_effect(amount)}"
+
     parts = [
         Part("wage_low", low, low_text, reduction.PROVISION_LOW),
         Part("wage_high", high, high_text, reduction.PROVISION_HIGH),
         Part("ceiling", cut, ceiling_text, ceiling.PROVISION, exact_in_ore=True),
     ]
+    if no_wage:
+        parts.append(Part("no_fleksjob_wage", no_wage, no_wage_text, cite_base("no_fleksjob_wage"),
+                          exact_in_ore=True))
     # The øre rounding of the subsidy belongs with the reductions it rounds: the larger of the two.
     target = 0 if abs(low) >= abs(high) else 1
     parts[target] = dataclasses.replace(parts[target], amount=parts[target].amount + rounding)

@@ -108,7 +108,8 @@ class Parameter(BaseModel):
 
     def value_at(self, day: dt.date) -> Decimal:
         value = self.entry_at(day).value
-        assert value is not None
+        if value is None:  # entry_at never returns an entry without a value; a named error all the same
+            raise NoRatesError(f"{day.year:04d}-{day.month:02d}", self.name)
         return value
 
     def covering(self, day: dt.date) -> list[ParameterValue]:

@@ -5,6 +5,9 @@ A step with ``part_of="subsidy"`` carries its signed ``effect`` on the subsidy, 
 add up to the subsidy exactly; a step with ``part_of="payout"`` does the same for the payout, and
 ``part_of="ceiling"`` for the monthly ceiling built from the employer's lønloft form
 (``flexcalc.normal_wage``).
+``provision`` is the citation as text (a ``flexcalc.provisions.Provision`` is a ``str`` that also
+carries its structure); the JSON has it as text (``provision``) and as structured citations
+(``provision_ref``: law, paragraph, stk., pkt., nr., and the quoted sentence where it is at hand).
 Other steps (``part_of=None``) inform: the basis month, the wage income, an intermediate result.
 """
 
@@ -17,6 +20,7 @@ from typing import Literal
 
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
+from flexcalc.provisions import provision_ref
 
 Part = Literal["subsidy", "payout", "ceiling"]
 PartOf = Part | None
@@ -36,7 +40,8 @@ class Step:
         return {
             "key": self.key,
             "label": self.label,
-            "provision": self.provision,
+            "provision": str(self.provision),
+            "provision_ref": provision_ref(self.provision),
             "amount": None if self.amount is None else amount_str(self.amount),
             "inputs": {k: amount_str(v) if isinstance(v, Decimal) else str(v) for k, v in self.inputs.items()},
             "effect": None if self.effect is None else amount_str(self.effect),

@@ -40,6 +40,9 @@ class EventsOut(BaseModel):
     employment_share: str
     unpaid_absence_days: int
     sickness_benefit: str
+    sickness_benefit_deducted: str = Field(description="The dagpenge deducted: those received, or those the person "
+                                                       "was entitled to when more (BEK 227/2024 § 14 stk. 4).")
+    resource_benefit: str
     ceiling_raise: str
     ledighedsydelse_days: str
     ledighedsydelse_reduction: str
@@ -50,6 +53,8 @@ class EventsOut(BaseModel):
     atp_state_full: bool
     provisional_subsidy: str | None
     regulation_due: bool
+    fleksjob_wage_exceptions: list[str] = Field(description="Why a month without fleksjob wage is computed anyway "
+                                                            "(empty when the employer paid a wage).")
     derived_parameters: list[str]
 
 

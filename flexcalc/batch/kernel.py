@@ -11,7 +11,8 @@ represent exactly. So the reduction is an exact integer in units of 1/100 øre, 
 of docs/decisions.md ("Rounding") are integer floor divisions:
 
 - the subsidy after the reduction (LAB § 123, stk. 2), floored at zero, is rounded once to whole øre,
-  half up: ``(x + s/2) // s`` for x ≥ 0;
+  half up: ``(x + s/2) // s`` for x ≥ 0; a row whose fleksjob wage is 0 gets 0 (no wage from the
+  fleksjob employer, no subsidy; the wage of another employer does not open the month);
 - the ceiling (LAB § 123, stk. 3; BEK 227/2024 § 1, nr. 4) caps it at ceiling − wage income, not
   below zero;
 - the own ATP share (LAB § 137; BEK 1344/2015 § 2) is min(5 % of the subsidy, 500 kr.) rounded to
@@ -51,13 +52,15 @@ def _as_fraction(rate: Decimal, name: str) -> tuple[int, int]:
     if not rate.is_finite() or rate < 0:
         raise ValueError(f"{name}: the batch kernel needs a finite non-negative rate, got {rate}")
     exponent = rate.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)
+    if not isinstance(exponent, int):  # a finite Decimal always has an int exponent
+        raise ValueError(f"{name}: {rate} is not a finite rate")
     decimals = max(0, -exponent)
     scale = 10**decimals
     if scale > _MAX_SCALE:
         raise ValueError(f"{name}: {rate} has more than six decimals; the batch kernel cannot hold it exactly")
     numerator = rate * scale
-    assert numerator == numerator.to_integral_value()
+    if numerator != numerator.to_integral_value():
+        raise ValueError(f"{name}: {rate} cannot be held exactly as an integer over {scale}")
     return int(numerator), scale
 
 
@@ -238,15 +241,15 @@ def compute_month(
             for _, array in extras[1:]:
                 w[block] += array[block]
         size = block.stop - block.start
-        _block(rates, w[block], ceiling_a[block], out, block, scratch[0][:size], scratch[1][:size])
+        _block(rates, wage_a[block], w[block], ceiling_a[block], out, block, scratch[0][:size], scratch[1][:size])
     w.flags.writeable = False
     return out
 
 
-def _block(rates: KernelRates, w: IntArray, ceiling: IntArray, out: BatchResult, block: slice,
+def _block(rates: KernelRates, wage: IntArray, w: IntArray, ceiling: IntArray, out: BatchResult, block: slice,
            above: IntArray, reduction: IntArray) -> None:
-    """The formula on one block of rows (wage income ``w`` already summed), written into ``out[block]``;
-    ``above`` and ``reduction`` are scratch arrays of the block's size."""
+    """The formula on one block of rows (fleksjob ``wage``; wage income ``w`` already summed), written into
+    ``out[block]``; ``above`` and ``reduction`` are scratch arrays of the block's size."""
     # Reduction in 1/scale øre: low·min(W, T) + high·max(W − T, 0)
     #                         = low·W + (high − low)·max(W − T, 0)          (LAB § 123, stk. 2)
     np.subtract(w, rates.threshold_ore, out=above)
@@ -263,6 +266,12 @@ def _block(rates: KernelRates, w: IntArray, ceiling: IntArray, out: BatchResult,
     if s > 1:
         before += s // 2
         before //= s
+
+    # No wage from the fleksjob employer, no subsidy (vejl. 9154/2022 pkt. 2.1; Ankestyrelsen PM 6-23): a plain
+    # row has no event that could make an exception (flexcalc.rules.fleksjob_wage), so wage 0 → 0.
+    no_wage = wage == 0
+    if no_wage.any():
+        before[no_wage] = 0
 
     # The ceiling: subsidy ≤ ceiling − W, not below zero (LAB § 123, stk. 3). (Reuses the reduction's buffer.)
     room = np.subtract(ceiling, w, out=reduction)

@@ -78,7 +78,8 @@ def plan(input_path: str | os.PathLike[str]) -> tuple[Columns, list[Partition]]:
             rows = meta.metadata.row_group(group).num_rows
             partitions.append(Partition(len(partitions), str(file), group, offset, rows))
             offset += rows
-    assert columns is not None
+    if columns is None:
+        raise InputError("input", "the dataset has no files", "datasættet har ingen filer", code="missing")
     return columns, partitions
 
 

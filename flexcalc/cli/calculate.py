@@ -77,7 +77,8 @@ def events_from_options(options: dict[str, Any], events_file: Path | None) -> Mo
 @app.command()
 def calculate(
     month_: Annotated[str, typer.Option("--month", help="Benefit month (ydelsesmåned), YYYY-MM; its rates apply.")],
-    wage: Annotated[str, typer.Option(help="Wage income of the basis month (the month before) incl. pension, kr.")],
+    wage: Annotated[str, typer.Option(help="Wage from the fleksjob employer in the basis month (the month before) "
+                                           "incl. pension, kr.; 0 pays nothing unless an exception applies")],
     ceiling: Annotated[str, typer.Option(help="The ceiling (lønloft): full-time wage incl. pension, kr.")],
     other_wage: Annotated[str, typer.Option(help="Wage from other employers in the basis month, kr.")] = "0",
     other_income: Annotated[str, typer.Option(help="Other income that counts like wage, kr.")] = "0",

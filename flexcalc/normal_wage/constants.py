@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Literal
 
+from flexcalc.lawdata import law_date
+
 # --------------------------------------------------------------------------------------------------
 # Provisions and constants
 # --------------------------------------------------------------------------------------------------
@@ -29,8 +31,9 @@ MIN_HOURS = Decimal(1)
 MAX_HOURS = Decimal(48)
 SCHEME_START = dt.date(2013, 1, 1)
 """The fleksløntilskud (and so the ceiling) exists for fleksjobs begun from 1 January 2013."""
-MUNICIPALITY_FROM = dt.date(2024, 1, 1)
-"""LAB § 123, stk. 3, 3. pkt. (L 83, in force 1 January 2024): the municipality may compute the ceiling."""
+MUNICIPALITY_FROM = law_date("municipality_may_compute_ceiling")
+"""LAB § 123, stk. 3, 3. pkt. (L 83, in force 1 January 2024): the municipality may compute the ceiling
+(a dated law fact: ``flexcalc/parameters/law/law_dates.yaml``)."""
 STALE_AFTER_MONTHS = 12
 HUNDRED = Decimal(100)
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from flexcalc.money import round_krone
 from flexcalc.params import Rates
+from flexcalc.provisions import base
 
-PROVISION = "LAB § 137; BEK 1344/2015 § 2"
+PROVISION = base("atp_own")
 
 
 def own_atp_share(subsidy: Decimal, rates: Rates) -> Decimal:

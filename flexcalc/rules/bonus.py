@@ -17,8 +17,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flexcalc.money import from_ore, to_ore
+from flexcalc.provisions import base
 
-PROVISION = "LAB § 123, stk. 2; Ankestyrelsen PM 27-23"
+PROVISION = base("bonus")
 
 
 def shares(bonus: Decimal, months: int) -> list[Decimal]:

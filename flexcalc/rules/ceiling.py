@@ -12,8 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flexcalc.money import ZERO
+from flexcalc.provisions import base
 
-PROVISION = "LAB § 123, stk. 3; BEK 227/2024 § 1, nr. 4"
+PROVISION = base("ceiling")
 
 
 def apply_ceiling(subsidy: Decimal, ceiling: Decimal, wage_income: Decimal) -> tuple[Decimal, Decimal, Decimal]:

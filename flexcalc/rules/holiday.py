@@ -22,13 +22,14 @@ from decimal import Decimal
 
 from flexcalc.events import FerieKontoPayment
 from flexcalc.money import ZERO, round_ore
+from flexcalc.provisions import base
 
-PROVISION_EMPLOYER = "LAB § 124, stk. 1; BEK 227/2024 § 5"
-PROVISION_FERIEKONTO = "BEK 227/2024 § 6, stk. 1, 3 og 4"
-PROVISION_FERIEKONTO_EARNED = "BEK 227/2024 § 6, stk. 2"
-PROVISION_LEDIGHEDSYDELSE = "BEK 227/2024 § 10, stk. 2; § 2, stk. 2"
-PROVISION_REGULATION = "BEK 227/2024 § 10, stk. 2, 3. pkt."
-PROVISION_LIMIT = "BEK 227/2024 § 10, stk. 1"
+PROVISION_EMPLOYER = base("holiday_employer")
+PROVISION_FERIEKONTO = base("holiday_feriekonto")
+PROVISION_FERIEKONTO_EARNED = base("holiday_feriekonto_earned")
+PROVISION_LEDIGHEDSYDELSE = base("holiday_ledighedsydelse")
+PROVISION_REGULATION = base("holiday_regulation")
+PROVISION_LIMIT = base("holiday_limit")
 
 
 def feriekonto_counted(payment: FerieKontoPayment) -> tuple[Decimal, Decimal]:

@@ -13,6 +13,9 @@ Counted (added to the wage income W, and inside the ceiling):
 - ferietillæg, feriedifference, fritvalg and søgnehelligdagsbetaling in the month paid (PM 14-22),
   see ``flexcalc.rules.special_payments``.
 
+Whether and from when each kind counts is data: ``flexcalc/parameters/law/income_kinds.yaml`` (the
+2024 date itself is ``income_rules_2024`` in ``law_dates.yaml``).
+
 Not counted (accepted and shown in the trace with the reason, never deducted):
 - staff benefits (fri bil, telefon, kost og logi, sundhedsforsikring): PM 39-19;
 - pension payouts, insurance payouts (gruppeliv m.v.), compensation for lost working capacity:
@@ -22,13 +25,8 @@ Not counted (accepted and shown in the trace with the reason, never deducted):
 
 from __future__ import annotations
 
+from flexcalc.lawdata import income_kind
 from flexcalc.period import Month
-
-COUNTED = frozenset({"wage_other_employer", "self_employment_profit", "employer_holiday_pay", "bonus",
-                     "bonus_share", "tabt_arbejdsfortjeneste", "plejevederlag", "ferietillaeg",
-                     "feriedifference", "fritvalg", "soegnehelligdag"})
-FROM_2024 = frozenset({"tabt_arbejdsfortjeneste", "plejevederlag"})
-FIRST_MONTH_2024_RULE = Month(2024, 1)
 
 LABEL = {
     "wage_other_employer": "Løn fra anden arbejdsgiver",
@@ -80,7 +78,6 @@ WHY_NOT = {
 
 
 def counts(kind: str, benefit_month: Month) -> bool:
-    """Whether an income of ``kind`` counts as wage income for ``benefit_month``'s subsidy."""
-    if kind in FROM_2024:
-        return benefit_month >= FIRST_MONTH_2024_RULE
-    return kind in COUNTED
+    """Whether an income of ``kind`` counts as wage income for ``benefit_month``'s subsidy: the
+    ``counts_from`` date of ``flexcalc/parameters/law/income_kinds.yaml`` (issue 11 item 8)."""
+    return income_kind(kind).counts(benefit_month)

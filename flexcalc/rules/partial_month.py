@@ -30,9 +30,10 @@ from decimal import Decimal
 from flexcalc.events import CeilingChange
 from flexcalc.money import round_ore
 from flexcalc.period import Month
+from flexcalc.provisions import base
 
-PROVISION_EMPLOYMENT = "LAB § 123, stk. 1; Ankestyrelsen PM 48-22; BEK 1344/2015 § 1, stk. 3 (kalenderdage), analogt"
-PROVISION_CEILING = "LAB § 123, stk. 3; Ankestyrelsen PM 48-22"
+PROVISION_EMPLOYMENT = base("partial_month_employment")
+PROVISION_CEILING = base("partial_month_ceiling")
 
 
 def days_in_month(month: Month) -> int:

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from flexcalc.money import ZERO, round_ore
 from flexcalc.params import Rates
+from flexcalc.provisions import base
 
-PROVISION_MAX = "LAB § 123, stk. 1"
-PROVISION_LOW = "LAB § 123, stk. 2, 1. pkt."
-PROVISION_HIGH = "LAB § 123, stk. 2, 2. pkt."
+PROVISION_MAX = base("max_subsidy")
+PROVISION_LOW = base("reduction_low")
+PROVISION_HIGH = base("reduction_high")
 
 
 def reduction_for_wage(wage_income: Decimal, rates: Rates) -> tuple[Decimal, Decimal]:

@@ -22,10 +22,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flexcalc.money import round_ore
+from flexcalc.provisions import base
 
-PROVISION_PAID = "LAB § 124, stk. 2"
-PROVISION_BENEFIT = "LAB § 124, stk. 3; BEK 227/2024 § 9"
-PROVISION_DAYS = "BEK 227/2024 § 2, stk. 2; § 9, stk. 2"
+PROVISION_PAID = base("sickness_paid")
+PROVISION_ENTITLED = base("sickness_entitled")
+PROVISION_BENEFIT = base("sickness_benefit")
+PROVISION_DAYS = base("sickness_days")
 
 
 def wage_share(unpaid_days: int, days_per_month: Decimal) -> Decimal:
@@ -40,3 +42,9 @@ def wage_share(unpaid_days: int, days_per_month: Decimal) -> Decimal:
 def scaled(amount: Decimal, share: Decimal) -> Decimal:
     """A monthly amount for a share of the month, rounded to øre (exact when the share is 1)."""
     return amount if share == 1 else round_ore(amount * share)
+
+
+def deducted_benefit(received: Decimal, entitled: Decimal | None) -> Decimal:
+    """The dagpenge deducted: those received, or those the person would have been entitled to when more
+    (BEK 227/2024 § 14, stk. 4; § 7, stk. 4)."""
+    return received if entitled is None else max(received, entitled)

@@ -17,8 +17,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flexcalc.events import SPECIAL_PAYMENT_KINDS, Income
+from flexcalc.provisions import base
 
-PROVISION = "LAB § 123, stk. 3; Ankestyrelsen PM 14-22"
+PROVISION = base("special_payments")
 
 
 def ceiling_raise(income: Income) -> Decimal | None:

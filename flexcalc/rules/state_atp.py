@@ -22,8 +22,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from flexcalc.money import ZERO, round_krone
+from flexcalc.provisions import base
 
-PROVISION = "LAB § 138; BEK 1344/2015 §§ 1 og 3"
+PROVISION = base("atp_state")
 HOURS_PER_MONTH_FACTOR = Decimal(52) / Decimal(12)
 HUNDREDTH = Decimal("0.01")
 

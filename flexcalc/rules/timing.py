@@ -11,8 +11,9 @@ import datetime as dt
 from functools import lru_cache
 
 from flexcalc.period import Month
+from flexcalc.provisions import base
 
-PROVISION = "LAB § 123, stk. 1 (månedsvis bagud); Ankestyrelsen PM 48-22"
+PROVISION = base("timing")
 
 
 @lru_cache(maxsize=1024)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-PROVISION = "LAB § 123, stk. 2; BEK 227/2024 § 1, nr. 1–3"
+from flexcalc.provisions import base
+
+PROVISION = base("wage_income")
 
 
 def wage_income(wage: Decimal, other_wage: Decimal, other_income: Decimal) -> Decimal:

@@ -105,8 +105,13 @@ def test_half_up_rounding_of_the_atp_share() -> None:
 
 
 def test_zero_wage_ceiling_below_wage_and_zero_point() -> None:
-    # Zero wage: the whole maximum subsidy (2024: 19.952), ceiling permitting.
-    assert kernel_one("2024-03", "0", "40000")["subsidy"] == D("19952")
+    # Zero wage from the fleksjob employer: no subsidy (vejl. 9154/2022 pkt. 2.1; PM 6-23), not the whole
+    # maximum of 19.952 the engine paid before issue 11; a wage from another employer alone opens nothing.
+    zero = kernel_one("2024-03", "0", "40000")
+    assert zero["subsidy"] == zero["subsidy_before_ceiling"] == zero["atp_own"] == zero["payout"] == D("0")
+    other_only = kernel_one("2024-03", "0", "40000", other_wage="5000")
+    assert other_only["wage_income"] == D("5000") and other_only["subsidy"] == D("0")
+    assert other_only["reduction"] == D("1500")  # 0,30 × 5.000, shown as computed; the month pays nothing
     # Wage above the ceiling: room is negative, the subsidy is 0 and the ATP share 0.
     row = kernel_one("2024-03", "30000", "25000")
     assert row["ceiling_room"] == D("-5000")

@@ -352,11 +352,15 @@ def _events(data: st.DataObject, month: Month) -> MonthEvents:
         start = basis.first_day() + dt.timedelta(days=data.draw(st.integers(0, 27)))
         periods = [p for p in periods if p.start >= start]
     sick = any(p.unpaid_absence and days_in(p, basis) for p in periods)
+    entitled = None
     if sick:
         benefit = data.draw(amounts(0, 25_000), label="dagpenge")
+        if benefit == 0:  # none paid: the dagpenge the person was entitled to (BEK 227/2024 § 14, stk. 4)
+            entitled = data.draw(amounts(0, 25_000), label="entitled dagpenge")
     hours = data.draw(st.none() | st.integers(0, 200).map(Decimal), label="paid hours")
     before = data.draw(st.integers(0, 200).map(Decimal), label="hours before") if sick and hours is not None else None
-    return MonthEvents(periods=tuple(periods), sickness_benefit=benefit, employment_start=start,
+    return MonthEvents(periods=tuple(periods), sickness_benefit=benefit, sickness_benefit_entitled=entitled,
+                       employment_start=start,
                        incomes=(Income("ferietillaeg", data.draw(amounts(0, 3_000))),),
                        paid_hours=hours, paid_hours_before_sickness=before)
 
@@ -380,8 +384,8 @@ def test_reductions_never_exceed_the_subsidy_and_the_trace_adds_up(month: Month,
     # more days on ledighedsydelse never give more subsidy
     fewer = calculate_month(MonthInput(month, wage, ceiling, events=MonthEvents(
         periods=tuple(p for p in events.periods if p.kind != "holiday_ledighedsydelse"),
-        sickness_benefit=events.sickness_benefit, employment_start=events.employment_start,
-        incomes=events.incomes, paid_hours=events.paid_hours,
+        sickness_benefit=events.sickness_benefit, sickness_benefit_entitled=events.sickness_benefit_entitled,
+        employment_start=events.employment_start, incomes=events.incomes, paid_hours=events.paid_hours,
         paid_hours_before_sickness=events.paid_hours_before_sickness)))
     assert fewer.subsidy >= r.subsidy
 
@@ -391,7 +395,9 @@ def test_without_wage_dagpenge_and_subsidy_make_98_percent(month: Month, days: i
     basis = month.previous()
     period = Period("sickness_unpaid", basis.first_day(), basis.first_day() + dt.timedelta(days=days - 1))
     assume(days_in(period, basis) > 0)
-    events = MonthEvents(periods=(period,), sickness_benefit=benefit)
+    # no dagpenge paid: "no right to dagpenge" must be said (entitled 0), never assumed
+    entitled = ZERO if benefit == 0 else None
+    events = MonthEvents(periods=(period,), sickness_benefit=benefit, sickness_benefit_entitled=entitled)
     r = calculate_month(MonthInput(month, ZERO, D(1_000_000), events=events))
     assert r.subsidy + benefit == r.max_subsidy  # LAB § 124, stk. 3
 

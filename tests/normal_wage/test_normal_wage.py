@@ -377,8 +377,9 @@ def test_effect_outside_the_rates_table_names_the_benefit_month() -> None:
 
 
 def test_ceiling_binding_at_every_hour_and_never() -> None:
-    # a ceiling under the maximum subsidy binds from 0 hours (flex-job.dk: hourly ≈ 114 kr. or less)
-    assert binding_hours(D("110"), D("19000"), Month(2024, 3)) == 0
+    # a ceiling under the maximum subsidy binds from the first hundredth of an hour (flex-job.dk: hourly ≈ 114 kr.
+    # or less); at 0 hours there is no wage from the fleksjob employer and so no subsidy (issue 11 item 1)
+    assert binding_hours(D("110"), D("19000"), Month(2024, 3)) == D("0.01")
     # a ceiling above what 48 hours can reach with a low hourly wage never binds
     assert binding_hours(D("100"), D("60000"), Month(2024, 3)) is None
 
@@ -570,7 +571,7 @@ def test_text_names_every_line_with_its_provision() -> None:
     text = "\n".join(explain_check_da(result))
     assert "= 32.314,00 kr.  Lønloft pr. måned  (LAB § 123, stk. 3; Ankestyrelsen PM 48-22)" in text
     assert "Arbejdsgiverens pensionsbidrag (8 % af grundløn og faste tillæg: 27.700,00 kr.)" in text
-    assert "Lønloftet binder fra 22,36 timer om ugen" in text
+    assert "Lønloftet rammer fra 22,36 timer om ugen" in text
     assert "kr.." not in text
 
 
