@@ -12,6 +12,7 @@ module docstring of ``flexcalc.security.idempotency``). The route class also par
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -22,8 +23,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Message
 
 from api.problem import problem, validation_problem
-from api.security import current_principal, db
+from api.security import audit_event, current_principal, db, write_audit_in
 from api.strict_json import StrictJSONRoute
+from flexcalc.security.audit import AuditEvent
 from flexcalc.security.idempotency import KEY_MAX_LENGTH, Claim, Conflict, Replay, claim, fingerprint
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -46,12 +48,14 @@ def idempotency_claim(request: Request) -> Claim | None:
     return value if isinstance(value, Claim) else None
 
 
-def mark_applied(request: Request, session: Session) -> None:
+def mark_applied(request: Request, session: Session, status: int | None = None) -> None:
     """Inside the write's transaction, before commit: tie the write to its idempotency key (no-op
-    without one). Raises ``LeaseLost`` if another request took the key over — let it roll back."""
+    without one) and write the request's audit rows (``api.security.write_audit_in``). Raises
+    ``LeaseLost`` if another request took the key over — let it roll back."""
     current = idempotency_claim(request)
     if current is not None:
         current.mark_applied(session)
+    write_audit_in(request, session, status)  # the audit row commits with the write, or the write is not made
 
 
 def _key_error(reason: str, reason_da: str, code: str) -> Response:
@@ -63,6 +67,21 @@ _CONFLICTS = {
     "applied": ("the write with this Idempotency-Key was made but its answer was lost (the server stopped); "
                 "it will not be made again — read the resource to see it",),
 }
+
+
+def _case_ids(request: Request, body: bytes) -> list[str]:
+    """The cases a write is about, for the audit of its replay: the path's, or the body's."""
+    found: list[str] = []
+    if isinstance(request.path_params.get("case_id"), str):
+        found.append(request.path_params["case_id"])
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        items = [data, *(data.get("reports") or [] if isinstance(data.get("reports"), list) else [])]
+        found += [item["case_id"] for item in items if isinstance(item, dict) and isinstance(item.get("case_id"), str)]
+    return sorted(set(found))[:100]
 
 
 class IdempotentRoute(StrictJSONRoute):
@@ -99,6 +118,10 @@ class IdempotentRoute(StrictJSONRoute):
             outcome = await run_in_threadpool(claim, factory, owner, key, request.method, request.url.path,
                                               fingerprint(request.method, request.url.path, body))
             if isinstance(outcome, Replay):
+                # a replay answers with case data again: audited like the first answer (issue 12)
+                cases: list[str | None] = [*_case_ids(request, body)] or [None]
+                for case_id in cases:
+                    audit_event(request, AuditEvent(action="replay", case_id=case_id, principal=principal))
                 return Response(outcome.body, status_code=outcome.status_code, media_type=outcome.content_type,
                                 headers={"Idempotent-Replayed": "true"})
             if isinstance(outcome, Conflict):
@@ -122,7 +145,8 @@ class IdempotentRoute(StrictJSONRoute):
             except BaseException:
                 await run_in_threadpool(outcome.release, factory)
                 raise
-            stored_body = getattr(response, "body", None)
+            stored_body = request.scope.get("state", {}).get("idempotent_stored_body") or getattr(
+                response, "body", None)
             if response.status_code >= 500 or response.status_code in (401, 403) or not isinstance(stored_body,
                                                                                                      bytes):
                 await run_in_threadpool(outcome.release, factory)

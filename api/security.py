@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problem import PROBLEM_JSON
 from flexcalc import RULE_VERSION
 from flexcalc.db import session_factory
+from flexcalc.errors import InputError
+from flexcalc.identifiers import check_identifier
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import KEY_CACHE, Principal, lookup, secret_hash
@@ -121,6 +124,7 @@ class SecurityMiddleware:
             return
         limit = max_body_bytes()
         authorization: bytes | None = None
+        authorizations = 0
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -132,11 +136,19 @@ class SecurityMiddleware:
                     return
             elif name == b"authorization":
                 authorization = value
+                authorizations += 1
         state = scope.setdefault("state", {})
+        if authorizations > 1:
+            # Which one would count? Our reader took the last, FastAPI's the first: refuse (issue 12).
+            await run_in_threadpool(_write_refusal, scope, None, 400)
+            await _send_problem(send, 400, "Bad request", "the request has more than one Authorization header")
+            return
         if authorization is not None:
             scheme, _, secret = authorization.decode("latin-1").partition(" ")
             principal = await authenticate(secret.strip()) if scheme.lower() == "bearer" else None
             if principal is None:
+                # every refused attempt is audited, with the key id it claims (never the secret)
+                await run_in_threadpool(_write_refusal, scope, claimed_key_id(secret.strip()), 401)
                 await _send_problem(send, 401, "Unauthorized", "the API key is unknown, malformed or revoked",
                                     [(b"www-authenticate", b"Bearer")])
                 return
@@ -161,36 +173,60 @@ class SecurityMiddleware:
                     return {"type": "http.disconnect"}
             return message
 
+        finished = False
+        withheld = False
+
         async def audited_send(message: Message) -> None:
-            nonlocal started
-            if refused:
+            nonlocal started, finished, withheld
+            if refused or withheld:
                 return
             if message["type"] == "http.response.start" and not started:
                 started = True
                 message["headers"] = [*message.get("headers", []), _RULE_VERSION_HEADER]
-                events = state.get("audit")
+                events = _unwritten(state)
                 if events:
                     try:
                         await run_in_threadpool(_write_audit, scope, events, message["status"])
                     except Exception:
                         log.exception("the audit log could not be written; the answer is withheld")
+                        withheld = finished = True
                         await _send_problem(send, 500, "Internal error", "An unexpected error occurred; "
                                             "it has been logged.")
-                        raise
+                        raise _AnswerWithheld() from None
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                finished = True
             await send(message)
 
         try:
             await self.app(scope, limited_receive, audited_send)
-        except Exception:
-            if refused:
+        except Exception as error:
+            # Answered here, not re-raised: a re-raised error makes the server drop the keep-alive
+            # connection after the answer (issue 12). Only a half-sent answer is re-raised.
+            if refused or isinstance(error, _AnswerWithheld):
                 return
-            events = state.get("audit")
-            if events and not started:
+            logging.getLogger("flexcalc.api").error("unexpected error on %s %s", scope["method"], scope.get("path", ""),
+                                                    exc_info=error)
+            if finished:
+                return
+            if started:
+                raise
+            events = _unwritten(state)
+            if events:
                 try:
                     await run_in_threadpool(_write_audit, scope, events, 500)
                 except Exception:
                     log.exception("the audit log could not be written")
-            raise
+            await _send_problem(send, 500, "Internal error", "An unexpected error occurred; it has been logged.")
+
+
+class _AnswerWithheld(Exception):
+    """The audit row of an answer could not be written: a 500 was sent instead; stop the route."""
+
+
+def _unwritten(state: dict[str, Any]) -> list[AuditEvent]:
+    """The request's audit events not yet committed with its write (``write_audit_in``)."""
+    events: list[AuditEvent] = state.get("audit") or []
+    return events[state.get("audit_committed", 0):]
 
 
 def _write_audit(scope: Scope, events: list[AuditEvent], status: int) -> None:
@@ -198,6 +234,63 @@ def _write_audit(scope: Scope, events: list[AuditEvent], status: int) -> None:
     template = getattr(route, "path", None) or scope.get("path", "")
     with db().begin() as session:
         audit.record(session, events, method=scope["method"], route=template, status=status)
+
+
+_KEY_ID = re.compile(r"^fck_(k[0-9a-f]{12})_")
+
+
+def claimed_key_id(secret: str) -> str | None:
+    """The key id a presented secret claims (``fck_<key id>_...``), for the audit of a refused key."""
+    match = _KEY_ID.match(secret)
+    return match.group(1) if match else None
+
+
+def _write_refusal(scope: Scope, key_id: str | None, status: int) -> None:
+    """Audit a request refused before any route ran (unknown or revoked key, two Authorization headers)."""
+    principal = Principal(key_id=key_id, role="unknown") if key_id else None
+    try:
+        with db().begin() as session:
+            audit.record(session, [AuditEvent(action="auth", principal=principal)], method=scope["method"][:8],
+                         route=scope.get("path", ""), status=status)
+    except Exception:  # the refusal stands even if it cannot be recorded; it is logged
+        log.exception("a refused request could not be audited")
+
+
+def write_audit_in(request: Request, session: Session, status: int | None = None) -> None:
+    """Write the request's audit events inside the write's own transaction (issue 12): they commit
+    together, or neither does — a write whose audit row cannot be written is not made. The row records
+    ``status`` (default: the route's success status); the middleware writes nothing more for these
+    events once committed."""
+    from sqlalchemy import event
+
+    state = request.scope.setdefault("state", {})
+    events = _unwritten(state)
+    if not events:
+        return
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or request.scope.get("path", "")
+    status = status or getattr(route, "status_code", None) or 200
+    audit.record(session, events, method=request.method, route=template, status=status)
+    upto = len(state.get("audit") or [])
+
+    @event.listens_for(session, "after_commit", once=True)
+    def _committed(_session: Session) -> None:
+        state["audit_committed"] = max(state.get("audit_committed", 0), upto)
+
+
+def audit_before_write(request: Request) -> None:
+    """For a write made in many transactions (payment runs, reconciliations): commit its audit row
+    first, so a write whose audit row cannot be written never starts."""
+    state = request.scope.setdefault("state", {})
+    events = _unwritten(state)
+    if not events:
+        return
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or request.scope.get("path", "")
+    with db().begin() as session:
+        audit.record(session, events, method=request.method, route=template,
+                     status=getattr(route, "status_code", None) or 200)
+    state["audit_committed"] = len(state.get("audit") or [])
 
 
 # --- dependencies -------------------------------------------------------------------------------
@@ -281,7 +374,15 @@ def authorize_employer(request: Request, principal: Principal | None, cvr: str, 
 def _case_access(action: str) -> Callable[..., Principal]:
     def dependency(request: Request, case_id: str,
                    _credentials: HTTPAuthorizationCredentials | None = Security(bearer_scheme)) -> Principal:
-        return authorize_case(request, current_principal(request), case_id, action)
+        principal = current_principal(request)
+        try:
+            check_identifier(case_id, "case_id")  # a CPR number or junk is refused, audited redacted
+        except InputError:
+            audit_event(request, AuditEvent(action=action, case_id=case_id, principal=principal))
+            if principal is None:
+                raise _unauthorized() from None
+            raise
+        return authorize_case(request, principal, case_id, action)
 
     dependency.__name__ = f"{action}_case"
     return dependency

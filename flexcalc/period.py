@@ -10,6 +10,9 @@ from typing import Any
 from flexcalc.errors import InputError
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""Months (and instants, ``flexcalc.ledger.reports.parse_instant``) outside these years are refused as
+input: no rule or rate exists there, and year 0 or 9999 would overflow the calendar (issue 12)."""
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -41,6 +44,9 @@ class Month:
         if not 1 <= month <= 12:
             raise InputError(field, f"'{value}' has no month {month:02d} (months are 01–12)",
                              f"'{value}' har ingen måned {month:02d} (måneder er 01–12)", code="month_format")
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise InputError(field, f"'{value}' is outside the years {MIN_YEAR}–{MAX_YEAR}",
+                             f"'{value}' ligger uden for årene {MIN_YEAR}–{MAX_YEAR}", code="month_range")
         return cls(year, month)
 
     @classmethod

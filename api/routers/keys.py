@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.idempotency import IdempotentRoute, mark_applied
 from api.security import AUTH_RESPONSES, audit_event, db, problem_response, require_role
-from api.strict_json import StrictJSONRoute
 from flexcalc.security import keys
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal, Role
 from flexcalc.security.models import ApiKey
+from flexcalc.security.redact import RedactedText
 
-router = APIRouter(prefix="/v1", tags=["keys"], route_class=StrictJSONRoute)
+router = APIRouter(prefix="/v1", tags=["keys"], route_class=IdempotentRoute)
 
 
 class KeyOut(BaseModel):
@@ -28,7 +30,8 @@ class KeyOut(BaseModel):
 
 
 class NewKeyOut(KeyOut):
-    secret: str = Field(description="Shown once; only its hash is stored.")
+    secret: str | None = Field(description="Shown once; only its hash is stored (null when an "
+                               "Idempotency-Key retry answers with the key made first).")
 
 
 class KeyRequest(BaseModel):
@@ -37,7 +40,7 @@ class KeyRequest(BaseModel):
     role: Role
     case_id: str | None = Field(default=None, max_length=64)
     employer_cvr: str | None = Field(default=None, max_length=8)
-    label: str | None = Field(default=None, max_length=200)
+    label: RedactedText | None = Field(default=None, max_length=200)
 
 
 def key_out(row: ApiKey) -> dict[str, Any]:
@@ -58,12 +61,16 @@ def list_keys(principal: Principal = Depends(admin)) -> Any:
 @router.post("/keys", response_model=NewKeyOut, status_code=201, responses=AUTH_RESPONSES,
              summary="Make an API key (admins); the secret is shown once")
 def create_key(body: KeyRequest, request: Request, principal: Principal = Depends(admin)) -> Any:
+    """With ``Idempotency-Key`` a retry makes no second key: it answers with the first key, whose
+    secret is not shown again (``secret`` is null; only its hash was ever stored)."""
+    audit_event(request, AuditEvent(action="key-create", case_id=body.case_id, employer_cvr=body.employer_cvr,
+                                    principal=principal))
     with db().begin() as session:
+        mark_applied(request, session)  # the key, its idempotency record and its audit row: one transaction
         row, secret = keys.create_key(session, body.role, case_id=body.case_id, employer_cvr=body.employer_cvr,
                                       label=body.label)
         out = {**key_out(row), "secret": secret}
-    audit_event(request, AuditEvent(action="key-create", case_id=row.case_id, employer_cvr=row.employer_cvr,
-                                    principal=principal))
+    request.scope.setdefault("state", {})["idempotent_stored_body"] = json.dumps({**out, "secret": None}).encode()
     return out
 
 
@@ -73,10 +80,11 @@ def create_key(body: KeyRequest, request: Request, principal: Principal = Depend
 def revoke_key(key_id: str, request: Request, principal: Principal = Depends(admin)) -> Any:
     from fastapi import HTTPException
 
+    audit_event(request, AuditEvent(action="key-revoke", principal=principal))
     with db().begin() as session:
         if session.get(ApiKey, key_id) is None:
             raise HTTPException(404, "no such key")
+        mark_applied(request, session)
         row = keys.revoke_key(session, key_id)
         out = key_out(row)
-    audit_event(request, AuditEvent(action="key-revoke", principal=principal))
     return out

@@ -17,9 +17,11 @@ from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import conflict_or_raise, created, ledger_session
 from api.security import AUTH_RESPONSES, authorize_case, read_case, require_role, write_case
 from flexcalc.errors import InputError
-from flexcalc.model import AmountField, MonthField, validate_amount, validate_month
+from flexcalc.identifiers import check_identifier
+from flexcalc.model import AmountField, MonthField, as_pydantic_error, validate_amount, validate_month
 from flexcalc.normal_wage import NormalWageForm
 from flexcalc.period import Month
+from flexcalc.security.redact import RedactedText
 
 # Security (issue 7): every route needs a key (read_case / write_case: audited, role-checked); writes
 # take an Idempotency-Key (IdempotentRoute) tied to the write's transaction by mark_applied.
@@ -30,19 +32,47 @@ caseworker = require_role("caseworker")
 _month = validate_month
 
 
+def _identifier(value: Any, field: str, kind: str = "id") -> str:
+    """The one identifier check (``flexcalc.identifiers``) as a field error."""
+    try:
+        return check_identifier(value, field, kind=kind)
+    except InputError as error:
+        raise as_pydantic_error(error) from None
+
+
+def _positive(amount: Decimal) -> Decimal:
+    if amount <= 0:
+        raise as_pydantic_error(InputError("amount", "must be more than 0", "skal være over 0", code="ceiling_zero"))
+    return amount
+
+
 class CaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    case_id: str = Field(min_length=1, max_length=64, description="Pseudonymous case id (not a CPR number).")
-    ceiling: AmountField = Field(description="The ceiling (lønloft) from first_month, kroner.")
+    case_id: str = Field(min_length=1, max_length=64, description="Pseudonymous case id (not a CPR number): "
+                         "letters, digits, '.', '_', ':' or '-'.")
+    ceiling: AmountField = Field(description="The ceiling (lønloft) from first_month, kroner (more than 0).")
     first_month: MonthField = Field(description="First benefit month, YYYY-MM.")
-    employers: list[str] = Field(default_factory=list, description="Employer ids (CVR) of known employments.")
+    employers: list[str] = Field(default_factory=list, max_length=100,
+                                 description="Employer ids (CVR) of known employments.")
     cpr: str | None = Field(default=None, description="CPR number: stored, never returned.")
+
+    @field_validator("case_id", mode="before")
+    @classmethod
+    def _case(cls, value: Any) -> str:
+        return _identifier(value, "case_id")
+
+    @field_validator("employers", mode="before")
+    @classmethod
+    def _employers(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [_identifier(v, f"employers.{i}", "employer") for i, v in enumerate(value)]
+        return value
 
     @field_validator("ceiling", mode="before")
     @classmethod
     def _amount(cls, value: Any, info: ValidationInfo) -> Decimal:
-        return validate_amount(value, info.field_name or "ceiling")
+        return _positive(validate_amount(value, info.field_name or "ceiling"))
 
     @field_validator("first_month", mode="before")
     @classmethod
@@ -55,12 +85,12 @@ class CeilingCreate(BaseModel):
 
     amount: AmountField
     effective_month: MonthField = Field(description="The benefit month it takes effect, YYYY-MM.")
-    note: str | None = None
+    note: RedactedText | None = Field(default=None, max_length=2000)
 
     @field_validator("amount", mode="before")
     @classmethod
     def _amount(cls, value: Any) -> Decimal:
-        return validate_amount(value, "amount")
+        return _positive(validate_amount(value, "amount"))
 
     @field_validator("effective_month", mode="before")
     @classmethod
@@ -79,13 +109,19 @@ class EmploymentCreate(BaseModel):
     def _m(cls, value: Any) -> str:
         return _month(value, "first_basis_month")
 
+    @field_validator("employer_id", mode="before")
+    @classmethod
+    def _employer(cls, value: Any) -> str:
+        return _identifier(value, "employer_id", "employer")
+
 
 class ProvisionalRelease(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     wage: AmountField = Field(description="The documented wage of the missing report(s) incl. pension.")
-    documentation: str = Field(min_length=1, max_length=500, description="Payslip or contract it comes from.")
-    released_by: str = Field(min_length=1, max_length=64)
+    documentation: RedactedText = Field(min_length=1, max_length=500,
+                                        description="Payslip or contract it comes from.")
+    released_by: RedactedText = Field(min_length=1, max_length=64)
 
     @field_validator("wage", mode="before")
     @classmethod
@@ -97,8 +133,8 @@ class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     outcome: Literal["collect", "waive"]
-    reason: str = Field(min_length=1, max_length=2000)
-    decided_by: str = Field(min_length=1, max_length=64)
+    reason: RedactedText = Field(min_length=1, max_length=2000)
+    decided_by: RedactedText = Field(min_length=1, max_length=64)
 
 
 @router.post("", status_code=201, summary="Create a case with its ceiling and employments")
@@ -166,7 +202,7 @@ def add_ceiling(case_id: str, body: CeilingCreate, request: Request,
     try:
         with ledger_session(write=True) as session:
             mark_applied(request, session)
-            add(session, case_id, body.amount, Month.parse(body.effective_month), body.note)
+            add(session, case_id, body.amount, Month.parse(body.effective_month), body.note, field="amount")
     except InputError as error:
         return conflict_or_raise(error)
     return created({"case_id": case_id, "amount": f"{body.amount:.2f}", "effective_month": body.effective_month})

@@ -44,7 +44,10 @@ class WageReportIn(BaseModel):
     pension_own: Any = None
     pension_employer: Any = None
     hours: Any = None
-    received_at: str
+    received_at: str | None = Field(default=None, description=(
+        "When the income register received the report. With an employer key the server records its own "
+        "instant of receipt and keeps this beside it (stated_received_at); a caseworker's import of the "
+        "register's reports must give it."))
     kind: str
     corrects: str | None = None
 
@@ -60,17 +63,24 @@ def ingest_reports(body: WageReportBatch, request: Request,
                    principal: Principal = Depends(require_role("employer", "caseworker"))) -> Any:
     from api.ledger_common import factory
     from flexcalc.ledger.reports import parse_report
-    from flexcalc.ledger.store import IngestResult, ingest, run_in_transaction
+    from flexcalc.ledger.store import IngestResult, ingest, now, run_in_transaction
 
     for employer_id, case_id in sorted({(r.employer_id, r.case_id) for r in body.reports}):
         authorize_employer(request, principal, employer_id, case_id=case_id, action="write")
+    # An employer key reports only for its own employments, and the server records when it received
+    # the report (issue 12); a caseworker imports the income register's reports with their timestamps.
+    reporter = principal.employer_cvr if principal.role == "employer" else None
     try:
         where = [f"reports.{i}" for i in range(len(body.reports))]
-        reports = [parse_report(r.model_dump(), where[i]) for i, r in enumerate(body.reports)]
+        received = now().isoformat()
+        reports = [parse_report({**r.model_dump(), **({"received_at": received} if reporter and r.received_at is None
+                                                     else {})}, where[i]) for i, r in enumerate(body.reports)]
 
         def work(session: Session) -> IngestResult:
-            mark_applied(request, session)  # the Idempotency-Key commits with the reports, or not at all
-            return ingest(session, reports, where)
+            result = ingest(session, reports, where, reporter=reporter)
+            # the Idempotency-Key and the audit rows commit with the reports, or not at all
+            mark_applied(request, session, 201 if result.stored else 200)
+            return result
 
         result = run_in_transaction(factory(), work)
     except InputError as error:

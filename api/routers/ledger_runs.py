@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.idempotency import IdempotentRoute
 from api.ledger_common import factory, ledger_session
-from api.security import AUTH_RESPONSES, audit_event, require_role
+from api.security import AUTH_RESPONSES, audit_before_write, audit_event, require_role
 from flexcalc.model import MonthField, validate_benefit_month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
@@ -33,11 +33,17 @@ class PaymentRunCreate(BaseModel):
         return validate_benefit_month(value, "month")
 
 
+MAX_RECONCILE_CASES = 10_000
+"""The most case ids one reconciliation request may name (issue 12): a larger list is a 422 naming
+``case_ids``; without the list every case is reconciled."""
+
+
 class ReconciliationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     as_of: str = Field(examples=["2024-04-30T23:59:59+02:00"])
-    case_ids: list[str] | None = None
+    case_ids: list[str] | None = Field(default=None, max_length=MAX_RECONCILE_CASES, description=(
+        f"Only these cases (at most {MAX_RECONCILE_CASES} per request; leave it out for every case)."))
 
 
 @router.post("/payment-runs", status_code=201, summary="Pay a benefit month for every active case")
@@ -48,6 +54,7 @@ def payment_run(body: PaymentRunCreate, request: Request, principal: Principal =
     from flexcalc.period import Month
 
     as_of = parse_instant(body.as_of, "as_of", end_of_day=True)
+    audit_before_write(request)  # many transactions: the audit row first, or no write (issue 12)
     result = pay_month(factory(), Month.parse(body.month), as_of)
     return JSONResponse(result.to_dict(), status_code=201)
 
@@ -60,6 +67,7 @@ def reconciliation(body: ReconciliationCreate, request: Request,
     from flexcalc.ledger.reports import parse_instant
 
     as_of = parse_instant(body.as_of, "as_of", end_of_day=True)
+    audit_before_write(request)  # many transactions: the audit row first, or no write (issue 12)
     result = reconcile(factory(), as_of, body.case_ids)
     return JSONResponse(result.to_dict(), status_code=201)
 
@@ -71,3 +79,16 @@ def held_months(request: Request, principal: Principal = Depends(caseworker)) ->
 
     with ledger_session() as session:
         return JSONResponse(open_holds(session))
+
+
+@router.get("/possible-duplicates", summary="Reports that may be one payment sent twice (caseworkers' worklist)")
+def possible_duplicates(request: Request, case_id: str | None = Query(default=None, max_length=64),
+                        principal: Principal = Depends(caseworker)) -> Any:
+    """Groups of original reports of one employer for the same wage period with the same amount under
+    different report ids. They are stored and counted (several payments in a month can be right); the
+    caseworker checks them with the employer (issue 12)."""
+    audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))
+    from flexcalc.ledger.duplicates import possible_duplicates as find
+
+    with ledger_session() as session:
+        return JSONResponse(find(session, case_id))

@@ -296,9 +296,11 @@ def held_release(
     """Release a provisional payment of a held month on a documented wage (payslip or contract)."""
     from flexcalc.ledger.payments import release_provisional
     from flexcalc.ledger.store import transaction
+    from flexcalc.security.redact import redact
 
     benefit_month = month(month_)
     documented = amount(wage, "wage")
+    document, by = redact(document), redact(by)  # free text: no CPR number is stored (issue 12)
     with input_errors(), transaction(_ledger(db)) as session:
         out = release_provisional(session, case, benefit_month, documented, document, by,
                                   _as_of(as_of) if as_of else None)

@@ -61,16 +61,18 @@ class BasisMonth:
 
 def basis_view(reports: Iterable[WageReport], as_of: dt.datetime | None) -> dict[Month, BasisMonth]:
     """The wage of every basis month as known at ``as_of`` (``None``: everything received)."""
-    chains: dict[str, list[WageReport]] = defaultdict(list)
+    # report ids are unique per employer (issue 12): a chain is keyed by (employer, report id)
+    chains: dict[tuple[str, str], list[WageReport]] = defaultdict(list)
     seen = known(reports, as_of)
-    by_id = {r.report_id: r for r in seen}
-    roots: dict[str, str] = {}
+    by_id = {(r.employer_id, r.report_id): r for r in seen}
+    roots: dict[tuple[str, str], tuple[str, str]] = {}
 
-    def root(report: WageReport) -> str:
-        found = roots.get(report.report_id)
+    def root(report: WageReport) -> tuple[str, str]:
+        key = (report.employer_id, report.report_id)
+        found = roots.get(key)
         if found is None:
-            found = report.report_id if report.corrects is None else root(by_id[report.corrects])
-            roots[report.report_id] = found
+            found = key if report.corrects is None else root(by_id[(report.employer_id, report.corrects)])
+            roots[key] = found
         return found
 
     for report in seen:

@@ -18,9 +18,21 @@ from flexcalc.period import Month
 
 from .asof import basis_view, ceiling_for, month_due
 from .corrections import correction_dict
-from .models import Correction, Decision, Hold, Payment
+from .duplicates import flagged_reports
+from .models import Correction, Decision, Hold, Payment, Report
 from .payments import hold_reason
+from .reports import WageReport
 from .store import get_case, load_facts
+
+
+def report_entry(report: WageReport, stated: dict[tuple[str, str], dt.datetime | None],
+                 flagged: set[tuple[str, str]]) -> dict[str, Any]:
+    """A report in the case file: as received, with the receipt instant the sender stated
+    (``stated_received_at``) and ``possible_duplicate`` (``flexcalc.ledger.duplicates``)."""
+    key = (report.employer_id, report.report_id)
+    at = stated.get(key)
+    return {**report.to_dict(), "stated_received_at": at.isoformat() if at else None,
+            "possible_duplicate": key in flagged}
 
 
 def case_file(session: Session, case_id: str, as_of: dt.datetime | None = None) -> dict[str, Any]:
@@ -75,6 +87,9 @@ def case_file(session: Session, case_id: str, as_of: dt.datetime | None = None) 
         else:
             entry["status"] = payment.kind if payment.kind == "provisional" and not month_corrections else "paid"
         out.append(entry)
+    flagged = flagged_reports(facts.reports)
+    stated = {(e, r): at for e, r, at in session.execute(select(
+        Report.employer_id, Report.report_id, Report.stated_received_at).where(Report.case_id == case_id))}
     employments = [{"employer_id": e.employer_id, "first_basis_month": str(e.first_basis_month),
                     "last_basis_month": str(e.last_basis_month) if e.last_basis_month else None}
                    for e in facts.employments]
@@ -89,6 +104,6 @@ def case_file(session: Session, case_id: str, as_of: dt.datetime | None = None) 
             current = None
     return {"case_id": case.id, "first_month": case.first_month, "last_month": case.last_month,
             "cpr_registered": case.cpr is not None, "employments": employments, "ceilings": ceilings,
-            "current_ceiling": current, "reports": [r.to_dict() for r in sorted(
+            "current_ceiling": current, "reports": [report_entry(r, stated, flagged) for r in sorted(
                 facts.reports, key=lambda r: (r.received_at, r.report_id))],
             "months": out}

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -123,14 +124,18 @@ class Report(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('original', 'correction', 'reversal')", name="kind"),
         CheckConstraint("(kind = 'original') = (corrects IS NULL)", name="corrects_iff_not_original"),
+        ForeignKeyConstraint(["employer_id", "corrects"], ["ledger_report.employer_id", "ledger_report.report_id"],
+                             name="fk_ledger_report_corrects_ledger_report"),
         Index("ix_ledger_report_case_basis", "case_id", "basis_month"),
         Index("ix_ledger_report_basis_month", "basis_month"),
         Index("ix_ledger_report_root", "root_id"),
     )
 
+    # A report id is unique per employer (issue 12): two employers' ids never meet, so no employer can
+    # claim another's id first or learn anything about another's reports from a conflict.
+    employer_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    employer_id: Mapped[str] = mapped_column(String(16))
     payment_date: Mapped[dt.date] = mapped_column(Date)
     basis_month: Mapped[str] = mapped_column(String(7))
     period_start: Mapped[dt.date] = mapped_column(Date)
@@ -141,10 +146,16 @@ class Report(Base):
     hours: Mapped[Decimal] = mapped_column(Ore())
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(10))
-    corrects: Mapped[str | None] = mapped_column(ForeignKey("ledger_report.report_id"), nullable=True)
+    corrects: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The report (of the same employer) this one corrects or reverses."""
     root_id: Mapped[str] = mapped_column(String(64))
     """The original report at the root of the chain of corrections (itself for an original)."""
     ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    """When the server stored the report."""
+    stated_received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """The receipt instant the sender stated. For a report sent with an employer key ``received_at`` is
+    the server's instant of receipt and this is only kept beside it; for the income register's own
+    reports (a caseworker's or a bulk import) both are the register's timestamp."""
 
 
 class Payment(Base):

@@ -25,9 +25,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flexcalc.errors import InputError
+from flexcalc.identifiers import check_identifier
 from flexcalc.inputs import parse_amount
 from flexcalc.money import ZERO
-from flexcalc.period import Month
+from flexcalc.period import MAX_YEAR, MIN_YEAR, Month
 from flexcalc.rules import timing
 
 COLUMNS = ("report_id", "case_id", "employer_id", "payment_date", "period_start", "period_end", "wage",
@@ -109,7 +110,14 @@ def parse_instant(value: object, field: str, *, end_of_day: bool = False) -> dt.
                              code="instant_format") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LOCAL_ZONE)
-    return parsed.astimezone(dt.UTC)
+    try:
+        instant = parsed.astimezone(dt.UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00 is in the year 10000 in UTC
+        instant = None
+    if instant is None or not MIN_YEAR <= instant.year <= MAX_YEAR:
+        raise InputError(field, f"is outside the years {MIN_YEAR}–{MAX_YEAR}",
+                         f"ligger uden for årene {MIN_YEAR}–{MAX_YEAR}", code="instant_range")
+    return instant
 
 
 def parse_date(value: object, field: str) -> dt.date:
@@ -117,20 +125,18 @@ def parse_date(value: object, field: str) -> dt.date:
     if not text:
         raise InputError(field, "is required", "skal udfyldes", code="missing")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(field, f"'{text}' is not a date written YYYY-MM-DD",
                          f"'{text}' er ikke en dato skrevet ÅÅÅÅ-MM-DD", code="date_format") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InputError(field, f"is outside the years {MIN_YEAR}–{MAX_YEAR}",
+                         f"ligger uden for årene {MIN_YEAR}–{MAX_YEAR}", code="date_range")
+    return day
 
 
-def _identifier(value: object, field: str, max_length: int = 64) -> str:
-    text = str(value or "").strip()
-    if not text:
-        raise InputError(field, "is required", "skal udfyldes", code="missing")
-    if len(text) > max_length or any(c.isspace() or not c.isprintable() for c in text):
-        raise InputError(field, f"must be at most {max_length} printable characters without spaces",
-                         f"skal være højst {max_length} tegn uden mellemrum", code="identifier")
-    return text
+def _identifier(value: object, field: str, kind: str = "id") -> str:
+    return check_identifier(str(value) if value is not None else "", field, kind=kind)
 
 
 def parse_report(row: Mapping[str, object], where: str = "") -> WageReport:
@@ -192,7 +198,7 @@ def parse_report(row: Mapping[str, object], where: str = "") -> WageReport:
     return WageReport(
         report_id=_identifier(row.get("report_id"), name("report_id")),
         case_id=_identifier(row.get("case_id"), name("case_id")),
-        employer_id=_identifier(row.get("employer_id"), name("employer_id"), 16),
+        employer_id=_identifier(row.get("employer_id"), name("employer_id"), "employer"),
         payment_date=dates["payment_date"],
         period_start=dates["period_start"],
         period_end=dates["period_end"],

@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 
 from flexcalc.db import session_factory, upgrade
 from flexcalc.errors import InputError
+from flexcalc.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
 
 from .asof import CeilingEntry, EmploymentEntry
 from .models import Case, Ceiling, Employment, Report
-from .reports import WageReport, resolve_reversal
+from .reports import LOCAL_ZONE, MAX_ADVANCE, WageReport, resolve_reversal
 
 T = TypeVar("T")
 _UPGRADED: set[str] = set()
@@ -89,20 +90,15 @@ def lock_case(session: Session, case_id: str) -> bool:
 
 
 def check_case_id(case_id: str, field: str = "case") -> str:
-    text = (case_id or "").strip()
-    if not text or len(text) > 64 or any(c.isspace() or not c.isprintable() for c in text):
-        raise InputError(field, "must be 1–64 printable characters without spaces",
-                         "skal være 1–64 tegn uden mellemrum", code="identifier")
-    if CPR_RE.match(text):
-        raise InputError(field, "looks like a CPR number: a case id must be pseudonymous",
-                         "ligner et CPR-nummer: et sagsnummer skal være pseudonymt", code="case_id_cpr")
-    return text
+    """A case id: the one identifier check (``flexcalc.identifiers``), never a CPR number."""
+    return check_identifier(case_id, field)
 
 
 def get_case(session: Session, case_id: str, field: str = "case") -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise InputError(field, f"there is no case '{case_id}'", f"der er ingen sag '{case_id}'", code="unknown_case")
+        shown = safe_identifier(case_id)  # never echo a CPR number or other junk typed as a case id
+        raise InputError(field, f"there is no case '{shown}'", f"der er ingen sag '{shown}'", code="unknown_case")
     return case
 
 
@@ -111,6 +107,8 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
     """A new case with its first ceiling (from ``first_month``, the first benefit month) and its known
     employments, which report wage from the basis month before ``first_month``."""
     case_id = check_case_id(case_id)
+    if ceiling <= 0:
+        raise InputError("ceiling", "must be more than 0", "skal være over 0", code="ceiling_zero")
     if cpr is not None:
         cpr = cpr.strip().replace("-", "")
         if not CPR_RE.match(cpr):
@@ -147,10 +145,10 @@ def close_case(session: Session, case_id: str, last_month: Month) -> None:
 
 
 def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month: Month,
-                note: str | None = None) -> Ceiling:
+                note: str | None = None, field: str = "ceiling") -> Ceiling:
     get_case(session, case_id)
     if amount <= 0:
-        raise InputError("ceiling", "must be more than 0", "skal være over 0", code="ceiling_zero")
+        raise InputError(field, "must be more than 0", "skal være over 0", code="ceiling_zero")
     entry = Ceiling(case_id=case_id, effective_month=str(effective_month), amount=amount, recorded_at=now(),
                     note=note)
     session.add(entry)
@@ -160,10 +158,7 @@ def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month
 
 def add_employment(session: Session, case_id: str, employer_id: str, first_basis_month: Month) -> Employment:
     get_case(session, case_id)
-    employer_id = (employer_id or "").strip()
-    if not re.fullmatch(r"[0-9A-Za-z]{1,16}", employer_id):
-        raise InputError("employer", "must be an employer id (CVR: 8 digits)", "skal være et CVR-nummer (8 cifre)",
-                         code="employer_id")
+    employer_id = check_identifier(employer_id, "employer", kind="employer")
     existing = session.scalar(select(Employment).where(Employment.case_id == case_id,
                                                        Employment.employer_id == employer_id))
     if existing is not None:
@@ -213,60 +208,91 @@ def _where(index: int, where: Sequence[str] | None) -> str:
     return where[index] if where else f"report {index + 1}"
 
 
-def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str] | None = None) -> IngestResult:
+def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str] | None = None, *,
+           reporter: str | None = None) -> IngestResult:
     """Check every report against the batch and the stored ones, then store the new ones.
 
     Raises ``InputError`` naming the first bad report (by ``where``, e.g. "row 4") and field; the caller
     rolls back, so nothing is stored. A correction may name a report stored earlier or anywhere in the
-    same batch.
+    same batch, of the same employer (report ids are unique per employer).
+
+    ``reporter``: the CVR number of an employer key sending the batch (issue 12). Then every report must
+    be the reporter's own, for a case in which the reporter has an employment — a case that does not
+    exist and a case that is not the reporter's get the same answer, so an employer key learns nothing
+    of other cases — and ``received_at`` is the server's instant of receipt (the stated value is kept
+    as ``stated_received_at``). Without ``reporter`` (a caseworker, or the income register's bulk import,
+    LAB § 123 stk. 2) a report may come from an employer the case does not know, and its stated
+    ``received_at`` is the register's own timestamp.
     """
     result = IngestResult()
-    ids = [r.report_id for r in reports]
-    stored: dict[str, Report] = {}
-    wanted = set(ids) | {r.corrects for r in reports if r.corrects}
-    wanted_list = sorted(wanted)
-    for start in range(0, len(wanted_list), 500):
-        chunk = wanted_list[start:start + 500]
-        for row in session.scalars(select(Report).where(Report.report_id.in_(chunk))):
-            stored[row.report_id] = row
+    stamp = now()
+    Key = tuple[str, str]
+    stored: dict[Key, Report] = {}
+    wanted: dict[str, set[str]] = {}
+    for r in reports:
+        wanted.setdefault(r.employer_id, set()).add(r.report_id)
+        if r.corrects:
+            wanted[r.employer_id].add(r.corrects)
+    for employer_id, report_ids in sorted(wanted.items()):
+        id_list = sorted(report_ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start:start + 500]
+            for row in session.scalars(select(Report).where(Report.employer_id == employer_id,
+                                                            Report.report_id.in_(chunk))):
+                stored[(row.employer_id, row.report_id)] = row
     case_ids = sorted({r.case_id for r in reports})
-    known_cases = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids)))) if case_ids else set()
-    batch: dict[str, tuple[int, WageReport]] = {}
+    if reporter is None:
+        known_cases = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids)))) if case_ids else set()
+    else:
+        known_cases = set(session.scalars(select(Employment.case_id).where(
+            Employment.employer_id == reporter, Employment.case_id.in_(case_ids)))) if case_ids else set()
+    batch: dict[Key, tuple[int, WageReport]] = {}
     for index, report in enumerate(reports):
         label = _where(index, where)
-        if report.report_id in batch:
-            first_index, first = batch[report.report_id]
+        if reporter is not None and report.employer_id != reporter:
+            raise InputError(f"{label}, employer_id", "an employer key reports for its own CVR number only",
+                             "en arbejdsgivernøgle indberetter kun for sit eget CVR-nummer", code="not_yours")
+        key = (report.employer_id, report.report_id)
+        if key in batch:
+            first_index, first = batch[key]
             if first.differences(report):
                 raise InputError(f"{label}, report_id", f"the report id {report.report_id} appears twice in the "
                                  f"file with different content ({_where(first_index, where)})",
                                  f"indberetningen {report.report_id} står to gange i filen med forskelligt "
                                  "indhold", code="report_conflict")
             continue
-        batch[report.report_id] = (index, report)
-    new: dict[str, WageReport] = {}
+        batch[key] = (index, report)
+    new: dict[Key, WageReport] = {}
+    stated: dict[Key, dt.datetime] = {}
     pending = list(batch.values())
     order: list[tuple[int, WageReport]] = []
-    placed: set[str] = set()
+    placed: set[Key] = set()
 
-    def place(index: int, report: WageReport, trail: tuple[str, ...] = ()) -> None:
-        if report.report_id in placed or report.report_id in stored:
+    def place(index: int, report: WageReport, trail: tuple[Key, ...] = ()) -> None:
+        key = (report.employer_id, report.report_id)
+        if key in placed or key in stored:
             return
-        if report.report_id in trail:
+        if key in trail:
             raise InputError(f"{_where(index, where)}, corrects", "the reports correct each other in a circle",
                              "indberetningerne retter hinanden i ring", code="corrects_cycle")
-        if report.corrects and report.corrects in batch and report.corrects not in stored:
-            target_index, target = batch[report.corrects]
-            place(target_index, target, (*trail, report.report_id))
-        placed.add(report.report_id)
+        target_key = (report.employer_id, report.corrects) if report.corrects else None
+        if target_key and target_key in batch and target_key not in stored:
+            target_index, target = batch[target_key]
+            place(target_index, target, (*trail, key))
+        placed.add(key)
         order.append((index, report))
 
     for index, report in pending:
         place(index, report)
 
     for index, report in pending:
-        if report.report_id in stored:
+        key = (report.employer_id, report.report_id)
+        if key in stored:
             label = _where(index, where)
-            existing_cmp = report_from_row(stored[report.report_id])
+            row = stored[key]
+            existing_cmp = report_from_row(row)
+            if reporter is not None:  # compare what the employer stated, not the server's instant
+                existing_cmp = replace(existing_cmp, received_at=row.stated_received_at or row.received_at)
             candidate = report
             if candidate.kind == "reversal" and candidate.payment_date == dt.date.min:
                 candidate = resolve_reversal(candidate, existing_cmp)
@@ -282,28 +308,35 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
 
     for index, report in order:
         label = _where(index, where)
+        key = (report.employer_id, report.report_id)
         if report.case_id not in known_cases:
-            raise InputError(f"{label}, case_id", f"there is no case '{report.case_id}'",
-                             f"der er ingen sag '{report.case_id}'", code="unknown_case")
+            if reporter is not None:
+                raise InputError(f"{label}, case_id", "is not a case in which this employer has an employment",
+                                 "er ikke en sag, hvor arbejdsgiveren har en ansættelse", code="unknown_case")
+            raise InputError(f"{label}, case_id", f"there is no case '{safe_identifier(report.case_id)}'",
+                             f"der er ingen sag '{safe_identifier(report.case_id)}'", code="unknown_case")
+        stated[key] = report.received_at
+        if reporter is not None:
+            report = replace(report, received_at=stamp)
+            if report.payment_date != dt.date.min and (
+                    report.payment_date > stamp.astimezone(LOCAL_ZONE).date() + MAX_ADVANCE):
+                raise InputError(f"{label}, payment_date", f"is far in the future: more than {MAX_ADVANCE.days} "
+                                 "days after the report was received", "ligger langt ude i fremtiden: mere end "
+                                 f"{MAX_ADVANCE.days} dage efter, at indberetningen blev modtaget",
+                                 code="payment_date_future")
         if report.corrects is not None:
-            if report.corrects in new:
-                target: WageReport | None = new[report.corrects]
-            elif report.corrects in stored:
-                target = report_from_row(stored[report.corrects])
+            target_key = (report.employer_id, report.corrects)
+            if target_key in new:
+                target: WageReport | None = new[target_key]
+            elif target_key in stored:
+                target = report_from_row(stored[target_key])
             else:
                 target = None
-            if target is None:
-                raise InputError(f"{label}, corrects", f"the report {report.corrects} it corrects is not known",
-                                 f"indberetningen {report.corrects}, der rettes, kendes ikke",
-                                 code="unknown_report")
-            if target.case_id != report.case_id:
-                raise InputError(f"{label}, corrects", f"the report {report.corrects} belongs to another case",
-                                 f"indberetningen {report.corrects} hører til en anden sag", code="corrects_other_case")
-            if target.employer_id != report.employer_id:
-                raise InputError(f"{label}, employer_id",
-                                 f"a correction comes from the employer of the report it corrects "
-                                 f"({target.employer_id})", "en rettelse kommer fra den arbejdsgiver, der "
-                                 "indberettede", code="corrects_other_employer")
+            if target is None or target.case_id != report.case_id:
+                # a report of this employer in this case: never a hint about another case or employer
+                raise InputError(f"{label}, corrects", f"the report {report.corrects} it corrects is not known "
+                                 "in this case", f"indberetningen {report.corrects}, der rettes, kendes ikke i "
+                                 "denne sag", code="unknown_report")
             if report.kind == "reversal" and target.kind == "reversal":
                 raise InputError(f"{label}, corrects", f"{report.corrects} is itself a reversal: a reversal cannot "
                                  "be reversed (send a new original report instead)",
@@ -314,22 +347,22 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
                                  "was received", f"ligger før indberetningen {report.corrects}, der rettes, "
                                  "blev modtaget", code="received_before_target")
             report = resolve_reversal(report, target)
-        new[report.report_id] = report
+        new[key] = report
 
-    by_id_roots: dict[str, str] = {rid: row.root_id for rid, row in stored.items()}
-    stamp = now()
+    by_id_roots: dict[Key, str] = {k: row.root_id for k, row in stored.items()}
     rows = []
     for _index, report in order:
-        report = new[report.report_id]
-        root = report.report_id if report.corrects is None else by_id_roots[report.corrects]
-        by_id_roots[report.report_id] = root
+        key = (report.employer_id, report.report_id)
+        report = new[key]
+        root = report.report_id if report.corrects is None else by_id_roots[(report.employer_id, report.corrects)]
+        by_id_roots[key] = root
         rows.append(Report(
             report_id=report.report_id, case_id=report.case_id, employer_id=report.employer_id,
             payment_date=report.payment_date, basis_month=str(report.basis_month),
             period_start=report.period_start, period_end=report.period_end, wage=report.wage,
             pension_own=report.pension_own, pension_employer=report.pension_employer, hours=report.hours,
             received_at=report.received_at, kind=report.kind, corrects=report.corrects, root_id=root,
-            ingested_at=stamp))
+            ingested_at=stamp, stated_received_at=stated[key]))
         result.stored.append(report.report_id)
     session.add_all(rows)
     session.flush()
@@ -337,10 +370,10 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
 
 
 def ingest_reports(factory: Callable[[], Session], reports: Sequence[WageReport],
-                   where: Sequence[str] | None = None) -> IngestResult:
+                   where: Sequence[str] | None = None, *, reporter: str | None = None) -> IngestResult:
     """Ingest a batch in one transaction, all or nothing; if another process stores one of the same
     reports at the same moment, the batch is redone and that report is found already stored."""
-    return run_in_transaction(factory, lambda session: ingest(session, reports, where))
+    return run_in_transaction(factory, lambda session: ingest(session, reports, where, reporter=reporter))
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from flexcalc.security.keys import Principal
 from flexcalc.security.models import AuditEntry
+from flexcalc.security.redact import redact
 
 
 @dataclass
@@ -38,13 +39,19 @@ def outcome_of(status: int) -> str:
     return "ok"
 
 
+def _clean(value: str | None, length: int) -> str | None:
+    """An identifier as audited: CPR-shaped numbers redacted (issue 12), cut to the column."""
+    return None if value is None else redact(value)[:length]
+
+
 def record(session: Session, events: list[AuditEvent], *, method: str, route: str, status: int,
            at: datetime | None = None) -> None:
     when = at or datetime.now(UTC)
     rows: list[dict[str, Any]] = [
         {"at": when, "key_id": e.principal.key_id if e.principal else None,
-         "role": e.principal.role if e.principal else None, "case_id": e.case_id,
-         "employer_cvr": e.employer_cvr, "action": e.action, "method": method, "route": route[:200],
+         "role": e.principal.role if e.principal else None, "case_id": _clean(e.case_id, 64),
+         "employer_cvr": _clean(e.employer_cvr, 8), "action": e.action, "method": method,
+         "route": redact(route)[:200],
          "status": status, "outcome": outcome_of(status)}
         for e in events
     ]

@@ -130,11 +130,11 @@ def test_reports_payments_and_corrections_are_append_only(db: str, tmp_path: Pat
     factory = open_ledger(db)
     # through the ORM
     with pytest.raises(AppendOnlyError), transaction(factory) as session:
-        row = session.get(Report, "A")
+        row = session.get(Report, ("11111111", "A"))
         assert row is not None
         row.wage = Decimal("1.00")
     with pytest.raises(AppendOnlyError), transaction(factory) as session:
-        session.delete(session.get(Report, "A"))
+        session.delete(session.get(Report, ("11111111", "A")))
     with pytest.raises(AppendOnlyError), transaction(factory) as session:
         payment = session.scalar(select(Payment))
         assert payment is not None
@@ -144,7 +144,7 @@ def test_reports_payments_and_corrections_are_append_only(db: str, tmp_path: Pat
         with pytest.raises(DBAPIError), transaction(factory) as session:
             session.execute(statement)
     with factory() as session:
-        stored = session.get(Report, "A")
+        stored = session.get(Report, ("11111111", "A"))
         assert stored is not None and stored.wage == Decimal("15600.00")
         assert session.scalar(select(func.count()).select_from(Payment)) == 1
 
