@@ -36,7 +36,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "corrected_report": ("corrected report", "rettet indberetning"),
     "reversal": ("reversal", "tilbageført indberetning"),
     "re_report": ("re-report after a reversal", "genindberetning efter tilbageførsel"),
-    "ceiling_change": ("ceiling change", "ændret lønloft"),
+    "ceiling_change": ("ceiling change", "lønloft ændret"),
+    "events_registered": ("events registered", "hændelser registreret"),
+    "rates_changed": ("rates changed", "satser ændret"),
     "provisional_settled": ("provisional payment settled on the report",
                             "foreløbig udbetaling afregnet efter indberetningen"),
     "recalculation": ("recalculation", "genberegning"),
@@ -49,7 +51,8 @@ STATUS_PAYABLE = "payable"
 STATUS_REVIEW = "repayment_review"
 
 
-def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_settled: bool) -> list[str]:
+def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_settled: bool,
+                events_changed: bool = False, rates_changed: bool = False) -> list[str]:
     """The reason codes of a correction, in a fixed order. An original arriving together with a
     reversal is a re-report (the employer cancelled a report and reported again), not a late report."""
     kinds = set(caused_kinds)
@@ -59,6 +62,10 @@ def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_
         codes.add("re_report")
     if ceiling_changed:
         codes.add("ceiling_change")
+    if events_changed:
+        codes.add("events_registered")
+    if rates_changed:
+        codes.add("rates_changed")
     if provisional_settled:
         codes.add("provisional_settled")
     if not codes:
@@ -67,12 +74,23 @@ def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_
 
 
 def explain(benefit_month: Month, reasons: list[str], caused_by: list[str], previous: Decimal, due: Decimal,
-            previous_ceiling: Decimal, ceiling: Decimal) -> tuple[str, str]:
-    """The explanation of one correction, in Danish and in English."""
+            previous_ceiling: Decimal, ceiling: Decimal, *, event_cause_da: str | None = None,
+            versions: tuple[str, str] | None = None) -> tuple[str, str]:
+    """The explanation of one correction, in Danish and in English. ``event_cause_da`` names the
+    event registration ("sygdom registreret 20. marts 2024"); ``versions`` the old and new rule
+    version when the rates changed."""
     difference = due - previous
     basis = benefit_month.previous()
-    why_da = ", ".join(REASONS[r][1] for r in reasons)
-    why_en = ", ".join(REASONS[r][0] for r in reasons)
+    words_da = {r: REASONS[r][1] for r in reasons}
+    words_en = {r: REASONS[r][0] for r in reasons}
+    if event_cause_da and "events_registered" in words_da:
+        words_da["events_registered"] = event_cause_da
+        words_en["events_registered"] = f"events registered ({event_cause_da})"
+    if versions and "rates_changed" in words_da:
+        words_da["rates_changed"] = f"satser ændret (regelversion {versions[0]} → {versions[1]})"
+        words_en["rates_changed"] = f"rates changed (rule version {versions[0]} → {versions[1]})"
+    why_da = ", ".join(words_da.values())
+    why_en = ", ".join(words_en.values())
     reports = f" ({', '.join(caused_by)})" if caused_by else ""
     da = (f"Tilskuddet for {month_name(benefit_month)} er genberegnet på lønnen for {month_name(basis)}: "
           f"{why_da}{reports}.")
@@ -108,6 +126,7 @@ def correction_dict(c: Correction, decision: Decision | None = None) -> dict[str
         "explanation_da": c.explanation_da, "explanation_en": c.explanation_en,
         "legal_basis": c.legal_basis, "earliest_affected_month": c.earliest_affected_month,
         "status": c.status, "rule_version": c.rule_version, "as_of": c.as_of.isoformat(),
+        "previous_rule_version": c.previous_rule_version, "event_registration": c.event_registration,
         "decision": None if decision is None else decision_dict(decision),
     }
 

@@ -101,10 +101,17 @@ class Employment(Base):
     first_basis_month: Mapped[str] = mapped_column(String(7))
     last_basis_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    """The fleksjob's first day, when known: it becomes the month's ``employment_start`` event
+    (``flexcalc.rules.partial_month``; docs/decisions.md, "Job start and end decided once")."""
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class Ceiling(Base):
-    """One entry of the ceiling history (lønloft): the amount and the benefit month it takes effect."""
+    """One entry of the ceiling history (lønloft): the amount, the benefit month it takes effect, and
+    the instant it became known (``known_at``; bitemporal like reports: a ceiling raised back in time
+    is not known to a payment made before it was). An entry without ``known_at`` (the case's first
+    ceiling, rows from before 0004) is taken as always known."""
 
     __tablename__ = "ledger_ceiling"
 
@@ -114,6 +121,7 @@ class Ceiling(Base):
     amount: Mapped[Decimal] = mapped_column(Ore())
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    known_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Report(Base):
@@ -173,6 +181,10 @@ class Payment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     documentation: Mapped[str | None] = mapped_column(Text, nullable=True)
     released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    event_registration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The event registration the month was computed with (``None``: a month without events)."""
+    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """Why the amount is what it is when that is not the formula alone: ``no_fleksjob_wage`` (paid 0)."""
 
 
 class Hold(Base):
@@ -224,6 +236,32 @@ class Correction(Base):
     rule_version: Mapped[str] = mapped_column(String(32))
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    event_registration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The event registration ``due_subsidy`` was computed with (``None``: no events)."""
+    previous_rule_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The rule version the month was settled under before this correction ("satser ændret")."""
+
+
+class EventRegistration(Base):
+    """The events of one benefit month of a case as registered by a caseworker: append-only, like
+    reports. A later registration for the same month restates the month's events (the one known
+    last at an instant wins); an empty ``events`` object says nothing happened after all."""
+
+    __tablename__ = "ledger_event_registration"
+    __table_args__ = (Index("ix_ledger_event_registration_case_month", "case_id", "benefit_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
+    benefit_month: Mapped[str] = mapped_column(String(7))
+    events: Mapped[str] = mapped_column(Text)
+    """The ``events`` object (the API's shape) as canonical JSON."""
+    digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of ``events``: the same events registered twice are found, and ties are broken by it."""
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    """When the municipality learned of the events (the bitemporal instant)."""
+    registered_by: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Decision(Base):
@@ -247,7 +285,7 @@ class AppendOnlyError(RuntimeError):
     """An attempt to update or delete a record the ledger keeps append-only."""
 
 
-APPEND_ONLY = (Report, Payment, Correction, Decision, Hold, Ceiling)
+APPEND_ONLY = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration)
 """Tables whose rows are never changed or deleted once written. (A case's ``revision`` and an
 employment's end month may change; a hold stays as the record that the month was held.)"""
 

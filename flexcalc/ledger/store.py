@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -25,9 +25,12 @@ from flexcalc.db import session_factory, upgrade
 from flexcalc.errors import InputError
 from flexcalc.period import Month
 
-from .asof import CeilingEntry, EmploymentEntry
+from .asof import CeilingEntry, EmploymentEntry, MonthDue, basis_view, month_due
 from .models import Case, Ceiling, Employment, Report
 from .reports import WageReport, resolve_reversal
+
+if TYPE_CHECKING:
+    from .registrations import Registration
 
 T = TypeVar("T")
 _UPGRADED: set[str] = set()
@@ -147,12 +150,18 @@ def close_case(session: Session, case_id: str, last_month: Month) -> None:
 
 
 def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month: Month,
-                note: str | None = None) -> Ceiling:
+                note: str | None = None, known_at: dt.datetime | None = None) -> Ceiling:
+    """Add an entry to the ceiling history, known from ``known_at`` (e.g. the day the employer's
+    lønloftskema was received): a payment run as of an earlier instant does not see it, and
+    reconciliation finds it as "lønloft ændret". Without ``known_at`` the entry is the case's own
+    data, taken as always known (as entries from before 0004)."""
     get_case(session, case_id)
     if amount <= 0:
         raise InputError("ceiling", "must be more than 0", "skal være over 0", code="ceiling_zero")
+    if known_at is not None and known_at.tzinfo is None:
+        raise InputError("known_at", "must carry a time zone", "skal have en tidszone", code="instant_format")
     entry = Ceiling(case_id=case_id, effective_month=str(effective_month), amount=amount, recorded_at=now(),
-                    note=note)
+                    note=note, known_at=known_at)
     session.add(entry)
     session.flush()
     return entry
@@ -353,18 +362,41 @@ class CaseFacts:
     ceilings: list[CeilingEntry]
     employments: list[EmploymentEntry]
     reports: list[WageReport]
+    registrations: list[Registration] = field(default_factory=list)
+    """The month's event registrations (``flexcalc.ledger.registrations``), every month's."""
+
+    def registration(self, month: Month, as_of: dt.datetime | None) -> Registration | None:
+        from .registrations import latest
+
+        return latest(self.registrations, month, as_of)
+
+    def month_due(self, month: Month, as_of: dt.datetime | None,
+                  documented_wage: Decimal | None = None) -> MonthDue:
+        """Compute this case-month as known at ``as_of`` (reports, events, ceiling) through the one
+        month pipeline. The per-month entry point of payment runs and reconciliation."""
+        return compute_case_month(self, month, as_of, documented_wage)
 
     def active_in(self, month: Month) -> bool:
         return self.first_month <= month and (self.last_month is None or month <= self.last_month)
 
 
+def compute_case_month(facts: CaseFacts, month: Month, as_of: dt.datetime | None,
+                       documented_wage: Decimal | None = None) -> MonthDue:
+    """Compute benefit ``month`` of a case as known at ``as_of``: the reports, the event registration
+    and the ceiling history known then, the employments' start and end, through
+    ``flexcalc.calculate.calculate_month`` (via ``asof.month_due``)."""
+    return month_due(month, basis_view(facts.reports, as_of), facts.ceilings, facts.employments,
+                     documented_wage, as_of=as_of, registration=facts.registration(month, as_of))
+
+
 def ceiling_entries(rows: Sequence[Ceiling]) -> list[CeilingEntry]:
-    return [CeilingEntry(Month.parse(r.effective_month), r.amount, r.id) for r in rows]
+    return [CeilingEntry(Month.parse(r.effective_month), r.amount, r.id, r.known_at) for r in rows]
 
 
 def employment_entries(rows: Sequence[Employment]) -> list[EmploymentEntry]:
     return [EmploymentEntry(r.employer_id, Month.parse(r.first_basis_month),
-                            Month.parse(r.last_basis_month) if r.last_basis_month else None) for r in rows]
+                            Month.parse(r.last_basis_month) if r.last_basis_month else None,
+                            r.start_date, r.end_date) for r in rows]
 
 
 def load_facts(session: Session, case_id: str) -> CaseFacts:
@@ -373,8 +405,11 @@ def load_facts(session: Session, case_id: str) -> CaseFacts:
     employments = list(session.scalars(select(Employment).where(Employment.case_id == case_id)))
     columns = [getattr(Report, name) for name in REPORT_FIELDS]
     reports = [WageReport(*row) for row in session.execute(select(*columns).where(Report.case_id == case_id))]
+    from .registrations import load_registrations
+
     return CaseFacts(case.id, Month.parse(case.first_month), Month.parse(case.last_month) if case.last_month else None,
-                     ceiling_entries(ceilings), employment_entries(employments), reports)
+                     ceiling_entries(ceilings), employment_entries(employments), reports,
+                     load_registrations(session, case_id))
 
 
 def case_cpr(session: Session, case_id: str) -> str | None:
