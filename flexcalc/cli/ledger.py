@@ -98,9 +98,13 @@ def case_employer(
     employer: Annotated[str, typer.Argument(help="Employer id (CVR).")],
     from_: Annotated[str, typer.Option("--from", help="First basis month with wage from it, YYYY-MM.")],
     until: Annotated[str | None, typer.Option(help="Last basis month (employment ended), YYYY-MM.")] = None,
+    start: Annotated[str | None, typer.Option(help="The job's first day (YYYY-MM-DD): a start within the basis "
+                                                   "month makes it a part month (partial_month).")] = None,
+    end: Annotated[str | None, typer.Option(help="The job's last day (YYYY-MM-DD).")] = None,
     db: DbOption = None,
 ) -> None:
     """Add a known employment (or, with --until, end one): its reports are awaited every basis month."""
+    from flexcalc.ledger.reports import parse_date
     from flexcalc.ledger.store import add_employment, end_employment, transaction
 
     first = month(from_, "from")
@@ -110,12 +114,14 @@ def case_employer(
 
         from flexcalc.ledger.models import Employment
 
+        start_date = parse_date(start, "start") if start else None
+        end_date = parse_date(end, "end") if end else None
         exists = session.scalar(select(Employment).where(Employment.case_id == case,
                                                          Employment.employer_id == employer))
         if exists is None:
-            add_employment(session, case, employer, first)
-        if last is not None:
-            end_employment(session, case, employer, last)
+            add_employment(session, case, employer, first, start_date)
+        if last is not None or end_date is not None:
+            end_employment(session, case, employer, last or first, end_date)
     typer.echo(f"sag {case}: arbejdsgiver {employer} fra {first}" + (f" til {last}" if last else ""))
 
 

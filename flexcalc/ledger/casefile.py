@@ -16,7 +16,7 @@ from flexcalc.errors import FlexcalcError
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 
-from .asof import basis_view, ceiling_for, month_due
+from .asof import basis_view, ceiling_for
 from .corrections import correction_dict
 from .models import Correction, Decision, Hold, Payment
 from .payments import hold_reason
@@ -37,13 +37,16 @@ def case_file(session: Session, case_id: str, as_of: dt.datetime | None = None) 
         corrections[c.benefit_month].append(correction_dict(c, decisions.get(c.id)))
     months = set(payments) | set(holds) | set(corrections)
     months |= {str(m.next()) for m in view if facts.active_in(m.next())}
+    months |= {str(r.benefit_month) for r in facts.registrations if as_of is None or r.received_at <= as_of}
     out = []
     for text in sorted(months):
         month = Month.parse(text)
         entry: dict[str, Any] = {"benefit_month": text, "basis_month": str(month.previous())}
         try:
-            due = month_due(month, view, facts.ceilings, facts.employments)
+            due = facts.month_due(month, as_of)
             entry.update({"basis_wage": amount_str(due.basis_wage), "ceiling": amount_str(due.ceiling),
+                          "reason": due.reason,
+                          "event_registration": due.registration.id if due.registration else None,
                           "missing_employers": due.missing_employers,
                           "due": None if due.result is None else amount_str(due.result.subsidy),
                           "due_payout": None if due.result is None else amount_str(due.result.payout),
@@ -84,7 +87,7 @@ def case_file(session: Session, case_id: str, as_of: dt.datetime | None = None) 
     if facts.ceilings:
         try:
             current = amount_str(ceiling_for(facts.ceilings, max(Month.parse(m) for m in months)
-                                             if months else facts.first_month))
+                                             if months else facts.first_month, as_of))
         except FlexcalcError:
             current = None
     return {"case_id": case.id, "first_month": case.first_month, "last_month": case.last_month,

@@ -79,8 +79,9 @@ def _payment_values(case_id: str, due: MonthDue, as_of: dt.datetime, stamp: dt.d
 def paid_entry(case_id: str, due: MonthDue) -> dict[str, Any]:
     """A paid month as the run reports it (with the reason when it is paid 0 for want of wage)."""
     assert due.result is not None
-    entry: dict[str, Any] = {"case_id": case_id, "benefit_month": str(due.benefit_month), "basis_wage": amount_str(due.basis_wage),
-             "subsidy": amount_str(due.result.subsidy), "payout": amount_str(due.result.payout)}
+    entry: dict[str, Any] = {"case_id": case_id, "benefit_month": str(due.benefit_month),
+                             "basis_wage": amount_str(due.basis_wage), "subsidy": amount_str(due.result.subsidy),
+                             "payout": amount_str(due.result.payout)}
     words = reason_words(due)
     if words is not None:
         entry.update({"reason_code": due.reason, "reason": words[0], "reason_da": words[1]})

@@ -167,8 +167,15 @@ def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month
     return entry
 
 
-def add_employment(session: Session, case_id: str, employer_id: str, first_basis_month: Month) -> Employment:
+def add_employment(session: Session, case_id: str, employer_id: str, first_basis_month: Month,
+                   start_date: dt.date | None = None) -> Employment:
+    """A known (fleksjob) employment reporting wage from ``first_basis_month``. ``start_date``, the
+    job's first day, must lie in that month; a start after the 1st makes it a part month."""
     get_case(session, case_id)
+    if start_date is not None and Month.of(start_date) != first_basis_month:
+        raise InputError("start", f"{start_date.isoformat()} is not in the first basis month {first_basis_month}",
+                         f"{start_date.isoformat()} ligger ikke i første basismåned {first_basis_month}",
+                         code="date_outside")
     employer_id = (employer_id or "").strip()
     if not re.fullmatch(r"[0-9A-Za-z]{1,16}", employer_id):
         raise InputError("employer", "must be an employer id (CVR: 8 digits)", "skal være et CVR-nummer (8 cifre)",
@@ -179,19 +186,26 @@ def add_employment(session: Session, case_id: str, employer_id: str, first_basis
         raise InputError("employer", f"the case knows the employer {employer_id} already",
                          f"sagen kender allerede arbejdsgiveren {employer_id}", code="employment_exists")
     employment = Employment(case_id=case_id, employer_id=employer_id, first_basis_month=str(first_basis_month),
-                            created_at=now())
+                            created_at=now(), start_date=start_date)
     session.add(employment)
     session.flush()
     return employment
 
 
-def end_employment(session: Session, case_id: str, employer_id: str, last_basis_month: Month) -> None:
+def end_employment(session: Session, case_id: str, employer_id: str, last_basis_month: Month,
+                   end_date: dt.date | None = None) -> None:
+    """End an employment: ``last_basis_month`` is the last month it reports wage; ``end_date``, the
+    job's last day, if given, decides that month."""
+    if end_date is not None:
+        last_basis_month = Month.of(end_date)
     employment = session.scalar(select(Employment).where(Employment.case_id == case_id,
                                                          Employment.employer_id == employer_id))
     if employment is None:
         raise InputError("employer", f"the case has no employment with {employer_id}",
                          f"sagen har ingen ansættelse hos {employer_id}", code="unknown_employment")
     employment.last_basis_month = str(last_basis_month)
+    if end_date is not None:
+        employment.end_date = end_date
     session.flush()
 
 
