@@ -36,7 +36,6 @@ from flexcalc.format import date_da
 from flexcalc.period import Month
 
 from .models import EventRegistration
-from .store import get_case, lock_case, now
 
 UNBOUNDED_WAGE = Decimal("1e12")
 """The wage the events are checked against when registered: the checks that compare an amount with
@@ -186,9 +185,13 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
                     registered_by: str = "", document: str | None = None) -> Registered:
     """Check and store the events of benefit ``month`` of the case (inside the caller's transaction).
 
-    Raises ``InputError`` naming the field; nothing is stored then. The same events as the month has
-    now (the registration in force when everything registered is read) are not stored again.
+    Raises ``InputError`` naming the field; nothing is stored then. Not stored again (a no-op that
+    says so): the same events with the same ``received_at``, or the events in force now registered
+    again later. (A registration back-dated between two others is always stored, so the order in
+    which registrations arrive does not change what is in force at an instant.)
     """
+    from .store import get_case, lock_case, now
+
     case = get_case(session, case_id)
     first = Month.parse(case.first_month)
     if month < first:
@@ -212,12 +215,13 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
     if received.tzinfo is None:
         raise InputError("received_at", "must carry a time zone", "skal have en tidszone", code="instant_format")
     lock_case(session, case_id)
-    current = latest(load_registrations(session, case_id, month), month, None)
-    if current is not None and current.digest == digest:
-        return Registered(current, True)
-    if current is None and not json.loads(canonical):
-        raise InputError("events", f"{month} has no events registered: there is nothing to restate",
-                         f"{month} har ingen registrerede hændelser: der er intet at ændre", code="nothing_to_restate")
+    stored = load_registrations(session, case_id, month)
+    for r in stored:  # the very same registration again (a retried request, a file read twice)
+        if r.digest == digest and r.received_at == received:
+            return Registered(r, True)
+    current = latest(stored, month, None)
+    if current is not None and current.digest == digest and received >= current.received_at:
+        return Registered(current, True)  # the events in force already, and nothing registered after them
     row = EventRegistration(case_id=case_id, benefit_month=str(month), events=canonical, digest=digest,
                             received_at=received, registered_by=who,
                             document=(document or "").strip() or None, recorded_at=stamp)
