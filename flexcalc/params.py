@@ -162,12 +162,21 @@ def load_parameters(directory: Path | None = None) -> dict[str, Parameter]:
     ``FLEXCALC_PARAMETERS_DIR``), validated, by name."""
     if directory is not None:
         return _load_files(tuple((path.stem, path) for path in sorted(directory.glob("*.yaml"))))
-    return _load_files(tuple(sorted(parameter_files().items())))
+    import os
+
+    return _load_files(_files_for(os.environ.get(OVERRIDE_ENV, "").strip()))
+
+
+@cache
+def _files_for(_override: str) -> tuple[tuple[str, Path], ...]:
+    """The files in force for an override setting (read once per setting; ``reload_parameters``)."""
+    return tuple(sorted(parameter_files().items()))
 
 
 def reload_parameters() -> None:
     """Forget the parameters read so far (after the override folder or its files changed)."""
     _load_files.cache_clear()
+    _files_for.cache_clear()
     _RATES_CACHE.clear()
     _FINGERPRINTS.clear()
 
