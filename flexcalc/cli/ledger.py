@@ -145,13 +145,25 @@ def case_show(
     case: Annotated[str, typer.Argument(help="The case id.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Show what was due as known then (default: "
                                                                "everything received).")] = None,
+    month_: Annotated[str | None, typer.Option("--month", help="Show one benefit month in full: reports, events, "
+                                                                "ceiling, the computation with its trace, what was "
+                                                                "paid and every correction since (Danish).")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """A case's months: basis wage, due, paid, corrections, each with its explanation."""
-    from flexcalc.ledger.casefile import case_file
+    from flexcalc.ledger.casefile import case_file, month_file
 
     instant = _as_of(as_of) if as_of else None
+    if month_ is not None:
+        benefit_month = month(month_, "month")
+        with input_errors(), _ledger(db)() as session:
+            one = month_file(session, case, benefit_month, instant)
+        if as_json:
+            print_json(one)
+        else:
+            _print_month(one)
+        return
     with input_errors(), _ledger(db)() as session:
         data = case_file(session, case, instant)
     if as_json:
@@ -175,6 +187,68 @@ def case_show(
             if c["decision"]:
                 d = c["decision"]
                 typer.echo(f"      afgørelse: {d['outcome']} ({d['decided_by']}): {d['reason']}")
+
+
+KIND_DA = {"original": "original", "correction": "rettelse", "reversal": "tilbageførsel"}
+
+
+def _kr(text: str | None) -> str:
+    return "—" if text is None else kr(parse_amount(text, "amount", allow_negative=True))
+
+
+def _print_month(m: dict[str, Any]) -> None:
+    """One benefit month for the caseworker, in Danish."""
+    from flexcalc.period import Month
+
+    benefit, basis = Month.parse(m["benefit_month"]), Month.parse(m["basis_month"])
+    known = f" (som kendt {m['as_of']})" if m["as_of"] else ""
+    typer.echo(f"Sag {m['case_id']} — {month_name(benefit)}, beregnet på lønnen i {month_name(basis)}{known}")
+    typer.echo("")
+    typer.echo("Lønindberetninger:")
+    for r in m["reports"] or []:
+        typer.echo(f"  {r['report_id']}  arbejdsgiver {r['employer_id']}  udbetalt {r['payment_date']}  løn "
+                   f"{_kr(r['wage'])} + pension {_kr(r['pension_own'])} / {_kr(r['pension_employer'])}  "
+                   f"({KIND_DA.get(r['kind'], r['kind'])}, modtaget {r['received_at'][:10]})")
+    if not m["reports"]:
+        typer.echo("  ingen")
+    typer.echo("Hændelser:")
+    for e in m["events"]:
+        mark = "gælder" if e["in_force"] else "erstattet" if e["known"] else "ikke kendt endnu"
+        document = f", {e['document']}" if e["document"] else ""
+        typer.echo(f"  #{e['id']} {e['description_da']} af {e['registered_by']}{document} [{mark}]")
+    if not m["events"]:
+        typer.echo("  ingen")
+    typer.echo("Lønloft:")
+    for c in m["ceilings"]:
+        when = f", kendt fra {c['known_at'][:10]}" if c["known_at"] else ""
+        typer.echo(f"  {_kr(c['amount'])} fra {c['effective_month']}{when}" + ("" if c["known"] else " [ikke kendt]"))
+    typer.echo("")
+    comp = m["computation"]
+    if comp is None:
+        typer.echo(f"Beregning: ikke mulig ({m['error']})")
+    elif comp["result"] is None:
+        typer.echo("Beregning: " + (comp["reason_da"] or "afventer indberetning fra arbejdsgiver "
+                                    + ", ".join(comp["missing_employers"])))
+    else:
+        typer.echo("Beregning:")
+        for step in comp["result"]["steps"]:
+            amount_text = f": {_kr(step['amount'])}" if step["amount"] is not None else ""
+            typer.echo(f"  {step['label']}{amount_text}  ({step['provision']})")
+        if comp["reason_da"]:
+            typer.echo(f"  Bemærk: {comp['reason_da']}")
+        typer.echo(f"  Skyldigt tilskud: {_kr(comp['result']['subsidy'])}")
+    typer.echo("")
+    pay = m["payment"]
+    if pay is None:
+        typer.echo("Udbetalt: intet" + (f" — {m['held']['reason_da']}" if m["held"] else ""))
+    else:
+        kind = "foreløbigt " if pay["kind"] == "provisional" else ""
+        typer.echo(f"Udbetalt {kind}{_kr(pay['subsidy'])} (udbetaling efter ATP {_kr(pay['payout'])}) som kendt "
+                   f"{pay['as_of'][:10]}, regelversion {pay['rule_version']}")
+    for c in m["corrections"]:
+        typer.echo(f"  efterregulering #{c['id']}: {_kr(c['difference'])} — {c['explanation_da']}")
+    if pay is not None:
+        typer.echo(f"I alt afregnet: {_kr(m['settled'])}")
 
 
 @reports_app.command("ingest")

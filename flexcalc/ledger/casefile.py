@@ -95,3 +95,68 @@ def case_file(session: Session, case_id: str, as_of: dt.datetime | None = None) 
             "current_ceiling": current, "reports": [r.to_dict() for r in sorted(
                 facts.reports, key=lambda r: (r.received_at, r.report_id))],
             "months": out}
+
+
+def month_file(session: Session, case_id: str, month: Month, as_of: dt.datetime | None = None) -> dict[str, Any]:
+    """One benefit month of a case for the caseworker (``flexcalc case show CASE --month``): the
+    reports touching its basis month, the event registrations and the ceiling history as known, the
+    computation with its trace (Danish labels and provisions), what was paid and every correction
+    since. Nothing here computes a rule: the computation is ``CaseFacts.month_due``."""
+    from flexcalc.format import date_da
+
+    from .asof import reason_words
+    from .registrations import latest, local_date
+
+    get_case(session, case_id)
+    facts = load_facts(session, case_id)
+    view = basis_view(facts.reports, as_of)
+    basis = month.previous()
+    entry = view.get(basis)
+    ids = entry.report_ids if entry else set()
+    reports = [r.to_dict() for r in sorted(facts.reports, key=lambda r: (r.received_at, r.report_id))
+               if r.report_id in ids]
+    registrations = sorted((r for r in facts.registrations if r.benefit_month == month),
+                           key=lambda r: r.order_key())
+    in_force = latest(registrations, month, as_of)
+    events = [{**r.to_dict(), "in_force": in_force is not None and r.id == in_force.id,
+               "known": as_of is None or r.received_at <= as_of,
+               "received_da": date_da(local_date(r.received_at))} for r in registrations]
+    ceilings = [{"effective_month": str(c.effective_month), "amount": amount_str(c.amount),
+                 "known_at": c.known_at.isoformat() if c.known_at else None,
+                 "known": as_of is None or c.known_at is None or c.known_at <= as_of}
+                for c in sorted(facts.ceilings, key=lambda c: (c.effective_month, c.seq))]
+    computation: dict[str, Any] | None = None
+    error = None
+    try:
+        due = facts.month_due(month, as_of)
+        words = reason_words(due)
+        computation = {"basis_wage": amount_str(due.basis_wage), "fleksjob_wage": amount_str(due.known_wage),
+                       "other_wage": amount_str(due.other_wage), "ceiling": amount_str(due.ceiling),
+                       "missing_employers": due.missing_employers, "reason": due.reason,
+                       "reason_da": words[1] if words else None,
+                       "result": None if due.result is None else due.result.to_dict()}
+    except FlexcalcError as failed:
+        error = str(failed)
+    payment = session.scalar(select(Payment).where(Payment.case_id == case_id, Payment.benefit_month == str(month)))
+    hold = session.scalar(select(Hold).where(Hold.case_id == case_id, Hold.benefit_month == str(month)))
+    decided = select(Decision).join(Correction, Correction.id == Decision.correction_id)
+    decisions = {d.correction_id: d for d in session.scalars(decided.where(Correction.case_id == case_id))}
+    corrections = [correction_dict(c, decisions.get(c.id)) for c in session.scalars(
+        select(Correction).where(Correction.case_id == case_id, Correction.benefit_month == str(month))
+        .order_by(Correction.sequence))]
+    return {
+        "case_id": case_id, "benefit_month": str(month), "basis_month": str(basis),
+        "as_of": as_of.isoformat() if as_of else None, "reports": reports, "events": events, "ceilings": ceilings,
+        "computation": computation, "error": error,
+        "payment": None if payment is None else {
+            "kind": payment.kind, "subsidy": amount_str(payment.subsidy), "payout": amount_str(payment.payout),
+            "basis_wage": amount_str(payment.basis_wage), "ceiling": amount_str(payment.ceiling),
+            "as_of": payment.as_of.isoformat(), "rule_version": payment.rule_version, "reason": payment.reason,
+            "event_registration": payment.event_registration, "documentation": payment.documentation},
+        "held": None if hold is None or payment is not None else {
+            "reason_da": hold.reason, "missing_employers": hold.missing_employers.split(),
+            "as_of": hold.as_of.isoformat()},
+        "corrections": corrections,
+        "settled": None if payment is None else amount_str(
+            payment.subsidy + sum((Decimal(c["difference"]) for c in corrections), ZERO)),
+    }

@@ -186,3 +186,29 @@ def test_cli_events_add_and_list(sqlite_url: str, tmp_path: Path) -> None:
     assert out.exit_code == 2 and "events.holiday_days" in out.stderr
     out = invoke("events", "list", "nope", "--db", sqlite_url)
     assert out.exit_code == 2 and "case" in out.stderr
+
+
+def test_case_show_month_gives_the_caseworker_the_whole_month_in_danish(sqlite_url: str) -> None:
+    """Issue 13, item 7: reports, events, ceiling, the computation with its trace, paid, corrections."""
+    factory = new_case(sqlite_url)
+    with transaction(factory) as session:
+        ingest(session, [report("E1-02", "E1", "0", "2024-02-29", "2024-03-01")])
+    pay_month(factory, Month(2024, 3), at("2024-03-05"))
+    with transaction(factory) as session:
+        register_events(session, "E1", Month(2024, 3), SICK, received_at=at("2024-03-20"), registered_by="sb-7",
+                        document="lægeerklæring")
+    reconcile(factory, at("2024-03-31"), ["E1"])
+    out = invoke("case", "show", "E1", "--month", "2024-03", "--db", sqlite_url)
+    assert out.exit_code == 0, out.stderr
+    text = out.stdout
+    for expected in ("marts 2024, beregnet på lønnen i februar 2024", "E1-02", "sygdom registreret 20. marts 2024 "
+                     "af sb-7, lægeerklæring [gælder]", "30.000,00 kr. fra 2024-03",
+                     "Syge- eller barselsdagpenge fradrages fuldt", "Skyldigt tilskud: 15.952,00 kr.",
+                     "Udbetalt 0,00 kr.", "efterregulering #1: 15.952,00 kr.", "I alt afregnet: 15.952,00 kr."):
+        assert expected in text, expected
+    data = json.loads(invoke("case", "show", "E1", "--month", "2024-03", "--json", "--db", sqlite_url).stdout)
+    assert data["payment"]["reason"] == "no_fleksjob_wage" and data["settled"] == "15952.00"
+    assert data["computation"]["result"]["subsidy"] == "15952.00"  # 19.952 − 4.000 dagpenge
+    before = json.loads(invoke("case", "show", "E1", "--month", "2024-03", "--as-of", "2024-03-10", "--json",
+                               "--db", sqlite_url).stdout)
+    assert before["events"][0]["known"] is False and before["computation"]["reason"] == "no_fleksjob_wage"
