@@ -105,7 +105,7 @@ def case_employer(
 ) -> None:
     """Add a known employment (or, with --until, end one): its reports are awaited every basis month."""
     from flexcalc.ledger.reports import parse_date
-    from flexcalc.ledger.store import add_employment, end_employment, transaction
+    from flexcalc.ledger.store import add_employment, end_employment, set_employment_start, transaction
 
     first = month(from_, "from")
     last = month(until, "until") if until else None
@@ -120,6 +120,8 @@ def case_employer(
                                                          Employment.employer_id == employer))
         if exists is None:
             add_employment(session, case, employer, first, start_date)
+        elif start_date is not None:
+            set_employment_start(session, case, employer, start_date)
         if last is not None or end_date is not None:
             end_employment(session, case, employer, last or first, end_date)
     typer.echo(f"sag {case}: arbejdsgiver {employer} fra {first}" + (f" til {last}" if last else ""))

@@ -192,6 +192,21 @@ def add_employment(session: Session, case_id: str, employer_id: str, first_basis
     return employment
 
 
+def set_employment_start(session: Session, case_id: str, employer_id: str, start_date: dt.date) -> None:
+    """Record the job's first day on a known employment (it must lie in its first basis month)."""
+    employment = session.scalar(select(Employment).where(Employment.case_id == case_id,
+                                                         Employment.employer_id == employer_id))
+    if employment is None:
+        raise InputError("employer", f"the case has no employment with {employer_id}",
+                         f"sagen har ingen ansættelse hos {employer_id}", code="unknown_employment")
+    if Month.of(start_date) != Month.parse(employment.first_basis_month):
+        raise InputError("start", f"{start_date.isoformat()} is not in the first basis month "
+                         f"{employment.first_basis_month}", f"{start_date.isoformat()} ligger ikke i første "
+                         f"basismåned {employment.first_basis_month}", code="date_outside")
+    employment.start_date = start_date
+    session.flush()
+
+
 def end_employment(session: Session, case_id: str, employer_id: str, last_basis_month: Month,
                    end_date: dt.date | None = None) -> None:
     """End an employment: ``last_basis_month`` is the last month it reports wage; ``end_date``, the
