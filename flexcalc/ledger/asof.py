@@ -37,6 +37,7 @@ from flexcalc.rules import timing
 from flexcalc.trace import Step
 
 from .reports import WageReport, known, order_key
+from .types import MonthReason
 
 if TYPE_CHECKING:
     from .registrations import Registration
@@ -148,7 +149,7 @@ class MonthDue:
     result: MonthResult | None
     registration: Registration | None = None
     """The event registration the month was computed with."""
-    reason: str | None = None
+    reason: MonthReason | None = None
     """``no_fleksjob_wage`` (paid 0) or ``events_invalid`` (held: the events do not fit the reports)."""
     error: InputError | None = None
 
@@ -161,8 +162,8 @@ class MonthDue:
         return self.known_wage + self.other_wage
 
 
-NO_FLEKSJOB_WAGE = "no_fleksjob_wage"
-EVENTS_INVALID = "events_invalid"
+NO_FLEKSJOB_WAGE = MonthReason.NO_FLEKSJOB_WAGE
+EVENTS_INVALID = MonthReason.EVENTS_INVALID
 NO_WAGE_PROVISION = ("Vejledning 9154/2022 afsnit 2.1; Ankestyrelsen PM 6-23 (uden løn fra fleksjobarbejdsgiveren "
                      "intet tilskud); undtagelser LAB § 124, stk. 1 og 3; BEK 1806/2023 § 11")
 OPENING_INCOMES_FROM_2024 = frozenset({"tabt_arbejdsfortjeneste", "plejevederlag"})

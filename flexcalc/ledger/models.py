@@ -36,6 +36,18 @@ from sqlalchemy.types import TypeDecorator
 
 from flexcalc.db import Base
 from flexcalc.money import from_ore, to_ore
+from flexcalc.period import Month
+
+from .types import (
+    CorrectionStatus,
+    EnumColumn,
+    ListColumn,
+    MonthColumn,
+    MonthReason,
+    Outcome,
+    PaymentKind,
+    ReportKind,
+)
 
 
 class Ore(TypeDecorator[Decimal]):
@@ -76,8 +88,8 @@ class Case(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     cpr: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    first_month: Mapped[str] = mapped_column(String(7))
-    last_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    first_month: Mapped[Month] = mapped_column(MonthColumn())
+    last_month: Mapped[Month | None] = mapped_column(MonthColumn(), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     revision: Mapped[int] = mapped_column(Integer, default=0)
     """Bumped as the first statement of every transaction that pays or reconciles the case: the
@@ -98,8 +110,8 @@ class Employment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"), index=True)
     employer_id: Mapped[str] = mapped_column(String(16))
-    first_basis_month: Mapped[str] = mapped_column(String(7))
-    last_basis_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    first_basis_month: Mapped[Month] = mapped_column(MonthColumn())
+    last_basis_month: Mapped[Month | None] = mapped_column(MonthColumn(), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     """The fleksjob's first day, when known: it becomes the month's ``employment_start`` event
@@ -117,7 +129,7 @@ class Ceiling(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"), index=True)
-    effective_month: Mapped[str] = mapped_column(String(7))
+    effective_month: Mapped[Month] = mapped_column(MonthColumn())
     amount: Mapped[Decimal] = mapped_column(Ore())
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -140,7 +152,7 @@ class Report(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
     employer_id: Mapped[str] = mapped_column(String(16))
     payment_date: Mapped[dt.date] = mapped_column(Date)
-    basis_month: Mapped[str] = mapped_column(String(7))
+    basis_month: Mapped[Month] = mapped_column(MonthColumn())
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     wage: Mapped[Decimal] = mapped_column(Ore())
@@ -148,7 +160,7 @@ class Report(Base):
     pension_employer: Mapped[Decimal] = mapped_column(Ore())
     hours: Mapped[Decimal] = mapped_column(Ore())
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[ReportKind] = mapped_column(EnumColumn(ReportKind, 10))
     corrects: Mapped[str | None] = mapped_column(ForeignKey("ledger_report.report_id"), nullable=True)
     root_id: Mapped[str] = mapped_column(String(64))
     """The original report at the root of the chain of corrections (itself for an original)."""
@@ -167,15 +179,15 @@ class Payment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    benefit_month: Mapped[str] = mapped_column(String(7))
-    kind: Mapped[str] = mapped_column(String(12))
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
+    kind: Mapped[PaymentKind] = mapped_column(EnumColumn(PaymentKind, 12))
     basis_wage: Mapped[Decimal] = mapped_column(Ore())
     ceiling: Mapped[Decimal] = mapped_column(Ore())
     subsidy: Mapped[Decimal] = mapped_column(Ore())
     atp_own: Mapped[Decimal] = mapped_column(Ore())
     payout: Mapped[Decimal] = mapped_column(Ore())
-    report_ids: Mapped[str] = mapped_column(Text)
-    """The reports touching the basis month known at the as-of instant, space separated."""
+    report_ids: Mapped[list[str]] = mapped_column(ListColumn())
+    """The reports touching the basis month known at the as-of instant."""
     rule_version: Mapped[str] = mapped_column(String(32))
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -183,7 +195,7 @@ class Payment(Base):
     released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     event_registration: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The event registration the month was computed with (``None``: a month without events)."""
-    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    reason: Mapped[MonthReason | None] = mapped_column(EnumColumn(MonthReason, 32), nullable=True)
     """Why the amount is what it is when that is not the formula alone: ``no_fleksjob_wage`` (paid 0)."""
 
 
@@ -195,8 +207,8 @@ class Hold(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    benefit_month: Mapped[str] = mapped_column(String(7))
-    missing_employers: Mapped[str] = mapped_column(Text)
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
+    missing_employers: Mapped[list[str]] = mapped_column(ListColumn())
     reason: Mapped[str] = mapped_column(Text)
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -213,7 +225,7 @@ class Correction(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    benefit_month: Mapped[str] = mapped_column(String(7))
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
     sequence: Mapped[int] = mapped_column(Integer)
     previous_subsidy: Mapped[Decimal] = mapped_column(Ore())
     due_subsidy: Mapped[Decimal] = mapped_column(Ore())
@@ -222,17 +234,17 @@ class Correction(Base):
     due_payout: Mapped[Decimal] = mapped_column(Ore())
     basis_wage: Mapped[Decimal] = mapped_column(Ore())
     ceiling: Mapped[Decimal] = mapped_column(Ore())
-    report_ids: Mapped[str] = mapped_column(Text)
+    report_ids: Mapped[list[str]] = mapped_column(ListColumn())
     """Every report touching the basis month known at ``as_of`` (the basis of ``due_subsidy``)."""
-    caused_by: Mapped[str] = mapped_column(Text)
-    """The report ids that caused this correction, space separated."""
-    reasons: Mapped[str] = mapped_column(Text)
-    """Reason codes, space separated: late_report corrected_report reversal ceiling_change provisional_settled."""
+    caused_by: Mapped[list[str]] = mapped_column(ListColumn())
+    """The report ids that caused this correction."""
+    reasons: Mapped[list[str]] = mapped_column(ListColumn())
+    """Reason codes (``types.Cause``): late_report, corrected_report, reversal, ceiling_change, …"""
     explanation_da: Mapped[str] = mapped_column(Text)
     explanation_en: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str] = mapped_column(Text)
-    earliest_affected_month: Mapped[str] = mapped_column(String(7))
-    status: Mapped[str] = mapped_column(String(20))
+    earliest_affected_month: Mapped[Month] = mapped_column(MonthColumn())
+    status: Mapped[CorrectionStatus] = mapped_column(EnumColumn(CorrectionStatus, 20))
     rule_version: Mapped[str] = mapped_column(String(32))
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -252,7 +264,7 @@ class EventRegistration(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    benefit_month: Mapped[str] = mapped_column(String(7))
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
     events: Mapped[str] = mapped_column(Text)
     """The ``events`` object (the API's shape) as canonical JSON."""
     digest: Mapped[str] = mapped_column(String(64))
@@ -275,7 +287,7 @@ class Decision(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     correction_id: Mapped[int] = mapped_column(ForeignKey("ledger_correction.id"))
-    outcome: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[Outcome] = mapped_column(EnumColumn(Outcome, 10))
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -33,6 +33,7 @@ from .models import Case, Ceiling, Employment, EventRegistration, Hold, Payment,
 from .registrations import Registration, registration_from_row
 from .reports import WageReport
 from .store import REPORT_FIELDS, CaseFacts, get_case, load_facts, lock_case, now, run_in_transaction
+from .types import PaymentKind
 
 CHUNK = 2000
 
@@ -67,10 +68,10 @@ def _payment_values(case_id: str, due: MonthDue, as_of: dt.datetime, stamp: dt.d
                     documentation: str | None = None, released_by: str | None = None) -> dict[str, Any]:
     assert due.result is not None
     return {
-        "case_id": case_id, "benefit_month": str(due.benefit_month), "kind": kind,
+        "case_id": case_id, "benefit_month": due.benefit_month, "kind": kind,
         "basis_wage": due.basis_wage, "ceiling": due.ceiling, "subsidy": due.result.subsidy,
         "atp_own": due.result.atp_own, "payout": due.result.payout,
-        "report_ids": " ".join(sorted(due.report_ids)), "rule_version": rule_version_of(due.benefit_month),
+        "report_ids": sorted(due.report_ids), "rule_version": rule_version_of(due.benefit_month),
         "as_of": as_of, "created_at": stamp, "documentation": documentation, "released_by": released_by,
         "event_registration": due.registration.id if due.registration else None, "reason": due.reason,
     }
@@ -109,14 +110,13 @@ def _load_for_month(session: Session, case_ids: Sequence[str], basis: Month,
     for cid, effective, amount, seq, known_at in session.execute(select(
             Ceiling.case_id, Ceiling.effective_month, Ceiling.amount, Ceiling.id, Ceiling.known_at).where(
             _cases_in(Ceiling.case_id, case_ids, contiguous))):
-        ceilings[cid].append(CeilingEntry(Month.parse(effective), amount, seq, known_at))
+        ceilings[cid].append(CeilingEntry(effective, amount, seq, known_at))
     employments: dict[str, list[EmploymentEntry]] = defaultdict(list)
     for cid, employer, first, last, start, end in session.execute(select(
             Employment.case_id, Employment.employer_id, Employment.first_basis_month, Employment.last_basis_month,
             Employment.start_date, Employment.end_date)
             .where(_cases_in(Employment.case_id, case_ids, contiguous))):
-        employments[cid].append(EmploymentEntry(employer, Month.parse(first), Month.parse(last) if last else None,
-                                                start, end))
+        employments[cid].append(EmploymentEntry(employer, first, last, start, end))
     registrations: dict[str, list[Registration]] = defaultdict(list)
     for registered in session.scalars(select(EventRegistration).where(
             _cases_in(EventRegistration.case_id, case_ids, contiguous),
@@ -130,7 +130,7 @@ def _load_for_month(session: Session, case_ids: Sequence[str], basis: Month,
         report = WageReport(*row)
         reports[report.case_id].append(report)
     return {
-        cid: CaseFacts(cid, Month.parse(first), Month.parse(last) if last else None, ceilings[cid],
+        cid: CaseFacts(cid, first, last, ceilings[cid],
                        employments[cid], reports[cid], registrations[cid])
         for cid, first, last in cases
     }
@@ -192,8 +192,8 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                     part.held.append({"case_id": case_id, "benefit_month": str(month),
                                       "missing_employers": due.missing_employers, "reason": en, "reason_da": da})
                     if case_id not in held:
-                        holds.append({"case_id": case_id, "benefit_month": str(month),
-                                      "missing_employers": " ".join(due.missing_employers), "reason": da,
+                        holds.append({"case_id": case_id, "benefit_month": month,
+                                      "missing_employers": due.missing_employers, "reason": da,
                                       "as_of": as_of, "created_at": stamp})
                     continue
                 values = _payment_values(case_id, due, as_of, stamp)
@@ -219,9 +219,9 @@ def open_holds(session: Session, case_id: str | None = None) -> list[dict[str, A
              .where(Payment.id.is_(None)).order_by(Hold.case_id, Hold.benefit_month))
     if case_id is not None:
         query = query.where(Hold.case_id == case_id)
-    return [{"case_id": h.case_id, "benefit_month": h.benefit_month,
-             "missing_employers": h.missing_employers.split(), "reason_da": h.reason,
-             "reason": hold_reason(Month.parse(h.benefit_month), h.missing_employers.split())[0],
+    return [{"case_id": h.case_id, "benefit_month": str(h.benefit_month),
+             "missing_employers": list(h.missing_employers), "reason_da": h.reason,
+             "reason": hold_reason(h.benefit_month, h.missing_employers)[0],
              "held_as_of": h.as_of.isoformat()} for h in session.scalars(query)]
 
 
@@ -250,7 +250,7 @@ def release_provisional(session: Session, case_id: str, month: Month, documented
     due = facts.month_due(month, as_of, documented_wage)
     if due.result is None and due.error is not None:
         raise due.error
-    kind = "provisional" if due.missing_employers else "regular"
+    kind = PaymentKind.PROVISIONAL if due.missing_employers else PaymentKind.REGULAR
     values = _payment_values(case_id, due, as_of, stamp, kind, documentation.strip(), released_by.strip()[:64])
     session.execute(insert(Payment), [values])
     return {**paid_entry(case_id, due), "kind": kind, "documentation": documentation.strip(),

@@ -69,7 +69,7 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
     payments = list(session.scalars(select(Payment).where(Payment.case_id == case_id)))
     if not payments:
         return
-    earlier: dict[str, list[Correction]] = defaultdict(list)
+    earlier: dict[Month, list[Correction]] = defaultdict(list)
     for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.sequence)):
         earlier[c.benefit_month].append(c)
     facts = load_facts(session, case_id)
@@ -85,9 +85,9 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
         if known_at > as_of:
             continue  # knowledge is never un-known: a month computed later than as_of is not rolled back
         result.months_checked += 1
-        month = Month.parse(payment.benefit_month)
+        month = payment.benefit_month
         last = history[-1] if history else None
-        previous_ids = set((last.report_ids if last else payment.report_ids).split())
+        previous_ids = set(last.report_ids if last else payment.report_ids)
         previous_ceiling = last.ceiling if last else payment.ceiling
         previous_events = last.event_registration if last else payment.event_registration
         previous_version = last.rule_version if last else payment.rule_version
@@ -103,7 +103,7 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
             continue  # nothing the month rests on has changed: nothing to redo
         due = month_due(month, view, facts.ceilings, facts.employments, as_of=as_of, registration=registration)
         if due.result is None:
-            result.waiting.append({"case_id": case_id, "benefit_month": payment.benefit_month,
+            result.waiting.append({"case_id": case_id, "benefit_month": str(month),
                                    "missing_employers": " ".join(due.missing_employers),
                                    **({"reason": due.reason} if due.reason else {})})
             continue
@@ -126,13 +126,13 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
             da += " Ingen løn fra fleksjobarbejdsgiveren i basismåneden: intet tilskud."
             en += " No wage from the fleksjob employer in the basis month: no subsidy."
         new_rows.append({
-            "case_id": case_id, "benefit_month": payment.benefit_month, "sequence": len(history) + 1,
+            "case_id": case_id, "benefit_month": month, "sequence": len(history) + 1,
             "previous_subsidy": settled, "due_subsidy": due.result.subsidy, "difference": difference,
             "previous_payout": settled_payout, "due_payout": due.result.payout, "basis_wage": due.basis_wage,
-            "ceiling": due.ceiling, "report_ids": " ".join(sorted(due.report_ids)), "caused_by": " ".join(caused),
-            "reasons": " ".join(reasons), "explanation_da": da, "explanation_en": en,
+            "ceiling": due.ceiling, "report_ids": sorted(due.report_ids), "caused_by": caused,
+            "reasons": reasons, "explanation_da": da, "explanation_en": en,
             "legal_basis": LEGAL_BASIS if difference > 0 else f"{LEGAL_BASIS}. {REPAYMENT_BASIS}",
-            "earliest_affected_month": "", "status": STATUS_PAYABLE if difference > 0 else STATUS_REVIEW,
+            "earliest_affected_month": month, "status": STATUS_PAYABLE if difference > 0 else STATUS_REVIEW,
             "rule_version": version, "as_of": as_of, "created_at": stamp,
             "event_registration": registration.id if registration else None,
             "previous_rule_version": previous_version if rates_changed else None,

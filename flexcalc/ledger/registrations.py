@@ -143,7 +143,7 @@ def what_da(events: MonthEvents) -> str:
 
 
 def registration_from_row(row: EventRegistration) -> Registration:
-    return Registration(row.id, Month.parse(row.benefit_month), row.events, row.digest, row.received_at,
+    return Registration(row.id, row.benefit_month, row.events, row.digest, row.received_at,
                         row.registered_by, row.document)
 
 
@@ -193,11 +193,11 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
     from .store import get_case, lock_case, now
 
     case = get_case(session, case_id)
-    first = Month.parse(case.first_month)
+    first = case.first_month
     if month < first:
         raise InputError("month", f"{month} is before the case's first benefit month {first}",
                          f"{month} ligger før sagens første ydelsesmåned {first}", code="month_outside_case")
-    if case.last_month is not None and month > Month.parse(case.last_month):
+    if case.last_month is not None and month > case.last_month:
         raise InputError("month", f"{month} is after the case's last benefit month {case.last_month}",
                          f"{month} ligger efter sagens sidste ydelsesmåned {case.last_month}",
                          code="month_outside_case")
@@ -222,7 +222,7 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
     current = latest(stored, month, None)
     if current is not None and current.digest == digest and received >= current.received_at:
         return Registered(current, True)  # the events in force already, and nothing registered after them
-    row = EventRegistration(case_id=case_id, benefit_month=str(month), events=canonical, digest=digest,
+    row = EventRegistration(case_id=case_id, benefit_month=month, events=canonical, digest=digest,
                             received_at=received, registered_by=who,
                             document=(document or "").strip() or None, recorded_at=stamp)
     session.add(row)

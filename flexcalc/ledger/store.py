@@ -124,14 +124,14 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
         raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                          code="case_exists")
     stamp = now()
-    case = Case(id=case_id, cpr=cpr, first_month=str(first_month), created_at=stamp, revision=0)
+    case = Case(id=case_id, cpr=cpr, first_month=first_month, created_at=stamp, revision=0)
     session.add(case)
     try:
         session.flush()
     except IntegrityError:  # created by another process meanwhile; the driver's message holds the CPR
         raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                          code="case_exists") from None
-    session.add(Ceiling(case_id=case_id, effective_month=str(first_month), amount=ceiling, recorded_at=stamp,
+    session.add(Ceiling(case_id=case_id, effective_month=first_month, amount=ceiling, recorded_at=stamp,
                         note="oprettet med sagen"))
     for employer in employers:
         add_employment(session, case_id, employer, first_month.previous())
@@ -142,10 +142,10 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
 def close_case(session: Session, case_id: str, last_month: Month) -> None:
     """Set the case's last benefit month (a payment run pays no month after it)."""
     case = get_case(session, case_id)
-    if last_month < Month.parse(case.first_month):
+    if last_month < case.first_month:
         raise InputError("last", f"is before the case's first month {case.first_month}",
                          f"ligger før sagens første måned {case.first_month}", code="last_before_first")
-    case.last_month = str(last_month)
+    case.last_month = last_month
     session.flush()
 
 
@@ -160,7 +160,7 @@ def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month
         raise InputError("ceiling", "must be more than 0", "skal være over 0", code="ceiling_zero")
     if known_at is not None and known_at.tzinfo is None:
         raise InputError("known_at", "must carry a time zone", "skal have en tidszone", code="instant_format")
-    entry = Ceiling(case_id=case_id, effective_month=str(effective_month), amount=amount, recorded_at=now(),
+    entry = Ceiling(case_id=case_id, effective_month=effective_month, amount=amount, recorded_at=now(),
                     note=note, known_at=known_at)
     session.add(entry)
     session.flush()
@@ -185,7 +185,7 @@ def add_employment(session: Session, case_id: str, employer_id: str, first_basis
     if existing is not None:
         raise InputError("employer", f"the case knows the employer {employer_id} already",
                          f"sagen kender allerede arbejdsgiveren {employer_id}", code="employment_exists")
-    employment = Employment(case_id=case_id, employer_id=employer_id, first_basis_month=str(first_basis_month),
+    employment = Employment(case_id=case_id, employer_id=employer_id, first_basis_month=first_basis_month,
                             created_at=now(), start_date=start_date)
     session.add(employment)
     session.flush()
@@ -199,7 +199,7 @@ def set_employment_start(session: Session, case_id: str, employer_id: str, start
     if employment is None:
         raise InputError("employer", f"the case has no employment with {employer_id}",
                          f"sagen har ingen ansættelse hos {employer_id}", code="unknown_employment")
-    if Month.of(start_date) != Month.parse(employment.first_basis_month):
+    if Month.of(start_date) != employment.first_basis_month:
         raise InputError("start", f"{start_date.isoformat()} is not in the first basis month "
                          f"{employment.first_basis_month}", f"{start_date.isoformat()} ligger ikke i første "
                          f"basismåned {employment.first_basis_month}", code="date_outside")
@@ -218,7 +218,7 @@ def end_employment(session: Session, case_id: str, employer_id: str, last_basis_
     if employment is None:
         raise InputError("employer", f"the case has no employment with {employer_id}",
                          f"sagen har ingen ansættelse hos {employer_id}", code="unknown_employment")
-    employment.last_basis_month = str(last_basis_month)
+    employment.last_basis_month = last_basis_month
     if end_date is not None:
         employment.end_date = end_date
     session.flush()
@@ -363,7 +363,7 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
         by_id_roots[report.report_id] = root
         rows.append(Report(
             report_id=report.report_id, case_id=report.case_id, employer_id=report.employer_id,
-            payment_date=report.payment_date, basis_month=str(report.basis_month),
+            payment_date=report.payment_date, basis_month=report.basis_month,
             period_start=report.period_start, period_end=report.period_end, wage=report.wage,
             pension_own=report.pension_own, pension_employer=report.pension_employer, hours=report.hours,
             received_at=report.received_at, kind=report.kind, corrects=report.corrects, root_id=root,
@@ -419,13 +419,12 @@ def compute_case_month(facts: CaseFacts, month: Month, as_of: dt.datetime | None
 
 
 def ceiling_entries(rows: Sequence[Ceiling]) -> list[CeilingEntry]:
-    return [CeilingEntry(Month.parse(r.effective_month), r.amount, r.id, r.known_at) for r in rows]
+    return [CeilingEntry(r.effective_month, r.amount, r.id, r.known_at) for r in rows]
 
 
 def employment_entries(rows: Sequence[Employment]) -> list[EmploymentEntry]:
-    return [EmploymentEntry(r.employer_id, Month.parse(r.first_basis_month),
-                            Month.parse(r.last_basis_month) if r.last_basis_month else None,
-                            r.start_date, r.end_date) for r in rows]
+    return [EmploymentEntry(r.employer_id, r.first_basis_month, r.last_basis_month, r.start_date, r.end_date)
+            for r in rows]
 
 
 def load_facts(session: Session, case_id: str) -> CaseFacts:
@@ -436,7 +435,7 @@ def load_facts(session: Session, case_id: str) -> CaseFacts:
     reports = [WageReport(*row) for row in session.execute(select(*columns).where(Report.case_id == case_id))]
     from .registrations import load_registrations
 
-    return CaseFacts(case.id, Month.parse(case.first_month), Month.parse(case.last_month) if case.last_month else None,
+    return CaseFacts(case.id, case.first_month, case.last_month,
                      ceiling_entries(ceilings), employment_entries(employments), reports,
                      load_registrations(session, case_id))
 

@@ -145,9 +145,9 @@ def balances(url: str, case_id: str, corrections: list[dict[str, Any]]) -> dict[
     for c in corrections:
         net[c["benefit_month"]] += Decimal(c["difference"])
     for payment in payments:
-        due = facts.month_due(Month.parse(payment.benefit_month), None)
+        due = facts.month_due(payment.benefit_month, None)
         assert due.result is not None
-        assert payment.subsidy + net[payment.benefit_month] == due.result.subsidy, payment.benefit_month
+        assert payment.subsidy + net[str(payment.benefit_month)] == due.result.subsidy, payment.benefit_month
     return dict(net)
 
 
