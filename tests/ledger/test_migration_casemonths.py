@@ -36,6 +36,13 @@ def _seed_0003(url: str) -> None:
             "INSERT INTO ledger_payment (case_id, benefit_month, kind, basis_wage, ceiling, subsidy, atp_own, payout, "
             "report_ids, rule_version, as_of, created_at) VALUES ('M1', '2024-03', 'regular', 1560000, 3206700, "
             "1527200, 50000, 1477200, 'M1-02', '2026.11.1', '2024-03-06 12:00:00', '2024-03-06 12:00:00')"))
+        c.execute(text(  # a correction as 0003 wrote it: lists as space-separated text
+            "INSERT INTO ledger_correction (case_id, benefit_month, sequence, previous_subsidy, due_subsidy, "
+            "difference, previous_payout, due_payout, basis_wage, ceiling, report_ids, caused_by, reasons, "
+            "explanation_da, explanation_en, legal_basis, earliest_affected_month, status, rule_version, as_of, "
+            "created_at) VALUES ('M1', '2024-03', 1, 1527200, 1527200, 0, 1477200, 1477200, 1560000, 3206700, "
+            "'M1-02 M1-02b', 'M1-02b', 'late_report ceiling_change', 'x', 'x', 'x', '2024-03', 'payable', "
+            "'2026.11.1', '2024-03-07 12:00:00', '2024-03-07 12:00:00')"))
 
 
 @pytest.mark.parametrize("hop", [False, True], ids=["up", "up-down-up"])
@@ -56,14 +63,28 @@ def test_0004_keeps_the_stored_rows_and_their_meaning(database_url: str, hop: bo
         assert c.execute(text("SELECT event_registration, reason FROM ledger_payment")).one() == (None, None)
         assert c.execute(text("SELECT count(*) FROM ledger_event_registration")).scalar_one() == 0
     factory = open_ledger(database_url)
+    from sqlalchemy import select
+
+    from flexcalc.ledger.models import Correction, Payment
+    from flexcalc.ledger.types import CorrectionStatus, PaymentKind
+
     with factory() as session:
         facts = load_facts(session, "M1")
+        old = session.scalars(select(Correction)).one()
+        payment = session.scalars(select(Payment)).one()
+    # typed on reading: months as Month, lists as lists, codes as enums (rows were not rewritten)
+    assert (old.benefit_month, old.report_ids, old.reasons) == (Month(2024, 3), ["M1-02", "M1-02b"],
+                                                                ["late_report", "ceiling_change"])
+    assert old.status is CorrectionStatus.PAYABLE and payment.kind is PaymentKind.REGULAR
+    assert payment.report_ids == ["M1-02"] and payment.benefit_month == Month(2024, 3)
     # the old ceiling (recorded 2026) is always known: a 2024 as-of still finds it
     due = facts.month_due(Month(2024, 3), dt.datetime(2024, 3, 6, tzinfo=dt.UTC))
     assert due.ceiling == Decimal("32067.00") and due.result is not None
     assert due.result.subsidy == Decimal("15272.00")
     # a rule version without a fingerprint is not a rate change: nothing to correct
     assert reconcile(factory, dt.datetime(2024, 4, 30, tzinfo=dt.UTC)).corrections == []
+    with engine.connect() as c:  # and the old text stays as it was written
+        assert c.execute(text("SELECT reasons FROM ledger_correction")).scalar_one() == "late_report ceiling_change"
     assert pay_month(factory, Month(2024, 3), dt.datetime(2024, 3, 6, tzinfo=dt.UTC)).already_paid == ["M1"]
 
 
