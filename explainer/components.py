@@ -1,5 +1,5 @@
 """Shared input widgets of the explainer pages: every input has a visible Danish label, amounts are
-typed as text and parsed by the core (``flexcalc.money.parse_amount``, never float), and a bad value
+typed as text and parsed by the core (``flexcalc.inputs.parse_amount``, never float), and a bad value
 shows the field and the reason in Danish."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.format import month_name  # noqa: E402
-from flexcalc.money import parse_amount  # noqa: E402
+from flexcalc.inputs import parse_amount  # noqa: E402
 from flexcalc.params import coverage, rates_for  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 

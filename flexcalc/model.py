@@ -25,7 +25,8 @@ from flexcalc.events import (
     Period,
     PeriodKind,
 )
-from flexcalc.money import ZERO, parse_amount
+from flexcalc.inputs import parse_amount
+from flexcalc.money import ZERO
 from flexcalc.params import rates_for
 from flexcalc.period import Month
 

@@ -276,3 +276,36 @@ def coverage() -> tuple[Month, Month]:
         ends.append(values[-1].start if values[-1].value is None else dt.date(9999, 12, 31))
     last_day = min(ends) - dt.timedelta(days=1)
     return Month.of(first), Month.of(last_day)
+
+
+RATES_WARNING_MONTHS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RatesExpiry:
+    """A warning that the rates table ends soon: the last covered month and how many months are left."""
+
+    last_month: Month
+    months_left: int
+
+    @property
+    def message(self) -> str:
+        return (f"the rates end with {self.last_month}: add the next year's values before "
+                f"{self.last_month.next()} can be paid")
+
+    @property
+    def message_da(self) -> str:
+        return (f"satserne slutter med {self.last_month}: tilføj næste års satser, før "
+                f"{self.last_month.next()} kan udbetales")
+
+
+def rates_expiry(today: dt.date | None = None, within_months: int = RATES_WARNING_MONTHS) -> RatesExpiry | None:
+    """A warning when the rates run out within ``within_months`` of ``today`` (default: the system date).
+
+    Paying a benefit month needs its rates; a table that ends in December must be extended before
+    January can be paid. ``None`` while more than ``within_months`` months are covered after this one.
+    """
+    current = Month.of(today or dt.date.today())
+    _, last = coverage()
+    left = (last.year - current.year) * 12 + (last.month - current.month)
+    return RatesExpiry(last, left) if left < within_months else None

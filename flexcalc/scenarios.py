@@ -62,7 +62,7 @@ class Job:
     """A job by its hourly wage incl. pension and supplements, or by its monthly full-time wage.
 
     Exactly one of ``hourly`` and ``full_time_wage`` is given. Amounts are in kroner with at most two
-    decimals (already parsed by :func:`flexcalc.money.parse_amount`).
+    decimals (already parsed by :func:`flexcalc.inputs.parse_amount`).
     """
 
     hourly: Decimal | None = None

@@ -33,7 +33,8 @@ from typing import Any
 from flexcalc.calculate import MonthResult
 from flexcalc.errors import InputError, NoRatesError
 from flexcalc.format import kr
-from flexcalc.money import ZERO, amount_str, parse_amount, round_ore
+from flexcalc.inputs import parse_amount
+from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.params import ParameterValue, load_parameters
 from flexcalc.period import Month
 from flexcalc.rules import atp

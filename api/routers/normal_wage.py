@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from api.schemas import StepOut
 from api.strict_json import StrictJSONRoute
 from flexcalc.normal_wage import NormalWageForm, check_form
-from flexcalc.normal_wage_report import explain_check_da
+from flexcalc.text_da.normal_wage import explain_check_da
 
 router = APIRouter(prefix="/v1", tags=["normal wage"], route_class=StrictJSONRoute)
 

@@ -26,14 +26,14 @@ from flexcalc.normal_wage import (  # noqa: E402
     check_form,
     validate_form,
 )
-from flexcalc.normal_wage_report import (  # noqa: E402
+from flexcalc.params import coverage  # noqa: E402
+from flexcalc.text_da.normal_wage import (  # noqa: E402
     breakdown_rows,
     effect_lines,
     hours_da,
     summary_html,
     summary_markdown,
 )
-from flexcalc.params import coverage  # noqa: E402
 
 LABELS_DA = {
     "effective_date": "Gælder fra",

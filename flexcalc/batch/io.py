@@ -7,7 +7,7 @@ Input columns (one row per person; the month is given to the run, not in the fil
 - each amount may be given as ``<name>_ore`` (whole øre: an integer column, or digits in CSV) or as
   ``<name>`` in kroner (a decimal column with at most two decimals, an integer column of whole kroner,
   text like ``15600.50`` or ``15600,50``, or a float column whose every value is exactly an amount
-  with at most two decimals, as ``flexcalc.money.parse_amount`` accepts a JSON number). When both are
+  with at most two decimals, as ``flexcalc.inputs.parse_amount`` accepts a JSON number). When both are
   present ``<name>_ore`` is used and ``<name>`` must agree with it;
 - ``person_id``, when present, is copied to the output and named in error messages.
 

@@ -18,7 +18,7 @@ of docs/decisions.md ("Rounding") are integer floor divisions:
   whole kroner, half up.
 
 No float touches an amount. Inputs must lie in 0 … ``MAX_INPUT_ORE`` (10.000.000 kr. a month, the
-same bound ``flexcalc.money.parse_amount`` enforces), which keeps every product far inside int64;
+same bound ``flexcalc.inputs.parse_amount`` enforces), which keeps every product far inside int64;
 ``compute_month`` checks that unless told the caller already did.
 """
 

@@ -18,9 +18,10 @@ from flexcalc.errors import InputError
 from flexcalc.events import MonthEvents
 from flexcalc.explain import explain_month_da
 from flexcalc.format import kr, month_name, percent
+from flexcalc.inputs import parse_date
 from flexcalc.model import EventsModel, input_error_from_validation
 from flexcalc.month_events import spread_bonus
-from flexcalc.params import RATE_NAMES, load_parameters
+from flexcalc.params import RATE_NAMES, load_parameters, rates_expiry
 from flexcalc.period import Month
 
 
@@ -156,11 +157,27 @@ def _rate_text(name: str, value: object) -> str:
 
 
 @app.command()
-def rates(as_json: Annotated[bool, typer.Option("--json", help="Print the rates as JSON.")] = False) -> None:
-    """Print the rates table: every value with the date it takes effect, its status and source."""
+def rates(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rates as JSON.")] = False,
+    today: Annotated[str | None, typer.Option(
+        "--today", help="Warn if the rates end within three months of this date (YYYY-MM-DD; default: today).")] = None,
+) -> None:
+    """Print the rates table: every value with the date it takes effect, its status and source.
+
+    Warns (on stderr, and as ``warning`` in the JSON) when the rates end within three months.
+    """
     parameters = load_parameters()
+    with input_errors():
+        day = parse_date(today, "today") if today else None
+    expiry = rates_expiry(day)
+    if expiry is not None:
+        typer.echo(f"Advarsel: {expiry.message_da}. / Warning: {expiry.message}.", err=True)
     if as_json:
-        print_json({name: parameters[name].model_dump(mode="json") for name in RATE_NAMES})
+        data: dict[str, object] = {name: parameters[name].model_dump(mode="json") for name in RATE_NAMES}
+        if expiry is not None:
+            data["warning"] = {"code": "rates_end_soon", "last_month": str(expiry.last_month),
+                               "reason": expiry.message, "reason_da": expiry.message_da}
+        print_json(data)
         return
     console = Console(width=160)
     for name in RATE_NAMES:
@@ -188,7 +205,7 @@ def _month_input(value: str, index: int) -> MonthInput:
 
 
 def _amount(value: str, field: str) -> Any:
-    from flexcalc.money import parse_amount
+    from flexcalc.inputs import parse_amount
 
     return parse_amount(value, field)
 

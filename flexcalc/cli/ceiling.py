@@ -14,7 +14,7 @@ from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, print_json
 from flexcalc.errors import InputError
 from flexcalc.format import date_da, kr, month_name
 from flexcalc.normal_wage import FormError, NormalWageForm, check_form, load_form, parse_date
-from flexcalc.normal_wage_report import explain_check_da, summary_html, summary_markdown
+from flexcalc.text_da.normal_wage import explain_check_da, summary_html, summary_markdown
 
 ceiling_app = typer.Typer(
     help="The employer's normal-wage ceiling (lønloft): build it from the form's parts and check it.",

@@ -17,7 +17,7 @@ import typer
 from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
 from flexcalc.errors import InputError
 from flexcalc.format import kr, month_name
-from flexcalc.money import parse_amount
+from flexcalc.inputs import parse_amount
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
                                                            "the embedded SQLite file var/flexcalc.sqlite).")]

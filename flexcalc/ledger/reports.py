@@ -25,7 +25,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flexcalc.errors import InputError
-from flexcalc.money import ZERO, parse_amount
+from flexcalc.inputs import parse_amount
+from flexcalc.money import ZERO
 from flexcalc.period import Month
 from flexcalc.rules import timing
 

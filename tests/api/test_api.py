@@ -31,7 +31,7 @@ def test_numbers_are_accepted_exactly() -> None:
     ({"month": "2024-03", "wage": "ti kroner", "ceiling": "1"}, "wage", "amount_type"),
     ({"month": "2024-03", "wage": "100", "ceiling": "-5"}, "ceiling", "amount_negative"),
     ({"month": "2013-06", "wage": "100", "ceiling": "1"}, "month", "no_rates"),
-    ({"month": "2027-03", "wage": "100", "ceiling": "1"}, "month", "no_rates"),
+    ({"month": "2028-03", "wage": "100", "ceiling": "1"}, "month", "no_rates"),
     ({"month": "marts", "wage": "100", "ceiling": "1"}, "month", "month_format"),
     ({"wage": "100", "ceiling": "1"}, "month", "missing"),
     ({"month": "2024-03", "ceiling": "1"}, "wage", "missing"),
@@ -73,10 +73,23 @@ def test_parameters_and_health() -> None:
     assert {"start": "2024-01-01", "value": "16323", "status": "verified"}.items() <= threshold["values"][10].items()
     assert client.get("/v1/parameters/nope").status_code == 404
     health = client.get("/health").json()
-    assert health["status"] == "ok" and health["rates_to"] == "2026-12"
+    assert health["status"] == "ok" and health["rates_to"] == "2027-12"
 
 
 def test_openapi_documents_the_endpoints() -> None:
     spec = client.get("/openapi.json").json()
     assert "/v1/calculations" in spec["paths"] and "/v1/parameters" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_health_warns_when_the_rates_end_within_three_months(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    import flexcalc.params as params
+
+    assert client.get("/health").json()["rates_warning"] is None  # today (2026-12) the table runs to 2027-12
+    real = params.rates_expiry
+    monkeypatch.setattr("api.routers.health.rates_expiry", lambda: real(dt.date(2027, 11, 15)))
+    warning = client.get("/health").json()["rates_warning"]
+    assert warning["code"] == "rates_end_soon" and warning["last_month"] == "2027-12"
+    assert "2028-01" in warning["reason_da"]

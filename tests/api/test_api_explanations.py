@@ -50,7 +50,7 @@ def test_high_wage_has_no_plateau() -> None:
     ({"month": "2024-03", "hourly": "1.0001"}, "hourly", "amount_decimals"),
     ({"month": "2024-03", "hourly": "20000"}, "hourly", "amount_too_large"),
     ({"month": "2024-03", "hourly": "200", "ceiling": "loft"}, "ceiling", "amount_type"),
-    ({"month": "2027-03", "hourly": "200"}, "month", "no_rates"),
+    ({"month": "2028-03", "hourly": "200"}, "month", "no_rates"),
     ({"month": "2024-03", "hourly": "200", "hours_from": 38, "hours_to": 3}, "hours_from", "hours_range"),
     ({"month": "2024-03", "hourly": "200", "hours_from": True, "hours_to": 3}, "hours_from", "hours_range"),
     ({"month": "2024-03", "hourly": "200", "hours_from": 3}, "hours_to", "missing"),

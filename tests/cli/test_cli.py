@@ -61,7 +61,7 @@ def test_derived_rates_are_marked() -> None:
     (["--month", "2024-03", "--wage", "10000001", "--ceiling", "32067"], "wage"),
     (["--month", "2024-03", "--wage", "abc", "--ceiling", "32067"], "wage"),
     (["--month", "2013-12", "--wage", "100", "--ceiling", "32067"], "month"),
-    (["--month", "2027-03", "--wage", "100", "--ceiling", "32067"], "month"),
+    (["--month", "2028-03", "--wage", "100", "--ceiling", "32067"], "month"),
     (["--month", "2024-13", "--wage", "100", "--ceiling", "32067"], "month"),
     (["--month", "2024-03", "--wage", "100", "--ceiling", "-1"], "ceiling"),
     (["--month", "2024-03", "--wage", "100", "--ceiling", "1", "--other-wage", "x"], "other_wage"),
@@ -74,8 +74,8 @@ def test_bad_input_exits_2_naming_the_field(args: list[str], field: str) -> None
 
 
 def test_month_past_the_table_says_so() -> None:
-    _, _, err = run("calculate", "--month", "2027-03", "--wage", "100", "--ceiling", "1")
-    assert "no rates for 2027-03" in err
+    _, _, err = run("calculate", "--month", "2028-03", "--wage", "100", "--ceiling", "1")
+    assert "no rates for 2028-03" in err
 
 
 def test_missing_option_exits_2() -> None:
@@ -95,3 +95,14 @@ def test_rates_table_shows_status_and_sources() -> None:
 def test_installed_entry_point_help() -> None:
     done = subprocess.run([sys.executable, "-m", "flexcalc", "--help"], capture_output=True, text=True, check=True)
     assert "calculate" in done.stdout and "rates" in done.stdout and "serve" in done.stdout
+
+
+def test_rates_warns_on_stderr_and_in_json_when_the_table_ends_soon() -> None:
+    code, out, err = run("rates", "--json", "--today", "2027-10-01")
+    assert code == 0
+    assert json.loads(out)["warning"]["last_month"] == "2027-12"
+    assert "Advarsel: satserne slutter med 2027-12" in err
+    code, out, err = run("rates", "--json", "--today", "2027-06-01")
+    assert code == 0 and "warning" not in json.loads(out) and err == ""
+    code, _, err = run("rates", "--today", "2027-13-01")
+    assert code == 2 and "today" in err

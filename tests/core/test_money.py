@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from flexcalc.errors import InputError
-from flexcalc.money import amount_str, from_ore, parse_amount, round_krone, round_ore, to_ore
+from flexcalc.inputs import parse_amount
+from flexcalc.money import amount_str, from_ore, round_krone, round_ore, to_ore
 
 
 @pytest.mark.parametrize(("exact", "rounded"), [
@@ -29,7 +30,7 @@ def test_atp_is_rounded_to_whole_kroner_half_up(exact: str, rounded: str) -> Non
 @pytest.mark.parametrize(("value", "expected"), [
     ("15272", "15272.00"), ("15272.5", "15272.50"), ("15272,50", "15272.50"), (15272, "15272.00"),
     (15272.25, "15272.25"), (Decimal("0.10"), "0.10"), (" 100 kr.", "100.00"), ("15272.000", "15272.00"),
-    ("-0", "0.00"),
+    ("-0", "0.00"), ("15.272,50", "15272.50"),
 ])
 def test_parse_amount_accepts_strings_and_numbers(value: object, expected: str) -> None:
     assert str(parse_amount(value, "wage")) == expected
@@ -39,7 +40,6 @@ def test_parse_amount_accepts_strings_and_numbers(value: object, expected: str) 
     ("-1", "amount_negative"), ("NaN", "amount_not_finite"), ("inf", "amount_not_finite"),
     (float("nan"), "amount_not_finite"), ("1.0001", "amount_decimals"), (0.001, "amount_decimals"),
     ("10000000.01", "amount_too_large"), ("1e400", "amount_too_large"), ("abc", "amount_type"),
-    ("15.272,50", "amount_type"),
     ("26.500", "amount_ambiguous"), ("1.234.567", "amount_ambiguous"),
     (True, "amount_type"), (None, "missing"), ([1], "amount_type"),
 ])

@@ -11,10 +11,10 @@ import yaml
 from pydantic import ValidationError
 
 from flexcalc.errors import NoRatesError
-from flexcalc.params import RATE_NAMES, coverage, load_parameter_file, load_parameters, rates_for
+from flexcalc.params import RATE_NAMES, coverage, load_parameter_file, load_parameters, rates_expiry, rates_for
 from flexcalc.period import Month, month_range
 
-FIRST, LAST = Month(2014, 1), Month(2026, 12)
+FIRST, LAST = Month(2014, 1), Month(2027, 12)
 
 
 def test_every_month_2014_to_2026_has_exactly_one_value_of_every_rate() -> None:
@@ -31,11 +31,11 @@ def test_every_month_2014_to_2026_has_exactly_one_value_of_every_rate() -> None:
     assert problems == []
 
 
-def test_coverage_is_2014_01_to_2026_12() -> None:
+def test_coverage_is_2014_01_to_2027_12() -> None:
     assert coverage() == (FIRST, LAST)
 
 
-@pytest.mark.parametrize("month", ["2013-12", "2013-01", "2027-01", "2027-03", "2030-06"])
+@pytest.mark.parametrize("month", ["2013-12", "2013-01", "2028-01", "2028-03", "2030-06"])
 def test_a_month_outside_the_table_is_a_clear_error(month: str) -> None:
     with pytest.raises(NoRatesError) as info:
         rates_for(Month.parse(month))
@@ -53,7 +53,7 @@ def test_every_value_has_status_source_and_the_file_a_reference() -> None:
 
 
 def test_m_is_98_percent_of_the_highest_dagpenge_rounded_from_2017() -> None:
-    for year in range(2017, 2027):
+    for year in range(2017, 2028):
         rates = rates_for(Month(year, 6))
         expected = (Decimal("0.98") * rates.highest_unemployment_benefit).quantize(Decimal(1), ROUND_HALF_UP)
         assert rates.max_subsidy == expected, year
@@ -115,3 +115,52 @@ def test_a_null_value_ends_coverage(tmp_path: Path) -> None:
         parameter.value_at(dt.date(2025, 1, 1))
     with pytest.raises(NoRatesError):
         parameter.value_at(dt.date(2023, 12, 31))
+
+
+# The daily highest dagpenge rates of the years before monthly rates (sources-wave2.md, "Rates"):
+# 98 % of the daily rate rounded to whole kroner, × 5 days × 52/12 weeks, rounded, is M.
+DAILY_RATES = {2014: 815, 2015: 827, 2016: 836, 2017: 849}
+
+
+@pytest.mark.parametrize(("year", "daily"), sorted(DAILY_RATES.items()))
+def test_m_before_monthly_rates_is_98_percent_of_the_daily_rate_in_whole_kroner(year: int, daily: int) -> None:
+    per_day = (Decimal("0.98") * daily).quantize(Decimal(1), ROUND_HALF_UP)
+    monthly = (per_day * 5 * 52 / 12).quantize(Decimal(1), ROUND_HALF_UP)
+    assert rates_for(Month(year, 6)).max_subsidy == monthly
+
+
+def test_the_derivation_reproduces_the_published_years_and_gives_2015() -> None:
+    # Hand-computed: 2014 815 → 798,70 → 799 → 17.311,67 → 17.312; 2015 827 → 810,46 → 810 → 17.550,00.
+    assert rates_for(Month(2014, 1)).max_subsidy == Decimal("17312")
+    assert rates_for(Month(2015, 1)).max_subsidy == Decimal("17550")
+    assert rates_for(Month(2016, 1)).max_subsidy == Decimal("17745")
+    assert rates_for(Month(2017, 1)).max_subsidy == Decimal("18027")
+
+
+def test_2019_maximum_is_verified_and_2027_is_derived() -> None:
+    assert rates_for(Month(2019, 1)).status("max_subsidy") == "verified"
+    rates = rates_for(Month(2027, 1))
+    # 22.041 × 1,0315 = 22.735,29 → 22.735; 0,98 × 22.735 = 22.280,30 → 22.280; 17.672 × 1,0315 = 18.228,67.
+    assert (rates.highest_unemployment_benefit, rates.max_subsidy, rates.threshold) == (
+        Decimal("22735"), Decimal("22280"), Decimal("18229"))
+    assert set(rates.derived) == {"max_subsidy", "threshold", "highest_unemployment_benefit"}
+
+
+def test_every_rate_file_covers_the_same_months() -> None:
+    parameters = load_parameters()
+    ends = {name: parameters[name].values[-1].start for name in RATE_NAMES}
+    assert set(ends.values()) == {dt.date(2028, 1, 1)}, ends
+
+
+@pytest.mark.parametrize(("today", "warned"), [
+    (dt.date(2027, 9, 30), False),   # October, November, December still to come: 3 months
+    (dt.date(2027, 10, 1), True),    # the table ends with December: within three months
+    (dt.date(2027, 12, 31), True),
+    (dt.date(2026, 12, 1), False),
+])
+def test_rates_expiry_warns_three_months_before_the_table_ends(today: dt.date, warned: bool) -> None:
+    expiry = rates_expiry(today)
+    assert (expiry is not None) == warned
+    if expiry is not None:
+        assert str(expiry.last_month) == "2027-12"
+        assert "2028-01" in expiry.message and "2028-01" in expiry.message_da

@@ -122,7 +122,9 @@ def test_hours_page_low_wage_plateau_from_the_first_hour_and_given_ceiling() -> 
 @pytest.mark.parametrize(("key", "value", "message"), [
     ("hourly", "-200", "Din timeløn i kr. (med pension og tillæg): må ikke være negativt"),
     ("hourly", "to hundrede", "Din timeløn i kr. (med pension og tillæg): 'to hundrede' er ikke et beløb i kroner"),
-    ("ceiling", "1,001", "Lønloft i kr. om måneden (valgfrit): har mere end to decimaler (beløb er i kroner og øre)"),
+    ("ceiling", "1,001", "Lønloft i kr. om måneden (valgfrit): '1,001' er tvetydigt: ',' foran præcis tre cifre "
+     "kan være tusindtalsseparator eller decimaltegn; skriv 1001 eller 1001,00 eller 1.001,00"),
+    ("ceiling", "1,0015", "Lønloft i kr. om måneden (valgfrit): har mere end to decimaler (beløb er i kroner og øre)"),
     ("month", "2030-01", "Måned for tilskuddet (ÅÅÅÅ-MM): der er ingen satser for 2030-01: satstabellen dækker "
                          "ikke den måned"),
 ])

@@ -195,7 +195,7 @@ def test_cli_bad_input_exits_2_naming_the_field(args: list[str], field: str) -> 
     assert f"error: {field}:" in result.stderr and f"fejl: {field}:" in result.stderr
 
 
-@pytest.mark.parametrize("month", ["2013-12", "2027-01", "2024-13"])
+@pytest.mark.parametrize("month", ["2013-12", "2028-01", "2024-13"])
 def test_cli_month_outside_the_rates_exits_2(month: str) -> None:
     result = runner.invoke(app, ["scenario", "--month", month, "--hourly", "200"])
     assert result.exit_code == 2 and "error: month:" in result.stderr

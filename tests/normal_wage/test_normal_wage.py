@@ -29,12 +29,12 @@ from flexcalc.normal_wage import (
     ceiling_entry,
     check_form,
     load_form,
-    monthly_wage_for_hours,
     simple_estimate,
     validate_form,
 )
-from flexcalc.normal_wage_report import explain_check_da, summary_html, summary_markdown
 from flexcalc.period import Month
+from flexcalc.rules.weekly_hours import monthly_wage_for_hours
+from flexcalc.text_da.normal_wage import explain_check_da, summary_html, summary_markdown
 from flexcalc.trace import total_of
 
 D = Decimal
@@ -372,7 +372,7 @@ def test_effect_default_benefit_month_is_the_effective_month() -> None:
 
 def test_effect_outside_the_rates_table_names_the_benefit_month() -> None:
     with pytest.raises(InputError) as error:
-        check_form(form(effective_date="2027-02-01", as_of="2027-02-01", employee=EMPLOYEE))
+        check_form(form(effective_date="2028-02-01", as_of="2028-02-01", employee=EMPLOYEE))
     assert error.value.field == "employee.benefit_month"
 
 
@@ -505,7 +505,7 @@ BASE = {"effective_date": "2024-03-01", "monthly_base_wage": "30000"}
     ({"employee": {"hourly_wage": "-180", "hours_per_week": "10"}}, "employee.hourly_wage", "amount_negative"),
     ({"employee": {"hourly_wage": "180", "hours_per_week": "10", "pension_employer_percent": "101"}},
      "employee.pension_employer_percent", "percent_range"),
-    ({"employee": {"hourly_wage": "180", "hours_per_week": "10", "benefit_month": "2027-03"}},
+    ({"employee": {"hourly_wage": "180", "hours_per_week": "10", "benefit_month": "2028-03"}},
      "employee.benefit_month", "no_rates"),
     ({"employee": {"hours_per_week": "10"}}, "employee.hourly_wage", "missing"),
     ({"effective_date": "2024-02-30"}, "effective_date", "date_invalid"),
