@@ -102,18 +102,19 @@ def basis_view(reports: Iterable[WageReport], as_of: dt.datetime | None) -> dict
             entry = view[m] = BasisMonth(m)
         return entry
 
+    months = {r.report_id: r.basis_month for r in seen}  # computed once per report
     for members in chains.values():
         effective = max(members, key=order_key)
-        touched = {r.basis_month for r in members}
+        touched = {months[r.report_id] for r in members}
         for m in touched:
             entry = month_of(m)
             for r in members:
                 entry.report_ids.add(r.report_id)
                 entry.kinds[r.report_id] = r.kind
-                if r.basis_month == m:
+                if months[r.report_id] == m:
                     entry.reported_employers.add(r.employer_id)
         if effective.kind != "reversal":
-            entry = month_of(effective.basis_month)
+            entry = month_of(months[effective.report_id])
             entry.by_employer[effective.employer_id] = (
                 entry.by_employer.get(effective.employer_id, ZERO) + effective.total)
     return view

@@ -393,11 +393,18 @@ class CaseFacts:
     reports: list[WageReport]
     registrations: list[Registration] = field(default_factory=list)
     """The month's event registrations (``flexcalc.ledger.registrations``), every month's."""
+    _by_month: dict[Month, list[Registration]] | None = field(default=None, repr=False, compare=False)
 
     def registration(self, month: Month, as_of: dt.datetime | None) -> Registration | None:
         from .registrations import latest
 
-        return latest(self.registrations, month, as_of)
+        if not self.registrations:
+            return None
+        if self._by_month is None:
+            from .registrations import by_month
+
+            self._by_month = by_month(self.registrations)
+        return latest(self._by_month.get(month, ()), month, as_of)
 
     def month_due(self, month: Month, as_of: dt.datetime | None,
                   documented_wage: Decimal | None = None) -> MonthDue:

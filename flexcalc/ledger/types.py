@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, Text
@@ -20,6 +21,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from flexcalc.period import Month
+
+
+@lru_cache(maxsize=4096)
+def _month_of(text: str) -> Month:
+    return Month.parse(text)
 
 
 class MonthColumn(TypeDecorator[Month]):
@@ -30,7 +36,7 @@ class MonthColumn(TypeDecorator[Month]):
         return None if value is None else str(Month.parse(value))
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Month | None:
-        return None if value is None else Month.parse(value)
+        return None if value is None else _month_of(value)
 
 
 class ListColumn(TypeDecorator[list[str]]):
