@@ -60,16 +60,23 @@ def case_create(
                                                             "wage from the basis month before --from. Repeatable.")]
     = None,
     cpr: Annotated[str | None, typer.Option(help="CPR number (stored, never printed or logged).")] = None,
+    start: Annotated[str | None, typer.Option(help="The fleksjob's first day (YYYY-MM-DD, in the month before "
+                                                   "--from): a start after the 1st makes that wage month a part "
+                                                   "month (partial_month).")] = None,
     db: DbOption = None,
 ) -> None:
     """Create a case with its ceiling and its employments."""
-    from flexcalc.ledger.store import create_case, transaction
+    from flexcalc.ledger.reports import parse_date
+    from flexcalc.ledger.store import create_case, set_employment_start, transaction
 
     ceiling_amount = amount(ceiling, "ceiling")
     first = month(from_, "from")
     factory = _ledger(db)
     with input_errors(), transaction(factory) as session:
+        start_date = parse_date(start, "start") if start else None
         create_case(session, case, ceiling_amount, first, employer or [], cpr)
+        for employer_id in (employer or []) if start_date else []:
+            set_employment_start(session, case, employer_id.strip(), start_date)  # type: ignore[arg-type]
     employers = f", arbejdsgiver {', '.join(employer)}" if employer else ""
     typer.echo(f"sag {case} oprettet: lønloft {kr(ceiling_amount)} fra {month_name(first)}{employers}")
 

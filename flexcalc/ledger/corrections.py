@@ -124,7 +124,9 @@ def correction_dict(c: Correction, decision: Decision | None = None) -> dict[str
         # the words for the same figures: paid so far, now due, the reason in words
         "month": str(c.benefit_month), "paid": amount_str(c.previous_subsidy), "now_due": amount_str(c.due_subsidy),
         "reason": ", ".join(REASONS[r][0] for r in c.reasons),
-        "reason_text_da": ", ".join(REASONS[r][1] for r in c.reasons),
+        "reason_text_da": ", ".join(c.event_cause if r == Cause.EVENTS_REGISTERED and c.event_cause else REASONS[r][1]
+                                    for r in c.reasons),
+        "event_cause_da": c.event_cause,
         "explanation_da": c.explanation_da, "explanation_en": c.explanation_en,
         "legal_basis": c.legal_basis, "earliest_affected_month": str(c.earliest_affected_month),
         "status": str(c.status), "rule_version": c.rule_version, "as_of": c.as_of.isoformat(),

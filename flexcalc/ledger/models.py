@@ -252,6 +252,8 @@ class Correction(Base):
     """The event registration ``due_subsidy`` was computed with (``None``: no events)."""
     previous_rule_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
     """The rule version the month was settled under before this correction ("satser ændret")."""
+    event_cause: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The event registration in words when it caused the correction ("sygdom registreret 20. marts 2024")."""
 
 
 class EventRegistration(Base):

@@ -135,7 +135,7 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
             "earliest_affected_month": month, "status": STATUS_PAYABLE if difference > 0 else STATUS_REVIEW,
             "rule_version": version, "as_of": as_of, "created_at": stamp,
             "event_registration": registration.id if registration else None,
-            "previous_rule_version": previous_version if rates_changed else None,
+            "previous_rule_version": previous_version if rates_changed else None, "event_cause": event_cause,
         })
     if not new_rows:
         return

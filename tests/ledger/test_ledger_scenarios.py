@@ -79,6 +79,8 @@ def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
             for c in data["corrections"]:
                 if "cause_da" in step:
                     assert step["cause_da"] in c["explanation_da"], (folder.name, c["explanation_da"])
+                    if "events_registered" in c["reasons"]:  # the cause names the registration
+                        assert c["event_cause_da"] == step["cause_da"] in c["reason_text_da"]
                 if step.get("rule_versions_differ"):
                     assert c["previous_rule_version"] and c["previous_rule_version"] != c["rule_version"]
             every += data["corrections"]
@@ -89,7 +91,8 @@ def test_there_are_the_six_scenarios() -> None:
     assert {p.name for p in scenario_dirs()} >= {"late_report", "r_marked_correction", "reversal_rereport",
                                                  "two_employers", "ceiling_rise", "job_start_mid_month",
                                                  "sickness_registered_late", "holiday_ly_registered_late",
-                                                 "second_employer_income", "rate_published_after_payment"}
+                                                 "second_employer_income", "rate_published_after_payment",
+                                                 "job_start_and_end_dates"}
 
 
 @pytest.mark.parametrize("folder", scenario_dirs(), ids=lambda p: p.name)
@@ -112,7 +115,7 @@ def test_scenario_replays_to_the_hand_computed_corrections(folder: Path, databas
 def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
     from flexcalc.ledger import demo
 
-    assert demo.load(sqlite_url) == ["S5", "S8", "S6", "S1", "S2", "S3", "S9", "S7", "S4"]
+    assert demo.load(sqlite_url) == ["S5", "S8", "S11", "S6", "S1", "S2", "S3", "S9", "S7", "S4"]
     assert demo.load(sqlite_url) == []  # idempotent
     shown = json.loads(cli(sqlite_url, "case", "show", "S2", "--json").stdout)
     assert [len(m["corrections"]) for m in shown["months"] if m["benefit_month"] == "2024-03"] == [2]

@@ -49,6 +49,7 @@ def upgrade() -> None:
     op.add_column("ledger_payment", sa.Column("reason", sa.String(32), nullable=True))
     op.add_column("ledger_correction", sa.Column("event_registration", sa.Integer(), nullable=True))
     op.add_column("ledger_correction", sa.Column("previous_rule_version", sa.String(32), nullable=True))
+    op.add_column("ledger_correction", sa.Column("event_cause", sa.Text(), nullable=True))
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
@@ -63,6 +64,7 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
+    op.drop_column("ledger_correction", "event_cause")
     op.drop_column("ledger_correction", "previous_rule_version")
     op.drop_column("ledger_correction", "event_registration")
     op.drop_column("ledger_payment", "reason")
