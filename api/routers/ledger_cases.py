@@ -319,3 +319,19 @@ def month_events_history(case_id: str, month: str, principal: Any = Depends(read
     current = latest(rows, benefit_month, None)
     return JSONResponse([{**r.to_dict(), "in_force": current is not None and r.id == current.id}
                          for r in sorted(rows, key=lambda r: r.order_key())])
+
+
+@router.get("/{case_id}/months/{month}", summary="One benefit month for the caseworker: reports, events, ceiling, "
+                                                  "the computation with its trace, paid and corrections")
+def get_month(case_id: str, month: str, as_of: str | None = None, principal: Any = Depends(read_case)) -> Any:
+    """The same month as ``flexcalc case show CASE --month YYYY-MM --json`` (``as_of``: as known then)."""
+    from flexcalc.ledger.casefile import month_file
+    from flexcalc.ledger.reports import parse_instant
+
+    try:
+        benefit_month = Month.parse(month, "month")
+        instant = parse_instant(as_of, "as_of", end_of_day=True) if as_of else None
+        with ledger_session() as session:
+            return JSONResponse(month_file(session, case_id, benefit_month, instant))
+    except InputError as error:
+        return conflict_or_raise(error, ("case",))

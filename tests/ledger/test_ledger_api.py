@@ -134,3 +134,6 @@ def test_month_events_over_the_api(client: TestClient) -> None:
     assert client.post("/v1/cases/nope/months/2024-03/events", json=body).status_code == 404
     assert client.get("/v1/cases/nope/months/2024-03/events").status_code == 404
     assert len(client.get("/v1/cases/api-1/months/2024-03/events").json()) == 1  # nothing stored by the refusals
+    month = client.get("/v1/cases/api-1/months/2024-03").json()
+    assert month["settled"] == "8952.00" and month["events"][0]["in_force"] is True
+    assert month["computation"]["result"]["subsidy"] == "8952.00" and month["payment"]["reason"] == "no_fleksjob_wage"

@@ -212,3 +212,17 @@ def test_case_show_month_gives_the_caseworker_the_whole_month_in_danish(sqlite_u
     before = json.loads(invoke("case", "show", "E1", "--month", "2024-03", "--as-of", "2024-03-10", "--json",
                                "--db", sqlite_url).stdout)
     assert before["events"][0]["known"] is False and before["computation"]["reason"] == "no_fleksjob_wage"
+
+
+def test_events_that_do_not_fit_the_reports_hold_the_month_with_the_reason(sqlite_url: str) -> None:
+    """The checks that compare amounts with the wage run when the month is computed: feriegodtgørelse of
+    6.000 kr. in a wage of 5.000 kr. cannot be; the month is held (never paid on a guess), naming why."""
+    factory = new_case(sqlite_url)
+    with transaction(factory) as session:
+        ingest(session, [report("E1-02", "E1", "5000", "2024-02-29", "2024-03-01")])
+        register_events(session, "E1", Month(2024, 3), {"feriekonto_earned": "6000"}, received_at=at("2024-03-02"),
+                        registered_by="sb")
+    run = pay_month(factory, Month(2024, 3), at("2024-03-05"))
+    assert run.paid == [] and [h["case_id"] for h in run.held] == ["E1"]
+    assert "events.feriekonto_earned" in run.held[0]["reason"]
+    assert run.held[0]["reason_da"].startswith("de registrerede hændelser passer ikke til måneden")
