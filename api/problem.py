@@ -16,36 +16,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from flexcalc.errors import InputError
+from flexcalc.inputs import errors_from_validation
 from flexcalc.security.redact import redact
 
 PROBLEM_JSON = "application/problem+json"
-
-# Danish reasons for pydantic's own error types (our own carry theirs in ctx["reason_da"]).
-_DANISH = {
-    "missing": "skal udfyldes",
-    "extra_forbidden": "er ikke et kendt felt",
-    "json_invalid": "er ikke gyldig JSON",
-    "json_type": "skal være et JSON-objekt",
-    "model_attributes_type": "skal være et JSON-objekt",
-    "dict_type": "skal være et JSON-objekt",
-    "string_type": "skal være tekst",
-    "string_pattern_mismatch": "har ikke det rigtige format",
-    "int_parsing": "skal være et helt tal",
-    "int_type": "skal være et helt tal",
-    "bool_type": "skal være sand eller falsk",
-    "literal_error": "har ikke en af de tilladte værdier",
-    "enum": "har ikke en af de tilladte værdier",
-    "date_from_datetime_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "date_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "datetime_parsing": "skal være et tidspunkt i ISO 8601",
-    "datetime_from_date_parsing": "skal være et tidspunkt i ISO 8601",
-    "greater_than_equal": "er for lille",
-    "less_than_equal": "er for stor",
-    "list_type": "skal være en liste",
-    "too_long": "er for lang",
-    "too_short": "er for kort",
-}
-
 
 def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: Any) -> JSONResponse:
     """A problem+json answer. CPR-shaped numbers in the texts are redacted (an error never echoes one)."""
@@ -57,27 +31,9 @@ def problem(status: int, title: str, detail: str, *, type_: str = "about:blank",
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
-
-
 def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
-    out = []
-    for error in errors:
-        ctx = error.get("ctx") or {}
-        code = error.get("type", "invalid")
-        reason = error.get("msg", "invalid")
-        reason_da = ctx.get("reason_da") or _DANISH.get(code, "er ugyldig")
-        if reason.startswith("Value error, "):
-            reason = reason.removeprefix("Value error, ")
-        if code == "json_invalid" and "error" in ctx:
-            reason = f"invalid JSON: {ctx['error']}"
-            reason_da = f"ugyldig JSON: {ctx['error']}"
-            error = {**error, "loc": ("body",)}
-        out.append({"field": _field_name(error.get("loc", ())), "code": code, "reason": reason,
-                    "reason_da": reason_da})
-    return out
+    """FastAPI's validation errors as problem+json items, through the one converter (``flexcalc.inputs``)."""
+    return [error.as_dict() for error in errors_from_validation(errors)]
 
 
 def validation_problem(errors: list[dict[str, str]]) -> JSONResponse:

@@ -1,18 +1,19 @@
 """Input models at the edge (API JSON, CLI arguments): pydantic v2, validated into core inputs.
 
-Every validator calls the same parsing functions as the CLI (``money.parse_amount``, ``Month.parse``)
-so an amount or a month is checked in one place. A failed check becomes a pydantic error whose type
-is our error code and whose context carries the Danish reason, for problem+json.
+Every validator calls the same parsing functions as the CLI (``flexcalc.inputs``: one way in, one
+catalogue of messages) so an amount or a month is checked in one place. A failed check becomes a
+pydantic error whose type is our error code and whose context carries the Danish reason, for
+problem+json; ``input_error_from_validation`` (re-exported from ``flexcalc.inputs``) turns it back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from flexcalc.calculate import MonthInput
 from flexcalc.errors import InputError
@@ -25,68 +26,58 @@ from flexcalc.events import (
     Period,
     PeriodKind,
 )
-from flexcalc.inputs import parse_amount
+from flexcalc.inputs import (
+    as_pydantic_error,
+    parse_amount,
+    parse_benefit_month,
+    parse_month,
+    parse_quantity,
+)
+from flexcalc.inputs import input_error_from_validation as input_error_from_validation  # re-exported
 from flexcalc.money import ZERO
-from flexcalc.params import rates_for
 from flexcalc.period import Month
 
 AmountField = Annotated[
     Decimal,
     Field(
-        json_schema_extra={"anyOf": [{"type": "string", "pattern": r"^\d+([.,]\d{1,2})?$"}, {"type": "number"}]},
+        json_schema_extra={"anyOf": [{"type": "string", "pattern": r"^\d+([.,]\d{1,2})?$|^\d{1,3}(\.\d{3})+,\d{1,2}$"},
+                                     {"type": "number"}]},
         examples=["15600.00"],
     ),
 ]
 MonthField = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2024-03"])]
 
+# The validators below adapt flexcalc.inputs (the one way in) to pydantic field validators; they hold no
+# rule of their own.
 
-def as_pydantic_error(error: InputError) -> PydanticCustomError:
-    return PydanticCustomError(error.code, error.reason_en, {"reason_da": error.reason_da})
+
+def _adapted(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        return parse(*args, **kwargs)
+    except InputError as error:
+        raise as_pydantic_error(error) from None
 
 
 def validate_amount(value: Any, field: str, **kwargs: Any) -> Decimal:
-    try:
-        return parse_amount(value, field, **kwargs)
-    except InputError as error:
-        raise as_pydantic_error(error) from None
+    """An amount (``flexcalc.inputs.parse_amount``) inside a pydantic validator."""
+    return cast(Decimal, _adapted(parse_amount, value, field, **kwargs))
 
 
 def validate_month(value: Any, field: str = "month") -> str:
     """A month "YYYY-MM" (any month: the rates table is not consulted)."""
-    try:
-        return str(Month.parse(value, field))
-    except InputError as error:
-        raise as_pydantic_error(error) from None
+    return str(_adapted(parse_month, value, field))
 
 
 def validate_benefit_month(value: Any, field: str = "month") -> str:
     """A benefit month "YYYY-MM" that the rates table covers."""
-    try:
-        month = Month.parse(value, field)
-        rates_for(month)
-    except InputError as error:
-        raise as_pydantic_error(error) from None
-    return str(month)
+    return str(_adapted(parse_benefit_month, value, field))
 
 
 def validate_quantity(value: Any, field: str, *, maximum: Decimal, decimals: int = 2, unit: str = "days",
                       unit_da: str = "dage") -> Decimal:
     """A number of days or hours: not negative, at most ``maximum``, at most ``decimals`` decimals."""
-    if isinstance(value, bool) or value is None or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("quantity_type", f"must be a number of {unit}",
-                                  {"reason_da": f"skal være et antal {unit_da}"})
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise PydanticCustomError("quantity_type", f"'{value}' is not a number of {unit}",
-                                  {"reason_da": f"'{value}' er ikke et antal {unit_da}"}) from None
-    if not number.is_finite() or number < 0 or number > maximum:
-        raise PydanticCustomError("quantity_range", f"must be between 0 and {maximum} {unit}",
-                                  {"reason_da": f"skal være mellem 0 og {maximum} {unit_da}"})
-    if number != number.quantize(Decimal(1).scaleb(-decimals)):
-        raise PydanticCustomError("quantity_decimals", f"has more than {decimals} decimals",
-                                  {"reason_da": f"har mere end {decimals} decimaler"})
-    return number + 0
+    return cast(Decimal, _adapted(parse_quantity, value, field, maximum=maximum, decimals=decimals, unit=unit,
+                                  unit_da=unit_da))
 
 
 DaysField = Annotated[Decimal, Field(json_schema_extra={"anyOf": [{"type": "string"}, {"type": "number"}]},
@@ -239,31 +230,6 @@ class EventsModel(_Strict):
             regulation_wage=self.regulation_wage,
             bonus_spread_out=self.bonus_spread_out,
         )
-
-
-_DANISH_REASONS = {
-    "missing": "skal udfyldes",
-    "extra_forbidden": "er ikke et kendt felt",
-    "literal_error": "har ikke en af de tilladte værdier",
-    "date_from_datetime_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "date_parsing": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "date_type": "skal være en dato skrevet ÅÅÅÅ-MM-DD",
-    "list_type": "skal være en liste",
-    "too_long": "er for lang",
-    "model_type": "skal være et objekt",
-    "dict_type": "skal være et objekt",
-}
-
-
-def input_error_from_validation(error: ValidationError, prefix: str = "") -> InputError:
-    """The first error of a pydantic validation as an ``InputError`` naming the field (for the CLI)."""
-    first = error.errors()[0]
-    loc = ".".join(str(part) for part in first.get("loc", ()))
-    field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or "input")
-    ctx = first.get("ctx") or {}
-    reason = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-    reason_da = str(ctx.get("reason_da") or _DANISH_REASONS.get(str(first.get("type")), "er ugyldig"))
-    return InputError(field, reason, reason_da, code=str(first.get("type", "invalid")))
 
 
 class CalculationRequest(BaseModel):

@@ -6,7 +6,6 @@ collects the form and shows the result."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,14 +62,18 @@ LABELS_DA = {
     "employee.actual_variable_supplements": "Medarbejderens faktiske variable tillæg",
     "employee.benefit_month": "Ydelsesmåned",
 }
-_DANISH_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+def typed(text: str) -> str:
+    """The text as typed (without surrounding spaces). flexcalc reads it (``flexcalc.inputs``: one way in):
+    "26.500,50" is accepted, "26.500" is refused as ambiguous with the reason, never silently read."""
+    return text.strip()
 
 
-def danish_number(text: str) -> str:
-    """Accept Danish writing with thousands separators: ``26.500,50`` → ``26500,50``. Everything else is
-    passed on as written and checked by flexcalc (which names the field when it is wrong)."""
-    text = text.strip().removesuffix("kr.").removesuffix("kr").strip()
-    return text.replace(".", "") if _DANISH_THOUSANDS.match(text) else text
+def cell(amount: str) -> str:
+    """A breakdown amount for the table: the sign and "kr." held to the number with non-breaking spaces, so the
+    sign is not read as a list bullet and "kr." never wraps onto a line of its own."""
+    sign, _, rest = amount.partition(" ") if amount[:1] in "+−=" else ("", "", amount)
+    rest = rest.replace(" kr.", "\u00a0kr.")
+    return f"{sign}\u00a0{rest}" if sign else rest
 
 
 st.title("Tjek lønloftet")
@@ -116,23 +119,23 @@ if col3.checkbox("Lønnen er steget siden", key="has_pay_rise"):
 
 st.subheader("Løn ved fuld tid")
 col1, col2, col3 = st.columns(3)
-form["full_time_hours"] = danish_number(col1.text_input("Timer pr. uge ved fuld tid efter overenskomsten",
+form["full_time_hours"] = typed(col1.text_input("Timer pr. uge ved fuld tid efter overenskomsten",
                                                         value="37", key="full_time_hours"))
 base_kind = col2.radio("Grundløn angives som", ["Månedsløn", "Timeløn"], key="base_kind", horizontal=True)
-base = danish_number(col3.text_input("Grundløn pr. måned ved fuld tid" if base_kind == "Månedsløn"
+base = typed(col3.text_input("Grundløn pr. måned ved fuld tid" if base_kind == "Månedsløn"
                                      else "Timeløn ved fuld tid", value="26500", key="base_amount"))
 form["monthly_base_wage" if base_kind == "Månedsløn" else "hourly_rate"] = base
 
 st.subheader("Faste tillæg (kr. pr. måned ved fuld tid)")
 col1, col2, col3 = st.columns(3)
 form["supplements"] = {
-    "qualification": danish_number(col1.text_input("Kvalifikationstillæg", "0", key="qualification")),
-    "seniority": danish_number(col2.text_input("Anciennitetstillæg", "0", key="seniority")),
-    "function": danish_number(col3.text_input("Funktionstillæg", "0", key="function")),
+    "qualification": typed(col1.text_input("Kvalifikationstillæg", "0", key="qualification")),
+    "seniority": typed(col2.text_input("Anciennitetstillæg", "0", key="seniority")),
+    "function": typed(col3.text_input("Funktionstillæg", "0", key="function")),
 }
 col1, col2 = st.columns(2)
 other_name = col1.text_input("Andet fast tillæg: navn (fx fast bonus)", key="other_name")
-other_amount = danish_number(col2.text_input("Andet fast tillæg: kr. pr. måned", "0", key="other_amount"))
+other_amount = typed(col2.text_input("Andet fast tillæg: kr. pr. måned", "0", key="other_amount"))
 if other_name.strip():
     form["supplements"]["other"] = [{"name": other_name, "amount": other_amount}]
 
@@ -141,9 +144,9 @@ st.caption("Aften-, nat- og weekendtillæg: det gennemsnitlige tillæg for en al
            "stilling – også selvom medarbejderen i fleksjob ikke har de vagter (PM 48-22).")
 col1, col2, col3 = st.columns(3)
 form["variable_supplements"] = {
-    "evening": danish_number(col1.text_input("Aftentillæg", "0", key="evening")),
-    "night": danish_number(col2.text_input("Nattillæg", "0", key="night")),
-    "weekend": danish_number(col3.text_input("Weekendtillæg", "0", key="weekend")),
+    "evening": typed(col1.text_input("Aftentillæg", "0", key="evening")),
+    "night": typed(col2.text_input("Nattillæg", "0", key="night")),
+    "weekend": typed(col3.text_input("Weekendtillæg", "0", key="weekend")),
 }
 basis = st.radio("Beløbene er", ["gennemsnittet for en almindelig fuldtidsansat", "medarbejderens egne tillæg"],
                  key="variable_basis", horizontal=True)
@@ -154,8 +157,8 @@ st.subheader("Pension og ferietillæg")
 col1, col2, col3 = st.columns(3)
 pension_bases = list(PENSION_BASE_DA)
 form["pension"] = {
-    "employer_percent": danish_number(col1.text_input("Arbejdsgiverens pension (%)", "8", key="employer_percent")),
-    "employee_percent": danish_number(col2.text_input("Medarbejderens egen pension (%)", "4",
+    "employer_percent": typed(col1.text_input("Arbejdsgiverens pension (%)", "8", key="employer_percent")),
+    "employee_percent": typed(col2.text_input("Medarbejderens egen pension (%)", "4",
                                                       key="employee_percent")),
     "computed_on": col3.selectbox("Pensionen beregnes af", pension_bases, index=1, key="computed_on",
                                   format_func=lambda b: PENSION_BASE_DA[b]),
@@ -165,16 +168,16 @@ form["pension"] = {
 }
 col1, col2 = st.columns(2)
 form["holiday_supplement"] = {
-    "percent": danish_number(col1.text_input("Ferietillæg (%)", "1", key="holiday_percent")),
+    "percent": typed(col1.text_input("Ferietillæg (%)", "1", key="holiday_percent")),
     "paid": "monthly" if col2.radio("Ferietillæg udbetales", ["med hver løn", "samlet (1–2 gange om året)"],
                                     key="holiday_paid", horizontal=True) == "med hver løn" else "lump_sum",
 }
 
 st.subheader("Må ikke indgå")
 col1, col2 = st.columns(2)
-form["overtime"] = danish_number(col1.text_input("Overarbejde, der er regnet med (kr. pr. måned)", "0",
+form["overtime"] = typed(col1.text_input("Overarbejde, der er regnet med (kr. pr. måned)", "0",
                                                  key="overtime"))
-form["capacity_reduction"] = danish_number(col2.text_input(
+form["capacity_reduction"] = typed(col2.text_input(
     "Nedsættelse af lønnen for nedsat arbejdsevne, der er regnet med (kr. pr. måned)", "0",
     key="capacity_reduction"))
 
@@ -182,14 +185,14 @@ st.subheader("Medarbejderen i fleksjob")
 st.caption("Bruges til at tjekke lønloftet mod medarbejderens egen løn og til at vise, hvad det betyder for "
            "fleksløntilskuddet. Lad timelønnen stå tom for at springe det over.")
 col1, col2, col3 = st.columns(3)
-hourly = danish_number(col1.text_input("Medarbejderens timeløn inkl. pension og tillæg", "175", key="emp_hourly"))
-hours = danish_number(col2.text_input("Medarbejderens timer pr. uge nu", "15", key="emp_hours"))
+hourly = typed(col1.text_input("Medarbejderens timeløn inkl. pension og tillæg", "175", key="emp_hourly"))
+hours = typed(col2.text_input("Medarbejderens timer pr. uge nu", "15", key="emp_hours"))
 benefit = col3.text_input("Ydelsesmåned (ÅÅÅÅ-MM; tom: måneden lønloftet gælder fra)", "", key="emp_month")
 col1, col2, col3 = st.columns(3)
-emp_employer_pct = danish_number(col1.text_input("Pension fra arbejdsgiveren på medarbejderens løn (%)", "8",
+emp_employer_pct = typed(col1.text_input("Pension fra arbejdsgiveren på medarbejderens løn (%)", "8",
                                                  key="emp_employer_pct"))
-emp_own_pct = danish_number(col2.text_input("Medarbejderens egen pension (%)", "4", key="emp_own_pct"))
-emp_variable = danish_number(col3.text_input("Medarbejderens faktiske variable tillæg pr. måned (valgfrit)", "",
+emp_own_pct = typed(col2.text_input("Medarbejderens egen pension (%)", "4", key="emp_own_pct"))
+emp_variable = typed(col3.text_input("Medarbejderens faktiske variable tillæg pr. måned (valgfrit)", "",
                                              key="emp_variable"))
 if hourly:
     form["employee"] = {"hourly_wage": hourly, "hours_per_week": hours, "pension_employer_percent": emp_employer_pct,
@@ -213,11 +216,11 @@ except ValueError as error:  # InputError raised while computing (e.g. a reducti
 
 st.header("2. Lønloftet, del for del")
 st.metric("Lønloft pr. måned", kr(result.ceiling))
-st.table([{"Del": label, "Beløb pr. måned": amount, "Regel": provision}
+st.table([{"Del": label, "Beløb pr. måned": cell(amount), "Regel": provision}
           for _, label, amount, provision in breakdown_rows(result)])
 if result.corrected_ceiling is not None:
     st.warning(f"Uden overarbejde og nedsættelse for nedsat arbejdsevne er lønloftet "
-               f"**{kr(result.corrected_ceiling)}**.")
+               f"**{kr(result.corrected_ceiling)}**")
 
 st.header("3. Tjek")
 if not result.findings:
@@ -227,8 +230,9 @@ for finding in result.findings:
     show(f"**{TITLES[finding.code][0]}**\n\n{finding.message_da}\n\n*Gør:* {finding.action_da}  \n"
          f"({finding.provision})")
 if result.not_checked:
-    st.caption("Ikke tjekket uden oplysninger om medarbejderen: " + ", ".join(result.not_checked))
-st.caption("Advarsler blokerer ikke: arbejdsgiveren ser dem og beslutter selv.")
+    st.caption("Ikke tjekket, fordi vi mangler tal om medarbejderen: "
+               + "; ".join(TITLES[code][0] for code in result.not_checked) + ".")
+st.caption("Advarsler stopper ikke noget. Arbejdsgiveren ser dem og beslutter selv.")
 
 st.header("4. Hvad det betyder for medarbejderen")
 effect = result.effect

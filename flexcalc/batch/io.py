@@ -253,6 +253,7 @@ def _fail_rows(bad: Any, column: str, row_offset: int, ids: pa.Array | None,
 
 
 _AMOUNT_RE = r"^\d+([.,]\d{1,2})?$"
+_DANISH_GROUPED_ALL = r"^\d{1,3}(\.\d{3})+,\d{1,2}$"
 
 
 def column_ore(values: pa.Array | pa.ChunkedArray, column: str, *, required: bool, row_offset: int = 0,
@@ -313,6 +314,11 @@ def _check_range(ints: IntArray, limit: int, column: str, row_offset: int, ids: 
 
 def _parse_text(values: pa.Array, column: str, row_offset: int, ids: pa.Array | None, *, whole_ore: bool) -> IntArray:
     text = pc.utf8_trim_whitespace(values)
+    if not whole_ore:
+        # The amount texts flexcalc.inputs accepts: Danish grouping with a decimal comma (15.600,50) loses its
+        # dots; a separator before exactly three digits (26.500, 15,600) is ambiguous and named as such.
+        grouped = pc.match_substring_regex(text, _DANISH_GROUPED_ALL)
+        text = pc.if_else(grouped, pc.replace_substring(text, ".", ""), text)
     pattern = r"^\d+$" if whole_ore else _AMOUNT_RE
     ok = pc.match_substring_regex(text, pattern)
     if not pc.all(ok).as_py():
@@ -321,6 +327,12 @@ def _parse_text(values: pa.Array, column: str, row_offset: int, ids: pa.Array | 
         _fail_rows(negative, column, row_offset, ids, "must not be negative", "må ikke være negativt",
                    "amount_negative")
         if not whole_ore:
+            ambiguous = pc.and_(bad, pc.match_substring_regex(text, r"^\d{1,3}([.]\d{3})+$|^\d{1,3}(,\d{3})+$"))
+            _fail_rows(ambiguous, column, row_offset, ids,
+                       "is ambiguous: a separator before exactly three digits may be a thousands separator or a "
+                       "decimal; write 26500 or 26500.00 or 26.500,00",
+                       "er tvetydigt: et skilletegn foran præcis tre cifre kan være tusindtalsseparator eller "
+                       "decimaltegn; skriv 26500 eller 26500,00 eller 26.500,00", "amount_ambiguous")
             decimals = pc.and_(bad, pc.match_substring_regex(text, r"^\d+[.,]\d{3,}$"))
             _fail_rows(decimals, column, row_offset, ids,
                        "has more than two decimals (amounts are in kroner and øre)",

@@ -64,7 +64,7 @@ def finding_lines(finding: Finding) -> list[str]:
 def effect_lines(result: CheckResult) -> list[str]:
     effect = result.effect
     if effect is None:
-        return ["Betydning for medarbejderen: angiv medarbejderens timeløn og timetal for at se den."]
+        return ["Hvad betyder det for medarbejderen? Skriv timeløn og timer for at se det."]
     current = effect.current
     lines = [
         f"Betydning for medarbejderen (ydelsesmåned {month_name(effect.benefit_month)}):",
@@ -73,19 +73,29 @@ def effect_lines(result: CheckResult) -> list[str]:
         f"i alt {kr(current.wage_income + current.subsidy)}",
     ]
     if effect.binds_from_hours is None:
-        lines.append("  Lønloftet binder ikke op til 48 timer om ugen: tilskuddet aftrappes helt af lønnen, før "
-                     "løn og tilskud når lønloftet.")
+        lines.append("  Lønloftet rammer ikke, heller ikke ved 48 timer om ugen. Tilskuddet er væk, før løn og "
+                     "tilskud når lønloftet.")
     elif effect.binds_from_hours == 0:
-        lines.append(f"  Lønloftet binder ved ethvert timetal: løn og tilskud giver tilsammen højst "
-                     f"{kr(result.ceiling)}, så flere timer giver ikke mere i alt.")
+        lines.append(f"  Lønloftet rammer ved alle timetal. Løn og tilskud giver højst {kr(result.ceiling)} "
+                     "i alt. Flere timer giver ikke flere penge.")
     else:
-        lines.append(f"  Lønloftet binder fra {hours_da(effect.binds_from_hours)} timer om ugen: herfra giver "
-                     f"flere timer ikke mere i alt (løn + tilskud = {kr(result.ceiling)}).")
+        lines.append(f"  Lønloftet rammer fra {hours_da(effect.binds_from_hours)} timer om ugen. Derfra giver "
+                     f"flere timer ikke flere penge i alt. Løn og tilskud er så {kr(result.ceiling)}")
     if effect.binds_now:
-        lines.append("  Lønloftet binder allerede ved det nuværende timetal "
-                     f"(tilskuddet nedsættes med {kr(current.ceiling_cut)}).")
+        lines.append(f"  Lønloftet rammer allerede nu. Tilskuddet bliver {kr(current.ceiling_cut)} mindre.")
     lines.append(f"  (LAB § 123, stk. 2–3; beregnet med satserne for {month_name(effect.benefit_month)})")
     return lines
+
+
+def running_text_da(result: CheckResult) -> str:
+    """The sentences an employer reads in the check, without the breakdown's figures and without the provisions
+    (those stand apart): the heading, the summary, each finding and what to do, the effect for the employee.
+    Its LIX is measured in the tests (target ≤ 35)."""
+    parts = [*_heading(result)[1:]]
+    for finding in result.findings:
+        parts += [finding.message_da, finding.action_da]
+    parts += [line.strip() for line in effect_lines(result) if not line.strip().startswith("(")]
+    return " ".join(parts)
 
 
 def explain_check_da(result: CheckResult) -> list[str]:
@@ -100,11 +110,12 @@ def explain_check_da(result: CheckResult) -> list[str]:
     warnings = "advarsel" if counts["warning"] == 1 else "advarsler"
     infos = "oplysning" if counts["info"] == 1 else "oplysninger"
     lines.append(f"Tjek den {date_da(result.as_of)}: {counts['error']} fejl, {counts['warning']} {warnings}, "
-                 f"{counts['info']} {infos}. Intet af det blokerer; arbejdsgiveren beslutter.")
+                 f"{counts['info']} {infos}. Intet af det stopper noget. Arbejdsgiveren beslutter.")
     for finding in result.findings:
         lines += finding_lines(finding)
     if result.not_checked:
-        lines.append("Ikke tjekket (kræver oplysninger om medarbejderen): " + ", ".join(result.not_checked))
+        lines.append("Ikke tjekket, fordi vi mangler tal om medarbejderen: "
+                     + "; ".join(TITLES[code][0] for code in result.not_checked) + ".")
     lines.append("")
     lines += effect_lines(result)
     return lines

@@ -111,7 +111,8 @@ def bad(tmp_path: Path, csv_text: str, month: str = "2024-03", name: str = "in.c
         ("person_id,wage\n1,100\n", "error: ceiling: the input has no column 'ceiling' (or 'ceiling_ore')"),
         ("person_id,wage,ceiling\n1,100,200\n2,-5,200\n3,-1,1\n",
          "error: wage: row 2 (person_id 2): must not be negative (and 1 more rows)"),
-        ("wage,ceiling\n100,200\n100.123,200\n", "error: wage: row 2: has more than two decimals"),
+        ("wage,ceiling\n100,200\n1000.123,200\n", "error: wage: row 2: has more than two decimals"),
+        ("wage,ceiling\n100,200\n100.123,200\n", "error: wage: row 2: is ambiguous"),
         ("wage,ceiling\n100,200\n1e5,200\n", "error: wage: row 2: is not an amount in kroner like 15600.50"),
         ("wage,ceiling\n100,\n", "error: ceiling: row 1: is empty"),
         ("wage,ceiling\n100,20000000\n", "error: ceiling: row 1: is over 10.000.000 kr. a month"),
@@ -119,6 +120,8 @@ def bad(tmp_path: Path, csv_text: str, month: str = "2024-03", name: str = "in.c
         ("wage_ore,ceiling\n100.50,200\n", "error: wage_ore: row 1: is not whole øre (digits only)"),
         ("wage_ore,wage,ceiling\n10050,100.51,200\n", "error: wage: row 1: does not agree with 'wage_ore'"),
         ('wage,ceiling\n"1,2,3\n', "error: input: "),
+        ('wage,ceiling\n100,200\n"26.500",200\n', "error: wage: row 2: is ambiguous"),
+        ('wage,ceiling\n"15,600",200\n', "error: wage: row 1: is ambiguous"),
     ],
 )
 def test_bad_csv_input_names_the_column_and_row(tmp_path: Path, text: str, message: str | None) -> None:
@@ -222,3 +225,19 @@ def test_column_choice() -> None:
     assert columns.has_id
     with pytest.raises(InputError, match="no column 'wage'"):
         resolve_columns(["ceiling"])
+
+
+def test_danish_amount_texts_in_a_csv_give_the_same_result_as_plain_ones(tmp_path: Path) -> None:
+    """"15.600,00" is read as flexcalc.inputs reads it (one way in): the same rows as "15600.00"."""
+    danish = tmp_path / "da.csv"
+    danish.write_text('person_id,wage,ceiling\nA,"15.600,00","32.067,00"\nB,"1.234,5",32067\n')
+    plain = tmp_path / "plain.csv"
+    plain.write_text("person_id,wage,ceiling\nA,15600.00,32067.00\nB,1234.50,32067\n")
+    outputs = []
+    for source in (danish, plain):
+        target = tmp_path / f"{source.stem}-out.csv"
+        code, _, err = run("batch", "--month", "2024-03", "--input", str(source), "--output", str(target))
+        assert code == 0, err
+        outputs.append(target.read_text())
+    assert outputs[0] == outputs[1]
+    assert "1527200" in outputs[0]  # A: 15.272,00 kr. (STAR's example) in øre

@@ -570,7 +570,7 @@ def test_text_names_every_line_with_its_provision() -> None:
     text = "\n".join(explain_check_da(result))
     assert "= 32.314,00 kr.  Lønloft pr. måned  (LAB § 123, stk. 3; Ankestyrelsen PM 48-22)" in text
     assert "Arbejdsgiverens pensionsbidrag (8 % af grundløn og faste tillæg: 27.700,00 kr.)" in text
-    assert "Lønloftet binder fra 22,36 timer om ugen" in text
+    assert "Lønloftet rammer fra 22,36 timer om ugen" in text
     assert "kr.." not in text
 
 

@@ -51,7 +51,7 @@ def test_cli_text_is_danish() -> None:
     assert "= 31.635,00 kr.  Lønloft pr. måned" in out
     assert "[FEJL] Overarbejde indgår i lønloftet (overtime_included)" in out
     assert "Uden overarbejde og nedsættelse for nedsat arbejdsevne: 29.970,00 kr." in out
-    assert "angiv medarbejderens timeløn og timetal" in out
+    assert "Skriv timeløn og timer for at se det" in out
 
 
 def test_cli_as_of_overrides_the_form() -> None:
@@ -190,7 +190,7 @@ def test_page_title_line() -> None:
 
 def test_page_shows_the_breakdown_the_checks_the_effect_and_the_downloads() -> None:
     at = page()
-    set_text(at, "base_amount", "26.500")         # Danish thousands separator
+    set_text(at, "base_amount", "26.500,00")      # Danish thousands separator and decimal comma
     set_text(at, "qualification", "800")
     set_text(at, "seniority", "400")
     set_text(at, "evening", "1200")
@@ -204,10 +204,14 @@ def test_page_shows_the_breakdown_the_checks_the_effect_and_the_downloads() -> N
     # the same as fixtures/normal_wage/clean.json: 32.314,00 kr.
     assert at.metric[0].label == "Lønloft pr. måned" and at.metric[0].value == "32.314,00 kr."
     table = at.table[0].value
-    assert list(table["Beløb pr. måned"])[-1] == "= 32.314,00 kr."
+    amounts = list(table["Beløb pr. måned"])
+    assert amounts[-1] == "=\u00a032.314,00\u00a0kr."
+    # the sign is held to its amount (never a markdown bullet) and "kr." is never doubled or alone
+    assert all(a.startswith(("+\u00a0", "−\u00a0", "=\u00a0", "(")) for a in amounts)
+    assert all(a.count("kr.") == 1 and "kr.." not in a and " kr." not in a for a in amounts)
     assert not at.error and not at.warning
     assert "Forskel fra STAR's beregner" in at.info[0].value
-    assert any("Lønloftet binder fra 22,36 timer om ugen" in m.value for m in at.markdown)
+    assert any("Lønloftet rammer fra 22,36 timer om ugen" in m.value for m in at.markdown)
     labels = [button.label for button in at.download_button]
     assert labels == ["Hent opsummering (HTML til udskrift)", "Hent opsummering (Markdown)"]
     assert at.download_button[0].proto.url.endswith(".html")
@@ -248,3 +252,15 @@ def test_page_municipality_method() -> None:
     assert not at.exception
     assert at.metric[0].value == "28.885,00 kr."    # 26.500 + 8 % (2.120) + 1 % ferietillæg (265)
     assert list(at.table[0].value["Del"])[-1] == "Lønloft pr. måned (beregnet af kommunen)"
+
+
+def test_lonloft_page_refuses_an_ambiguous_amount_instead_of_guessing() -> None:
+    """'26.500' was silently read as 26500 by the page; now flexcalc reads it (one way in) and says why not."""
+    at = AppTest.from_file(str(PAGE), default_timeout=30)
+    at.run()
+    set_text(at, "base_amount", "26.500")
+    at.run()
+    assert any("tvetydigt" in e.value for e in at.error)
+    set_text(at, "base_amount", "26.500,00")
+    at.run()
+    assert not at.error
