@@ -131,10 +131,84 @@ def load_parameter_file(path: Path) -> Parameter:
     return parameter
 
 
+OVERRIDE_ENV = "FLEXCALC_PARAMETERS_DIR"
+"""An override folder (issue 13, item 5): its ``*.yaml`` files replace the packaged files of the same
+name, so a municipality can apply a published rate the day it appears without a new release."""
+
+
+def parameter_files() -> dict[str, Path]:
+    """The parameter files in force: the packaged ones, each replaced by an override of the same name."""
+    import os
+
+    files = {path.stem: path for path in sorted(PARAMETER_DIR.glob("*.yaml"))}
+    override = os.environ.get(OVERRIDE_ENV, "").strip()
+    if override:
+        folder = Path(override)
+        if not folder.is_dir():
+            from flexcalc.errors import InputError
+
+            raise InputError(OVERRIDE_ENV, f"'{override}' is not a folder", f"'{override}' er ikke en mappe",
+                             code="parameters_dir")
+        files.update({path.stem: path for path in sorted(folder.glob("*.yaml"))})
+    return files
+
+
 @cache
-def load_parameters(directory: Path = PARAMETER_DIR) -> dict[str, Parameter]:
-    """Every parameter file in ``directory``, validated, by name."""
-    return {path.stem: load_parameter_file(path) for path in sorted(directory.glob("*.yaml"))}
+def _load_files(files: tuple[tuple[str, Path], ...]) -> dict[str, Parameter]:
+    return {name: load_parameter_file(path) for name, path in files}
+
+
+def load_parameters(directory: Path | None = None) -> dict[str, Parameter]:
+    """Every parameter file in ``directory`` (default: the packaged files with the overrides of
+    ``FLEXCALC_PARAMETERS_DIR``), validated, by name."""
+    if directory is not None:
+        return _load_files(tuple((path.stem, path) for path in sorted(directory.glob("*.yaml"))))
+    import os
+
+    return _load_files(_files_for(os.environ.get(OVERRIDE_ENV, "").strip()))
+
+
+@cache
+def _files_for(_override: str) -> tuple[tuple[str, Path], ...]:
+    """The files in force for an override setting (read once per setting; ``reload_parameters``)."""
+    return tuple(sorted(parameter_files().items()))
+
+
+def reload_parameters() -> None:
+    """Forget the parameters read so far (after the override folder or its files changed)."""
+    _load_files.cache_clear()
+    _files_for.cache_clear()
+    _RATES_CACHE.clear()
+    _FINGERPRINTS.clear()
+
+
+_FINGERPRINTS: dict[tuple[str, Month], str] = {}
+
+
+def rates_fingerprint(month: Month) -> str:
+    """A short fingerprint of every parameter value in force in benefit ``month`` and its basis month:
+    it changes when a value the month's calculation may use changes (a derived rate replaced by the
+    published one), so a paid month can keep the version it was paid under and reconciliation can
+    see that the rates changed."""
+    import hashlib
+    import os
+
+    key = (os.environ.get(OVERRIDE_ENV, "").strip(), month)
+    found = _FINGERPRINTS.get(key)
+    if found is not None:
+        return found
+    parameters = load_parameters()
+    digest = hashlib.sha256()
+    for day in (month.previous().first_day(), month.first_day()):
+        for name in sorted(parameters):
+            try:
+                entry = parameters[name].entry_at(day)
+            except NoRatesError:
+                continue
+            digest.update(f"{name}|{day}|{entry.start}|{entry.value}\n".encode())
+    found = digest.hexdigest()[:8]
+    _FINGERPRINTS[key] = found
+    return found
 
 
 RATE_NAMES = (

@@ -129,6 +129,22 @@ class ProvisionalRelease(BaseModel):
         return validate_amount(value, "wage")
 
 
+class EventsRegistrationCreate(BaseModel):
+    """The events of one benefit month (the same ``events`` object as ``POST /v1/calculations``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
+        "events": {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", "end": "2024-02-23"}],
+                   "sickness_benefit": "8000"},
+        "received_at": "2024-03-20T10:00:00+01:00", "registered_by": "sb-17", "document": "lægeerklæring"}]})
+
+    events: dict[str, Any] = Field(description="The month's events; an empty object restates that nothing "
+                                               "happened.")
+    received_at: str | None = Field(default=None, description="When the municipality learned of them (ISO 8601; "
+                                                              "default now).")
+    registered_by: str = Field(min_length=1, max_length=64, description="Who registers them.")
+    document: str | None = Field(default=None, max_length=500, description="The document they rest on.")
+
+
 class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -298,3 +314,60 @@ def decide(case_id: str, body: DecisionCreate, request: Request,
     except InputError as error:
         return conflict_or_raise(error)
     return created({"correction_id": correction_id, **out})
+
+
+@router.post("/{case_id}/months/{month}/events", status_code=201,
+             summary="Register the events of a benefit month (sickness, holiday, other incomes …)")
+def register_month_events(case_id: str, month: str, body: EventsRegistrationCreate, request: Request,
+                          principal: Any = Depends(write_case)) -> Any:
+    """Append a registration of the month's events; it restates any earlier registration of the month
+    from its ``received_at`` on. The next payment run or reconciliation computes the month with them
+    (a paid month gets a correction naming the registration). The same events as the month has now:
+    200 with ``already_registered``, nothing stored."""
+    from flexcalc.ledger.registrations import register_events
+    from flexcalc.ledger.reports import parse_instant
+
+    try:
+        benefit_month = Month.parse(month, "month")
+        instant = parse_instant(body.received_at, "received_at") if body.received_at else None
+        with ledger_session(write=True) as session:
+            mark_applied(request, session)
+            out = register_events(session, case_id, benefit_month, body.events, received_at=instant,
+                                  registered_by=body.registered_by, document=body.document).to_dict()
+    except InputError as error:
+        return conflict_or_raise(error, ("case",))
+    return JSONResponse(out, status_code=200 if out["already_registered"] else 201)
+
+
+@router.get("/{case_id}/months/{month}/events", summary="The history of a benefit month's event registrations")
+def month_events_history(case_id: str, month: str, principal: Any = Depends(read_case)) -> Any:
+    """Every registration of the month, oldest first; ``in_force`` marks the one that counts now."""
+    from flexcalc.ledger.registrations import latest, load_registrations
+    from flexcalc.ledger.store import get_case as fetch
+
+    try:
+        benefit_month = Month.parse(month, "month")
+        with ledger_session() as session:
+            fetch(session, case_id)
+            rows = load_registrations(session, case_id, benefit_month)
+    except InputError as error:
+        return conflict_or_raise(error, ("case",))
+    current = latest(rows, benefit_month, None)
+    return JSONResponse([{**r.to_dict(), "in_force": current is not None and r.id == current.id}
+                         for r in sorted(rows, key=lambda r: r.order_key())])
+
+
+@router.get("/{case_id}/months/{month}", summary="One benefit month for the caseworker: reports, events, ceiling, "
+                                                  "the computation with its trace, paid and corrections")
+def get_month(case_id: str, month: str, as_of: str | None = None, principal: Any = Depends(read_case)) -> Any:
+    """The same month as ``flexcalc case show CASE --month YYYY-MM --json`` (``as_of``: as known then)."""
+    from flexcalc.ledger.casefile import month_file
+    from flexcalc.ledger.reports import parse_instant
+
+    try:
+        benefit_month = Month.parse(month, "month")
+        instant = parse_instant(as_of, "as_of", end_of_day=True) if as_of else None
+        with ledger_session() as session:
+            return JSONResponse(month_file(session, case_id, benefit_month, instant))
+    except InputError as error:
+        return conflict_or_raise(error, ("case",))

@@ -60,16 +60,23 @@ def case_create(
                                                             "wage from the basis month before --from. Repeatable.")]
     = None,
     cpr: Annotated[str | None, typer.Option(help="CPR number (stored, never printed or logged).")] = None,
+    start: Annotated[str | None, typer.Option(help="The fleksjob's first day (YYYY-MM-DD, in the month before "
+                                                   "--from): a start after the 1st makes that wage month a part "
+                                                   "month (partial_month).")] = None,
     db: DbOption = None,
 ) -> None:
     """Create a case with its ceiling and its employments."""
-    from flexcalc.ledger.store import create_case, transaction
+    from flexcalc.ledger.reports import parse_date
+    from flexcalc.ledger.store import create_case, set_employment_start, transaction
 
     ceiling_amount = amount(ceiling, "ceiling")
     first = month(from_, "from")
     factory = _ledger(db)
     with input_errors(), transaction(factory) as session:
+        start_date = parse_date(start, "start") if start else None
         create_case(session, case, ceiling_amount, first, employer or [], cpr)
+        for employer_id in (employer or []) if start_date else []:
+            set_employment_start(session, case, employer_id.strip(), start_date)  # type: ignore[arg-type]
     employers = f", arbejdsgiver {', '.join(employer)}" if employer else ""
     typer.echo(f"sag {case} oprettet: lønloft {kr(ceiling_amount)} fra {month_name(first)}{employers}")
 
@@ -98,10 +105,14 @@ def case_employer(
     employer: Annotated[str, typer.Argument(help="Employer id (CVR).")],
     from_: Annotated[str, typer.Option("--from", help="First basis month with wage from it, YYYY-MM.")],
     until: Annotated[str | None, typer.Option(help="Last basis month (employment ended), YYYY-MM.")] = None,
+    start: Annotated[str | None, typer.Option(help="The job's first day (YYYY-MM-DD): a start within the basis "
+                                                   "month makes it a part month (partial_month).")] = None,
+    end: Annotated[str | None, typer.Option(help="The job's last day (YYYY-MM-DD).")] = None,
     db: DbOption = None,
 ) -> None:
     """Add a known employment (or, with --until, end one): its reports are awaited every basis month."""
-    from flexcalc.ledger.store import add_employment, end_employment, transaction
+    from flexcalc.ledger.reports import parse_date
+    from flexcalc.ledger.store import add_employment, end_employment, set_employment_start, transaction
 
     first = month(from_, "from")
     last = month(until, "until") if until else None
@@ -110,12 +121,16 @@ def case_employer(
 
         from flexcalc.ledger.models import Employment
 
+        start_date = parse_date(start, "start") if start else None
+        end_date = parse_date(end, "end") if end else None
         exists = session.scalar(select(Employment).where(Employment.case_id == case,
                                                          Employment.employer_id == employer))
         if exists is None:
-            add_employment(session, case, employer, first)
-        if last is not None:
-            end_employment(session, case, employer, last)
+            add_employment(session, case, employer, first, start_date)
+        elif start_date is not None:
+            set_employment_start(session, case, employer, start_date)
+        if last is not None or end_date is not None:
+            end_employment(session, case, employer, last or first, end_date)
     typer.echo(f"sag {case}: arbejdsgiver {employer} fra {first}" + (f" til {last}" if last else ""))
 
 
@@ -139,13 +154,25 @@ def case_show(
     case: Annotated[str, typer.Argument(help="The case id.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Show what was due as known then (default: "
                                                                "everything received).")] = None,
+    month_: Annotated[str | None, typer.Option("--month", help="Show one benefit month in full: reports, events, "
+                                                                "ceiling, the computation with its trace, what was "
+                                                                "paid and every correction since (Danish).")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """A case's months: basis wage, due, paid, corrections, each with its explanation."""
-    from flexcalc.ledger.casefile import case_file
+    from flexcalc.ledger.casefile import case_file, month_file
 
     instant = _as_of(as_of) if as_of else None
+    if month_ is not None:
+        benefit_month = month(month_, "month")
+        with input_errors(), _ledger(db)() as session:
+            one = month_file(session, case, benefit_month, instant)
+        if as_json:
+            print_json(one)
+        else:
+            _print_month(one)
+        return
     with input_errors(), _ledger(db)() as session:
         data = case_file(session, case, instant)
     if as_json:
@@ -169,6 +196,68 @@ def case_show(
             if c["decision"]:
                 d = c["decision"]
                 typer.echo(f"      afgørelse: {d['outcome']} ({d['decided_by']}): {d['reason']}")
+
+
+KIND_DA = {"original": "original", "correction": "rettelse", "reversal": "tilbageførsel"}
+
+
+def _kr(text: str | None) -> str:
+    return "—" if text is None else kr(parse_amount(text, "amount", allow_negative=True))
+
+
+def _print_month(m: dict[str, Any]) -> None:
+    """One benefit month for the caseworker, in Danish."""
+    from flexcalc.period import Month
+
+    benefit, basis = Month.parse(m["benefit_month"]), Month.parse(m["basis_month"])
+    known = f" (som kendt {m['as_of']})" if m["as_of"] else ""
+    typer.echo(f"Sag {m['case_id']} — {month_name(benefit)}, beregnet på lønnen i {month_name(basis)}{known}")
+    typer.echo("")
+    typer.echo("Lønindberetninger:")
+    for r in m["reports"] or []:
+        typer.echo(f"  {r['report_id']}  arbejdsgiver {r['employer_id']}  udbetalt {r['payment_date']}  løn "
+                   f"{_kr(r['wage'])} + pension {_kr(r['pension_own'])} / {_kr(r['pension_employer'])}  "
+                   f"({KIND_DA.get(r['kind'], r['kind'])}, modtaget {r['received_at'][:10]})")
+    if not m["reports"]:
+        typer.echo("  ingen")
+    typer.echo("Hændelser:")
+    for e in m["events"]:
+        mark = "gælder" if e["in_force"] else "erstattet" if e["known"] else "ikke kendt endnu"
+        document = f", {e['document']}" if e["document"] else ""
+        typer.echo(f"  #{e['id']} {e['description_da']} af {e['registered_by']}{document} [{mark}]")
+    if not m["events"]:
+        typer.echo("  ingen")
+    typer.echo("Lønloft:")
+    for c in m["ceilings"]:
+        when = f", kendt fra {c['known_at'][:10]}" if c["known_at"] else ""
+        typer.echo(f"  {_kr(c['amount'])} fra {c['effective_month']}{when}" + ("" if c["known"] else " [ikke kendt]"))
+    typer.echo("")
+    comp = m["computation"]
+    if comp is None:
+        typer.echo(f"Beregning: ikke mulig ({m['error']})")
+    elif comp["result"] is None:
+        typer.echo("Beregning: " + (comp["reason_da"] or "afventer indberetning fra arbejdsgiver "
+                                    + ", ".join(comp["missing_employers"])))
+    else:
+        typer.echo("Beregning:")
+        for step in comp["result"]["steps"]:
+            amount_text = f": {_kr(step['amount'])}" if step["amount"] is not None else ""
+            typer.echo(f"  {step['label']}{amount_text}  ({step['provision']})")
+        if comp["reason_da"]:
+            typer.echo(f"  Bemærk: {comp['reason_da']}")
+        typer.echo(f"  Skyldigt tilskud: {_kr(comp['result']['subsidy'])}")
+    typer.echo("")
+    pay = m["payment"]
+    if pay is None:
+        typer.echo("Udbetalt: intet" + (f" — {m['held']['reason_da']}" if m["held"] else ""))
+    else:
+        kind = "foreløbigt " if pay["kind"] == "provisional" else ""
+        typer.echo(f"Udbetalt {kind}{_kr(pay['subsidy'])} (udbetaling efter ATP {_kr(pay['payout'])}) som kendt "
+                   f"{pay['as_of'][:10]}, regelversion {pay['rule_version']}")
+    for c in m["corrections"]:
+        typer.echo(f"  efterregulering #{c['id']}: {_kr(c['difference'])} — {c['explanation_da']}")
+    if pay is not None:
+        typer.echo(f"I alt afregnet: {_kr(m['settled'])}")
 
 
 @reports_app.command("ingest")

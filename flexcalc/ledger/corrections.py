@@ -25,6 +25,7 @@ from flexcalc.money import amount_str
 from flexcalc.period import Month
 
 from .models import Correction, Decision
+from .types import Cause, CorrectionStatus, ReportKind
 
 LEGAL_BASIS = ("LAB § 123, stk. 1–3 (tilskuddet beregnes bagud på den faktiske løn); Ankestyrelsen PM 48-22 "
                "(efterregulering på grundlag af indberettet løn); BEK 227/2024 § 14 (indkomstregistret)")
@@ -32,47 +33,66 @@ REPAYMENT_BASIS = ("Tilbagebetaling kun efter afgørelse og partshøring, når m
                    "at beløbet var modtaget med urette (Ankestyrelsen PM 6-23; PM 48-22)")
 
 REASONS: dict[str, tuple[str, str]] = {
-    "late_report": ("late report", "indberetning modtaget efter udbetalingen"),
-    "corrected_report": ("corrected report", "rettet indberetning"),
-    "reversal": ("reversal", "tilbageført indberetning"),
-    "re_report": ("re-report after a reversal", "genindberetning efter tilbageførsel"),
-    "ceiling_change": ("ceiling change", "ændret lønloft"),
-    "provisional_settled": ("provisional payment settled on the report",
-                            "foreløbig udbetaling afregnet efter indberetningen"),
-    "recalculation": ("recalculation", "genberegning"),
+    Cause.LATE_REPORT: ("late report", "indberetning modtaget efter udbetalingen"),
+    Cause.CORRECTED_REPORT: ("corrected report", "rettet indberetning"),
+    Cause.REVERSAL: ("reversal", "tilbageført indberetning"),
+    Cause.RE_REPORT: ("re-report after a reversal", "genindberetning efter tilbageførsel"),
+    Cause.CEILING_CHANGE: ("ceiling change", "lønloft ændret"),
+    Cause.EVENTS_REGISTERED: ("events registered", "hændelser registreret"),
+    Cause.RATES_CHANGED: ("rates changed", "satser ændret"),
+    Cause.PROVISIONAL_SETTLED: ("provisional payment settled on the report",
+                                "foreløbig udbetaling afregnet efter indberetningen"),
+    Cause.RECALCULATION: ("recalculation", "genberegning"),
 }
-KIND_REASON = {"original": "late_report", "correction": "corrected_report", "reversal": "reversal"}
+KIND_REASON = {ReportKind.ORIGINAL: Cause.LATE_REPORT, ReportKind.CORRECTION: Cause.CORRECTED_REPORT,
+               ReportKind.REVERSAL: Cause.REVERSAL}
 kr = lru_cache(maxsize=4096)(fmt.kr)
 month_name = lru_cache(maxsize=1024)(fmt.month_name)
 """Babel formatting cached: a ten-year reconciliation formats the same months and amounts often."""
-STATUS_PAYABLE = "payable"
-STATUS_REVIEW = "repayment_review"
+STATUS_PAYABLE = CorrectionStatus.PAYABLE
+STATUS_REVIEW = CorrectionStatus.REPAYMENT_REVIEW
 
 
-def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_settled: bool) -> list[str]:
+def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_settled: bool,
+                events_changed: bool = False, rates_changed: bool = False) -> list[str]:
     """The reason codes of a correction, in a fixed order. An original arriving together with a
     reversal is a re-report (the employer cancelled a report and reported again), not a late report."""
     kinds = set(caused_kinds)
-    codes = {KIND_REASON[k] for k in kinds}
-    if "reversal" in kinds and "original" in kinds:
-        codes.discard("late_report")
-        codes.add("re_report")
+    codes = {KIND_REASON[ReportKind(k)] for k in kinds}
+    if ReportKind.REVERSAL in kinds and ReportKind.ORIGINAL in kinds:
+        codes.discard(Cause.LATE_REPORT)
+        codes.add(Cause.RE_REPORT)
     if ceiling_changed:
-        codes.add("ceiling_change")
+        codes.add(Cause.CEILING_CHANGE)
+    if events_changed:
+        codes.add(Cause.EVENTS_REGISTERED)
+    if rates_changed:
+        codes.add(Cause.RATES_CHANGED)
     if provisional_settled:
-        codes.add("provisional_settled")
+        codes.add(Cause.PROVISIONAL_SETTLED)
     if not codes:
-        codes.add("recalculation")
-    return [c for c in REASONS if c in codes]
+        codes.add(Cause.RECALCULATION)
+    return [Cause(c) for c in REASONS if c in codes]
 
 
 def explain(benefit_month: Month, reasons: list[str], caused_by: list[str], previous: Decimal, due: Decimal,
-            previous_ceiling: Decimal, ceiling: Decimal) -> tuple[str, str]:
-    """The explanation of one correction, in Danish and in English."""
+            previous_ceiling: Decimal, ceiling: Decimal, *, event_cause_da: str | None = None,
+            versions: tuple[str, str] | None = None) -> tuple[str, str]:
+    """The explanation of one correction, in Danish and in English. ``event_cause_da`` names the
+    event registration ("sygdom registreret 20. marts 2024"); ``versions`` the old and new rule
+    version when the rates changed."""
     difference = due - previous
     basis = benefit_month.previous()
-    why_da = ", ".join(REASONS[r][1] for r in reasons)
-    why_en = ", ".join(REASONS[r][0] for r in reasons)
+    words_da = {r: REASONS[r][1] for r in reasons}
+    words_en = {r: REASONS[r][0] for r in reasons}
+    if event_cause_da and "events_registered" in words_da:
+        words_da["events_registered"] = event_cause_da
+        words_en["events_registered"] = f"events registered ({event_cause_da})"
+    if versions and "rates_changed" in words_da:
+        words_da["rates_changed"] = f"satser ændret (regelversion {versions[0]} → {versions[1]})"
+        words_en["rates_changed"] = f"rates changed (rule version {versions[0]} → {versions[1]})"
+    why_da = ", ".join(words_da.values())
+    why_en = ", ".join(words_en.values())
     reports = f" ({', '.join(caused_by)})" if caused_by else ""
     da = (f"Tilskuddet for {month_name(benefit_month)} er genberegnet på lønnen for {month_name(basis)}: "
           f"{why_da}{reports}.")
@@ -94,26 +114,29 @@ def explain(benefit_month: Month, reasons: list[str], caused_by: list[str], prev
 
 def correction_dict(c: Correction, decision: Decision | None = None) -> dict[str, Any]:
     return {
-        "id": c.id, "case_id": c.case_id, "benefit_month": c.benefit_month, "sequence": c.sequence,
+        "id": c.id, "case_id": c.case_id, "benefit_month": str(c.benefit_month), "sequence": c.sequence,
         "previous_subsidy": amount_str(c.previous_subsidy), "due_subsidy": amount_str(c.due_subsidy),
         "difference": amount_str(c.difference),
         "previous_payout": amount_str(c.previous_payout), "due_payout": amount_str(c.due_payout),
         "basis_wage": amount_str(c.basis_wage), "ceiling": amount_str(c.ceiling),
-        "caused_by": c.caused_by.split(), "reasons": c.reasons.split(),
-        "reason_text": ", ".join(REASONS[r][0] for r in c.reasons.split()),
+        "caused_by": list(c.caused_by), "reasons": [str(r) for r in c.reasons],
+        "reason_text": ", ".join(REASONS[r][0] for r in c.reasons),
         # the issue's words for the same figures: paid so far, now due, the reason in words
-        "month": c.benefit_month, "paid": amount_str(c.previous_subsidy), "now_due": amount_str(c.due_subsidy),
-        "reason": ", ".join(REASONS[r][0] for r in c.reasons.split()),
-        "reason_text_da": ", ".join(REASONS[r][1] for r in c.reasons.split()),
+        "month": str(c.benefit_month), "paid": amount_str(c.previous_subsidy), "now_due": amount_str(c.due_subsidy),
+        "reason": ", ".join(REASONS[r][0] for r in c.reasons),
+        "reason_text_da": ", ".join(c.event_cause if r == Cause.EVENTS_REGISTERED and c.event_cause else REASONS[r][1]
+                                    for r in c.reasons),
+        "event_cause_da": c.event_cause,
         "explanation_da": c.explanation_da, "explanation_en": c.explanation_en,
-        "legal_basis": c.legal_basis, "earliest_affected_month": c.earliest_affected_month,
-        "status": c.status, "rule_version": c.rule_version, "as_of": c.as_of.isoformat(),
+        "legal_basis": c.legal_basis, "earliest_affected_month": str(c.earliest_affected_month),
+        "status": str(c.status), "rule_version": c.rule_version, "as_of": c.as_of.isoformat(),
+        "previous_rule_version": c.previous_rule_version, "event_registration": c.event_registration,
         "decision": None if decision is None else decision_dict(decision),
     }
 
 
 def decision_dict(d: Decision) -> dict[str, Any]:
-    return {"outcome": d.outcome, "reason": d.reason, "decided_by": d.decided_by,
+    return {"outcome": str(d.outcome), "reason": d.reason, "decided_by": d.decided_by,
             "decided_at": d.decided_at.isoformat()}
 
 

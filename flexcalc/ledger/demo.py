@@ -29,12 +29,14 @@ def load(db: str | None = None) -> list[str]:
     loaded = []
     for folder in sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists()):
         scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+        if scenario.get("demo") is False:  # needs its own parameters (FLEXCALC_PARAMETERS_DIR)
+            continue
         case_id = scenario["steps"][0]["args"][2]
         with factory() as session:
             if session.get(Case, case_id) is not None:
                 continue
         for step in scenario["steps"]:
-            args = [str(folder / a) if str(a).endswith(".csv") else str(a) for a in step["args"]]
+            args = [str(folder / a) if str(a).endswith((".csv", ".json")) else str(a) for a in step["args"]]
             if db:
                 args += ["--db", db]
             with contextlib.redirect_stdout(io.StringIO()):

@@ -29,9 +29,9 @@ def employer_view(session: Session, employer_id: str) -> dict[str, Any]:
         ).all()
         out.append({
             "case_id": employment.case_id,
-            "first_basis_month": employment.first_basis_month,
-            "last_basis_month": employment.last_basis_month,
-            "ceilings": [{"effective_month": c.effective_month, "amount": amount_str(c.amount),
+            "first_basis_month": str(employment.first_basis_month),
+            "last_basis_month": str(employment.last_basis_month) if employment.last_basis_month else None,
+            "ceilings": [{"effective_month": str(c.effective_month), "amount": amount_str(c.amount),
                           "recorded_at": c.recorded_at.isoformat(), "note": c.note} for c in ceilings],
         })
     reports = session.scalars(
@@ -40,8 +40,8 @@ def employer_view(session: Session, employer_id: str) -> dict[str, Any]:
     return {
         "employer_id": employer_id,
         "employments": out,
-        "reports": [{"report_id": r.report_id, "case_id": r.case_id, "basis_month": r.basis_month,
-                     "payment_date": r.payment_date.isoformat(), "kind": r.kind, "corrects": r.corrects,
+        "reports": [{"report_id": r.report_id, "case_id": r.case_id, "basis_month": str(r.basis_month),
+                     "payment_date": r.payment_date.isoformat(), "kind": str(r.kind), "corrects": r.corrects,
                      "wage": amount_str(r.wage), "pension_own": amount_str(r.pension_own),
                      "pension_employer": amount_str(r.pension_employer), "hours": amount_str(r.hours),
                      "received_at": r.received_at.isoformat(), "status": "received"} for r in reports],

@@ -37,6 +37,18 @@ from sqlalchemy.types import TypeDecorator
 
 from flexcalc.db import Base
 from flexcalc.money import from_ore, to_ore
+from flexcalc.period import Month
+
+from .types import (
+    CorrectionStatus,
+    EnumColumn,
+    ListColumn,
+    MonthColumn,
+    MonthReason,
+    Outcome,
+    PaymentKind,
+    ReportKind,
+)
 
 
 class Ore(TypeDecorator[Decimal]):
@@ -77,8 +89,8 @@ class Case(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     cpr: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    first_month: Mapped[str] = mapped_column(String(7))
-    last_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    first_month: Mapped[Month] = mapped_column(MonthColumn())
+    last_month: Mapped[Month | None] = mapped_column(MonthColumn(), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     revision: Mapped[int] = mapped_column(Integer, default=0)
     """Bumped as the first statement of every transaction that pays or reconciles the case: the
@@ -99,22 +111,30 @@ class Employment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"), index=True)
     employer_id: Mapped[str] = mapped_column(String(16))
-    first_basis_month: Mapped[str] = mapped_column(String(7))
-    last_basis_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    first_basis_month: Mapped[Month] = mapped_column(MonthColumn())
+    last_basis_month: Mapped[Month | None] = mapped_column(MonthColumn(), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    """The fleksjob's first day, when known: it becomes the month's ``employment_start`` event
+    (``flexcalc.rules.partial_month``; docs/decisions.md, "Job start and end decided once")."""
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class Ceiling(Base):
-    """One entry of the ceiling history (lønloft): the amount and the benefit month it takes effect."""
+    """One entry of the ceiling history (lønloft): the amount, the benefit month it takes effect, and
+    the instant it became known (``known_at``; bitemporal like reports: a ceiling raised back in time
+    is not known to a payment made before it was). An entry without ``known_at`` (the case's first
+    ceiling, rows from before 0004) is taken as always known."""
 
     __tablename__ = "ledger_ceiling"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"), index=True)
-    effective_month: Mapped[str] = mapped_column(String(7))
+    effective_month: Mapped[Month] = mapped_column(MonthColumn())
     amount: Mapped[Decimal] = mapped_column(Ore())
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    known_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Report(Base):
@@ -137,7 +157,7 @@ class Report(Base):
     report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
     payment_date: Mapped[dt.date] = mapped_column(Date)
-    basis_month: Mapped[str] = mapped_column(String(7))
+    basis_month: Mapped[Month] = mapped_column(MonthColumn())
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     wage: Mapped[Decimal] = mapped_column(Ore())
@@ -145,7 +165,7 @@ class Report(Base):
     pension_employer: Mapped[Decimal] = mapped_column(Ore())
     hours: Mapped[Decimal] = mapped_column(Ore())
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[ReportKind] = mapped_column(EnumColumn(ReportKind, 10))
     corrects: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The report (of the same employer) this one corrects or reverses."""
     root_id: Mapped[str] = mapped_column(String(64))
@@ -170,20 +190,24 @@ class Payment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    benefit_month: Mapped[str] = mapped_column(String(7))
-    kind: Mapped[str] = mapped_column(String(12))
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
+    kind: Mapped[PaymentKind] = mapped_column(EnumColumn(PaymentKind, 12))
     basis_wage: Mapped[Decimal] = mapped_column(Ore())
     ceiling: Mapped[Decimal] = mapped_column(Ore())
     subsidy: Mapped[Decimal] = mapped_column(Ore())
     atp_own: Mapped[Decimal] = mapped_column(Ore())
     payout: Mapped[Decimal] = mapped_column(Ore())
-    report_ids: Mapped[str] = mapped_column(Text)
-    """The reports touching the basis month known at the as-of instant, space separated."""
+    report_ids: Mapped[list[str]] = mapped_column(ListColumn())
+    """The reports touching the basis month known at the as-of instant."""
     rule_version: Mapped[str] = mapped_column(String(32))
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     documentation: Mapped[str | None] = mapped_column(Text, nullable=True)
     released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    event_registration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The event registration the month was computed with (``None``: a month without events)."""
+    reason: Mapped[MonthReason | None] = mapped_column(EnumColumn(MonthReason, 32), nullable=True)
+    """Why the amount is what it is when that is not the formula alone: ``no_fleksjob_wage`` (paid 0)."""
 
 
 class Hold(Base):
@@ -194,8 +218,8 @@ class Hold(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    benefit_month: Mapped[str] = mapped_column(String(7))
-    missing_employers: Mapped[str] = mapped_column(Text)
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
+    missing_employers: Mapped[list[str]] = mapped_column(ListColumn())
     reason: Mapped[str] = mapped_column(Text)
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -212,7 +236,7 @@ class Correction(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
-    benefit_month: Mapped[str] = mapped_column(String(7))
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
     sequence: Mapped[int] = mapped_column(Integer)
     previous_subsidy: Mapped[Decimal] = mapped_column(Ore())
     due_subsidy: Mapped[Decimal] = mapped_column(Ore())
@@ -221,20 +245,48 @@ class Correction(Base):
     due_payout: Mapped[Decimal] = mapped_column(Ore())
     basis_wage: Mapped[Decimal] = mapped_column(Ore())
     ceiling: Mapped[Decimal] = mapped_column(Ore())
-    report_ids: Mapped[str] = mapped_column(Text)
+    report_ids: Mapped[list[str]] = mapped_column(ListColumn())
     """Every report touching the basis month known at ``as_of`` (the basis of ``due_subsidy``)."""
-    caused_by: Mapped[str] = mapped_column(Text)
-    """The report ids that caused this correction, space separated."""
-    reasons: Mapped[str] = mapped_column(Text)
-    """Reason codes, space separated: late_report corrected_report reversal ceiling_change provisional_settled."""
+    caused_by: Mapped[list[str]] = mapped_column(ListColumn())
+    """The report ids that caused this correction."""
+    reasons: Mapped[list[str]] = mapped_column(ListColumn())
+    """Reason codes (``types.Cause``): late_report, corrected_report, reversal, ceiling_change, …"""
     explanation_da: Mapped[str] = mapped_column(Text)
     explanation_en: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str] = mapped_column(Text)
-    earliest_affected_month: Mapped[str] = mapped_column(String(7))
-    status: Mapped[str] = mapped_column(String(20))
+    earliest_affected_month: Mapped[Month] = mapped_column(MonthColumn())
+    status: Mapped[CorrectionStatus] = mapped_column(EnumColumn(CorrectionStatus, 20))
     rule_version: Mapped[str] = mapped_column(String(32))
     as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    event_registration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The event registration ``due_subsidy`` was computed with (``None``: no events)."""
+    previous_rule_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The rule version the month was settled under before this correction ("satser ændret")."""
+    event_cause: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The event registration in words when it caused the correction ("sygdom registreret 20. marts 2024")."""
+
+
+class EventRegistration(Base):
+    """The events of one benefit month of a case as registered by a caseworker: append-only, like
+    reports. A later registration for the same month restates the month's events (the one known
+    last at an instant wins); an empty ``events`` object says nothing happened after all."""
+
+    __tablename__ = "ledger_event_registration"
+    __table_args__ = (Index("ix_ledger_event_registration_case_month", "case_id", "benefit_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
+    events: Mapped[str] = mapped_column(Text)
+    """The ``events`` object (the API's shape) as canonical JSON."""
+    digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of ``events``: the same events registered twice are found, and ties are broken by it."""
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    """When the municipality learned of the events (the bitemporal instant)."""
+    registered_by: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Decision(Base):
@@ -248,7 +300,7 @@ class Decision(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     correction_id: Mapped[int] = mapped_column(ForeignKey("ledger_correction.id"))
-    outcome: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[Outcome] = mapped_column(EnumColumn(Outcome, 10))
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -258,7 +310,7 @@ class AppendOnlyError(RuntimeError):
     """An attempt to update or delete a record the ledger keeps append-only."""
 
 
-APPEND_ONLY = (Report, Payment, Correction, Decision, Hold, Ceiling)
+APPEND_ONLY = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration)
 """Tables whose rows are never changed or deleted once written. (A case's ``revision`` and an
 employment's end month may change; a hold stays as the record that the month was held.)"""
 

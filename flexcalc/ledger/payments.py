@@ -28,10 +28,12 @@ from flexcalc.format import month_name
 from flexcalc.money import amount_str
 from flexcalc.period import Month
 
-from .asof import CeilingEntry, EmploymentEntry, MonthDue, basis_view, month_due
-from .models import Case, Ceiling, Employment, Hold, Payment, Report
+from .asof import CeilingEntry, EmploymentEntry, MonthDue, reason_words, rule_version_of
+from .models import Case, Ceiling, Employment, EventRegistration, Hold, Payment, Report
+from .registrations import Registration, registration_from_row
 from .reports import WageReport
 from .store import REPORT_FIELDS, CaseFacts, get_case, load_facts, lock_case, now, run_in_transaction
+from .types import PaymentKind
 
 CHUNK = 2000
 
@@ -66,12 +68,27 @@ def _payment_values(case_id: str, due: MonthDue, as_of: dt.datetime, stamp: dt.d
                     documentation: str | None = None, released_by: str | None = None) -> dict[str, Any]:
     assert due.result is not None
     return {
-        "case_id": case_id, "benefit_month": str(due.benefit_month), "kind": kind,
+        "case_id": case_id, "benefit_month": due.benefit_month, "kind": kind,
         "basis_wage": due.basis_wage, "ceiling": due.ceiling, "subsidy": due.result.subsidy,
         "atp_own": due.result.atp_own, "payout": due.result.payout,
-        "report_ids": " ".join(sorted(due.report_ids)), "rule_version": RULE_VERSION, "as_of": as_of,
-        "created_at": stamp, "documentation": documentation, "released_by": released_by,
+        "report_ids": sorted(due.report_ids), "rule_version": rule_version_of(due.benefit_month),
+        "as_of": as_of, "created_at": stamp, "documentation": documentation, "released_by": released_by,
+        "event_registration": due.registration.id if due.registration else None, "reason": due.reason,
     }
+
+
+def paid_entry(case_id: str, due: MonthDue) -> dict[str, Any]:
+    """A paid month as the run reports it (with the reason when it is paid 0 for want of wage)."""
+    assert due.result is not None
+    entry: dict[str, Any] = {"case_id": case_id, "benefit_month": str(due.benefit_month),
+                             "basis_wage": amount_str(due.basis_wage), "subsidy": amount_str(due.result.subsidy),
+                             "payout": amount_str(due.result.payout)}
+    words = reason_words(due)
+    if words is not None:
+        entry.update({"reason_code": due.reason, "reason": words[0], "reason_da": words[1]})
+    if due.registration is not None:
+        entry["event_registration"] = due.registration.id
+    return entry
 
 
 def _cases_in(column: Any, case_ids: Sequence[str], contiguous: bool) -> Any:
@@ -90,15 +107,21 @@ def _load_for_month(session: Session, case_ids: Sequence[str], basis: Month,
     cases = [row for row in session.execute(select(Case.id, Case.first_month, Case.last_month).where(
         _cases_in(Case.id, case_ids, contiguous))) if row[0] in wanted]
     ceilings: dict[str, list[CeilingEntry]] = defaultdict(list)
-    for cid, effective, amount, seq in session.execute(select(
-            Ceiling.case_id, Ceiling.effective_month, Ceiling.amount, Ceiling.id).where(
+    for cid, effective, amount, seq, known_at in session.execute(select(
+            Ceiling.case_id, Ceiling.effective_month, Ceiling.amount, Ceiling.id, Ceiling.known_at).where(
             _cases_in(Ceiling.case_id, case_ids, contiguous))):
-        ceilings[cid].append(CeilingEntry(Month.parse(effective), amount, seq))
+        ceilings[cid].append(CeilingEntry(effective, amount, seq, known_at))
     employments: dict[str, list[EmploymentEntry]] = defaultdict(list)
-    for cid, employer, first, last in session.execute(select(
-            Employment.case_id, Employment.employer_id, Employment.first_basis_month, Employment.last_basis_month)
+    for cid, employer, first, last, start, end in session.execute(select(
+            Employment.case_id, Employment.employer_id, Employment.first_basis_month, Employment.last_basis_month,
+            Employment.start_date, Employment.end_date)
             .where(_cases_in(Employment.case_id, case_ids, contiguous))):
-        employments[cid].append(EmploymentEntry(employer, Month.parse(first), Month.parse(last) if last else None))
+        employments[cid].append(EmploymentEntry(employer, first, last, start, end))
+    registrations: dict[str, list[Registration]] = defaultdict(list)
+    for registered in session.scalars(select(EventRegistration).where(
+            _cases_in(EventRegistration.case_id, case_ids, contiguous),
+            EventRegistration.benefit_month == str(basis.next()))):
+        registrations[registered.case_id].append(registration_from_row(registered))
     roots = select(Report.root_id).where(_cases_in(Report.case_id, case_ids, contiguous),
                                          Report.basis_month == str(basis))
     reports: dict[str, list[WageReport]] = defaultdict(list)
@@ -107,8 +130,8 @@ def _load_for_month(session: Session, case_ids: Sequence[str], basis: Month,
         report = WageReport(*row)
         reports[report.case_id].append(report)
     return {
-        cid: CaseFacts(cid, Month.parse(first), Month.parse(last) if last else None, ceilings[cid],
-                       employments[cid], reports[cid])
+        cid: CaseFacts(cid, first, last, ceilings[cid],
+                       employments[cid], reports[cid], registrations[cid])
         for cid, first, last in cases
     }
 
@@ -163,21 +186,19 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                 case = facts.get(case_id)
                 if case is None or not case.active_in(month):
                     continue
-                due = month_due(month, basis_view(case.reports, as_of), case.ceilings, case.employments)
+                due = case.month_due(month, as_of)
                 if due.result is None:
-                    en, da = hold_reason(month, due.missing_employers)
+                    en, da = reason_words(due) or hold_reason(month, due.missing_employers)
                     part.held.append({"case_id": case_id, "benefit_month": str(month),
                                       "missing_employers": due.missing_employers, "reason": en, "reason_da": da})
                     if case_id not in held:
-                        holds.append({"case_id": case_id, "benefit_month": str(month),
-                                      "missing_employers": " ".join(due.missing_employers), "reason": da,
+                        holds.append({"case_id": case_id, "benefit_month": month,
+                                      "missing_employers": due.missing_employers, "reason": da,
                                       "as_of": as_of, "created_at": stamp})
                     continue
                 values = _payment_values(case_id, due, as_of, stamp)
                 payments.append(values)
-                part.paid.append({"case_id": case_id, "benefit_month": str(month),
-                                  "basis_wage": amount_str(due.basis_wage), "subsidy": amount_str(due.result.subsidy),
-                                  "payout": amount_str(due.result.payout)})
+                part.paid.append(paid_entry(case_id, due))
             if payments:
                 session.execute(insert(Payment), payments)
             if holds:
@@ -198,9 +219,9 @@ def open_holds(session: Session, case_id: str | None = None) -> list[dict[str, A
              .where(Payment.id.is_(None)).order_by(Hold.case_id, Hold.benefit_month))
     if case_id is not None:
         query = query.where(Hold.case_id == case_id)
-    return [{"case_id": h.case_id, "benefit_month": h.benefit_month,
-             "missing_employers": h.missing_employers.split(), "reason_da": h.reason,
-             "reason": hold_reason(Month.parse(h.benefit_month), h.missing_employers.split())[0],
+    return [{"case_id": h.case_id, "benefit_month": str(h.benefit_month),
+             "missing_employers": list(h.missing_employers), "reason_da": h.reason,
+             "reason": hold_reason(h.benefit_month, h.missing_employers)[0],
              "held_as_of": h.as_of.isoformat()} for h in session.scalars(query)]
 
 
@@ -226,13 +247,11 @@ def release_provisional(session: Session, case_id: str, month: Month, documented
     stamp = now()
     as_of = as_of or hold.as_of  # what was known when the month was held; later reports reconcile it
     facts = load_facts(session, case_id)
-    due = month_due(month, basis_view(facts.reports, as_of), facts.ceilings, facts.employments,
-                    documented_wage=documented_wage)
-    assert due.result is not None
-    kind = "provisional" if due.missing_employers else "regular"
+    due = facts.month_due(month, as_of, documented_wage)
+    if due.result is None and due.error is not None:
+        raise due.error
+    kind = PaymentKind.PROVISIONAL if due.missing_employers else PaymentKind.REGULAR
     values = _payment_values(case_id, due, as_of, stamp, kind, documentation.strip(), released_by.strip()[:64])
     session.execute(insert(Payment), [values])
-    return {"case_id": case_id, "benefit_month": str(month), "kind": kind,
-            "basis_wage": amount_str(due.basis_wage), "subsidy": amount_str(due.result.subsidy),
-            "payout": amount_str(due.result.payout), "documentation": documentation.strip(),
+    return {**paid_entry(case_id, due), "kind": kind, "documentation": documentation.strip(),
             "released_by": released_by.strip()}

@@ -30,9 +30,10 @@ from flexcalc import RULE_VERSION
 from flexcalc.money import ZERO
 from flexcalc.period import Month
 
-from .asof import basis_view, ceiling_for, month_due
+from .asof import NO_FLEKSJOB_WAGE, basis_view, ceiling_for, month_due, rule_version_of
 from .corrections import LEGAL_BASIS, REPAYMENT_BASIS, STATUS_PAYABLE, STATUS_REVIEW, explain, reasons_for
 from .models import Correction, Payment
+from .registrations import Registration
 from .store import load_facts, lock_case, now, run_in_transaction
 
 
@@ -68,12 +69,13 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
     payments = list(session.scalars(select(Payment).where(Payment.case_id == case_id)))
     if not payments:
         return
-    earlier: dict[str, list[Correction]] = defaultdict(list)
+    earlier: dict[Month, list[Correction]] = defaultdict(list)
     for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.sequence)):
         earlier[c.benefit_month].append(c)
     facts = load_facts(session, case_id)
     view = basis_view(facts.reports, as_of)
     kinds = {r.report_id: r.kind for r in facts.reports}
+    registrations = {r.id: r for r in facts.registrations}
     result.cases_checked += 1
     new_rows: list[dict[str, Any]] = []
     stamp = now()
@@ -83,18 +85,27 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
         if known_at > as_of:
             continue  # knowledge is never un-known: a month computed later than as_of is not rolled back
         result.months_checked += 1
-        month = Month.parse(payment.benefit_month)
+        month = payment.benefit_month
         last = history[-1] if history else None
-        previous_ids = set((last.report_ids if last else payment.report_ids).split())
+        previous_ids = set(last.report_ids if last else payment.report_ids)
         previous_ceiling = last.ceiling if last else payment.ceiling
+        previous_events = last.event_registration if last else payment.event_registration
+        previous_version = last.rule_version if last else payment.rule_version
+        version = rule_version_of(month)
+        # a version from before the fingerprint ("2026.11.1") cannot be compared: not a change
+        rates_changed = "+" in previous_version and previous_version != version
+        registration = facts.registration(month, as_of)
+        events_changed = (registration.id if registration else None) != previous_events
         basis = view.get(month.previous())
         if (basis.report_ids if basis else set()) == previous_ids and payment.kind == "regular" and \
-                ceiling_for(facts.ceilings, month) == previous_ceiling:
-            continue  # no newer report touches the month and the ceiling is the same: nothing to redo
-        due = month_due(month, view, facts.ceilings, facts.employments)
+                ceiling_for(facts.ceilings, month, as_of) == previous_ceiling and not events_changed and \
+                not rates_changed:
+            continue  # nothing the month rests on has changed: nothing to redo
+        due = month_due(month, view, facts.ceilings, facts.employments, as_of=as_of, registration=registration)
         if due.result is None:
-            result.waiting.append({"case_id": case_id, "benefit_month": payment.benefit_month,
-                                   "missing_employers": " ".join(due.missing_employers)})
+            result.waiting.append({"case_id": case_id, "benefit_month": str(month),
+                                   "missing_employers": " ".join(due.missing_employers),
+                                   **({"reason": due.reason} if due.reason else {})})
             continue
         settled = payment.subsidy + sum((c.difference for c in history), ZERO)
         settled_payout = history[-1].due_payout if history else payment.payout
@@ -102,18 +113,29 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
             continue
         caused = sorted(due.report_ids - previous_ids)
         provisional_settled = payment.kind == "provisional" and not history
-        reasons = reasons_for((kinds[r] for r in caused), due.ceiling != previous_ceiling, provisional_settled)
+        reasons = reasons_for((kinds[r] for r in caused), due.ceiling != previous_ceiling, provisional_settled,
+                              events_changed, rates_changed)
         difference = due.result.subsidy - settled
-        da, en = explain(month, reasons, caused, settled, due.result.subsidy, previous_ceiling, due.ceiling)
+        event_cause = None
+        if events_changed:
+            event_cause = (registration.describe_da() if registration is not None else
+                           _withdrawn(registrations.get(previous_events or 0)))
+        da, en = explain(month, reasons, caused, settled, due.result.subsidy, previous_ceiling, due.ceiling,
+                         event_cause_da=event_cause, versions=(previous_version, version) if rates_changed else None)
+        if due.reason == NO_FLEKSJOB_WAGE:
+            da += " Ingen løn fra fleksjobarbejdsgiveren i basismåneden: intet tilskud."
+            en += " No wage from the fleksjob employer in the basis month: no subsidy."
         new_rows.append({
-            "case_id": case_id, "benefit_month": payment.benefit_month, "sequence": len(history) + 1,
+            "case_id": case_id, "benefit_month": month, "sequence": len(history) + 1,
             "previous_subsidy": settled, "due_subsidy": due.result.subsidy, "difference": difference,
             "previous_payout": settled_payout, "due_payout": due.result.payout, "basis_wage": due.basis_wage,
-            "ceiling": due.ceiling, "report_ids": " ".join(sorted(due.report_ids)), "caused_by": " ".join(caused),
-            "reasons": " ".join(reasons), "explanation_da": da, "explanation_en": en,
+            "ceiling": due.ceiling, "report_ids": sorted(due.report_ids), "caused_by": caused,
+            "reasons": reasons, "explanation_da": da, "explanation_en": en,
             "legal_basis": LEGAL_BASIS if difference > 0 else f"{LEGAL_BASIS}. {REPAYMENT_BASIS}",
-            "earliest_affected_month": "", "status": STATUS_PAYABLE if difference > 0 else STATUS_REVIEW,
-            "rule_version": RULE_VERSION, "as_of": as_of, "created_at": stamp,
+            "earliest_affected_month": month, "status": STATUS_PAYABLE if difference > 0 else STATUS_REVIEW,
+            "rule_version": version, "as_of": as_of, "created_at": stamp,
+            "event_registration": registration.id if registration else None,
+            "previous_rule_version": previous_version if rates_changed else None, "event_cause": event_cause,
         })
     if not new_rows:
         return
@@ -124,6 +146,13 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
     session.add_all(stored)
     session.flush()
     result.corrections += [correction_dict(c) for c in stored]
+
+
+def _withdrawn(registration: Registration | None) -> str:
+    """The cause when the month's events are no longer known at the instant (never, for append-only
+    registrations, unless reconciling as of an earlier instant)."""
+    return "hændelser ikke længere registreret" if registration is None else \
+        f"{registration.describe_da()} gælder ikke længere"
 
 
 def reconcile(factory: Callable[[], Session], as_of: dt.datetime,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -26,9 +26,12 @@ from flexcalc.errors import InputError
 from flexcalc.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
 
-from .asof import CeilingEntry, EmploymentEntry
+from .asof import CeilingEntry, EmploymentEntry, MonthDue, basis_view, month_due
 from .models import Case, Ceiling, Employment, Report
 from .reports import LOCAL_ZONE, MAX_ADVANCE, WageReport, resolve_reversal
+
+if TYPE_CHECKING:
+    from .registrations import Registration
 
 T = TypeVar("T")
 _UPGRADED: set[str] = set()
@@ -119,14 +122,14 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
         raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                          code="case_exists")
     stamp = now()
-    case = Case(id=case_id, cpr=cpr, first_month=str(first_month), created_at=stamp, revision=0)
+    case = Case(id=case_id, cpr=cpr, first_month=first_month, created_at=stamp, revision=0)
     session.add(case)
     try:
         session.flush()
     except IntegrityError:  # created by another process meanwhile; the driver's message holds the CPR
         raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                          code="case_exists") from None
-    session.add(Ceiling(case_id=case_id, effective_month=str(first_month), amount=ceiling, recorded_at=stamp,
+    session.add(Ceiling(case_id=case_id, effective_month=first_month, amount=ceiling, recorded_at=stamp,
                         note="oprettet med sagen"))
     for employer in employers:
         add_employment(session, case_id, employer, first_month.previous())
@@ -137,47 +140,82 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
 def close_case(session: Session, case_id: str, last_month: Month) -> None:
     """Set the case's last benefit month (a payment run pays no month after it)."""
     case = get_case(session, case_id)
-    if last_month < Month.parse(case.first_month):
+    if last_month < case.first_month:
         raise InputError("last", f"is before the case's first month {case.first_month}",
                          f"ligger før sagens første måned {case.first_month}", code="last_before_first")
-    case.last_month = str(last_month)
+    case.last_month = last_month
     session.flush()
 
 
 def add_ceiling(session: Session, case_id: str, amount: Decimal, effective_month: Month,
-                note: str | None = None, field: str = "ceiling") -> Ceiling:
+                note: str | None = None, known_at: dt.datetime | None = None, field: str = "ceiling") -> Ceiling:
+    """Add an entry to the ceiling history, known from ``known_at`` (e.g. the day the employer's
+    lønloftskema was received): a payment run as of an earlier instant does not see it, and
+    reconciliation finds it as "lønloft ændret". Without ``known_at`` the entry is the case's own
+    data, taken as always known (as entries from before 0004)."""
     get_case(session, case_id)
     if amount <= 0:
         raise InputError(field, "must be more than 0", "skal være over 0", code="ceiling_zero")
-    entry = Ceiling(case_id=case_id, effective_month=str(effective_month), amount=amount, recorded_at=now(),
-                    note=note)
+    if known_at is not None and known_at.tzinfo is None:
+        raise InputError("known_at", "must carry a time zone", "skal have en tidszone", code="instant_format")
+    entry = Ceiling(case_id=case_id, effective_month=effective_month, amount=amount, recorded_at=now(),
+                    note=note, known_at=known_at)
     session.add(entry)
     session.flush()
     return entry
 
 
-def add_employment(session: Session, case_id: str, employer_id: str, first_basis_month: Month) -> Employment:
+def add_employment(session: Session, case_id: str, employer_id: str, first_basis_month: Month,
+                   start_date: dt.date | None = None) -> Employment:
+    """A known (fleksjob) employment reporting wage from ``first_basis_month``. ``start_date``, the
+    job's first day, must lie in that month; a start after the 1st makes it a part month."""
     get_case(session, case_id)
+    if start_date is not None and Month.of(start_date) != first_basis_month:
+        raise InputError("start", f"{start_date.isoformat()} is not in the first basis month {first_basis_month}",
+                         f"{start_date.isoformat()} ligger ikke i første basismåned {first_basis_month}",
+                         code="date_outside")
     employer_id = check_identifier(employer_id, "employer", kind="employer")
     existing = session.scalar(select(Employment).where(Employment.case_id == case_id,
                                                        Employment.employer_id == employer_id))
     if existing is not None:
         raise InputError("employer", f"the case knows the employer {employer_id} already",
                          f"sagen kender allerede arbejdsgiveren {employer_id}", code="employment_exists")
-    employment = Employment(case_id=case_id, employer_id=employer_id, first_basis_month=str(first_basis_month),
-                            created_at=now())
+    employment = Employment(case_id=case_id, employer_id=employer_id, first_basis_month=first_basis_month,
+                            created_at=now(), start_date=start_date)
     session.add(employment)
     session.flush()
     return employment
 
 
-def end_employment(session: Session, case_id: str, employer_id: str, last_basis_month: Month) -> None:
+def set_employment_start(session: Session, case_id: str, employer_id: str, start_date: dt.date) -> None:
+    """Record the job's first day on a known employment (it must lie in its first basis month)."""
     employment = session.scalar(select(Employment).where(Employment.case_id == case_id,
                                                          Employment.employer_id == employer_id))
     if employment is None:
         raise InputError("employer", f"the case has no employment with {employer_id}",
                          f"sagen har ingen ansættelse hos {employer_id}", code="unknown_employment")
-    employment.last_basis_month = str(last_basis_month)
+    if Month.of(start_date) != employment.first_basis_month:
+        raise InputError("start", f"{start_date.isoformat()} is not in the first basis month "
+                         f"{employment.first_basis_month}", f"{start_date.isoformat()} ligger ikke i første "
+                         f"basismåned {employment.first_basis_month}", code="date_outside")
+    employment.start_date = start_date
+    session.flush()
+
+
+def end_employment(session: Session, case_id: str, employer_id: str, last_basis_month: Month,
+                   end_date: dt.date | None = None) -> None:
+    """End an employment: ``last_basis_month`` is the last month it reports wage; ``end_date``, the
+    job's last day, if given, decides that month."""
+    if end_date is not None:
+        last_basis_month = Month.of(end_date)
+    employment = session.scalar(select(Employment).where(Employment.case_id == case_id,
+                                                         Employment.employer_id == employer_id))
+    if employment is None:
+        raise InputError("employer", f"the case has no employment with {employer_id}",
+                         f"sagen har ingen ansættelse hos {employer_id}", code="unknown_employment")
+    employment.last_basis_month = last_basis_month
+    if end_date is not None:
+        employment.end_date = end_date
     session.flush()
 
 
@@ -358,7 +396,7 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
         by_id_roots[key] = root
         rows.append(Report(
             report_id=report.report_id, case_id=report.case_id, employer_id=report.employer_id,
-            payment_date=report.payment_date, basis_month=str(report.basis_month),
+            payment_date=report.payment_date, basis_month=report.basis_month,
             period_start=report.period_start, period_end=report.period_end, wage=report.wage,
             pension_own=report.pension_own, pension_employer=report.pension_employer, hours=report.hours,
             received_at=report.received_at, kind=report.kind, corrects=report.corrects, root_id=root,
@@ -386,18 +424,47 @@ class CaseFacts:
     ceilings: list[CeilingEntry]
     employments: list[EmploymentEntry]
     reports: list[WageReport]
+    registrations: list[Registration] = field(default_factory=list)
+    """The month's event registrations (``flexcalc.ledger.registrations``), every month's."""
+    _by_month: dict[Month, list[Registration]] | None = field(default=None, repr=False, compare=False)
+
+    def registration(self, month: Month, as_of: dt.datetime | None) -> Registration | None:
+        from .registrations import latest
+
+        if not self.registrations:
+            return None
+        if self._by_month is None:
+            from .registrations import by_month
+
+            self._by_month = by_month(self.registrations)
+        return latest(self._by_month.get(month, ()), month, as_of)
+
+    def month_due(self, month: Month, as_of: dt.datetime | None,
+                  documented_wage: Decimal | None = None) -> MonthDue:
+        """Compute this case-month as known at ``as_of`` (reports, events, ceiling) through the one
+        month pipeline. The per-month entry point of payment runs and reconciliation."""
+        return compute_case_month(self, month, as_of, documented_wage)
 
     def active_in(self, month: Month) -> bool:
         return self.first_month <= month and (self.last_month is None or month <= self.last_month)
 
 
+def compute_case_month(facts: CaseFacts, month: Month, as_of: dt.datetime | None,
+                       documented_wage: Decimal | None = None) -> MonthDue:
+    """Compute benefit ``month`` of a case as known at ``as_of``: the reports, the event registration
+    and the ceiling history known then, the employments' start and end, through
+    ``flexcalc.calculate.calculate_month`` (via ``asof.month_due``)."""
+    return month_due(month, basis_view(facts.reports, as_of), facts.ceilings, facts.employments,
+                     documented_wage, as_of=as_of, registration=facts.registration(month, as_of))
+
+
 def ceiling_entries(rows: Sequence[Ceiling]) -> list[CeilingEntry]:
-    return [CeilingEntry(Month.parse(r.effective_month), r.amount, r.id) for r in rows]
+    return [CeilingEntry(r.effective_month, r.amount, r.id, r.known_at) for r in rows]
 
 
 def employment_entries(rows: Sequence[Employment]) -> list[EmploymentEntry]:
-    return [EmploymentEntry(r.employer_id, Month.parse(r.first_basis_month),
-                            Month.parse(r.last_basis_month) if r.last_basis_month else None) for r in rows]
+    return [EmploymentEntry(r.employer_id, r.first_basis_month, r.last_basis_month, r.start_date, r.end_date)
+            for r in rows]
 
 
 def load_facts(session: Session, case_id: str) -> CaseFacts:
@@ -406,8 +473,11 @@ def load_facts(session: Session, case_id: str) -> CaseFacts:
     employments = list(session.scalars(select(Employment).where(Employment.case_id == case_id)))
     columns = [getattr(Report, name) for name in REPORT_FIELDS]
     reports = [WageReport(*row) for row in session.execute(select(*columns).where(Report.case_id == case_id))]
-    return CaseFacts(case.id, Month.parse(case.first_month), Month.parse(case.last_month) if case.last_month else None,
-                     ceiling_entries(ceilings), employment_entries(employments), reports)
+    from .registrations import load_registrations
+
+    return CaseFacts(case.id, case.first_month, case.last_month,
+                     ceiling_entries(ceilings), employment_entries(employments), reports,
+                     load_registrations(session, case_id))
 
 
 def case_cpr(session: Session, case_id: str) -> str | None:

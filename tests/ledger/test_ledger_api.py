@@ -98,3 +98,42 @@ def test_bad_input_is_problem_json_naming_the_field(client: TestClient) -> None:
     assert r.status_code == 422 and {e["field"] for e in r.json()["errors"]} == {"ceiling", "first_month"}
     r = client.post("/v1/payment-runs", json={"month": "2031-01", "as_of": "2031-01-05"})
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "no_rates"
+
+
+def test_month_events_over_the_api(client: TestClient) -> None:
+    """Issue 13: POST/GET /v1/cases/{id}/months/{month}/events (caseworker, Idempotency-Key)."""
+    assert client.post("/v1/cases", json={"case_id": "api-1", "ceiling": "30000", "first_month": "2024-03",
+                                          "employers": ["11111111"]}).status_code == 201
+    batch = {"reports": [report("A1", "2024-02-29", "0", "2024-03-01T10:00:00+01:00")]}
+    assert client.post("/v1/employer/wage-reports", json=batch).status_code == 201
+    r = client.post("/v1/payment-runs", json={"month": "2024-03", "as_of": "2024-03-06"})
+    assert [(p["subsidy"], p["reason_code"]) for p in r.json()["paid"]] == [("0.00", "no_fleksjob_wage")]
+    body = {"events": {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-01", "end": "2024-02-29"}],
+                       "sickness_benefit": "11000"},
+            "received_at": "2024-03-20T10:00:00+01:00", "registered_by": "sb-7", "document": "lægeerklæring"}
+    headers = {"Idempotency-Key": "events-api-1-2024-03"}
+    first = client.post("/v1/cases/api-1/months/2024-03/events", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["description_da"] == "sygdom registreret 20. marts 2024"
+    retry = client.post("/v1/cases/api-1/months/2024-03/events", json=body, headers=headers)
+    assert retry.status_code == 201 and retry.json() == first.json()
+    again = client.post("/v1/cases/api-1/months/2024-03/events", json=body)  # same events, no key: a no-op
+    assert again.status_code == 200 and again.json()["already_registered"] is True
+    history = client.get("/v1/cases/api-1/months/2024-03/events").json()
+    assert [(h["id"], h["in_force"], h["registered_by"]) for h in history] == [(first.json()["id"], True, "sb-7")]
+    # 19.952 − 11.000 = 8.952
+    r = client.post("/v1/reconciliations", json={"as_of": "2024-03-31"})
+    assert [(c["difference"], c["reasons"]) for c in r.json()["corrections"]] == [("8952.00", ["events_registered"])]
+    bad = client.post("/v1/cases/api-1/months/2024-03/events",
+                      json={**body, "events": {"sickness_benefit": "5", "periods": []}})
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
+    assert bad.json()["errors"][0]["field"] == "events.sickness_benefit"
+    assert bad.json()["errors"][0]["reason_da"]
+    outside = client.post("/v1/cases/api-1/months/2024-01/events", json=body)
+    assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "month"
+    assert client.post("/v1/cases/nope/months/2024-03/events", json=body).status_code == 404
+    assert client.get("/v1/cases/nope/months/2024-03/events").status_code == 404
+    assert len(client.get("/v1/cases/api-1/months/2024-03/events").json()) == 1  # nothing stored by the refusals
+    month = client.get("/v1/cases/api-1/months/2024-03").json()
+    assert month["settled"] == "8952.00" and month["events"][0]["in_force"] is True
+    assert month["computation"]["result"]["subsidy"] == "8952.00" and month["payment"]["reason"] == "no_fleksjob_wage"

@@ -161,9 +161,9 @@ def check_balances(url: str, case_id: str, corrections: list[dict[str, Any]]) ->
     for c in corrections:
         net[c["benefit_month"]] += Decimal(c["difference"])
     for payment in payments:
-        due = month_due(Month.parse(payment.benefit_month), view, facts.ceilings, facts.employments)
+        due = month_due(payment.benefit_month, view, facts.ceilings, facts.employments)
         if due.result is not None:
-            assert payment.subsidy + net[payment.benefit_month] == due.result.subsidy, payment.benefit_month
+            assert payment.subsidy + net[str(payment.benefit_month)] == due.result.subsidy, payment.benefit_month
     return dict(net)
 
 

@@ -28,6 +28,28 @@ def cli(db: str, *args: str) -> Any:
     return result
 
 
+FILE_SUFFIXES = (".csv", ".json", ".yaml")
+
+
+def use_parameters(folder: Path | None) -> None:
+    """Point FLEXCALC_PARAMETERS_DIR at ``folder`` (``None``: the packaged files only) and reload."""
+    import os
+
+    from flexcalc.params import OVERRIDE_ENV, reload_parameters
+
+    if folder is None:
+        os.environ.pop(OVERRIDE_ENV, None)
+    else:
+        os.environ[OVERRIDE_ENV] = str(folder)
+    reload_parameters()
+
+
+@pytest.fixture(autouse=True)
+def _packaged_parameters() -> Any:
+    yield
+    use_parameters(None)
+
+
 def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
     """Run the scenario's steps; check every correction list (and, when the scenario is ``alone`` in the
     database, every run summary) it states. Returns all corrections."""
@@ -35,24 +57,42 @@ def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
     case_id = scenario["steps"][0]["args"][2]
     every: list[dict[str, Any]] = []
     for step in scenario["steps"]:
-        args = [str(folder / a) if str(a).endswith(".csv") else str(a) for a in step["args"]]
-        wants_json = args[0] in ("pay", "reconcile")
+        if "parameters" in step:
+            use_parameters(folder / step["parameters"])
+            continue
+        args = [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]]
+        wants_json = args[0] in ("pay", "reconcile", "events")
         out = cli(db, *args, *(["--json"] if wants_json else []))
         if not wants_json:
             continue
         data = json.loads(out.stdout)
+        if "already_registered" in step:
+            assert data["already_registered"] is step["already_registered"], (folder.name, args)
         if "summary" in step and alone:
             assert data["summary"] == step["summary"], (folder.name, args)
+        for want in step.get("paid", []):
+            got_paid = [p for p in data["paid"] if p["case_id"] == want["case_id"]]
+            assert [{k: p.get(k) for k in want} for p in got_paid] == [want], (folder.name, args)
         if "corrections" in step:
             got = [{k: c[k] for k in COMPARED} for c in data["corrections"] if c["case_id"] == case_id]
             assert got == step["corrections"], (folder.name, args)
+            for c in data["corrections"]:
+                if "cause_da" in step:
+                    assert step["cause_da"] in c["explanation_da"], (folder.name, c["explanation_da"])
+                    if "events_registered" in c["reasons"]:  # the cause names the registration
+                        assert c["event_cause_da"] == step["cause_da"] in c["reason_text_da"]
+                if step.get("rule_versions_differ"):
+                    assert c["previous_rule_version"] and c["previous_rule_version"] != c["rule_version"]
             every += data["corrections"]
     return every
 
 
 def test_there_are_the_six_scenarios() -> None:
     assert {p.name for p in scenario_dirs()} >= {"late_report", "r_marked_correction", "reversal_rereport",
-                                                 "two_employers", "ceiling_rise", "job_start_mid_month"}
+                                                 "two_employers", "ceiling_rise", "job_start_mid_month",
+                                                 "sickness_registered_late", "holiday_ly_registered_late",
+                                                 "second_employer_income", "rate_published_after_payment",
+                                                 "job_start_and_end_dates"}
 
 
 @pytest.mark.parametrize("folder", scenario_dirs(), ids=lambda p: p.name)
@@ -75,7 +115,7 @@ def test_scenario_replays_to_the_hand_computed_corrections(folder: Path, databas
 def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
     from flexcalc.ledger import demo
 
-    assert demo.load(sqlite_url) == ["S5", "S6", "S1", "S2", "S3", "S4"]
+    assert demo.load(sqlite_url) == ["S5", "S8", "S11", "S6", "S1", "S2", "S3", "S9", "S7", "S4"]
     assert demo.load(sqlite_url) == []  # idempotent
     shown = json.loads(cli(sqlite_url, "case", "show", "S2", "--json").stdout)
     assert [len(m["corrections"]) for m in shown["months"] if m["benefit_month"] == "2024-03"] == [2]
