@@ -45,7 +45,7 @@ def _effective(reports: Sequence[Any], basis: Month) -> list[Any]:
         best = chains.get(report.root_id)
         if best is None or (report.received_at, report.report_id) > (best.received_at, best.report_id):
             chains[report.root_id] = report
-    return [r for r in chains.values() if r.kind != "reversal" and r.basis_month == str(basis)]
+    return [r for r in chains.values() if r.kind != "reversal" and Month.parse(r.basis_month) == basis]
 
 
 def read_paid_months(session: Session, month: Month | None = None, case_ids: Sequence[str] | None = None,
@@ -54,13 +54,13 @@ def read_paid_months(session: Session, month: Month | None = None, case_ids: Seq
     case and month."""
     query = select(Payment)
     if month is not None and case_ids is None:
-        query = query.where(Payment.benefit_month == str(month))
+        query = query.where(Payment.benefit_month == month)
     if case_ids is not None:
         query = query.where(Payment.case_id.in_(list(case_ids)))
         if month is not None:
-            query = query.where(Payment.benefit_month <= str(month))
+            query = query.where(Payment.benefit_month <= month)
     payments = list(session.scalars(query.order_by(Payment.case_id, Payment.benefit_month)))
-    ids = {rid for p in payments for rid in p.report_ids.split()}
+    ids = {rid for p in payments for rid in _report_ids(p)}
     reports: dict[str, Any] = {}
     ordered = sorted(ids)
     for chunk_start in range(0, len(ordered), 900):
@@ -76,7 +76,7 @@ def read_paid_months(session: Session, month: Month | None = None, case_ids: Seq
     out = []
     for p in payments:
         benefit = Month.parse(p.benefit_month)
-        effective = _effective([reports[r] for r in p.report_ids.split() if r in reports], benefit.previous())
+        effective = _effective([reports[r] for r in _report_ids(p) if r in reports], benefit.previous())
         wage = sum((r.wage for r in effective), ZERO)
         hours = sum((r.hours for r in effective if r.employer_id in employers[p.case_id]), ZERO)
         out.append(PaidMonth(p.case_id, benefit, p.kind, p.subsidy, p.atp_own, p.payout, wage, hours))
@@ -102,3 +102,9 @@ def benefit_months(factory: Callable[[], Session], first: Month, month: Month,
             if case_id in wanted and subsidy > 0:
                 out[case_id].append(Month.parse(benefit_month))
     return out
+
+
+def _report_ids(payment: Payment) -> list[str]:
+    """The report ids a payment was computed from (a typed list in the ledger since 0006_casemonths)."""
+    ids: Any = payment.report_ids
+    return list(ids.split()) if isinstance(ids, str) else list(ids or [])

@@ -190,7 +190,7 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
     again later. (A registration back-dated between two others is always stored, so the order in
     which registrations arrive does not change what is in force at an instant.)
     """
-    from .store import get_case, lock_case, now
+    from .caserows import get_case, lock_case, now
 
     case = get_case(session, case_id)
     first = case.first_month

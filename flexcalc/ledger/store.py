@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,9 @@ from flexcalc.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
 
 from .asof import CeilingEntry, EmploymentEntry, MonthDue, basis_view, month_due
+from .caserows import get_case as get_case  # re-exported: callers use the store
+from .caserows import lock_case as lock_case
+from .caserows import now as now
 from .models import Case, Ceiling, Employment, Report
 from .reports import LOCAL_ZONE, MAX_ADVANCE, WageReport, resolve_reversal
 
@@ -36,10 +39,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _UPGRADED: set[str] = set()
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def open_ledger(url: str | None = None) -> Callable[[], Session]:
@@ -85,24 +84,9 @@ def run_in_transaction(factory: Callable[[], Session], work: Callable[[Session],
     raise AssertionError("unreachable")
 
 
-def lock_case(session: Session, case_id: str) -> bool:
-    """Take the case's row lock as the transaction's first write (PostgreSQL: row lock; SQLite: the
-    write lock) so two processes paying or reconciling one case run one after the other."""
-    result = session.execute(update(Case).where(Case.id == case_id).values(revision=Case.revision + 1))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
 def check_case_id(case_id: str, field: str = "case") -> str:
     """A case id: the one identifier check (``flexcalc.identifiers``), never a CPR number."""
     return check_identifier(case_id, field)
-
-
-def get_case(session: Session, case_id: str, field: str = "case") -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        shown = safe_identifier(case_id)  # never echo a CPR number or other junk typed as a case id
-        raise InputError(field, f"there is no case '{shown}'", f"der er ingen sag '{shown}'", code="unknown_case")
-    return case
 
 
 def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: Month,

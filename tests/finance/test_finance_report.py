@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.ledger.test_ledger_scenarios import FILE_SUFFIXES, use_parameters
 from tests.support.ledger_cli import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,8 +36,19 @@ def replay(folder: Path, db: str) -> dict[str, dict[str, Decimal]]:
     of its provisional payments (a held month released on a documented wage)."""
     scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
     runs: dict[str, dict[str, Decimal]] = {}
+    try:
+        _replay_steps(folder, scenario, db, runs)
+    finally:
+        use_parameters(None)  # a scenario may publish rates after payment (FLEXCALC_PARAMETERS_DIR)
+    return runs
+
+
+def _replay_steps(folder: Path, scenario: dict[str, Any], db: str, runs: dict[str, dict[str, Decimal]]) -> None:
     for step in scenario["steps"]:
-        args = [str(folder / a) if str(a).endswith(".csv") else str(a) for a in step["args"]]
+        if "parameters" in step:
+            use_parameters(folder / step["parameters"])
+            continue
+        args = [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]]
         if args[0] == "pay":
             data = json.loads(run(db, *args, "--json").stdout)
             month = runs.setdefault(data["month"], {"subsidy": Decimal(0), "payout": Decimal(0), "paid": Decimal(0)})
@@ -52,7 +64,6 @@ def replay(folder: Path, db: str) -> dict[str, dict[str, Decimal]]:
             month["paid"] += 1
         else:
             run(db, *args)
-    return runs
 
 
 def finance(db: str, month: str, *extra: str) -> dict[str, Any]:
