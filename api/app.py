@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api import problem
+from api.operation_ids import operation_id
 from api.routers import all_routers
 from api.security import SecurityMiddleware, document_problems
 from flexcalc import RULE_VERSION
@@ -20,6 +21,7 @@ def create_app() -> FastAPI:
             "An open, exact engine for the Danish fleksløntilskud (LAB § 123). Amounts are strings in "
             "kroner with two decimals; errors are application/problem+json naming the field."
         ),
+        generate_unique_id_function=operation_id,  # operationId = the route function's name (api/operation_ids.py)
     )
     problem.install(app)
     for router in all_routers():

@@ -50,17 +50,30 @@ _RULE_VERSION_HEADER = (b"x-flexcalc-rule-version", RULE_VERSION.encode())
 DEFAULT_MAX_BODY = 1024 * 1024
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key made with `flexcalc keys create`.")
 
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-        "detail": {"type": "string"}, "detail_da": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object", "properties": {
-            "field": {"type": "string"}, "code": {"type": "string"}, "reason": {"type": "string"},
-            "reason_da": {"type": "string"}}}},
+PROBLEM_REF = "#/components/schemas/Problem"
+#: The one shared problem+json component (RFC 9457) of every error answer; ``document_problems`` puts it
+#: (and ``FieldError``) in ``components.schemas``, so a generated client has one ``Problem`` model.
+PROBLEM_COMPONENTS: dict[str, dict[str, Any]] = {
+    "Problem": {
+        "title": "Problem",
+        "type": "object",
+        "description": "An error as RFC 9457 problem details (application/problem+json), naming the field.",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+            "detail": {"type": "string"}, "detail_da": {"type": "string"},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+        },
+    },
+    "FieldError": {
+        "title": "FieldError",
+        "type": "object",
+        "description": "One bad field, with the reason in English and Danish.",
+        "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "reason": {"type": "string"},
+                       "reason_da": {"type": "string"}},
     },
 }
+_PROBLEM_SCHEMA = {"$ref": PROBLEM_REF}
 
 
 def problem_response(description: str) -> dict[str, Any]:
@@ -396,11 +409,18 @@ write_case = _case_access("write")
 
 # --- OpenAPI: document the problem answers every route can give -----------------------------------
 
+def _is_default_validation(response: dict[str, Any]) -> bool:
+    """FastAPI's own 422 answer (``HTTPValidationError``), which this API never gives (see api/problem.py)."""
+    return "HTTPValidationError" in json.dumps(response.get("content", {}))
+
+
 def document_problems(app: Any) -> None:
     """Make ``app.openapi()`` list the problem+json answers of the middleware and handlers on every
     operation: 401 (an unknown key is refused everywhere), 413 (bodies), 500; and give every 4xx answer
     without a documented body the problem+json schema."""
     from fastapi.openapi.utils import get_openapi
+
+    from api.operation_ids import check_unique
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -420,8 +440,14 @@ def document_problems(app: Any) -> None:
                 responses.setdefault("500", problem_response("An unexpected error, without internals "
                                                              "(problem+json)"))
                 for code, response in responses.items():
-                    if code.startswith("4") and "content" not in response:
+                    if code[0] in "45" and ("content" not in response or _is_default_validation(response)):
                         response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}
+        check_unique(schema)  # operationIds: unique snake_case function names (api/operation_ids.py)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(PROBLEM_COMPONENTS)
+        for name in ("HTTPValidationError", "ValidationError"):  # FastAPI's defaults: never answered here
+            if name in components and f"#/components/schemas/{name}" not in json.dumps(schema["paths"]):
+                del components[name]
         app.openapi_schema = schema
         return schema
 

@@ -13,7 +13,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", summary="Liveness, the rules version, the rates' coverage and a warning when they end soon")
-def health() -> dict[str, Any]:
+def get_health() -> dict[str, Any]:
     first, last = coverage()
     expiry = rates_expiry()
     warning = None if expiry is None else {

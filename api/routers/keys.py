@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.idempotency import IdempotentRoute, mark_applied
+from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.security import AUTH_RESPONSES, audit_event, db, problem_response, require_role
 from flexcalc.security import keys
 from flexcalc.security.audit import AuditEvent
@@ -52,10 +53,19 @@ def key_out(row: ApiKey) -> dict[str, Any]:
 admin = require_role("admin")
 
 
-@router.get("/keys", response_model=list[KeyOut], responses=AUTH_RESPONSES, summary="Every API key (admins)")
-def list_keys(principal: Principal = Depends(admin)) -> Any:
+@router.get("/keys", response_model=list[KeyOut], responses={**AUTH_RESPONSES, 200: PAGED},
+            summary="Every API key (admins), by key id, a page at a time")
+def list_keys(request: Request, page: PageRequest = Depends(page_params("keys")),
+              principal: Principal = Depends(admin)) -> Any:
+    from sqlalchemy import select
+
+    query = select(ApiKey).order_by(ApiKey.id)
+    if page.after is not None:
+        query = query.where(ApiKey.id > page.after[0])
     with db()() as session:
-        return [key_out(row) for row in keys.list_keys(session)]
+        rows = [key_out(row) for row in session.scalars(query.limit(page.limit + 1))]
+    items, next_key = page_of(rows, lambda k: (k["id"],), page)
+    return paged_response(request, "keys", items, next_key)
 
 
 @router.post("/keys", response_model=NewKeyOut, status_code=201, responses=AUTH_RESPONSES,

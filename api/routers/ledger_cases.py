@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import conflict_or_raise, created, ledger_session
-from api.security import AUTH_RESPONSES, authorize_case, read_case, require_role, write_case
+from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
+from api.security import AUTH_RESPONSES, audit_event, authorize_case, read_case, require_role, write_case
 from flexcalc.errors import InputError
 from flexcalc.identifiers import check_identifier
 from flexcalc.model import AmountField, MonthField, as_pydantic_error, validate_amount, validate_month
@@ -169,6 +170,27 @@ def create_case(body: CaseCreate, request: Request, principal: Any = Depends(cas
         return created(case_file(session, body.case_id))
 
 
+@router.get("", summary="Every case, by case id, a page at a time (caseworkers)", responses={200: PAGED})
+def list_cases(request: Request, page: PageRequest = Depends(page_params("cases")),
+               principal: Any = Depends(caseworker)) -> Any:
+    """Each case's id, first and last benefit month and whether a CPR number is registered (never the
+    number), ordered by case id; ``?cursor=`` from ``X-Next-Cursor`` for the next page."""
+    from sqlalchemy import select
+
+    from flexcalc.ledger.models import Case
+    from flexcalc.security.audit import AuditEvent
+
+    audit_event(request, AuditEvent(action="read", principal=principal))
+    query = select(Case.id, Case.first_month, Case.last_month, Case.cpr.is_not(None)).order_by(Case.id)
+    if page.after is not None:
+        query = query.where(Case.id > page.after[0])
+    with ledger_session() as session:
+        rows = [{"case_id": cid, "first_month": first, "last_month": last, "cpr_registered": bool(cpr)}
+                for cid, first, last, cpr in session.execute(query.limit(page.limit + 1))]
+    items, next_key = page_of(rows, lambda r: (r["case_id"],), page)
+    return paged_response(request, "cases", items, next_key)
+
+
 @router.get("/{case_id}", summary="A case: employments, ceiling history, reports and months")
 def get_case(case_id: str, principal: Any = Depends(read_case)) -> Any:
     from flexcalc.ledger.casefile import case_file
@@ -180,19 +202,26 @@ def get_case(case_id: str, principal: Any = Depends(read_case)) -> Any:
         return conflict_or_raise(error)
 
 
-@router.get("/{case_id}/months", summary="A case's months: basis wage, due, paid, corrections with causes")
-def get_months(case_id: str, principal: Any = Depends(read_case)) -> Any:
+@router.get("/{case_id}/months", summary="A case's months: basis wage, due, paid, corrections with causes",
+            responses={200: PAGED})
+def list_case_months(case_id: str, request: Request, page: PageRequest = Depends(page_params("months")),
+                     principal: Any = Depends(read_case)) -> Any:
     from flexcalc.ledger.casefile import case_file
 
     try:
         with ledger_session() as session:
-            return JSONResponse(case_file(session, case_id)["months"])
+            months = case_file(session, case_id)["months"]
+            items, next_key = page_of(months, lambda m: (m["benefit_month"],), page)
+            return paged_response(request, "months", items, next_key)
     except InputError as error:
         return conflict_or_raise(error)
 
 
-@router.get("/{case_id}/corrections", summary="A case's corrections with their causes and decisions")
-def get_corrections(case_id: str, principal: Any = Depends(read_case)) -> Any:
+@router.get("/{case_id}/corrections", summary="A case's corrections with their causes and decisions",
+            responses={200: PAGED})
+def list_case_corrections(case_id: str, request: Request,
+                          page: PageRequest = Depends(page_params("corrections")),
+                          principal: Any = Depends(read_case)) -> Any:
     from sqlalchemy import select
 
     from flexcalc.ledger.corrections import correction_dict
@@ -202,10 +231,14 @@ def get_corrections(case_id: str, principal: Any = Depends(read_case)) -> Any:
     try:
         with ledger_session() as session:
             fetch(session, case_id)
-            rows = session.execute(select(Correction, Decision).outerjoin(
+            query = select(Correction, Decision).outerjoin(
                 Decision, Decision.correction_id == Correction.id).where(Correction.case_id == case_id)
-                .order_by(Correction.id))
-            return JSONResponse([correction_dict(c, d) for c, d in rows])
+            if page.after is not None:
+                query = query.where(Correction.id > page.after[0])
+            rows = [correction_dict(c, d) for c, d in session.execute(query.order_by(Correction.id)
+                                                                      .limit(page.limit + 1))]
+            items, next_key = page_of(rows, lambda c: (c["id"],), page)
+            return paged_response(request, "corrections", items, next_key)
     except InputError as error:
         return conflict_or_raise(error)
 
@@ -263,22 +296,27 @@ def add_employment(case_id: str, body: EmploymentCreate, request: Request,
                     "first_basis_month": body.first_basis_month})
 
 
-@router.get("/{case_id}/held-months", summary="The case's months held as awaiting report")
-def held_months(case_id: str, principal: Any = Depends(read_case)) -> Any:
+@router.get("/{case_id}/held-months", summary="The case's months held as awaiting report", responses={200: PAGED})
+def list_case_held_months(case_id: str, request: Request,
+                          page: PageRequest = Depends(page_params("case-held", 1)),
+                          principal: Any = Depends(read_case)) -> Any:
     from flexcalc.ledger.payments import open_holds
     from flexcalc.ledger.store import get_case as fetch
 
     try:
         with ledger_session() as session:
             fetch(session, case_id)
-            return JSONResponse(open_holds(session, case_id))
+            after = (case_id, page.after[0]) if page.after else None
+            rows = open_holds(session, case_id, after=after, limit=page.limit + 1)
+            items, next_key = page_of(rows, lambda h: (h["benefit_month"],), page)
+            return paged_response(request, "case-held", items, next_key)
     except InputError as error:
         return conflict_or_raise(error)
 
 
 @router.post("/{case_id}/months/{month}/provisional-payment", status_code=201,
              summary="Release a provisional payment of a held month on a documented wage")
-def release(case_id: str, month: str, body: ProvisionalRelease, request: Request,
+def release_provisional_payment(case_id: str, month: str, body: ProvisionalRelease, request: Request,
         principal: Any = Depends(write_case)) -> Any:
     from flexcalc.ledger.payments import release_provisional
 
@@ -295,7 +333,7 @@ def release(case_id: str, month: str, body: ProvisionalRelease, request: Request
 
 @router.post("/{case_id}/corrections/{correction_id}/decision", status_code=201,
              summary="Record the decision on a possible repayment (collect or waive)")
-def decide(case_id: str, body: DecisionCreate, request: Request,
+def decide_correction(case_id: str, body: DecisionCreate, request: Request,
            correction_id: int = Path(ge=1, le=2**62, description="The correction's id."),
         principal: Any = Depends(write_case)) -> Any:
     from flexcalc.ledger.corrections import decision_dict, record_decision

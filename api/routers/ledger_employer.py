@@ -92,7 +92,7 @@ def ingest_reports(body: WageReportBatch, request: Request,
 
 
 @router.get("/{employer_id}/employments", summary="An employer's own employments, ceilings and report status")
-def employer_employments(employer_id: str, request: Request,
+def list_employer_employments(employer_id: str, request: Request,
                          principal: Principal = Depends(require_principal)) -> Any:
     """For the employer (its own CVR number only) or a caseworker: the employments by pseudonymous case
     id with their ceiling history, and every wage report the employer has sent with its status. Nothing

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.idempotency import IdempotentRoute
 from api.ledger_common import factory, ledger_session
+from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.security import AUTH_RESPONSES, audit_before_write, audit_event, require_role
 from flexcalc.model import MonthField, validate_benefit_month
 from flexcalc.security.audit import AuditEvent
@@ -47,7 +48,7 @@ class ReconciliationCreate(BaseModel):
 
 
 @router.post("/payment-runs", status_code=201, summary="Pay a benefit month for every active case")
-def payment_run(body: PaymentRunCreate, request: Request, principal: Principal = Depends(caseworker)) -> Any:
+def run_payments(body: PaymentRunCreate, request: Request, principal: Principal = Depends(caseworker)) -> Any:
     audit_event(request, AuditEvent(action="write", principal=principal))
     from flexcalc.ledger.payments import pay_month
     from flexcalc.ledger.reports import parse_instant
@@ -60,7 +61,7 @@ def payment_run(body: PaymentRunCreate, request: Request, principal: Principal =
 
 
 @router.post("/reconciliations", status_code=201, summary="Reconcile paid months against newer reports")
-def reconciliation(body: ReconciliationCreate, request: Request,
+def run_reconciliation(body: ReconciliationCreate, request: Request,
                    principal: Principal = Depends(caseworker)) -> Any:
     audit_event(request, AuditEvent(action="write", principal=principal))
     from flexcalc.ledger.reconcile import reconcile
@@ -72,13 +73,19 @@ def reconciliation(body: ReconciliationCreate, request: Request,
     return JSONResponse(result.to_dict(), status_code=201)
 
 
-@router.get("/held-months", summary="Every month held as awaiting report, with the reason")
-def held_months(request: Request, principal: Principal = Depends(caseworker)) -> Any:
+@router.get("/held-months", summary="Every month held as awaiting report, with the reason",
+            responses={200: PAGED})
+def list_held_months(request: Request, page: PageRequest = Depends(page_params("held", 2)),
+                     principal: Principal = Depends(caseworker)) -> Any:
+    """Ordered by case id and benefit month; ``?cursor=`` from ``X-Next-Cursor`` for the next page."""
     audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.ledger.payments import open_holds
 
     with ledger_session() as session:
-        return JSONResponse(open_holds(session))
+        after = (str(page.after[0]), str(page.after[1])) if page.after else None
+        rows = open_holds(session, after=after, limit=page.limit + 1)
+    items, next_key = page_of(rows, lambda h: (h["case_id"], h["benefit_month"]), page)
+    return paged_response(request, "held", items, next_key)
 
 
 @router.get("/possible-duplicates", summary="Reports that may be one payment sent twice (caseworkers' worklist)")

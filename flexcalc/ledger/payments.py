@@ -212,13 +212,20 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     return result
 
 
-def open_holds(session: Session, case_id: str | None = None) -> list[dict[str, Any]]:
-    """Held months still awaiting a report: a hold without a payment for the same case and month."""
+def open_holds(session: Session, case_id: str | None = None, *, after: tuple[str, str] | None = None,
+               limit: int | None = None) -> list[dict[str, Any]]:
+    """Held months still awaiting a report: a hold without a payment for the same case and month, in
+    (case, month) order; ``after`` and ``limit`` give one page of them (keyset on the unique pair)."""
     query = (select(Hold).outerjoin(Payment, and_(Payment.case_id == Hold.case_id,
                                                   Payment.benefit_month == Hold.benefit_month))
              .where(Payment.id.is_(None)).order_by(Hold.case_id, Hold.benefit_month))
     if case_id is not None:
         query = query.where(Hold.case_id == case_id)
+    if after is not None:
+        query = query.where(or_(Hold.case_id > after[0], and_(Hold.case_id == after[0],
+                                                                Hold.benefit_month > Month.parse(after[1]))))
+    if limit is not None:
+        query = query.limit(limit)
     return [{"case_id": h.case_id, "benefit_month": str(h.benefit_month),
              "missing_employers": list(h.missing_employers), "reason_da": h.reason,
              "reason": hold_reason(h.benefit_month, h.missing_employers)[0],
