@@ -191,6 +191,50 @@ def list_cases(request: Request, page: PageRequest = Depends(page_params("cases"
     return paged_response(request, "cases", items, next_key)
 
 
+IMPORT_BODY = {"requestBody": {"required": True, "description": (
+    "The caseload as CSV (UTF-8), the file `flexcalc cases import` takes: the columns case_id, ceiling, "
+    "first_month, employer_ids (CVR numbers separated by ';') and optionally cpr. The request size limit "
+    "applies (FLEXCALC_MAX_BODY_BYTES, 1 MiB ≈ 20.000 cases): import a larger caseload with the CLI or "
+    "in several requests."),
+    "content": {"text/csv": {"schema": {"type": "string"}, "example": (
+        "case_id,ceiling,first_month,employer_ids\nK-1,32067,2024-03,12345678\n")}}}}
+
+
+@router.post("/import", status_code=201, openapi_extra=IMPORT_BODY,
+             summary="Import many cases from a CSV file: all rows or none")
+async def import_cases(request: Request, principal: Any = Depends(caseworker)) -> Any:
+    """Every row is checked first; a bad row (duplicate case id, a ceiling that is not an amount, a
+    month outside the rates table, a malformed CVR …) refuses the whole file with 422 naming each bad
+    row's line and column, and nothing is stored. 201 with the cases stored; 200 when every case was
+    stored already (``no_op``: importing the same file again changes nothing). Idempotency-Key accepted."""
+    from starlette.concurrency import run_in_threadpool
+
+    from api.ledger_common import factory
+    from api.problem import validation_problem
+    from flexcalc.ledger.case_import import CaseImportError, read_csv_text
+    from flexcalc.ledger.case_import import import_cases as run_import
+    from flexcalc.security.audit import AuditEvent
+
+    audit_event(request, AuditEvent(action="write", principal=principal))
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in ("text/csv", "text/plain", "application/csv"):
+        raise InputError("body", "must be a CSV file (Content-Type: text/csv)",
+                         "skal være en CSV-fil (Content-Type: text/csv)", code="content_type")
+    try:
+        text = (await request.body()).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("body", "is not UTF-8 text", "er ikke UTF-8-tekst", code="file_encoding") from None
+    try:
+        rows, where, _unit = read_csv_text(text)
+        result = await run_in_threadpool(run_import, factory(), rows, where,
+                                         lambda session: mark_applied(request, session))
+    except CaseImportError as error:
+        return validation_problem([e.as_dict() for e in error.errors])
+    except InputError as error:
+        return conflict_or_raise(error)
+    return JSONResponse(result.to_dict(), status_code=200 if result.no_op else 201)
+
+
 @router.get("/{case_id}", summary="A case: employments, ceiling history, reports and months")
 def get_case(case_id: str, principal: Any = Depends(read_case)) -> Any:
     from flexcalc.ledger.casefile import case_file
