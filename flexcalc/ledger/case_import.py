@@ -31,7 +31,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError, NoRatesError
-from flexcalc.money import parse_amount
+from flexcalc.inputs import parse_amount
 from flexcalc.period import Month
 
 from .models import Case, Ceiling, Employment
