@@ -200,7 +200,18 @@ IMPORT_BODY = {"requestBody": {"required": True, "description": (
         "case_id,ceiling,first_month,employer_ids\nK-1,32067,2024-03,12345678\n")}}}}
 
 
-@router.post("/import", status_code=201, openapi_extra=IMPORT_BODY,
+class CaseImportOut(BaseModel):
+    stored: list[str] = Field(description="The cases stored now.")
+    already_stored: list[str] = Field(description="Cases stored already with the same content (skipped).")
+    no_op: bool = Field(description="True when every case was stored already: nothing was done.")
+    counts: dict[str, int]
+    message: str
+    message_da: str
+
+
+@router.post("/import", status_code=201, openapi_extra=IMPORT_BODY, response_model=CaseImportOut,
+             responses={200: {"model": CaseImportOut, "description": "Every case was stored already: nothing "
+                                                                     "was done (no_op)."}},
              summary="Import many cases from a CSV file: all rows or none")
 async def import_cases(request: Request, principal: Any = Depends(caseworker)) -> Any:
     """Every row is checked first; a bad row (duplicate case id, a ceiling that is not an amount, a

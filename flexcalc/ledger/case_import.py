@@ -111,12 +111,12 @@ def read_table(path: str | Path) -> tuple[list[dict[str, Any]], list[str], str]:
 
 
 def read_csv_text(text: str) -> tuple[list[dict[str, Any]], list[str], str]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     rows: list[dict[str, Any]] = []
     where: list[str] = []
-    header = reader.fieldnames or []
-    _check_header([h.strip() for h in header], "line 1", "linje 1")
     try:
+        header = reader.fieldnames or []
+        _check_header([h.strip() for h in header], "line 1", "linje 1")
         for row in reader:
             if None in row:
                 raise InputError(f"line {reader.line_num}", "has more values than the header has columns",
