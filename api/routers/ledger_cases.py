@@ -185,7 +185,8 @@ def list_cases(request: Request, page: PageRequest = Depends(page_params("cases"
     if page.after is not None:
         query = query.where(Case.id > page.after[0])
     with ledger_session() as session:
-        rows = [{"case_id": cid, "first_month": first, "last_month": last, "cpr_registered": bool(cpr)}
+        rows = [{"case_id": cid, "first_month": str(first), "last_month": None if last is None else str(last),
+                 "cpr_registered": bool(cpr)}
                 for cid, first, last, cpr in session.execute(query.limit(page.limit + 1))]
     items, next_key = page_of(rows, lambda r: (r["case_id"],), page)
     return paged_response(request, "cases", items, next_key)

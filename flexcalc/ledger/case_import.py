@@ -276,7 +276,7 @@ def import_rows(session: Session, rows: Sequence[CaseRow]) -> CaseImportResult:
             continue
         case, ceiling, employers = existing
         differs = [name for name, same in (
-            ("first_month", case.first_month == str(row.first_month)), ("ceiling", ceiling == row.ceiling),
+            ("first_month", str(case.first_month) == str(row.first_month)), ("ceiling", ceiling == row.ceiling),
             ("employer_ids", set(row.employer_ids) <= employers),
             ("cpr", row.cpr is None or case.cpr == row.cpr)) if not same]
         if differs:
