@@ -76,6 +76,14 @@ def test_uvicorn_formatters_keep_working_with_redaction() -> None:
     from uvicorn.config import LOGGING_CONFIG
 
     install_cpr_redaction()
+    # The loggers as a fresh ``uvicorn`` process has them: an earlier test in this process (a Streamlit
+    # AppTest) may have given "uvicorn.error" handlers of its own and propagate=False, which dictConfig
+    # keeps when the configuration does not name it.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        fresh = logging.getLogger(name)
+        fresh.propagate, fresh.disabled = True, False
+        for handler in list(fresh.handlers):
+            fresh.removeHandler(handler)
     logging.config.dictConfig(LOGGING_CONFIG)
     stream, errors = io.StringIO(), io.StringIO()
     old_stderr = sys.stderr
