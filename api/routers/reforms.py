@@ -11,7 +11,7 @@ is returned or stored), as ``flexcalc reform run --json`` prints it. Stateless, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 from fastapi import APIRouter
@@ -69,6 +69,9 @@ class ReformRunRequest(BaseModel):
     reform_object: dict[str, Any] | None = Field(default=None, description="The reform as a JSON object instead.")
     synthetic: Synthetic | None = None
     people: list[PersonRow] | None = Field(default=None, max_length=MAX_PEOPLE)
+    refund_step: Literal["1-4", "5-26", "27-52", "53+", "before-ladder"] = Field(
+        default="53+", description="The refund-ladder step assumed for everybody in the state/municipal split "
+                                   "(weeks with benefits; LBK 221/2021 § 5, stk. 2).")
 
     @field_validator("month", mode="before")
     @classmethod
@@ -111,4 +114,6 @@ def run_reform(request: ReformRunRequest) -> Any:
     else:
         assert request.people is not None
         table = _table(request.people)
-    return JSONResponse(compare_table(Month.parse(request.month), table, reform).to_dict())
+    comparison = compare_table(Month.parse(request.month), table, reform)
+    comparison.refund_step = request.refund_step
+    return JSONResponse(comparison.to_dict())

@@ -114,8 +114,16 @@ c1.metric("Udgift i dag", kr(Decimal(result["cost_before"]), decimals=0))
 c2.metric("Udgift med reformen", kr(Decimal(result["cost_after"]), decimals=0))
 c3.metric("Forskel om måneden", kr(Decimal(result["difference"]), decimals=0, sign=True))
 st.write(cost_sentence_da(result))
-st.caption("Udgiften er fleksløntilskuddet før eget ATP-bidrag, for én måned. Fordelingen på stat og kommune "
-           "kommer, når refusionsreglerne (flexcalc/finance) er med.")
+st.caption("Udgiften er fleksløntilskuddet før eget ATP-bidrag, for én måned.")
+shares = result.get("finance_shares")
+if shares:
+    rate = number(Decimal(shares["refund_rate"]) * 100, decimals=0)
+    st.write(f"Staten betaler {kr(Decimal(shares['before']['state']), decimals=0)} i dag og "
+             f"{kr(Decimal(shares['after']['state']), decimals=0)} med reformen. Kommunen betaler resten: "
+             f"{kr(Decimal(shares['before']['municipality']), decimals=0)} i dag og "
+             f"{kr(Decimal(shares['after']['municipality']), decimals=0)} med reformen.")
+    st.caption(f"Vi regner, som om alle er på refusionstrinnet {shares['refund_step_da']} ({rate} % refusion, "
+               f"{shares['provision']}). En befolkningsfil har ikke hver persons forløb.")
 
 st.markdown("#### Hvem får mere, og hvem får mindre?")
 st.write(winners_sentence_da(result))

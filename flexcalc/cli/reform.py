@@ -41,6 +41,10 @@ def run(
     dask: Annotated[str | None, typer.Option(
         help="Run on Dask: 'local', 'threads' or a scheduler address; the input is Parquet; no --output.",
     )] = None,
+    refund_step: Annotated[str, typer.Option(
+        help="The refund-ladder step assumed for everybody in the state/municipal split: "
+             "1-4, 5-26, 27-52, 53+ (weeks with benefits) or before-ladder.",
+    )] = "53+",
 ) -> None:
     """Compute one benefit month under today's rules and under the reform, exactly, and compare.
 
@@ -48,11 +52,13 @@ def run(
     sex), the distribution of gains and losses, and how much of one more hour's pay a person keeps.
     A bad reform or input stops the run with exit code 2 and writes nothing.
     """
+    from flexcalc.reforms.compare import check_refund_step
     from flexcalc.reforms.spec import load_reform
 
     benefit_month = month(month_)
     started = time.perf_counter()
     with input_errors():
+        check_refund_step(refund_step, "refund-step")
         reform = load_reform(reform_path)
         if dask is not None:
             if output_path is not None:
@@ -64,6 +70,7 @@ def run(
             comparison = run_reform_dask(benefit_month, input_path, reform, scheduler=dask)
         else:
             comparison = _run_local(benefit_month, input_path, reform, output_path, chunk_rows, progress)
+    comparison.refund_step = refund_step
     elapsed = time.perf_counter() - started
     if as_json:
         print_json({**comparison.to_dict(), "seconds": round(elapsed, 3),

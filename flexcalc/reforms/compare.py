@@ -12,16 +12,18 @@ half up), under both rule sets. What the person keeps is the rise in wage + subs
 is Σ kept ÷ Σ extra wage (exact, a Decimal), overall and by hour band, and "no gain" counts the people
 who keep nothing (or lose) by working the hour.
 
-**State and municipal shares.** The refund ladder is being built in ``flexcalc/finance/`` at the same
-time as this module and was not on main when it was written; ``finance_shares`` is the hook that
-splits a total into state and municipal shares once it is there, and returns ``None`` until then
-(the reports then say the split is not available).
+**State and municipal shares.** The state refunds a share of the subsidy by the refund ladder
+(``flexcalc.finance.ladder``: LBK 221/2021 § 5, stk. 2; persons outside the ladder under § 30 at the
+earlier rate). A population file carries no benefit history, so the split is made for one *assumed*
+step for everybody, named in the result (default: from week 53, the step a person in a lasting
+fleksjob is on): state share = the total × the step's rate in force on the month's first day (øre,
+half up), municipal share = the rest. ``--refund-step`` chooses another step.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flexcalc.batch.kernel import MAX_INPUT_ORE, BatchResult, IntArray
+from flexcalc.errors import InputError, NoRatesError
 from flexcalc.format import kr, month_name, number
 from flexcalc.money import amount_str, from_ore
 from flexcalc.period import Month
@@ -84,9 +87,35 @@ def one_hour_wage(people: ReformPeople) -> IntArray:
     return (2 * people.wage + hours) // (2 * hours)
 
 
-def finance_shares(total_subsidy_ore: int) -> dict[str, int] | None:
-    """State and municipal shares of a subsidy total: the hook for ``flexcalc.finance`` (``None`` until then)."""
-    return None
+REFUND_STEPS: dict[str, tuple[str, str, str]] = {
+    "1-4": ("refund_rate_weeks_1_4", "§ 5, stk. 2, nr. 1", "uge 1–4 med ydelser"),
+    "5-26": ("refund_rate_weeks_5_26", "§ 5, stk. 2, nr. 2", "uge 5–26 med ydelser"),
+    "27-52": ("refund_rate_weeks_27_52", "§ 5, stk. 2, nr. 3", "uge 27–52 med ydelser"),
+    "53+": ("refund_rate_week_53_on", "§ 5, stk. 2, nr. 4", "fra uge 53 med ydelser"),
+    "before-ladder": ("refund_rate_before_ladder", "§ 30, stk. 2–3", "uden for refusionstrappen"),
+}
+"""The refund step a reform run may assume for everybody: its parameter, provision and Danish label."""
+DEFAULT_REFUND_STEP = "53+"
+
+
+def check_refund_step(step: str, field: str = "refund_step") -> str:
+    if step not in REFUND_STEPS:
+        raise InputError(field, f"must be one of {', '.join(REFUND_STEPS)}",
+                         f"skal være en af {', '.join(REFUND_STEPS)}", code="refund_step")
+    return step
+
+
+def refund_rate(month: Month, step: str) -> Decimal:
+    """The refund rate of ``step`` in force on the first day of ``month`` (LBK 221/2021 § 5, stk. 2)."""
+    from flexcalc.finance import rates
+
+    return rates.value(REFUND_STEPS[check_refund_step(step)][0], month.first_day())
+
+
+def finance_shares(month: Month, total_subsidy_ore: int, step: str = DEFAULT_REFUND_STEP) -> dict[str, int]:
+    """State and municipal shares (øre) of a subsidy total, everybody on refund step ``step``."""
+    state = int((Decimal(total_subsidy_ore) * refund_rate(month, step)).quantize(Decimal(1), ROUND_HALF_UP))
+    return {"state": state, "municipality": total_subsidy_ore - state}
 
 
 @dataclass(slots=True)
@@ -155,6 +184,7 @@ class Comparison:
     payout_after_ore: int = 0
     largest_gain_ore: int = 0
     largest_loss_ore: int = 0
+    refund_step: str = DEFAULT_REFUND_STEP
 
     def add(self, people: ReformPeople, before: BatchResult, after: BatchResult,
             keep: tuple[BoolArray, IntArray, IntArray, IntArray] | None = None) -> None:
@@ -201,6 +231,7 @@ class Comparison:
             payout_after_ore=self.payout_after_ore + other.payout_after_ore,
             largest_gain_ore=max(self.largest_gain_ore, other.largest_gain_ore),
             largest_loss_ore=min(self.largest_loss_ore, other.largest_loss_ore),
+            refund_step=self.refund_step,
         )
 
     def total(self, name: str) -> int:
@@ -228,7 +259,7 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``flexcalc reform run --json`` and ``POST /v1/reforms/run``; amounts as strings."""
-        before, after = finance_shares(self.total("before_ore")), finance_shares(self.total("after_ore"))
+        shares = self.finance_split()
         keep_before, keep_after = self.keep_share("before"), self.keep_share("after")
         return {
             "month": self.month,
@@ -256,7 +287,23 @@ class Comparison:
             },
             "by_hour_band": self.bands.rows(),
             "by_sex": self.sexes.rows(),
-            "finance_shares": None if before is None or after is None else {"before": before, "after": after},
+            "finance_shares": shares,
+        }
+
+    def finance_split(self) -> dict[str, Any] | None:
+        """The state and municipal shares before and after, everybody on ``refund_step``; ``None`` for a
+        month before the refund ladder's parameters begin (2016)."""
+        month = Month.parse(self.month)
+        try:
+            rate = refund_rate(month, self.refund_step)
+        except NoRatesError:
+            return None
+        split = {key: finance_shares(month, self.total(f"{key}_ore"), self.refund_step) for key in ("before", "after")}
+        _, provision, label = REFUND_STEPS[self.refund_step]
+        return {
+            "refund_step": self.refund_step, "refund_step_da": label, "provision": f"LBK 221/2021 {provision}",
+            "refund_rate": str(rate),
+            **{key: {k: amount_str(from_ore(v)) for k, v in parts.items()} for key, parts in split.items()},
         }
 
     def lines_da(self) -> list[str]:
@@ -280,8 +327,16 @@ class Comparison:
         for row in self.bands.rows():
             lines.append(f"{row['group']:>13}  {count(row['people']):>9}  {count(row['winners']):>8}  "
                          f"{count(row['losers']):>8}   {kr(Decimal(row['difference']), decimals=0, sign=True)}")
-        if finance_shares(0) is None:
-            lines.append("Fordeling på stat og kommune: ikke tilgængelig endnu (flexcalc/finance).")
+        shares = self.finance_split()
+        if shares is None:
+            lines.append(f"Fordeling på stat og kommune: ingen refusionssats for {self.month} (fra 2016).")
+        else:
+            rate = number(Decimal(shares["refund_rate"]) * 100, decimals=0)
+            lines.append(f"Stat / kommune, alle antaget på refusionstrinnet {shares['refund_step_da']} "
+                         f"({rate} % refusion, {shares['provision']}):")
+            for label, key in (("i dag:       ", "before"), ("med reformen:", "after")):
+                part = shares[key]
+                lines.append(f"  {label} {kr(Decimal(part['state']))} / {kr(Decimal(part['municipality']))}")
         return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -108,3 +109,20 @@ def test_bad_people_exit_2_and_leave_no_output(tmp_path: Path, table: pa.Table) 
 def test_help() -> None:
     code, stdout, _ = run("reform", "run", "--help")
     assert code == 0 and "--reform" in stdout and "--dask" in stdout
+
+
+def test_refund_step_splits_the_cost_between_state_and_municipality(tmp_path: Path, table: pa.Table) -> None:
+    people = write(table, tmp_path / "people.parquet")
+    code, stdout, _ = run("reform", "run", "--month", "2024-03", "--input", str(people), "--reform",
+                          str(ROOT / "single_rate_40.yaml"), "--json", "--refund-step", "5-26")
+    assert code == 0, stdout
+    data = json.loads(stdout)
+    shares = data["finance_shares"]
+    assert shares["refund_rate"] == "0.40" and shares["provision"] == "LBK 221/2021 § 5, stk. 2, nr. 2"
+    for key, cost in (("before", data["cost_before"]), ("after", data["cost_after"])):
+        state, municipality = Decimal(shares[key]["state"]), Decimal(shares[key]["municipality"])
+        assert state + municipality == Decimal(cost)
+        assert state == (Decimal(cost) * Decimal("0.40")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    code, _, stderr = run("reform", "run", "--month", "2024-03", "--input", str(people), "--reform",
+                          str(ROOT / "single_rate_40.yaml"), "--refund-step", "60")
+    assert code == 2 and "refund-step" in stderr

@@ -146,3 +146,33 @@ def test_a_wage_at_the_input_limit_does_not_break_the_one_more_hour_run() -> Non
     comparison = Comparison(month=str(MONTH), reform="x")
     compare_chunk(MONTH, PreparedReform.of(EMPTY, MONTH), people, comparison)
     assert comparison.total("people") == 1 and comparison.total("diff_ore") == 0
+
+
+def test_state_and_municipal_shares_follow_the_assumed_refund_step() -> None:
+    # The person above: 17.352,00 today and 16.485,33 under one rate of 40 %. From week 53 the state refunds
+    # 20 % (LBK 221/2021 § 5, stk. 2, nr. 4): 3.470,40 / 13.881,60 today; 16.485,33 × 0,20 = 3.297,066 →
+    # 3.297,07 / 13.188,26 with the reform. In weeks 1–4 (80 %): 13.881,60 / 3.470,40 today.
+    people = ReformPeople(wage=np.array([866_667]), ceiling=np.array([3_206_667]), hours=np.array([10]),
+                          hourly_wage=np.array([20_000]), sex=pa.array(["F"]))
+    comparison = Comparison(month=str(MONTH), reform="x")
+    compare_chunk(MONTH, PreparedReform.of(load_reform(ROOT / "single_rate_40.yaml"), MONTH), people, comparison)
+    shares = comparison.to_dict()["finance_shares"]
+    assert shares["refund_step"] == "53+" and shares["refund_rate"] == "0.20"
+    assert shares["before"] == {"state": "3470.40", "municipality": "13881.60"}
+    assert shares["after"] == {"state": "3297.07", "municipality": "13188.26"}
+    assert any("3.470,40 kr. / 13.881,60 kr." in line for line in comparison.lines_da())
+    comparison.refund_step = "1-4"
+    assert comparison.to_dict()["finance_shares"]["before"] == {"state": "13881.60", "municipality": "3470.40"}
+    # Before the ladder's parameters begin (2016) there is no split, and the run says so.
+    old = Comparison(month="2015-03", reform="x")
+    assert old.to_dict()["finance_shares"] is None
+    assert any("ingen refusionssats" in line for line in old.lines_da())
+
+
+def test_an_unknown_refund_step_is_refused_by_name() -> None:
+    from flexcalc.errors import InputError
+    from flexcalc.reforms.compare import check_refund_step
+
+    with pytest.raises(InputError) as caught:
+        check_refund_step("week 60", "refund-step")
+    assert caught.value.field == "refund-step"
