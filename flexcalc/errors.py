@@ -6,6 +6,10 @@ both languages, so the CLI, the API (problem+json) and the explainer can show it
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class FlexcalcError(Exception):
     """Base class of every error raised by flexcalc on purpose."""
@@ -42,3 +46,15 @@ class NoRatesError(InputError):
         )
         self.month = month
         self.parameter = parameter
+
+
+class InvariantError(FlexcalcError, RuntimeError):
+    """A value the code relies on is missing: a bug or a broken parameter file, never the user's input.
+    Raised by ``require`` instead of ``assert`` (which ``python -O`` would remove)."""
+
+
+def require(value: T | None, what: str) -> T:
+    """``value``, or ``InvariantError`` naming ``what`` if it is ``None``."""
+    if value is None:
+        raise InvariantError(f"{what} is missing")
+    return value

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.strict_json import StrictJSONRoute
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, require
 from flexcalc.model import MonthField, validate_month
 from flexcalc.period import Month
 from flexcalc.reforms import parse_reform, reform_from_text
@@ -112,8 +112,7 @@ def run_reform(request: ReformRunRequest) -> Any:
 
         table = generate(request.synthetic.people, seed=request.synthetic.seed)
     else:
-        assert request.people is not None
-        table = _table(request.people)
+        table = _table(require(request.people, "people"))
     comparison = compare_table(Month.parse(request.month), table, reform)
     comparison.refund_step = request.refund_step
     return JSONResponse(comparison.to_dict())

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from flexcalc.errors import require
 from flexcalc.money import amount_str
 
 from .report import AMOUNTS, FinanceReport
@@ -41,8 +42,7 @@ def report_xlsx(report: FinanceReport, path: str | Path, reconciliation: Reconci
         return value  # openpyxl writes a Decimal as an exact number cell
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
+    sheet = require(book.active, "the workbook's first sheet")
     sheet.title = "Totaler"
     sheet.append(["Måned", str(report.month)])
     sheet.append(["Udbetalinger", len(report.lines)])

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, require
 from flexcalc.money import ZERO, amount_str, round_krone
 from flexcalc.params import rates_for
 
@@ -60,12 +60,11 @@ def fleksbidrag(refund: RefundResult, wage_excl_pension: Decimal) -> Fleksbidrag
     entries = {name: rates.entry(name, day) for name in
                ("fleksbidrag_share_of_max", "fleksbidrag_cap", "fleksbidrag_wage_reduction_rate")}
     m = rates_for(month).max_subsidy
-    values = {name: e.value for name, e in entries.items()}
-    assert all(v is not None for v in values.values())
+    values = {name: require(e.value, name) for name, e in entries.items()}
     refund_20 = sum((p.refund for p in at_20), ZERO)
-    cap = values["fleksbidrag_cap"] * share  # type: ignore[operator]
-    base = min(values["fleksbidrag_share_of_max"] * m * share - refund_20, cap)  # type: ignore[operator]
-    reduction = values["fleksbidrag_wage_reduction_rate"] * wage_excl_pension * share  # type: ignore[operator]
+    cap = values["fleksbidrag_cap"] * share
+    base = min(values["fleksbidrag_share_of_max"] * m * share - refund_20, cap)
+    reduction = values["fleksbidrag_wage_reduction_rate"] * wage_excl_pension * share
     amount = round_krone(max(ZERO, base - reduction))
     status = "derived" if any(e.status == "derived" for e in entries.values()) else "verified"
     return Fleksbidrag(amount, days, base, cap, reduction, status)

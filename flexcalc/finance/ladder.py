@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, require
 from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.period import Month
 
@@ -197,9 +197,9 @@ def refund_for_period(month: Month, subsidy: Decimal, weeks_before: int, *, firs
     result = RefundResult(month, subsidy, weeks_before, first, last)
     for (step, days, w0, w1), part in zip(groups, amounts, strict=True):
         entry = rates.entry(step.parameter, month.first_day())
-        assert entry.value is not None
-        result.parts.append(RefundPart(step, days, w0, w1, entry.value, entry.status or "unknown", part,
-                                       round_ore(part * entry.value)))
+        rate = require(entry.value, step.parameter)
+        result.parts.append(RefundPart(step, days, w0, w1, rate, entry.status or "unknown", part,
+                                       round_ore(part * rate)))
     return result
 
 
@@ -207,9 +207,9 @@ def refund_outside_ladder(month: Month, subsidy: Decimal, note: str) -> RefundRe
     """The refund under the previous rules for a person the ladder does not (yet) cover (§ 30)."""
     check_subsidy(subsidy)
     entry = rates.entry(BEFORE_LADDER.parameter, month.first_day())
-    assert entry.value is not None
+    rate = require(entry.value, BEFORE_LADDER.parameter)
     first, last = month.first_day(), month.last_day()
     result = RefundResult(month, subsidy, None, first, last, cohort_note=note)
-    result.parts.append(RefundPart(BEFORE_LADDER, (last - first).days + 1, 0, 0, entry.value,
-                                   entry.status or "unknown", subsidy, round_ore(subsidy * entry.value)))
+    result.parts.append(RefundPart(BEFORE_LADDER, (last - first).days + 1, 0, 0, rate,
+                                   entry.status or "unknown", subsidy, round_ore(subsidy * rate)))
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flexcalc.errors import NoRatesError
+from flexcalc.errors import NoRatesError, require
 from flexcalc.params import ParameterValue, load_parameters
 
 LADDER_NAMES = ("refund_rate_weeks_1_4", "refund_rate_weeks_5_26", "refund_rate_weeks_27_52", "refund_rate_week_53_on")
@@ -34,6 +34,4 @@ def entry(name: str, day: dt.date, field: str = "month") -> ParameterValue:
 
 
 def value(name: str, day: dt.date, field: str = "month") -> Decimal:
-    found = entry(name, day, field).value
-    assert found is not None
-    return found
+    return require(entry(name, day, field).value, f"the value of {name} on {day}")

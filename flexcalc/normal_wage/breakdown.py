@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, require
 from flexcalc.format import kr, number, percent
 from flexcalc.money import ZERO, round_ore
 from flexcalc.normal_wage.constants import (
@@ -90,10 +90,10 @@ def build_ceiling(form: NormalWageForm) -> CeilingBreakdown:
         _line(steps, "base_wage", "Grundløn pr. måned ved fuld tid", PROVISION_FULL_TIME, base,
               {"full_time_hours": hours})
     else:
-        assert form.hourly_rate is not None
-        base = monthly_wage_for_hours(form.hourly_rate, hours)
+        rate = require(form.hourly_rate, "hourly_rate")
+        base = monthly_wage_for_hours(rate, hours)
         _line(steps, "base_wage",
-              f"Grundløn ved fuld tid: {number(form.hourly_rate)} kr. × {_hours_text(hours)} timer × 52/12",
+              f"Grundløn ved fuld tid: {number(rate)} kr. × {_hours_text(hours)} timer × 52/12",
               PROVISION_FULL_TIME, base, {"hourly_rate": form.hourly_rate, "full_time_hours": hours})
     reduction = form.capacity_reduction
     if reduction:

@@ -9,6 +9,7 @@ from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import Any
 
+from flexcalc.errors import require
 from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.normal_wage.breakdown import (
     CeilingBreakdown,
@@ -137,12 +138,12 @@ def check_below_own_wage(form: NormalWageForm, ceiling: CeilingBreakdown) -> Fin
     own = own_full_time_wage(form)
     if own is None or ceiling.total >= own:
         return None
-    assert form.employee is not None
+    employee = require(form.employee, "employee")
     return Finding(
         "ceiling_below_own_wage", "error", "monthly_base_wage" if form.monthly_base_wage is not None else "hourly_rate",
         PROVISION_CEILING,
         {"ceiling": ceiling.total, "own_full_time_wage": own, "shortfall": own - ceiling.total},
-        {"hourly_wage": form.employee.hourly_wage, "full_time_hours": form.full_time_hours},
+        {"hourly_wage": employee.hourly_wage, "full_time_hours": form.full_time_hours},
     )
 
 

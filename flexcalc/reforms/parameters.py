@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flexcalc.errors import NoRatesError
+from flexcalc.errors import NoRatesError, require
 from flexcalc.params import RATE_NAMES, Parameter, ParameterValue, Rates, load_parameters, rates_for
 from flexcalc.period import Month
 from flexcalc.reforms.spec import Reform
@@ -46,6 +46,5 @@ def reform_rates(month: Month, reform: Reform) -> Rates:
             raise NoRatesError(str(month)) from None
     values: dict[str, Decimal] = {}
     for name, entry in entries.items():
-        assert entry.value is not None
-        values[name] = entry.value
+        values[name] = require(entry.value, f"the value of {name} for {month}")
     return Rates(month=month, entries=entries, **values)

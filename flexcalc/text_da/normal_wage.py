@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from decimal import Decimal
 
+from flexcalc.errors import require
 from flexcalc.format import date_da, kr, month_name, number
 from flexcalc.normal_wage import TITLES, CheckResult, Finding, describe_source
 
@@ -42,15 +43,13 @@ def breakdown_rows(result: CheckResult) -> list[tuple[str, str, str, str]]:
     that counts (amount with its sign), ``"info"`` for one that informs (in brackets), ``"total"``."""
     rows = []
     for step in result.breakdown.steps:
-        assert step.amount is not None
         if step.key == "ceiling":
             rows.append(("total", step.label, f"= {kr(result.ceiling)}", step.provision))
         elif step.part_of == "ceiling":
-            assert step.effect is not None
-            sign = "− " if step.effect < 0 else "+ "
-            rows.append(("line", step.label, f"{sign}{kr(step.amount)}", step.provision))
+            sign = "− " if require(step.effect, f"the effect of {step.key}") < 0 else "+ "
+            rows.append(("line", step.label, f"{sign}{kr(require(step.amount, step.key))}", step.provision))
         else:
-            rows.append(("info", f"({step.label})", f"({kr(step.amount)})", step.provision))
+            rows.append(("info", f"({step.label})", f"({kr(require(step.amount, step.key))})", step.provision))
     return rows
 
 
