@@ -56,8 +56,9 @@ class HearingLetterCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [
         {"correction_ids": [2], "date": "2024-06-10", "created_by": "sb-17"}]})
 
-    correction_ids: list[int] = Field(min_length=1, max_length=24, description="Possible repayments of one case "
-                                                                                "(one letter may cover several months).")
+    correction_ids: list[int] = Field(min_length=1, max_length=24,
+                                      description="Possible repayments of one case (one letter may cover several "
+                                                  "months).")
     date: DateValue | None = Field(default=None, description="The letter's date (default today).")
     reply_by: DateValue | None = Field(default=None, description="The reply date (default 14 days after the "
                                                                  "letter's date; must be after it).")
@@ -179,9 +180,10 @@ def create_specification_letter(body: SpecificationLetterCreate, request: Reques
                   lambda s: specification_letter(s, body.case_id, month, _today(body.date)), body.created_by)
 
 
-LETTER_CONTENT = {200: {"description": "The letter: JSON (with its text and HTML), text, HTML or PDF.",
-                        "content": {"application/json": {}, "text/plain": {}, "text/html": {},
-                                    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+LETTER_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The letter: JSON (with its text and HTML), text, HTML or PDF.",
+          "content": {"application/json": {}, "text/plain": {}, "text/html": {},
+                      "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 def _readable_letter(request: Request, principal: Any, letter_id: int) -> Any:

@@ -79,10 +79,10 @@ def _emit(letter: Any, fmt: str, output: Path | None) -> None:
 def _draft(build: Callable[[Any, dt.date], Any], letter_date: str | None, fmt: str, output: Path | None,
            save: bool, by: str | None, db: str | None) -> None:
     """Build the letter (and, with --save, store it) in one transaction; any error stores nothing."""
+    from flexcalc.ledger.store import transaction
     from flexcalc.letters.errors import letter_error
     from flexcalc.letters.facts import today
     from flexcalc.letters.store import save_letter
-    from flexcalc.ledger.store import transaction
 
     fmt = _check_output(fmt, output)
     day = _date(letter_date, "date") or today()
@@ -159,8 +159,8 @@ def letters_approve(
     db: DbOption = None,
 ) -> None:
     """Approve a draft. It is still not sent: record that with `flexcalc letters sent`."""
-    from flexcalc.letters.store import approve_letter
     from flexcalc.ledger.store import transaction
+    from flexcalc.letters.store import approve_letter
 
     with input_errors(), transaction(_ledger(db)) as session:
         approval = approve_letter(session, letter, by)
@@ -176,9 +176,9 @@ def letters_sent(
     db: DbOption = None,
 ) -> None:
     """Record that an approved letter was sent (by the caseworker; flexcalc sends nothing)."""
-    from flexcalc.letters.store import mark_letter_sent
     from flexcalc.ledger.reports import parse_instant
     from flexcalc.ledger.store import transaction
+    from flexcalc.letters.store import mark_letter_sent
 
     with input_errors(), transaction(_ledger(db)) as session:
         instant = parse_instant(at, "at") if at else None

@@ -27,7 +27,8 @@ from .errors import letter_error
 MAX_CORRECTIONS = 24
 """A hearing letter may cover several months of one case (e.g. a ceiling changed back in time); at most this many."""
 
-STATUS_DA = {CorrectionStatus.PAYABLE: "en efterbetaling", CorrectionStatus.REPAYMENT_REVIEW: "en mulig tilbagebetaling"}
+STATUS_DA = {CorrectionStatus.PAYABLE: "en efterbetaling",
+             CorrectionStatus.REPAYMENT_REVIEW: "en mulig tilbagebetaling"}
 OUTCOME_DA = {"collect": "opkræves", "waive": "frafaldet"}
 
 
@@ -101,7 +102,8 @@ class CorrectionFacts:
 
     def to_dict(self) -> dict[str, object]:
         c = self.correction
-        return {"correction_id": c.id, "benefit_month": str(c.benefit_month), "basis_month": str(c.benefit_month.previous()),
+        return {"correction_id": c.id, "benefit_month": str(c.benefit_month),
+                "basis_month": str(c.benefit_month.previous()),
                 "paid": amount_str(c.previous_subsidy), "due": amount_str(c.due_subsidy),
                 "too_much": amount_str(-c.difference), "happened": list(self.happened)}
 
@@ -110,7 +112,8 @@ def correction_facts(session: Session, corrections: Sequence[Correction]) -> lis
     if not corrections:
         return []
     case_id = corrections[0].case_id
-    reports = {(r.employer_id, r.report_id): r for r in session.scalars(select(Report).where(Report.case_id == case_id))}
+    rows = session.scalars(select(Report).where(Report.case_id == case_id))
+    reports = {(r.employer_id, r.report_id): r for r in rows}
     employments = set(session.scalars(select(Employment.employer_id).where(Employment.case_id == case_id)))
     employers = {employer for employer, _ in reports} | employments
     return [CorrectionFacts(c, tuple(what_happened(session, c, reports, employments, len(employers) > 1)))
@@ -171,7 +174,8 @@ def what_happened(session: Session, correction: Correction, reports: dict[tuple[
         else:
             sentences.append(f"Dit lønloft er ændret. Nu er det {kr(correction.ceiling)}.")
     if Cause.EVENTS_REGISTERED in reasons:
-        sentences.append(f"Vi har fået nye oplysninger om måneden: {correction.event_cause or 'hændelser registreret'}.")
+        what = correction.event_cause or "hændelser registreret"
+        sentences.append(f"Vi har fået nye oplysninger om måneden: {what}.")
     if Cause.RATES_CHANGED in reasons:
         sentences.append(f"Satserne for fleksløntilskud for {benefit} er ændret.")
     if Cause.PROVISIONAL_SETTLED in reasons:

@@ -145,7 +145,8 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
 
     since = previous_payment.as_of if previous_payment is not None else None
     decided = {d.correction_id: d for d in session.scalars(
-        select(Decision).join(Correction, Correction.id == Decision.correction_id).where(Correction.case_id == case_id))}
+        select(Decision).join(Correction, Correction.id == Decision.correction_id)
+        .where(Correction.case_id == case_id))}
     shown = []
     for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.id)):
         if local_date(c.as_of) > letter_date:

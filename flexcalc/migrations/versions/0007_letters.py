@@ -23,6 +23,8 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -82,14 +84,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_ledger_letter_case", LETTER, ["case_id", "id"])
     for table, at, by in ((APPROVAL, "approved_at", "approved_by"), (SENDING, "sent_at", "sent_by")):
-        columns = [
+        columns: list[Any] = [
             sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
             sa.Column("letter_id", sa.Integer(), sa.ForeignKey(f"{LETTER}.id", name=f"fk_{table}_letter"),
                       nullable=False),
             sa.Column(by, sa.String(64), nullable=False),
             sa.Column(at, sa.DateTime(), nullable=False),
         ]
-        constraints: list[sa.schema.SchemaItem] = [
+        constraints: list[Any] = [
             sa.PrimaryKeyConstraint("id", name=f"pk_{table}"),
             sa.UniqueConstraint("letter_id", name=f"uq_{table}_letter_id"),
         ]
