@@ -152,6 +152,9 @@ class DecisionCreate(BaseModel):
     outcome: Literal["collect", "waive"]
     reason: RedactedText = Field(min_length=1, max_length=2000)
     decided_by: RedactedText = Field(min_length=1, max_length=64)
+    knowledge: Literal["knew", "should_have_known", "did_not_know"] | None = Field(
+        default=None, description="The assessment of \"knew or should have known\" (PM 6-23); the decision "
+                                  "letter states it. collect with did_not_know is refused.")
 
 
 @router.post("", status_code=201, summary="Create a case with its ceiling and employments")
@@ -403,7 +406,8 @@ def decide_correction(case_id: str, body: DecisionCreate, request: Request,
                 raise InputError("correction", f"case {case_id} has no correction {correction_id}",
                                  f"sag {case_id} har ingen efterregulering {correction_id}",
                                  code="unknown_correction")
-            decision = record_decision(session, correction_id, body.outcome, body.reason, body.decided_by)
+            decision = record_decision(session, correction_id, body.outcome, body.reason, body.decided_by,
+                                       knowledge=body.knowledge)
             out = decision_dict(decision)
     except InputError as error:
         return conflict_or_raise(error)

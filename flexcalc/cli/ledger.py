@@ -435,6 +435,9 @@ def corrections_decide(
     outcome: Annotated[str, typer.Argument(help="collect (opkræv) or waive (frafald).")],
     reason: Annotated[str, typer.Option(help="The reason (the hearing, good faith: PM 6-23).")],
     by: Annotated[str, typer.Option(help="Who decided.")],
+    knowledge: Annotated[str | None, typer.Option(help="The assessment of 'knew or should have known' (PM 6-23): "
+                                                       "knew, should_have_known or did_not_know; the decision "
+                                                       "letter states it.")] = None,
     db: DbOption = None,
 ) -> None:
     """Record the caseworker's decision on a possible repayment."""
@@ -442,7 +445,7 @@ def corrections_decide(
     from flexcalc.ledger.store import transaction
 
     with input_errors(), transaction(_ledger(db)) as session:
-        decision = record_decision(session, correction, outcome, reason, by)
+        decision = record_decision(session, correction, outcome, reason, by, knowledge=knowledge)
     typer.echo(f"afgørelse registreret for efterregulering #{correction}: {decision.outcome} ({decision.decided_by})")
 
 

@@ -155,6 +155,9 @@ class MonthDue:
     reason: MonthReason | None = None
     """``no_fleksjob_wage`` (paid 0) or ``events_invalid`` (held: the events do not fit the reports)."""
     error: InputError | None = None
+    inp: MonthInput | None = None
+    """The inputs the month was computed with (``None`` when it could not be): what a month-to-month
+    explanation of the case starts from (``flexcalc.month_change``; the monthly specification letter)."""
 
     @property
     def complete(self) -> bool:
@@ -252,12 +255,14 @@ def month_due(
     result = None
     reason = None
     error = None
+    inp = None
     if not missing or documented_wage is not None:
         wage = known_wage + (documented_wage if missing and documented_wage is not None else ZERO)
         events = employment_events(employments, basis, registration.events if registration else None)
+        inp = MonthInput(benefit_month=benefit_month, wage=wage, ceiling=ceiling, other_wage=other_wage,
+                         events=events)
         try:
-            result = calculate_month(MonthInput(benefit_month=benefit_month, wage=wage, ceiling=ceiling,
-                                                other_wage=other_wage, events=events))
+            result = calculate_month(inp)
         except InputError as failed:  # the registered events do not fit the month's reports
             reason, error = EVENTS_INVALID, failed
         if result is not None and wage == ZERO and not events_open_month(events, benefit_month):
@@ -265,7 +270,8 @@ def month_due(
         if missing and documented_wage is not None:
             known_wage = wage
     return MonthDue(benefit_month, basis, ceiling, known_wage, other_wage, missing,
-                    frozenset(entry.report_ids), result, registration, reason, error)
+                    frozenset(entry.report_ids), result, registration, reason, error,
+                    inp if result is not None else None)
 
 
 def rule_version_of(benefit_month: Month) -> str:

@@ -135,16 +135,28 @@ def correction_dict(c: Correction, decision: Decision | None = None) -> dict[str
     }
 
 
+KNOWLEDGE: dict[str, tuple[str, str]] = {
+    "knew": ("knew that the amount was too large", "vidste, at beløbet var for stort"),
+    "should_have_known": ("should have known that the amount was too large", "burde vide, at beløbet var for stort"),
+    "did_not_know": ("neither knew nor should have known", "hverken vidste eller burde vide, at beløbet var for stort"),
+}
+"""The caseworker's assessment of "knew or should have known" (Ankestyrelsen PM 6-23), in English and Danish."""
+
+
 def decision_dict(d: Decision) -> dict[str, Any]:
     return {"outcome": str(d.outcome), "reason": d.reason, "decided_by": d.decided_by,
-            "decided_at": d.decided_at.isoformat()}
+            "decided_at": d.decided_at.isoformat(), "knowledge": d.knowledge}
 
 
-def record_decision(session: Session, correction_id: int, outcome: str, reason: str, decided_by: str) -> Decision:
+def record_decision(session: Session, correction_id: int, outcome: str, reason: str, decided_by: str, *,
+                    knowledge: str | None = None, decided_at: dt.datetime | None = None) -> Decision:
     """Record the caseworker's decision on a possible repayment: ``collect`` or ``waive``.
 
     Only a negative correction takes a decision, and only one; the reason and who decided are
     required (the hearing and the assessment of good faith are the caseworker's, PM 6-23).
+    ``knowledge`` is that assessment (``KNOWLEDGE``: knew, should_have_known, did_not_know); it may be
+    left out as before, but a repayment cannot be collected from someone who did not know and should
+    not have known (PM 6-23). ``decided_at`` defaults to now.
     """
     correction = session.get(Correction, correction_id)
     if correction is None:
@@ -162,11 +174,23 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
         raise InputError("reason", "a decision needs its reason", "en afgørelse skal begrundes", code="missing")
     if not (decided_by or "").strip():
         raise InputError("by", "say who decided", "angiv hvem der har truffet afgørelsen", code="missing")
+    if knowledge is not None:
+        knowledge = knowledge.strip().lower()
+        if knowledge not in KNOWLEDGE:
+            raise InputError("knowledge", "must be knew, should_have_known or did_not_know",
+                             "skal være knew (vidste), should_have_known (burde vide) eller did_not_know "
+                             "(hverken vidste eller burde vide)", code="knowledge")
+        if outcome == "collect" and knowledge == "did_not_know":
+            raise InputError("knowledge", "a repayment is collected only from someone who knew or should have "
+                             "known that the amount was too large (PM 6-23)",
+                             "der kan kun kræves tilbagebetaling, når modtageren vidste eller burde vide, at "
+                             "beløbet var for stort (PM 6-23)", code="collect_in_good_faith")
     if session.scalar(select(Decision).where(Decision.correction_id == correction_id)) is not None:
         raise InputError("correction", f"the correction {correction_id} has a decision already",
                          f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
     decision = Decision(correction_id=correction_id, outcome=outcome, reason=reason.strip(),
-                        decided_by=decided_by.strip()[:64], decided_at=dt.datetime.now(dt.UTC))
+                        decided_by=decided_by.strip()[:64], decided_at=decided_at or dt.datetime.now(dt.UTC),
+                        knowledge=knowledge)
     session.add(decision)
     session.flush()
     return decision

@@ -304,6 +304,9 @@ class Decision(Base):
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    knowledge: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    """The caseworker's assessment of "vidste eller burde vide" (PM 6-23): ``knew``, ``should_have_known``
+    or ``did_not_know``; ``None`` for a decision recorded before it was asked (0007_letters)."""
 
 
 class AppendOnlyError(RuntimeError):
