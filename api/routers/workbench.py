@@ -64,9 +64,9 @@ def record_correction_hearing_sent(case_id: str, body: HearingSentCreate, reques
 
     try:
         with ledger_session(write=True) as session:
-            mark_applied(request, session)
             out = record_hearing_sent(session, case_id, correction_id, body.sent_on, body.reply_by, body.by,
                                       body.letter_id).to_dict()
+            mark_applied(request, session, 200 if out["already_recorded"] else 201)  # audit: the real status
     except InputError as error:
         return conflict_or_raise(error)
     return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
@@ -83,9 +83,9 @@ def record_correction_hearing_reply(case_id: str, body: HearingReplyCreate, requ
 
     try:
         with ledger_session(write=True) as session:
-            mark_applied(request, session)
             out = record_hearing_reply(session, case_id, correction_id, body.received_on, body.summary,
                                        body.by).to_dict()
+            mark_applied(request, session, 200 if out["already_recorded"] else 201)
     except InputError as error:
         return conflict_or_raise(error)
     return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
