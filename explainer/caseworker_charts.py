@@ -107,8 +107,10 @@ def timeline_chart(months: list[dict[str, Any]]) -> alt.Chart | None:
     scale_colour = alt.Scale(domain=names, range=[s[1] for s in SERIES])
     scale_shape = alt.Scale(domain=names, range=[s[2] for s in SERIES])
     base = alt.Chart(alt.Data(values=rows))
+    order = list(dict.fromkeys(r["navn"] for r in rows))  # the months in order, by their Danish names
+    x = alt.X("navn:O", title="Ydelsesmåned", sort=order, axis=alt.Axis(labelAngle=0))
     points = base.mark_point(filled=True, size=140, opacity=0.9).encode(
-        x=alt.X("måned:O", title="Ydelsesmåned"),
+        x=x,
         y=alt.Y("beløb:Q", title="Kroner", axis=alt.Axis(format=",.0f")),
         xOffset=alt.XOffset("serie:N", sort=names),
         color=alt.Color("serie:N", title="Serie", scale=scale_colour, sort=names),
@@ -116,6 +118,6 @@ def timeline_chart(months: list[dict[str, Any]]) -> alt.Chart | None:
         tooltip=[alt.Tooltip("navn:N", title="Måned"), alt.Tooltip("serie:N", title="Serie"),
                  alt.Tooltip("tekst:N", title="Beløb"), alt.Tooltip("status:N", title="Status")])
     held = base.transform_filter(alt.datum.serie == "Afventer indberetning").mark_text(
-        dy=-14, fontSize=11, color="#333333").encode(x="måned:O", y="beløb:Q", text=alt.value("afventer"))
+        dy=-14, fontSize=11, color="#333333").encode(x=x, y="beløb:Q", text=alt.value("afventer"))
     chart = alt.layer(points, held).properties(height=320)
     return chart.configure(locale=DANISH_LOCALE)  # type: ignore[no-any-return]

@@ -103,7 +103,7 @@ if st.session_state.get("flash"):
 st.header("Arbejdsliste")
 filters = st.columns(4)
 chosen = filters[0].multiselect("Slags", list(KINDS), format_func=lambda k: KIND_LABELS_DA[k], key="kinds")
-case_filter = filters[1].text_input("Sag", key="filter_case")
+case_filter = filters[1].text_input("Kun sagen", key="filter_case")
 month_filter = filters[2].text_input("Ydelsesmåned (ÅÅÅÅ-MM)", key="filter_month")
 min_age = filters[3].number_input("Mindst så mange dage gammel", min_value=0, value=0, step=1, key="min_age")
 params: list[tuple[str, str]] = [("kind", k) for k in chosen] + [("limit", "200")]
@@ -120,9 +120,9 @@ except ApiError as error:
     st.stop()
 
 if items:
-    st.dataframe([{"Sag": i["case_id"], "Måned": month_name(Month.parse(i["month"])), "Opgave": i["kind_da"],
-                   "Alder (dage)": i["age_days"], "Beløb": money(i["amount"]), "Hvad": i["label_da"]}
-                  for i in items], hide_index=True, key="worklist_table")
+    st.table([{"Sag": i["case_id"], "Måned": month_name(Month.parse(i["month"])), "Opgave": i["kind_da"],
+               "Alder (dage)": str(i["age_days"]), "Beløb": money(i["amount"]), "Hvad": i["label_da"]}
+              for i in items])
 else:
     st.write("Ingen opgaver.")
 
