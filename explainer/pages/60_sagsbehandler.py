@@ -28,7 +28,7 @@ import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
-from flexcalc.format import kr, month_name  # noqa: E402
+from flexcalc.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.ledger.worklist import KIND_LABELS_DA, KINDS  # noqa: E402  (the kinds' names; no database)
 from flexcalc.period import Month  # noqa: E402
 
@@ -74,6 +74,10 @@ def act(label: str, method: str, path: str, body: Any) -> None:
         return
     st.session_state["flash"] = f"{label}: registreret."
     st.rerun()
+
+
+def day(text: str) -> str:
+    return date_da(dt.date.fromisoformat(text))
 
 
 def who() -> str | None:
@@ -234,7 +238,9 @@ for m in months:
                         hearing = call("GET", f"/v1/cases/{case_id}/corrections/{c['id']}/hearing")
                         state = hearing["status_da"]
                         if hearing["sent_on"]:
-                            state += f" (sendt {hearing['sent_on']}, svarfrist {hearing['reply_by']})"
+                            state += (f" (brev {day(hearing['sent_on'])}, svarfrist {day(hearing['reply_by'])}"
+                                      + (f", svar {day(hearing['received_on'])}: {hearing['summary']}"
+                                         if hearing["received_on"] else "") + ")")
                     except ApiError:
                         state = "partshøringens status kan ikke hentes"
                     st.markdown(f"Afventer afgørelse (opkræv eller frafald) — {state}.")
@@ -246,9 +252,9 @@ if not shown:
 st.subheader("Registrér månedens hændelser")
 with st.form("events_form"):
     events_month = st.text_input("Ydelsesmåned (ÅÅÅÅ-MM)", key="events_month")
-    events_text = st.text_area("Hændelser (JSON som beregningens events, fx "
-                               '{"periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", "end": "2024-02-23"}]})',
-                               key="events_json")
+    events_text = st.text_area("Hændelser (JSON som beregningens events)", key="events_json", help=(
+        'Fx {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", "end": "2024-02-23"}], '
+        '"sickness_benefit": "8000"}. Et tomt objekt {} siger, at der ikke skete noget alligevel.'))
     received_at = st.text_input("Kommunen fik kendskab (ÅÅÅÅ-MM-DD; tom: nu)", key="events_received_at")
     document = st.text_input("Dokument (fx lægeerklæring)", key="events_document")
     if st.form_submit_button("Registrér hændelser", key="events_submit") and (by := who()):

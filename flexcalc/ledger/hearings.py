@@ -239,6 +239,10 @@ def record_hearing_reply(session: Session, case_id: str, correction_id: int, rec
     return Recorded(row, False)
 
 
+STATE_LABELS_DA = {"not_sent": "partshøring ikke sendt", "awaiting_reply": "afventer svar på partshøring",
+                   "reply_overdue": "svarfristen er udløbet uden svar", "replied": "svar på partshøring modtaget"}
+
+
 @dataclass(frozen=True, slots=True)
 class HearingState:
     """Where a correction's hearing stands on a day."""
@@ -251,11 +255,8 @@ class HearingState:
     received_on: dt.date | None = None
     summary: str | None = None
 
-    LABELS_DA = {"not_sent": "partshøring ikke sendt", "awaiting_reply": "afventer svar på partshøring",
-                 "reply_overdue": "svarfristen er udløbet uden svar", "replied": "svar på partshøring modtaget"}
-
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "status_da": self.LABELS_DA[self.status], "sent_on": _iso(self.sent_on),
+        return {"status": self.status, "status_da": STATE_LABELS_DA[self.status], "sent_on": _iso(self.sent_on),
                 "reply_by": _iso(self.reply_by), "letter_id": self.letter_id,
                 "received_on": _iso(self.received_on), "summary": self.summary}
 
@@ -271,11 +272,12 @@ def hearing_state(events: Iterable[HearingEvent], today: dt.date) -> HearingStat
     assert latest.sent_on is not None and latest.reply_by is not None
     replies = [e for e in events if e.kind == REPLY and e.received_on is not None
                and e.received_on >= latest.sent_on]
-    common = {"sent_on": latest.sent_on, "reply_by": latest.reply_by, "letter_id": latest.letter_id}
     if replies:
         reply = max(replies, key=lambda e: (e.received_on, e.id))
-        return HearingState("replied", **common, received_on=reply.received_on, summary=reply.summary)
-    return HearingState("reply_overdue" if today > latest.reply_by else "awaiting_reply", **common)
+        return HearingState("replied", latest.sent_on, latest.reply_by, latest.letter_id, reply.received_on,
+                            reply.summary)
+    return HearingState("reply_overdue" if today > latest.reply_by else "awaiting_reply", latest.sent_on,
+                        latest.reply_by, latest.letter_id)
 
 
 def hearings_by_correction(session: Session, *, case_id: str | None = None,

@@ -208,7 +208,8 @@ def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[W
         if state.status == "not_sent":
             items.append(WorkItem(AWAITING_HEARING, c.case_id, month, _local(c.as_of),
                                   f"Mulig tilbagebetaling for {month_name(month)}: send partshøring", str(c.id),
-                                  amount, c.id, common, _correction_actions(c.case_id, c.id, month, "hearing", "decide")))
+                                  amount, c.id, common,
+                                  _correction_actions(c.case_id, c.id, month, "hearing", "decide")))
         elif state.status == "reply_overdue":
             assert state.reply_by is not None
             items.append(WorkItem(REPLY_OVERDUE, c.case_id, month, state.reply_by,
