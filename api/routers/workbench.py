@@ -51,7 +51,10 @@ def _today(value: str | None) -> dt.date:
     return parse_date(value, "today") if value else today_local()
 
 
-@router.post("/cases/{case_id}/corrections/{correction_id}/hearing", status_code=201,
+ALREADY = {200: {"description": "The same event is recorded already: nothing new is stored (already_recorded)."}}
+
+
+@router.post("/cases/{case_id}/corrections/{correction_id}/hearing", status_code=201, responses=ALREADY,
              summary="Record that a hearing letter (partshøring) on a possible repayment was sent")
 def record_correction_hearing_sent(case_id: str, body: HearingSentCreate, request: Request,
                                    correction_id: int = CORRECTION_ID,
@@ -72,7 +75,7 @@ def record_correction_hearing_sent(case_id: str, body: HearingSentCreate, reques
     return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
 
 
-@router.post("/cases/{case_id}/corrections/{correction_id}/hearing/reply", status_code=201,
+@router.post("/cases/{case_id}/corrections/{correction_id}/hearing/reply", status_code=201, responses=ALREADY,
              summary="Record the reply to the hearing on a possible repayment")
 def record_correction_hearing_reply(case_id: str, body: HearingReplyCreate, request: Request,
                                     correction_id: int = CORRECTION_ID,

@@ -127,6 +127,8 @@ if items:
     st.table([{"Sag": i["case_id"], "Måned": month_name(Month.parse(i["month"])), "Opgave": i["kind_da"],
                "Alder (dage)": str(i["age_days"]), "Beløb": money(i["amount"]), "Hvad": i["label_da"]}
               for i in items])
+    if len(items) == 200:
+        st.caption("Viser de 200 ældste opgaver; brug filtrene for at se andre.")
 else:
     st.write("Ingen opgaver.")
 
