@@ -5,8 +5,8 @@ the reply date, who, the letter's id) and the reply received (its date, a summar
 protected as 0005_hardening protects every history table — no UPDATE, DELETE, TRUNCATE (PostgreSQL) or
 INSERT OR REPLACE (SQLite) of a stored row.
 
-Revision ID: 0007_workbench
-Revises: 0006_casemonths
+Revision ID: 0008_workbench
+Revises: 0007_letters
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_workbench"
-down_revision = "0006_casemonths"
+revision = "0008_workbench"
+down_revision = "0007_letters"
 branch_labels = None
 depends_on = None
 
