@@ -48,7 +48,7 @@ caseworker = require_role("caseworker")
 NOT_FOUND = {"unknown_correction", "unknown_case", "unknown_letter"}
 CONFLICT = {"already_approved", "already_sent"}
 LetterId = Path(ge=1, le=2**62, description="The letter's id.")
-UNKNOWN = {404: problem_response("No such correction or case (problem+json)")}
+UNKNOWN: dict[int | str, dict[str, Any]] = {404: problem_response("No such correction or case (problem+json)")}
 
 
 def _answer(error: InputError) -> JSONResponse:
