@@ -25,7 +25,15 @@ from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.problem import problem
-from api.security import AUTH_RESPONSES, audit_event, authorize_case, read_case, require_principal, require_role
+from api.security import (
+    AUTH_RESPONSES,
+    audit_event,
+    authorize_case,
+    problem_response,
+    read_case,
+    require_principal,
+    require_role,
+)
 from flexcalc.errors import InputError
 from flexcalc.identifiers import check_identifier
 from flexcalc.inputs import DateValue
@@ -40,6 +48,7 @@ caseworker = require_role("caseworker")
 NOT_FOUND = {"unknown_correction", "unknown_case", "unknown_letter"}
 CONFLICT = {"already_approved", "already_sent"}
 LetterId = Path(ge=1, le=2**62, description="The letter's id.")
+UNKNOWN: dict[int | str, dict[str, Any]] = {404: problem_response("No such correction or case (problem+json)")}
 
 
 def _answer(error: InputError) -> JSONResponse:
@@ -139,8 +148,8 @@ def _draft(request: Request, principal: Any, case_of: Any, build: Any, created_b
     return JSONResponse(out, status_code=201)
 
 
-@router.post("/v1/letters/hearing", status_code=201, summary="Draft a hearing letter (partshøring) for a "
-                                                             "possible repayment")
+@router.post("/v1/letters/hearing", status_code=201, responses=UNKNOWN,
+             summary="Draft a hearing letter (partshøring) for a possible repayment")
 def create_hearing_letter(body: HearingLetterCreate, request: Request, principal: Any = Depends(caseworker)) -> Any:
     """A draft of the hearing letter (forvaltningsloven § 19): what happened, the amount for each month, that no
     decision has been made, what the person can send, the reply date. 422 naming the field for a correction
@@ -153,8 +162,8 @@ def create_hearing_letter(body: HearingLetterCreate, request: Request, principal
                   body.created_by)
 
 
-@router.post("/v1/letters/decision", status_code=201, summary="Draft the decision letter of a decided "
-                                                              "possible repayment")
+@router.post("/v1/letters/decision", status_code=201, responses=UNKNOWN,
+             summary="Draft the decision letter of a decided possible repayment")
 def create_decision_letter(body: DecisionLetterCreate, request: Request, principal: Any = Depends(caseworker)) -> Any:
     """A draft of the decision letter: the decision, its reasons (forvaltningsloven §§ 22 and 24), how the
     amount is collected or that it is waived, the complaint guidance with its deadline (§ 25). 422 before
@@ -166,8 +175,8 @@ def create_decision_letter(body: DecisionLetterCreate, request: Request, princip
                   lambda s: decision_letter(s, body.correction_id, _today(body.date)), body.created_by)
 
 
-@router.post("/v1/letters/specification", status_code=201, summary="Draft the monthly specification of a paid "
-                                                                   "month")
+@router.post("/v1/letters/specification", status_code=201, responses=UNKNOWN,
+             summary="Draft the monthly specification of a paid month")
 def create_specification_letter(body: SpecificationLetterCreate, request: Request,
                                 principal: Any = Depends(caseworker)) -> Any:
     """A draft of the citizen's monthly specification: the payment, what changed since last month with the
