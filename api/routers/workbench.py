@@ -51,7 +51,8 @@ def _today(value: str | None) -> dt.date:
     return parse_date(value, "today") if value else today_local()
 
 
-ALREADY = {200: {"description": "The same event is recorded already: nothing new is stored (already_recorded)."}}
+ALREADY: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The same event is recorded already: nothing new is stored (already_recorded)."}}
 
 
 @router.post("/cases/{case_id}/corrections/{correction_id}/hearing", status_code=201, responses=ALREADY,

@@ -143,6 +143,11 @@ if items:
 if choice is not None:
     names = {a["action"]: a for a in choice["actions"]}
     today = dt.date.today().isoformat()
+    if choice["kind"] == "possible_duplicate":
+        d = choice["details"]
+        st.info(f"Spørg arbejdsgiver {d['employer_id']}, om lønnen for "
+                f"{month_name(Month.parse(d['basis_month']))} er sendt to gange ({', '.join(d['report_ids'])}). "
+                "Er den det, sender arbejdsgiveren en tilbageførsel af den ene. Begge tæller, indtil det sker.")
     if "hearing" in names:
         with st.form("hearing_form"):
             st.subheader("Partshøring sendt")

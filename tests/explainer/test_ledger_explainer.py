@@ -112,6 +112,9 @@ def test_the_worklist_and_its_filters(workbench: Any) -> None:
         ("A", "Mulig tilbagebetaling: send partshøring", "-919,25 kr."),
         ("C", "Svar modtaget: træf afgørelse", "-919,25 kr."),
         ("B", "Svarfristen er udløbet: træf afgørelse", "-919,25 kr.")]
+    # the first item (E's double submission) is chosen: what to ask the employer
+    assert any("Spørg arbejdsgiver 11111111, om lønnen for februar 2024 er sendt to gange (E-1, E-2)" in i.value
+               for i in at.info)
     at.multiselect(key="kinds").set_value(["held_month"]).run()
     assert _worklist(at) == [("A", "Afventer indberetning", "—")]
     at.multiselect(key="kinds").set_value([]).run()

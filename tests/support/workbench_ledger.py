@@ -53,8 +53,9 @@ def month_report(case: str, month: str, received: str, rid: str | None = None) -
                    received)
 
 
-def build(url: str) -> dict[str, int]:
-    """Fill the ledger at ``url``; returns the correction ids by case."""
+def build(url: str, copies: int = 1) -> dict[str, int]:
+    """Fill the ledger at ``url``; returns the correction ids by case. ``copies`` > 1 repeats the six
+    cases under prefixes (W0000A …) for the benchmark (bench/worklist_bench.py)."""
     from flexcalc.ledger.corrections import record_decision
     from flexcalc.ledger.hearings import record_hearing_reply, record_hearing_sent
     from flexcalc.ledger.models import Correction
@@ -67,34 +68,39 @@ def build(url: str) -> dict[str, int]:
 
     factory: Callable[[], Session] = open_ledger(url)
     ceiling = Decimal("32067")
+    prefixes = [""] if copies == 1 else [f"W{n:04d}" for n in range(copies)]
+    abcd = [f"{p}{c}" for p in prefixes for c in "ABCD"]
     with transaction(factory) as session:
         reports = []
-        for case in "ABCD":
+        for case in abcd:
             create_case(session, case, ceiling, Month(2024, 2), ["11111111"])
             reports += [month_report(case, "2024-01", "2024-02-05T09:00:00+01:00"),
                         month_report(case, "2024-02", "2024-03-05T09:00:00+01:00")]
-        create_case(session, "E", ceiling, Month(2024, 3), ["11111111"])
-        reports += [month_report("E", "2024-02", "2024-03-04T09:00:00+01:00", "E-1"),
-                    month_report("E", "2024-02", "2024-03-05T09:00:00+01:00", "E-2")]
-        create_case(session, "F", Decimal("30000"), Month(2024, 3), ["77777777"])
-        reports.append(_report("F-02", "F", "77777777", "2024-02-29", "2024-02-01", "2024-02-29", "0", "0", "0",
-                               "2024-03-01T09:00:00+01:00"))
+        for p in prefixes:
+            create_case(session, f"{p}E", ceiling, Month(2024, 3), ["11111111"])
+            reports += [month_report(f"{p}E", "2024-02", "2024-03-04T09:00:00+01:00", f"{p}E-1"),
+                        month_report(f"{p}E", "2024-02", "2024-03-05T09:00:00+01:00", f"{p}E-2")]
+            create_case(session, f"{p}F", Decimal("30000"), Month(2024, 3), ["77777777"])
+            reports.append(_report(f"{p}F-02", f"{p}F", "77777777", "2024-02-29", "2024-02-01", "2024-02-29", "0", "0",
+                                   "0", "2024-03-01T09:00:00+01:00"))
         ingest(session, [parse_report(r) for r in reports])
-    pay_month(factory, Month(2024, 2), at("2024-02-06"), list("ABCD"))
-    pay_month(factory, Month(2024, 3), at("2024-03-06"), list("ABCD"))
-    pay_month(factory, Month(2024, 3), at("2024-03-05"), ["F"])
-    pay_month(factory, Month(2024, 4), at("2024-04-06"), ["A"])  # no March report from 11111111: held
+    pay_month(factory, Month(2024, 2), at("2024-02-06"), abcd)
+    pay_month(factory, Month(2024, 3), at("2024-03-06"), abcd)
+    pay_month(factory, Month(2024, 3), at("2024-03-05"), [f"{p}F" for p in prefixes])
+    pay_month(factory, Month(2024, 4), at("2024-04-06"), [f"{p}A" for p in prefixes])  # no March report: held
     with transaction(factory) as session:
         ingest(session, [parse_report(_report(f"{case}-X", case, "22222222", "2024-02-15", "2024-02-01",
                                               "2024-02-15", "2000", "0", "0", "2024-04-20T10:30:00+02:00"))
-                         for case in "ABCD"])
-    reconcile(factory, at("2024-04-30", "23:59:59"), list("ABCD"))
+                         for case in abcd])
+    reconcile(factory, at("2024-04-30", "23:59:59"), abcd)
     with transaction(factory) as session:
         ids = {c.case_id: c.id for c in session.query(Correction).order_by(Correction.id)}
-        record_hearing_sent(session, "B", ids["B"], "2024-05-02", None, "sb-1")
-        record_hearing_sent(session, "C", ids["C"], "2024-05-02", None, "sb-1", "L-7")
-        record_hearing_reply(session, "C", ids["C"], "2024-05-10", "Vidste ikke, at bijobbet talte med", "sb-1")
-        record_decision(session, ids["D"], "waive", "god tro", "sb-1")
-        register_events(session, "F", Month(2024, 3), json.loads(SICKNESS.read_text()), received_at=at(
-            "2024-03-20", "10:00"), registered_by="sb-1", document="lægeerklæring")
+        for p in prefixes:
+            b, c, d = f"{p}B", f"{p}C", f"{p}D"
+            record_hearing_sent(session, b, ids[b], "2024-05-02", None, "sb-1")
+            record_hearing_sent(session, c, ids[c], "2024-05-02", None, "sb-1", "L-7")
+            record_hearing_reply(session, c, ids[c], "2024-05-10", "Vidste ikke, at bijobbet talte med", "sb-1")
+            record_decision(session, ids[d], "waive", "god tro", "sb-1")
+            register_events(session, f"{p}F", Month(2024, 3), json.loads(SICKNESS.read_text()), received_at=at(
+                "2024-03-20", "10:00"), registered_by="sb-1", document="lægeerklæring")
     return ids
