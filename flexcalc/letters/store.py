@@ -97,6 +97,14 @@ def mark_letter_sent(session: Session, letter_id: int, sent_by: str, channel: st
                            approved=approval.approved_at.isoformat())
     session.add(LetterSending(letter_id=row.id, sent_by=by, sent_at=at, channel=channel))
     session.flush()
+    if row.kind == "hearing":
+        # The hearing opens with the letter (forvaltningsloven § 19): its date and reply date, in the
+        # case's hearing record, in the same transaction (a refusal there stores neither).
+        from flexcalc.ledger.hearings import record_hearing_sent
+
+        for correction_id in row.correction_ids:
+            record_hearing_sent(session, row.case_id, int(correction_id), row.letter_date, row.reply_by, by,
+                                letter_id=str(row.id))
     return row
 
 

@@ -116,3 +116,30 @@ def test_the_migration_goes_down_and_up(sqlite_url: str) -> None:
     engine = create_engine(sqlite_url)
     assert set(TABLES) <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_a_hearing_letter_marked_sent_opens_the_hearing_and_moves_the_worklist_item(sqlite_url: str) -> None:
+    """The glue of the two halves of issue 15: sending the approved hearing letter records the hearing
+    (the letter's date and reply date, its id) in the same transaction, so the worklist no longer asks
+    for a hearing letter and, after the reply date, says the reply is overdue."""
+    from flexcalc.ledger.hearings import hearing_file
+    from flexcalc.ledger.worklist import AWAITING_HEARING, REPLY_OVERDUE, worklist
+
+    factory = rising_wage_case(sqlite_url)
+    cid = correction_id(factory, "SP", "-120.00")
+    with factory() as session:
+        kinds = {item.kind for item in worklist(session, dt.date(2024, 4, 11)) if item.correction_id == cid}
+    assert kinds == {AWAITING_HEARING}
+    with transaction(factory) as session:
+        row = save_letter(session, hearing_letter(session, [cid], dt.date(2024, 4, 10)), "sb-17")
+        approve_letter(session, row.id, "sb-2")
+        mark_letter_sent(session, row.id, "sb-17", "digital_post")
+        letter_id = row.id
+    with factory() as session:
+        hearing = hearing_file(session, "SP", cid, dt.date(2024, 4, 25))
+        assert (hearing["status"], hearing["sent_on"], hearing["reply_by"], hearing["letter_id"]) == (
+            "reply_overdue", "2024-04-10", "2024-04-24", str(letter_id))
+        assert [e["kind"] for e in hearing["events"]] == ["sent"]
+        items = [item for item in worklist(session, dt.date(2024, 4, 25)) if item.correction_id == cid]
+    assert [item.kind for item in items] == [REPLY_OVERDUE]
+    assert items[0].since == dt.date(2024, 4, 24)
