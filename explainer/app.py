@@ -28,7 +28,10 @@ def pages() -> list[st.Page]:
     return [st.Page(str(p), title=_title(p), default=(i == 0)) for i, p in enumerate(files)]
 
 
-st.set_page_config(page_title="Fleksløntilskud forklaret", page_icon="💶", layout="wide")
+st.set_page_config(page_title="Fleksløntilskud forklaret", page_icon="💶", layout="wide", menu_items={})
+from explainer.components import page_setup  # noqa: E402
+
+page_setup()
 found = pages()
 if found:
     st.navigation(found).run()
