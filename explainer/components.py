@@ -27,12 +27,11 @@ NBSP = "\u00a0"
 PAGE_CSS = """
 <style>
 /* Notes (st.caption) carry key information: dark grey on white, contrast 7,5:1 (WCAG AA needs 4,5:1). */
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #4b4d57 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #4b4d57 !important; opacity: 1 !important; }
 /* Metric deltas and help text likewise. */
 [data-testid="stMetricLabel"] * { color: #31333f !important; }
 /* Wide tables scroll inside themselves; the page never scrolls sideways (390 px phones). */
 [data-testid="stTable"] { overflow-x: auto; max-width: 100%; }
-[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: nowrap; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"], .block-container { padding-left: 0.75rem; padding-right: 0.75rem; }
   h1 { font-size: 1.6rem !important; }
@@ -41,19 +40,53 @@ PAGE_CSS = """
 [data-testid="stStatusWidget"] { display: none !important; }
 </style>
 <script>
-/* The page is Danish: screen readers must pronounce it so (Streamlit writes lang="en"). */
+/* The page is Danish: screen readers must pronounce it so (Streamlit writes lang="en"); the framework's own
+   few English words are put in Danish; every chart gets an accessible name from its title. */
 (function () {
   const root = document.documentElement;
-  const set = () => { if (root.lang !== "da") { root.lang = "da"; } };
-  set();
-  new MutationObserver(set).observe(root, {attributes: true, attributeFilter: ["lang"]});
+  const DANISH = {"Skip to main content": "Gå til indholdet", "Sidebar": "Sidepanel", "App pages": "Sider",
+                  "Collapse sidebar": "Skjul sidepanel", "Expand sidebar": "Vis sidepanel",
+                  "Open sidebar": "Vis sidepanel", "Close sidebar": "Skjul sidepanel",
+                  "View fullscreen": "Vis i fuld skærm", "Exit fullscreen": "Luk fuld skærm"};
+  const fix = () => {
+    if (root.lang !== "da") { root.lang = "da"; }
+    document.querySelectorAll("[aria-label]").forEach((el) => {
+      const da = DANISH[el.getAttribute("aria-label")];
+      if (da) { el.setAttribute("aria-label", da); }
+    });
+    document.querySelectorAll("a[href='#stMain'], a[href='#main']").forEach((el) => {
+      const da = DANISH[el.textContent.trim()];
+      if (da) { el.textContent = da; }
+    });
+    document.querySelectorAll("[data-testid=stVegaLiteChart] svg.marks, [data-testid=stVegaLiteChart] canvas")
+      .forEach((chart) => {
+        const title = [...chart.querySelectorAll(".role-title-text text, .role-title text")]
+          .map((t) => t.textContent.trim()).filter(Boolean).join(" ");
+        const name = "Figur: " + (title || "diagram") + ". Alle tal står også i tabellen på siden.";
+        if (chart.getAttribute("aria-label") !== name) {
+          chart.setAttribute("role", "img");
+          chart.setAttribute("aria-label", name);
+        }
+      });
+  };
+  fix();
+  let queued = false;
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }
+  }).observe(root, {attributes: true, attributeFilter: ["lang"], childList: true, subtree: true});
 })();
 </script>
 """
 
 
+PAGE_TITLE = "Fleksløntilskud forklaret"
+
+
 def page_setup() -> None:
-    """Danish page language, readable notes and no sideways scrolling: once per run, from ``app.py``."""
+    """Danish page language, readable notes and no sideways scrolling. Called by ``app.py`` and by each page
+    itself: a page opened by its own address (``/udbetaling``) is run without ``app.py`` (Streamlit's
+    ``pages/`` folder), and must still be Danish. Twice in one run is harmless (the script is idempotent)."""
+    st.set_page_config(page_title=PAGE_TITLE, page_icon="💶", layout="wide", menu_items={})
     st.html(PAGE_CSS, unsafe_allow_javascript=True)
 
 

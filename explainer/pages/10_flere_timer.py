@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from explainer.components import page_setup  # noqa: E402
+
 from explainer.charts import extra_hour_chart, hours_chart  # noqa: E402
 from explainer.components import (  # noqa: E402
     amount_input,
@@ -49,6 +51,7 @@ from flexcalc.tax_estimate import (  # noqa: E402
 )
 
 REGION_DA = {"low": "30 %", "high": "55 %", "plateau": "Loftet", "no_subsidy": "Intet tilskud"}
+page_setup()  # Danish page language and readable notes, also when opened by its own address
 LINK = {"timeloen": "hourly", "loft": "ceiling", "maaned": "month", "timer_nu": "hours_now", "timer_ny": "hours_new",
         "skift": "change_month", "kommuneskat": "municipal_tax_rate", "pension": "pension_rate"}
 # The page's address holds its inputs (a shareable link): name in the address → widget key.
@@ -194,7 +197,8 @@ for sentence in extra.sentences_da():
     st.write(nbsp(sentence))
 st.altair_chart(extra_hour_chart(extra), width="stretch")
 st.caption("Figuren: hver søjle er, hvad én time mere om ugen giver om måneden før skat. Mørke, helt optrukne "
-           "søjler: du beholder noget. Lyse søjler med stiplet kant: næsten intet (under 10 øre pr. krone). Den "
+           "søjler: du beholder noget. Lyse søjler med stiplet kant og et kryds på nul-linjen: næsten intet (under 10 "
+           "øre pr. krone). Den "
            "røde linje med firkanter er skønnet efter skat.")
 kept_table = pd.DataFrame([{
     "Fra timer om ugen": f"{step.hours} → {step.hours + 1}",

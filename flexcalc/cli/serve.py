@@ -17,6 +17,7 @@ EXPLAINER = Path(__file__).resolve().parents[2] / "explainer" / "app.py"
 
 
 EXPLAINER_SETTINGS = ["--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
+                      "--client.showSidebarNavigation", "false",
                       "--theme.base", "light"]
 """Streamlit settings of the explainer, as in .streamlit/config.toml, on the command line so they hold
 wherever ``flexcalc serve`` is started: no "Deploy" button or English menu (issue 16)."""
