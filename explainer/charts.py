@@ -16,7 +16,7 @@ import pandas as pd
 
 from flexcalc.extra_hour import ExtraHour
 from flexcalc.format import kr
-from flexcalc.scenarios import HourScenario, Hours, hours_text
+from flexcalc.scenarios import Hours, HourScenario, hours_text
 
 WAGE = "Løn fra arbejdsgiver"
 SUBSIDY = "Fleksløntilskud"

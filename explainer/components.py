@@ -27,7 +27,9 @@ NBSP = "\u00a0"
 PAGE_CSS = """
 <style>
 /* Notes (st.caption) carry key information: dark grey on white, contrast 7,5:1 (WCAG AA needs 4,5:1). */
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #4b4d57 !important; opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+  color: #4b4d57 !important; opacity: 1 !important;
+}
 /* Metric deltas and help text likewise. */
 [data-testid="stMetricLabel"] * { color: #31333f !important; }
 /* Wide tables scroll inside themselves; the page never scrolls sideways (390 px phones). */
@@ -173,6 +175,6 @@ def share_url(fields: dict[str, str]) -> str:
     base = ""
     try:
         base = (st.context.url or "").split("?")[0]
-    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) the address is unknown
+    except Exception:
         base = ""
     return f"{base}?{query}"

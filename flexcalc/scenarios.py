@@ -364,11 +364,12 @@ def _region_text(kind: RegionKind, from_hours: int, to_hours: int, scenario_ceil
 
 def _regions(rows: list[ScenarioRow], ceiling: Decimal, threshold: Decimal) -> list[Region]:
     runs: list[tuple[RegionKind, int, int]] = []
-    for row in rows:
+    for row in rows:  # the whole hours 1–37 (half hours are rows on request, never in a region)
+        hours = int(row.hours)
         if runs and runs[-1][0] == row.region:
-            runs[-1] = (row.region, runs[-1][1], row.hours)
+            runs[-1] = (row.region, runs[-1][1], hours)
         else:
-            runs.append((row.region, row.hours, row.hours))
+            runs.append((row.region, hours, hours))
     return [Region(kind, first, last, _region_text(kind, first, last, ceiling, threshold))
             for kind, first, last in runs]
 

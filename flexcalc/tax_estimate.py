@@ -38,7 +38,7 @@ from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.params import ParameterValue, load_parameters
 from flexcalc.period import Month
 from flexcalc.rules import atp
-from flexcalc.scenarios import HourScenario, Hours, change_sentence_da
+from flexcalc.scenarios import Hours, HourScenario, change_sentence_da
 from flexcalc.trace import Step
 
 TAX_RATE_NAMES = (
@@ -252,7 +252,7 @@ class ScenarioAfterTax:
     @property
     def negative_gain_hours(self) -> list[int]:
         """Hours where one more hour leaves less money after tax."""
-        return [r.hours for r in self.rows if r.net_gain_next_hour is not None and r.net_gain_next_hour < 0]
+        return [int(r.hours) for r in self.rows if r.net_gain_next_hour is not None and r.net_gain_next_hour < 0]
 
     def negative_gain_sentence_da(self) -> str | None:
         """Where one more hour leaves less after tax, in words; ``None`` where it never does."""

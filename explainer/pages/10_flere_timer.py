@@ -5,9 +5,8 @@ hours gives. Every number comes from ``flexcalc.scenarios`` (which calls ``calcu
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +14,6 @@ import streamlit as st
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-from explainer.components import page_setup  # noqa: E402
 
 from explainer.charts import extra_hour_chart, hours_chart  # noqa: E402
 from explainer.components import (  # noqa: E402
@@ -26,6 +23,7 @@ from explainer.components import (  # noqa: E402
     load_link,
     month_input,
     nbsp,
+    page_setup,
     save_link,
     share_url,
     show_error,
@@ -42,13 +40,13 @@ from flexcalc.scenarios import (  # noqa: E402
     hour_scenario,
     hours_text,
 )
-from flexcalc.year_view import year_view  # noqa: E402
 from flexcalc.tax_estimate import (  # noqa: E402
     explain_estimate_da,
     municipal_rate,
     pension_rate,
     scenario_after_tax,
 )
+from flexcalc.year_view import year_view  # noqa: E402
 
 REGION_DA = {"low": "30 %", "high": "55 %", "plateau": "Loftet", "no_subsidy": "Intet tilskud"}
 page_setup()  # Danish page language and readable notes, also when opened by its own address

@@ -14,9 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explainer.components import page_setup  # noqa: E402
-
-from explainer.components import amount_input, default_month, load_link, month_input, nbsp, save_link  # noqa: E402
+from explainer.components import (  # noqa: E402
+    amount_input,
+    default_month,
+    load_link,
+    month_input,
+    nbsp,
+    page_setup,
+    save_link,
+)
 from flexcalc.calculate import MonthInput  # noqa: E402
 from flexcalc.explain import explain_month_da  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
@@ -26,7 +32,8 @@ from flexcalc.scenarios import NOT_PUBLISHED_DA  # noqa: E402
 # The page's address holds its inputs (a shareable link): name in the address → widget key.
 page_setup()  # Danish page language and readable notes, also when opened by its own address
 LINK = {f"{side}_{name}": f"{prefix}_{key}" for side, prefix in (("m1", "first"), ("m2", "second"))
-        for name, key in (("maaned", "month"), ("loen", "wage"), ("loft", "ceiling"), ("efterregulering", "correction"))}
+        for name, key in (("maaned", "month"), ("loen", "wage"), ("loft", "ceiling"),
+                          ("efterregulering", "correction"))}
 load_link(LINK)
 
 st.title("Hvorfor har min udbetaling ændret sig?")

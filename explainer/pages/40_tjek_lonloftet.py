@@ -17,7 +17,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from explainer.components import page_setup  # noqa: E402
-
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.normal_wage import (  # noqa: E402
     METHOD_DA,

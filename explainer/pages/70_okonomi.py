@@ -16,12 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explainer.components import page_setup  # noqa: E402
-
 import altair as alt  # noqa: E402
 import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from explainer.components import page_setup  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 

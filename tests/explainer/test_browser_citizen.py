@@ -21,7 +21,9 @@ from flexcalc.format import kr
 from flexcalc.month_change import MonthSide, explain_month_change
 from flexcalc.period import Month
 from flexcalc.scenarios import Job, hour_scenario
-from tests.explainer.test_browser import ARTIFACTS, app_url, browser, pytestmark  # noqa: F401
+from tests.explainer.test_browser import ARTIFACTS, pytestmark  # noqa: F401
+from tests.explainer.test_browser import app_url as app_url
+from tests.explainer.test_browser import browser as browser
 
 WIDTHS = {"desktop": 1280, "mobile": 390}
 SERIOUS = {"serious", "critical"}
@@ -37,7 +39,8 @@ def _axe(page: Any) -> list[dict[str, Any]]:
 
 
 def _describe(violations: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{v['id']} ({v['impact']}): {[(n['target'], n.get('failureSummary'), n.get('html', '')[:200]) for n in v['nodes']][:3]}"
+    return "; ".join(f"{v['id']} ({v['impact']}): "
+                     f"{[(n['target'], n.get('failureSummary'), n.get('html', '')[:200]) for n in v['nodes']][:3]}"
                      for v in violations)
 
 
@@ -91,7 +94,7 @@ def hours_core() -> Any:
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_hours_page_from_a_shared_link(app_url: str, browser: Any, hours_core: Any, width: int) -> None:  # noqa: F811
+def test_hours_page_from_a_shared_link(app_url: str, browser: Any, hours_core: Any, width: int) -> None:
     """The lønloft below the 37-hour wage (item 1), half hours (item 3) and the link (item 10)."""
     from playwright.sync_api import expect
 
@@ -115,7 +118,7 @@ def test_hours_page_from_a_shared_link(app_url: str, browser: Any, hours_core: A
         page.close()
 
 
-def test_hours_page_out_of_range_hours_get_a_danish_message(app_url: str, browser: Any) -> None:  # noqa: F811
+def test_hours_page_out_of_range_hours_get_a_danish_message(app_url: str, browser: Any) -> None:
     from playwright.sync_api import expect
 
     page = _open(browser, f"{app_url}/?timeloen=200&maaned=2024-03&timer_nu=12&timer_ny=38", 1280)
@@ -127,7 +130,7 @@ def test_hours_page_out_of_range_hours_get_a_danish_message(app_url: str, browse
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_payout_page_opens_with_the_total_income(app_url: str, browser: Any, width: int) -> None:  # noqa: F811
+def test_payout_page_opens_with_the_total_income(app_url: str, browser: Any, width: int) -> None:
     from playwright.sync_api import expect
 
     core = explain_month_change(MonthSide(MonthInput(Month(2024, 12), Decimal(15600), Decimal(32067))),
@@ -147,7 +150,7 @@ def test_payout_page_opens_with_the_total_income(app_url: str, browser: Any, wid
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_lonloft_page_breakdown_keeps_its_signs(app_url: str, browser: Any, width: int) -> None:  # noqa: F811
+def test_lonloft_page_breakdown_keeps_its_signs(app_url: str, browser: Any, width: int) -> None:
     """Item 7: the breakdown's plus signs are shown as signs (not a bullet list) and "kr." is not doubled."""
     from playwright.sync_api import expect
 
