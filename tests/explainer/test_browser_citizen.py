@@ -9,6 +9,7 @@ way); each page is loaded once per width and every check runs on it, so the modu
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -21,9 +22,14 @@ from flexcalc.format import kr
 from flexcalc.month_change import MonthSide, explain_month_change
 from flexcalc.period import Month
 from flexcalc.scenarios import Job, hour_scenario
-from tests.explainer.test_browser import ARTIFACTS, pytestmark  # noqa: F401
+from tests.explainer.test_browser import ARTIFACTS
 from tests.explainer.test_browser import app_url as app_url
 from tests.explainer.test_browser import browser as browser
+from tests.explainer.test_browser import pytestmark as browser_marks
+
+pytestmark = [*browser_marks, pytest.mark.skipif(
+    importlib.util.find_spec("axe_playwright_python") is None,
+    reason="axe-playwright-python is not installed (pip install -e '.[dev]')")]
 
 WIDTHS = {"desktop": 1280, "mobile": 390}
 SERIOUS = {"serious", "critical"}
