@@ -320,3 +320,16 @@ def test_lix_of_every_generated_citizen_sentence_per_page(name: str, sentences: 
     value = lix(" ".join(texts))
     print(f"LIX of the {name}'s generated sentences ({len(texts)} texts): {value:.1f}")
     assert value <= LIX_TARGET, f"{name}: LIX {value:.1f}"
+
+
+def test_lix_of_the_scenario_cli_text_as_printed() -> None:
+    """The CLI's running text as a person reads it (the table left out): 37 before issue 16."""
+    box = set("│┃┏┓┡┩└┘┗┛━─┌┐╇")
+    texts = []
+    for args in (["--hourly", "200"], ["--hourly", "200", "--ceiling", "20000"],
+                 ["--hourly", "150", "--municipal-tax-rate", "25"]):
+        out = runner.invoke(cli_app, ["scenario", "--month", "2024-03", *args]).stdout
+        texts += [line for line in out.splitlines() if line.strip() and not box & set(line)]
+    value = lix(" ".join(texts))
+    print(f"LIX of the scenario CLI's printed text: {value:.1f}")
+    assert value <= LIX_TARGET
