@@ -28,10 +28,19 @@ def pages() -> list[st.Page]:
     return [st.Page(str(p), title=_title(p), default=(i == 0)) for i, p in enumerate(files)]
 
 
-st.set_page_config(page_title="Fleksløntilskud forklaret", page_icon="💶", layout="wide")
+from explainer.components import page_setup  # noqa: E402
+
+page_setup()
 found = pages()
 if found:
-    st.navigation(found).run()
+    current = st.navigation(found, position="hidden")
+    # The menu is drawn here, in Danish: Streamlit's own sidebar menu is off (client.showSidebarNavigation),
+    # because for a page opened by its own address it would list the pages/ folder's file names ("app").
+    with st.sidebar:
+        st.markdown("**Sider**")
+        for page in found:
+            st.page_link(page)
+    current.run()
 else:
     st.title("Fleksløntilskud forklaret")
     st.write("Der er endnu ingen sider.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flexcalc.calculate import MonthResult
 from flexcalc.format import kr, month_name, percent
@@ -97,5 +98,65 @@ def explain_month_da(result: MonthResult) -> list[str]:
     if derived:
         params = load_parameters()
         names = ", ".join(params[name].label_da.lower() for name in derived)
-        lines += ["", f"Bemærk: følgende satser er beregnet (afledt), ikke offentliggjort: {names}."]
+        lines += ["", f"Bemærk: disse satser er ikke offentliggjort endnu; vi har beregnet dem: {names}."]
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class WordedLine:
+    """One step of the worded arithmetic and the provision it rests on (shown apart, in a fold)."""
+
+    text: str
+    provision: str
+
+
+def worded_month_da(result: MonthResult) -> list[WordedLine]:
+    """The month's calculation as STAR's calculator words it: each step a short sentence with its numbers
+    ("30 % af lønnen op til 16.323,00 kr.: 30 % af 10.400,00 kr. = 3.120,00 kr."), taken from the trace.
+    Steps a plain month does not have (holiday, sickness …) are told as :func:`explain_month_da` tells them."""
+    rates = result.rates
+    low, high = percent(rates.reduction_rate_low), percent(rates.reduction_rate_high)
+    total_before = result.wage_income + result.subsidy_before_ceiling
+    lines: list[WordedLine] = []
+    for step in result.steps:
+        key = step.key
+        if key in ("timing", "wage_income", "rounding", "floor_at_zero", "subsidy", "payout"):
+            continue
+        if key == "max_subsidy":
+            text = f"Det største tilskud er {kr(result.max_subsidy)} om måneden."
+        elif key == "reduction_low":
+            base = step.inputs["base"]
+            threshold = step.inputs.get("threshold", rates.threshold)
+            text = (f"{low} af lønnen op til {kr(threshold)}: "  # type: ignore[arg-type]
+                    f"{low} af {kr(base)} = {kr(result.reduction_low)}")  # type: ignore[arg-type]
+        elif key == "reduction_high":
+            if not result.reduction_high:
+                continue
+            base = step.inputs["base"]
+            text = f"{high} af lønnen over grænsen: {high} af {kr(base)} = {kr(result.reduction_high)}"  # type: ignore[arg-type]
+        elif key == "subsidy_before_ceiling":
+            cut = result.max_subsidy - result.subsidy_before_ceiling  # the reductions as rounded once
+            text = (f"Tilskud før lønloftet: {kr(result.max_subsidy)} − {kr(cut)} = "
+                    f"{kr(result.subsidy_before_ceiling)}")
+            if result.subsidy_before_ceiling == 0:
+                text = "Lønnen er så høj, at der ikke er noget tilskud før lønloftet: 0,00 kr."
+        elif key == "ceiling":
+            if result.ceiling_room <= 0:
+                text = (f"Lønnen ({kr(result.wage_income)}) når lønloftet på {kr(result.ceiling)}. "
+                        "Så er tilskuddet 0,00 kr.")
+            elif result.ceiling_cut:
+                text = (f"Løn og tilskud må højst være lønloftet på {kr(result.ceiling)}: {kr(result.wage_income)} "
+                        f"+ {kr(result.subsidy_before_ceiling)} = {kr(total_before)} Det er over loftet. "
+                        f"Så tilskuddet er {kr(result.ceiling)} − {kr(result.wage_income)} = {kr(result.subsidy)}")
+            else:
+                text = (f"Løn og tilskud må højst være lønloftet på {kr(result.ceiling)}: {kr(result.wage_income)} "
+                        f"+ {kr(result.subsidy_before_ceiling)} = {kr(total_before)} Det er under loftet. "
+                        f"Så tilskuddet er {kr(result.subsidy)}")
+        elif key == "atp_own":
+            text = (f"Du betaler selv ATP af tilskuddet ({percent(rates.atp_own_share_rate)}, højst "
+                    f"{kr(rates.atp_own_share_cap, decimals=0)}): {kr(result.atp_own)} Udbetalt før skat: "
+                    f"{kr(result.subsidy)} − {kr(result.atp_own)} = {kr(result.payout)}")
+        else:
+            continue
+        lines.append(WordedLine(text if text.endswith(".") else text + ".", step.provision))
     return lines

@@ -81,6 +81,8 @@ MESSAGES: dict[str, Message] = {
                              "skal være en procentsats fra 0 til 100, ikke {value_da}"),
     "hours_range": Message("must be from {minimum} to {maximum} hours a week, got {value}",
                            "skal være fra {minimum_da} til {maximum_da} timer om ugen, ikke {value_da}"),
+    "hours_half_step": Message("must be whole or half hours (e.g. 12 or 12.5), got {value}",
+                               "skal være hele eller halve timer (fx 12 eller 12,5), ikke {value_da}"),
     "quantity_range": Message("must be between 0 and {maximum} {unit}",
                               "skal være mellem 0 og {maximum_da} {unit_da}"),
     # dates and months
@@ -326,6 +328,19 @@ def parse_hours(value: Any, field: str, *, minimum: Decimal = MIN_WEEKLY_HOURS,
                           minimum=plain_number(minimum), maximum=plain_number(maximum),
                           minimum_da=danish_number(minimum), maximum_da=danish_number(maximum))
     return hours
+
+
+FLEKSJOB_MAX_HOURS = Decimal(37)
+HALF_HOUR = Decimal("0.5")
+
+
+def parse_fleksjob_hours(value: Any, field: str = "hours") -> Decimal:
+    """Weekly hours in a fleksjob: 1 to 37 (a fleksjob is at most full time) in half-hour steps, so the
+    hour scenarios compute exactly the value the person typed ("12,5"), never a rounded one."""
+    hours = parse_hours(value, field, maximum=FLEKSJOB_MAX_HOURS)
+    if hours % HALF_HOUR:
+        raise input_error(field, "hours_half_step", value=plain_number(hours), value_da=danish_number(hours))
+    return hours.quantize(Decimal("0.1")) if hours % 1 else hours.quantize(Decimal(1))
 
 
 def parse_quantity(value: Any, field: str, *, maximum: Decimal, decimals: int = 2, unit: str = "days",

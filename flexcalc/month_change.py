@@ -406,6 +406,42 @@ class MonthChange:
     def difference(self) -> Decimal:
         return self.second_payout - self.first_payout
 
+    @property
+    def first_total_income(self) -> Decimal:
+        """Wage + payment for the first month: the wage of its basis month (incl. pension) and the payout
+        it determined (docs/decisions.md, "Explainer, second pass": the wage and the payment it pays for)."""
+        return self.first_result.wage_income + self.first_payout
+
+    @property
+    def second_total_income(self) -> Decimal:
+        return self.second_result.wage_income + self.second_payout
+
+    @property
+    def total_income_change(self) -> Decimal:
+        """The change in total income (wage + payment), before tax."""
+        return self.second_total_income - self.first_total_income
+
+    def headline_da(self) -> str:
+        """The change in total income first, then its two parts: "I alt har du 1.092,00 kr. mere end for
+        december 2024: lønnen steg 1.400,00 kr., og udbetalingen faldt 308,00 kr."."""
+        change, wage = self.total_income_change, self.second_result.wage_income - self.first_result.wage_income
+        consecutive = self.second_result.benefit_month == self.first_result.benefit_month.next()
+        than = "end sidste måned" if consecutive else f"end for {self.first.name_da}"
+        if change > 0:
+            lead = f"I alt har du {kr(change)} mere {than}"
+        elif change < 0:
+            lead = f"I alt har du {kr(-change)} mindre {than}"
+        else:
+            lead = ("I alt har du det samme som sidste måned" if consecutive
+                    else f"I alt har du det samme som for {self.first.name_da}")
+
+        def moved(what: str, amount: Decimal) -> str:
+            if amount == 0:
+                return f"{what} er den samme"
+            return f"{what} {'steg' if amount > 0 else 'faldt'} {kr(abs(amount))}"
+
+        return f"{lead}: {moved('lønnen', wage)}, og {moved('udbetalingen', self.difference)}"
+
     def summary_da(self) -> str:
         d, a, b = self.difference, self.first.name_da, self.second.name_da
         if d == 0:
@@ -428,6 +464,7 @@ class MonthChange:
                                  "month": None if a.month is None else str(a.month), "text_da": a.text_da()}
                                 for a in s.adjustments],
                 "payout": amount_str(payout),
+                "total_income": amount_str(result.wage_income + payout),
                 "calculation": result.to_dict(),
             }
 
@@ -435,6 +472,8 @@ class MonthChange:
             "first": side(self.first, self.first_result, self.first_payout),
             "second": side(self.second, self.second_result, self.second_payout),
             "difference": amount_str(self.difference),
+            "total_income_change": amount_str(self.total_income_change),
+            "headline_da": self.headline_da(),
             "summary_da": self.summary_da(),
             "causes": [cause.to_dict() for cause in self.causes],
             "notes_da": self.notes_da,

@@ -280,6 +280,18 @@ def coverage() -> tuple[Month, Month]:
     return Month.of(first), Month.of(last_day)
 
 
+def latest_published_month(today: dt.date) -> Month:
+    """The latest month up to ``today`` whose rates are all published (verified, none derived): the
+    explainer's default month (issue 16). The rates table's first month where none is published."""
+    first, last = coverage()
+    month = min(max(Month.of(today), first), last)
+    while month > first:
+        if not rates_for(month).derived:
+            return month
+        month = month.previous()
+    return first
+
+
 RATES_WARNING_MONTHS = 3
 
 

@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InputError
-from flexcalc.format import kr, month_name
+from flexcalc.format import kr, month_name, number
+from flexcalc.inputs import parse_fleksjob_hours
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
 from flexcalc.params import rates_for
 from flexcalc.period import Month
@@ -40,6 +41,8 @@ MONTHS_PER_YEAR = 12
 MAX_HOURLY = Decimal("10000")
 """The largest hourly wage accepted (10.000 kr./h): larger is a typing error."""
 
+Hours = int | Decimal
+"""Weekly hours: a whole number (``int``) or a half hour (``Decimal("12.5")``), 1–37."""
 RegionKind = Literal["low", "high", "plateau", "no_subsidy"]
 CeilingSource = Literal["given", "full_time_wage"]
 
@@ -80,16 +83,17 @@ class Job:
             raise InputError("hourly", "is over 10.000 kr. an hour; check the amount",
                              "er over 10.000 kr. i timen; kontrollér beløbet", code="amount_too_large")
 
-    def monthly_wage(self, hours: int) -> Decimal:
-        """The monthly wage for ``hours`` a week, rounded to whole øre half up.
+    def monthly_wage(self, hours: Hours) -> Decimal:
+        """The monthly wage for ``hours`` a week (whole or half hours), rounded to whole øre half up.
 
-        Hourly: timeløn × hours × 52/12 (STAR's calculator). Full-time wage F: F × hours/37.
-        Computed exactly in øre, so the only rounding is the final one.
+        Hourly: timeløn × hours × 52/12 (STAR's calculator). Full-time wage F: F × hours/37, computed
+        as F × (2 × hours) / 74 in whole øre, so the only rounding is the final one.
         """
         if self.hourly is not None:
             return monthly_wage_for_hours(self.hourly, Decimal(hours))
         assert self.full_time_wage is not None
-        return from_ore(_divide_half_up(to_ore(self.full_time_wage) * hours, FULL_TIME_HOURS))
+        half_hours = int(Decimal(hours) * 2)
+        return from_ore(_divide_half_up(to_ore(self.full_time_wage) * half_hours, 2 * FULL_TIME_HOURS))
 
     def full_time_monthly(self) -> Decimal:
         """The monthly wage for 37 hours a week: STAR's estimate of the ceiling."""
@@ -109,7 +113,7 @@ class Job:
 class ScenarioRow:
     """One weekly hour count: the month's calculation and what one more hour would add."""
 
-    hours: int
+    hours: Hours
     result: MonthResult
     region: RegionKind
     gain_next_hour: Decimal | None
@@ -138,7 +142,7 @@ class ScenarioRow:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "hours": self.hours,
+            "hours": self.hours if isinstance(self.hours, int) else str(self.hours),
             "wage": amount_str(self.wage),
             "subsidy": amount_str(self.subsidy),
             "atp_own": amount_str(self.atp_own),
@@ -168,9 +172,29 @@ class Region:
                 "text_da": self.text_da, "provision": self.provision}
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioFinding:
+    """Something the person should know about the inputs, with a code for programs and a Danish sentence.
+
+    ``ceiling_below_full_time_wage``: the lønloft is lower than the person's own wage at 37 hours
+    (timeløn × 37 × 52/12). A full-timer in the same job earns at least as much an hour (LAB § 123,
+    stk. 3; Ankestyrelsen PM 48-22), so the ceiling is most likely too low: the lønloft check says the
+    same (``ceiling_below_own_wage``)."""
+
+    code: str
+    severity: Literal["warning", "info"]
+    message_da: str
+    provision: str
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message_da": self.message_da,
+                "provision": self.provision, "amounts": {k: amount_str(v) for k, v in self.amounts.items()}}
+
+
 @dataclass(slots=True)
 class HourScenario:
-    """Every weekly hour count 1–37 for one job, ceiling and benefit month."""
+    """Every weekly hour count 1–37 for one job, ceiling and benefit month (half hours on request)."""
 
     benefit_month: Month
     job: Job
@@ -178,10 +202,21 @@ class HourScenario:
     ceiling_source: CeilingSource
     rows: list[ScenarioRow]
     regions: list[Region] = field(default_factory=list)
+    _half_hours: dict[Decimal, ScenarioRow] = field(default_factory=dict, repr=False)
 
-    def row(self, hours: int) -> ScenarioRow:
-        check_hours(hours)
-        return self.rows[hours - MIN_HOURS]
+    def row(self, hours: Hours) -> ScenarioRow:
+        """The row of ``hours`` a week (1–37, whole or half). A half hour is computed by the monthly
+        calculation like every other row (never rounded to a whole hour)."""
+        checked = check_hours(hours)
+        if isinstance(checked, int):
+            return self.rows[checked - MIN_HOURS]
+        if checked not in self._half_hours:
+            result = calculate_month(MonthInput(self.benefit_month, self.job.monthly_wage(checked), self.ceiling),
+                                     self.rows[0].result.rates)
+            following = self.rows[int(checked + 1) - MIN_HOURS] if checked + 1 <= MAX_HOURS else None
+            gain = None if following is None else following.total - (result.wage_income + result.subsidy)
+            self._half_hours[checked] = ScenarioRow(checked, result, region_of(result), gain)
+        return self._half_hours[checked]
 
     @property
     def plateau_from_hours(self) -> int | None:
@@ -192,16 +227,62 @@ class HourScenario:
         return None
 
     @property
+    def plateau_to_hours(self) -> int | None:
+        """The last weekly hour count of the (first) plateau, or ``None``: more hours than this give more
+        money again where the wage alone passes the ceiling."""
+        for region in self.regions:
+            if region.kind == "plateau":
+                return region.to_hours
+        return None
+
+    @property
     def derived_rates(self) -> list[str]:
         return self.rows[0].result.rates.derived
 
-    def change(self, from_hours: int, to_hours: int) -> Decimal:
+    @property
+    def findings(self) -> list[ScenarioFinding]:
+        own = self.job.full_time_monthly()
+        if self.ceiling_source == "given" and self.ceiling < own:
+            return [ScenarioFinding(
+                "ceiling_below_full_time_wage", "warning",
+                f"Dit lønloft på {kr(self.ceiling)} er lavere end din egen løn ved 37 timer. "
+                f"Den er {number(self.job.hourly_equivalent)} kr. × 37 timer × 52/12 = {kr(own)} "
+                "En kollega på fuld tid får mindst det samme i timen. Bed din arbejdsgiver tjekke lønloftet.",
+                "LAB § 123, stk. 3; Ankestyrelsen PM 48-22",
+                {"ceiling": self.ceiling, "full_time_wage": own})]
+        return []
+
+    def plateau_sentence_da(self) -> str:
+        """Where the ceiling makes more hours give no more money: the exact hour range, and what follows."""
+        start, end = self.plateau_from_hours, self.plateau_to_hours
+        ceiling = kr(self.ceiling)
+        if start is None or end is None:
+            return f"Lønloftet ({ceiling}) nås ikke. Jo flere timer, jo mere får du i alt."
+        span = f"ved {_hours_da(start)}" if start == end else f"fra {start} til {_hours_da(end)}"
+        text = (f"Loftet gælder {span} om ugen. Her når løn og tilskud tilsammen lønloftet ({ceiling}). "
+                "Flere timer giver ikke flere penge før skat i det område.")
+        if end < MAX_HOURS:
+            text += (f" Fra {_hours_da(end + 1)} er der intet tilskud. "
+                     "Så giver hver time mere hele timelønnen.")
+        return text
+
+    def change(self, from_hours: Hours, to_hours: Hours) -> Decimal:
         """How much more (negative: less) total income ``to_hours`` gives than ``from_hours``."""
         return self.row(to_hours).total - self.row(from_hours).total
 
-    def change_sentence(self, from_hours: int, to_hours: int) -> str:
+    def change_sentence(self, from_hours: Hours, to_hours: Hours) -> str:
         """The headline: "Går du fra 12 til 15 timer om ugen, får du 1.234 kr. mere om måneden før skat."."""
         return change_sentence_da(from_hours, to_hours, self.change(from_hours, to_hours))
+
+    def wage_sentence_da(self, hours: Hours) -> str:
+        """The wage of ``hours`` written out as STAR does: "12 timer × 200,00 kr. × 52 uger / 12 måneder = …"."""
+        row = self.row(hours)
+        if self.job.hourly is not None:
+            return (f"Din løn: {hours_text(hours)} timer × {kr(self.job.hourly)} × 52 uger / 12 måneder = "
+                    f"{kr(row.wage)} om måneden.")
+        assert self.job.full_time_wage is not None
+        return (f"Din løn: {kr(self.job.full_time_wage)} × {hours_text(hours)} / 37 timer = {kr(row.wage)} "
+                "om måneden.")
 
     def to_dict(self) -> dict[str, Any]:
         from flexcalc import RULE_VERSION
@@ -218,6 +299,9 @@ class HourScenario:
             "max_subsidy": amount_str(rates.max_subsidy),
             "threshold": amount_str(rates.threshold),
             "plateau_from_hours": self.plateau_from_hours,
+            "plateau_to_hours": self.plateau_to_hours,
+            "plateau_da": self.plateau_sentence_da(),
+            "findings": [finding.to_dict() for finding in self.findings],
             "regions": [region.to_dict() for region in self.regions],
             "rows": [row.to_dict() for row in self.rows],
             "derived_rates": self.derived_rates,
@@ -225,12 +309,20 @@ class HourScenario:
         }
 
 
-def check_hours(hours: int, field: str = "hours") -> int:
-    """Weekly hours must be a whole number from 1 to 37 (a fleksjob is 1–37 hours a week)."""
-    if isinstance(hours, bool) or not isinstance(hours, int) or not MIN_HOURS <= hours <= MAX_HOURS:
-        raise InputError(field, f"must be a whole number of hours from {MIN_HOURS} to {MAX_HOURS}",
-                         f"skal være et helt antal timer fra {MIN_HOURS} til {MAX_HOURS}", code="hours_range")
-    return hours
+def check_hours(hours: Any, field: str = "hours") -> Hours:
+    """Weekly hours from 1 to 37 in half-hour steps (a fleksjob is 1–37 hours a week): ``int`` when whole,
+    ``Decimal`` for a half hour. Text ("12,5"), ``int`` and ``Decimal`` go through
+    :func:`flexcalc.inputs.parse_fleksjob_hours` (the one way in); a bad value names ``field``."""
+    value = parse_fleksjob_hours(hours, field)
+    return int(value) if value == value.to_integral_value() else value
+
+
+def hours_text(hours: Hours) -> str:
+    """Hours in Danish: ``12`` → "12", ``Decimal("12.5")`` → "12,5"."""
+    value = Decimal(hours)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f").replace(".", ",")
 
 
 def region_of(result: MonthResult) -> RegionKind:
@@ -249,8 +341,8 @@ def region_of(result: MonthResult) -> RegionKind:
     return "low"
 
 
-def _hours_da(hours: int) -> str:
-    return f"{hours} time" if hours == 1 else f"{hours} timer"
+def _hours_da(hours: Hours) -> str:
+    return f"{hours_text(hours)} time" if hours == 1 else f"{hours_text(hours)} timer"
 
 
 def _region_text(kind: RegionKind, from_hours: int, to_hours: int, scenario_ceiling: Decimal,
@@ -258,25 +350,26 @@ def _region_text(kind: RegionKind, from_hours: int, to_hours: int, scenario_ceil
     span = (f"Ved {_hours_da(from_hours)} om ugen" if from_hours == to_hours
             else f"Fra {from_hours} til {_hours_da(to_hours)} om ugen")
     if kind == "low":
-        return (f"{span} falder tilskuddet med 30 øre for hver krone, du tjener mere (30 %), "
-                f"så du beholder 70 øre af hver ekstra krone i løn.")
+        return (f"{span} falder tilskuddet 30 øre for hver krone, du tjener mere (30 %). "
+                "Du beholder 70 øre af hver ekstra krone i løn.")
     if kind == "high":
-        return (f"{span} er lønnen over grænsen på {kr(threshold, decimals=0)}, og tilskuddet falder med "
-                f"55 øre for hver krone over grænsen (55 %), så du beholder 45 øre af hver ekstra krone i løn.")
+        return (f"{span} er lønnen over grænsen på {kr(threshold, decimals=0)} Tilskuddet falder 55 øre for "
+                "hver krone over grænsen (55 %). Du beholder 45 øre af hver ekstra krone i løn.")
     if kind == "plateau":
-        return (f"{span} når løn og tilskud tilsammen lønloftet ({kr(scenario_ceiling)}), så flere timer "
-                f"ikke giver flere penge: tilskuddet falder lige så meget, som lønnen stiger.")
-    return (f"{span} er der intet tilskud, fordi lønnen er for høj, så du beholder hele timelønnen "
-            f"for hver ekstra time.")
+        return (f"{span} når løn og tilskud tilsammen lønloftet ({kr(scenario_ceiling)}). Her giver flere "
+                "timer ikke flere penge. Tilskuddet falder lige så meget, som lønnen stiger.")
+    return (f"{span} er der intet tilskud, fordi lønnen er for høj. Du beholder hele timelønnen "
+            "for hver ekstra time.")
 
 
 def _regions(rows: list[ScenarioRow], ceiling: Decimal, threshold: Decimal) -> list[Region]:
     runs: list[tuple[RegionKind, int, int]] = []
-    for row in rows:
+    for row in rows:  # the whole hours 1–37 (half hours are rows on request, never in a region)
+        hours = int(row.hours)
         if runs and runs[-1][0] == row.region:
-            runs[-1] = (row.region, runs[-1][1], row.hours)
+            runs[-1] = (row.region, runs[-1][1], hours)
         else:
-            runs.append((row.region, row.hours, row.hours))
+            runs.append((row.region, hours, hours))
     return [Region(kind, first, last, _region_text(kind, first, last, ceiling, threshold))
             for kind, first, last in runs]
 
@@ -304,10 +397,11 @@ def hour_scenario(benefit_month: Month, job: Job, ceiling: Decimal | None = None
     return scenario
 
 
-def change_sentence_da(from_hours: int, to_hours: int, change: Decimal) -> str:
+def change_sentence_da(from_hours: Hours, to_hours: Hours, change: Decimal) -> str:
     """The headline sentence for going from one weekly hour count to another."""
     if from_hours == to_hours:
-        return f"Du arbejder {from_hours} timer om ugen. Vælg et andet antal timer for at se forskellen."
+        return (f"Du arbejder {hours_text(from_hours)} timer om ugen. "
+                "Vælg et andet antal timer for at se forskellen.")
     direction = "fra" if to_hours > from_hours else "ned fra"
     decimals = 0 if abs(change) >= Decimal("0.5") or change == 0 else 2
     if change > 0:
@@ -316,7 +410,7 @@ def change_sentence_da(from_hours: int, to_hours: int, change: Decimal) -> str:
         outcome = f"får du {kr(-change, decimals=decimals)} mindre om måneden før skat"
     else:
         outcome = "får du det samme om måneden før skat – hverken mere eller mindre"
-    return f"Går du {direction} {from_hours} til {to_hours} timer om ugen, {outcome}."
+    return f"Går du {direction} {hours_text(from_hours)} til {hours_text(to_hours)} timer om ugen, {outcome}."
 
 
 def describe_month_da(scenario: HourScenario) -> str:
@@ -324,5 +418,9 @@ def describe_month_da(scenario: HourScenario) -> str:
     text = (f"Satserne for {month_name(scenario.benefit_month)} er brugt; lønnen er den, der udbetales "
             f"i {month_name(scenario.benefit_month.previous())}.")
     if scenario.derived_rates:
-        text += " Nogle satser er beregnet (afledt), fordi de endnu ikke er offentliggjort."
+        text += " " + NOT_PUBLISHED_DA
     return text
+
+
+NOT_PUBLISHED_DA = "Bemærk: En af satserne er ikke offentliggjort endnu. Vi har beregnet den."
+"""What a derived rate means to a citizen (never the word "afledt")."""

@@ -38,7 +38,7 @@ from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.params import ParameterValue, load_parameters
 from flexcalc.period import Month
 from flexcalc.rules import atp
-from flexcalc.scenarios import HourScenario, change_sentence_da
+from flexcalc.scenarios import Hours, HourScenario, change_sentence_da
 from flexcalc.trace import Step
 
 TAX_RATE_NAMES = (
@@ -208,7 +208,7 @@ def explain_estimate_da(estimate: TaxEstimate) -> list[str]:
 
 @dataclass(slots=True)
 class HourAfterTax:
-    hours: int
+    hours: Hours
     estimate: TaxEstimate
     net_gain_next_hour: Decimal | None
 
@@ -230,13 +230,20 @@ class ScenarioAfterTax:
     rates: TaxRates
     rows: list[HourAfterTax]
 
-    def row(self, hours: int) -> HourAfterTax:
-        return self.rows[self.scenario.row(hours).hours - 1]
+    def row(self, hours: Hours) -> HourAfterTax:
+        """The estimate at ``hours`` a week; a half hour is estimated from its own monthly calculation."""
+        row = self.scenario.row(hours)
+        if isinstance(row.hours, int):
+            return self.rows[row.hours - 1]
+        estimate = estimate_after_tax(row.result, self.municipal, self.pension, self.rates)
+        whole = int(row.hours + 1)
+        gain = None if whole > len(self.rows) else self.rows[whole - 1].estimate.disposable - estimate.disposable
+        return HourAfterTax(row.hours, estimate, gain)
 
-    def change(self, from_hours: int, to_hours: int) -> Decimal:
+    def change(self, from_hours: Hours, to_hours: Hours) -> Decimal:
         return self.row(to_hours).estimate.disposable - self.row(from_hours).estimate.disposable
 
-    def change_sentence(self, from_hours: int, to_hours: int) -> str:
+    def change_sentence(self, from_hours: Hours, to_hours: Hours) -> str:
         """"Skøn: Går du fra 12 til 15 timer om ugen, får du ca. 1.000 kr. mere om måneden efter skat."."""
         sentence = change_sentence_da(from_hours, to_hours, self.change(from_hours, to_hours))
         sentence = sentence.replace("før skat", "efter skat").replace("får du ", "får du ca. ", 1)
@@ -245,7 +252,7 @@ class ScenarioAfterTax:
     @property
     def negative_gain_hours(self) -> list[int]:
         """Hours where one more hour leaves less money after tax."""
-        return [r.hours for r in self.rows if r.net_gain_next_hour is not None and r.net_gain_next_hour < 0]
+        return [int(r.hours) for r in self.rows if r.net_gain_next_hour is not None and r.net_gain_next_hour < 0]
 
     def negative_gain_sentence_da(self) -> str | None:
         """Where one more hour leaves less after tax, in words; ``None`` where it never does."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from api.strict_json import StrictJSONRoute
 from flexcalc.errors import InputError
+from flexcalc.extra_hour import extra_hour
 from flexcalc.model import (
     AmountField,
     CalculationRequest,
@@ -25,7 +26,7 @@ from flexcalc.model import (
 )
 from flexcalc.month_change import Adjustment, MonthSide, explain_month_change
 from flexcalc.period import Month
-from flexcalc.scenarios import MAX_HOURLY, Job, check_hours, hour_scenario
+from flexcalc.scenarios import MAX_HOURLY, Hours, Job, check_hours, hour_scenario
 from flexcalc.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
 
 router = APIRouter(prefix="/v1", tags=["explainer"], route_class=StrictJSONRoute)
@@ -33,11 +34,9 @@ router = APIRouter(prefix="/v1", tags=["explainer"], route_class=StrictJSONRoute
 PROBLEM: dict[int | str, dict[str, Any]] = {422: {"description": "Invalid input (problem+json naming the field)"}}
 
 
-def _hours(value: Any, field: str) -> int | None:
+def _hours(value: Any, field: str) -> Hours | None:
     if value is None:
         return None
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        value = int(value)
     try:
         return check_hours(value, field)
     except InputError as error:
@@ -66,10 +65,11 @@ class HourScenarioRequest(BaseModel):
         default=None, description="Instead of hourly: the monthly wage for 37 hours a week incl. pension, kr.")
     ceiling: AmountField | None = Field(
         default=None, description="The ceiling (lønloft), kr.; default the full-time wage, 37 × hourly × 52/12.")
-    hours_from: int | None = Field(default=None, ge=1, le=37, examples=[12],
-                                   description="Weekly hours now, 1–37 (for the headline).")
-    hours_to: int | None = Field(default=None, ge=1, le=37, examples=[15],
-                                 description="Weekly hours considered, 1–37 (for the headline).")
+    hours_from: Decimal | None = Field(default=None, examples=[12],
+                                       description="Weekly hours now, 1–37 in half-hour steps (for the headline).")
+    hours_to: Decimal | None = Field(default=None, examples=[15.5],
+                                     description="Weekly hours considered, 1–37 in half-hour steps (for the "
+                                                 "headline).")
     municipal_tax_rate: Decimal | None = Field(
         default=None, description="Municipal tax rate in % (incl. church tax if paid), 15–35: adds `after_tax`, "
                                   "an ESTIMATE (2024–2026).", json_schema_extra={"examples": ["25.1"]})
@@ -105,8 +105,9 @@ class HourScenarioRequest(BaseModel):
 
     @field_validator("hours_from", "hours_to", mode="before")
     @classmethod
-    def _hour_count(cls, value: Any, info: ValidationInfo) -> int | None:
-        return _hours(value, info.field_name or "hours")
+    def _hour_count(cls, value: Any, info: ValidationInfo) -> Decimal | None:
+        hours = _hours(value, info.field_name or "hours")
+        return None if hours is None else Decimal(hours)
 
 
 class RegionOut(BaseModel):
@@ -140,6 +141,10 @@ class HourScenarioResponse(BaseModel):
     max_subsidy: str
     threshold: str
     plateau_from_hours: int | None
+    plateau_to_hours: int | None = None
+    plateau_da: str = Field(description="Where more hours give no more money (the exact hour range), in Danish.")
+    findings: list[dict[str, Any]] = Field(default_factory=list, description="What to check, e.g. "
+                                           "`ceiling_below_full_time_wage` (the ceiling is below the 37-hour wage).")
     regions: list[RegionOut]
     rows: list[ScenarioRowOut]
     derived_rates: list[str]
@@ -149,6 +154,9 @@ class HourScenarioResponse(BaseModel):
     after_tax: dict[str, Any] | None = Field(default=None, description="The ESTIMATE after tax, when "
                                              "municipal_tax_rate is given: rows with disposable and net gain.")
     headline_after_tax_da: str | None = None
+    extra_hour: dict[str, Any] | None = Field(default=None, description="What one more hour a week keeps "
+                                              "(before tax and, with municipal_tax_rate, after tax), the hours "
+                                              "where it is near nothing and the sentences saying so.")
 
 
 @router.post("/scenarios/hours", response_model=HourScenarioResponse, responses=PROBLEM,
@@ -172,6 +180,7 @@ def create_hour_scenarios(request: HourScenarioRequest) -> Any:
     if request.municipal_tax_rate is not None:
         after_tax = scenario_after_tax(scenario, request.municipal_tax_rate, request.pension_rate or Decimal(0))
         body["after_tax"] = after_tax.to_dict()
+    body["extra_hour"] = extra_hour(scenario, after_tax).to_dict()
     if request.hours_from is not None and request.hours_to is not None:
         body["headline_da"] = scenario.change_sentence(request.hours_from, request.hours_to)
         body["change"] = str(scenario.change(request.hours_from, request.hours_to))
@@ -246,6 +255,7 @@ class MonthSideOut(BaseModel):
     atp_own: str
     adjustments: list[AdjustmentOut]
     payout: str
+    total_income: str = Field(description="Wage (of the basis month, incl. pension) + payout, before tax.")
     calculation: dict[str, Any]
 
 
@@ -253,6 +263,8 @@ class MonthChangeResponse(BaseModel):
     first: MonthSideOut
     second: MonthSideOut
     difference: str
+    total_income_change: str = Field(description="Change in total income (wage + payout), before tax.")
+    headline_da: str = Field(description="The change in total income in Danish, with its two parts.")
     summary_da: str
     causes: list[CauseOut]
     notes_da: list[str]

@@ -14,11 +14,27 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explainer.components import amount_input, default_month, month_input  # noqa: E402
+from explainer.components import (  # noqa: E402
+    amount_input,
+    default_month,
+    load_link,
+    month_input,
+    nbsp,
+    page_setup,
+    save_link,
+)
 from flexcalc.calculate import MonthInput  # noqa: E402
 from flexcalc.explain import explain_month_da  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.month_change import Adjustment, MonthSide, explain_month_change  # noqa: E402
+from flexcalc.scenarios import NOT_PUBLISHED_DA  # noqa: E402
+
+# The page's address holds its inputs (a shareable link): name in the address → widget key.
+page_setup()  # Danish page language and readable notes, also when opened by its own address
+LINK = {f"{side}_{name}": f"{prefix}_{key}" for side, prefix in (("m1", "first"), ("m2", "second"))
+        for name, key in (("maaned", "month"), ("loen", "wage"), ("loft", "ceiling"),
+                          ("efterregulering", "correction"))}
+load_link(LINK)
 
 st.title("Hvorfor har min udbetaling ændret sig?")
 st.write(
@@ -57,36 +73,42 @@ for column, prefix, title, month_default, wage_default in (
         else:
             sides.append(None)
 
+save_link(LINK)
 first, second = sides
 if first is None or second is None:
     st.stop()
 
 change = explain_month_change(first, second)
 st.divider()
-st.subheader(change.summary_da())
+st.subheader(nbsp(change.headline_da()))
+st.write(nbsp(change.summary_da()))
 
+top = st.columns(3)
+top[0].metric(f"I alt for {first.name_da} (løn + udbetaling)", nbsp(kr(change.first_total_income)))
+top[1].metric(f"I alt for {second.name_da} (løn + udbetaling)", nbsp(kr(change.second_total_income)))
+top[2].metric("Forskel i alt", nbsp(kr(change.total_income_change, sign=True)))
 left, right = st.columns(2)
-left.metric(f"Udbetaling for {first.name_da}", kr(change.first_payout))
-right.metric(f"Udbetaling for {second.name_da}", kr(change.second_payout),
-             delta=kr(change.difference, sign=True), delta_color="normal")
+left.metric(f"Udbetaling for {first.name_da}", nbsp(kr(change.first_payout)))
+right.metric(f"Udbetaling for {second.name_da}", nbsp(kr(change.second_payout)),
+             delta=nbsp(kr(change.difference, sign=True)), delta_color="normal")
 
 st.markdown("#### Derfor")
 if not change.causes:
     st.write("Ingen af tallene har ændret udbetalingen.")
 for cause in change.causes:
-    st.markdown(f"- {cause.text_da}")
+    st.markdown(f"- {nbsp(cause.text_da)}")
 for note in change.notes_da:
-    st.markdown(f"- {note}")
+    st.markdown(f"- {nbsp(note)}")
 
-table = pd.DataFrame([{"Årsag": cause.title_da, "Beløb": kr(cause.amount, sign=True),
+table = pd.DataFrame([{"Årsag": cause.title_da, "Beløb": nbsp(kr(cause.amount, sign=True)),
                        "Regel": cause.provision} for cause in change.causes]
-                     + [{"Årsag": "Forskel i alt", "Beløb": kr(change.difference, sign=True), "Regel": ""}])
+                     + [{"Årsag": "Forskel i alt", "Beløb": nbsp(kr(change.difference, sign=True)), "Regel": ""}])
 st.table(table.set_index("Årsag"))
 st.caption("Beløbene i tabellen lægges sammen til forskellen i alt, øre for øre. Udbetaling er fleksløntilskud "
            "minus dit eget ATP-bidrag, før skat.")
 derived = set(change.first_result.rates.derived) | set(change.second_result.rates.derived)
 if derived:
-    st.caption("Bemærk: nogle satser er beregnet (afledt), fordi de endnu ikke er offentliggjort.")
+    st.caption(NOT_PUBLISHED_DA)
 
 with st.expander("Se beregningen for begge måneder"):
     one, two = st.columns(2)
@@ -95,6 +117,6 @@ with st.expander("Se beregningen for begge måneder"):
             st.markdown(f"**{month_name(side.inp.benefit_month)}**")
             for line in explain_month_da(result)[1:]:
                 if line:
-                    st.write(line)
+                    st.write(nbsp(line))
             for adjustment in side.adjustments:
-                st.write(adjustment.text_da())
+                st.write(nbsp(adjustment.text_da()))

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from explainer.components import page_setup  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.normal_wage import (  # noqa: E402
     METHOD_DA,
@@ -76,6 +77,7 @@ def cell(amount: str) -> str:
     return f"{sign}\u00a0{rest}" if sign else rest
 
 
+page_setup()  # Danish page language and readable notes, also when opened by its own address
 st.title("Tjek lønloftet")
 st.write(
     "Lønloftet (normallønnen) er det, stillingen betaler på **fuld tid på ordinære vilkår**: løn og "

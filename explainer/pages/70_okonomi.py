@@ -20,6 +20,7 @@ import altair as alt  # noqa: E402
 import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from explainer.components import page_setup  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 
@@ -45,6 +46,7 @@ def fetch(key: str, body: dict[str, Any]) -> tuple[int, Any]:
         return response.status_code, {}
 
 
+page_setup()  # Danish page language and readable notes, also when opened by its own address
 st.title("Økonomi: refusion, bidrag og kontering")
 st.caption("Statens refusion følger refusionstrappen: 80 % i uge 1–4, 40 % i uge 5–26, 30 % i uge 27–52 og "
            "20 % fra uge 53 (lov om kommunernes finansiering § 5, stk. 2). Pension og kommunens ATP betales oven i "

@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explainer.components import amount_input, month_input, show_error  # noqa: E402
+from explainer.components import (  # noqa: E402
+    amount_input,
+    month_input,
+    page_setup,
+    show_error,
+)
 from explainer.reform_charts import band_chart, curve_chart  # noqa: E402
 from fixtures.population import generate  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
@@ -63,6 +68,7 @@ def uploaded_people(upload) -> pa.Table:  # type: ignore[no-untyped-def]
                          code="file_malformed") from None
 
 
+page_setup()  # Danish page language and readable notes, also when opened by its own address
 st.title("Reformer: hvad hvis reglerne ændres?")
 st.write(
     "Her kan du lægge et forslag til nye regler ved siden af reglerne i dag for en hel gruppe af personer i "

@@ -73,5 +73,6 @@ def scenario(
                       "beskæftigelsesfradrag; ikke topskat, jobfradrag eller andre fradrag.")
     for region in result.regions:
         console.print(f"• {region.text_da} ({region.provision})")
-    if result.plateau_from_hours is None:
-        console.print("Lønloftet nås ikke: flere timer giver altid mere.")
+    console.print(result.plateau_sentence_da())
+    for finding in result.findings:
+        console.print(f"OBS: {finding.message_da} ({finding.provision})")

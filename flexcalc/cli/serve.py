@@ -16,6 +16,12 @@ from flexcalc.cli.common import app
 EXPLAINER = Path(__file__).resolve().parents[2] / "explainer" / "app.py"
 
 
+EXPLAINER_SETTINGS = ["--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
+                      "--client.showSidebarNavigation", "false",
+                      "--theme.base", "light"]
+"""Streamlit settings of the explainer, as in .streamlit/config.toml, on the command line so they hold
+wherever ``flexcalc serve`` is started: no "Deploy" button or English menu (issue 16)."""
+
 LOOPBACK = "127.0.0.1"
 """Where ``flexcalc serve`` listens unless told otherwise (``--host`` or ``FLEXCALC_HOST``): this machine
 only. Streamlit alone would listen on every interface (issue 12)."""
@@ -32,7 +38,7 @@ def commands(host: str, port: int, explainer_port: int, workers: int, access_log
     if explainer and EXPLAINER.exists():
         out.append([sys.executable, "-m", "streamlit", "run", str(EXPLAINER), "--server.address", host,
                     "--server.port", str(explainer_port), "--server.headless", "true",
-                    "--browser.gatherUsageStats", "false"])
+                    "--browser.gatherUsageStats", "false", *EXPLAINER_SETTINGS])
     return out
 
 

@@ -52,7 +52,8 @@ def test_high_wage_has_no_plateau() -> None:
     ({"month": "2024-03", "hourly": "200", "ceiling": "loft"}, "ceiling", "amount_type"),
     ({"month": "2028-03", "hourly": "200"}, "month", "no_rates"),
     ({"month": "2024-03", "hourly": "200", "hours_from": 38, "hours_to": 3}, "hours_from", "hours_range"),
-    ({"month": "2024-03", "hourly": "200", "hours_from": True, "hours_to": 3}, "hours_from", "hours_range"),
+    ({"month": "2024-03", "hourly": "200", "hours_from": True, "hours_to": 3}, "hours_from", "number_type"),
+    ({"month": "2024-03", "hourly": "200", "hours_from": 12.3, "hours_to": 3}, "hours_from", "hours_half_step"),
     ({"month": "2024-03", "hourly": "200", "hours_from": 3}, "hours_to", "missing"),
     ({"month": "2024-03", "hourly": "200", "hours": 3}, "hours", "extra_forbidden"),
 ])

@@ -104,7 +104,7 @@ def test_hours_page_headline_follows_the_hours(app_url: str, browser: Any) -> No
         headline = page.get_by_role("heading", name="Går du fra")
         expect(headline).to_have_text(core.change_sentence(12, 15), timeout=60_000)
         # change the hours with the keyboard: focus the labelled field, type, press Enter
-        hours = page.get_by_role("spinbutton", name="Timer om ugen, du overvejer")
+        hours = page.get_by_role("textbox", name="Timer om ugen, du overvejer")
         hours.focus()
         hours.press("Control+A")
         hours.type("20")
@@ -141,7 +141,8 @@ def test_payout_change_page_shows_the_causes(app_url: str, browser: Any) -> None
             field.fill(value)
             field.press("Enter")
         expect(page.get_by_text("Nye satser fra 1. januar 2025")).to_be_visible(timeout=30_000)
-        expect(page.get_by_role("heading", name="Du får")).to_contain_text("for januar 2025 end for december 2024")
+        expect(page.get_by_role("heading", name="I alt har du")).to_contain_text("end sidste måned")
+        expect(page.get_by_text("for januar 2025 end for december 2024")).to_be_visible()
         page.set_viewport_size({"width": 1280, "height": 2000})
         page.wait_for_timeout(800)
         page.screenshot(path=str(ARTIFACTS / "payout-change-page.png"), full_page=True)
