@@ -28,6 +28,7 @@ import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
+from explainer.components import page_setup  # noqa: E402
 from flexcalc.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.ledger.worklist import KIND_LABELS_DA, KINDS  # noqa: E402  (the kinds' names; no database)
 from flexcalc.period import Month  # noqa: E402
@@ -88,6 +89,7 @@ def who() -> str | None:
     return str(name)
 
 
+page_setup()  # Danish page language and readable notes, also when opened by its own address
 st.title("Sagsbehandlerens arbejdsbord")
 st.caption("Arbejdslisten på tværs af sager, sagens måneder og efterreguleringerne. Alt hentes og registreres "
            "gennem API'et med din egen nøgle og logges. En mulig tilbagebetaling opkræves aldrig automatisk.")
