@@ -247,3 +247,30 @@ def test_every_ledger_fixture_gets_its_letters(name: str, sqlite_url: str) -> No
                 total = sum(parse_amount(c["amount"], "x", allow_negative=True) for c in letter.facts["causes"])
                 assert f"{total:.2f}" == letter.facts["difference"]
             assert lix(letter.running_text()) <= LIX_TARGET + 5
+
+
+def test_one_hearing_letter_for_two_months_of_a_case(sqlite_url: str) -> None:
+    """March's wage is corrected too (20.000 → 20.400): April 15.055,10 − 0,55 × 4.077 = 12.812,75, −220,00
+    against 13.032,75; with February's −120,00 for March the letter asks about 340,00 kr."""
+    from flexcalc.ledger.reconcile import reconcile
+    from flexcalc.ledger.reports import parse_report
+    from flexcalc.ledger.store import ingest, transaction
+    from tests.letters.support import CPH, _report
+
+    factory = rising_wage_case(sqlite_url)
+    with transaction(factory) as session:
+        ingest(session, [parse_report(_report("SP-M2", "SP", "2024-03-28", "20400", "2024-04-12T09:00:00",
+                                              "correction", "SP-M"))])
+    reconcile(factory, dt.datetime(2024, 4, 15, 12, tzinfo=CPH), ["SP"])
+    march, april = correction_id(factory, "SP", "-120.00"), correction_id(factory, "SP", "-220.00")
+    with factory() as session:
+        letter = hearing_letter(session, [april, march], D(2024, 4, 16))
+    raw = letter.text()
+    assert letter.title == "Du har måske fået for meget i fleksløntilskud for marts 2024 og april 2024"
+    assert letter.correction_ids == (march, april)  # by month
+    assert "marts 2024  15.272,00 kr.        15.152,00 kr.  120,00 kr." in raw
+    assert "april 2024  13.032,75 kr.        12.812,75 kr.  220,00 kr." in raw
+    assert "I alt                                           340,00 kr." in raw
+    assert "Du har måske fået 340,00 kr. for meget." in flat(raw)
+    assert ("April 2024: Din arbejdsgiver har rettet lønnen for marts 2024 fra 20.000,00 kr. til 20.400,00 kr."
+            in flat(raw))
