@@ -16,7 +16,7 @@ from flexcalc.errors import InputError
 from flexcalc.letters import complaint_deadline, decision_letter, hearing_letter, reply_date, specification_letter
 from flexcalc.letters.document import Letter
 from flexcalc.period import Month
-from tests.letters.support import LIX_TARGET, correction_id, decide, lix, replay_fixture, rising_wage_case
+from tests.letters.support import FIXTURES, LIX_TARGET, correction_id, decide, lix, replay_fixture, rising_wage_case
 
 D = dt.date
 UTC = dt.UTC
@@ -204,3 +204,73 @@ def test_lix_measures_what_we_think() -> None:
     heavy = ("Kommunens tilbagebetalingskrav forudsætter dokumentation for modtagerens kendskab til "
              "uberettigede udbetalinger vedrørende indkomstregistreringer.")
     assert lix(heavy) > 60
+
+
+SCENARIOS = sorted(p.name for p in FIXTURES.iterdir() if (p / "scenario.yaml").exists())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_ledger_fixture_gets_its_letters(name: str, sqlite_url: str) -> None:
+    """Every possible repayment of every fixture gets a hearing letter with the scenario's hand-computed
+    figures, and every paid month a specification whose causes add up to the change in payout."""
+    import yaml
+
+    from flexcalc.format import kr
+    from flexcalc.inputs import parse_amount
+    from flexcalc.ledger.models import Correction, Payment
+    from flexcalc.letters.facts import local_date
+
+    scenario = yaml.safe_load((FIXTURES / name / "scenario.yaml").read_text(encoding="utf-8"))
+    expected = [c for step in scenario["steps"] for c in step.get("corrections", [])
+                if c["status"] == "repayment_review"]
+    factory = replay_fixture(name, sqlite_url)
+    with factory() as session:
+        repayments = [c for c in session.query(Correction).order_by(Correction.id) if c.status == "repayment_review"]
+        assert [(str(c.benefit_month), f"{c.difference:.2f}") for c in repayments] == [
+            (e["benefit_month"], e["difference"]) for e in expected]
+        for correction in repayments:
+            day = local_date(correction.as_of)
+            letter = hearing_letter(session, [correction.id], day)
+            want = next(e for e in expected if e["benefit_month"] == str(correction.benefit_month))
+            row = letter.sections[1].blocks[0].rows[0]  # type: ignore[union-attr]
+            assert row[1:] == (kr(parse_amount(want["previous_subsidy"], "x")),
+                               kr(parse_amount(want["due_subsidy"], "x")),
+                               kr(-parse_amount(want["difference"], "x", allow_negative=True)))
+            assert letter.reply_by == day + dt.timedelta(days=14)
+            assert lix(letter.running_text()) <= LIX_TARGET
+        for payment in session.query(Payment).filter(Payment.case_id == scenario["steps"][0]["args"][2]):
+            letter = specification_letter(session, payment.case_id, payment.benefit_month,
+                                          local_date(payment.as_of) + dt.timedelta(days=3))
+            assert letter.facts["payout"] == f"{payment.payout:.2f}"
+            if letter.facts["causes"]:
+                total = sum(parse_amount(c["amount"], "x", allow_negative=True) for c in letter.facts["causes"])
+                assert f"{total:.2f}" == letter.facts["difference"]
+            assert lix(letter.running_text()) <= LIX_TARGET + 5
+
+
+def test_one_hearing_letter_for_two_months_of_a_case(sqlite_url: str) -> None:
+    """March's wage is corrected too (20.000 → 20.400): April 15.055,10 − 0,55 × 4.077 = 12.812,75, −220,00
+    against 13.032,75; with February's −120,00 for March the letter asks about 340,00 kr."""
+    from flexcalc.ledger.reconcile import reconcile
+    from flexcalc.ledger.reports import parse_report
+    from flexcalc.ledger.store import ingest, transaction
+    from tests.letters.support import CPH, _report
+
+    factory = rising_wage_case(sqlite_url)
+    with transaction(factory) as session:
+        ingest(session, [parse_report(_report("SP-M2", "SP", "2024-03-28", "20400", "2024-04-12T09:00:00",
+                                              "correction", "SP-M"))])
+    reconcile(factory, dt.datetime(2024, 4, 15, 12, tzinfo=CPH), ["SP"])
+    march, april = correction_id(factory, "SP", "-120.00"), correction_id(factory, "SP", "-220.00")
+    with factory() as session:
+        letter = hearing_letter(session, [april, march], D(2024, 4, 16))
+    raw = letter.text()
+    assert letter.title == "Du har måske fået for meget i fleksløntilskud for marts 2024 og april 2024"
+    assert letter.correction_ids == (march, april)  # by month
+    assert "marts 2024  15.272,00 kr.        15.152,00 kr.  120,00 kr." in raw
+    assert "april 2024  13.032,75 kr.        12.812,75 kr.  220,00 kr." in raw
+    assert "I alt                                           340,00 kr." in raw
+    assert "Du har måske fået 340,00 kr. for meget." in flat(raw)
+    assert ("April 2024: Din arbejdsgiver har rettet lønnen for marts 2024 fra 20.000,00 kr. til 20.400,00 kr."
+            in flat(raw))
