@@ -2,7 +2,7 @@
 
 The constructed ledger of tests/support/workbench_ledger.py repeated ``--copies`` times (six cases
 each: a held month, a possible repayment without a hearing, an overdue hearing, a reply awaiting a
-decision, a decided repayment, a possible double submission and events registered after payment — five
+decision, a decided repayment, a possible double submission and events registered after payment — six
 items per copy), on SQLite and, given a URL, PostgreSQL. Timed: the whole list in the core
 (``flexcalc.ledger.worklist.worklist``) and the first page of ``GET /v1/worklist`` (500 items) through the
 API with a caseworker's key, median of five.

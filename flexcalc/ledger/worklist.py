@@ -225,14 +225,32 @@ def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[W
 
 
 def _duplicates(session: Session, case_id: str | None) -> list[WorkItem]:
-    from .duplicates import _chains, duplicate_groups, possible_duplicates
-    from .reports import order_key
-    from .store import load_facts
+    """The possible double submissions (``flexcalc.ledger.duplicates``): the candidate cases found in the
+    database, their reports read in one query, the flag decided on each case's chains."""
+    from sqlalchemy import func
 
+    from .duplicates import _chains, duplicate_groups
+    from .models import Report
+    from .reports import WageReport, order_key
+    from .store import REPORT_FIELDS
+
+    candidates = (select(Report.case_id).where(Report.kind == "original")
+                  .group_by(Report.case_id, Report.employer_id, Report.period_start, Report.period_end)
+                  .having(func.count() > 1))
+    if case_id is not None:
+        candidates = candidates.where(Report.case_id == case_id)
+    cases = sorted(set(session.scalars(candidates)))
+    if not cases:
+        return []
+    by_case: dict[str, list[WageReport]] = defaultdict(list)
+    columns = [getattr(Report, name) for name in REPORT_FIELDS]
+    for start in range(0, len(cases), 1000):
+        for row in session.execute(select(*columns).where(Report.case_id.in_(cases[start:start + 1000]))):
+            report = WageReport(*row)
+            by_case[report.case_id].append(report)
     items = []
-    cases = sorted({str(d["case_id"]) for d in possible_duplicates(session, case_id)})
     for cid in cases:
-        reports = load_facts(session, cid).reports
+        reports = by_case[cid]
         chains = _chains(reports)
         for employer, group in duplicate_groups(reports):
             effective = [max(chains[(employer, root)], key=order_key) for root in group]
@@ -253,36 +271,49 @@ def _duplicates(session: Session, case_id: str | None) -> list[WorkItem]:
 
 def _events_after_payment(session: Session, case_id: str | None) -> list[WorkItem]:
     """Paid months whose events registered since the month was last settled would change the amount."""
+    from .payments import _load_for_month
     from .registrations import latest, registration_from_row
     from .store import load_facts
 
-    query = select(EventRegistration).join(Payment, and_(Payment.case_id == EventRegistration.case_id,
-                                                         Payment.benefit_month == EventRegistration.benefit_month))
+    query = (select(EventRegistration, Payment.subsidy, Payment.event_registration)
+             .join(Payment, and_(Payment.case_id == EventRegistration.case_id,
+                                 Payment.benefit_month == EventRegistration.benefit_month)))
     if case_id is not None:
         query = query.where(EventRegistration.case_id == case_id)
     by_month: dict[tuple[str, Month], list[Any]] = defaultdict(list)
-    for row in session.scalars(query):
+    paid: dict[tuple[str, Month], tuple[Decimal, int | None]] = {}
+    for row, subsidy, paid_with in session.execute(query):
         by_month[(row.case_id, row.benefit_month)].append(registration_from_row(row))
+        paid[(row.case_id, row.benefit_month)] = (subsidy, paid_with)
     if not by_month:
         return []
-    candidates: list[tuple[str, Month, Any]] = []
+    # every correction of those cases, oldest first: the settled amount and the events last settled with
+    corrections: dict[tuple[str, Month], list[tuple[Decimal, int | None]]] = defaultdict(list)
+    case_ids = sorted({cid for cid, _ in by_month})
+    for start in range(0, len(case_ids), 1000):
+        for cid, month, difference, registration in session.execute(
+                select(Correction.case_id, Correction.benefit_month, Correction.difference,
+                       Correction.event_registration).where(Correction.case_id.in_(case_ids[start:start + 1000]))
+                .order_by(Correction.case_id, Correction.benefit_month, Correction.sequence)):
+            corrections[(cid, month)].append((difference, registration))
+    candidates: list[tuple[str, Month, Any, Decimal]] = []
     for (cid, month), registrations in sorted(by_month.items()):
         in_force = latest(registrations, month, None)
-        payment = session.scalar(select(Payment).where(Payment.case_id == cid, Payment.benefit_month == month))
-        last = session.scalar(select(Correction).where(Correction.case_id == cid, Correction.benefit_month == month)
-                              .order_by(Correction.sequence.desc()).limit(1))
-        settled_with = last.event_registration if last is not None else payment.event_registration if payment else None
+        subsidy, paid_with = paid[(cid, month)]
+        history = corrections.get((cid, month), [])
+        settled_with = history[-1][1] if history else paid_with
         if in_force is not None and in_force.id != settled_with:
-            candidates.append((cid, month, in_force))
+            candidates.append((cid, month, in_force, subsidy + sum((d for d, _ in history), ZERO)))
+    # the facts each candidate month needs, many cases per query (as the payment run reads them)
+    facts_of: dict[tuple[str, Month], Any] = {}
+    for month in sorted({m for _, m, _, _ in candidates}):
+        ids = sorted({cid for cid, m, _, _ in candidates if m == month})
+        for start in range(0, len(ids), 2000):
+            for cid, facts in _load_for_month(session, ids[start:start + 2000], month.previous()).items():
+                facts_of[(cid, month)] = facts
     items = []
-    facts_of: dict[str, Any] = {}
-    for cid, month, registration in candidates:
-        facts = facts_of.setdefault(cid, load_facts(session, cid))
-        payment = session.scalar(select(Payment).where(Payment.case_id == cid, Payment.benefit_month == month))
-        assert payment is not None
-        corrected = sum(session.scalars(select(Correction.difference).where(
-            Correction.case_id == cid, Correction.benefit_month == month)), ZERO)
-        settled = payment.subsidy + corrected
+    for cid, month, registration, settled in candidates:
+        facts = facts_of.get((cid, month)) or load_facts(session, cid)
         try:
             due = facts.month_due(month, None)
         except FlexcalcError:
