@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, text
 
-from flexcalc.db import database_url, dispose_all  # noqa: E402
-from tests.support.workbench_ledger import TODAY, build  # noqa: E402
+from flexcalc.db import database_url, dispose_all
+from tests.support.workbench_ledger import TODAY, build
 
 RESULTS = Path(__file__).resolve().parent / "results" / "worklist.md"
 
