@@ -1,0 +1,237 @@
+"""The set-based part of the payment run (issue 14): the plain months of a chunk of cases read as
+columns, computed by the exact batch kernel in one go, and written as one multi-row insert.
+
+A month is **plain** when nothing but the formula decides it: no event registration for the
+benefit month, no job start or end date on an employment reporting in the basis month, every wage
+report known at the as-of instant an original (no correction or reversal in any chain touching the
+basis month), a ceiling in force and every amount inside the kernel's range. Its basis wage is the
+sum of the known reports (AM-liable wage + own and employer pension, LAB § 123 stk. 2; BEK 227/2024
+§ 1 nr. 1–2); the fleksjob employer's (the case's known employments) is ``wage``, any other
+employer's ``other_wage``; the ceiling is the newest entry known at the instant taking effect at or
+before the benefit month (LAB § 123 stk. 3). Then ``flexcalc.batch.kernel.compute_month`` gives
+exactly what ``flexcalc.calculate.calculate_month`` gives (the kernel is the one permitted second
+implementation of the monthly formula, tested row by row against it), including "no wage from the
+fleksjob employer, no subsidy" (vejl. 9154/2022 pkt. 2.1; Ankestyrelsen PM 6-23), which the run
+records with its reason as the per-case path does. A month whose basis month lacks a report of a
+known employment is held with its reason, as before.
+
+Everything else (events, part months, corrected or reversed reports, a case without a ceiling,
+amounts out of range) goes through the month pipeline case by case (``flexcalc.ledger.payments``).
+Nothing here repeats a rule: the classification only decides which of the two exact paths computes
+the month. ``tests/ledger/test_payrun_set_based.py`` compares both paths on a whole caseload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import BigInteger, String, and_, column, or_, select, table, type_coerce
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+
+from flexcalc.batch.kernel import MAX_INPUT_ORE, KernelRates, compute_month
+from flexcalc.period import Month
+
+from .models import Case, Ceiling, Employment, EventRegistration, Payment, Report
+from .types import MonthReason
+
+
+def raw_ore(col: Any) -> Any:
+    """An amount column read as its stored integer øre (no Decimal per value)."""
+    return type_coerce(col, BigInteger)
+
+
+def raw_text(col: Any) -> Any:
+    """A month (or enum) column read as its stored text."""
+    return type_coerce(col, String)
+
+
+def raw(col: Any) -> Any:
+    """A column read as the driver gives it (instants: text on SQLite, naive UTC on PostgreSQL)."""
+    return type_coerce(col, NullType())
+
+
+def ore_str(ore: int) -> str:
+    """Whole øre as the JSON amount text ("15272.00"), as ``money.amount_str`` writes it."""
+    sign = "-" if ore < 0 else ""
+    ore = abs(ore)
+    return f"{sign}{ore // 100}.{ore % 100:02d}"
+
+
+def bound(col: Any, value: Any, dialect: Dialect) -> Any:
+    """``value`` as the column's type stores it (computed once per run for a constant)."""
+    process = col.type.bind_processor(dialect)
+    return value if process is None else process(value)
+
+
+PAYMENT_COLUMNS = [c.name for c in Payment.__table__.columns if c.name != "id"]
+RAW_PAYMENT = table(Payment.__tablename__, *[column(name) for name in PAYMENT_COLUMNS])
+"""The payment table without column types: rows go in as the values the database stores (øre
+integers, month text, instants already converted once), so 100.000 rows cost no Python per value."""
+
+
+def cases_in(col: Any, ids: Sequence[str], contiguous: bool) -> Any:
+    if contiguous:
+        return and_(col >= ids[0], col <= ids[-1])
+    return col.in_(ids)
+
+
+@dataclass(slots=True)
+class PlainMonth:
+    """A plain month of one case, its inputs in øre."""
+
+    case_id: str
+    wage: int
+    other_wage: int
+    ceiling: int
+    report_ids: list[str]
+
+
+@dataclass(slots=True)
+class Held:
+    case_id: str
+    missing_employers: list[str]
+
+
+@dataclass(slots=True)
+class Classified:
+    """One chunk sorted: plain months, held months (a known employment's report missing) and the
+    cases the month pipeline computes."""
+
+    plain: list[PlainMonth] = field(default_factory=list)
+    held: dict[str, Held] = field(default_factory=dict)
+    pipeline: list[str] = field(default_factory=list)
+    inactive: set[str] = field(default_factory=set)
+
+
+def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datetime,
+             contiguous: bool) -> Classified:
+    """Read the chunk's facts as columns (a handful of queries) and sort its cases."""
+    basis = month.previous()
+    m, b = str(month), str(basis)
+    wanted = set(ids)
+    out = Classified()
+
+    def where(col: Any) -> Any:
+        return cases_in(col, ids, contiguous)
+
+    active: set[str] = set()
+    for cid, first, last in session.execute(select(Case.id, raw_text(Case.first_month), raw_text(Case.last_month))
+                                            .where(where(Case.id))):
+        if cid in wanted:
+            if first <= m and (last is None or last >= m):
+                active.add(cid)
+    out.inactive = wanted - active
+    ceiling: dict[str, tuple[str, int, int]] = {}
+    for cid, effective, amount, seq in session.execute(
+            select(Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id)
+            .where(where(Ceiling.case_id), Ceiling.effective_month <= m,
+                   or_(Ceiling.known_at.is_(None), Ceiling.known_at <= as_of))):
+        best = ceiling.get(cid)
+        if best is None or (effective, seq) > (best[0], best[1]):
+            ceiling[cid] = (effective, seq, amount)
+    employers: dict[str, set[str]] = defaultdict(set)
+    expected: dict[str, list[str]] = defaultdict(list)
+    unusual: set[str] = set()
+    for cid, employer, first, last, start, end in session.execute(select(
+            Employment.case_id, Employment.employer_id, raw_text(Employment.first_basis_month),
+            raw_text(Employment.last_basis_month), raw(Employment.start_date), raw(Employment.end_date))
+            .where(where(Employment.case_id))):
+        employers[cid].add(employer)
+        if first <= b and (last is None or b <= last):
+            expected[cid].append(employer)
+            if start is not None or end is not None:
+                unusual.add(cid)  # a possible part month: the pipeline decides (employment_events)
+    unusual.update(session.scalars(select(EventRegistration.case_id).where(
+        where(EventRegistration.case_id), EventRegistration.benefit_month == m)))
+    roots = select(Report.root_id).where(where(Report.case_id), Report.basis_month == b)
+    by_case: dict[str, list[tuple[str, str, str, str, int]]] = defaultdict(list)
+    for cid, employer, report_id, kind, month_text, total in session.execute(select(
+            Report.case_id, Report.employer_id, Report.report_id, raw_text(Report.kind),
+            raw_text(Report.basis_month),
+            raw_ore(Report.wage) + raw_ore(Report.pension_own) + raw_ore(Report.pension_employer))
+            .where(Report.root_id.in_(roots), where(Report.case_id), Report.received_at <= as_of)):
+        if kind != "original":
+            unusual.add(cid)  # a chain with a correction or reversal: the pipeline's basis view
+        by_case[cid].append((employer, report_id, kind, month_text, total))
+    for cid in ids:
+        if cid not in active:
+            continue
+        if cid in unusual or cid not in ceiling:
+            out.pipeline.append(cid)
+            continue
+        reported: set[str] = set()
+        known_wage = other_wage = 0
+        report_ids: set[str] = set()
+        mine = employers.get(cid, set())
+        for employer, report_id, _kind, month_text, total in by_case.get(cid, ()):
+            if month_text != b:
+                continue  # an original of another month (a root id shared across employers)
+            reported.add(employer)
+            report_ids.add(report_id)
+            if employer in mine:
+                known_wage += total
+            else:
+                other_wage += total
+        missing = sorted(e for e in expected.get(cid, ()) if e not in reported)
+        if missing:
+            out.held[cid] = Held(cid, missing)
+            continue
+        amount = ceiling[cid][2]
+        if not (0 <= known_wage <= MAX_INPUT_ORE and 0 <= other_wage <= MAX_INPUT_ORE
+                and 0 <= amount <= MAX_INPUT_ORE):
+            out.pipeline.append(cid)
+            continue
+        out.plain.append(PlainMonth(cid, known_wage, other_wage, amount, sorted(report_ids)))
+    return out
+
+
+@dataclass(slots=True)
+class PlainResults:
+    """The kernel's amounts for the plain months, in the order of ``Classified.plain``."""
+
+    subsidy: list[int]
+    atp_own: list[int]
+    payout: list[int]
+
+
+def compute_plain(rates: KernelRates, plain: Sequence[PlainMonth]) -> PlainResults:
+    """Every plain month of the chunk through the exact kernel at once."""
+    n = len(plain)
+    wage = np.fromiter((p.wage for p in plain), np.int64, n)
+    ceiling = np.fromiter((p.ceiling for p in plain), np.int64, n)
+    other = np.fromiter((p.other_wage for p in plain), np.int64, n)
+    result = compute_month(rates, wage, ceiling, other, check=False)
+    return PlainResults(result.subsidy.tolist(), result.atp_own.tolist(), result.payout.tolist())
+
+
+def payment_rows(plain: Sequence[PlainMonth], results: PlainResults, constants: dict[str, Any],
+                 no_wage: str) -> list[dict[str, Any]]:
+    """The payment rows of the plain months as the database stores them (``RAW_PAYMENT``)."""
+    rows = []
+    for p, subsidy, atp, payout in zip(plain, results.subsidy, results.atp_own, results.payout, strict=True):
+        rows.append({**constants, "case_id": p.case_id, "basis_wage": p.wage + p.other_wage, "ceiling": p.ceiling,
+                     "subsidy": subsidy, "atp_own": atp, "payout": payout,
+                     "report_ids": json.dumps(p.report_ids, separators=(",", ":")),
+                     "reason": no_wage if p.wage == 0 else None})
+    return rows
+
+
+def payment_constants(dialect: Dialect, month: Month, rule_version: str, as_of: dt.datetime,
+                      stamp: dt.datetime) -> dict[str, Any]:
+    """The values every payment row of the run shares, converted once as their columns store them."""
+    c = Payment.__table__.c
+    return {"benefit_month": bound(c.benefit_month, month, dialect), "kind": bound(c.kind, "regular", dialect),
+            "rule_version": rule_version, "as_of": bound(c.as_of, as_of, dialect),
+            "created_at": bound(c.created_at, stamp, dialect), "documentation": None, "released_by": None,
+            "event_registration": None}
+
+
+NO_WAGE = MonthReason.NO_FLEKSJOB_WAGE
