@@ -67,7 +67,7 @@ def ore_str(ore: int) -> str:
 
 def bound(col: Any, value: Any, dialect: Dialect) -> Any:
     """``value`` as the column's type stores it (computed once per run for a constant)."""
-    process = col.type.bind_processor(dialect)
+    process = col.type.dialect_impl(dialect).bind_processor(dialect)
     return value if process is None else process(value)
 
 

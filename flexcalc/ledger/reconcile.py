@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from flexcalc import RULE_VERSION
@@ -155,22 +155,149 @@ def _withdrawn(registration: Registration | None) -> str:
         f"{registration.describe_da()} gælder ikke længere"
 
 
+RECONCILE_CHUNK = 2000
+
+
+def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
+                   contiguous: bool) -> tuple[set[str], dict[str, int]]:
+    """Which cases of a chunk have a paid month that ``reconcile_case`` would recompute, found from
+    columns in a handful of queries: the same test as ``reconcile_case`` makes month by month (the
+    reports touching the basis month known at the instant, the ceiling in force then, the event
+    registration in force then, the rule version, a provisional payment), exactly, without loading
+    any case's facts. Returns those cases and, for every case with payments, the number of paid
+    months known at ``as_of`` (what ``reconcile_case`` counts as checked)."""
+    from .models import Ceiling, EventRegistration, Report
+    from .payrun import bound, cases_in, raw, raw_ore, raw_text
+    from .types import ListColumn
+
+    def where(col: Any) -> Any:
+        return cases_in(col, ids, contiguous)
+
+    wanted = set(ids)
+    dialect = session.get_bind().dialect
+    as_of_raw = bound(Payment.__table__.c.as_of, as_of, dialect)
+    lists = ListColumn()
+
+    def id_list(text: str | None) -> list[str]:
+        return lists.process_result_value(text, dialect) or []
+
+    last: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for cid, month, _seq, ceiling, report_ids, events, version, known in session.execute(select(
+            Correction.case_id, raw_text(Correction.benefit_month), Correction.sequence, raw_ore(Correction.ceiling),
+            raw(Correction.report_ids), Correction.event_registration, Correction.rule_version,
+            raw(Correction.as_of)).where(where(Correction.case_id)).order_by(Correction.sequence)):
+        last[(cid, month)] = (ceiling, report_ids, events, version, known)
+    ceilings: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for cid, effective, amount, seq in session.execute(select(
+            Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id).where(
+            where(Ceiling.case_id), or_(Ceiling.known_at.is_(None), Ceiling.known_at <= as_of))):
+        ceilings[cid].append((effective, seq, amount))
+    registered: dict[tuple[str, str], tuple[Any, str, int]] = {}
+    for cid, month, rid, received, digest in session.execute(select(
+            EventRegistration.case_id, raw_text(EventRegistration.benefit_month), EventRegistration.id,
+            raw(EventRegistration.received_at), EventRegistration.digest).where(
+            where(EventRegistration.case_id), EventRegistration.received_at <= as_of)):
+        best = registered.get((cid, month))
+        if best is None or (received, digest) > (best[0], best[1]):
+            registered[(cid, month)] = (received, digest, rid)
+    chains: dict[str, dict[tuple[str, str], tuple[set[str], set[str]]]] = defaultdict(dict)
+    for cid, employer, report_id, root, basis in session.execute(select(
+            Report.case_id, Report.employer_id, Report.report_id, Report.root_id, raw_text(Report.basis_month)).where(
+            where(Report.case_id), Report.received_at <= as_of)):
+        chain = chains[cid].setdefault((employer, root), (set(), set()))
+        chain[0].add(report_id)
+        chain[1].add(basis)
+    versions: dict[str, str] = {}
+    changed: set[str] = set()
+    checked: dict[str, int] = {}
+    for cid, month, kind, ceiling, report_ids, events, version, known in session.execute(select(
+            Payment.case_id, raw_text(Payment.benefit_month), raw_text(Payment.kind), raw_ore(Payment.ceiling),
+            raw(Payment.report_ids), Payment.event_registration, Payment.rule_version, raw(Payment.as_of))
+            .where(where(Payment.case_id))):
+        if cid not in wanted:
+            continue
+        checked.setdefault(cid, 0)
+        previous = last.get((cid, month))
+        if previous is not None:
+            ceiling, report_ids, events, version, known = previous
+        if known > as_of_raw:
+            continue  # known later than as_of: not rolled back (reconcile_case skips it too)
+        checked[cid] += 1
+        if cid in changed:
+            continue
+        now_version = versions.get(month)
+        if now_version is None:
+            now_version = versions[month] = rule_version_of(Month.parse(month))
+        registration = registered.get((cid, month))
+        best: tuple[str, int, int] | None = None
+        for entry in ceilings.get(cid, ()):
+            if entry[0] <= month and (best is None or entry[:2] > best[:2]):
+                best = entry
+        basis = str(Month.parse(month).previous())
+        touching: set[str] = set()
+        for members, months in chains.get(cid, {}).values():
+            if basis in months:
+                touching |= members
+        if (kind != "regular" or ("+" in version and version != now_version)
+                or (registration[2] if registration else None) != events
+                or best is None or best[2] != ceiling or touching != set(id_list(report_ids))):
+            changed.add(cid)
+    return changed, checked
+
+
+ReconcileProgress = Callable[[int, int], None]
+
+
 def reconcile(factory: Callable[[], Session], as_of: dt.datetime,
-              case_ids: Sequence[str] | None = None) -> ReconcileResult:
-    """Reconcile every case with payments (or ``case_ids``), each case in its own transaction."""
+              case_ids: Sequence[str] | None = None, *, set_based: bool = True,
+              progress: ReconcileProgress | None = None) -> ReconcileResult:
+    """Reconcile every case with payments (or ``case_ids``).
+
+    Set-based (the default, issue 14): the cases are taken in chunks, one transaction each; the paid
+    months that something has changed for are found from columns for the whole chunk
+    (``_changed_cases``), and only those cases are reconciled by ``reconcile_case`` (the same code, the
+    same corrections, causes and words); a case nothing has changed for is counted as checked and not
+    locked or loaded. ``set_based=False``: every case in its own transaction, as before (the reference
+    the tests compare with)."""
     result = ReconcileResult(as_of)
     with factory() as session:
         ids = list(case_ids) if case_ids is not None else list(
             session.scalars(select(Payment.case_id).distinct().order_by(Payment.case_id)))
-    for case_id in ids:
-        def work(session: Session, case_id: str = case_id) -> ReconcileResult:
+    if not set_based:
+        for case_id in ids:
+            def work(session: Session, case_id: str = case_id) -> ReconcileResult:
+                part = ReconcileResult(as_of)
+                reconcile_case(session, case_id, as_of, part)
+                return part
+
+            _add(result, run_in_transaction(factory, work))
+        return result
+    contiguous = case_ids is None
+    if progress is not None:
+        progress(0, len(ids))
+    for start in range(0, len(ids), RECONCILE_CHUNK):
+        chunk = ids[start:start + RECONCILE_CHUNK]
+        unique = list(dict.fromkeys(chunk))
+
+        def chunk_work(session: Session, chunk: list[str] = chunk, unique: list[str] = unique) -> ReconcileResult:
             part = ReconcileResult(as_of)
-            reconcile_case(session, case_id, as_of, part)
+            changed, checked = _changed_cases(session, unique, as_of, contiguous)
+            for case_id in chunk:
+                if case_id in changed:
+                    reconcile_case(session, case_id, as_of, part)
+                elif case_id in checked:
+                    part.cases_checked += 1
+                    part.months_checked += checked[case_id]
             return part
 
-        part = run_in_transaction(factory, work)
-        result.corrections += part.corrections
-        result.cases_checked += part.cases_checked
-        result.months_checked += part.months_checked
-        result.waiting += part.waiting
+        _add(result, run_in_transaction(factory, chunk_work))
+        if progress is not None:
+            progress(start + len(chunk), len(ids))
     return result
+
+
+def _add(result: ReconcileResult, part: ReconcileResult) -> None:
+    result.corrections += part.corrections
+    result.cases_checked += part.cases_checked
+    result.months_checked += part.months_checked
+    result.waiting += part.waiting
