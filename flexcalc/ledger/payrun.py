@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -219,9 +220,20 @@ def payment_rows(plain: Sequence[PlainMonth], results: PlainResults, constants: 
     for p, subsidy, atp, payout in zip(plain, results.subsidy, results.atp_own, results.payout, strict=True):
         rows.append({**constants, "case_id": p.case_id, "basis_wage": p.wage + p.other_wage, "ceiling": p.ceiling,
                      "subsidy": subsidy, "atp_own": atp, "payout": payout,
-                     "report_ids": json.dumps(p.report_ids, separators=(",", ":")),
+                     "report_ids": id_list(p.report_ids),
                      "reason": no_wage if p.wage == 0 else None})
     return rows
+
+
+_PLAIN_IDS = re.compile(r"[A-Za-z0-9._:-]*")
+
+
+def id_list(ids: list[str]) -> str:
+    """A list of report ids as ``ListColumn`` stores it (a JSON array), without the JSON encoder for
+    the usual ids (letters, digits and ._:- need no escaping)."""
+    if _PLAIN_IDS.fullmatch("".join(ids)):
+        return "[" + ",".join(f'"{i}"' for i in ids) + "]"
+    return json.dumps(ids, separators=(",", ":"))
 
 
 def payment_constants(dialect: Dialect, month: Month, rule_version: str, as_of: dt.datetime,
