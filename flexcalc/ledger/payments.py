@@ -185,12 +185,21 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     written as one multi-row insert (``flexcalc.ledger.payrun``); every other month goes through the
     month pipeline case by case. ``set_based=False`` computes every month case by case (the
     reference the tests compare with)."""
-    from flexcalc.batch.kernel import KernelRates
     from flexcalc.params import rates_for
 
-    from .payrun import NO_WAGE, RAW_PAYMENT, classify, compute_plain, ore_str, payment_constants, payment_rows
+    from .payrun import no_gc
 
     rates_for(month)  # a month outside the rates table is an error before anything is paid
+    with no_gc():
+        return _pay_month(factory, month, as_of, case_ids, set_based, progress)
+
+
+def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
+               set_based: bool, progress: ProgressHook | None) -> PayRunResult:
+    from flexcalc.batch.kernel import KernelRates
+
+    from .payrun import NO_WAGE, classify, compute_plain, ore_str, payment_constants, payment_rows, write_payments
+
     kernel_rates: KernelRates | None = None
     if set_based:
         try:
@@ -265,8 +274,7 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                             entry.update({"reason_code": NO_WAGE, "reason": no_wage_words[0],
                                           "reason_da": no_wage_words[1]})
                         outcome[row["case_id"]] = ("paid", entry)
-                    for i in range(0, len(rows), 5000):
-                        session.execute(insert(RAW_PAYMENT), rows[i:i + 5000])
+                    write_payments(session, rows)
             facts = _load_for_month(session, pipeline, basis, dense and len(pipeline) > len(todo) // 2) \
                 if pipeline else {}
             for case_id in pipeline:

@@ -24,10 +24,12 @@ the month. ``tests/ledger/test_payrun_set_based.py`` compares both paths on a wh
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +80,20 @@ RAW_PAYMENT = table(Payment.__tablename__, *[column(name) for name in PAYMENT_CO
 integers, month text, instants already converted once), so 100.000 rows cost no Python per value."""
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a run builds its hundreds of thousands of small,
+    acyclic objects (reference counting still frees them); without it the collector's full passes
+    over the growing result cost more than the run's own work."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def cases_in(col: Any, ids: Sequence[str], contiguous: bool) -> Any:
     if contiguous:
         return and_(col >= ids[0], col <= ids[-1])
@@ -119,19 +135,20 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
     m, b = str(month), str(basis)
     wanted = set(ids)
     out = Classified()
+    conn = session.connection()  # Core rows: no ORM loading layer for 100.000 plain tuples
 
     def where(col: Any) -> Any:
         return cases_in(col, ids, contiguous)
 
     active: set[str] = set()
-    for cid, first, last in session.execute(select(Case.id, raw_text(Case.first_month), raw_text(Case.last_month))
+    for cid, first, last in conn.execute(select(Case.id, raw_text(Case.first_month), raw_text(Case.last_month))
                                             .where(where(Case.id))):
         if cid in wanted:
             if first <= m and (last is None or last >= m):
                 active.add(cid)
     out.inactive = wanted - active
     ceiling: dict[str, tuple[str, int, int]] = {}
-    for cid, effective, amount, seq in session.execute(
+    for cid, effective, amount, seq in conn.execute(
             select(Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id)
             .where(where(Ceiling.case_id), Ceiling.effective_month <= m,
                    or_(Ceiling.known_at.is_(None), Ceiling.known_at <= as_of))):
@@ -141,7 +158,7 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
     employers: dict[str, set[str]] = defaultdict(set)
     expected: dict[str, list[str]] = defaultdict(list)
     unusual: set[str] = set()
-    for cid, employer, first, last, start, end in session.execute(select(
+    for cid, employer, first, last, start, end in conn.execute(select(
             Employment.case_id, Employment.employer_id, raw_text(Employment.first_basis_month),
             raw_text(Employment.last_basis_month), raw(Employment.start_date), raw(Employment.end_date))
             .where(where(Employment.case_id))):
@@ -150,11 +167,15 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
             expected[cid].append(employer)
             if start is not None or end is not None:
                 unusual.add(cid)  # a possible part month: the pipeline decides (employment_events)
-    unusual.update(session.scalars(select(EventRegistration.case_id).where(
+    unusual.update(conn.scalars(select(EventRegistration.case_id).where(
         where(EventRegistration.case_id), EventRegistration.benefit_month == m)))
-    roots = select(Report.root_id).where(where(Report.case_id), Report.basis_month == b)
+    # The basis month compared as an expression when the chunk is a range of case ids: SQLite would
+    # otherwise search the basis-month index (every case's report of the month, once per chunk)
+    # instead of the (case, basis month) index for the chunk's own cases.
+    month_of = (raw_text(Report.basis_month) + "") if contiguous else Report.basis_month
+    roots = select(Report.root_id).where(where(Report.case_id), month_of == b)
     by_case: dict[str, list[tuple[str, str, str, str, int]]] = defaultdict(list)
-    for cid, employer, report_id, kind, month_text, total in session.execute(select(
+    for cid, employer, report_id, kind, month_text, total in conn.execute(select(
             Report.case_id, Report.employer_id, Report.report_id, raw_text(Report.kind),
             raw_text(Report.basis_month),
             raw_ore(Report.wage) + raw_ore(Report.pension_own) + raw_ore(Report.pension_employer))
@@ -181,8 +202,10 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
                 known_wage += total
             else:
                 other_wage += total
-        missing = sorted(e for e in expected.get(cid, ()) if e not in reported)
+        wants = expected.get(cid, ())
+        missing = [e for e in wants if e not in reported]
         if missing:
+            missing.sort()
             out.held[cid] = Held(cid, missing)
             continue
         amount = ceiling[cid][2]
@@ -190,7 +213,10 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
                 and 0 <= amount <= MAX_INPUT_ORE):
             out.pipeline.append(cid)
             continue
-        out.plain.append(PlainMonth(cid, known_wage, other_wage, amount, sorted(report_ids)))
+        ordered = list(report_ids)
+        if len(ordered) > 1:
+            ordered.sort()
+        out.plain.append(PlainMonth(cid, known_wage, other_wage, amount, ordered))
     return out
 
 
@@ -234,6 +260,28 @@ def id_list(ids: list[str]) -> str:
     if _PLAIN_IDS.fullmatch("".join(ids)):
         return "[" + ",".join(f'"{i}"' for i in ids) + "]"
     return json.dumps(ids, separators=(",", ":"))
+
+
+def write_payments(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert payment rows (as ``payment_rows`` makes them) in the session's transaction, straight to the
+    driver: PostgreSQL ``COPY … FROM STDIN``, else one ``executemany`` of a prepared INSERT. The
+    unique (case, month) constraint holds for both: a clash raises and the chunk is redone."""
+    if not rows:
+        return
+    names = PAYMENT_COLUMNS
+    values = [tuple(row[name] for name in names) for row in rows]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY {Payment.__tablename__} ({', '.join(names)}) FROM STDIN") as copy:
+            for value in values:
+                copy.write_row(value)
+        return
+    marks = ", ".join("?" for _ in names) if connection.dialect.paramstyle == "qmark" else \
+        ", ".join("%s" for _ in names)
+    connection.exec_driver_sql(f"INSERT INTO {Payment.__tablename__} ({', '.join(names)}) VALUES ({marks})",
+                               values)
 
 
 def payment_constants(dialect: Dialect, month: Month, rule_version: str, as_of: dt.datetime,
