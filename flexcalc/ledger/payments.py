@@ -56,7 +56,8 @@ class PayRunResult:
         """The run's answer (API and ``flexcalc pay --json``): the summary holds the counts and the
         month's totals (issue 14)."""
         return {"month": self.month, "as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION,
-                "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held, "already_paid": self.already_paid}
+                "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held,
+                "already_paid": self.already_paid}
 
 
 def hold_reason(benefit_month: Month, missing: Sequence[str]) -> tuple[str, str]:

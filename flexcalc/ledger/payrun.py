@@ -143,9 +143,8 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
     active: set[str] = set()
     for cid, first, last in conn.execute(select(Case.id, raw_text(Case.first_month), raw_text(Case.last_month))
                                             .where(where(Case.id))):
-        if cid in wanted:
-            if first <= m and (last is None or last >= m):
-                active.add(cid)
+        if cid in wanted and first <= m and (last is None or last >= m):
+            active.add(cid)
     out.inactive = wanted - active
     ceiling: dict[str, tuple[str, int, int]] = {}
     for cid, effective, amount, seq in conn.execute(
@@ -172,14 +171,15 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
     # The basis month compared as an expression when the chunk is a range of case ids: SQLite would
     # otherwise search the basis-month index (every case's report of the month, once per chunk)
     # instead of the (case, basis month) index for the chunk's own cases.
-    month_of = (raw_text(Report.basis_month) + "") if contiguous else Report.basis_month
+    month_of = (raw_text(Report.basis_month) + "") if contiguous and conn.dialect.name == "sqlite" \
+        else Report.basis_month
     roots = select(Report.root_id).where(where(Report.case_id), month_of == b)
     by_case: dict[str, list[tuple[str, str, str, str, int]]] = defaultdict(list)
     for cid, employer, report_id, kind, month_text, total in conn.execute(select(
             Report.case_id, Report.employer_id, Report.report_id, raw_text(Report.kind),
             raw_text(Report.basis_month),
             raw_ore(Report.wage) + raw_ore(Report.pension_own) + raw_ore(Report.pension_employer))
-            .where(Report.root_id.in_(roots), where(Report.case_id), Report.received_at <= as_of)):
+            .where(Report.root_id.in_(roots), Report.received_at <= as_of)):  # by root only: one index
         if kind != "original":
             unusual.add(cid)  # a chain with a correction or reversal: the pipeline's basis view
         by_case[cid].append((employer, report_id, kind, month_text, total))

@@ -273,10 +273,10 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
         if now_version is None:
             now_version = versions[month] = rule_version_of(Month.parse(month))
         registration = registered.get((cid, month))
-        best: tuple[str, int, int] | None = None
+        in_force: tuple[str, int, int] | None = None
         for entry in ceilings.get(cid, ()):
-            if entry[0] <= month and (best is None or entry[:2] > best[:2]):
-                best = entry
+            if entry[0] <= month and (in_force is None or entry[:2] > in_force[:2]):
+                in_force = entry
         basis = str(Month.parse(month).previous())
         touching: set[str] = set()
         for members, months in chains.get(cid, {}).values():
@@ -284,7 +284,7 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
                 touching |= members
         if (kind != "regular" or ("+" in version and version != now_version)
                 or (registration[2] if registration else None) != events
-                or best is None or best[2] != ceiling or touching != set(id_list(report_ids))):
+                or in_force is None or in_force[2] != ceiling or touching != set(id_list(report_ids))):
             changed.add(cid)
     return changed, checked
 

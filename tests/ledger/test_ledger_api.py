@@ -49,11 +49,12 @@ def test_the_caseworker_workflow_over_the_api(client: TestClient) -> None:
     # March on February's wage 15.600: 19.952 − 0,30 × 15.600 = 15.272 (STAR's example)
     r = client.post("/v1/payment-runs", json={"month": "2024-03", "as_of": "2024-03-06"})
     # the month's totals (issue 14): 5 % ATP of 15.272 is 763,60, capped at 500 kr.; payout 15.272 − 500
-    assert r.status_code == 201 and r.json()["summary"] == {"paid": 1, "held": 0, "already_paid": 0,
-                                                            "total_subsidy": "15272.00", "total_atp_own": "500.00", "total_payout": "14772.00"}
+    totals = {"total_subsidy": "15272.00",
+              "total_atp_own": "500.00", "total_payout": "14772.00"}
+    assert r.status_code == 201 and r.json()["summary"] == {"paid": 1, "held": 0, "already_paid": 0, **totals}
     assert r.json()["paid"][0]["subsidy"] == "15272.00"
     r = client.post("/v1/payment-runs", json={"month": "2024-03", "as_of": "2024-03-06"})
-    assert r.json()["summary"] == {"paid": 0, "held": 0, "already_paid": 1, "total_subsidy": "15272.00", "total_atp_own": "500.00", "total_payout": "14772.00"}  # the month's, paid before
+    assert r.json()["summary"] == {"paid": 0, "held": 0, "already_paid": 1, **totals}  # the month's, paid before
     # April: March's report is missing → held, not paid as if the wage were 0
     r = client.post("/v1/payment-runs", json={"month": "2024-04", "as_of": "2024-04-05"})
     assert r.json()["summary"]["held"] == 1
