@@ -149,7 +149,8 @@ def main() -> None:
              "(every 50th case is held as awaiting report). March 2024 is paid as of 6 March, then paid again "
              "(everything paid or held already). Then 2 % of the paid cases get a late report (half a second "
              "employer's wage, half a corrected report) and every case is reconciled as of 30 April. Setup is a "
-             "bulk insert followed by ANALYZE, not timed. Targets: run under 3 s, second run under 0,5 s, reconciliation under 10 s.", "",
+             "bulk insert followed by ANALYZE, not timed. Targets: run under 3 s, second run under 0,5 s, "
+             "reconciliation under 10 s.", "",
              "Each time is the wall time, with the CPU time of the benchmark process in brackets (on SQLite "
              "that is all the work; on PostgreSQL the server's own CPU is not in it), and the load average "
              "when the row was done.", "",

@@ -226,6 +226,7 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                                           reason=NO_FLEKSJOB_WAGE))
     assert no_wage_words is not None
     late_paid: list[str] = []
+    month_text = str(month)
     for start in range(0, len(todo_all), CHUNK):
         chunk = todo_all[start:start + CHUNK]
         attempts = [0]
@@ -267,14 +268,14 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                     dialect = session.get_bind().dialect
                     rows = payment_rows(sorted_out.plain, amounts,
                                         payment_constants(dialect, month, version, as_of, stamp), NO_WAGE.value)
-                    for row in rows:
-                        entry: dict[str, Any] = {"case_id": row["case_id"], "benefit_month": str(month),
-                                                 "basis_wage": ore_str(row["basis_wage"]),
-                                                 "subsidy": ore_str(row["subsidy"]), "payout": ore_str(row["payout"])}
-                        if row["reason"] is not None:
+                    for p, subsidy, payout in zip(sorted_out.plain, amounts.subsidy, amounts.payout, strict=True):
+                        entry: dict[str, Any] = {"case_id": p.case_id, "benefit_month": month_text,
+                                                 "basis_wage": ore_str(p.wage + p.other_wage),
+                                                 "subsidy": ore_str(subsidy), "payout": ore_str(payout)}
+                        if p.wage == 0:
                             entry.update({"reason_code": NO_WAGE, "reason": no_wage_words[0],
                                           "reason_da": no_wage_words[1]})
-                        outcome[row["case_id"]] = ("paid", entry)
+                        outcome[p.case_id] = ("paid", entry)
                     write_payments(session, rows)
             facts = _load_for_month(session, pipeline, basis, dense and len(pipeline) > len(todo) // 2) \
                 if pipeline else {}

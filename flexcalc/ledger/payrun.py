@@ -94,6 +94,11 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def fetch_all(conn: Any, statement: Any) -> list[Any]:
+    """Every row of a query in one fetch (iterating a result fetches row by row)."""
+    return list(conn.execute(statement).all())
+
+
 def cases_in(col: Any, ids: Sequence[str], contiguous: bool) -> Any:
     if contiguous:
         return and_(col >= ids[0], col <= ids[-1])
@@ -141,13 +146,13 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
         return cases_in(col, ids, contiguous)
 
     active: set[str] = set()
-    for cid, first, last in conn.execute(select(Case.id, raw_text(Case.first_month), raw_text(Case.last_month))
+    for cid, first, last in fetch_all(conn, select(Case.id, raw_text(Case.first_month), raw_text(Case.last_month))
                                             .where(where(Case.id))):
         if cid in wanted and first <= m and (last is None or last >= m):
             active.add(cid)
     out.inactive = wanted - active
     ceiling: dict[str, tuple[str, int, int]] = {}
-    for cid, effective, amount, seq in conn.execute(
+    for cid, effective, amount, seq in fetch_all(conn,
             select(Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id)
             .where(where(Ceiling.case_id), Ceiling.effective_month <= m,
                    or_(Ceiling.known_at.is_(None), Ceiling.known_at <= as_of))):
@@ -157,7 +162,7 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
     employers: dict[str, set[str]] = defaultdict(set)
     expected: dict[str, list[str]] = defaultdict(list)
     unusual: set[str] = set()
-    for cid, employer, first, last, start, end in conn.execute(select(
+    for cid, employer, first, last, start, end in fetch_all(conn, select(
             Employment.case_id, Employment.employer_id, raw_text(Employment.first_basis_month),
             raw_text(Employment.last_basis_month), raw(Employment.start_date), raw(Employment.end_date))
             .where(where(Employment.case_id))):
@@ -167,7 +172,7 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
             if start is not None or end is not None:
                 unusual.add(cid)  # a possible part month: the pipeline decides (employment_events)
     unusual.update(conn.scalars(select(EventRegistration.case_id).where(
-        where(EventRegistration.case_id), EventRegistration.benefit_month == m)))
+        where(EventRegistration.case_id), EventRegistration.benefit_month == m)).all())
     # The basis month compared as an expression when the chunk is a range of case ids: SQLite would
     # otherwise search the basis-month index (every case's report of the month, once per chunk)
     # instead of the (case, basis month) index for the chunk's own cases.
@@ -175,7 +180,7 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
         else Report.basis_month
     roots = select(Report.root_id).where(where(Report.case_id), month_of == b)
     by_case: dict[str, list[tuple[str, str, str, str, int]]] = defaultdict(list)
-    for cid, employer, report_id, kind, month_text, total in conn.execute(select(
+    for cid, employer, report_id, kind, month_text, total in fetch_all(conn, select(
             Report.case_id, Report.employer_id, Report.report_id, raw_text(Report.kind),
             raw_text(Report.basis_month),
             raw_ore(Report.wage) + raw_ore(Report.pension_own) + raw_ore(Report.pension_employer))
@@ -240,14 +245,26 @@ def compute_plain(rates: KernelRates, plain: Sequence[PlainMonth]) -> PlainResul
 
 
 def payment_rows(plain: Sequence[PlainMonth], results: PlainResults, constants: dict[str, Any],
-                 no_wage: str) -> list[dict[str, Any]]:
-    """The payment rows of the plain months as the database stores them (``RAW_PAYMENT``)."""
+                 no_wage: str) -> list[tuple[Any, ...]]:
+    """The payment rows of the plain months as the database stores them, as tuples in the order of
+    ``PAYMENT_COLUMNS``."""
+    template = [constants.get(name) for name in PAYMENT_COLUMNS]
+    at = {name: i for i, name in enumerate(PAYMENT_COLUMNS)}
+    i_case, i_basis, i_ceiling, i_subsidy, i_atp, i_payout, i_ids, i_reason = (
+        at[name] for name in ("case_id", "basis_wage", "ceiling", "subsidy", "atp_own", "payout", "report_ids",
+                              "reason"))
     rows = []
     for p, subsidy, atp, payout in zip(plain, results.subsidy, results.atp_own, results.payout, strict=True):
-        rows.append({**constants, "case_id": p.case_id, "basis_wage": p.wage + p.other_wage, "ceiling": p.ceiling,
-                     "subsidy": subsidy, "atp_own": atp, "payout": payout,
-                     "report_ids": id_list(p.report_ids),
-                     "reason": no_wage if p.wage == 0 else None})
+        row = template.copy()
+        row[i_case] = p.case_id
+        row[i_basis] = p.wage + p.other_wage
+        row[i_ceiling] = p.ceiling
+        row[i_subsidy] = subsidy
+        row[i_atp] = atp
+        row[i_payout] = payout
+        row[i_ids] = id_list(p.report_ids)
+        row[i_reason] = no_wage if p.wage == 0 else None
+        rows.append(tuple(row))
     return rows
 
 
@@ -262,14 +279,13 @@ def id_list(ids: list[str]) -> str:
     return json.dumps(ids, separators=(",", ":"))
 
 
-def write_payments(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+def write_payments(session: Session, values: Sequence[tuple[Any, ...]]) -> None:
     """Insert payment rows (as ``payment_rows`` makes them) in the session's transaction, straight to the
     driver: PostgreSQL ``COPY … FROM STDIN``, else one ``executemany`` of a prepared INSERT. The
     unique (case, month) constraint holds for both: a clash raises and the chunk is redone."""
-    if not rows:
+    if not values:
         return
     names = PAYMENT_COLUMNS
-    values = [tuple(row[name] for name in names) for row in rows]
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection

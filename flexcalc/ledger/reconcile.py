@@ -210,7 +210,7 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
     any case's facts. Returns those cases and, for every case with payments, the number of paid
     months known at ``as_of`` (what ``reconcile_case`` counts as checked)."""
     from .models import Ceiling, EventRegistration, Report
-    from .payrun import bound, cases_in, raw, raw_ore, raw_text
+    from .payrun import bound, cases_in, fetch_all, raw, raw_ore, raw_text
     from .types import ListColumn
 
     def where(col: Any) -> Any:
@@ -226,18 +226,18 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
         return lists.process_result_value(text, dialect) or []
 
     last: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for cid, month, _seq, ceiling, report_ids, events, version, known in conn.execute(select(
+    for cid, month, _seq, ceiling, report_ids, events, version, known in fetch_all(conn, select(
             Correction.case_id, raw_text(Correction.benefit_month), Correction.sequence, raw_ore(Correction.ceiling),
             raw(Correction.report_ids), Correction.event_registration, Correction.rule_version,
             raw(Correction.as_of)).where(where(Correction.case_id)).order_by(Correction.sequence)):
         last[(cid, month)] = (ceiling, report_ids, events, version, known)
     ceilings: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for cid, effective, amount, seq in conn.execute(select(
+    for cid, effective, amount, seq in fetch_all(conn, select(
             Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id).where(
             where(Ceiling.case_id), or_(Ceiling.known_at.is_(None), Ceiling.known_at <= as_of))):
         ceilings[cid].append((effective, seq, amount))
     registered: dict[tuple[str, str], tuple[Any, str, int]] = {}
-    for cid, month, rid, received, digest in conn.execute(select(
+    for cid, month, rid, received, digest in fetch_all(conn, select(
             EventRegistration.case_id, raw_text(EventRegistration.benefit_month), EventRegistration.id,
             raw(EventRegistration.received_at), EventRegistration.digest).where(
             where(EventRegistration.case_id), EventRegistration.received_at <= as_of)):
@@ -245,7 +245,7 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
         if best is None or (received, digest) > (best[0], best[1]):
             registered[(cid, month)] = (received, digest, rid)
     chains: dict[str, dict[tuple[str, str], tuple[set[str], set[str]]]] = defaultdict(dict)
-    for cid, employer, report_id, root, basis in conn.execute(select(
+    for cid, employer, report_id, root, basis in fetch_all(conn, select(
             Report.case_id, Report.employer_id, Report.report_id, Report.root_id, raw_text(Report.basis_month)).where(
             where(Report.case_id), Report.received_at <= as_of)):
         chain = chains[cid].setdefault((employer, root), (set(), set()))
@@ -254,7 +254,7 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
     versions: dict[str, str] = {}
     changed: set[str] = set()
     checked: dict[str, int] = {}
-    for cid, month, kind, ceiling, report_ids, events, version, known in conn.execute(select(
+    for cid, month, kind, ceiling, report_ids, events, version, known in fetch_all(conn, select(
             Payment.case_id, raw_text(Payment.benefit_month), raw_text(Payment.kind), raw_ore(Payment.ceiling),
             raw(Payment.report_ids), Payment.event_registration, Payment.rule_version, raw(Payment.as_of))
             .where(where(Payment.case_id))):
