@@ -175,6 +175,8 @@ def main() -> None:
                 dispose_all()
                 if drop is not None:
                     drop()
+    if args.skip_per_case and RESULTS.exists():  # keep the before rows of the last full run
+        lines += [line for line in RESULTS.read_text(encoding="utf-8").splitlines() if "case by case (before)" in line]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines += ["", f"Load average when finished: {load:.1f} on {os.cpu_count()} CPUs (the machine is shared; "
               "figures vary with its load)."]

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import BigInteger, String, and_, column, or_, select, table, type_coerce
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -289,10 +290,14 @@ def write_payments(session: Session, values: Sequence[tuple[Any, ...]]) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                f"COPY {Payment.__tablename__} ({', '.join(names)}) FROM STDIN") as copy:
-            for value in values:
-                copy.write_row(value)
+        sql = f"COPY {Payment.__tablename__} ({', '.join(names)}) FROM STDIN"
+        dbapi = connection.dialect.loaded_dbapi
+        try:
+            with driver.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+                for value in values:
+                    copy.write_row(value)
+        except dbapi.Error as error:  # as SQLAlchemy's own errors, so a clash is retried like any other
+            raise DBAPIError.instance(sql, None, error, dbapi.Error, dialect=connection.dialect) from None
         return
     marks = ", ".join("?" for _ in names) if connection.dialect.paramstyle == "qmark" else \
         ", ".join("%s" for _ in names)

@@ -164,3 +164,33 @@ def test_set_based_runs_equal_the_case_by_case_runs(database_url: str, tmp_path:
     assert {"late_report", "corrected_report", "ceiling_change", "events_registered"} <= reasons, reasons
     # nothing new: both find nothing
     assert reconcile(fast, final).corrections == [] and reconcile(slow, final, set_based=False).corrections == []
+
+
+def test_a_second_payment_in_the_bulk_write_is_refused_as_a_retryable_clash(database_url: str) -> None:
+    """COPY (PostgreSQL) and executemany (SQLite) meet the unique (case, month) constraint like the ORM
+    insert did, and the clash is SQLAlchemy's IntegrityError, which ``run_in_transaction`` redoes."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from flexcalc.ledger.payrun import PAYMENT_COLUMNS, payment_constants, write_payments
+
+    factory = open_ledger(database_url)
+    with transaction(factory) as session:
+        create_case(session, "dup", Decimal("32067"), Month(2024, 3), [FLEX])
+        ingest(session, [WageReport("d1", "dup", FLEX, dt.date(2024, 2, 29), dt.date(2024, 2, 1), dt.date(2024, 2, 29),
+                                    Decimal("15600"), Decimal(0), Decimal(0), Decimal(60), at(Month(2024, 3), 3),
+                                    "original")])
+    paid = pay_month(factory, Month(2024, 3), at(Month(2024, 3), 6))
+    assert [p["subsidy"] for p in paid.paid] == ["15272.00"]
+    session = factory()
+    try:
+        values = {**payment_constants(session.get_bind().dialect, Month(2024, 3), "v", at(Month(2024, 3), 6),
+                                      at(Month(2024, 3), 6)),
+                  "case_id": "dup", "basis_wage": 1, "ceiling": 1, "subsidy": 1, "atp_own": 0, "payout": 1,
+                  "report_ids": "[]", "reason": None}
+        with pytest.raises(IntegrityError):
+            write_payments(session, [tuple(values.get(name) for name in PAYMENT_COLUMNS)])
+    finally:
+        session.rollback()
+        session.close()
+    assert len(rows(database_url, Payment)) == 1
