@@ -49,6 +49,11 @@ class ReconciliationCreate(BaseModel):
 
 @router.post("/payment-runs", status_code=201, summary="Pay a benefit month for every active case")
 def run_payments(body: PaymentRunCreate, request: Request, principal: Principal = Depends(caseworker)) -> Any:
+    """The run is answered when it is done (201), with every paid and held month and the month's totals
+    (``total_subsidy``, ``total_atp_own``, ``total_payout``). Synchronous by design (issue 14,
+    docs/decisions.md "Payment run at batch speed"): the set-based run pays 100.000 cases in a few
+    seconds, inside an ordinary request timeout; chunks are committed as they are paid, so a request
+    cut off midway is finished by sending it again (a re-run pays only what is left)."""
     audit_event(request, AuditEvent(action="write", principal=principal))
     from flexcalc.ledger.payments import pay_month
     from flexcalc.ledger.reports import parse_instant
@@ -63,6 +68,9 @@ def run_payments(body: PaymentRunCreate, request: Request, principal: Principal 
 @router.post("/reconciliations", status_code=201, summary="Reconcile paid months against newer reports")
 def run_reconciliation(body: ReconciliationCreate, request: Request,
                    principal: Principal = Depends(caseworker)) -> Any:
+    """Answered when done (201). At most 10.000 named case ids per request (without ``case_ids`` every
+    case is reconciled, set-based: 100.000 cases in seconds); see docs/decisions.md, "Payment run at
+    batch speed"."""
     audit_event(request, AuditEvent(action="write", principal=principal))
     from flexcalc.ledger.reconcile import reconcile
     from flexcalc.ledger.reports import parse_instant

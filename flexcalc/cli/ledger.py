@@ -9,6 +9,8 @@ nothing stored is changed then.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -304,20 +306,53 @@ def _row_labels(text: str) -> list[str]:
     return labels
 
 
+ProgressOption = Annotated[bool | None, typer.Option(
+    "--progress/--no-progress", help="Show a progress bar on standard error (default: on a terminal, never with "
+                                     "--json).")]
+
+
+@contextmanager
+def _run_progress(label: str, unit: str, show: bool | None, as_json: bool) -> Iterator[Any]:
+    """A rich progress bar for a long run (issue 14), on standard error: shown on a terminal (or
+    with --progress), never with --json; yields the run's ``progress(done, total)`` hook or None."""
+    if as_json or show is False:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if show is None and not console.is_terminal:
+        yield None
+        return
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn(),
+                   console=console, transient=console.is_terminal)
+    task = bar.add_task(label, total=None)
+
+    def hook(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield hook
+
+
 @app.command()
 def pay(
     month_: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The benefit month to pay.")],
     as_of: AsOfOption,
     as_json: JsonOption = False,
+    progress: ProgressOption = None,
     db: DbOption = None,
 ) -> None:
-    """Pay a benefit month for every active case on the reports received up to --as-of."""
+    """Pay a benefit month for every active case on the reports received up to --as-of.
+
+    The summary gives the month's totals (subsidy, own ATP share, payout) over every payment of it."""
     from flexcalc.ledger.payments import pay_month
 
     benefit_month = month(month_)
     instant = _as_of(as_of)
-    with input_errors():
-        result = pay_month(_ledger(db), benefit_month, instant)
+    with input_errors(), _run_progress("Udbetaler", "sager", progress, as_json) as hook:
+        result = pay_month(_ledger(db), benefit_month, instant, progress=hook)
     if as_json:
         print_json(result.to_dict())
         return
@@ -325,6 +360,9 @@ def pay(
         typer.echo(f"held {held['case_id']} {held['benefit_month']}: {held['reason']}")
     s = result.summary()
     typer.echo(f"{benefit_month}: paid {s['paid']}, held {s['held']}, already paid {s['already_paid']}")
+    t = result.totals
+    typer.echo(f"{benefit_month} in total: subsidy {t['total_subsidy']}, own ATP {t['total_atp_own']}, "
+               f"payout {t['total_payout']}")
 
 
 @app.command()
@@ -332,14 +370,15 @@ def reconcile(
     as_of: AsOfOption,
     case: Annotated[list[str] | None, typer.Option(help="Only this case (repeatable).")] = None,
     as_json: JsonOption = False,
+    progress: ProgressOption = None,
     db: DbOption = None,
 ) -> None:
     """Recompute every paid month that newer reports affect; record a correction for each difference."""
     from flexcalc.ledger.reconcile import reconcile as run
 
     instant = _as_of(as_of)
-    with input_errors():
-        result = run(_ledger(db), instant, case)
+    with input_errors(), _run_progress("Efterregulerer", "sager", progress, as_json) as hook:
+        result = run(_ledger(db), instant, case, progress=hook)
     if as_json:
         print_json(result.to_dict())
         return

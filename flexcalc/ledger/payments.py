@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from flexcalc import RULE_VERSION
 from flexcalc.errors import InputError
 from flexcalc.format import month_name
-from flexcalc.money import amount_str
+from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 
-from .asof import CeilingEntry, EmploymentEntry, MonthDue, reason_words, rule_version_of
+from .asof import NO_FLEKSJOB_WAGE, CeilingEntry, EmploymentEntry, MonthDue, reason_words, rule_version_of
 from .models import Case, Ceiling, Employment, EventRegistration, Hold, Payment, Report
 from .registrations import Registration, registration_from_row
 from .reports import WageReport
@@ -45,13 +45,19 @@ class PayRunResult:
     paid: list[dict[str, Any]] = field(default_factory=list)
     held: list[dict[str, Any]] = field(default_factory=list)
     already_paid: list[str] = field(default_factory=list)
+    totals: dict[str, str] = field(default_factory=dict)
+    """The month's totals over every payment of it (``month_totals``): total_subsidy, total_atp_own,
+    total_payout, as amount strings."""
 
     def summary(self) -> dict[str, int]:
         return {"paid": len(self.paid), "held": len(self.held), "already_paid": len(self.already_paid)}
 
     def to_dict(self) -> dict[str, Any]:
+        """The run's answer (API and ``flexcalc pay --json``): the summary holds the counts and the
+        month's totals (issue 14)."""
         return {"month": self.month, "as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION,
-                "summary": self.summary(), "paid": self.paid, "held": self.held, "already_paid": self.already_paid}
+                "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held,
+                "already_paid": self.already_paid}
 
 
 def hold_reason(benefit_month: Month, missing: Sequence[str]) -> tuple[str, str]:
@@ -138,77 +144,182 @@ def _load_for_month(session: Session, case_ids: Sequence[str], basis: Month,
 
 def _active_case_ids(session: Session, month: Month) -> list[str]:
     m = str(month)
-    return list(session.scalars(select(Case.id).where(
-        Case.first_month <= m, or_(Case.last_month.is_(None), Case.last_month >= m)).order_by(Case.id)))
+    return list(session.connection().execute(select(Case.id).where(  # Core: 100.000 ids, no ORM layer
+        Case.first_month <= m, or_(Case.last_month.is_(None), Case.last_month >= m)).order_by(Case.id)).scalars())
+
+
+def month_totals(session: Session, month: Month, case_ids: Sequence[str] | None = None) -> dict[str, str]:
+    """The month's totals over every payment of it (of ``case_ids`` only, when given): paid in this
+    run or before; a held month counts nothing until it is paid."""
+    from .payrun import ore_str, raw_ore
+
+    sums = [func.coalesce(func.sum(raw_ore(col)), 0) for col in (Payment.subsidy, Payment.atp_own, Payment.payout)]
+    totals = [0, 0, 0]
+    if case_ids is None:
+        parts: list[Any] = [session.execute(select(*sums).where(Payment.benefit_month == str(month))).one()]
+    else:
+        ids = list(dict.fromkeys(case_ids))
+        parts = [session.execute(select(*sums).where(Payment.benefit_month == str(month),
+                                                     Payment.case_id.in_(ids[i:i + 900]))).one()
+                 for i in range(0, len(ids), 900)]
+    for part in parts:
+        for i in range(3):
+            totals[i] += int(part[i])
+    return {"total_subsidy": ore_str(totals[0]), "total_atp_own": ore_str(totals[1]),
+            "total_payout": ore_str(totals[2])}
+
+
+ProgressHook = Callable[[int, int], None]
+"""``(cases done, cases in the run)``: called as the run goes (the CLI's progress bar)."""
 
 
 def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
-              case_ids: Sequence[str] | None = None) -> PayRunResult:
+              case_ids: Sequence[str] | None = None, *, set_based: bool = True,
+              progress: ProgressHook | None = None) -> PayRunResult:
     """Pay benefit month ``month`` for every active case (or ``case_ids``) on the reports received up
     to ``as_of``. Cases are paid in chunks, each in its own transaction; a chunk that meets a payment
-    made meanwhile by another run is rolled back and redone, so nothing is paid twice."""
+    made meanwhile by another run is rolled back and redone, so nothing is paid twice.
+
+    The months already paid are found for the whole run in one query and not looked at again (a
+    re-run reads only what is left: the held months and the cases not yet paid). With ``set_based``
+    (the default) the plain months of a chunk are computed by the exact batch kernel at once and
+    written as one multi-row insert (``flexcalc.ledger.payrun``); every other month goes through the
+    month pipeline case by case. ``set_based=False`` computes every month case by case (the
+    reference the tests compare with)."""
     from flexcalc.params import rates_for
 
+    from .payrun import no_gc
+
     rates_for(month)  # a month outside the rates table is an error before anything is paid
+    with no_gc():
+        return _pay_month(factory, month, as_of, case_ids, set_based, progress)
+
+
+def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
+               set_based: bool, progress: ProgressHook | None) -> PayRunResult:
+    from flexcalc.batch.kernel import KernelRates
+
+    from .payrun import NO_WAGE, classify, compute_plain, ore_str, payment_constants, payment_rows, write_payments
+
+    kernel_rates: KernelRates | None = None
+    if set_based:
+        try:
+            kernel_rates = KernelRates.for_month(month)
+        except ValueError:  # a rate the kernel cannot hold exactly: every month through the pipeline
+            kernel_rates = None
     result = PayRunResult(str(month), as_of)
     contiguous = case_ids is None
     with factory() as session:
-        ids = list(case_ids) if case_ids is not None else _active_case_ids(session, month)
+        ids = list(dict.fromkeys(case_ids)) if case_ids is not None else _active_case_ids(session, month)
         # paid and held already, for the whole month at once (re-read per chunk only on a retry)
-        paid_before = set(session.scalars(select(Payment.case_id).where(Payment.benefit_month == str(month))))
-        held_before = set(session.scalars(select(Hold.case_id).where(Hold.benefit_month == str(month))))
+        conn = session.connection()
+        paid_before = set(conn.execute(select(Payment.case_id).where(Payment.benefit_month == str(month))).scalars())
+        held_before = set(conn.execute(select(Hold.case_id).where(Hold.benefit_month == str(month))).scalars())
+    position = {c: i for i, c in enumerate(ids)}
+    result.already_paid = [c for c in ids if c in paid_before]
+    todo_all = [c for c in ids if c not in paid_before]
+    total, done = len(ids), len(result.already_paid)
+    if progress is not None:
+        progress(done, total)
     basis = month.previous()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+    version = rule_version_of(month)
+    no_wage_words = reason_words(MonthDue(month, basis, ZERO, ZERO, ZERO, [], frozenset(), None,
+                                          reason=NO_FLEKSJOB_WAGE))
+    assert no_wage_words is not None
+    late_paid: list[str] = []
+    month_text = str(month)
+    for start in range(0, len(todo_all), CHUNK):
+        chunk = todo_all[start:start + CHUNK]
         attempts = [0]
 
-        def work(session: Session, chunk: list[str] = chunk, attempts: list[int] = attempts) -> PayRunResult:
+        def work(session: Session, chunk: list[str] = chunk, attempts: list[int] = attempts) -> tuple[
+                PayRunResult, list[str]]:
             part = PayRunResult(str(month), as_of)
             attempts[0] += 1
             if attempts[0] == 1:
-                paid = {c for c in chunk if c in paid_before}
-                held = {c for c in chunk if c in held_before}
+                paid: set[str] = set()
             else:  # another run paid some of these meanwhile: read them again
                 paid = set(session.scalars(select(Payment.case_id).where(
                     Payment.benefit_month == str(month), Payment.case_id.in_(chunk))))
-                held = set(session.scalars(select(Hold.case_id).where(
-                    Hold.benefit_month == str(month), Hold.case_id.in_(chunk))))
+            held = set(session.scalars(select(Hold.case_id).where(
+                Hold.benefit_month == str(month), Hold.case_id.in_(chunk)))) if attempts[0] > 1 else \
+                {c for c in chunk if c in held_before}
             todo = [c for c in chunk if c not in paid]
-            # a range when most of the chunk is to pay, the list when few are left (held months on a re-run)
-            facts = _load_for_month(session, todo, basis, contiguous and len(todo) > len(chunk) // 2) if todo else {}
+            # a range when the chunk is most of the cases between its first and last id, else the list
+            dense = contiguous and bool(todo) and position[todo[-1]] - position[todo[0]] < 2 * len(todo)
             stamp = now()
+            outcome: dict[str, tuple[str, dict[str, Any]]] = {}
             payments: list[dict[str, Any]] = []
             holds: list[dict[str, Any]] = []
-            for case_id in chunk:
-                if case_id in paid:
-                    part.already_paid.append(case_id)
-                    continue
+            pipeline = todo
+            if kernel_rates is not None and todo:
+                sorted_out = classify(session, todo, month, as_of, dense)
+                pipeline = sorted_out.pipeline
+                for h in sorted_out.held.values():
+                    en, da = hold_reason(month, h.missing_employers)
+                    outcome[h.case_id] = ("held", {"case_id": h.case_id, "benefit_month": str(month),
+                                                   "missing_employers": h.missing_employers, "reason": en,
+                                                   "reason_da": da})
+                    if h.case_id not in held:
+                        holds.append({"case_id": h.case_id, "benefit_month": month,
+                                      "missing_employers": h.missing_employers, "reason": da,
+                                      "as_of": as_of, "created_at": stamp})
+                if sorted_out.plain:
+                    amounts = compute_plain(kernel_rates, sorted_out.plain)
+                    dialect = session.get_bind().dialect
+                    rows = payment_rows(sorted_out.plain, amounts,
+                                        payment_constants(dialect, month, version, as_of, stamp), NO_WAGE.value)
+                    for p, subsidy, payout in zip(sorted_out.plain, amounts.subsidy, amounts.payout, strict=True):
+                        entry: dict[str, Any] = {"case_id": p.case_id, "benefit_month": month_text,
+                                                 "basis_wage": ore_str(p.wage + p.other_wage),
+                                                 "subsidy": ore_str(subsidy), "payout": ore_str(payout)}
+                        if p.wage == 0:
+                            entry.update({"reason_code": NO_WAGE, "reason": no_wage_words[0],
+                                          "reason_da": no_wage_words[1]})
+                        outcome[p.case_id] = ("paid", entry)
+                    write_payments(session, rows)
+            facts = _load_for_month(session, pipeline, basis, dense and len(pipeline) > len(todo) // 2) \
+                if pipeline else {}
+            for case_id in pipeline:
                 case = facts.get(case_id)
                 if case is None or not case.active_in(month):
                     continue
                 due = case.month_due(month, as_of)
                 if due.result is None:
                     en, da = reason_words(due) or hold_reason(month, due.missing_employers)
-                    part.held.append({"case_id": case_id, "benefit_month": str(month),
-                                      "missing_employers": due.missing_employers, "reason": en, "reason_da": da})
+                    outcome[case_id] = ("held", {"case_id": case_id, "benefit_month": str(month),
+                                                 "missing_employers": due.missing_employers, "reason": en,
+                                                 "reason_da": da})
                     if case_id not in held:
                         holds.append({"case_id": case_id, "benefit_month": month,
                                       "missing_employers": due.missing_employers, "reason": da,
                                       "as_of": as_of, "created_at": stamp})
                     continue
-                values = _payment_values(case_id, due, as_of, stamp)
-                payments.append(values)
-                part.paid.append(paid_entry(case_id, due))
+                payments.append(_payment_values(case_id, due, as_of, stamp))
+                outcome[case_id] = ("paid", paid_entry(case_id, due))
             if payments:
                 session.execute(insert(Payment), payments)
             if holds:
                 session.execute(insert(Hold), holds)
-            return part
+            for case_id in chunk:  # in the run's order, whichever path computed the month
+                if case_id in paid:
+                    continue
+                found = outcome.get(case_id)
+                if found is not None:
+                    (part.paid if found[0] == "paid" else part.held).append(found[1])
+            return part, sorted(paid, key=position.__getitem__)
 
-        part = run_in_transaction(factory, work)
+        part, paid_meanwhile = run_in_transaction(factory, work)
         result.paid += part.paid
         result.held += part.held
-        result.already_paid += part.already_paid
+        late_paid += paid_meanwhile
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    if late_paid:  # paid by another run while this one ran: in the run's order among the others
+        result.already_paid = sorted([*result.already_paid, *late_paid], key=position.__getitem__)
+    with factory() as session:
+        result.totals = month_totals(session, month, case_ids)
     return result
 
 

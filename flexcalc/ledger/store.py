@@ -464,6 +464,38 @@ def load_facts(session: Session, case_id: str) -> CaseFacts:
                      load_registrations(session, case_id))
 
 
+def load_facts_many(session: Session, case_ids: Sequence[str]) -> dict[str, CaseFacts]:
+    """``load_facts`` for many cases in a few queries (900 ids per IN list)."""
+    from collections import defaultdict
+
+    from .models import EventRegistration
+    from .registrations import registration_from_row
+
+    out: dict[str, CaseFacts] = {}
+    columns = [getattr(Report, name) for name in REPORT_FIELDS]
+    for i in range(0, len(case_ids), 900):
+        ids = list(case_ids[i:i + 900])
+        ceilings: dict[str, list[Ceiling]] = defaultdict(list)
+        for c in session.scalars(select(Ceiling).where(Ceiling.case_id.in_(ids))):
+            ceilings[c.case_id].append(c)
+        employments: dict[str, list[Employment]] = defaultdict(list)
+        for e in session.scalars(select(Employment).where(Employment.case_id.in_(ids))):
+            employments[e.case_id].append(e)
+        reports: dict[str, list[WageReport]] = defaultdict(list)
+        for row in session.execute(select(*columns).where(Report.case_id.in_(ids))):
+            report = WageReport(*row)
+            reports[report.case_id].append(report)
+        registrations: dict[str, list[Registration]] = defaultdict(list)
+        for r in session.scalars(select(EventRegistration).where(EventRegistration.case_id.in_(ids))
+                                 .order_by(EventRegistration.id)):
+            registrations[r.case_id].append(registration_from_row(r))
+        for case in session.scalars(select(Case).where(Case.id.in_(ids))):
+            out[case.id] = CaseFacts(case.id, case.first_month, case.last_month, ceiling_entries(ceilings[case.id]),
+                                     employment_entries(employments[case.id]), reports[case.id],
+                                     registrations[case.id])
+    return out
+
+
 def case_cpr(session: Session, case_id: str) -> str | None:
     """The CPR number of a case, for its own case's users only (the caller checks who asks)."""
     return get_case(session, case_id).cpr

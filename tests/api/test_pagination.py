@@ -72,7 +72,9 @@ def test_every_list_pages_with_a_stable_cursor(client: TestClient) -> None:
     assert client.post("/v1/employer/wage-reports", json={"reports": batch}).status_code == 201
     for month, as_of in (("2024-03", "2024-03-06"), ("2024-04", "2024-04-06"), ("2024-05", "2024-05-06")):
         r = client.post("/v1/payment-runs", json={"month": month, "as_of": as_of})
-        assert r.json()["summary"] == {"paid": 1, "held": 4, "already_paid": 0}
+        assert r.json()["summary"] == {"paid": 1, "held": 4, "already_paid": 0,  # the month's totals: P-1's
+                                        "total_subsidy": "15272.00", "total_atp_own": "500.00",
+                                        "total_payout": "14772.00"}
     # late corrections of all three: 16.000 instead of 15.600 → three corrections of −120,00 (0,30 × 400)
     fixes = [report(f"{rid}c", "P-1", date, "16000", "2024-06-01T10:00:00+02:00", "correction", rid)
              for rid, date in (("F1", "2024-02-29"), ("M1", "2024-03-29"), ("A1", "2024-04-30"))]

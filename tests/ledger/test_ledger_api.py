@@ -48,10 +48,13 @@ def test_the_caseworker_workflow_over_the_api(client: TestClient) -> None:
 
     # March on February's wage 15.600: 19.952 − 0,30 × 15.600 = 15.272 (STAR's example)
     r = client.post("/v1/payment-runs", json={"month": "2024-03", "as_of": "2024-03-06"})
-    assert r.status_code == 201 and r.json()["summary"] == {"paid": 1, "held": 0, "already_paid": 0}
+    # the month's totals (issue 14): 5 % ATP of 15.272 is 763,60, capped at 500 kr.; payout 15.272 − 500
+    totals = {"total_subsidy": "15272.00",
+              "total_atp_own": "500.00", "total_payout": "14772.00"}
+    assert r.status_code == 201 and r.json()["summary"] == {"paid": 1, "held": 0, "already_paid": 0, **totals}
     assert r.json()["paid"][0]["subsidy"] == "15272.00"
     r = client.post("/v1/payment-runs", json={"month": "2024-03", "as_of": "2024-03-06"})
-    assert r.json()["summary"] == {"paid": 0, "held": 0, "already_paid": 1}
+    assert r.json()["summary"] == {"paid": 0, "held": 0, "already_paid": 1, **totals}  # the month's, paid before
     # April: March's report is missing → held, not paid as if the wage were 0
     r = client.post("/v1/payment-runs", json={"month": "2024-04", "as_of": "2024-04-05"})
     assert r.json()["summary"]["held"] == 1
@@ -137,3 +140,18 @@ def test_month_events_over_the_api(client: TestClient) -> None:
     month = client.get("/v1/cases/api-1/months/2024-03").json()
     assert month["settled"] == "8952.00" and month["events"][0]["in_force"] is True
     assert month["computation"]["result"]["subsidy"] == "8952.00" and month["payment"]["reason"] == "no_fleksjob_wage"
+
+
+def test_a_payment_run_is_answered_when_done_and_says_so(client: TestClient) -> None:
+    """Issue 14, item 6: the API answers a run synchronously (201, no 202 and run id) and documents
+    why and its limit (docs/decisions.md, "Payment run at batch speed")."""
+    doc = client.get("/openapi.json").json()
+    run = doc["paths"]["/v1/payment-runs"]["post"]
+    assert "201" in run["responses"] and "202" not in run["responses"]
+    assert "Synchronous by design" in run["description"] and "re-run pays only what is left" in run["description"]
+    reconciliation = doc["paths"]["/v1/reconciliations"]["post"]
+    assert "At most 10.000 named case ids" in reconciliation["description"]
+    r = client.post("/v1/payment-runs", json={"month": "2024-03", "as_of": "2024-03-06"})
+    assert r.status_code == 201 and r.json()["summary"] == {
+        "paid": 0, "held": 0, "already_paid": 0, "total_subsidy": "0.00", "total_atp_own": "0.00",
+        "total_payout": "0.00"}
