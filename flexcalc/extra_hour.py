@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from flexcalc.errors import require
 from flexcalc.format import kr
 from flexcalc.money import amount_str
 from flexcalc.scenarios import MAX_HOURS, MIN_HOURS, HourScenario
@@ -133,9 +134,9 @@ def extra_hour(scenario: HourScenario, after_tax: ScenarioAfterTax | None = None
     steps = []
     for hours in range(MIN_HOURS, MAX_HOURS):
         row, following = scenario.rows[hours - MIN_HOURS], scenario.rows[hours + 1 - MIN_HOURS]
-        assert row.gain_next_hour is not None
+        gain = require(row.gain_next_hour, f"the gain of hour {hours + 1}")
         net = None if after_tax is None else after_tax.rows[hours - MIN_HOURS].net_gain_next_hour
-        steps.append(ExtraHourStep(hours, following.wage - row.wage, row.gain_next_hour, net))
+        steps.append(ExtraHourStep(hours, following.wage - row.wage, gain, net))
     return ExtraHour(steps, after_tax is not None)
 
 

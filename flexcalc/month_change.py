@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
+from flexcalc.errors import InvariantError, require
 from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ORE, ZERO, amount_str
 from flexcalc.period import Month
@@ -197,10 +198,9 @@ def _trace_effect(result: MonthResult, key: str) -> Decimal:
 
 
 def _base(result: MonthResult, key: str) -> Decimal:
-    step = _step(result, key)
-    assert step is not None
-    value = step.inputs["base"]
-    assert isinstance(value, Decimal)
+    value = require(_step(result, key), f"the trace step {key}").inputs["base"]
+    if not isinstance(value, Decimal):
+        raise InvariantError(f"the base of the trace step {key} is not an amount")
     return value
 
 

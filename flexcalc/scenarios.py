@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, require
 from flexcalc.format import kr, month_name, number
 from flexcalc.inputs import parse_fleksjob_hours
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
@@ -91,9 +91,9 @@ class Job:
         """
         if self.hourly is not None:
             return monthly_wage_for_hours(self.hourly, Decimal(hours))
-        assert self.full_time_wage is not None
+        full_time = require(self.full_time_wage, "full_time_wage")
         half_hours = int(Decimal(hours) * 2)
-        return from_ore(_divide_half_up(to_ore(self.full_time_wage) * half_hours, 2 * FULL_TIME_HOURS))
+        return from_ore(_divide_half_up(to_ore(full_time) * half_hours, 2 * FULL_TIME_HOURS))
 
     def full_time_monthly(self) -> Decimal:
         """The monthly wage for 37 hours a week: STAR's estimate of the ceiling."""
@@ -104,8 +104,7 @@ class Job:
         """The hourly wage (given, or F × 12 / (37 × 52) rounded to øre), for display."""
         if self.hourly is not None:
             return self.hourly
-        assert self.full_time_wage is not None
-        return from_ore(_divide_half_up(to_ore(self.full_time_wage) * MONTHS_PER_YEAR,
+        return from_ore(_divide_half_up(to_ore(require(self.full_time_wage, "full_time_wage")) * MONTHS_PER_YEAR,
                                         FULL_TIME_HOURS * WEEKS_PER_YEAR))
 
 
@@ -280,8 +279,8 @@ class HourScenario:
         if self.job.hourly is not None:
             return (f"Din løn: {hours_text(hours)} timer × {kr(self.job.hourly)} × 52 uger / 12 måneder = "
                     f"{kr(row.wage)} om måneden.")
-        assert self.job.full_time_wage is not None
-        return (f"Din løn: {kr(self.job.full_time_wage)} × {hours_text(hours)} / 37 timer = {kr(row.wage)} "
+        full_time = require(self.job.full_time_wage, "full_time_wage")
+        return (f"Din løn: {kr(full_time)} × {hours_text(hours)} / 37 timer = {kr(row.wage)} "
                 "om måneden.")
 
     def to_dict(self) -> dict[str, Any]:

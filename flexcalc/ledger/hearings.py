@@ -33,7 +33,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flexcalc.db import Base
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, require
 from flexcalc.identifiers import check_identifier
 from flexcalc.inputs import parse_date
 
@@ -221,10 +221,10 @@ def record_hearing_reply(session: Session, case_id: str, correction_id: int, rec
                          "der er ikke registreret et høringsbrev for efterreguleringen: registrér det først",
                          code="reply_before_sent")
     latest = max(letters, key=lambda e: (e.sent_on, e.id))
-    assert latest.sent_on is not None
-    if received < latest.sent_on:
+    sent_on = require(latest.sent_on, "sent_on")
+    if received < sent_on:
         raise InputError("received_on", f"the reply {received} is dated before the hearing letter of "
-                         f"{latest.sent_on}", f"svaret {received} ligger før høringsbrevet af {latest.sent_on}",
+                         f"{sent_on}", f"svaret {received} ligger før høringsbrevet af {sent_on}",
                          code="reply_before_sent")
     if received > (today or today_local()):
         raise InputError("received_on", f"{received} is in the future", f"{received} ligger i fremtiden",
@@ -269,15 +269,14 @@ def hearing_state(events: Iterable[HearingEvent], today: dt.date) -> HearingStat
     if not letters:
         return HearingState("not_sent")
     latest = max(letters, key=lambda e: (e.sent_on, e.id))
-    assert latest.sent_on is not None and latest.reply_by is not None
+    sent_on, reply_by = require(latest.sent_on, "sent_on"), require(latest.reply_by, "reply_by")
     replies = [e for e in events if e.kind == REPLY and e.received_on is not None
-               and e.received_on >= latest.sent_on]
+               and e.received_on >= sent_on]
     if replies:
         reply = max(replies, key=lambda e: (e.received_on, e.id))
-        return HearingState("replied", latest.sent_on, latest.reply_by, latest.letter_id, reply.received_on,
-                            reply.summary)
-    return HearingState("reply_overdue" if today > latest.reply_by else "awaiting_reply", latest.sent_on,
-                        latest.reply_by, latest.letter_id)
+        return HearingState("replied", sent_on, reply_by, latest.letter_id, reply.received_on, reply.summary)
+    return HearingState("reply_overdue" if today > reply_by else "awaiting_reply", sent_on, reply_by,
+                        latest.letter_id)
 
 
 def hearings_by_correction(session: Session, *, case_id: str | None = None,

@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from flexcalc import RULE_VERSION
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, require
 from flexcalc.format import month_name
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
@@ -72,11 +72,11 @@ def hold_reason(benefit_month: Month, missing: Sequence[str]) -> tuple[str, str]
 
 def _payment_values(case_id: str, due: MonthDue, as_of: dt.datetime, stamp: dt.datetime, kind: str = "regular",
                     documentation: str | None = None, released_by: str | None = None) -> dict[str, Any]:
-    assert due.result is not None
+    result = require(due.result, f"the computed month {due.benefit_month} of case {case_id}")
     return {
         "case_id": case_id, "benefit_month": due.benefit_month, "kind": kind,
-        "basis_wage": due.basis_wage, "ceiling": due.ceiling, "subsidy": due.result.subsidy,
-        "atp_own": due.result.atp_own, "payout": due.result.payout,
+        "basis_wage": due.basis_wage, "ceiling": due.ceiling, "subsidy": result.subsidy,
+        "atp_own": result.atp_own, "payout": result.payout,
         "report_ids": sorted(due.report_ids), "rule_version": rule_version_of(due.benefit_month),
         "as_of": as_of, "created_at": stamp, "documentation": documentation, "released_by": released_by,
         "event_registration": due.registration.id if due.registration else None, "reason": due.reason,
@@ -85,10 +85,10 @@ def _payment_values(case_id: str, due: MonthDue, as_of: dt.datetime, stamp: dt.d
 
 def paid_entry(case_id: str, due: MonthDue) -> dict[str, Any]:
     """A paid month as the run reports it (with the reason when it is paid 0 for want of wage)."""
-    assert due.result is not None
+    result = require(due.result, f"the computed month {due.benefit_month} of case {case_id}")
     entry: dict[str, Any] = {"case_id": case_id, "benefit_month": str(due.benefit_month),
-                             "basis_wage": amount_str(due.basis_wage), "subsidy": amount_str(due.result.subsidy),
-                             "payout": amount_str(due.result.payout)}
+                             "basis_wage": amount_str(due.basis_wage), "subsidy": amount_str(result.subsidy),
+                             "payout": amount_str(result.payout)}
     words = reason_words(due)
     if words is not None:
         entry.update({"reason_code": due.reason, "reason": words[0], "reason_da": words[1]})
@@ -225,7 +225,7 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     version = rule_version_of(month)
     no_wage_words = reason_words(MonthDue(month, basis, ZERO, ZERO, ZERO, [], frozenset(), None,
                                           reason=NO_FLEKSJOB_WAGE))
-    assert no_wage_words is not None
+    no_wage_words = require(no_wage_words, "the words of a month without fleksjob wage")
     late_paid: list[str] = []
     month_text = str(month)
     for start in range(0, len(todo_all), CHUNK):

@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from flexcalc.errors import FlexcalcError, InputError
+from flexcalc.errors import FlexcalcError, InputError, require
 from flexcalc.format import month_name
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
@@ -211,14 +211,13 @@ def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[W
                                   amount, c.id, common,
                                   _correction_actions(c.case_id, c.id, month, "hearing", "decide")))
         elif state.status == "reply_overdue":
-            assert state.reply_by is not None
-            items.append(WorkItem(REPLY_OVERDUE, c.case_id, month, state.reply_by,
-                                  f"Svarfristen {state.reply_by.strftime('%d.%m.%Y')} er udløbet uden svar: "
+            reply_by = require(state.reply_by, "reply_by")
+            items.append(WorkItem(REPLY_OVERDUE, c.case_id, month, reply_by,
+                                  f"Svarfristen {reply_by.strftime('%d.%m.%Y')} er udløbet uden svar: "
                                   "træf afgørelse", str(c.id), amount, c.id, common,
                                   _correction_actions(c.case_id, c.id, month, "decide", "reply", "hearing_file")))
         elif state.status == "replied":
-            assert state.received_on is not None
-            items.append(WorkItem(AWAITING_DECISION, c.case_id, month, state.received_on,
+            items.append(WorkItem(AWAITING_DECISION, c.case_id, month, require(state.received_on, "received_on"),
                                   "Svar på partshøring modtaget: træf afgørelse", str(c.id), amount, c.id, common,
                                   _correction_actions(c.case_id, c.id, month, "decide", "hearing_file")))
     return items

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from flexcalc.errors import require
 from flexcalc.format import date_da
 from flexcalc.period import Month
 
@@ -154,9 +155,7 @@ def html_to_pdf(html: str) -> bytes:
     """The PDF of a letter's HTML (WeasyPrint; its text can be extracted, e.g. with pypdf)."""
     from weasyprint import HTML
 
-    pdf = HTML(string=html).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return bytes(require(HTML(string=html).write_pdf(), "the PDF WeasyPrint writes"))
 
 
 def content_hash(text: str, html: str) -> str:
