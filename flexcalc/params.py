@@ -28,7 +28,7 @@ PARAMETER_DIR = Path(__file__).parent / "parameters"
 Status = Literal["verified", "derived"]
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A YAML loader that refuses a key written twice in one mapping."""
 
 
