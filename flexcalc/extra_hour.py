@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from flexcalc.errors import require
-from flexcalc.format import kr
+from flexcalc.format import kr, runs_da
 from flexcalc.money import amount_str
 from flexcalc.scenarios import MAX_HOURS, MIN_HOURS, HourScenario
 from flexcalc.tax_estimate import ScenarioAfterTax
@@ -68,18 +68,6 @@ class ExtraHourStep:
                 "mark_after_tax": self.mark_after_tax}
 
 
-def _spans(hours: list[int]) -> str:
-    """``[3, 4, 5, 9]`` → "3–5 og 9"."""
-    runs: list[list[int]] = []
-    for h in hours:
-        if runs and runs[-1][-1] == h - 1:
-            runs[-1].append(h)
-        else:
-            runs.append([h])
-    parts = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-
-
 @dataclass(slots=True)
 class ExtraHour:
     """Every step from 1 to 37 hours a week, and the sentences that say where an hour keeps near nothing."""
@@ -100,7 +88,7 @@ class ExtraHour:
         out: list[str] = []
         before = self.hours_marked()
         if before:
-            out.append(f"Ved {_spans(before)} timer om ugen giver en time mere næsten intet før skat. "
+            out.append(f"Ved {runs_da(before)} timer om ugen giver en time mere næsten intet før skat. "
                        "Du beholder under 10 øre af hver krone, du tjener mere.")
         else:
             lowest = min(s.share for s in self.steps)
@@ -110,9 +98,9 @@ class ExtraHour:
             negative = [s.hours for s in self.steps if s.mark_after_tax == "negative"]
             near = [h for h in self.hours_marked(after_tax=True) if h not in negative]
             if negative:
-                out.append(f"Efter skat (skøn) giver en time mere færre penge ved {_spans(negative)} timer om ugen.")
+                out.append(f"Efter skat (skøn) giver en time mere færre penge ved {runs_da(negative)} timer om ugen.")
             if near:
-                out.append(f"Efter skat (skøn) giver en time mere næsten intet ved {_spans(near)} timer om ugen.")
+                out.append(f"Efter skat (skøn) giver en time mere næsten intet ved {runs_da(near)} timer om ugen.")
             if not negative and not near:
                 out.append("Efter skat (skøn) giver en time mere altid noget.")
         return out

@@ -64,3 +64,15 @@ def date_da(day: dt.date) -> str:
 def month_name(month: Month) -> str:
     """``Month(2024, 3)`` → ``marts 2024``."""
     return format_date(month.first_day(), "MMMM y", locale="da")
+
+
+def runs_da(numbers: list[int]) -> str:
+    """Whole numbers in rising order as runs, in Danish: ``[3, 4, 5, 9, 11]`` → "3–5, 9 og 11"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]

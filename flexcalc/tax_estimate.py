@@ -32,7 +32,7 @@ from typing import Any
 
 from flexcalc.calculate import MonthResult
 from flexcalc.errors import InputError, NoRatesError
-from flexcalc.format import kr
+from flexcalc.format import kr, runs_da
 from flexcalc.inputs import parse_amount
 from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.params import ParameterValue, load_parameters
@@ -259,14 +259,7 @@ class ScenarioAfterTax:
         hours = self.negative_gain_hours
         if not hours:
             return None
-        runs: list[list[int]] = []
-        for h in hours:
-            if runs and runs[-1][-1] == h - 1:
-                runs[-1].append(h)
-            else:
-                runs.append([h])
-        spans = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
-        where = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " og " + spans[-1]
+        where = runs_da(hours)
         worst = min(r.net_gain_next_hour for r in self.rows if r.net_gain_next_hour is not None)
         return (f"Skøn: arbejder du {where} timer om ugen, giver én time mere lidt mindre til rådighed efter skat "
                 f"(op til {kr(-worst, decimals=0)} mindre om måneden). Det er fordi du betaler AM-bidrag af "

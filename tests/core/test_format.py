@@ -34,3 +34,12 @@ def test_number_layout_equals_babels_own(ore: int, decimals: int) -> None:
     pattern = "#,##0" + (".00" if decimals else "")
     expected = format_decimal(rounded if rounded else abs(rounded), format=pattern, locale="da_DK")
     assert number(amount, decimals=decimals) == expected
+
+
+def test_runs_of_hours_in_danish() -> None:
+    from flexcalc.format import runs_da
+
+    assert runs_da([7]) == "7"
+    assert runs_da([3, 4, 5]) == "3–5"
+    assert runs_da([3, 4, 5, 9]) == "3–5 og 9"
+    assert runs_da([1, 3, 4, 8, 9, 10]) == "1, 3–4 og 8–10"
