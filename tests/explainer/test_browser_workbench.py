@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.explainer.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, pytestmark
+from tests.explainer.test_browser import ARTIFACTS, ROOT, _free_port, browser, pytestmark
 from tests.support.workbench_ledger import build
 
-__all__ = ["pytestmark"]
+__all__ = ["browser", "pytestmark"]  # the browser fixture is test_browser's
 PAGE_LINK = "Sagsbehandler: arbejdsliste, sager og efterreguleringer"
 
 
@@ -79,18 +79,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _open(browser: Any, app_url: str) -> Any:
