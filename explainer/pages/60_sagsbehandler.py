@@ -99,7 +99,8 @@ key_col.text_input("Din API-nøgle", type="password", key="api_key")
 by_col.text_input("Dine initialer", key="by", help="Registreres som den, der handler (fx sb-17).")
 
 if not st.session_state.get("api_key", "").strip():
-    st.info("Skriv din API-nøgle for at se arbejdslisten og sagerne.")
+    st.info("Skriv din API-nøgle for at se arbejdslisten og sagerne. Har du ingen, laver en administrator en "
+            "med kommandoen: flexcalc keys create --role caseworker")
     st.stop()
 
 if st.session_state.get("flash"):

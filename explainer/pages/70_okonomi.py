@@ -60,7 +60,8 @@ statement = st.text_area("Statens refusionsopgørelse (CSV: person,period_start,
                          key="statement", height=120)
 
 if not key.strip():
-    st.info("Skriv din API-nøgle for at se måneden.")
+    st.info("Skriv din API-nøgle for at se måneden. Har du ingen, laver en administrator en med kommandoen: "
+            "flexcalc keys create --role finance")
     st.stop()
 
 body: dict[str, Any] = {"month": month_text.strip(), "profiles_csv": profiles or None,

@@ -87,7 +87,9 @@ def test_the_page_never_opens_the_database() -> None:
 def test_without_a_key_no_case_is_shown(workbench: Any) -> None:
     at = AppTest.from_file(str(PAGE), default_timeout=60).run()
     assert not at.exception
-    assert [i.value for i in at.info] == ["Skriv din API-nøgle for at se arbejdslisten og sagerne."]
+    assert [i.value for i in at.info] == [
+        "Skriv din API-nøgle for at se arbejdslisten og sagerne. Har du ingen, laver en administrator en med "
+        "kommandoen: flexcalc keys create --role caseworker"]
     assert not at.table and not at.selectbox and not at.metric
 
 
