@@ -177,3 +177,20 @@ def test_lonloft_page_breakdown_keeps_its_signs(app_url: str, browser: Any, widt
 def _artifacts() -> Iterator[None]:
     ARTIFACTS.mkdir(exist_ok=True)
     yield
+
+
+@pytest.mark.parametrize(("path", "heading"), [
+    ("reformer", "Reformer: hvad hvis reglerne ændres?"),
+    ("okonomi", "Økonomi: refusion, bidrag og kontering"),
+    ("sagsbehandler", "Sagsbehandlerens arbejdsbord"),
+], ids=["reform", "finance", "caseworker"])
+def test_staff_pages_are_danish_and_pass_axe(app_url: str, browser: Any, path: str, heading: str) -> None:
+    """The staff pages hold the same promises as the citizen pages (Danish, axe-core without serious or
+    critical violations, no sideways scrolling, named charts); the finance and caseworker pages as a person
+    without a key sees them."""
+    page = _open(browser, f"{app_url}/{path}", WIDTHS["desktop"])
+    try:
+        _settle(page, heading)
+        _page_checks(page, WIDTHS["desktop"], path)
+    finally:
+        page.close()
