@@ -70,8 +70,21 @@ PAGE_CSS = """
           chart.setAttribute("aria-label", name);
         }
       });
+    /* A table wider than the screen scrolls in its own box: that box must be reachable by keyboard
+       (WCAG 2.1.1; axe "scrollable-region-focusable"), so it gets a tab stop and a name. Streamlit's own
+       box always (whether it scrolls depends on the fonts and the width, which may settle after this
+       runs); the outer box when it scrolls. */
+    document.querySelectorAll("[data-testid=stTable], [data-testid=stTable] > div").forEach((box) => {
+      const inner = box.parentElement && box.parentElement.matches("[data-testid=stTable]");
+      if ((inner || box.scrollWidth > box.clientWidth + 1) && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Tabel. Den kan rulles til siden.");
+      }
+    });
   };
   fix();
+  window.addEventListener("resize", () => requestAnimationFrame(fix));
   let queued = false;
   new MutationObserver(() => {
     if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }

@@ -76,6 +76,10 @@ def _page_checks(page: Any, width: int, name: str) -> None:
         assert english not in body_text, f"English interface text {english!r} on {name}"
     violations = _axe(page)
     assert not violations, _describe(violations)
+    # every table's own scroll box is reachable by keyboard, whether or not it scrolls at this width
+    boxes = page.locator("[data-testid=stTable] > div")
+    for i in range(boxes.count()):
+        assert boxes.nth(i).get_attribute("tabindex") == "0", f"table {i} on {name} has no tab stop"
     # the page never scrolls sideways (a wide table scrolls inside its own box)
     overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]') || document.body;"
                              " return [document.documentElement.scrollWidth, m.scrollWidth, window.innerWidth]; }")
