@@ -62,3 +62,20 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest) -> str:
     """An empty database of each kind: the test runs once on SQLite and once on PostgreSQL."""
     return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture(autouse=True)
+def _packaged_rates_after_each_test() -> Iterator[None]:
+    """A test that replays a ledger scenario publishing rates (FLEXCALC_PARAMETERS_DIR, e.g. through
+    ``tests.ledger.test_ledger_scenarios.replay`` from the letters' tests) leaves the packaged rates
+    behind it, so no later test in the same process computes with the scenario's published values."""
+    before = os.environ.get("FLEXCALC_PARAMETERS_DIR")
+    yield
+    if os.environ.get("FLEXCALC_PARAMETERS_DIR") != before:
+        from flexcalc.params import reload_parameters
+
+        if before is None:
+            os.environ.pop("FLEXCALC_PARAMETERS_DIR", None)
+        else:
+            os.environ["FLEXCALC_PARAMETERS_DIR"] = before
+        reload_parameters()
