@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, event, select
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flexcalc.db import Base
@@ -37,7 +37,7 @@ from flexcalc.errors import InputError, require
 from flexcalc.identifiers import check_identifier
 from flexcalc.inputs import parse_date
 
-from .models import Correction, Decision, UTCDateTime
+from .models import Correction, Decision, UTCDateTime, append_only
 from .types import CorrectionStatus
 
 REPLY_DAYS = 14
@@ -86,16 +86,7 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-@event.listens_for(Session, "before_flush")
-def _append_only(session: Session, _context: Any, _instances: Any) -> None:
-    from .models import AppendOnlyError
-
-    for obj in session.dirty:
-        if isinstance(obj, HearingEvent) and session.is_modified(obj, include_collections=False):
-            raise AppendOnlyError("HearingEvent records are append-only: they are never changed")
-    for obj in session.deleted:
-        if isinstance(obj, HearingEvent):
-            raise AppendOnlyError("HearingEvent records are append-only: they are never deleted")
+append_only(HearingEvent)
 
 
 def today_local() -> dt.date:

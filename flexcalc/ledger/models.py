@@ -313,9 +313,16 @@ class AppendOnlyError(RuntimeError):
     """An attempt to update or delete a record the ledger keeps append-only."""
 
 
-APPEND_ONLY = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration)
+APPEND_ONLY: tuple[type, ...] = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration)
 """Tables whose rows are never changed or deleted once written. (A case's ``revision`` and an
-employment's end month may change; a hold stays as the record that the month was held.)"""
+employment's end month may change; a hold stays as the record that the month was held.) Models
+defined elsewhere join with ``append_only``."""
+
+
+def append_only(*classes: type) -> None:
+    """Add models to the append-only guard (the letters' tables, the hearing record)."""
+    global APPEND_ONLY
+    APPEND_ONLY = tuple(dict.fromkeys((*APPEND_ONLY, *classes)))
 
 
 @event.listens_for(Session, "before_flush")

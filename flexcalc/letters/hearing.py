@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from flexcalc.format import date_da, kr
+from flexcalc.ledger.hearings import REPLY_DAYS  # the hearing record's default, one place
 
 from . import provisions as p
 from .document import Bullets, Letter, Paragraph, Section
@@ -24,8 +25,6 @@ from .facts import (
     total_too_much,
 )
 
-REPLY_DAYS = 14
-"""The default time to reply: 14 days from the letter's date (the issue; the law sets no fixed period)."""
 MAX_REPLY_DAYS = 92
 
 

@@ -4,13 +4,12 @@ letter was sent. All three are append-only, in the database (triggers) and here 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from flexcalc.db import Base
-from flexcalc.ledger.models import AppendOnlyError, UTCDateTime
+from flexcalc.ledger.models import UTCDateTime, append_only
 from flexcalc.ledger.types import ListColumn, MonthColumn
 from flexcalc.period import Month
 
@@ -74,13 +73,4 @@ class LetterSending(Base):
 
 
 LETTER_TABLES = (LetterRow, LetterApproval, LetterSending)
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_changes(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in session.dirty:
-        if isinstance(obj, LETTER_TABLES) and session.is_modified(obj, include_collections=False):
-            raise AppendOnlyError(f"{type(obj).__name__} records are append-only: they are never changed")
-    for obj in session.deleted:
-        if isinstance(obj, LETTER_TABLES):
-            raise AppendOnlyError(f"{type(obj).__name__} records are append-only: they are never deleted")
+append_only(*LETTER_TABLES)
