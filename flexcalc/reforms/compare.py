@@ -87,13 +87,18 @@ def one_hour_wage(people: ReformPeople) -> IntArray:
     return (2 * people.wage + hours) // (2 * hours)
 
 
-REFUND_STEPS: dict[str, tuple[str, str, str]] = {
-    "1-4": ("refund_rate_weeks_1_4", "§ 5, stk. 2, nr. 1", "uge 1–4 med ydelser"),
-    "5-26": ("refund_rate_weeks_5_26", "§ 5, stk. 2, nr. 2", "uge 5–26 med ydelser"),
-    "27-52": ("refund_rate_weeks_27_52", "§ 5, stk. 2, nr. 3", "uge 27–52 med ydelser"),
-    "53+": ("refund_rate_week_53_on", "§ 5, stk. 2, nr. 4", "fra uge 53 med ydelser"),
-    "before-ladder": ("refund_rate_before_ladder", "§ 30, stk. 2–3", "uden for refusionstrappen"),
-}
+def _refund_steps() -> dict[str, tuple[str, str, str]]:
+    """The finance package's ladder steps by the name a reform run gives them ("1-4" … "53+",
+    "before-ladder"): parameter, provision and Danish label, as ``flexcalc.finance.ladder`` has them."""
+    from flexcalc.finance.ladder import BEFORE_LADDER, STEPS
+
+    steps = {(f"{s.first_week}-{s.last_week}" if s.last_week is not None else f"{s.first_week}+"):
+             (s.parameter, s.provision, s.label_da) for s in STEPS}
+    steps["before-ladder"] = (BEFORE_LADDER.parameter, BEFORE_LADDER.provision, BEFORE_LADDER.label_da)
+    return steps
+
+
+REFUND_STEPS = _refund_steps()
 """The refund step a reform run may assume for everybody: its parameter, provision and Danish label."""
 DEFAULT_REFUND_STEP = "53+"
 
