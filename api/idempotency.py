@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Message
 
-from api.problem import problem, validation_problem
+from api.problem import problem, problem_of, validation_problem
 from api.security import audit_event, current_principal, db, write_audit_in
 from api.strict_json import StrictJSONRoute
+from flexcalc.errors import ConflictError
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.idempotency import KEY_MAX_LENGTH, Claim, Conflict, Replay, claim, fingerprint
 
@@ -142,6 +143,8 @@ class IdempotentRoute(StrictJSONRoute):
 
             try:
                 response = await handler(Request(request.scope, replay_body))
+            except ConflictError as error:  # a conflict is the key's answer: stored and replayed like any other
+                response = problem_of(error)
             except BaseException:
                 await run_in_threadpool(outcome.release, factory)
                 raise

@@ -1,8 +1,10 @@
-"""Shared pieces of the ledger endpoints: the database session and error mapping.
+"""The database session wiring of the ledger endpoints (the one router-facing module that knows SQLAlchemy).
 
 The database is the one of ``FLEXCALC_DATABASE_URL`` (else the embedded SQLite file), read per request
-so tests and deployments choose it by environment. Authentication, roles, audit and Idempotency-Key
-are wired onto these routes elsewhere (security); nothing here returns a CPR number.
+so tests and deployments choose it by environment. Routers take a session from here and hand it to the
+ledger's services and read model (``flexcalc.ledger.queries``); they build no query themselves.
+Authentication, roles, audit and Idempotency-Key are wired onto the routes elsewhere (security);
+errors become HTTP answers by their class in ``api.problem``; nothing here returns a CPR number.
 """
 
 from __future__ import annotations
@@ -11,15 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from api.problem import problem
-from flexcalc.errors import InputError
-
-CONFLICT_CODES = {"report_conflict", "already_paid", "case_exists", "decided", "employment_exists"}
-NOT_FOUND_CODES = {"unknown_case", "unknown_correction"}
+LedgerSession = Session
+"""The session type a router's write callback receives (``on_write=lambda session: ...``)."""
 
 
 def factory() -> Callable[[], Session]:
@@ -38,16 +36,6 @@ def ledger_session(write: bool = False) -> Iterator[Session]:
     else:
         with factory()() as session:
             yield session
-
-
-def conflict_or_raise(error: InputError, path_fields: tuple[str, ...] = ()) -> JSONResponse:
-    """A conflict (409) or a missing path resource (404) as problem+json; other input errors re-raise (422)."""
-    if error.code in CONFLICT_CODES:
-        return problem(409, "Conflict", f"{error.field}: {error.reason_en}", type_="/problems/conflict",
-                       detail_da=f"{error.field}: {error.reason_da}", errors=[error.as_dict()])
-    if error.code in NOT_FOUND_CODES and (error.field in path_fields or not path_fields):
-        raise HTTPException(404, error.reason_en) from None
-    raise error
 
 
 def created(body: Any) -> JSONResponse:

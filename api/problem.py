@@ -3,6 +3,10 @@
 A validation error lists every bad field with the reason in English and Danish:
 ``{"type": ..., "title": ..., "status": 422, "detail": ..., "errors": [{"field": "wage",
 "code": "amount_negative", "reason": "must not be negative", "reason_da": "må ikke være negativt"}]}``
+
+The one place where an error becomes an HTTP status: ``STATUS`` maps the classes of
+``flexcalc.errors`` (by their method resolution order, so a subclass answers as its family), and
+``problem_of`` builds the body. Routers raise; they never pick a status for an error.
 """
 
 from __future__ import annotations
@@ -15,11 +19,43 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from flexcalc.errors import InputError
+from flexcalc.errors import (
+    AccessError,
+    ConflictError,
+    FlexcalcError,
+    ForbiddenError,
+    InputError,
+    InvariantError,
+    LeaseLost,
+    NotFoundError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+    RateLimitedError,
+    UnauthorizedError,
+)
 from flexcalc.inputs import errors_from_validation
 from flexcalc.security.redact import redact
 
 PROBLEM_JSON = "application/problem+json"
+
+STATUS: dict[type[FlexcalcError], int] = {
+    InputError: 422,
+    NotFoundError: 404,
+    ConflictError: 409,
+    LeaseLost: 409,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
+    PreconditionFailedError: 412,
+    PreconditionRequiredError: 428,
+    RateLimitedError: 429,
+    InvariantError: 500,
+}
+"""The HTTP status of each kind of error; a class not listed answers as its nearest listed base, and a
+``FlexcalcError`` of no listed family is a 500 (logged, no internals shown)."""
+
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          409: "Conflict", 412: "Precondition failed", 413: "Request too large", 428: "Precondition required",
+          429: "Too many requests"}
 
 def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: Any) -> JSONResponse:
     """A problem+json answer. CPR-shaped numbers in the texts are redacted (an error never echoes one)."""
@@ -43,6 +79,37 @@ def validation_problem(errors: list[dict[str, str]]) -> JSONResponse:
                    errors=errors)
 
 
+def status_of(error: FlexcalcError) -> int:
+    """The HTTP status of ``error``: that of its class, or of its nearest base in ``STATUS``."""
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 500
+
+
+def problem_of(error: FlexcalcError) -> JSONResponse:
+    """The problem+json answer to ``error`` (bodies as they always were: a conflict names the field in
+    both languages, a missing resource says what is missing, bad input lists every bad field)."""
+    status = status_of(error)
+    if status == 500:
+        return problem(500, "Internal error", "An unexpected error occurred; it has been logged.")
+    if isinstance(error, InputError) and status == 422:
+        return validation_problem([e.as_dict() for e in error.each()])
+    if isinstance(error, InputError) and status == 404:
+        return problem(404, TITLES[404], error.reason_en)
+    if isinstance(error, InputError):
+        return problem(status, TITLES[status], f"{error.field}: {error.reason_en}", type_="/problems/conflict",
+                       detail_da=f"{error.field}: {error.reason_da}", errors=[error.as_dict()])
+    if isinstance(error, LeaseLost):
+        return problem(409, TITLES[409], "a request with this Idempotency-Key took over while this one ran; "
+                       "retry to see its answer", type_="/problems/idempotency-in-progress")
+    detail = error.detail if isinstance(error, AccessError) else str(error)
+    response = problem(status, TITLES.get(status, "Error"), detail)
+    if isinstance(error, AccessError):
+        response.headers.update(error.headers)
+    return response
+
+
 def install(app: FastAPI) -> None:
     """Register the problem+json handlers on ``app``."""
 
@@ -50,14 +117,16 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         return validation_problem(field_errors(list(exc.errors())))
 
-    @app.exception_handler(InputError)
-    async def _input(request: Request, exc: InputError) -> JSONResponse:
-        return validation_problem([exc.as_dict()])
+    @app.exception_handler(FlexcalcError)
+    async def _flexcalc(request: Request, exc: FlexcalcError) -> JSONResponse:
+        if status_of(exc) == 500:
+            logging.getLogger("flexcalc.api").error("unexpected error on %s %s", request.method, request.url.path,
+                                                    exc_info=exc)
+        return problem_of(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-                 405: "Method not allowed", 409: "Conflict", 413: "Request too large"}.get(exc.status_code, "Error")
+        title = TITLES.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
         response = problem(exc.status_code, title, detail)
         if exc.headers:

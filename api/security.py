@@ -13,9 +13,10 @@
 Routers opt in with one line, e.g.::
 
     @router.get("/cases/{case_id}")
-    def read(case_id: str, principal: Principal = Depends(read_case)) -> ...
+    def read(case_id: str, principal: CaseReaderDep) -> ...
 
-``read_case`` / ``write_case`` authorize the path's ``case_id`` and audit it; ``require_role(...)``,
+``CaseReaderDep`` / ``CaseWriterDep`` (``read_case`` / ``write_case``) authorize the path's ``case_id``
+and audit it; ``CaseworkerDep`` and the other aliases check the role; ``require_role(...)``,
 ``authorize_case(request, principal, case_id, action)`` and ``authorize_employer(request, principal, cvr)``
 are the building blocks for routes that find the case or the employer some other way.
 """
@@ -27,9 +28,9 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -38,7 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problem import PROBLEM_JSON
 from flexcalc import RULE_VERSION
 from flexcalc.db import session_factory
-from flexcalc.errors import InputError
+from flexcalc.errors import ForbiddenError, InputError, UnauthorizedError
 from flexcalc.identifiers import check_identifier
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
@@ -313,13 +314,13 @@ def current_principal(request: Request) -> Principal | None:
     return principal if isinstance(principal, Principal) else None
 
 
-def _unauthorized() -> HTTPException:
-    return HTTPException(401, "this needs an API key: Authorization: Bearer <key>", headers={"WWW-Authenticate":
-                                                                                             "Bearer"})
+def _unauthorized() -> UnauthorizedError:
+    return UnauthorizedError("this needs an API key: Authorization: Bearer <key>",
+                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def _forbidden(detail: str) -> HTTPException:
-    return HTTPException(403, detail)
+def _forbidden(detail: str) -> ForbiddenError:
+    return ForbiddenError(detail)
 
 
 def require_principal(request: Request,
@@ -405,6 +406,24 @@ def _case_access(action: str) -> Callable[..., Principal]:
 read_case = _case_access("read")
 #: ``Depends(write_case)``: the path's ``case_id`` may be written by the caller (audited), else 401/403.
 write_case = _case_access("write")
+
+
+# --- dependency aliases: ``def route(..., principal: CaseworkerDep)`` ------------------------------
+
+#: Any valid key (401 without one); the route authorizes what it finds (``authorize_case`` …).
+PrincipalDep = Annotated[Principal, Depends(require_principal)]
+#: A key that may read the path's ``case_id`` (audited).
+CaseReaderDep = Annotated[Principal, Depends(read_case)]
+#: A key that may write the path's ``case_id`` (audited).
+CaseWriterDep = Annotated[Principal, Depends(write_case)]
+#: A caseworker's key.
+CaseworkerDep = Annotated[Principal, Depends(require_role("caseworker"))]
+#: An admin's key (API keys).
+AdminDep = Annotated[Principal, Depends(require_role("admin"))]
+#: Finance staff or a caseworker.
+FinanceDep = Annotated[Principal, Depends(require_role("finance", "caseworker"))]
+#: An employer (its own CVR number's reports) or a caseworker (the income register's).
+ReporterDep = Annotated[Principal, Depends(require_role("employer", "caseworker"))]
 
 
 # --- OpenAPI: document the problem answers every route can give -----------------------------------

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.pagination import PAGED, PageRequest, encode, page_of, page_params, paged_response
-from api.security import AUTH_RESPONSES, audit_event, db, require_role
+from api.security import AUTH_RESPONSES, CaseworkerDep, audit_event, db
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
-from flexcalc.security.keys import Principal
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -44,9 +44,10 @@ def list_audit_entries(
     case_id: str | None = Query(default=None, max_length=64, description="Only entries about this case."),
     key_id: str | None = Query(default=None, max_length=32, description="Only entries made with this key."),
     after_id: int = Query(default=0, ge=0, le=2**62, description="Entries after this id (paging)."),
-    page: PageRequest = Depends(page_params("audit", default=100)),
-    principal: Principal = Depends(require_role("caseworker")),
-) -> Any:
+    *,
+    page: Annotated[PageRequest, Depends(page_params("audit", default=100))],
+    principal: CaseworkerDep,
+) -> JSONResponse:
     """Entries oldest first; each says which key (id and role, never the secret) read or wrote which
     case through which route, when, and the answer's status. Reading the log is logged too."""
     audit_event(request, AuditEvent(action="audit-read", case_id=case_id, principal=principal))

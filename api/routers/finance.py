@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.ledger_common import factory
-from api.security import AUTH_RESPONSES, audit_event, require_role
+from api.security import AUTH_RESPONSES, FinanceDep, audit_event
 from api.strict_json import StrictJSONRoute
 from flexcalc.inputs import parse_amount
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
-from flexcalc.security.keys import Principal
 
 router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSONRoute,
                    responses=AUTH_RESPONSES)
-finance_staff = require_role("finance", "caseworker")
 
 
 @router.get("/refund", summary="The state refund of one month's subsidy (refund ladder, § 5), with OP and fleksbidrag")
@@ -36,8 +34,9 @@ def refund(
     visitation_date: str | None = Query(None, description="Date visiteret to fleksjob (YYYY-MM-DD), § 30."),
     job_start: str | None = Query(None, description="Start of the current fleksjob (YYYY-MM-DD)."),
     wage: str | None = Query(None, description="Basis month's wage without pension, kr. (for the fleksbidrag)."),
-    principal: Principal = Depends(finance_staff),
-) -> Any:
+    *,
+    principal: FinanceDep,
+) -> JSONResponse:
     audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.finance.refund import refund_month_dict
     from flexcalc.inputs import parse_date
@@ -61,7 +60,7 @@ class FinanceReportRequest(BaseModel):
 
 
 @router.post("/reports", summary="The month's finance report: totals, refund by step, accounts, differences")
-def report(body: FinanceReportRequest, request: Request, principal: Principal = Depends(finance_staff)) -> Any:
+def report(body: FinanceReportRequest, request: Request, principal: FinanceDep) -> JSONResponse:
     audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.finance.accounts import account as find_account
     from flexcalc.finance.profiles import read_profiles_text
@@ -82,7 +81,7 @@ def report(body: FinanceReportRequest, request: Request, principal: Principal = 
 
 
 @router.get("/accounts", summary="The accounts of the municipal chart flexcalc books on, with sources")
-def accounts(request: Request, principal: Principal = Depends(finance_staff)) -> Any:
+def accounts(request: Request, principal: FinanceDep) -> dict[str, Any]:
     from flexcalc.finance.accounts import chart
 
     found, booking = chart()

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from api.idempotency import IdempotentRoute, mark_applied
-from api.ledger_common import conflict_or_raise
-from api.security import AUTH_RESPONSES, authorize_employer, require_principal, require_role
-from flexcalc.errors import InputError
-from flexcalc.security.keys import Principal
+from api.ledger_common import LedgerSession
+from api.security import AUTH_RESPONSES, PrincipalDep, ReporterDep, authorize_employer
 
 # Security (issue 7): an employer key sends reports of its own CVR number only, a caseworker key any;
 # each (employer, case) is audited; Idempotency-Key is tied to the ingestion's transaction.
@@ -59,8 +56,7 @@ class WageReportBatch(BaseModel):
 
 
 @router.post("/wage-reports", summary="Ingest wage reports (all or none; idempotent by report id)")
-def ingest_reports(body: WageReportBatch, request: Request,
-                   principal: Principal = Depends(require_role("employer", "caseworker"))) -> Any:
+def ingest_reports(body: WageReportBatch, request: Request, principal: ReporterDep) -> JSONResponse:
     from api.ledger_common import factory
     from flexcalc.ledger.reports import parse_report
     from flexcalc.ledger.store import IngestResult, ingest, now, run_in_transaction
@@ -69,31 +65,26 @@ def ingest_reports(body: WageReportBatch, request: Request,
         authorize_employer(request, principal, employer_id, case_id=case_id, action="write")
     # An employer key reports only for its own employments, and the server records when it received
     # the report (issue 12); a caseworker imports the income register's reports with their timestamps.
+    # A report for an unknown case is bad input (422, an InputError), not a missing path resource.
     reporter = principal.employer_cvr if principal.role == "employer" else None
-    try:
-        where = [f"reports.{i}" for i in range(len(body.reports))]
-        received = now().isoformat()
-        reports = [parse_report({**r.model_dump(), **({"received_at": received} if reporter and r.received_at is None
-                                                     else {})}, where[i]) for i, r in enumerate(body.reports)]
+    where = [f"reports.{i}" for i in range(len(body.reports))]
+    received = now().isoformat()
+    reports = [parse_report({**r.model_dump(), **({"received_at": received} if reporter and r.received_at is None
+                                                 else {})}, where[i]) for i, r in enumerate(body.reports)]
 
-        def work(session: Session) -> IngestResult:
-            result = ingest(session, reports, where, reporter=reporter)
-            # the Idempotency-Key and the audit rows commit with the reports, or not at all
-            mark_applied(request, session, 201 if result.stored else 200)
-            return result
+    def work(session: LedgerSession) -> IngestResult:
+        result = ingest(session, reports, where, reporter=reporter)
+        # the Idempotency-Key and the audit rows commit with the reports, or not at all
+        mark_applied(request, session, 201 if result.stored else 200)
+        return result
 
-        result = run_in_transaction(factory(), work)
-    except InputError as error:
-        if error.code == "unknown_case":
-            raise  # a report for an unknown case is bad input (422), not a missing path resource
-        return conflict_or_raise(error)
+    result = run_in_transaction(factory(), work)
     status = 201 if result.stored else 200
     return JSONResponse(result.to_dict(), status_code=status)
 
 
 @router.get("/{employer_id}/employments", summary="An employer's own employments, ceilings and report status")
-def list_employer_employments(employer_id: str, request: Request,
-                         principal: Principal = Depends(require_principal)) -> Any:
+def list_employer_employments(employer_id: str, request: Request, principal: PrincipalDep) -> JSONResponse:
     """For the employer (its own CVR number only) or a caseworker: the employments by pseudonymous case
     id with their ceiling history, and every wage report the employer has sent with its status. Nothing
     of the subsidy or the payments."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -11,14 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.idempotency import IdempotentRoute
 from api.ledger_common import factory, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
-from api.security import AUTH_RESPONSES, audit_before_write, audit_event, require_role
+from api.security import AUTH_RESPONSES, CaseworkerDep, audit_before_write, audit_event
 from flexcalc.model import MonthField, validate_benefit_month
 from flexcalc.security.audit import AuditEvent
-from flexcalc.security.keys import Principal
 
 # Security (issue 7): caseworkers only; audited (they touch every case); Idempotency-Key accepted.
 router = APIRouter(prefix="/v1", tags=["payment runs"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
-caseworker = require_role("caseworker")
 
 
 class PaymentRunCreate(BaseModel):
@@ -48,7 +46,7 @@ class ReconciliationCreate(BaseModel):
 
 
 @router.post("/payment-runs", status_code=201, summary="Pay a benefit month for every active case")
-def run_payments(body: PaymentRunCreate, request: Request, principal: Principal = Depends(caseworker)) -> Any:
+def run_payments(body: PaymentRunCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     """The run is answered when it is done (201), with every paid and held month and the month's totals
     (``total_subsidy``, ``total_atp_own``, ``total_payout``). Synchronous by design (issue 14,
     docs/decisions.md "Payment run at batch speed"): the set-based run pays 100.000 cases in a few
@@ -66,8 +64,7 @@ def run_payments(body: PaymentRunCreate, request: Request, principal: Principal 
 
 
 @router.post("/reconciliations", status_code=201, summary="Reconcile paid months against newer reports")
-def run_reconciliation(body: ReconciliationCreate, request: Request,
-                   principal: Principal = Depends(caseworker)) -> Any:
+def run_reconciliation(body: ReconciliationCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     """Answered when done (201). At most 10.000 named case ids per request (without ``case_ids`` every
     case is reconciled, set-based: 100.000 cases in seconds); see docs/decisions.md, "Payment run at
     batch speed"."""
@@ -83,8 +80,8 @@ def run_reconciliation(body: ReconciliationCreate, request: Request,
 
 @router.get("/held-months", summary="Every month held as awaiting report, with the reason",
             responses={200: PAGED})
-def list_held_months(request: Request, page: PageRequest = Depends(page_params("held", 2)),
-                     principal: Principal = Depends(caseworker)) -> Any:
+def list_held_months(request: Request, page: Annotated[PageRequest, Depends(page_params("held", 2))],
+                     principal: CaseworkerDep) -> JSONResponse:
     """Ordered by case id and benefit month; ``?cursor=`` from ``X-Next-Cursor`` for the next page."""
     audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.ledger.payments import open_holds
@@ -98,7 +95,7 @@ def list_held_months(request: Request, page: PageRequest = Depends(page_params("
 
 @router.get("/possible-duplicates", summary="Reports that may be one payment sent twice (caseworkers' worklist)")
 def possible_duplicates(request: Request, case_id: str | None = Query(default=None, max_length=64),
-                        principal: Principal = Depends(caseworker)) -> Any:
+                        *, principal: CaseworkerDep) -> JSONResponse:
     """Groups of original reports of one employer for the same wage period with the same amount under
     different report ids. They are stored and counted (several payments in a month can be right); the
     caseworker checks them with the employer (issue 12)."""

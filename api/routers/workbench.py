@@ -4,23 +4,20 @@ possible repayment. Thin: the rules are ``flexcalc.ledger.worklist`` and ``flexc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.idempotency import IdempotentRoute, mark_applied
-from api.ledger_common import conflict_or_raise, ledger_session
+from api.ledger_common import ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
-from api.security import AUTH_RESPONSES, audit_event, read_case, require_role, write_case
-from flexcalc.errors import InputError
+from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, CaseWriterDep, audit_event
 from flexcalc.security.audit import AuditEvent
-from flexcalc.security.keys import Principal
 from flexcalc.security.redact import RedactedText
 
 router = APIRouter(prefix="/v1", tags=["workbench"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
-caseworker = require_role("caseworker")
 CORRECTION_ID = Path(ge=1, le=2**62, description="The correction's id.")
 
 
@@ -58,63 +55,52 @@ ALREADY: dict[int | str, dict[str, Any]] = {200: {
 @router.post("/cases/{case_id}/corrections/{correction_id}/hearing", status_code=201, responses=ALREADY,
              summary="Record that a hearing letter (partshøring) on a possible repayment was sent")
 def record_correction_hearing_sent(case_id: str, body: HearingSentCreate, request: Request,
-                                   correction_id: int = CORRECTION_ID,
-                                   principal: Principal = Depends(write_case)) -> Any:
+                                   principal: CaseWriterDep, correction_id: int = CORRECTION_ID) -> JSONResponse:
     """The letter's date and the reply date (default 14 days later; forvaltningsloven § 19). 201 with
     the event; 200 with ``already_recorded`` when the same letter is recorded already. 422 naming the
     field: not a possible repayment (``correction``), a letter dated before the correction (``sent_on``),
     a reply date not after the letter (``reply_by``); 409 when the correction is decided already."""
     from flexcalc.ledger.hearings import record_hearing_sent
 
-    try:
-        with ledger_session(write=True) as session:
-            out = record_hearing_sent(session, case_id, correction_id, body.sent_on, body.reply_by, body.by,
-                                      body.letter_id).to_dict()
-            mark_applied(request, session, 200 if out["already_recorded"] else 201)  # audit: the real status
-    except InputError as error:
-        return conflict_or_raise(error)
+    with ledger_session(write=True) as session:
+        out = record_hearing_sent(session, case_id, correction_id, body.sent_on, body.reply_by, body.by,
+                                  body.letter_id).to_dict()
+        mark_applied(request, session, 200 if out["already_recorded"] else 201)  # audit: the real status
     return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
 
 
 @router.post("/cases/{case_id}/corrections/{correction_id}/hearing/reply", status_code=201, responses=ALREADY,
              summary="Record the reply to the hearing on a possible repayment")
 def record_correction_hearing_reply(case_id: str, body: HearingReplyCreate, request: Request,
-                                    correction_id: int = CORRECTION_ID,
-                                    principal: Principal = Depends(write_case)) -> Any:
+                                    principal: CaseWriterDep, correction_id: int = CORRECTION_ID) -> JSONResponse:
     """201 with the event; 200 with ``already_recorded`` for the same reply again. 422 naming
     ``received_on`` when no letter is recorded or the reply is dated before it or in the future."""
     from flexcalc.ledger.hearings import record_hearing_reply
 
-    try:
-        with ledger_session(write=True) as session:
-            out = record_hearing_reply(session, case_id, correction_id, body.received_on, body.summary,
-                                       body.by).to_dict()
-            mark_applied(request, session, 200 if out["already_recorded"] else 201)
-    except InputError as error:
-        return conflict_or_raise(error)
+    with ledger_session(write=True) as session:
+        out = record_hearing_reply(session, case_id, correction_id, body.received_on, body.summary,
+                                   body.by).to_dict()
+        mark_applied(request, session, 200 if out["already_recorded"] else 201)
     return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
 
 
 @router.get("/cases/{case_id}/corrections/{correction_id}/hearing",
             summary="The hearing of a possible repayment: its state and every event")
-def get_correction_hearing(case_id: str, correction_id: int = CORRECTION_ID,
+def get_correction_hearing(case_id: str, principal: CaseReaderDep, correction_id: int = CORRECTION_ID,
                            today: str | None = Query(default=None, description="The day the state is "
-                                                     "for, YYYY-MM-DD (default today)."),
-                           principal: Principal = Depends(read_case)) -> Any:
+                                                     "for, YYYY-MM-DD (default today).")) -> JSONResponse:
     from flexcalc.ledger.hearings import hearing_file
 
-    try:
-        day = _today(today)
-        with ledger_session() as session:
-            return JSONResponse(hearing_file(session, case_id, correction_id, day))
-    except InputError as error:
-        return conflict_or_raise(error)
+    day = _today(today)
+    with ledger_session() as session:
+        return JSONResponse(hearing_file(session, case_id, correction_id, day))
 
 
 @router.get("/worklist", summary="What waits for a caseworker across cases, oldest first (caseworkers)",
             responses={200: PAGED})
 def list_worklist_items(
     request: Request,
+    *,
     case_id: str | None = Query(default=None, max_length=64, description="Only this case."),
     month: str | None = Query(default=None, max_length=7, description="Only this benefit month, YYYY-MM."),
     kind: list[str] | None = Query(default=None, description="Only these kinds (repeatable): held_month, "
@@ -124,9 +110,9 @@ def list_worklist_items(
                                 "days old."),
     today: str | None = Query(default=None, description="The day ages are counted to, YYYY-MM-DD (default "
                               "today, Danish time)."),
-    page: PageRequest = Depends(page_params("worklist", 5)),
-    principal: Principal = Depends(caseworker),
-) -> Any:
+    page: Annotated[PageRequest, Depends(page_params("worklist", 5))],
+    principal: CaseworkerDep,
+) -> JSONResponse:
     """Held months, possible repayments awaiting a hearing or a decision, hearings whose reply date has
     passed, possible double submissions and months with events registered after payment: each with its
     case, benefit month, age in days, amount where relevant, a Danish label and the API actions that

@@ -15,7 +15,7 @@ import typer
 
 from flexcalc.cli.common import app, fail, input_errors, month, print_json
 from flexcalc.cli.ledger import DbOption, JsonOption, corrections_app
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, NotFoundError
 from flexcalc.format import kr
 
 
@@ -40,7 +40,7 @@ def _case_of(session: Any, correction_id: int) -> str:
 
     correction = session.get(Correction, correction_id)
     if correction is None:
-        raise InputError("correction", f"there is no correction {correction_id}",
+        raise NotFoundError("correction", f"there is no correction {correction_id}",
                          f"der er ingen efterregulering {correction_id}", code="unknown_correction")
     return str(correction.case_id)
 

@@ -55,6 +55,9 @@ class CaseImportError(InputError):
         super().__init__(first.field, first.reason_en + more, first.reason_da + more_da, code=first.code)
         self.errors = errors
 
+    def each(self) -> list[InputError]:
+        return list(self.errors)
+
 
 @dataclass(frozen=True, slots=True)
 class CaseRow:

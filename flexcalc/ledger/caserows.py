@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from flexcalc.errors import InputError
+from flexcalc.errors import NotFoundError
 from flexcalc.identifiers import safe_identifier
 
 from .models import Case
@@ -30,5 +30,5 @@ def get_case(session: Session, case_id: str, field: str = "case") -> Case:
     case = session.get(Case, case_id)
     if case is None:
         shown = safe_identifier(case_id)  # never echo a CPR number or other junk typed as a case id
-        raise InputError(field, f"there is no case '{shown}'", f"der er ingen sag '{shown}'", code="unknown_case")
+        raise NotFoundError(field, f"there is no case '{shown}'", f"der er ingen sag '{shown}'", code="unknown_case")
     return case

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flexcalc import format as fmt
-from flexcalc.errors import InputError
+from flexcalc.errors import ConflictError, InputError, NotFoundError
 from flexcalc.money import amount_str
 from flexcalc.period import Month
 
@@ -160,7 +160,7 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
     """
     correction = session.get(Correction, correction_id)
     if correction is None:
-        raise InputError("correction", f"there is no correction {correction_id}",
+        raise NotFoundError("correction", f"there is no correction {correction_id}",
                          f"der er ingen efterregulering {correction_id}", code="unknown_correction")
     if correction.status != STATUS_REVIEW:
         raise InputError("correction", "only a possible repayment (a negative correction) takes a decision",
@@ -186,7 +186,7 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
                              "der kan kun kræves tilbagebetaling, når modtageren vidste eller burde vide, at "
                              "beløbet var for stort (PM 6-23)", code="collect_in_good_faith")
     if session.scalar(select(Decision).where(Decision.correction_id == correction_id)) is not None:
-        raise InputError("correction", f"the correction {correction_id} has a decision already",
+        raise ConflictError("correction", f"the correction {correction_id} has a decision already",
                          f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
     decision = Decision(correction_id=correction_id, outcome=outcome, reason=reason.strip(),
                         decided_by=decided_by.strip()[:64], decided_at=decided_at or dt.datetime.now(dt.UTC),

@@ -33,7 +33,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flexcalc.db import Base
-from flexcalc.errors import InputError, require
+from flexcalc.errors import ConflictError, InputError, NotFoundError, require
 from flexcalc.identifiers import check_identifier
 from flexcalc.inputs import parse_date
 
@@ -118,14 +118,14 @@ def _correction(session: Session, case_id: str, correction_id: int) -> Correctio
     """The correction, if it is a possible repayment of the case without a decision yet."""
     correction = session.get(Correction, correction_id)
     if correction is None or correction.case_id != case_id:
-        raise InputError("correction", f"case {case_id} has no correction {correction_id}",
+        raise NotFoundError("correction", f"case {case_id} has no correction {correction_id}",
                          f"sag {case_id} har ingen efterregulering {correction_id}", code="unknown_correction")
     if correction.status != CorrectionStatus.REPAYMENT_REVIEW:
         raise InputError("correction", "only a possible repayment (a negative correction) takes a hearing",
                          "kun en mulig tilbagebetaling (en negativ efterregulering) skal i partshøring",
                          code="not_repayment")
     if session.scalar(select(Decision.id).where(Decision.correction_id == correction_id)) is not None:
-        raise InputError("correction", f"the correction {correction_id} has a decision already",
+        raise ConflictError("correction", f"the correction {correction_id} has a decision already",
                          f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
     return correction
 
@@ -288,7 +288,7 @@ def hearing_file(session: Session, case_id: str, correction_id: int, today: dt.d
     """A correction's hearing for the caseworker: the state on ``today`` and every event, oldest first."""
     correction = session.get(Correction, correction_id)
     if correction is None or correction.case_id != case_id:
-        raise InputError("correction", f"case {case_id} has no correction {correction_id}",
+        raise NotFoundError("correction", f"case {case_id} has no correction {correction_id}",
                          f"sag {case_id} har ingen efterregulering {correction_id}", code="unknown_correction")
     events = _events(session, correction_id)
     decided = session.scalar(select(Decision.id).where(Decision.correction_id == correction_id)) is not None

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from flexcalc.db import Base
+from flexcalc.errors import AppendOnlyError
 from flexcalc.money import from_ore, to_ore
 from flexcalc.period import Month
 
@@ -307,10 +308,6 @@ class Decision(Base):
     knowledge: Mapped[str | None] = mapped_column(String(20), nullable=True)
     """The caseworker's assessment of "vidste eller burde vide" (PM 6-23): ``knew``, ``should_have_known``
     or ``did_not_know``; ``None`` for a decision recorded before it was asked (0007_letters)."""
-
-
-class AppendOnlyError(RuntimeError):
-    """An attempt to update or delete a record the ledger keeps append-only."""
 
 
 APPEND_ONLY: tuple[type, ...] = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration)

@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from flexcalc import RULE_VERSION
-from flexcalc.errors import InputError, require
+from flexcalc.errors import ConflictError, InputError, require
 from flexcalc.format import month_name
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
@@ -357,7 +357,7 @@ def release_provisional(session: Session, case_id: str, month: Month, documented
     lock_case(session, case_id)
     if session.scalar(select(Payment.id).where(Payment.case_id == case_id,
                                                Payment.benefit_month == str(month))) is not None:
-        raise InputError("month", f"{month} is paid already", f"{month} er allerede udbetalt", code="already_paid")
+        raise ConflictError("month", f"{month} is paid already", f"{month} er allerede udbetalt", code="already_paid")
     hold = session.scalar(select(Hold).where(Hold.case_id == case_id, Hold.benefit_month == str(month)))
     if hold is None:
         raise InputError("month", f"{month} is not held for case {case_id}; run the payment run first",

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from flexcalc.db import session_factory, upgrade
-from flexcalc.errors import InputError
+from flexcalc.errors import ConflictError, InputError
 from flexcalc.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
 
@@ -103,7 +103,7 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
             raise InputError("cpr", "must be 10 digits (DDMMYY-XXXX)", "skal være 10 cifre (DDMMÅÅ-XXXX)",
                              code="cpr_format")
     if session.get(Case, case_id) is not None:
-        raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
+        raise ConflictError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                          code="case_exists")
     stamp = now()
     case = Case(id=case_id, cpr=cpr, first_month=first_month, created_at=stamp, revision=0)
@@ -111,7 +111,7 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
     try:
         session.flush()
     except IntegrityError:  # created by another process meanwhile; the driver's message holds the CPR
-        raise InputError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
+        raise ConflictError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                          code="case_exists") from None
     session.add(Ceiling(case_id=case_id, effective_month=first_month, amount=ceiling, recorded_at=stamp,
                         note="oprettet med sagen"))
@@ -162,7 +162,7 @@ def add_employment(session: Session, case_id: str, employer_id: str, first_basis
     existing = session.scalar(select(Employment).where(Employment.case_id == case_id,
                                                        Employment.employer_id == employer_id))
     if existing is not None:
-        raise InputError("employer", f"the case knows the employer {employer_id} already",
+        raise ConflictError("employer", f"the case knows the employer {employer_id} already",
                          f"sagen kender allerede arbejdsgiveren {employer_id}", code="employment_exists")
     employment = Employment(case_id=case_id, employer_id=employer_id, first_basis_month=first_basis_month,
                             created_at=now(), start_date=start_date)
@@ -278,7 +278,7 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
         if key in batch:
             first_index, first = batch[key]
             if first.differences(report):
-                raise InputError(f"{label}, report_id", f"the report id {report.report_id} appears twice in the "
+                raise ConflictError(f"{label}, report_id", f"the report id {report.report_id} appears twice in the "
                                  f"file with different content ({_where(first_index, where)})",
                                  f"indberetningen {report.report_id} står to gange i filen med forskelligt "
                                  "indhold", code="report_conflict")
@@ -320,7 +320,7 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
                 candidate = resolve_reversal(candidate, existing_cmp)
             diff = existing_cmp.differences(candidate)
             if diff:
-                raise InputError(f"{label}, {diff[0]}",
+                raise ConflictError(f"{label}, {diff[0]}",
                                  f"the report {report.report_id} is stored already with other content "
                                  f"(differs in: {', '.join(diff)}); send a correction instead",
                                  f"indberetningen {report.report_id} er allerede gemt med andet indhold "

@@ -1,12 +1,12 @@
 """The letters' error messages, in English and Danish, keyed by code (the catalogue style of
-``flexcalc.inputs.MESSAGES``). Each names its field; the CLI exits 2 on them, the API answers 422 (404
-for an unknown correction, case or letter; 409 for a letter approved or sent already)."""
+``flexcalc.inputs.MESSAGES``). Each names its field; the CLI exits 2 on them, the API answers by the error's class
+(``KINDS``: 404 for an unknown correction, case or letter; 409 for a letter approved or sent already; else 422)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flexcalc.errors import InputError
+from flexcalc.errors import ConflictError, InputError, NotFoundError
 from flexcalc.inputs import Message
 
 MESSAGES: dict[str, Message] = {
@@ -65,7 +65,16 @@ MESSAGES: dict[str, Message] = {
 }
 
 
+KINDS: dict[str, type[InputError]] = {
+    "unknown_correction": NotFoundError, "unknown_case": NotFoundError, "unknown_letter": NotFoundError,
+    "already_approved": ConflictError, "already_sent": ConflictError,
+}
+"""The messages that are not plain bad input: the thing named does not exist, or the letter is past that
+step already (every other message is an ``InputError``)."""
+
+
 def letter_error(field: str, key: str, **params: Any) -> InputError:
-    """The catalogue's message ``key`` for ``field``; the error's code is the key."""
+    """The catalogue's message ``key`` for ``field``; the error's code is the key, its class the kind."""
     message = MESSAGES[key]
-    return InputError(field, message.en.format(**params), message.da.format(**params), code=key)
+    kind = KINDS.get(key, InputError)
+    return kind(field, message.en.format(**params), message.da.format(**params), code=key)

@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from flexcalc.errors import LeaseLost
 from flexcalc.security.models import IdempotencyRecord
 
 KEY_MAX_LENGTH = 255
@@ -58,10 +59,6 @@ class Conflict:
     """The key cannot be used now: ``reason`` is mismatch | in_progress | applied."""
 
     reason: str
-
-
-class LeaseLost(RuntimeError):
-    """This request no longer holds the idempotency key (it was taken over); its write must roll back."""
 
 
 @dataclass

@@ -28,7 +28,7 @@ from typing import Literal, get_args
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, NotFoundError
 from flexcalc.identifiers import check_identifier
 from flexcalc.security.models import ApiKey
 from flexcalc.security.redact import redact
@@ -91,6 +91,22 @@ def create_key(session: Session, role: str, *, case_id: str | None = None, emplo
 
 def list_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+
+
+def keys_page(session: Session, *, after: str | None = None, limit: int) -> list[ApiKey]:
+    """The keys ordered by key id, those after ``after``, at most ``limit`` (the API's paged list)."""
+    query = select(ApiKey).order_by(ApiKey.id)
+    if after is not None:
+        query = query.where(ApiKey.id > after)
+    return list(session.scalars(query.limit(limit)))
+
+
+def existing_key(session: Session, key_id: str) -> ApiKey:
+    """The key ``key_id``, or ``NotFoundError`` (field ``key_id``)."""
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFoundError("key_id", "no such key", "ingen sådan nøgle", code="key_unknown")
+    return row
 
 
 def revoke_key(session: Session, key_id: str) -> ApiKey:
