@@ -79,3 +79,36 @@ def _packaged_rates_after_each_test() -> Iterator[None]:
         else:
             os.environ["FLEXCALC_PARAMETERS_DIR"] = before
         reload_parameters()
+
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _check_answers_against_response_models() -> Iterator[None]:
+    """Every test client of the app checks each JSON answer of an API route against the route's declared
+    response model (``tests/support/response_check.py``): the OpenAPI document tells the truth."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from tests.support.response_check import checking
+
+    original = TestClient.__init__
+
+    def init(self: TestClient, app: object, *args: object, **kwargs: object) -> None:
+        original(self, checking(app) if isinstance(app, FastAPI) else app, *args, **kwargs)  # type: ignore[arg-type]
+        self.app = app  # type: ignore[assignment]
+
+    TestClient.__init__ = init  # type: ignore[method-assign]
+    yield
+    TestClient.__init__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _answers_match_their_response_models(_check_answers_against_response_models: None) -> Iterator[None]:
+    """Fail the test whose requests got an answer that its response model does not read back exactly."""
+    from tests.support.response_check import FAILURES
+
+    seen = len(FAILURES)
+    yield
+    new = FAILURES[seen:]
+    if new:
+        pytest.fail("answers that differ from their response models:\n" + "\n".join(dict.fromkeys(new)))

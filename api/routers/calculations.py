@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.responses import BonusSpreadOut
 from api.schemas import CalculationResponse
 from api.strict_json import StrictJSONRoute
 from flexcalc.calculate import calculate_month
@@ -112,7 +113,7 @@ async def create_calculation(request: CalculationRequest) -> Any:
 
 
 @router.post(
-    "/calculations/bonus-spread",
+    "/calculations/bonus-spread", response_model=BonusSpreadOut,
     responses={422: {"description": "Invalid input (problem+json naming the field)"}},
     summary="Spread a bonus over the months it covers and recompute them (PM 27-23)",
 )

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.ledger_common import factory
+from api.responses import ChartOut, FinanceReportOut, RefundOut
 from api.security import AUTH_RESPONSES, FinanceDep, audit_event
 from api.strict_json import StrictJSONRoute
 from flexcalc.inputs import parse_amount
@@ -24,7 +25,9 @@ router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSO
                    responses=AUTH_RESPONSES)
 
 
-@router.get("/refund", summary="The state refund of one month's subsidy (refund ladder, § 5), with OP and fleksbidrag")
+@router.get("/refund",
+            response_model=RefundOut,
+            summary="The state refund of one month's subsidy (refund ladder, § 5), with OP and fleksbidrag")
 def refund(
     request: Request,
     month: str = Query(description="The benefit month, YYYY-MM."),
@@ -59,7 +62,9 @@ class FinanceReportRequest(BaseModel):
     account: str | None = Field(None, description="Show only this account of the chart.")
 
 
-@router.post("/reports", summary="The month's finance report: totals, refund by step, accounts, differences")
+@router.post("/reports",
+             response_model=FinanceReportOut,
+             summary="The month's finance report: totals, refund by step, accounts, differences")
 def report(body: FinanceReportRequest, request: Request, principal: FinanceDep) -> JSONResponse:
     audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.finance.accounts import account as find_account
@@ -80,7 +85,8 @@ def report(body: FinanceReportRequest, request: Request, principal: FinanceDep) 
     return JSONResponse(data)
 
 
-@router.get("/accounts", summary="The accounts of the municipal chart flexcalc books on, with sources")
+@router.get("/accounts",
+            response_model=ChartOut, summary="The accounts of the municipal chart flexcalc books on, with sources")
 def accounts(request: Request, principal: FinanceDep) -> dict[str, Any]:
     from flexcalc.finance.accounts import chart
 

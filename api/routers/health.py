@@ -6,13 +6,15 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from api.responses import HealthOut
 from flexcalc import RULE_VERSION
 from flexcalc.params import coverage, rates_expiry
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", summary="Liveness, the rules version, the rates' coverage and a warning when they end soon")
+@router.get("/health", response_model=HealthOut,
+            summary="Liveness, the rules version, the rates' coverage and a warning when they end soon")
 def get_health() -> dict[str, Any]:
     first, last = coverage()
     expiry = rates_expiry()

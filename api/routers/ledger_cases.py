@@ -16,6 +16,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import created, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
+from api.responses import (
+    CaseMonthOut,
+    CaseOut,
+    CaseSummaryOut,
+    CeilingAddedOut,
+    CorrectionOut,
+    DecisionRecordedOut,
+    EmploymentAddedOut,
+    EventsRegistrationOut,
+    FormCeilingAddedOut,
+    HeldMonthOut,
+    MonthOut,
+    ProvisionalPaymentOut,
+)
 from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, CaseWriterDep, audit_event, authorize_case
 from flexcalc.errors import InputError
 from flexcalc.identifiers import check_identifier
@@ -156,7 +170,7 @@ class DecisionCreate(BaseModel):
                                   "letter states it. collect with did_not_know is refused.")
 
 
-@router.post("", status_code=201, summary="Create a case with its ceiling and employments")
+@router.post("", response_model=CaseOut, status_code=201, summary="Create a case with its ceiling and employments")
 def create_case(body: CaseCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     from flexcalc.ledger.casefile import case_file
     from flexcalc.ledger.store import create_case as create
@@ -169,7 +183,9 @@ def create_case(body: CaseCreate, request: Request, principal: CaseworkerDep) ->
         return created(case_file(session, body.case_id))
 
 
-@router.get("", summary="Every case, by case id, a page at a time (caseworkers)", responses={200: PAGED})
+@router.get("",
+            response_model=list[CaseSummaryOut],
+            summary="Every case, by case id, a page at a time (caseworkers)", responses={200: PAGED})
 def list_cases(request: Request, page: Annotated[PageRequest, Depends(page_params("cases"))],
                principal: CaseworkerDep) -> JSONResponse:
     """Each case's id, first and last benefit month and whether a CPR number is registered (never the
@@ -238,7 +254,7 @@ async def import_cases(request: Request, principal: CaseworkerDep) -> JSONRespon
     return JSONResponse(result.to_dict(), status_code=200 if result.no_op else 201)
 
 
-@router.get("/{case_id}", summary="A case: employments, ceiling history, reports and months")
+@router.get("/{case_id}", response_model=CaseOut, summary="A case: employments, ceiling history, reports and months")
 def get_case(case_id: str, principal: CaseReaderDep) -> JSONResponse:
     from flexcalc.ledger.casefile import case_file
 
@@ -246,7 +262,9 @@ def get_case(case_id: str, principal: CaseReaderDep) -> JSONResponse:
         return JSONResponse(case_file(session, case_id))
 
 
-@router.get("/{case_id}/months", summary="A case's months: basis wage, due, paid, corrections with causes",
+@router.get("/{case_id}/months",
+            response_model=list[CaseMonthOut],
+            summary="A case's months: basis wage, due, paid, corrections with causes",
             responses={200: PAGED})
 def list_case_months(case_id: str, request: Request, page: Annotated[PageRequest, Depends(page_params("months"))],
                      principal: CaseReaderDep) -> JSONResponse:
@@ -258,7 +276,8 @@ def list_case_months(case_id: str, request: Request, page: Annotated[PageRequest
     return paged_response(request, "months", items, next_key)
 
 
-@router.get("/{case_id}/corrections", summary="A case's corrections with their causes and decisions",
+@router.get("/{case_id}/corrections",
+            response_model=list[CorrectionOut], summary="A case's corrections with their causes and decisions",
             responses={200: PAGED})
 def list_case_corrections(case_id: str, request: Request,
                           page: Annotated[PageRequest, Depends(page_params("corrections"))],
@@ -272,7 +291,8 @@ def list_case_corrections(case_id: str, request: Request,
     return paged_response(request, "corrections", items, next_key)
 
 
-@router.post("/{case_id}/ceilings", status_code=201, summary="Add an entry to the ceiling history")
+@router.post("/{case_id}/ceilings",
+             response_model=CeilingAddedOut, status_code=201, summary="Add an entry to the ceiling history")
 def add_ceiling(case_id: str, body: CeilingCreate, request: Request, principal: CaseWriterDep) -> JSONResponse:
     from flexcalc.ledger.store import add_ceiling as add
 
@@ -282,7 +302,7 @@ def add_ceiling(case_id: str, body: CeilingCreate, request: Request, principal: 
     return created({"case_id": case_id, "amount": f"{body.amount:.2f}", "effective_month": body.effective_month})
 
 
-@router.post("/{case_id}/ceilings/normal-wage", status_code=201,
+@router.post("/{case_id}/ceilings/normal-wage", response_model=FormCeilingAddedOut, status_code=201,
              summary="Add the ceiling of an employer's lønloft form and reconcile the paid months it affects")
 def add_ceiling_from_form(case_id: str, form: NormalWageForm, request: Request, principal: CaseWriterDep,
                           as_of: str | None = None) -> JSONResponse:
@@ -303,7 +323,8 @@ def add_ceiling_from_form(case_id: str, form: NormalWageForm, request: Request, 
                     "note": applied.note, "corrections": applied.reconciliation.corrections})
 
 
-@router.post("/{case_id}/employments", status_code=201, summary="Add a known employment")
+@router.post("/{case_id}/employments",
+             response_model=EmploymentAddedOut, status_code=201, summary="Add a known employment")
 def add_employment(case_id: str, body: EmploymentCreate, request: Request, principal: CaseWriterDep) -> JSONResponse:
     from flexcalc.ledger.store import add_employment as add
 
@@ -314,7 +335,9 @@ def add_employment(case_id: str, body: EmploymentCreate, request: Request, princ
                     "first_basis_month": body.first_basis_month})
 
 
-@router.get("/{case_id}/held-months", summary="The case's months held as awaiting report", responses={200: PAGED})
+@router.get("/{case_id}/held-months",
+            response_model=list[HeldMonthOut],
+            summary="The case's months held as awaiting report", responses={200: PAGED})
 def list_case_held_months(case_id: str, request: Request,
                           page: Annotated[PageRequest, Depends(page_params("case-held", 1))],
                           principal: CaseReaderDep) -> JSONResponse:
@@ -329,7 +352,7 @@ def list_case_held_months(case_id: str, request: Request,
     return paged_response(request, "case-held", items, next_key)
 
 
-@router.post("/{case_id}/months/{month}/provisional-payment", status_code=201,
+@router.post("/{case_id}/months/{month}/provisional-payment", response_model=ProvisionalPaymentOut, status_code=201,
              summary="Release a provisional payment of a held month on a documented wage")
 def release_provisional_payment(case_id: str, month: str, body: ProvisionalRelease, request: Request,
                                 principal: CaseWriterDep) -> JSONResponse:
@@ -342,7 +365,7 @@ def release_provisional_payment(case_id: str, month: str, body: ProvisionalRelea
     return created(out)
 
 
-@router.post("/{case_id}/corrections/{correction_id}/decision", status_code=201,
+@router.post("/{case_id}/corrections/{correction_id}/decision", response_model=DecisionRecordedOut, status_code=201,
              summary="Record the decision on a possible repayment (collect or waive)")
 def decide_correction(case_id: str, body: DecisionCreate, request: Request, principal: CaseWriterDep,
                       correction_id: int = Path(ge=1, le=2**62, description="The correction's id.")) -> JSONResponse:
@@ -358,7 +381,9 @@ def decide_correction(case_id: str, body: DecisionCreate, request: Request, prin
     return created({"correction_id": correction_id, **out})
 
 
-@router.post("/{case_id}/months/{month}/events", status_code=201,
+@router.post("/{case_id}/months/{month}/events", response_model=EventsRegistrationOut, status_code=201,
+             responses={200: {"model": EventsRegistrationOut, "description": "The month has these events already: "
+                                                                              "nothing stored (already_registered)."}},
              summary="Register the events of a benefit month (sickness, holiday, other incomes …)")
 def register_month_events(case_id: str, month: str, body: EventsRegistrationCreate, request: Request,
                           principal: CaseWriterDep) -> JSONResponse:
@@ -378,7 +403,8 @@ def register_month_events(case_id: str, month: str, body: EventsRegistrationCrea
     return JSONResponse(out, status_code=200 if out["already_registered"] else 201)
 
 
-@router.get("/{case_id}/months/{month}/events", summary="The history of a benefit month's event registrations")
+@router.get("/{case_id}/months/{month}/events",
+            response_model=list[EventsRegistrationOut], summary="The history of a benefit month's event registrations")
 def month_events_history(case_id: str, month: str, principal: CaseReaderDep) -> JSONResponse:
     """Every registration of the month, oldest first; ``in_force`` marks the one that counts now."""
     from flexcalc.ledger.registrations import latest, load_registrations
@@ -393,7 +419,8 @@ def month_events_history(case_id: str, month: str, principal: CaseReaderDep) -> 
                          for r in sorted(rows, key=lambda r: r.order_key())])
 
 
-@router.get("/{case_id}/months/{month}", summary="One benefit month for the caseworker: reports, events, ceiling, "
+@router.get("/{case_id}/months/{month}",
+            response_model=MonthOut, summary="One benefit month for the caseworker: reports, events, ceiling, "
                                                   "the computation with its trace, paid and corrections")
 def get_month(case_id: str, month: str, principal: CaseReaderDep, as_of: str | None = None) -> JSONResponse:
     """The same month as ``flexcalc case show CASE --month YYYY-MM --json`` (``as_of``: as known then)."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import LedgerSession
+from api.responses import EmployerViewOut, IngestOut
 from api.security import AUTH_RESPONSES, PrincipalDep, ReporterDep, authorize_employer
 
 # Security (issue 7): an employer key sends reports of its own CVR number only, a caseworker key any;
@@ -55,7 +56,9 @@ class WageReportBatch(BaseModel):
     reports: list[WageReportIn] = Field(min_length=1, max_length=10000)
 
 
-@router.post("/wage-reports", summary="Ingest wage reports (all or none; idempotent by report id)")
+@router.post("/wage-reports", response_model=IngestOut,
+             responses={201: {"model": IngestOut, "description": "Reports stored (those in `stored`)."}},
+             summary="Ingest wage reports (all or none; idempotent by report id)")
 def ingest_reports(body: WageReportBatch, request: Request, principal: ReporterDep) -> JSONResponse:
     from api.ledger_common import factory
     from flexcalc.ledger.reports import parse_report
@@ -83,7 +86,8 @@ def ingest_reports(body: WageReportBatch, request: Request, principal: ReporterD
     return JSONResponse(result.to_dict(), status_code=status)
 
 
-@router.get("/{employer_id}/employments", summary="An employer's own employments, ceilings and report status")
+@router.get("/{employer_id}/employments",
+            response_model=EmployerViewOut, summary="An employer's own employments, ceilings and report status")
 def list_employer_employments(employer_id: str, request: Request, principal: PrincipalDep) -> JSONResponse:
     """For the employer (its own CVR number only) or a caseworker: the employments by pseudonymous case
     id with their ceiling history, and every wage report the employer has sent with its status. Nothing

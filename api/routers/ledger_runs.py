@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.idempotency import IdempotentRoute
 from api.ledger_common import factory, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
+from api.responses import HeldMonthOut, PayRunOut, PossibleDuplicateOut, ReconcileOut
 from api.security import AUTH_RESPONSES, CaseworkerDep, audit_before_write, audit_event
 from flexcalc.model import MonthField, validate_benefit_month
 from flexcalc.security.audit import AuditEvent
@@ -45,7 +46,8 @@ class ReconciliationCreate(BaseModel):
         f"Only these cases (at most {MAX_RECONCILE_CASES} per request; leave it out for every case)."))
 
 
-@router.post("/payment-runs", status_code=201, summary="Pay a benefit month for every active case")
+@router.post("/payment-runs",
+             response_model=PayRunOut, status_code=201, summary="Pay a benefit month for every active case")
 def run_payments(body: PaymentRunCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     """The run is answered when it is done (201), with every paid and held month and the month's totals
     (``total_subsidy``, ``total_atp_own``, ``total_payout``). Synchronous by design (issue 14,
@@ -63,7 +65,8 @@ def run_payments(body: PaymentRunCreate, request: Request, principal: Caseworker
     return JSONResponse(result.to_dict(), status_code=201)
 
 
-@router.post("/reconciliations", status_code=201, summary="Reconcile paid months against newer reports")
+@router.post("/reconciliations",
+             response_model=ReconcileOut, status_code=201, summary="Reconcile paid months against newer reports")
 def run_reconciliation(body: ReconciliationCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     """Answered when done (201). At most 10.000 named case ids per request (without ``case_ids`` every
     case is reconciled, set-based: 100.000 cases in seconds); see docs/decisions.md, "Payment run at
@@ -78,7 +81,8 @@ def run_reconciliation(body: ReconciliationCreate, request: Request, principal: 
     return JSONResponse(result.to_dict(), status_code=201)
 
 
-@router.get("/held-months", summary="Every month held as awaiting report, with the reason",
+@router.get("/held-months",
+            response_model=list[HeldMonthOut], summary="Every month held as awaiting report, with the reason",
             responses={200: PAGED})
 def list_held_months(request: Request, page: Annotated[PageRequest, Depends(page_params("held", 2))],
                      principal: CaseworkerDep) -> JSONResponse:
@@ -93,7 +97,9 @@ def list_held_months(request: Request, page: Annotated[PageRequest, Depends(page
     return paged_response(request, "held", items, next_key)
 
 
-@router.get("/possible-duplicates", summary="Reports that may be one payment sent twice (caseworkers' worklist)")
+@router.get("/possible-duplicates",
+            response_model=list[PossibleDuplicateOut],
+            summary="Reports that may be one payment sent twice (caseworkers' worklist)")
 def possible_duplicates(request: Request, case_id: str | None = Query(default=None, max_length=64),
                         *, principal: CaseworkerDep) -> JSONResponse:
     """Groups of original reports of one employer for the same wage period with the same amount under

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import LedgerSession, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
+from api.responses import LetterContentOut, LetterDraftOut, LetterOut
 from api.security import (
     AUTH_RESPONSES,
     CaseReaderDep,
@@ -138,7 +139,7 @@ def _draft(request: Request, principal: Principal, case_of: Callable[[LedgerSess
     return JSONResponse(out, status_code=201)
 
 
-@router.post("/v1/letters/hearing", status_code=201, responses=UNKNOWN,
+@router.post("/v1/letters/hearing", response_model=LetterDraftOut, status_code=201, responses=UNKNOWN,
              summary="Draft a hearing letter (partshøring) for a possible repayment")
 def create_hearing_letter(body: HearingLetterCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     """A draft of the hearing letter (forvaltningsloven § 19): what happened, the amount for each month, that no
@@ -152,7 +153,7 @@ def create_hearing_letter(body: HearingLetterCreate, request: Request, principal
                   body.created_by)
 
 
-@router.post("/v1/letters/decision", status_code=201, responses=UNKNOWN,
+@router.post("/v1/letters/decision", response_model=LetterDraftOut, status_code=201, responses=UNKNOWN,
              summary="Draft the decision letter of a decided possible repayment")
 def create_decision_letter(body: DecisionLetterCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     """A draft of the decision letter: the decision, its reasons (forvaltningsloven §§ 22 and 24), how the
@@ -165,7 +166,7 @@ def create_decision_letter(body: DecisionLetterCreate, request: Request, princip
                   lambda s: decision_letter(s, body.correction_id, _today(body.date)), body.created_by)
 
 
-@router.post("/v1/letters/specification", status_code=201, responses=UNKNOWN,
+@router.post("/v1/letters/specification", response_model=LetterDraftOut, status_code=201, responses=UNKNOWN,
              summary="Draft the monthly specification of a paid month")
 def create_specification_letter(body: SpecificationLetterCreate, request: Request,
                                 principal: CaseworkerDep) -> JSONResponse:
@@ -203,7 +204,8 @@ def _readable_letter(request: Request, principal: Principal, letter_id: int) -> 
     return data
 
 
-@router.get("/v1/letters/{letter_id}", summary="A letter as JSON, text, HTML or PDF", responses=LETTER_CONTENT)
+@router.get("/v1/letters/{letter_id}",
+            response_model=LetterContentOut, summary="A letter as JSON, text, HTML or PDF", responses=LETTER_CONTENT)
 def read_letter(request: Request, letter_id: int = LetterId,
                 format: Literal["json", "text", "html", "pdf"] = Query(default="json", description="The rendering."),
                 *, principal: PrincipalDep) -> Response:
@@ -233,7 +235,8 @@ def _letter_case(request: Request, principal: Principal, letter_id: int) -> str:
     return case_id
 
 
-@router.post("/v1/letters/{letter_id}/approval", status_code=201, summary="Approve a draft (it is still not sent)")
+@router.post("/v1/letters/{letter_id}/approval",
+             response_model=LetterOut, status_code=201, summary="Approve a draft (it is still not sent)")
 def approve_letter_draft(body: LetterApprovalCreate, request: Request, letter_id: int = LetterId,
                          *, principal: CaseworkerDep) -> JSONResponse:
     from flexcalc.letters.store import approve_letter, get_letter, letter_with_status
@@ -246,7 +249,7 @@ def approve_letter_draft(body: LetterApprovalCreate, request: Request, letter_id
     return JSONResponse(out, status_code=201)
 
 
-@router.post("/v1/letters/{letter_id}/sending", status_code=201,
+@router.post("/v1/letters/{letter_id}/sending", response_model=LetterOut, status_code=201,
              summary="Record that an approved letter was sent (the system sends nothing)")
 def record_letter_sent(body: LetterSendingCreate, request: Request, letter_id: int = LetterId,
                        *, principal: CaseworkerDep) -> JSONResponse:
@@ -264,7 +267,8 @@ def record_letter_sent(body: LetterSendingCreate, request: Request, letter_id: i
     return JSONResponse(out, status_code=201)
 
 
-@router.get("/v1/cases/{case_id}/letters", summary="A case's letters (citizens: approved and sent ones)",
+@router.get("/v1/cases/{case_id}/letters",
+            response_model=list[LetterOut], summary="A case's letters (citizens: approved and sent ones)",
             responses={200: PAGED})
 def list_case_letters(case_id: str, request: Request, page: Annotated[PageRequest, Depends(page_params("letters"))],
                       principal: CaseReaderDep) -> JSONResponse:

@@ -18,6 +18,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.responses import ReformComparisonOut
 from api.strict_json import StrictJSONRoute
 from flexcalc.errors import InputError, require
 from flexcalc.model import MonthField, validate_month
@@ -98,7 +99,7 @@ def _table(rows: list[PersonRow]) -> pa.Table:
 
 
 @router.post(
-    "/reforms/run",
+    "/reforms/run", response_model=ReformComparisonOut,
     responses={422: {"description": "Invalid reform or people (problem+json naming the key or field)"}},
     summary="Compare a what-if reform with today's rules over a population",
 )

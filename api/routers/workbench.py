@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
+from api.responses import HearingEventRecordedOut, HearingOut, WorklistItemOut
 from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, CaseWriterDep, audit_event
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.redact import RedactedText
@@ -49,10 +50,12 @@ def _today(value: str | None) -> dt.date:
 
 
 ALREADY: dict[int | str, dict[str, Any]] = {200: {
+    "model": HearingEventRecordedOut,
     "description": "The same event is recorded already: nothing new is stored (already_recorded)."}}
 
 
-@router.post("/cases/{case_id}/corrections/{correction_id}/hearing", status_code=201, responses=ALREADY,
+@router.post("/cases/{case_id}/corrections/{correction_id}/hearing",
+             response_model=HearingEventRecordedOut, status_code=201, responses=ALREADY,
              summary="Record that a hearing letter (partshøring) on a possible repayment was sent")
 def record_correction_hearing_sent(case_id: str, body: HearingSentCreate, request: Request,
                                    principal: CaseWriterDep, correction_id: int = CORRECTION_ID) -> JSONResponse:
@@ -69,7 +72,8 @@ def record_correction_hearing_sent(case_id: str, body: HearingSentCreate, reques
     return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
 
 
-@router.post("/cases/{case_id}/corrections/{correction_id}/hearing/reply", status_code=201, responses=ALREADY,
+@router.post("/cases/{case_id}/corrections/{correction_id}/hearing/reply",
+             response_model=HearingEventRecordedOut, status_code=201, responses=ALREADY,
              summary="Record the reply to the hearing on a possible repayment")
 def record_correction_hearing_reply(case_id: str, body: HearingReplyCreate, request: Request,
                                     principal: CaseWriterDep, correction_id: int = CORRECTION_ID) -> JSONResponse:
@@ -84,7 +88,7 @@ def record_correction_hearing_reply(case_id: str, body: HearingReplyCreate, requ
     return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
 
 
-@router.get("/cases/{case_id}/corrections/{correction_id}/hearing",
+@router.get("/cases/{case_id}/corrections/{correction_id}/hearing", response_model=HearingOut,
             summary="The hearing of a possible repayment: its state and every event")
 def get_correction_hearing(case_id: str, principal: CaseReaderDep, correction_id: int = CORRECTION_ID,
                            today: str | None = Query(default=None, description="The day the state is "
@@ -96,7 +100,9 @@ def get_correction_hearing(case_id: str, principal: CaseReaderDep, correction_id
         return JSONResponse(hearing_file(session, case_id, correction_id, day))
 
 
-@router.get("/worklist", summary="What waits for a caseworker across cases, oldest first (caseworkers)",
+@router.get("/worklist",
+            response_model=list[WorklistItemOut],
+            summary="What waits for a caseworker across cases, oldest first (caseworkers)",
             responses={200: PAGED})
 def list_worklist_items(
     request: Request,
