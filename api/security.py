@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, FastAPI, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -433,7 +433,7 @@ def _is_default_validation(response: dict[str, Any]) -> bool:
     return "HTTPValidationError" in json.dumps(response.get("content", {}))
 
 
-def document_problems(app: Any) -> None:
+def document_problems(app: FastAPI) -> None:
     """Make ``app.openapi()`` list the problem+json answers of the middleware and handlers on every
     operation: 401 (an unknown key is refused everywhere), 413 (bodies), 500; and give every 4xx answer
     without a documented body the problem+json schema."""
@@ -470,4 +470,4 @@ def document_problems(app: Any) -> None:
         app.openapi_schema = schema
         return schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document

@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from api.strict_json import StrictJSONRoute
 from flexcalc.errors import InputError
 from flexcalc.extra_hour import extra_hour
+from flexcalc.inputs import as_pydantic_error
 from flexcalc.model import (
     AmountField,
     CalculationRequest,
     MonthField,
-    as_pydantic_error,
     validate_amount,
     validate_month,
 )

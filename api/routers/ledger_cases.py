@@ -33,7 +33,8 @@ from api.responses import (
 from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, CaseWriterDep, audit_event, authorize_case
 from flexcalc.errors import InputError
 from flexcalc.identifiers import check_identifier
-from flexcalc.model import AmountField, MonthField, as_pydantic_error, validate_amount, validate_month
+from flexcalc.inputs import as_pydantic_error
+from flexcalc.model import AmountField, MonthField, validate_amount, validate_month
 from flexcalc.normal_wage import NormalWageForm
 from flexcalc.period import Month
 from flexcalc.security.redact import RedactedText

@@ -37,9 +37,9 @@ from api.security import (
 )
 from flexcalc.errors import InputError
 from flexcalc.identifiers import check_identifier
-from flexcalc.inputs import DateValue
+from flexcalc.inputs import DateValue, as_pydantic_error
 from flexcalc.letters.errors import letter_error
-from flexcalc.model import MonthField, as_pydantic_error, validate_month
+from flexcalc.model import MonthField, validate_month
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
