@@ -107,15 +107,24 @@ class PaymentOut(BaseModel):
     released_by: str | None = None
 
 
+class HoldOut(BaseModel):
+    reason: str | None = None
+    reason_da: str
+    missing_employers: list[str]
+    as_of: str | None = None
+
+
 class CaseMonthOut(BaseModel):
-    """One benefit month of a case: basis wage, what is due, what was paid and its corrections."""
+    """One benefit month of a case: basis wage, what is due, what was paid and its corrections. A month
+    that cannot be computed carries ``error`` (and no ``reason``); a held month ``held``."""
 
     benefit_month: str
     basis_month: str
     basis_wage: str | None
     ceiling: str | None
-    reason: str | None
-    event_registration: int | None
+    reason: str | None = None
+    event_registration: int | None = None
+    error: str | None = None
     missing_employers: list[str]
     due: str | None
     due_payout: str | None
@@ -126,6 +135,7 @@ class CaseMonthOut(BaseModel):
     settled: str | None
     corrections: list[CorrectionOut]
     status: str
+    held: HoldOut | None = None
 
 
 class CaseOut(BaseModel):
@@ -249,9 +259,9 @@ class MonthOut(BaseModel):
     events: list[MonthEventsOut]
     ceilings: list[MonthCeilingOut]
     computation: ComputationOut | None
-    error: dict[str, Any] | None
+    error: str | None
     payment: PaymentOut | None
-    held: dict[str, Any] | None
+    held: HoldOut | None
     corrections: list[CorrectionOut]
     settled: str | None
 

@@ -14,8 +14,7 @@ from api.pagination import PAGED, PageRequest, page_of, page_params, paged_respo
 from api.security import AUTH_RESPONSES, AdminDep, audit_event, db, problem_response
 from flexcalc.security import keys
 from flexcalc.security.audit import AuditEvent
-from flexcalc.security.keys import Role
-from flexcalc.security.models import ApiKey
+from flexcalc.security.keys import Role, key_dict
 from flexcalc.security.redact import RedactedText
 
 router = APIRouter(prefix="/v1", tags=["keys"], route_class=IdempotentRoute)
@@ -45,18 +44,12 @@ class KeyRequest(BaseModel):
     label: RedactedText | None = Field(default=None, max_length=200)
 
 
-def key_out(row: ApiKey) -> dict[str, Any]:
-    return {"id": row.id, "role": row.role, "case_id": row.case_id, "employer_cvr": row.employer_cvr,
-            "label": row.label, "created_at": row.created_at.isoformat(),
-            "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
-
-
 @router.get("/keys", response_model=list[KeyOut], responses={**AUTH_RESPONSES, 200: PAGED},
             summary="Every API key (admins), by key id, a page at a time")
 def list_keys(request: Request, page: Annotated[PageRequest, Depends(page_params("keys"))],
               principal: AdminDep) -> JSONResponse:
     with db()() as session:
-        rows = [key_out(row) for row in keys.keys_page(session, after=str(page.after[0]) if page.after else None,
+        rows = [key_dict(row) for row in keys.keys_page(session, after=str(page.after[0]) if page.after else None,
                                                        limit=page.limit + 1)]
     items, next_key = page_of(rows, lambda k: (k["id"],), page)
     return paged_response(request, "keys", items, next_key)
@@ -73,7 +66,7 @@ def create_key(body: KeyRequest, request: Request, principal: AdminDep) -> dict[
         mark_applied(request, session)  # the key, its idempotency record and its audit row: one transaction
         row, secret = keys.create_key(session, body.role, case_id=body.case_id, employer_cvr=body.employer_cvr,
                                       label=body.label)
-        out = {**key_out(row), "secret": secret}
+        out = {**key_dict(row), "secret": secret}
     request.scope.setdefault("state", {})["idempotent_stored_body"] = json.dumps({**out, "secret": None}).encode()
     return out
 
@@ -87,5 +80,5 @@ def revoke_key(key_id: str, request: Request, principal: AdminDep) -> dict[str, 
         keys.existing_key(session, key_id)
         mark_applied(request, session)
         row = keys.revoke_key(session, key_id)
-        out = key_out(row)
+        out = key_dict(row)
     return out

@@ -44,9 +44,7 @@ def keys_list(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json
     """Every key: id, role, scope, made, revoked (never a secret)."""
     with session_factory(db)() as session:
         rows = keys.list_keys(session)
-    data = [{"id": r.id, "role": r.role, "case_id": r.case_id, "employer_cvr": r.employer_cvr, "label": r.label,
-             "created_at": r.created_at.isoformat(), "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None}
-            for r in rows]
+    data = [keys.key_dict(r) for r in rows]
     if as_json:
         print_json(data)
         return

@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,6 +91,13 @@ def create_key(session: Session, role: str, *, case_id: str | None = None, emplo
 
 def list_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+
+
+def key_dict(row: ApiKey) -> dict[str, Any]:
+    """A key as the API and ``flexcalc keys list --json`` show it: never its secret or its hash."""
+    return {"id": row.id, "role": row.role, "case_id": row.case_id, "employer_cvr": row.employer_cvr,
+            "label": row.label, "created_at": row.created_at.isoformat(),
+            "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
 
 
 def keys_page(session: Session, *, after: str | None = None, limit: int) -> list[ApiKey]:
