@@ -102,7 +102,7 @@ class BonusSpreadRequest(BaseModel):
     responses={422: {"description": "Invalid input (problem+json naming the field)"}},
     summary="Compute one month's fleksløntilskud",
 )
-async def create_calculation(request: CalculationRequest) -> Any:
+async def create_calculation(request: CalculationRequest) -> JSONResponse:
     """The subsidy of the benefit month ``month`` from the basis month's wage (the month before),
     the ceiling and the rates in force in ``month``. Amounts are strings with two decimals.
     With ``events`` the month is computed as it really was (holiday, sickness, several incomes …)."""
@@ -117,7 +117,7 @@ async def create_calculation(request: CalculationRequest) -> Any:
     responses={422: {"description": "Invalid input (problem+json naming the field)"}},
     summary="Spread a bonus over the months it covers and recompute them (PM 27-23)",
 )
-def create_bonus_spread(request: BonusSpreadRequest) -> Any:
+def create_bonus_spread(request: BonusSpreadRequest) -> JSONResponse:
     """Each month before and after the bonus is spread evenly over the covered months, with the
     differences in subsidy and payout."""
     spread = spread_bonus(

@@ -161,7 +161,7 @@ class HourScenarioResponse(BaseModel):
 
 @router.post("/scenarios/hours", response_model=HourScenarioResponse, responses=PROBLEM,
              summary="Wage, subsidy and total income at every weekly hour count 1–37")
-def create_hour_scenarios(request: HourScenarioRequest) -> Any:
+def create_hour_scenarios(request: HourScenarioRequest) -> JSONResponse:
     """Every whole number of weekly hours 1–37: wage (timeløn × hours × 52/12), subsidy, own ATP, total
     income (wage + subsidy, incl. pension and ATP) and the gain of one more hour, each row computed by the
     monthly calculation. ``regions`` names the 30 %, 55 % and plateau regions with the hour each begins;
@@ -272,7 +272,7 @@ class MonthChangeResponse(BaseModel):
 
 @router.post("/explanations/month-change", response_model=MonthChangeResponse, responses=PROBLEM,
              summary="Why the payout changed between two months, in causes that add up exactly")
-def create_month_change_explanation(request: MonthChangeRequest) -> Any:
+def create_month_change_explanation(request: MonthChangeRequest) -> JSONResponse:
     """The payout of ``second`` minus that of ``first`` (subsidy − own ATP + corrections), split into
     causes (new rates, wage in the 30 % and 55 % regions, the ceiling, the ATP share, corrections), each
     a Danish sentence. The amounts add up to ``difference`` to the øre."""

@@ -91,7 +91,7 @@ class NormalWageCheckResponse(BaseModel):
     responses={422: {"description": "Invalid input (problem+json naming the field, e.g. pension.employer_percent)"}},
     summary="Check an employer's normal-wage ceiling (lønloft)",
 )
-def check_normal_wage(form: NormalWageForm) -> Any:
+def check_normal_wage(form: NormalWageForm) -> JSONResponse:
     """The monthly ceiling from the lønloft form's parts with a breakdown that adds up (LAB § 123, stk. 3;
     Ankestyrelsen PM 48-22), the findings of every check (``error`` / ``warning`` / ``info``; none blocks),
     and, when the employee is given, the subsidy at the current hours and the hours from which the ceiling

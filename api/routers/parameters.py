@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from api.schemas import ParameterOut
+from flexcalc.errors import NotFoundError
 from flexcalc.params import load_parameters
 
 router = APIRouter(prefix="/v1", tags=["parameters"])
@@ -24,7 +25,7 @@ def _out(name: str) -> dict[str, Any]:
 
 
 @router.get("/parameters", response_model=list[ParameterOut], summary="Every rate, by date, with status")
-def list_parameters() -> Any:
+def list_parameters() -> list[dict[str, Any]]:
     """Every parameter file: values by the date they take effect, each with status
     (``verified`` / ``derived``) and source address."""
     return [_out(name) for name in sorted(load_parameters())]
@@ -32,7 +33,8 @@ def list_parameters() -> Any:
 
 @router.get("/parameters/{name}", response_model=ParameterOut, summary="One rate, by date, with status",
             responses={404: {"description": "No parameter of that name (problem+json)"}})
-def get_parameter(name: str) -> Any:
+def get_parameter(name: str) -> dict[str, Any]:
     if name not in load_parameters():
-        raise HTTPException(404, f"no parameter named '{name}'")
+        raise NotFoundError("name", f"no parameter named '{name}'", f"der er ingen parameter ved navn '{name}'",
+                            code="unknown_parameter")
     return _out(name)

@@ -103,7 +103,7 @@ def _table(rows: list[PersonRow]) -> pa.Table:
     responses={422: {"description": "Invalid reform or people (problem+json naming the key or field)"}},
     summary="Compare a what-if reform with today's rules over a population",
 )
-def run_reform(request: ReformRunRequest) -> Any:
+def run_reform(request: ReformRunRequest) -> JSONResponse:
     """Cost before and after, winners, losers and unchanged by weekly hour band and by sex, the distribution
     of gains and losses, and how much of one more hour's pay a person keeps. Amounts are strings."""
     request.check_one_of_each()
