@@ -110,6 +110,16 @@ def test_routers_import_no_orm_tables() -> None:
     assert offenders == []
 
 
+def test_routers_query_no_session_themselves() -> None:
+    """A router hands its session to a service or the read model; it never asks the session itself."""
+    asking = {"get", "execute", "scalar", "scalars", "query", "add", "add_all", "delete", "merge"}
+    offenders = [f"{path.name}:{node.lineno}" for path in sorted((API / "routers").glob("*.py"))
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in asking
+                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "session"]
+    assert offenders == []
+
+
 def test_no_route_chooses_a_status_by_an_error_code() -> None:
     """Statuses come from the error's class (api.problem.STATUS); nothing compares ``error.code``."""
     offenders = []
