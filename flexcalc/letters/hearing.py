@@ -12,7 +12,8 @@ from flexcalc.format import date_da, kr
 from flexcalc.ledger.hearings import REPLY_DAYS  # the hearing record's default, one place
 
 from . import provisions as p
-from .document import Bullets, Letter, Paragraph, Section
+from .deadline import check_channel
+from .document import Bullets, Letter, Paragraph, Section, contact_lines
 from .errors import letter_error
 from .facts import (
     amounts_table,
@@ -24,6 +25,7 @@ from .facts import (
     require_possible_repayment,
     total_too_much,
 )
+from .profile import municipality
 
 MAX_REPLY_DAYS = 92
 
@@ -42,8 +44,10 @@ def reply_date(letter_date: dt.date, reply_by: dt.date | None = None, field: str
 
 
 def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date: dt.date,
-                   reply_by: dt.date | None = None) -> Letter:
+                   reply_by: dt.date | None = None, channel: str = "digital_post") -> Letter:
     """The hearing letter for one or more possible repayments of one case (not decided yet)."""
+    profile = municipality()
+    channel = check_channel(channel)
     corrections = load_corrections(session, correction_ids)
     for correction in corrections:
         require_possible_repayment(correction)
@@ -79,8 +83,8 @@ def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date:
         )),
         Section("Hvornår skal vi have dit svar?", (
             Paragraph(f"Vi skal have dit svar senest den {date_da(reply)}."),
-            Paragraph("Du kan skrive til os eller ringe. Hører vi ikke fra dig, træffer vi en afgørelse ud fra "
-                      "det, vi ved nu."),
+            Paragraph(f"Du kan skrive til os eller ringe på {profile.phone}. Hører vi ikke fra dig, træffer vi "
+                      "en afgørelse ud fra det, vi ved nu."),
         )),
     )
     return Letter(
@@ -90,8 +94,8 @@ def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date:
                  "træffer en afgørelse, vil vi gerne høre, hvad du mener.",),
         sections=sections,
         provisions=(p.FVL_19, p.LAB_123, p.PM_48_22, p.PM_6_23, p.BEK_227_14),
-        closing=(f"Har du spørgsmål, kan du kontakte jobcentret. Skriv sagens nummer, {corrections[0].case_id}, "
-                 "når du skriver til os.",),
+        closing=contact_lines(letter_date, corrections[0].case_id, profile),
+        municipality=profile, channel=channel,
         correction_ids=tuple(c.id for c in corrections), benefit_month=corrections[0].benefit_month,
         reply_by=reply,
         facts={"corrections": [f.to_dict() for f in facts], "too_much": f"{total:.2f}",

@@ -42,7 +42,7 @@ def test_draft_save_approve_send_and_list(db: str, tmp_path: Path) -> None:
     assert html.stdout.startswith("<!DOCTYPE html>") and "<aside class=\"provisions\"" in html.stdout  # type: ignore[attr-defined]
     pdf = tmp_path / "horing.pdf"
     out = run(db, "letters", "hearing", "--correction", str(cid), "--date", "2024-06-10", "--format", "pdf",
-              "--output", str(pdf), "--save", "--by", "sb-17")
+              "--output", str(pdf), "--save", "--by", "sb-17", "--channel", "paper")
     assert out.exit_code == 0, out.stderr  # type: ignore[attr-defined]
     assert "165,00 kr." in PdfReader(str(pdf)).pages[0].extract_text()
     assert _letters(db) == 1
