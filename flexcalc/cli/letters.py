@@ -120,7 +120,8 @@ def letters_hearing(
     from flexcalc.letters import hearing_letter
 
     reply = _date(reply_by, "reply_by")
-    _draft(lambda session, day: hearing_letter(session, correction, day, reply, channel), date, format_, output, save, by, db)
+    _draft(lambda session, day: hearing_letter(session, correction, day, reply, channel), date, format_, output, save,
+           by, db)
 
 
 @letters_app.command("decision")
