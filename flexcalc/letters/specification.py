@@ -184,14 +184,26 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     else:
         corrections = (Paragraph("Vi har ikke regnet tilskuddet ud igen for nogen måneder."),)
     sections.append(Section("Efterreguleringer", corrections))
-    changed = [c for c in shown if c.status == CorrectionStatus.PAYABLE or c.id in decided]
+    # Complaint guidance where the amount changed because of a correction: an additional payment is a new
+    # calculation the person may complain about (with this letter's deadline); a decided possible repayment
+    # has its own guidance and deadline in the decision letter, which is referred to. A pending one has none.
+    recalculated = [c for c in shown if c.status == CorrectionStatus.PAYABLE]
+    decided_here = [c for c in shown if c.id in decided]
     deadline = None
-    if changed:
+    guidance: list[Paragraph] = []
+    if recalculated:
         from .decision import complaint_paragraphs
 
         deadline = deadline_for(letter_date, channel)
-        sections.append(Section("Klagevejledning", complaint_paragraphs(
-            letter_date, channel, profile, "den nye beregning af dit tilskud")))
+        guidance.extend(complaint_paragraphs(letter_date, channel, profile, "den nye beregning af dit tilskud"))
+    if decided_here:
+        months_decided = " og ".join(month_name(c.benefit_month) for c in decided_here)
+        guidance.append(Paragraph(f"Du kan også klage over vores afgørelse om {months_decided}. Fristen står i "
+                                  "brevet med afgørelsen." if recalculated else
+                                  f"Du kan klage over vores afgørelse om {months_decided}. Fristen og hvordan du "
+                                  "klager står i brevet med afgørelsen."))
+    if guidance:
+        sections.append(Section("Klagevejledning", tuple(guidance)))
 
     extra: list[Provision] = []
     if change is not None:

@@ -217,3 +217,14 @@ def test_channel_chosen_at_drafting_and_stale_writes_refused(setup: dict[str, ob
                     json={"sent_by": "sb-17", "channel": "digital_post", "content_sha256": second["content_sha256"]})
     assert r.status_code == 201 and r.json()["status"] == "sent"
     assert _count(url, "ledger_letter_sending") == 1
+
+
+def test_no_municipality_profile_refuses_a_draft(setup: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    worker = setup["worker"]
+    assert isinstance(worker, TestClient)
+    monkeypatch.delenv("FLEXCALC_MUNICIPALITY")
+    r = worker.post("/v1/letters/specification", json={"case_id": "SP", "month": "2024-04", "date": "2024-04-10",
+                                                        "created_by": "sb-17"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "municipality"
+    assert r.json()["errors"][0]["code"] == "no_municipality" and "kommuneprofil" in r.json()["errors"][0]["reason_da"]
+    assert _count(str(setup["url"]), "ledger_letter") == 0

@@ -84,3 +84,12 @@ def test_bad_input_exits_2_naming_the_field_and_stores_nothing(db: str, args: tu
     assert out.exit_code == 2, out.stdout  # type: ignore[attr-defined]
     assert f"error: {field}:" in out.stderr and f"fejl: {field}:" in out.stderr  # type: ignore[attr-defined]
     assert _letters(db) == 0
+
+
+def test_no_municipality_profile_exits_2_naming_the_field(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLEXCALC_MUNICIPALITY")
+    out = run(db, "letters", "specification", "--case", "S2", "--month", "2024-03", "--date", "2024-04-10",
+              "--save", "--by", "sb")
+    assert out.exit_code == 2  # type: ignore[attr-defined]
+    assert "municipality" in out.stderr and "kommuneprofil" in out.stderr  # type: ignore[attr-defined]
+    assert _letters(db) == 0

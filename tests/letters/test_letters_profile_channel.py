@@ -196,17 +196,35 @@ def test_specification_states_the_wage_now_and_no_repayment_as_owed(sqlite_url: 
     assert letter.complaint_deadline is None
 
 
-def test_specification_after_a_decision_has_complaint_guidance(sqlite_url: str) -> None:
+def test_specification_after_a_decision_refers_to_its_guidance(sqlite_url: str) -> None:
     factory = rising_wage_case(sqlite_url)
     cid = correction_id(factory, "SP", "-120.00")
     decide(factory, cid, "waive", "Du kunne ikke vide det", "did_not_know", dt.datetime(2024, 4, 12, 9, tzinfo=UTC))
     with factory() as session:
         letter = specification_letter(session, "SP", Month(2024, 3), D(2024, 4, 15), "paper")
     text = pdf_text(letter)
-    assert "Klagevejledning" in text and "Du kan klage over den nye beregning af dit tilskud." in text
-    # 15 April 2024 (Mon), paper: 16,17,18,19,22,23 → 23 April; +4 weeks = 21 May 2024 (Tue; 20 May is 2. pinsedag)
-    assert "Vi regner med, at du får det den 23. april 2024. Derfor er fristen den 21. maj 2024." in text
-    assert letter.complaint_deadline == D(2024, 5, 21)
+    assert ("Klagevejledning Du kan klage over vores afgørelse om marts 2024. Fristen og hvordan du klager står i "
+            "brevet med afgørelsen.") in text
+    assert "Du fik 120,00 kr. for meget. Du skal ikke betale det tilbage." in text
+    assert letter.complaint_deadline is None  # the decision letter's deadline, not a new one
+
+
+def test_specification_with_an_additional_payment_has_complaint_guidance(
+        r_marked: tuple[Callable[[], Session], int]) -> None:
+    factory, _ = r_marked
+    payable = correction_id(factory, "S2", "660.00")
+    with factory() as session:
+        from flexcalc.ledger.models import Correction
+
+        month = session.get(Correction, payable).benefit_month  # type: ignore[union-attr]
+        letter = specification_letter(session, "S2", month, D(2024, 6, 10), "paper")
+    text = pdf_text(letter)
+    assert "Du får 660,00 kr. ekstra" in text
+    assert "Klagevejledning Du kan klage over den nye beregning af dit tilskud." in text
+    # 10 June 2024 (Mon), paper: 11,12,13,14,17,18 → 18 June; +4 weeks = 16 July 2024 (Tue)
+    assert "Vi regner med, at du får det den 18. juni 2024. Derfor er fristen den 16. juli 2024." in text
+    assert letter.complaint_deadline == D(2024, 7, 16)
+    assert "Du kan også klage over vores afgørelse" not in text  # the possible repayment is not decided
 
 
 def test_lix_of_the_new_text(r_marked: tuple[Callable[[], Session], int], sqlite_url: str) -> None:
