@@ -218,7 +218,9 @@ def letters_list(
     for r in rows:
         who = f" af {r['approved_by']}" if r["approved_by"] else ""
         sent = f", sendt {r['sent_at'][:10]} ({r['channel']})" if r["sent_at"] else ""
-        typer.echo(f"#{r['id']} {r['letter_date']} {r['kind']}: {r['subject']} [{status_da[r['status']]}{who}{sent}]")
+        drafted = {"digital_post": ", til Digital Post", "paper": ", til papirpost"}.get(r["draft_channel"] or "", "")
+        typer.echo(f"#{r['id']} {r['letter_date']} {r['kind']}: {r['subject']} [{status_da[r['status']]}{who}{sent}"
+                   f"{drafted}; udgave {r['content_sha256'][:12]}]")
     typer.echo(f"{len(rows)} brev(e)")
 
 

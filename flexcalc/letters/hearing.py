@@ -12,7 +12,7 @@ from flexcalc.format import date_da, kr
 from flexcalc.ledger.hearings import REPLY_DAYS  # the hearing record's default, one place
 
 from . import provisions as p
-from .deadline import check_channel
+from .deadline import check_channel, received_on
 from .document import Bullets, Letter, Paragraph, Section, contact_lines
 from .errors import letter_error
 from .facts import (
@@ -30,10 +30,13 @@ from .profile import municipality
 MAX_REPLY_DAYS = 92
 
 
-def reply_date(letter_date: dt.date, reply_by: dt.date | None = None, field: str = "reply_by") -> dt.date:
-    """The reply date: ``reply_by`` if given (after the letter's date, at most 92 days on), else 14 days on."""
+def reply_date(letter_date: dt.date, reply_by: dt.date | None = None, field: str = "reply_by",
+               channel: str = "digital_post") -> dt.date:
+    """The reply date: ``reply_by`` if given (after the letter's date, at most 92 days on), else 14 days after
+    the person receives the letter (the same day by Digital Post; a paper letter's delivery days first, so the
+    person has the same 14 days either way)."""
     if reply_by is None:
-        return letter_date + dt.timedelta(days=REPLY_DAYS)
+        return received_on(letter_date, channel) + dt.timedelta(days=REPLY_DAYS)
     if reply_by <= letter_date:
         raise letter_error(field, "reply_not_after", reply_by=reply_by.isoformat(), reply_by_da=date_da(reply_by),
                            date=letter_date.isoformat(), date_da=date_da(letter_date))
@@ -56,7 +59,7 @@ def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date:
             raise letter_error("correction", "decided", id=correction.id, outcome=str(decision.outcome),
                                outcome_da={"collect": "opkræves", "waive": "frafaldet"}[str(decision.outcome)])
     check_not_before(letter_date, corrections)
-    reply = reply_date(letter_date, reply_by)
+    reply = reply_date(letter_date, reply_by, channel=channel)
     facts = correction_facts(session, corrections)
     total = total_too_much(facts)
     months = months_da(facts)

@@ -52,7 +52,7 @@ def test_draft_save_approve_send_and_list(db: str, tmp_path: Path) -> None:
     listed = run(db, "letters", "list", "S2")
     assert "#1 2024-06-10 hearing:" in listed.stdout and "[sendt af sb-2" in listed.stdout  # type: ignore[attr-defined]
     shown = run(db, "letters", "show", "1")
-    assert "Sag S2" in shown.stdout and "24. juni 2024" in shown.stdout  # type: ignore[attr-defined]
+    assert "Sag S2" in shown.stdout and "2. juli 2024" in shown.stdout  # type: ignore[attr-defined]  # paper: received 18 June, +14 days
 
 
 @pytest.mark.parametrize(("args", "field"), [

@@ -129,6 +129,10 @@ def test_hearing_letter_gives_the_phone_number(r_marked: tuple[Callable[[], Sess
     text = pdf_text(letter)
     assert "Du kan skrive til os eller ringe på 70 10 20 30." in text
     assert "Sendt med almindelig post" in text
+    # 10 June 2024 (Mon) by paper: received 18 June (11-14, 17, 18); the person still has 14 days: 2 July
+    assert letter.reply_by == D(2024, 7, 2) and "Vi skal have dit svar senest den 2. juli 2024." in text
+    with factory() as session:
+        assert hearing_letter(session, [cid], D(2024, 6, 10)).reply_by == D(2024, 6, 24)  # Digital Post: +14 days
 
 
 def test_pdf_is_tagged_with_headings_tables_and_danish(r_marked: tuple[Callable[[], Session], int]) -> None:
