@@ -125,6 +125,12 @@ if not st.session_state.get("api_key", "").strip():
             "flexcalc keys create --role caseworker")
     st.stop()
 
+try:
+    call("GET", "/v1/cases", params={"limit": 1})  # a caseworker's list: another role's key sees nothing here
+except ApiError as error:
+    st.error(str(error))
+    st.stop()
+
 if st.session_state.get("flash"):
     st.success(st.session_state.pop("flash"))
 
