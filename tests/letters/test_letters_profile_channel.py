@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from flexcalc.errors import InputError
 from flexcalc.ledger.store import transaction
 from flexcalc.letters import decision_letter, hearing_letter, specification_letter
-from flexcalc.letters.deadline import closed_days, complaint_deadline, easter_sunday, received_on
+from flexcalc.letters.deadline import closed_days, complaint_deadline, easter_sunday, is_open_day, received_on
 from flexcalc.letters.document import Letter
 from flexcalc.letters.models import LetterApproval, LetterSending
 from flexcalc.letters.profile import sender_on
@@ -85,6 +85,11 @@ def test_a_paper_deadline_is_never_earlier_than_the_digital_one() -> None:
         paper, digital = complaint_deadline(day, "paper"), complaint_deadline(day, "digital_post")
         assert paper > digital and paper.weekday() < 5 and digital.weekday() < 5, day
         assert (received_on(day, "paper") - day).days >= 8 or day.weekday() == 0, day  # 6 weekdays span a weekend
+        for channel, deadline in (("paper", paper), ("digital_post", digital)):
+            four_weeks = received_on(day, channel) + dt.timedelta(weeks=4)
+            assert deadline >= four_weeks  # never shorter than 4 weeks from receipt
+            moved = [four_weeks + dt.timedelta(days=n) for n in range((deadline - four_weeks).days)]
+            assert all(not is_open_day(d) for d in moved), (day, channel)  # moved only past closed days
         day += dt.timedelta(days=1)
 
 
