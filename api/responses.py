@@ -460,7 +460,9 @@ class LetterOut(BaseModel):
     approved_at: str | None
     sent_by: str | None
     sent_at: str | None
-    channel: str | None
+    channel: str | None = Field(description="How the letter was sent (once it is): digital_post, post or in_person.")
+    draft_channel: str | None = Field(
+        description="The channel chosen at drafting (digital_post or paper); it decides the letter's deadline.")
 
 
 class LetterDraftOut(LetterOut):

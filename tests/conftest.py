@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# Letters need a municipality profile (flexcalc.letters.profile): the tests and their subprocesses use the
+# packaged demo profile unless a test sets another one.
+os.environ.setdefault("FLEXCALC_MUNICIPALITY", "demo")
+
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -64,6 +64,10 @@ class HearingLetterCreate(BaseModel):
     date: DateValue | None = Field(default=None, description="The letter's date (default today).")
     reply_by: DateValue | None = Field(default=None, description="The reply date (default 14 days after the "
                                                                  "letter's date; must be after it).")
+    channel: Literal["digital_post", "paper"] = Field(
+        default="digital_post", description="How the letter will be sent: Digital Post (received the same day) or "
+                                            "paper post (received 6 delivery days later). The complaint deadline "
+                                            "the letter states depends on it.")
     created_by: RedactedText = Field(min_length=1, max_length=64, description="Who drafts it.")
 
 
@@ -72,7 +76,11 @@ class DecisionLetterCreate(BaseModel):
 
     correction_id: int = Field(ge=1, le=2**62, description="The decided possible repayment.")
     date: DateValue | None = Field(default=None, description="The letter's date (default today); the complaint "
-                                                             "deadline is 4 weeks after it.")
+                                                             "deadline is 4 weeks after it is received.")
+    channel: Literal["digital_post", "paper"] = Field(
+        default="digital_post", description="How the letter will be sent: Digital Post (received the same day) or "
+                                            "paper post (received 6 delivery days later). The complaint deadline "
+                                            "the letter states depends on it.")
     created_by: RedactedText = Field(min_length=1, max_length=64)
 
 
@@ -82,6 +90,10 @@ class SpecificationLetterCreate(BaseModel):
     case_id: str = Field(min_length=1, max_length=64)
     month: MonthField = Field(description="The paid benefit month, YYYY-MM.")
     date: DateValue | None = Field(default=None, description="The letter's date (default today).")
+    channel: Literal["digital_post", "paper"] = Field(
+        default="digital_post", description="How the letter will be sent: Digital Post (received the same day) or "
+                                            "paper post (received 6 delivery days later). The complaint deadline "
+                                            "the letter states depends on it.")
     created_by: RedactedText = Field(min_length=1, max_length=64)
 
     @field_validator("case_id", mode="before")
@@ -102,6 +114,11 @@ class LetterApprovalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     approved_by: RedactedText = Field(min_length=1, max_length=64)
+    content_sha256: str | None = Field(
+        default=None, min_length=64, max_length=64, pattern="^[0-9a-f]{64}$",
+        description="The version acted on: the draft's content_sha256 as the caller read it. A different one is "
+                    "refused with 409 and nothing stored; a draft superseded by a newer draft of the same letter is "
+                    "refused with 409 either way.")
 
 
 class LetterSendingCreate(BaseModel):
@@ -110,6 +127,11 @@ class LetterSendingCreate(BaseModel):
     sent_by: RedactedText = Field(min_length=1, max_length=64)
     channel: Literal["digital_post", "post", "in_person"] = Field(description="How it went out.")
     sent_at: str | None = Field(default=None, max_length=40, description="When (ISO 8601; default now).")
+    content_sha256: str | None = Field(
+        default=None, min_length=64, max_length=64, pattern="^[0-9a-f]{64}$",
+        description="The version acted on: the draft's content_sha256 as the caller read it. A different one is "
+                    "refused with 409 and nothing stored; a draft superseded by a newer draft of the same letter is "
+                    "refused with 409 either way.")
 
 
 def _today(day: dt.date | None) -> dt.date:
@@ -149,7 +171,7 @@ def create_hearing_letter(body: HearingLetterCreate, request: Request, principal
     from flexcalc.letters.facts import load_corrections
 
     return _draft(request, principal, lambda s: load_corrections(s, body.correction_ids, "correction_ids")[0].case_id,
-                  lambda s: hearing_letter(s, body.correction_ids, _today(body.date), body.reply_by),
+                  lambda s: hearing_letter(s, body.correction_ids, _today(body.date), body.reply_by, body.channel),
                   body.created_by)
 
 
@@ -163,7 +185,7 @@ def create_decision_letter(body: DecisionLetterCreate, request: Request, princip
     from flexcalc.letters.facts import load_corrections
 
     return _draft(request, principal, lambda s: load_corrections(s, [body.correction_id], "correction_id")[0].case_id,
-                  lambda s: decision_letter(s, body.correction_id, _today(body.date)), body.created_by)
+                  lambda s: decision_letter(s, body.correction_id, _today(body.date), body.channel), body.created_by)
 
 
 @router.post("/v1/letters/specification", response_model=LetterDraftOut, status_code=201, responses=UNKNOWN,
@@ -177,7 +199,8 @@ def create_specification_letter(body: SpecificationLetterCreate, request: Reques
 
     month = Month.parse(body.month, "month")
     return _draft(request, principal, lambda s: get_case_or_fail(s, body.case_id).id,
-                  lambda s: specification_letter(s, body.case_id, month, _today(body.date)), body.created_by)
+                  lambda s: specification_letter(s, body.case_id, month, _today(body.date), body.channel),
+                  body.created_by)
 
 
 LETTER_CONTENT: dict[int | str, dict[str, Any]] = {
@@ -235,21 +258,25 @@ def _letter_case(request: Request, principal: Principal, letter_id: int) -> str:
     return case_id
 
 
-@router.post("/v1/letters/{letter_id}/approval",
-             response_model=LetterOut, status_code=201, summary="Approve a draft (it is still not sent)")
+CONFLICTS: dict[int | str, dict[str, Any]] = {409: problem_response(
+    "Approved or sent already, superseded by a newer draft, or not the version in content_sha256 (problem+json)")}
+
+
+@router.post("/v1/letters/{letter_id}/approval", response_model=LetterOut, status_code=201,
+             summary="Approve a draft (it is still not sent)", responses=CONFLICTS)
 def approve_letter_draft(body: LetterApprovalCreate, request: Request, letter_id: int = LetterId,
                          *, principal: CaseworkerDep) -> JSONResponse:
     from flexcalc.letters.store import approve_letter, get_letter, letter_with_status
 
     _letter_case(request, principal, letter_id)
     with ledger_session(write=True) as session:
-        approve_letter(session, letter_id, body.approved_by)
+        approve_letter(session, letter_id, body.approved_by, body.content_sha256)
         mark_applied(request, session)
         out = letter_with_status(session, get_letter(session, letter_id))
     return JSONResponse(out, status_code=201)
 
 
-@router.post("/v1/letters/{letter_id}/sending", response_model=LetterOut, status_code=201,
+@router.post("/v1/letters/{letter_id}/sending", response_model=LetterOut, status_code=201, responses=CONFLICTS,
              summary="Record that an approved letter was sent (the system sends nothing)")
 def record_letter_sent(body: LetterSendingCreate, request: Request, letter_id: int = LetterId,
                        *, principal: CaseworkerDep) -> JSONResponse:
@@ -261,7 +288,7 @@ def record_letter_sent(body: LetterSendingCreate, request: Request, letter_id: i
     _letter_case(request, principal, letter_id)
     instant = parse_instant(body.sent_at, "sent_at") if body.sent_at else None
     with ledger_session(write=True) as session:
-        row = mark_letter_sent(session, letter_id, body.sent_by, body.channel, instant)
+        row = mark_letter_sent(session, letter_id, body.sent_by, body.channel, instant, body.content_sha256)
         mark_applied(request, session)
         out = letter_with_status(session, row)
     return JSONResponse(out, status_code=201)

@@ -28,6 +28,11 @@ FormatOption = Annotated[str, typer.Option("--format", help="text, html or pdf (
 OutputOption = Annotated[Path | None, typer.Option("--output", help="Write the letter to this file (else stdout).")]
 SaveOption = Annotated[bool, typer.Option("--save", help="Keep the draft in the case file (needs --by).")]
 ByOption = Annotated[str | None, typer.Option("--by", help="Who drafts it (with --save).")]
+ChannelOption = Annotated[str, typer.Option("--channel", help="How the letter will be sent: digital_post or paper "
+                                                             "(the complaint deadline it states depends on it).")]
+ExpectOption = Annotated[str | None, typer.Option("--expect-sha256", help="The content_sha256 of the draft you read "
+                                                                         "(`letters list --json`): refused if it "
+                                                                         "differs.")]
 FORMATS = ("text", "html", "pdf")
 
 
@@ -108,13 +113,15 @@ def letters_hearing(
     output: OutputOption = None,
     save: SaveOption = False,
     by: ByOption = None,
+    channel: ChannelOption = "digital_post",
     db: DbOption = None,
 ) -> None:
     """The hearing letter (partshøring, forvaltningsloven § 19) for a possible repayment."""
     from flexcalc.letters import hearing_letter
 
     reply = _date(reply_by, "reply_by")
-    _draft(lambda session, day: hearing_letter(session, correction, day, reply), date, format_, output, save, by, db)
+    _draft(lambda session, day: hearing_letter(session, correction, day, reply, channel), date, format_, output, save,
+           by, db)
 
 
 @letters_app.command("decision")
@@ -125,12 +132,13 @@ def letters_decision(
     output: OutputOption = None,
     save: SaveOption = False,
     by: ByOption = None,
+    channel: ChannelOption = "digital_post",
     db: DbOption = None,
 ) -> None:
     """The decision letter after the caseworker's decision (reasons, collection or waiver, complaint guidance)."""
     from flexcalc.letters import decision_letter
 
-    _draft(lambda session, day: decision_letter(session, correction, day), date, format_, output, save, by, db)
+    _draft(lambda session, day: decision_letter(session, correction, day, channel), date, format_, output, save, by, db)
 
 
 @letters_app.command("specification")
@@ -142,13 +150,14 @@ def letters_specification(
     output: OutputOption = None,
     save: SaveOption = False,
     by: ByOption = None,
+    channel: ChannelOption = "digital_post",
     db: DbOption = None,
 ) -> None:
     """The monthly specification: the month's payment, what changed since last month, corrections."""
     from flexcalc.letters import specification_letter
 
     benefit_month = month(month_, "month")
-    _draft(lambda session, day: specification_letter(session, case, benefit_month, day), date, format_, output,
+    _draft(lambda session, day: specification_letter(session, case, benefit_month, day, channel), date, format_, output,
            save, by, db)
 
 
@@ -156,6 +165,7 @@ def letters_specification(
 def letters_approve(
     letter: Annotated[int, typer.Argument(help="The letter's id.")],
     by: Annotated[str, typer.Option("--by", help="Who approves it.")],
+    expect: ExpectOption = None,
     db: DbOption = None,
 ) -> None:
     """Approve a draft. It is still not sent: record that with `flexcalc letters sent`."""
@@ -163,7 +173,7 @@ def letters_approve(
     from flexcalc.letters.store import approve_letter
 
     with input_errors(), transaction(_ledger(db)) as session:
-        approval = approve_letter(session, letter, by)
+        approval = approve_letter(session, letter, by, expect)
     typer.echo(f"brev {letter} godkendt af {approval.approved_by}")
 
 
@@ -173,6 +183,7 @@ def letters_sent(
     by: Annotated[str, typer.Option("--by", help="Who sent it.")],
     channel: Annotated[str, typer.Option("--channel", help="digital_post, post or in_person.")],
     at: Annotated[str | None, typer.Option("--at", help="When it was sent (ISO 8601; default now).")] = None,
+    expect: ExpectOption = None,
     db: DbOption = None,
 ) -> None:
     """Record that an approved letter was sent (by the caseworker; flexcalc sends nothing)."""
@@ -182,7 +193,7 @@ def letters_sent(
 
     with input_errors(), transaction(_ledger(db)) as session:
         instant = parse_instant(at, "at") if at else None
-        row = mark_letter_sent(session, letter, by, channel, instant)
+        row = mark_letter_sent(session, letter, by, channel, instant, expect)
         kind = row.kind
     typer.echo(f"brev {letter} ({kind}) markeret som sendt ({channel})")
 
@@ -207,7 +218,9 @@ def letters_list(
     for r in rows:
         who = f" af {r['approved_by']}" if r["approved_by"] else ""
         sent = f", sendt {r['sent_at'][:10]} ({r['channel']})" if r["sent_at"] else ""
-        typer.echo(f"#{r['id']} {r['letter_date']} {r['kind']}: {r['subject']} [{status_da[r['status']]}{who}{sent}]")
+        drafted = {"digital_post": ", til Digital Post", "paper": ", til papirpost"}.get(r["draft_channel"] or "", "")
+        typer.echo(f"#{r['id']} {r['letter_date']} {r['kind']}: {r['subject']} [{status_da[r['status']]}{who}{sent}"
+                   f"{drafted}; udgave {r['content_sha256'][:12]}]")
     typer.echo(f"{len(rows)} brev(e)")
 
 

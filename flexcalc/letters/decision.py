@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from flexcalc.format import date_da, kr
 
 from . import provisions as p
-from .document import Bullets, Letter, Paragraph, Section
+from .deadline import check_channel, received_on
+from .deadline import complaint_deadline as deadline_for
+from .document import Bullets, Letter, Paragraph, Section, contact_lines
 from .errors import letter_error
 from .facts import (
     amounts_table,
@@ -24,9 +26,7 @@ from .facts import (
     local_date,
     require_possible_repayment,
 )
-
-COMPLAINT_WEEKS = 4
-"""Retssikkerhedsloven § 67: a complaint within 4 weeks of receiving the decision."""
+from .profile import MunicipalityProfile, municipality
 
 KNOWLEDGE_DA = {
     "knew": "Vi vurderer, at du vidste, at du fik for meget.",
@@ -35,9 +35,28 @@ KNOWLEDGE_DA = {
 }
 
 
-def complaint_deadline(letter_date: dt.date) -> dt.date:
-    """4 weeks from the letter's date, taken as the day the person receives it (Digital Post)."""
-    return letter_date + dt.timedelta(weeks=COMPLAINT_WEEKS)
+def complaint_deadline(letter_date: dt.date, channel: str = "digital_post") -> dt.date:
+    """4 weeks from the day the person receives the letter (``flexcalc.letters.deadline``)."""
+    return deadline_for(letter_date, channel)
+
+
+def complaint_paragraphs(letter_date: dt.date, channel: str, profile: MunicipalityProfile,
+                         what: str = "afgørelsen") -> tuple[Paragraph, ...]:
+    """The complaint guidance with the deadline for the channel the letter is sent by."""
+    received, deadline = received_on(letter_date, channel), deadline_for(letter_date, channel)
+    if channel == "digital_post":
+        when = (f"Vi sender brevet med Digital Post den {date_da(letter_date)}. Du har fået det samme dag. "
+                f"Derfor er fristen den {date_da(deadline)}.")
+    else:
+        when = (f"Vi sender brevet med almindelig post den {date_da(letter_date)}. Vi regner med, at du får det "
+                f"den {date_da(received)}. Derfor er fristen den {date_da(deadline)}.")
+    return (
+        Paragraph(f"Du kan klage over {what}. Vi skal have din klage senest 4 uger efter, at du har fået brevet. "
+                  + when),
+        Paragraph(f"Send klagen til os, ikke til Ankestyrelsen. Du kan skrive eller ringe på {profile.phone}. Vi "
+                  "ser på sagen igen. Giver vi dig ikke ret, sender vi din klage videre til Ankestyrelsen. Så får "
+                  "du besked."),
+    )
 
 
 def _sentence(text: str) -> str:
@@ -58,8 +77,11 @@ def hearing_sent_on(session: Session, case_id: str, correction_id: int) -> dt.da
     return None
 
 
-def decision_letter(session: Session, correction_id: int, letter_date: dt.date) -> Letter:
+def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
+                    channel: str = "digital_post") -> Letter:
     """The decision letter for one decided possible repayment."""
+    profile = municipality()
+    channel = check_channel(channel)
     [correction] = load_corrections(session, [correction_id])
     require_possible_repayment(correction)
     decision = decision_of(session, correction.id)
@@ -73,7 +95,7 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date) 
     [facts] = correction_facts(session, [correction])
     amount, month = kr(facts.too_much), facts.month
     collect = str(decision.outcome) == "collect"
-    deadline = complaint_deadline(letter_date)
+    deadline = complaint_deadline(letter_date, channel)
     if collect:
         title = f"Afgørelse: Du skal betale {amount} tilbage"
         verdict = f"Du har fået {amount} for meget i fleksløntilskud for {month}. Du skal betale beløbet tilbage."
@@ -116,22 +138,18 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date) 
         Section("Hvad er der sket?", (Paragraph(" ".join(facts.happened)), amounts_table([facts]))),
         Section("Derfor har vi truffet denne afgørelse", reasons),
         then,
-        Section("Klagevejledning", (
-            Paragraph("Du kan klage over afgørelsen. Vi skal have din klage senest 4 uger efter, at du har fået "
-                      f"brevet. Får du brevet den {date_da(letter_date)}, er fristen den {date_da(deadline)}."),
-            Paragraph("Send klagen til os, ikke til Ankestyrelsen. Du kan skrive eller ringe. Vi ser på sagen "
-                      "igen. Giver vi dig ikke ret, sender vi din klage videre til Ankestyrelsen. Så får du besked."),
-        )),
+        Section("Klagevejledning", complaint_paragraphs(letter_date, channel, profile)),
     )
     return Letter(
         kind="decision", case_id=correction.case_id, letter_date=letter_date, title=title,
         opening=(verdict,), sections=sections,
         provisions=(p.LAB_123, p.PM_6_23, p.PM_48_22, p.FVL_19, p.FVL_22, p.FVL_24, p.FVL_25, p.RSL_COMPLAINT),
-        closing=(f"Har du spørgsmål, kan du kontakte jobcentret. Skriv sagens nummer, {correction.case_id}, når "
-                 "du skriver til os.",),
+        closing=contact_lines(letter_date, correction.case_id, profile),
+        municipality=profile, channel=channel,
         correction_ids=(correction.id,), benefit_month=correction.benefit_month, complaint_deadline=deadline,
         facts={"correction": facts.to_dict(), "outcome": str(decision.outcome), "knowledge": knowledge,
                "decided_by": decision.decided_by, "decided_on": decided.isoformat(),
                "complaint_deadline": deadline.isoformat(), "letter_date": letter_date.isoformat(),
+               "channel": channel, "received_on": received_on(letter_date, channel).isoformat(),
                "hearing_sent_on": None if sent is None else sent.isoformat()},
     )

@@ -19,8 +19,10 @@ from flexcalc.errors import require
 from flexcalc.format import date_da
 from flexcalc.period import Month
 
-SENDER = "Jobcentret"
-"""Who the letter is from; the municipality's own name and address are added by its letter system."""
+from .profile import MunicipalityProfile, SenderWording, sender_on
+
+PDF_VARIANT = "pdf/ua-1"
+"""The PDF is tagged (PDF/UA-1: headings, lists, tables, language ``da`` from ``<html lang="da">``)."""
 
 
 def tidy(text: str) -> str:
@@ -92,10 +94,22 @@ class Letter:
     reply_by: dt.date | None = None
     complaint_deadline: dt.date | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    municipality: MunicipalityProfile | None = None
+    channel: str = "digital_post"
+    """How the letter is to be sent (``digital_post`` or ``paper``), chosen when it is drafted."""
 
     @property
     def date_da(self) -> str:
         return date_da(self.letter_date)
+
+    @property
+    def sender(self) -> SenderWording:
+        """The sender's wording on the letter's date (dated data, not a condition in the template)."""
+        return sender_on(self.letter_date)
+
+    @property
+    def channel_da(self) -> str:
+        return "Digital Post" if self.channel == "digital_post" else "almindelig post"
 
     def running_text(self) -> str:
         """The sentences a person reads (LIX is measured on this): opening, paragraphs, list items, closing."""
@@ -155,7 +169,14 @@ def html_to_pdf(html: str) -> bytes:
     """The PDF of a letter's HTML (WeasyPrint; its text can be extracted, e.g. with pypdf)."""
     from weasyprint import HTML
 
-    return bytes(require(HTML(string=html).write_pdf(), "the PDF WeasyPrint writes"))
+    return bytes(require(HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT), "the PDF WeasyPrint writes"))
+
+
+def contact_lines(letter_date: dt.date, case_id: str, profile: MunicipalityProfile) -> tuple[str, ...]:
+    """The closing every letter ends with: whom to call, on which number, when, and how to write."""
+    who = sender_on(letter_date).contact_da
+    return (f"Har du spørgsmål, kan du ringe til {who} på {profile.phone}. Vi har åbent {profile.opening_hours}.",
+            f"Du kan også skrive til os med Digital Post. Skriv sagens nummer, {case_id}, når du skriver.")
 
 
 def content_hash(text: str, html: str) -> str:

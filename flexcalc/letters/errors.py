@@ -62,12 +62,32 @@ MESSAGES: dict[str, Message] = {
     "sent_before_approval": Message("the letter cannot have been sent ({at}) before it was approved ({approved})",
                                     "brevet kan ikke være sendt ({at}) før det blev godkendt ({approved})"),
     "sent_in_future": Message("{at} is in the future", "{at} ligger i fremtiden"),
+    "no_municipality": Message(
+        "no municipality profile is set: set {env} to the profile file (README, Letters), or to demo for the demo data",
+        "der er ingen kommuneprofil: sæt {env} til profilens fil (README, Letters), eller til demo for demodata"),
+    "municipality_unreadable": Message("cannot read the municipality profile {path}",
+                                       "kan ikke læse kommuneprofilen {path}"),
+    "municipality_invalid": Message("the municipality profile {path} is not valid: {reason}",
+                                    "kommuneprofilen {path} er ikke gyldig: {reason}"),
+    "draft_channel": Message("must be digital_post or paper (how the letter will be sent decides its deadline)",
+                             "skal være digital_post (Digital Post) eller paper (papirbrev): det afgør brevets frist"),
+    "channel_mismatch": Message(
+        "letter {id} was written for {drafted}; it cannot be recorded as sent by {channel} (its deadline would be "
+        "wrong): draft it again for that channel",
+        "brev {id} er skrevet til {drafted_da}; det kan ikke registreres som sendt med {channel_da} (fristen i "
+        "brevet ville være forkert): lav et nyt udkast til den kanal"),
+    "superseded": Message("letter {id} has a newer draft ({newer}): approve or send that one",
+                          "brev {id} har et nyere udkast ({newer}): godkend eller send det"),
+    "stale_letter": Message(
+        "letter {id} is not the version you saw (its content is {actual}, you saw {expected}): reload it",
+        "brev {id} er ikke den udgave, du så (indholdet er {actual}, du så {expected}): hent det igen"),
 }
 
 
 KINDS: dict[str, type[InputError]] = {
     "unknown_correction": NotFoundError, "unknown_case": NotFoundError, "unknown_letter": NotFoundError,
-    "already_approved": ConflictError, "already_sent": ConflictError,
+    "already_approved": ConflictError, "already_sent": ConflictError, "superseded": ConflictError,
+    "stale_letter": ConflictError,
 }
 """The messages that are not plain bad input: the thing named does not exist, or the letter is past that
 step already (every other message is an ``InputError``)."""

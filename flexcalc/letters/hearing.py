@@ -12,7 +12,8 @@ from flexcalc.format import date_da, kr
 from flexcalc.ledger.hearings import REPLY_DAYS  # the hearing record's default, one place
 
 from . import provisions as p
-from .document import Bullets, Letter, Paragraph, Section
+from .deadline import check_channel, received_on
+from .document import Bullets, Letter, Paragraph, Section, contact_lines
 from .errors import letter_error
 from .facts import (
     amounts_table,
@@ -24,14 +25,18 @@ from .facts import (
     require_possible_repayment,
     total_too_much,
 )
+from .profile import municipality
 
 MAX_REPLY_DAYS = 92
 
 
-def reply_date(letter_date: dt.date, reply_by: dt.date | None = None, field: str = "reply_by") -> dt.date:
-    """The reply date: ``reply_by`` if given (after the letter's date, at most 92 days on), else 14 days on."""
+def reply_date(letter_date: dt.date, reply_by: dt.date | None = None, field: str = "reply_by",
+               channel: str = "digital_post") -> dt.date:
+    """The reply date: ``reply_by`` if given (after the letter's date, at most 92 days on), else 14 days after
+    the person receives the letter (the same day by Digital Post; a paper letter's delivery days first, so the
+    person has the same 14 days either way)."""
     if reply_by is None:
-        return letter_date + dt.timedelta(days=REPLY_DAYS)
+        return received_on(letter_date, channel) + dt.timedelta(days=REPLY_DAYS)
     if reply_by <= letter_date:
         raise letter_error(field, "reply_not_after", reply_by=reply_by.isoformat(), reply_by_da=date_da(reply_by),
                            date=letter_date.isoformat(), date_da=date_da(letter_date))
@@ -42,8 +47,10 @@ def reply_date(letter_date: dt.date, reply_by: dt.date | None = None, field: str
 
 
 def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date: dt.date,
-                   reply_by: dt.date | None = None) -> Letter:
+                   reply_by: dt.date | None = None, channel: str = "digital_post") -> Letter:
     """The hearing letter for one or more possible repayments of one case (not decided yet)."""
+    profile = municipality()
+    channel = check_channel(channel)
     corrections = load_corrections(session, correction_ids)
     for correction in corrections:
         require_possible_repayment(correction)
@@ -52,7 +59,7 @@ def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date:
             raise letter_error("correction", "decided", id=correction.id, outcome=str(decision.outcome),
                                outcome_da={"collect": "opkræves", "waive": "frafaldet"}[str(decision.outcome)])
     check_not_before(letter_date, corrections)
-    reply = reply_date(letter_date, reply_by)
+    reply = reply_date(letter_date, reply_by, channel=channel)
     facts = correction_facts(session, corrections)
     total = total_too_much(facts)
     months = months_da(facts)
@@ -79,8 +86,8 @@ def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date:
         )),
         Section("Hvornår skal vi have dit svar?", (
             Paragraph(f"Vi skal have dit svar senest den {date_da(reply)}."),
-            Paragraph("Du kan skrive til os eller ringe. Hører vi ikke fra dig, træffer vi en afgørelse ud fra "
-                      "det, vi ved nu."),
+            Paragraph(f"Du kan skrive til os eller ringe på {profile.phone}. Hører vi ikke fra dig, træffer vi "
+                      "en afgørelse ud fra det, vi ved nu."),
         )),
     )
     return Letter(
@@ -90,8 +97,8 @@ def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date:
                  "træffer en afgørelse, vil vi gerne høre, hvad du mener.",),
         sections=sections,
         provisions=(p.FVL_19, p.LAB_123, p.PM_48_22, p.PM_6_23, p.BEK_227_14),
-        closing=(f"Har du spørgsmål, kan du kontakte jobcentret. Skriv sagens nummer, {corrections[0].case_id}, "
-                 "når du skriver til os.",),
+        closing=contact_lines(letter_date, corrections[0].case_id, profile),
+        municipality=profile, channel=channel,
         correction_ids=tuple(c.id for c in corrections), benefit_month=corrections[0].benefit_month,
         reply_by=reply,
         facts={"corrections": [f.to_dict() for f in facts], "too_much": f"{total:.2f}",

@@ -31,7 +31,8 @@ class LetterRow(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id", name="fk_ledger_letter_case"))
     kind: Mapped[str] = mapped_column(String(16))
     correction_ids: Mapped[list[str]] = mapped_column(ListColumn())
-    """The corrections a hearing or decision letter is about (ids as text); empty for a specification."""
+    """The corrections a hearing or decision letter is about (ids as text); for a specification, the
+    corrections it lists."""
     benefit_month: Mapped[Month | None] = mapped_column(MonthColumn(), nullable=True)
     letter_date: Mapped[dt.date] = mapped_column(Date)
     reply_by: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -42,6 +43,9 @@ class LetterRow(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """How the letter is to be sent, chosen when drafted (``digital_post``/``paper``): its deadline depends on
+    it. None for drafts stored before migration ``0011_letters_channel``."""
 
 
 class LetterApproval(Base):

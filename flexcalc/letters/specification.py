@@ -24,9 +24,12 @@ from flexcalc.month_change import MonthChange, MonthSide, explain_month_change
 from flexcalc.period import Month
 
 from . import provisions as p
-from .document import Bullets, Letter, Paragraph, Provision, Section, Table
+from .deadline import check_channel, received_on
+from .deadline import complaint_deadline as deadline_for
+from .document import Bullets, Letter, Paragraph, Provision, Section, Table, contact_lines
 from .errors import letter_error
 from .facts import get_case_or_fail, local_date
+from .profile import municipality
 
 
 class LedgerMonths:
@@ -73,8 +76,23 @@ def _correction_line(c: Correction, decision: Decision | None) -> str:
     return f"{month.capitalize()}: Du fik {too_much} for meget. Du skal ikke betale det tilbage."
 
 
-def specification_letter(session: Session, case_id: str, month: Month, letter_date: dt.date) -> Letter:
+def wage_now(session: Session, case_id: str, month: Month, payment: Payment, letter_date: dt.date) -> Decimal:
+    """The wage the month is computed on now: the latest correction of the month known on the letter's date
+    (a correction is the month computed again on the corrected wage), else the wage it was paid on."""
+    latest = None
+    for correction in session.scalars(select(Correction).where(Correction.case_id == case_id,
+                                                               Correction.benefit_month == month)
+                                      .order_by(Correction.as_of, Correction.id)):
+        if local_date(correction.as_of) <= letter_date:
+            latest = correction
+    return payment.basis_wage if latest is None else latest.basis_wage
+
+
+def specification_letter(session: Session, case_id: str, month: Month, letter_date: dt.date,
+                         channel: str = "digital_post") -> Letter:
     """The monthly specification of a paid benefit month of a case."""
+    profile = municipality()
+    channel = check_channel(channel)
     get_case_or_fail(session, case_id)
     payments = {pay.benefit_month: pay for pay in session.scalars(select(Payment).where(Payment.case_id == case_id))}
     payment = payments.get(month)
@@ -92,8 +110,13 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     name, previous = month_name(month), month.previous()
     basis = month_name(month.previous())
     payment_rows = (("Fleksløntilskud", kr(payment.subsidy)), ("Dit eget ATP-bidrag", kr(-payment.atp_own)))
-    about: list[Paragraph] = [Paragraph(f"Tilskuddet bygger på din løn i {basis}. Den var {kr(payment.basis_wage)} "
-                                        f"med pension. Dit lønloft er {kr(payment.ceiling)}.")]
+    wage = wage_now(session, case_id, month, payment, letter_date)
+    about: list[Paragraph] = [Paragraph(f"Tilskuddet bygger på din løn i {basis}. Den er {kr(wage)} med pension. "
+                                        f"Dit lønloft er {kr(payment.ceiling)}.")]
+    if wage != payment.basis_wage:
+        about.append(Paragraph(f"Da vi betalte tilskuddet ud, regnede vi med en løn på {kr(payment.basis_wage)}. "
+                               "Lønnen er rettet bagefter. Derfor har vi regnet tilskuddet ud igen. Se under "
+                               "»Efterreguleringer«."))
     if payment.kind == PaymentKind.PROVISIONAL:
         about.append(Paragraph(f"Udbetalingen er foreløbig. Den bygger på {payment.documentation or 'din lønseddel'}. "
                                "Når din arbejdsgiver har sendt lønnen, regner vi tilskuddet ud igen."))
@@ -161,6 +184,26 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     else:
         corrections = (Paragraph("Vi har ikke regnet tilskuddet ud igen for nogen måneder."),)
     sections.append(Section("Efterreguleringer", corrections))
+    # Complaint guidance where the amount changed because of a correction: an additional payment is a new
+    # calculation the person may complain about (with this letter's deadline); a decided possible repayment
+    # has its own guidance and deadline in the decision letter, which is referred to. A pending one has none.
+    recalculated = [c for c in shown if c.status == CorrectionStatus.PAYABLE]
+    decided_here = [c for c in shown if c.id in decided]
+    deadline = None
+    guidance: list[Paragraph] = []
+    if recalculated:
+        from .decision import complaint_paragraphs
+
+        deadline = deadline_for(letter_date, channel)
+        guidance.extend(complaint_paragraphs(letter_date, channel, profile, "den nye beregning af dit tilskud"))
+    if decided_here:
+        months_decided = " og ".join(month_name(c.benefit_month) for c in decided_here)
+        guidance.append(Paragraph(f"Du kan også klage over vores afgørelse om {months_decided}. Fristen står i "
+                                  "brevet med afgørelsen." if recalculated else
+                                  f"Du kan klage over vores afgørelse om {months_decided}. Fristen og hvordan du "
+                                  "klager står i brevet med afgørelsen."))
+    if guidance:
+        sections.append(Section("Klagevejledning", tuple(guidance)))
 
     extra: list[Provision] = []
     if change is not None:
@@ -175,12 +218,15 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
         opening=(f"Her kan du se, hvad du får udbetalt for {name}. Du kan også se, hvad der er ændret siden "
                  f"{month_name(previous)}.",),
         sections=tuple(sections), provisions=(p.LAB_123, p.ATP_OWN, *extra, p.PM_48_22),
-        closing=(f"Har du spørgsmål, kan du kontakte jobcentret. Skriv sagens nummer, {case_id}, når du skriver "
-                 "til os.",),
-        benefit_month=month,
+        closing=contact_lines(letter_date, case_id, profile),
+        benefit_month=month, municipality=profile, channel=channel, complaint_deadline=deadline,
+        correction_ids=tuple(c.id for c in shown),
         facts={"benefit_month": str(month), "subsidy": amount_str(payment.subsidy),
                "atp_own": amount_str(payment.atp_own), "payout": amount_str(payment.payout),
                "basis_wage": amount_str(payment.basis_wage), "total_income": amount_str(total_now),
+               "wage_now": amount_str(wage), "channel": channel,
+               "complaint_deadline": None if deadline is None else deadline.isoformat(),
+               "received_on": received_on(letter_date, channel).isoformat(),
                "previous_payout": None if previous_payment is None else amount_str(previous_payment.payout),
                "difference": None if change is None else amount_str(change.difference),
                "causes": [] if change is None else [c.to_dict() for c in change.causes],

@@ -22,6 +22,9 @@ from .document import Letter, content_hash, html_to_pdf
 from .errors import letter_error
 from .models import CHANNELS, LetterApproval, LetterRow, LetterSending
 
+CHANNEL_DA = {"digital_post": "Digital Post", "paper": "papirbrev", "post": "brev med posten",
+              "in_person": "udleveret personligt"}
+
 
 def _who(value: str | None, field: str) -> str:
     text = redact((value or "").strip())
@@ -37,7 +40,8 @@ def save_letter(session: Session, letter: Letter, created_by: str) -> LetterRow:
     row = LetterRow(case_id=letter.case_id, kind=letter.kind, correction_ids=[str(i) for i in letter.correction_ids],
                     benefit_month=letter.benefit_month, letter_date=letter.letter_date, reply_by=letter.reply_by,
                     complaint_deadline=letter.complaint_deadline, subject=letter.title, text=text, html=html,
-                    content_sha256=content_hash(text, html), created_by=by, created_at=now())
+                    content_sha256=content_hash(text, html), created_by=by, created_at=now(),
+                    channel=letter.channel)
     session.add(row)
     session.flush()
     return row
@@ -58,14 +62,48 @@ def _sending(session: Session, letter_id: int) -> LetterSending | None:
     return session.scalar(select(LetterSending).where(LetterSending.letter_id == letter_id))
 
 
-def approve_letter(session: Session, letter_id: int, approved_by: str) -> LetterApproval:
-    """Approve a draft (once). An approved letter is what may be sent; the system still sends nothing."""
+SENT_BY = {"digital_post": ("digital_post",), "paper": ("post", "in_person")}
+"""How a letter drafted for a channel may be recorded as sent: its stated deadline must stay right (a paper
+letter handed over in person is received earlier than the letter assumes, which only favours the person)."""
+
+
+def newer_draft(session: Session, row: LetterRow) -> LetterRow | None:
+    """A later draft of the same letter (same case and kind; same corrections, or for a specification the
+    same month), if one exists: the older draft is then superseded and may not be approved or sent."""
+    query = select(LetterRow).where(LetterRow.case_id == row.case_id, LetterRow.kind == row.kind,
+                                    LetterRow.id > row.id).order_by(LetterRow.id.desc())
+    for other in session.scalars(query):
+        if row.kind == "specification":
+            if other.benefit_month == row.benefit_month:
+                return other
+        elif sorted(other.correction_ids) == sorted(row.correction_ids):
+            return other
+    return None
+
+
+def check_current(session: Session, row: LetterRow, expect_sha256: str | None) -> None:
+    """Refuse a write on a draft the user did not see as it is: another content (``expect_sha256``) or a
+    draft superseded by a newer one."""
+    if expect_sha256 is not None and expect_sha256.strip().lower() != row.content_sha256:
+        raise letter_error("content_sha256", "stale_letter", id=row.id, actual=row.content_sha256[:12],
+                           expected=expect_sha256.strip()[:12])
+    newer = newer_draft(session, row)
+    if newer is not None:
+        raise letter_error("letter", "superseded", id=row.id, newer=newer.id)
+
+
+def approve_letter(session: Session, letter_id: int, approved_by: str,
+                   expect_sha256: str | None = None) -> LetterApproval:
+    """Approve a draft (once). An approved letter is what may be sent; the system still sends nothing.
+    ``expect_sha256``: the content the approver saw (refused if it is not this draft's); a superseded
+    draft is refused either way."""
     row = get_letter(session, letter_id)
     by = _who(approved_by, "by")
     existing = _approval(session, row.id)
     if existing is not None:
         raise letter_error("letter", "already_approved", id=row.id, by=existing.approved_by,
                            at=existing.approved_at.isoformat())
+    check_current(session, row, expect_sha256)
     approval = LetterApproval(letter_id=row.id, approved_by=by, approved_at=now())
     session.add(approval)
     session.flush()
@@ -73,7 +111,7 @@ def approve_letter(session: Session, letter_id: int, approved_by: str) -> Letter
 
 
 def mark_letter_sent(session: Session, letter_id: int, sent_by: str, channel: str,
-                     sent_at: dt.datetime | None = None) -> LetterRow:
+                     sent_at: dt.datetime | None = None, expect_sha256: str | None = None) -> LetterRow:
     """Record that an approved letter went out (by Digital Post, post or in person), once. Returns the
     letter's row: for a hearing letter, the moment the hearing record opens (its ``correction_ids`` and
     ``reply_by``)."""
@@ -88,6 +126,10 @@ def mark_letter_sent(session: Session, letter_id: int, sent_by: str, channel: st
     existing = _sending(session, row.id)
     if existing is not None:
         raise letter_error("letter", "already_sent", id=row.id, by=existing.sent_by, at=existing.sent_at.isoformat())
+    check_current(session, row, expect_sha256)
+    if row.channel is not None and channel not in SENT_BY[row.channel]:
+        raise letter_error("channel", "channel_mismatch", id=row.id, drafted=row.channel, channel=channel,
+                           drafted_da=CHANNEL_DA[row.channel], channel_da=CHANNEL_DA[channel])
     stamp = now()
     at = sent_at or stamp
     if at > stamp:
@@ -130,6 +172,7 @@ def letter_dict(row: LetterRow, approval: LetterApproval | None, sending: Letter
         "sent_by": None if sending is None else sending.sent_by,
         "sent_at": None if sending is None else sending.sent_at.isoformat(),
         "channel": None if sending is None else sending.channel,
+        "draft_channel": row.channel,
     }
     if content:
         out["text"], out["html"] = row.text, row.html

@@ -114,7 +114,8 @@ def test_decision_letter_collect_with_reasons_and_complaint_deadline(
     assert "Vi vurderer, at du burde vide, at du fik for meget." in text
     assert "Vores vurdering: Lønsedlen for februar viste den rigtige løn." in text
     assert "Du får et brev mere med en opkrævning." in text
-    assert "Får du brevet den 1. juli 2024, er fristen den 29. juli 2024." in text  # 1 July + 4 weeks
+    assert ("Vi sender brevet med Digital Post den 1. juli 2024. Du har fået det samme dag. Derfor er fristen den "
+            "29. juli 2024.") in text  # 1 July + 4 weeks
     assert "Send klagen til os, ikke til Ankestyrelsen." in text and "Vi ser på sagen igen." in text
     assert letter.complaint_deadline == D(2024, 7, 29)
     references = [p.reference for p in letter.provisions]

@@ -182,3 +182,49 @@ def test_a_hearing_letter_dated_before_its_correction_or_naming_two_cases_is_ref
     r = worker.post("/v1/letters/hearing", json={"correction_ids": [ids[0], other], "created_by": "sb"})
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "other_case"
     assert _count(str(setup["url"]), "ledger_letter") == 0
+
+
+def test_channel_chosen_at_drafting_and_stale_writes_refused(setup: dict[str, object]) -> None:
+    """The channel is part of the draft and its stated deadline; approval and sending name the content they act
+    on: another version or a superseded draft is 409 and stores nothing."""
+    worker, url = setup["worker"], str(setup["url"])
+    assert isinstance(worker, TestClient)
+    cid = _correction(worker)
+    first = worker.post("/v1/letters/hearing", json={"correction_ids": [cid], "date": "2024-04-10",
+                                                     "created_by": "sb-17", "channel": "paper"}).json()
+    assert first["draft_channel"] == "paper" and "Sendt med almindelig post" in worker.get(
+        f"/v1/letters/{first['id']}?format=text").text
+    bad = worker.post("/v1/letters/hearing", json={"correction_ids": [cid], "created_by": "sb", "channel": "fax"})
+    assert bad.status_code == 422 and "channel" in bad.text
+    second = worker.post("/v1/letters/hearing", json={"correction_ids": [cid], "date": "2024-04-11",
+                                                      "created_by": "sb-17"}).json()
+    r = worker.post(f"/v1/letters/{first['id']}/approval",
+                    json={"approved_by": "sb-2", "content_sha256": first["content_sha256"]})
+    assert r.status_code == 409 and r.json()["errors"][0]["code"] == "superseded"
+    assert "nyere udkast" in r.json()["detail_da"]
+    r = worker.post(f"/v1/letters/{second['id']}/approval",
+                    json={"approved_by": "sb-2", "content_sha256": first["content_sha256"]})
+    assert r.status_code == 409 and r.json()["errors"][0]["code"] == "stale_letter"
+    assert _count(url, "ledger_letter_approval") == 0
+    r = worker.post(f"/v1/letters/{second['id']}/approval",
+                    json={"approved_by": "sb-2", "content_sha256": second["content_sha256"]})
+    assert r.status_code == 201
+    r = worker.post(f"/v1/letters/{second['id']}/sending",
+                    json={"sent_by": "sb-17", "channel": "post", "content_sha256": second["content_sha256"]})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "channel_mismatch"
+    assert _count(url, "ledger_letter_sending") == 0 and _count(url, "ledger_hearing_event") == 0
+    r = worker.post(f"/v1/letters/{second['id']}/sending",
+                    json={"sent_by": "sb-17", "channel": "digital_post", "content_sha256": second["content_sha256"]})
+    assert r.status_code == 201 and r.json()["status"] == "sent"
+    assert _count(url, "ledger_letter_sending") == 1
+
+
+def test_no_municipality_profile_refuses_a_draft(setup: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    worker = setup["worker"]
+    assert isinstance(worker, TestClient)
+    monkeypatch.delenv("FLEXCALC_MUNICIPALITY")
+    r = worker.post("/v1/letters/specification", json={"case_id": "SP", "month": "2024-04", "date": "2024-04-10",
+                                                        "created_by": "sb-17"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "municipality"
+    assert r.json()["errors"][0]["code"] == "no_municipality" and "kommuneprofil" in r.json()["errors"][0]["reason_da"]
+    assert _count(str(setup["url"]), "ledger_letter") == 0

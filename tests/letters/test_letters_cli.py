@@ -42,7 +42,7 @@ def test_draft_save_approve_send_and_list(db: str, tmp_path: Path) -> None:
     assert html.stdout.startswith("<!DOCTYPE html>") and "<aside class=\"provisions\"" in html.stdout  # type: ignore[attr-defined]
     pdf = tmp_path / "horing.pdf"
     out = run(db, "letters", "hearing", "--correction", str(cid), "--date", "2024-06-10", "--format", "pdf",
-              "--output", str(pdf), "--save", "--by", "sb-17")
+              "--output", str(pdf), "--save", "--by", "sb-17", "--channel", "paper")
     assert out.exit_code == 0, out.stderr  # type: ignore[attr-defined]
     assert "165,00 kr." in PdfReader(str(pdf)).pages[0].extract_text()
     assert _letters(db) == 1
@@ -52,7 +52,7 @@ def test_draft_save_approve_send_and_list(db: str, tmp_path: Path) -> None:
     listed = run(db, "letters", "list", "S2")
     assert "#1 2024-06-10 hearing:" in listed.stdout and "[sendt af sb-2" in listed.stdout  # type: ignore[attr-defined]
     shown = run(db, "letters", "show", "1")
-    assert "Sag S2" in shown.stdout and "24. juni 2024" in shown.stdout  # type: ignore[attr-defined]
+    assert "Sag S2" in shown.stdout and "2. juli 2024" in shown.stdout  # type: ignore[attr-defined]  # paper: received 18 June, +14 days
 
 
 @pytest.mark.parametrize(("args", "field"), [
@@ -83,4 +83,13 @@ def test_bad_input_exits_2_naming_the_field_and_stores_nothing(db: str, args: tu
     out = run(db, *argv)
     assert out.exit_code == 2, out.stdout  # type: ignore[attr-defined]
     assert f"error: {field}:" in out.stderr and f"fejl: {field}:" in out.stderr  # type: ignore[attr-defined]
+    assert _letters(db) == 0
+
+
+def test_no_municipality_profile_exits_2_naming_the_field(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLEXCALC_MUNICIPALITY")
+    out = run(db, "letters", "specification", "--case", "S2", "--month", "2024-03", "--date", "2024-04-10",
+              "--save", "--by", "sb")
+    assert out.exit_code == 2  # type: ignore[attr-defined]
+    assert "municipality" in out.stderr and "kommuneprofil" in out.stderr  # type: ignore[attr-defined]
     assert _letters(db) == 0

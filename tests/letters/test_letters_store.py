@@ -94,7 +94,7 @@ def test_approve_and_send_once_and_in_order(sqlite_url: str) -> None:
     with transaction(factory) as session:
         approve_letter(session, new_id, "sb")
         with pytest.raises(InputError) as error:
-            mark_letter_sent(session, new_id, "sb", "post", dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+            mark_letter_sent(session, new_id, "sb", "digital_post", dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
         assert (error.value.field, error.value.code) == ("sent_at", "sent_before_approval")
     assert _counts(factory) == {"ledger_letter": 2, "ledger_letter_approval": 2, "ledger_letter_sending": 1}
 
