@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class StepOut(BaseModel):
@@ -42,12 +42,23 @@ class CalculationResponse(BaseModel):
     text_da: list[str]
 
 
+class RuleInputOut(BaseModel):
+    name: str
+    value: str
+    status: str
+    from_: str = Field(alias="from")
+    note: str | None = None
+
+
 class ParameterValueOut(BaseModel):
     start: str
     value: str | None
-    status: str | None
+    status: str | None = Field(description="published, computed (the law's arithmetic on published inputs, "
+                                           "computed when loaded) or assumed (an input is an assumption)")
     source: str | None
     note: str | None
+    rule: str | None = None
+    inputs: list[RuleInputOut] | None = None
 
 
 class ParameterOut(BaseModel):

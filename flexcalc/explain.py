@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flexcalc.calculate import MonthResult
 from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ZERO
-from flexcalc.params import load_parameters
+from flexcalc.params import load_parameters, rates_note_da, weakest_status
 from flexcalc.trace import Step
 
 
@@ -97,8 +97,9 @@ def explain_month_da(result: MonthResult) -> list[str]:
     derived = result.rates.derived + list(getattr(result, "derived_event_parameters", []))
     if derived:
         params = load_parameters()
+        kind = weakest_status(params[name].entry_at(result.benefit_month.first_day()).status for name in derived)
         names = ", ".join(params[name].label_da.lower() for name in derived)
-        lines += ["", f"Bemærk: disse satser er ikke offentliggjort endnu; vi har beregnet dem: {names}."]
+        lines += ["", f"Bemærk: {rates_note_da(kind, result.benefit_month)} Det gælder: {names}."]
     return lines
 
 

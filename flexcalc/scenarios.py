@@ -28,7 +28,7 @@ from flexcalc.errors import InputError, require
 from flexcalc.format import kr, month_name, number
 from flexcalc.inputs import parse_fleksjob_hours
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
-from flexcalc.params import rates_for
+from flexcalc.params import rates_for, rates_note_da
 from flexcalc.period import Month
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours
 
@@ -239,6 +239,11 @@ class HourScenario:
         return self.rows[0].result.rates.derived
 
     @property
+    def rates_kind(self) -> str:
+        """published, computed or assumed: the weakest status of the month's rates."""
+        return self.rows[0].result.rates.kind
+
+    @property
     def findings(self) -> list[ScenarioFinding]:
         own = self.job.full_time_monthly()
         if self.ceiling_source == "given" and self.ceiling < own:
@@ -416,10 +421,11 @@ def describe_month_da(scenario: HourScenario) -> str:
     """One line naming the month whose rates are used, and whether any rate is derived."""
     text = (f"Satserne for {month_name(scenario.benefit_month)} er brugt; lønnen er den, der udbetales "
             f"i {month_name(scenario.benefit_month.previous())}.")
-    if scenario.derived_rates:
-        text += " " + NOT_PUBLISHED_DA
+    note = rates_note_da(scenario.rates_kind, scenario.benefit_month)
+    if note is not None:
+        text += " " + note
     return text
 
 
-NOT_PUBLISHED_DA = "Bemærk: En af satserne er ikke offentliggjort endnu. Vi har beregnet den."
+NOT_PUBLISHED_DA = "Bemærk: En af satserne er ikke offentliggjort endnu. Den kan ændre sig."
 """What a derived rate means to a citizen (never the word "afledt")."""

@@ -53,7 +53,7 @@ from flexcalc.money import ZERO
 from flexcalc.month import steps as k
 from flexcalc.month.input import MonthInput
 from flexcalc.month.result import ONE, EventMonthResult, MonthResult
-from flexcalc.params import ParameterValue, Rates, load_parameters, rates_for
+from flexcalc.params import ParameterValue, Rates, load_parameters, rates_for, weakest_status
 from flexcalc.period import Month
 from flexcalc.provisions import Provision, cite
 from flexcalc.rules import (
@@ -408,7 +408,7 @@ def state_atp_stage(s: MonthState) -> None:
     entries = {name: _parameter(name, s.month, field_) for name in
                ("atp_state_hourly", "atp_state_full_monthly", "atp_state_min_paid_hours", "full_time_hours_week")}
     values = {name: _value(entry, s.month, field_) for name, entry in entries.items()}
-    s.derived += tuple(name for name, entry in entries.items() if entry.status == "derived")
+    s.derived += tuple(name for name, entry in entries.items() if entry.status != "published")
     share = s.emp_share
     if s.ly_days:
         share *= ONE - min(s.ly_days, s.days_per_month) / s.days_per_month
@@ -422,7 +422,7 @@ def state_atp_stage(s: MonthState) -> None:
     else:
         s.atp_state, s.atp_state_hours = ZERO, ZERO
         label = da.ATP_STATE_NONE
-    status = "derived" if any(e.status == "derived" for e in entries.values()) else "verified"
+    status = weakest_status(e.status for e in entries.values())
     s.steps.append(Step(k.ATP_STATE, label, s.cites["atp_state"], s.atp_state,
                         {"paid_hours": hours_used, "full_time_hours": full_hours,
                          "hours_with_subsidy": s.atp_state_hours, "hourly": values["atp_state_hourly"],
@@ -460,7 +460,7 @@ def _prepare_events(s: MonthState) -> None:
     if unpaid or ly_days:
         entry = _parameter("days_per_month", s.month, "events.periods")
         s.days_per_month = _value(entry, s.month, "events.periods")
-        if entry.status == "derived":
+        if entry.status != "published":
             s.derived += ("days_per_month",)
 
 
