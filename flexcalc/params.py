@@ -12,9 +12,9 @@ and a note. There are three kinds of value:
 An input in ``derived_from`` is either another parameter's value on a date (``"max_subsidy@2015-01-01"``)
 or a literal: a quoted number (fixed by law, e.g. the 98 % of LAB § 123) or a mapping ``{value, status,
 note}`` (e.g. an assumed regulation percentage). A computed value's status follows its inputs: the
-loader refuses a value declared ``computed`` that rests on an assumed input, and one declared
-``assumed`` whose inputs are all established. A published value may declare a rule too: its
-``computed`` value is then the check the tests compare with the published one.
+loader refuses a value declared ``computed`` that rests on an assumed input; one declared ``assumed``
+whose inputs are all established (an input was published since) is computed. A published value may
+declare a rule too: its ``computed`` value is then the check the tests compare with the published one.
 A value of ``null`` ends the coverage: from that date there is no value, and asking for one is an
 error (``NoRatesError``, "no rates for 2027-03"), never a default. Files are validated with pydantic
 when loaded; a YAML file with a date written twice is refused (it would hide an overlap).
@@ -295,11 +295,12 @@ def resolve_computed(parameters: dict[str, Parameter]) -> dict[str, Parameter]:
         follows: Status = "assumed" if any(i.status == "assumed" for i in inputs) else "computed"
         if entry.status == "published":
             found = entry.model_copy(update={"computed": result, "inputs": tuple(inputs)})
-        elif entry.status != follows:
-            raise ValueError(f"{where(name, index)} is declared {entry.status} but its inputs make it {follows}"
+        elif entry.status == "computed" and follows == "assumed":
+            raise ValueError(f"{where(name, index)} is declared computed but its inputs make it assumed"
                              f" ({', '.join(f'{i.name}: {i.status}' for i in inputs)})")
-        else:
-            found = entry.model_copy(update={"value": result, "computed": result, "inputs": tuple(inputs)})
+        else:  # declared assumed, its inputs now all established (e.g. an input published): computed
+            found = entry.model_copy(update={"value": result, "computed": result, "inputs": tuple(inputs),
+                                             "status": follows})
         done[key] = found
         return found
 
@@ -545,16 +546,17 @@ def weakest_status(statuses: Iterable[str | None]) -> Status:
     return "computed" if "computed" in found else "published"
 
 
-def rates_note_da(kind: str, month: Month) -> str | None:
+def rates_note_da(kind: str, month: Month, *, onwards: bool = False) -> str | None:
     """What the status of a month's rates means, in plain Danish for a citizen (never "afledt"); ``None``
-    when every rate is published."""
+    when every rate is published. ``onwards``: the note covers that month and the ones after it."""
     from flexcalc.format import month_name
 
+    when = f"{month_name(month)} og frem" if onwards else month_name(month)
     if kind == "computed":
-        return (f"Satserne for {month_name(month)} er regnet ud efter lovens regler. "
+        return (f"Satserne for {when} er regnet ud efter lovens regler. "
                 "Selve tallene er ikke offentliggjort endnu.")
     if kind == "assumed":
-        return (f"Satserne for {month_name(month)} er et skøn. De er ikke offentliggjort endnu, "
+        return (f"Satserne for {when} er et skøn. De er ikke offentliggjort endnu, "
                 "så beløbet kan ændre sig.")
     return None
 

@@ -309,6 +309,8 @@ class HourScenario:
             "regions": [region.to_dict() for region in self.regions],
             "rows": [row.to_dict() for row in self.rows],
             "derived_rates": self.derived_rates,
+            "rates_status": self.rates_kind,
+            "rates_note_da": rates_note_da(self.rates_kind, self.benefit_month),
             "rule_version": RULE_VERSION,
         }
 

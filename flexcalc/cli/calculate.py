@@ -166,16 +166,25 @@ def _rate_text(name: str, value: object) -> str:
     return percent(value) if name.startswith(("reduction_rate", "atp_own_share_rate")) else kr(value, decimals=0)
 
 
-@app.command()
+rates_app = typer.Typer(help="The rates table, and confirmations of assumed rates.")
+app.add_typer(rates_app, name="rates")
+
+
+@rates_app.callback(invoke_without_command=True)
 def rates(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rates as JSON.")] = False,
     today: Annotated[str | None, typer.Option(
         "--today", help="Warn if the rates end within three months of this date (YYYY-MM-DD; default: today).")] = None,
 ) -> None:
-    """Print the rates table: every value with the date it takes effect, its status and source.
+    """Print the rates table: every value with the date it takes effect, its status (published, computed,
+    assumed) and source; with --json also a computed value's rule and inputs.
 
-    Warns (on stderr, and as ``warning`` in the JSON) when the rates end within three months.
+    Warns (on stderr, and as ``warning`` in the JSON) when the rates end within three months, and names
+    the months from today through the next three whose rates are assumed (``assumed_months``).
     """
+    if ctx.invoked_subcommand is not None:
+        return
     parameters = load_parameters()
     with input_errors():
         day = parse_date(today, "today") if today else None
