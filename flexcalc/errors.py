@@ -32,6 +32,11 @@ class InputError(FlexcalcError, ValueError):
         return {"field": self.field, "code": self.code, "reason": self.reason_en, "reason_da": self.reason_da}
 
 
+class ManualDecisionRequired(InputError):
+    """A month the engine does not compute by a guess: a caseworker decides it (e.g. a 2027 transition
+    case whose rules are not known). The ledger holds such a month with the reason."""
+
+
 class NoRatesError(InputError):
     """A month the rates table does not cover. Never answered with a default."""
 

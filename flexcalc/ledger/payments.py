@@ -333,6 +333,10 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     return result
 
 
+MANUAL_DECISION_DA = "holdt tilbage til en sagsbehandlers afgørelse"
+"""How the Danish reason of a month held for a manual decision begins (``asof.reason_words``)."""
+
+
 def _hold_for_rates(factory: Callable[[], Session], result: PayRunResult, month: Month, as_of: dt.datetime,
                     case_ids: Sequence[str], held_before: set[str]) -> None:
     """Hold every case of ``month`` because its rates are assumed and not confirmed
@@ -376,6 +380,7 @@ def open_holds(session: Session, case_id: str | None = None, *, after: tuple[str
     return [{"case_id": h.case_id, "benefit_month": str(h.benefit_month),
              "missing_employers": list(h.missing_employers), "reason_da": h.reason,
              "reason": rates_hold_reason(h.benefit_month)[0] if is_rates_hold(h.reason)
+             else "held for a caseworker's manual decision" if h.reason.startswith(MANUAL_DECISION_DA)
              else hold_reason(h.benefit_month, h.missing_employers)[0],
              "held_as_of": h.as_of.isoformat()} for h in session.scalars(query)]
 

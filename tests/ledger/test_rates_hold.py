@@ -125,3 +125,35 @@ def test_the_api_lets_only_finance_and_admin_confirm(sqlite_url: str, monkeypatc
     refused = client.post("/v1/rates/confirmations", json={**body, "month": "2024-03"},
                           headers={"Authorization": f"Bearer {finance}"})
     assert refused.status_code == 422 and "rates_not_assumed" in refused.text
+
+
+@pytest.mark.parametrize("set_based", [True, False])
+def test_a_2027_month_with_a_transition_event_is_held_for_a_manual_decision(
+        sqlite_url: str, tmp_path: Path, set_based: bool) -> None:
+    from flexcalc.ledger.registrations import register_events
+    from flexcalc.ledger.store import transaction
+
+    _setup(sqlite_url, tmp_path)
+    factory = open_ledger(sqlite_url)
+    with transaction(factory) as session:
+        confirm_rates(session, JAN_2027, "kommunens beslutning", "AJ", role="admin")
+        register_events(session, "J1", JAN_2027, {"periods": [
+            {"kind": "sickness_reduced_rate", "start": "2026-12-07", "end": "2026-12-18"}]},
+            received_at=dt.datetime(2027, 1, 3, tzinfo=dt.UTC), registered_by="test")
+    run = pay_month(factory, JAN_2027, dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC), set_based=set_based)
+    assert [p["case_id"] for p in run.paid] == ["J2"]
+    [held] = run.held
+    assert held["case_id"] == "J1" and held["reason_da"].startswith("holdt tilbage til en sagsbehandlers afgørelse")
+    assert "sickness_reduced_rate" in held["reason_da"] and "overgangsreglerne" in held["reason_da"]
+
+
+def test_the_transition_kinds_are_refused_before_2027() -> None:
+    from flexcalc.ledger.registrations import parse_events
+
+    with pytest.raises(InputError) as caught:
+        from flexcalc.events import validate_events
+
+        _, events = parse_events({"periods": [{"kind": "resource_benefit_jobafklaring", "start": "2026-11-02",
+                                               "end": "2026-11-06"}]})
+        validate_events(Month(2026, 12), rates_for(Month(2026, 12)).max_subsidy, events)
+    assert caught.value.code == "period_kind_too_early"
