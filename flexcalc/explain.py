@@ -9,7 +9,7 @@ from flexcalc.calculate import MonthResult
 from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ZERO
 from flexcalc.params import load_parameters, rates_note_da, weakest_status
-from flexcalc.provisions import law_warning
+from flexcalc.provisions import cite, law_warning
 from flexcalc.trace import Step
 
 
@@ -39,10 +39,11 @@ EVENT_TEXTS: dict[str, Callable[[Step], str]] = {
 def explain_month_da(result: MonthResult) -> list[str]:
     """Lines of plain Danish that walk through the result, each citing its provision."""
     rates = result.rates
+    arrears = cite("paid_in_arrears", result.benefit_month)
     lines = [
         f"Fleksløntilskud for {month_name(result.benefit_month)}",
         f"Tilskuddet for {month_name(result.benefit_month)} beregnes på lønnen udbetalt i "
-        f"{month_name(result.basis_month)}, fordi det udbetales bagud (LAB § 123, stk. 1).",
+        f"{month_name(result.basis_month)}, fordi det udbetales bagud ({arrears}).",
         "",
     ]
     for step in result.steps:

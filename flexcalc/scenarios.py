@@ -30,6 +30,7 @@ from flexcalc.inputs import parse_fleksjob_hours
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
 from flexcalc.params import rates_for, rates_note_da
 from flexcalc.period import Month
+from flexcalc.provisions import base, cite
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours
 
 MIN_HOURS = 1
@@ -46,12 +47,10 @@ Hours = int | Decimal
 RegionKind = Literal["low", "high", "plateau", "no_subsidy"]
 CeilingSource = Literal["given", "full_time_wage"]
 
-PROVISIONS: dict[str, str] = {
-    "low": "LAB § 123, stk. 2, 1. pkt.",
-    "high": "LAB § 123, stk. 2, 2. pkt.",
-    "plateau": "LAB § 123, stk. 3; BEK 227/2024 § 1, nr. 4",
-    "no_subsidy": "LAB § 123, stk. 2–3",
-}
+PROVISION_KEYS: dict[str, str] = {"low": "reduction_low", "high": "reduction_high", "plateau": "ceiling",
+                                  "no_subsidy": "no_subsidy"}
+"""The provision of each region, by its key in the dated provisions data (``flexcalc.provisions``)."""
+PROVISIONS: dict[str, str] = {kind: base(key) for kind, key in PROVISION_KEYS.items()}
 
 
 def _divide_half_up(numerator: int, denominator: int) -> int:
@@ -252,7 +251,7 @@ class HourScenario:
                 f"Dit lønloft på {kr(self.ceiling)} er lavere end din egen løn ved 37 timer. "
                 f"Den er {number(self.job.hourly_equivalent)} kr. × 37 timer × 52/12 = {kr(own)} "
                 "En kollega på fuld tid får mindst det samme i timen. Bed din arbejdsgiver tjekke lønloftet.",
-                "LAB § 123, stk. 3; Ankestyrelsen PM 48-22",
+                cite("partial_month_ceiling", self.benefit_month),
                 {"ceiling": self.ceiling, "full_time_wage": own})]
         return []
 
