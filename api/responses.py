@@ -635,9 +635,28 @@ class RatesWarningOut(BaseModel):
     reason_da: str
 
 
+class AssumedRatesWarningOut(BaseModel):
+    code: str
+    months: list[str]
+    reason: str
+    reason_da: str
+
+
+class LawWarningOut(BaseModel):
+    code: str
+    since: str
+    reason: str
+    reason_da: str
+
+
 class HealthOut(BaseModel):
     status: str
     rule_version: str
     rates_from: str
     rates_to: str
     rates_warning: RatesWarningOut | None
+    assumed_months: list[str] = Field(
+        description="The coming months (this and the next three) whose rates are assumed.")
+    assumed_rates_warning: AssumedRatesWarningOut | None
+    law_warning: LawWarningOut | None = Field(
+        description="Set when the rates table covers months whose citations are not confirmed (from 2027-01).")

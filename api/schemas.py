@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class StepOut(BaseModel):
@@ -38,16 +38,30 @@ class CalculationResponse(BaseModel):
     rates_status: dict[str, str | None]
     derived_rates: list[str]
     rule_version: str
+    law_warning: dict[str, str] | None = Field(
+        description="Set for a benefit month whose citations are not confirmed (from 2027-01): code, since, "
+                    "reason, reason_da.")
     steps: list[StepOut]
     text_da: list[str]
+
+
+class RuleInputOut(BaseModel):
+    name: str
+    value: str
+    status: str
+    from_: str = Field(alias="from")
+    note: str | None = None
 
 
 class ParameterValueOut(BaseModel):
     start: str
     value: str | None
-    status: str | None
+    status: str | None = Field(description="published, computed (the law's arithmetic on published inputs, "
+                                           "computed when loaded) or assumed (an input is an assumption)")
     source: str | None
     note: str | None
+    rule: str | None = None
+    inputs: list[RuleInputOut] | None = None
 
 
 class ParameterOut(BaseModel):

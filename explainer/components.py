@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.format import month_name  # noqa: E402
 from flexcalc.inputs import parse_amount  # noqa: E402
-from flexcalc.params import latest_published_month, rates_for  # noqa: E402
+from flexcalc.params import current_month, rates_for  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.scenarios import Hours, check_hours  # noqa: E402
 
@@ -112,8 +112,9 @@ def nbsp(text: str) -> str:
 
 
 def default_month(today: dt.date | None = None) -> Month:
-    """The latest month up to today whose rates are all published (not computed by us), within the table."""
-    return latest_published_month(today or dt.date.today())
+    """The current benefit month (today's), within the rates table: never an older year because a later
+    rate is computed or assumed; the page says so in plain Danish (``flexcalc.params.rates_note_da``)."""
+    return current_month(today or dt.date.today())
 
 
 def show_error(label: str, error: InputError) -> None:

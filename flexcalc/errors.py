@@ -64,6 +64,11 @@ class ConflictError(InputError):
     code = "conflict"
 
 
+class ManualDecisionRequired(InputError):
+    """A month the engine does not compute by a guess: a caseworker decides it (e.g. a 2027 transition
+    case whose rules are not known). The ledger holds such a month with the reason."""
+
+
 class NoRatesError(InputError):
     """A month the rates table does not cover. Never answered with a default."""
 

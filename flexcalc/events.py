@@ -43,8 +43,15 @@ PeriodKind = Literal[
     "maternity_paid",
     "maternity_unpaid",
     "resource_benefit",
+    # from 2027 (beskæftigelsesreformen, fase 2): the transition rules are not known, so a month with them is
+    # held for a caseworker's manual decision (flexcalc.month.pipeline, the 2027 formula version)
+    "resource_benefit_jobafklaring",
+    "sickness_reduced_rate",
 ]
 PERIOD_KINDS: tuple[str, ...] = get_args(PeriodKind)
+TRANSITION_2027_KINDS = frozenset({"resource_benefit_jobafklaring", "sickness_reduced_rate"})
+"""Period kinds of the months after December 2026: ressourceforløbsydelse under jobafklaring and the
+reduced sygedagpengesats. They can be registered, and the month is held for a manual decision."""
 
 IncomeKind = Literal[
     # counted as wage income (LAB § 123, stk. 2; BEK 227/2024 § 1)
@@ -269,6 +276,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
         if p.kind not in PERIOD_KINDS:
             raise _err(f"periods.{i}.kind", f"'{p.kind}' is not a period kind ({', '.join(PERIOD_KINDS)})",
                        f"'{p.kind}' er ikke en periodetype ({', '.join(PERIOD_KINDS)})", "period_kind")
+        if p.kind in TRANSITION_2027_KINDS and benefit_month < _transition_month():
+            raise _err(f"periods.{i}.kind", f"'{p.kind}' exists only for benefit months from {_transition_month()}",
+                       f"'{p.kind}' findes først for ydelsesmåneder fra {_transition_month()}", "period_kind_too_early")
         if p.end < p.start:
             raise _err(f"periods.{i}.end", f"ends ({_fmt(p.end)}) before it starts ({_fmt(p.start)})",
                        f"slutter ({_fmt(p.end)}) før den begynder ({_fmt(p.start)})", "period_order")
@@ -472,3 +482,10 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                    f"the basis month {basis} (BEK 227/2024 § 10, stk. 2); give that holiday as a period",
                    f"efterregulering på den reelle løn følger kun efter ferie med ledighedsydelse i basismåneden "
                    f"{basis} (BEK 227/2024 § 10, stk. 2); angiv ferien som periode", "regulation_without_holiday")
+
+
+def _transition_month() -> Month:
+    """The first benefit month of the 2027 rules (``law_dates.yaml``, ``citations_unconfirmed_from``)."""
+    from flexcalc.lawdata import law_month
+
+    return law_month("citations_unconfirmed_from")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from flexcalc.calculate import MonthResult
 from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ZERO
-from flexcalc.params import load_parameters
+from flexcalc.params import load_parameters, rates_note_da, weakest_status
+from flexcalc.provisions import cite, law_warning
 from flexcalc.trace import Step
 
 
@@ -38,10 +39,11 @@ EVENT_TEXTS: dict[str, Callable[[Step], str]] = {
 def explain_month_da(result: MonthResult) -> list[str]:
     """Lines of plain Danish that walk through the result, each citing its provision."""
     rates = result.rates
+    arrears = cite("paid_in_arrears", result.benefit_month)
     lines = [
         f"Fleksløntilskud for {month_name(result.benefit_month)}",
         f"Tilskuddet for {month_name(result.benefit_month)} beregnes på lønnen udbetalt i "
-        f"{month_name(result.basis_month)}, fordi det udbetales bagud (LAB § 123, stk. 1).",
+        f"{month_name(result.basis_month)}, fordi det udbetales bagud ({arrears}).",
         "",
     ]
     for step in result.steps:
@@ -94,11 +96,15 @@ def explain_month_da(result: MonthResult) -> list[str]:
         else:
             text = f"{step.label}: {kr(step.amount)}"
         lines.append(f"{text}  ({step.provision})")
+    warning = law_warning(result.benefit_month)
+    if warning is not None:
+        lines += ["", f"Advarsel: {warning.message_da}."]
     derived = result.rates.derived + list(getattr(result, "derived_event_parameters", []))
     if derived:
         params = load_parameters()
+        kind = weakest_status(params[name].entry_at(result.benefit_month.first_day()).status for name in derived)
         names = ", ".join(params[name].label_da.lower() for name in derived)
-        lines += ["", f"Bemærk: disse satser er ikke offentliggjort endnu; vi har beregnet dem: {names}."]
+        lines += ["", f"Bemærk: {rates_note_da(kind, result.benefit_month)} Det gælder: {names}."]
     return lines
 
 

@@ -137,10 +137,24 @@ class ProvisionText(BaseModel):
     note: str | None = None
 
 
+class Instrument(BaseModel):
+    """An instrument a citation names (an act, an order, a principle decision): when it was issued and
+    from which date it is cited (a month never cites one not yet in force on its first day)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str
+    issued: dt.date
+    cited_from: dt.date
+    until: dt.date | None = None
+    url: str
+
+
 class ProvisionTable(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
+    instruments: dict[str, Instrument] = {}
     provisions: dict[str, tuple[ProvisionText, ...]]
 
     @model_validator(mode="before")

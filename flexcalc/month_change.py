@@ -38,6 +38,7 @@ from flexcalc.format import kr, month_name, percent
 from flexcalc.money import ORE, ZERO, amount_str
 from flexcalc.period import Month
 from flexcalc.provisions import base as cite_base
+from flexcalc.provisions import cite
 from flexcalc.rules import atp, ceiling, reduction
 from flexcalc.trace import Step
 
@@ -336,7 +337,8 @@ def _events_split(change: StageChange) -> list[Part]:
         return (f"Måneden indeholder andre hændelser end før (ferie, sygdom, barsel, andre indtægter eller "
                 f"ansættelsens start eller slut). Nu: {now}. Før: {then}. {_effect(amount)}")
 
-    return [Part("events", change.subsidy_change, text, "LAB § 124; BEK 227/2024 §§ 2–10", exact_in_ore=True)]
+    return [Part("events", change.subsidy_change, text, cite("events_change", change.end_input.benefit_month),
+                 exact_in_ore=True)]
 
 
 def _events_note(change: StageChange) -> str | None:
@@ -526,7 +528,7 @@ def explain_month_change(first: MonthSide, second: MonthSide, *, calculate: Calc
                 kind, (after - before).quantize(ORE),
                 f"Med udbetalingen for {second.name_da} følger {label} på {kr(after, sign=True)} mod "
                 f"{kr(before, sign=True)} for {first.name_da}. {_effect(after - before)}",
-                "LAB § 123, stk. 1; Ankestyrelsen PM 48-22 (efterregulering)"))
+                cite("regulation", second_result.benefit_month)))
     result = MonthChange(first, second, first_result, second_result, causes, notes)
     total = sum((c.amount for c in causes), ZERO)
     if total != result.difference:

@@ -1,7 +1,20 @@
 """Parameters as data: one YAML file per parameter in ``flexcalc/parameters/``.
 
-Each file holds values keyed by the date they take effect, each with its status (``verified``: stated
-in the cited source; ``derived``: arithmetic on sourced inputs), the source address and a note.
+Each file holds values keyed by the date they take effect, each with its status, the source address
+and a note. There are three kinds of value:
+
+- ``published``: the value itself is stated in the cited source;
+- ``computed``: the law's own arithmetic on published inputs. The file declares the rule and its inputs
+  (``rule``, ``derived_from``) and the value is **computed when the files are loaded**, never typed in;
+- ``assumed``: an input is itself an assumption (a regulation not yet published, a rate carried forward).
+  An assumed value may be typed in, or computed by a rule from an assumed input.
+
+An input in ``derived_from`` is either another parameter's value on a date (``"max_subsidy@2015-01-01"``)
+or a literal: a quoted number (fixed by law, e.g. the 98 % of LAB § 123) or a mapping ``{value, status,
+note}`` (e.g. an assumed regulation percentage). A computed value's status follows its inputs: the
+loader refuses a value declared ``computed`` that rests on an assumed input; one declared ``assumed``
+whose inputs are all established (an input was published since) is computed. A published value may
+declare a rule too: its ``computed`` value is then the check the tests compare with the published one.
 A value of ``null`` ends the coverage: from that date there is no value, and asking for one is an
 error (``NoRatesError``, "no rates for 2027-03"), never a default. Files are validated with pydantic
 when loaded; a YAML file with a date written twice is refused (it would hide an overlap).
@@ -10,9 +23,11 @@ when loaded; a YAML file with a date written twice is refused (it would hide an 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +40,8 @@ from flexcalc.period import Month
 
 PARAMETER_DIR = Path(__file__).parent / "parameters"
 
-Status = Literal["verified", "derived"]
+Status = Literal["published", "computed", "assumed"]
+STATUSES: tuple[Status, ...] = ("published", "computed", "assumed")
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -47,17 +63,86 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _kroner(amount: Decimal) -> Decimal:
+    """Rounded to whole kroner, half up (the published amounts are whole kroner)."""
+    return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def _ore(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+_WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule of the law's arithmetic: its inputs by name, what it does (in words) and the function."""
+
+    inputs: tuple[str, ...]
+    text: str
+    function: Callable[[dict[str, Decimal]], Decimal]
+
+
+RULES: dict[str, Rule] = {
+    "share": Rule(("factor", "amount"), "factor × amount, rounded to whole kroner",
+                  lambda i: _kroner(i["factor"] * i["amount"])),
+    "share_of_daily_rate": Rule(
+        ("factor", "daily"), "factor × daily rate rounded to whole kroner, × 5 days × 52/12 weeks, rounded "
+        "to whole kroner (the years with a daily dagpenge rate)",
+        lambda i: _kroner(_kroner(i["factor"] * i["daily"]) * 5 * _WEEKS_PER_MONTH)),
+    "daily_to_monthly": Rule(("daily",), "daily rate × 5 days × 52/12 weeks, rounded to whole kroner",
+                             lambda i: _kroner(i["daily"] * 5 * _WEEKS_PER_MONTH)),
+    "weekly_to_monthly": Rule(("weekly",), "weekly rate × 52/12 weeks, rounded to whole kroner",
+                              lambda i: _kroner(i["weekly"] * _WEEKS_PER_MONTH)),
+    "regulate": Rule(("base", "percent"), "base × (1 + percent/100), rounded to whole kroner",
+                     lambda i: _kroner(i["base"] * (1 + i["percent"] / 100))),
+    "index": Rule(("amount", "index", "index_base"), "amount × index / index_base, rounded to whole kroner",
+                  lambda i: _kroner(i["amount"] * i["index"] / i["index_base"])),
+    "annual_to_monthly": Rule(("annual",), "annual amount / 12, rounded to whole kroner",
+                              lambda i: _kroner(i["annual"] / 12)),
+    "two_thirds_per_hour": Rule(("annual",), "2/3 × annual amount / (37 hours × 52 weeks), rounded to øre",
+                                lambda i: _ore(i["annual"] * 2 / 3 / (37 * 52))),
+}
+"""The rules a parameter file may name in ``rule``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInput:
+    """One resolved input of a computed value: its name, value and status, and where it comes from
+    (``"highest_unemployment_benefit@2025-01-01"`` or ``"literal"``)."""
+
+    name: str
+    value: Decimal
+    status: Status
+    origin: str
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        data = {"name": self.name, "value": str(self.value), "status": self.status, "from": self.origin}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
 class ParameterValue(BaseModel):
     """One dated value of a parameter, with where it comes from."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     start: dt.date
-    value: Decimal | None
+    value: Decimal | None = None
     status: Status | None = None
     source: str | None = None
     reference: str | None = None
     note: str | None = None
+    rule: str | None = None
+    derived_from: dict[str, Any] | None = None
+    computed: Decimal | None = None
+    """What ``rule`` gives on ``derived_from`` (set by the loader): the value of a computed or assumed
+    entry, the check of a published one."""
+    inputs: tuple[RuleInput, ...] = ()
+    """The resolved inputs of ``rule`` (set by the loader), for ``flexcalc rates --json``."""
 
     @field_validator("value", mode="before")
     @classmethod
@@ -68,8 +153,22 @@ class ParameterValue(BaseModel):
 
     @model_validator(mode="after")
     def _status_with_value(self) -> ParameterValue:
-        if self.value is not None and (self.status is None or self.source is None):
+        if (self.value is not None or self.rule is not None) and (self.status is None or self.source is None):
             raise ValueError(f"the value from {self.start} needs a status and a source")
+        if self.rule is not None:
+            if self.rule not in RULES:
+                raise ValueError(f"the value from {self.start}: unknown rule {self.rule!r} (known: {sorted(RULES)})")
+            if not self.derived_from:
+                raise ValueError(f"the value from {self.start}: rule {self.rule} needs its inputs (derived_from)")
+        if self.status == "computed" and self.rule is None:
+            raise ValueError(f"the value from {self.start} is computed: declare its rule and derived_from, "
+                             "do not type the value")
+        if self.status in ("computed", "assumed") and self.rule is not None and self.value is not None \
+                and self.computed is None:
+            raise ValueError(f"the value from {self.start} is computed by {self.rule} when loaded: remove the "
+                             "typed value")
+        if self.status == "published" and self.value is None:
+            raise ValueError(f"the published value from {self.start} needs its value")
         return self
 
 
@@ -155,7 +254,91 @@ def parameter_files() -> dict[str, Path]:
 
 @cache
 def _load_files(files: tuple[tuple[str, Path], ...]) -> dict[str, Parameter]:
-    return {name: load_parameter_file(path) for name, path in files}
+    return resolve_computed({name: load_parameter_file(path) for name, path in files})
+
+
+_REFERENCE = re.compile(r"^(?P<name>[a-z_0-9]+)@(?P<day>\d{4}-\d{2}-\d{2})$")
+
+
+def resolve_computed(parameters: dict[str, Parameter]) -> dict[str, Parameter]:
+    """Every value with a ``rule`` computed from its ``derived_from`` inputs (other parameters' values,
+    themselves resolved first, and literals). A computed value's status must follow its inputs (see the
+    module docstring); a reference to a missing parameter or date, or a cycle, is an error naming it."""
+    done: dict[tuple[str, int], ParameterValue] = {}
+    active: set[tuple[str, int]] = set()
+
+    def where(name: str, index: int) -> str:
+        return f"{name} from {parameters[name].values[index].start}"
+
+    def resolve(name: str, index: int) -> ParameterValue:
+        key = (name, index)
+        found = done.get(key)
+        if found is not None:
+            return found
+        entry = parameters[name].values[index]
+        if entry.rule is None:
+            done[key] = entry
+            return entry
+        if key in active:
+            raise ValueError(f"{where(name, index)}: its inputs refer back to it (a cycle)")
+        active.add(key)
+        rule = RULES[entry.rule]
+        given = entry.derived_from or {}
+        if set(given) != set(rule.inputs):
+            raise ValueError(f"{where(name, index)}: rule {entry.rule} takes the inputs {list(rule.inputs)}, "
+                             f"the file gives {sorted(given)}")
+        inputs: list[RuleInput] = []
+        for input_name in rule.inputs:
+            inputs.append(_resolve_input(input_name, given[input_name], where(name, index), parameters, resolve))
+        active.discard(key)
+        result = rule.function({i.name: i.value for i in inputs})
+        follows: Status = "assumed" if any(i.status == "assumed" for i in inputs) else "computed"
+        if entry.status == "published":
+            found = entry.model_copy(update={"computed": result, "inputs": tuple(inputs)})
+        elif entry.status == "computed" and follows == "assumed":
+            raise ValueError(f"{where(name, index)} is declared computed but its inputs make it assumed"
+                             f" ({', '.join(f'{i.name}: {i.status}' for i in inputs)})")
+        else:  # declared assumed, its inputs now all established (e.g. an input published): computed
+            found = entry.model_copy(update={"value": result, "computed": result, "inputs": tuple(inputs),
+                                             "status": follows})
+        done[key] = found
+        return found
+
+    out: dict[str, Parameter] = {}
+    for name, parameter in parameters.items():
+        if not any(v.rule for v in parameter.values):
+            out[name] = parameter
+            continue
+        values = tuple(resolve(name, index) for index in range(len(parameter.values)))
+        out[name] = parameter.model_copy(update={"values": values})
+    return out
+
+
+def _resolve_input(input_name: str, given: Any, where: str, parameters: dict[str, Parameter],
+                   resolve: Callable[[str, int], ParameterValue]) -> RuleInput:
+    if isinstance(given, dict):
+        if set(given) - {"value", "status", "note"} or "value" not in given or given.get("status") not in STATUSES:
+            raise ValueError(f"{where}: the literal input {input_name} needs a quoted value and a status "
+                             f"({', '.join(STATUSES)}), and an optional note")
+        return RuleInput(input_name, Decimal(str(given["value"])), given["status"], "literal", given.get("note"))
+    if not isinstance(given, str):
+        raise ValueError(f"{where}: write the input {input_name} as a quoted number or as name@YYYY-MM-DD")
+    match = _REFERENCE.match(given)
+    if match is None:
+        try:
+            return RuleInput(input_name, Decimal(given), "published", "literal")
+        except ArithmeticError:
+            raise ValueError(f"{where}: the input {input_name} ({given!r}) is neither a number nor "
+                             "name@YYYY-MM-DD") from None
+    other, day = match.group("name"), dt.date.fromisoformat(match.group("day"))
+    if other not in parameters:
+        raise ValueError(f"{where}: the input {input_name} refers to {other}, which is no parameter")
+    starts = [v.start for v in parameters[other].values]
+    index = bisect_right(starts, day) - 1
+    target = resolve(other, index) if index >= 0 else None
+    if target is None or target.value is None or target.status is None:
+        raise ValueError(f"{where}: the input {input_name} ({given}) has no value")
+    return RuleInput(input_name, target.value, target.status, given)
 
 
 def load_parameters(directory: Path | None = None) -> dict[str, Parameter]:
@@ -238,8 +421,26 @@ class Rates:
 
     @property
     def derived(self) -> list[str]:
-        """Names of the rates of this month that are derived, not stated in a source."""
-        return [name for name, entry in self.entries.items() if entry.status == "derived"]
+        """Names of the rates of this month that are not published (computed or assumed)."""
+        return [name for name, entry in self.entries.items() if entry.status != "published"]
+
+    @property
+    def computed(self) -> list[str]:
+        """Names of the rates of this month computed by the law's arithmetic on published inputs."""
+        return [name for name, entry in self.entries.items() if entry.status == "computed"]
+
+    @property
+    def assumed(self) -> list[str]:
+        """Names of the rates of this month that rest on an assumption: a payment run holds the month
+        until they are confirmed (``flexcalc.ledger.confirmations``)."""
+        return [name for name, entry in self.entries.items() if entry.status == "assumed"]
+
+    @property
+    def kind(self) -> Status:
+        """The weakest status among the month's rates: assumed, else computed, else published."""
+        if self.assumed:
+            return "assumed"
+        return "computed" if self.computed else "published"
 
     def status(self, name: str) -> str:
         entry = self.entries[name]
@@ -280,16 +481,28 @@ def coverage() -> tuple[Month, Month]:
     return Month.of(first), Month.of(last_day)
 
 
-def latest_published_month(today: dt.date) -> Month:
-    """The latest month up to ``today`` whose rates are all published (verified, none derived): the
-    explainer's default month (issue 16). The rates table's first month where none is published."""
+def current_month(today: dt.date | None = None) -> Month:
+    """The benefit month of ``today`` (default: the system date), the default month of the citizen
+    pages, the API and the CLI: never an older year because a later value is computed or assumed. A
+    date outside the rates table gives the nearest covered month."""
     first, last = coverage()
-    month = min(max(Month.of(today), first), last)
-    while month > first:
-        if not rates_for(month).derived:
-            return month
-        month = month.previous()
-    return first
+    return min(max(Month.of(today or dt.date.today()), first), last)
+
+
+def assumed_months(today: dt.date | None = None, within_months: int = 3) -> list[Month]:
+    """The months from ``today``'s month through the next ``within_months`` whose rates are (partly)
+    assumed: ``flexcalc rates`` and ``/health`` name them, and a payment run holds them until they are
+    confirmed. A month outside the rates table is not listed here (``rates_expiry`` warns of it)."""
+    month = Month.of(today or dt.date.today())
+    found = []
+    for _ in range(within_months + 1):
+        try:
+            if rates_for(month).assumed:
+                found.append(month)
+        except NoRatesError:
+            pass
+        month = month.next()
+    return found
 
 
 RATES_WARNING_MONTHS = 3
@@ -323,3 +536,55 @@ def rates_expiry(today: dt.date | None = None, within_months: int = RATES_WARNIN
     _, last = coverage()
     left = (last.year - current.year) * 12 + (last.month - current.month)
     return RatesExpiry(last, left) if left < within_months else None
+
+
+def weakest_status(statuses: Iterable[str | None]) -> Status:
+    """The weakest of some values' statuses: assumed, else computed, else published."""
+    found = set(statuses)
+    if "assumed" in found:
+        return "assumed"
+    return "computed" if "computed" in found else "published"
+
+
+def rates_note_da(kind: str, month: Month, *, onwards: bool = False) -> str | None:
+    """What the status of a month's rates means, in plain Danish for a citizen (never "afledt"); ``None``
+    when every rate is published. ``onwards``: the note covers that month and the ones after it."""
+    from flexcalc.format import month_name
+
+    when = f"{month_name(month)} og frem" if onwards else month_name(month)
+    if kind == "computed":
+        return (f"Satserne for {when} er regnet ud efter lovens regler. "
+                "Selve tallene er ikke offentliggjort endnu.")
+    if kind == "assumed":
+        return (f"Satserne for {when} er et skøn. De er ikke offentliggjort endnu, "
+                "så beløbet kan ændre sig.")
+    return None
+
+
+def assumed_months_da(months: Sequence[Month]) -> str:
+    from flexcalc.format import month_name
+
+    return ("satserne for " + ", ".join(month_name(m) for m in months) + " er antaget, ikke offentliggjort: en "
+            "udbetaling holdes tilbage, til de er bekræftet (flexcalc rates confirm).")
+
+
+def assumed_months_en(months: Sequence[Month]) -> str:
+    return ("the rates of " + ", ".join(str(m) for m in months) + " are assumed, not published: a payment run "
+            "holds those months until the rates are confirmed (flexcalc rates confirm).")
+
+
+def parameter_json(parameter: Parameter) -> dict[str, Any]:
+    """A parameter file as JSON (``flexcalc rates --json``, the API): every value with its status, and a
+    computed or assumed value's rule (in words) and resolved inputs."""
+    data = parameter.model_dump(mode="json", exclude={"values"})
+    values = []
+    for entry in parameter.values:
+        item = entry.model_dump(mode="json", exclude={"inputs", "computed", "derived_from"}, exclude_none=True)
+        item.setdefault("value", None)
+        if entry.rule is not None:
+            item["rule_text"] = RULES[entry.rule].text
+            item["inputs"] = [i.to_dict() for i in entry.inputs]
+            item["computed"] = str(entry.computed) if entry.computed is not None else None
+        values.append(item)
+    data["values"] = values
+    return data

@@ -116,6 +116,48 @@ def cite(key: str, month: Month) -> Provision:
 
 
 def base(key: str) -> Provision:
-    """The provision ``key`` as first cited (its earliest dated text): the module-level constants."""
-    entry = provision_table().provisions[key][0]
+    """The provision ``key`` as cited under the newest instruments (its latest dated text): the module-level
+    constants. A month's trace cites ``cite(key, month)``, the text in force in that month."""
+    entry = provision_table().provisions[key][-1]
     return Provision(entry.text, key, entry.quote)
+
+
+INSTRUMENT_PATTERN = re.compile(
+    r"BEK \d+/\d{4}|LAB før 2020|LAB(?= §)|bekendtgørelsen før BEK 811/2014|ATP-bekendtgørelsen før BEK 1344/2015"
+    r"|Ankestyrelsen PM \d+-\d+|vejledning nr\. \d+")
+
+
+def instruments_named(text: str) -> list[str]:
+    """The instruments a citation text names (as keys of the ``instruments`` register)."""
+    return list(dict.fromkeys(INSTRUMENT_PATTERN.findall(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class LawWarning:
+    """The months whose citations are not confirmed: from the day a new act is expected whose adopted text
+    was not found (``law_dates.yaml``, ``citations_unconfirmed_from``)."""
+
+    since: Month
+
+    @property
+    def message(self) -> str:
+        return (f"citations from {self.since} on are not confirmed: the new employment act and "
+                "sickness rules expected from then were not found; the trace cites the act in force before")
+
+    @property
+    def message_da(self) -> str:
+        return (f"lovhenvisningerne fra {self.since.first_day().day}. januar {self.since.year} er ikke bekræftet: "
+                "den nye lov om beskæftigelsesindsatsen og de nye sygedagpengeregler er ikke fundet; beregningen "
+                "henviser til de hidtidige regler")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": "citations_unconfirmed", "since": str(self.since), "reason": self.message,
+                "reason_da": self.message_da}
+
+
+def law_warning(month: Month) -> LawWarning | None:
+    """The warning for a benefit month whose citations are not confirmed (``None`` before that date)."""
+    from flexcalc.lawdata import law_month
+
+    since = law_month("citations_unconfirmed_from")
+    return LawWarning(since) if month >= since else None

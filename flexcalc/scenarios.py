@@ -28,8 +28,9 @@ from flexcalc.errors import InputError, require
 from flexcalc.format import kr, month_name, number
 from flexcalc.inputs import parse_fleksjob_hours
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
-from flexcalc.params import rates_for
+from flexcalc.params import rates_for, rates_note_da
 from flexcalc.period import Month
+from flexcalc.provisions import base, cite
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours
 
 MIN_HOURS = 1
@@ -46,12 +47,10 @@ Hours = int | Decimal
 RegionKind = Literal["low", "high", "plateau", "no_subsidy"]
 CeilingSource = Literal["given", "full_time_wage"]
 
-PROVISIONS: dict[str, str] = {
-    "low": "LAB § 123, stk. 2, 1. pkt.",
-    "high": "LAB § 123, stk. 2, 2. pkt.",
-    "plateau": "LAB § 123, stk. 3; BEK 227/2024 § 1, nr. 4",
-    "no_subsidy": "LAB § 123, stk. 2–3",
-}
+PROVISION_KEYS: dict[str, str] = {"low": "reduction_low", "high": "reduction_high", "plateau": "ceiling",
+                                  "no_subsidy": "no_subsidy"}
+"""The provision of each region, by its key in the dated provisions data (``flexcalc.provisions``)."""
+PROVISIONS: dict[str, str] = {kind: base(key) for kind, key in PROVISION_KEYS.items()}
 
 
 def _divide_half_up(numerator: int, denominator: int) -> int:
@@ -239,6 +238,11 @@ class HourScenario:
         return self.rows[0].result.rates.derived
 
     @property
+    def rates_kind(self) -> str:
+        """published, computed or assumed: the weakest status of the month's rates."""
+        return self.rows[0].result.rates.kind
+
+    @property
     def findings(self) -> list[ScenarioFinding]:
         own = self.job.full_time_monthly()
         if self.ceiling_source == "given" and self.ceiling < own:
@@ -247,7 +251,7 @@ class HourScenario:
                 f"Dit lønloft på {kr(self.ceiling)} er lavere end din egen løn ved 37 timer. "
                 f"Den er {number(self.job.hourly_equivalent)} kr. × 37 timer × 52/12 = {kr(own)} "
                 "En kollega på fuld tid får mindst det samme i timen. Bed din arbejdsgiver tjekke lønloftet.",
-                "LAB § 123, stk. 3; Ankestyrelsen PM 48-22",
+                cite("partial_month_ceiling", self.benefit_month),
                 {"ceiling": self.ceiling, "full_time_wage": own})]
         return []
 
@@ -304,6 +308,8 @@ class HourScenario:
             "regions": [region.to_dict() for region in self.regions],
             "rows": [row.to_dict() for row in self.rows],
             "derived_rates": self.derived_rates,
+            "rates_status": self.rates_kind,
+            "rates_note_da": rates_note_da(self.rates_kind, self.benefit_month),
             "rule_version": RULE_VERSION,
         }
 
@@ -416,10 +422,11 @@ def describe_month_da(scenario: HourScenario) -> str:
     """One line naming the month whose rates are used, and whether any rate is derived."""
     text = (f"Satserne for {month_name(scenario.benefit_month)} er brugt; lønnen er den, der udbetales "
             f"i {month_name(scenario.benefit_month.previous())}.")
-    if scenario.derived_rates:
-        text += " " + NOT_PUBLISHED_DA
+    note = rates_note_da(scenario.rates_kind, scenario.benefit_month)
+    if note is not None:
+        text += " " + note
     return text
 
 
-NOT_PUBLISHED_DA = "Bemærk: En af satserne er ikke offentliggjort endnu. Vi har beregnet den."
+NOT_PUBLISHED_DA = "Bemærk: En af satserne er ikke offentliggjort endnu. Den kan ændre sig."
 """What a derived rate means to a citizen (never the word "afledt")."""

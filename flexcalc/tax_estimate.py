@@ -37,6 +37,7 @@ from flexcalc.inputs import parse_amount
 from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.params import ParameterValue, load_parameters
 from flexcalc.period import Month
+from flexcalc.provisions import base
 from flexcalc.rules import atp
 from flexcalc.scenarios import Hours, HourScenario, change_sentence_da
 from flexcalc.trace import Step
@@ -170,7 +171,7 @@ def estimate_after_tax(result: MonthResult, municipal: Decimal, pension: Decimal
              {"rate": pension}, -pension_amount, "payout"),
         Step("am_contribution", "AM-bidrag af lønnen inkl. pension (ikke af tilskuddet)", PROVISION_AM, am,
              {"rate": rates.am_contribution_rate}, -am, "payout"),
-        Step("subsidy", "Fleksløntilskud", "LAB § 123", subsidy, {}, subsidy, "payout"),
+        Step("subsidy", "Fleksløntilskud", base("subsidy"), subsidy, {}, subsidy, "payout"),
         Step("atp_own", "Eget ATP-bidrag af tilskuddet", atp.PROVISION, atp_own, {}, -atp_own, "payout"),
         Step("personal_income", "Personlig indkomst", PROVISION_PERSONAL_INCOME, personal_income),
         Step("employment_deduction", "Beskæftigelsesfradrag (kun i kommuneskatten)", PROVISION_EMPLOYMENT,

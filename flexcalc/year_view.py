@@ -16,6 +16,7 @@ from typing import Any
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.format import kr, month_name
 from flexcalc.money import ZERO, amount_str
+from flexcalc.params import rates_note_da
 from flexcalc.period import Month
 from flexcalc.scenarios import Hours, Job, check_hours, hours_text
 
@@ -58,7 +59,7 @@ class YearMonth:
                 "basis_month": str(self.month.previous()), "basis_hours": str(self.basis_hours),
                 "subsidy": amount_str(self.subsidy), "total": amount_str(self.total),
                 "difference": amount_str(self.difference), "lagging": self.lagging,
-                "derived_rates": self.result.rates.derived}
+                "derived_rates": self.result.rates.derived, "rates_status": self.result.rates.kind}
 
 
 @dataclass(slots=True)
@@ -89,7 +90,19 @@ class YearView:
             out.append(f"På 12 måneder får du {kr(-total, decimals=0)} mindre før skat end med {now} timer.")
         else:
             out.append(f"På 12 måneder får du det samme før skat som med {now} timer.")
+        note = self.rates_note_da()
+        if note is not None:
+            out.append(note)
         return out
+
+    def rates_note_da(self) -> str | None:
+        """Which months' rates are not published, in plain Danish: the first month whose rates are
+        assumed (else computed) and what that means. ``None`` when every month's rates are published."""
+        for kind in ("assumed", "computed"):
+            months = [m.month for m in self.months if m.result.rates.kind == kind]
+            if months:
+                return rates_note_da(kind, months[0], onwards=months[0] != self.months[-1].month)
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {"hours_now": str(self.hours_now), "hours_new": str(self.hours_new),

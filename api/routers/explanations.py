@@ -59,7 +59,9 @@ class HourScenarioRequest(BaseModel):
         "examples": [{"month": "2024-03", "hourly": "200", "hours_from": 12, "hours_to": 15}],
     })
 
-    month: MonthField = Field(description="Benefit month (ydelsesmåned), YYYY-MM. Its rates apply.")
+    month: MonthField | None = Field(default=None, description="Benefit month (ydelsesmåned), YYYY-MM. Its rates "
+                                     "apply. Default: the current month (today's); the answer's `rates_status` and "
+                                     "`rates_note_da` say when its rates are computed or assumed.")
     hourly: AmountField | None = Field(default=None, description="Hourly wage incl. pension and supplements, kr.")
     full_time_wage: AmountField | None = Field(
         default=None, description="Instead of hourly: the monthly wage for 37 hours a week incl. pension, kr.")
@@ -88,10 +90,10 @@ class HourScenarioRequest(BaseModel):
 
     @field_validator("month", mode="before")
     @classmethod
-    def _month(cls, value: Any, info: ValidationInfo) -> str:
+    def _month(cls, value: Any, info: ValidationInfo) -> str | None:
         from flexcalc.model import validate_benefit_month
 
-        return validate_benefit_month(value, info.field_name or "month")
+        return None if value is None else validate_benefit_month(value, info.field_name or "month")
 
     @field_validator("hourly", mode="before")
     @classmethod
@@ -148,6 +150,10 @@ class HourScenarioResponse(BaseModel):
     regions: list[RegionOut]
     rows: list[ScenarioRowOut]
     derived_rates: list[str]
+    rates_status: str = Field(description="published, computed or assumed: the weakest status of the month's "
+                                          "rates.")
+    rates_note_da: str | None = Field(default=None, description="In plain Danish, when the month's rates are "
+                                                                "computed or assumed (else null).")
     rule_version: str
     headline_da: str | None = None
     change: str | None = None
@@ -171,7 +177,9 @@ def create_hour_scenarios(request: HourScenarioRequest) -> JSONResponse:
         raise InputError(missing, "give both hours_from and hours_to, or neither",
                          "angiv både hours_from og hours_to, eller ingen af dem", code="missing")
     job = Job(hourly=request.hourly, full_time_wage=request.full_time_wage)
-    scenario = hour_scenario(Month.parse(request.month), job, request.ceiling)
+    from flexcalc.params import current_month
+
+    scenario = hour_scenario(Month.parse(request.month) if request.month else current_month(), job, request.ceiling)
     body = scenario.to_dict()
     if request.pension_rate is not None and request.municipal_tax_rate is None:
         raise InputError("municipal_tax_rate", "is needed for the estimate after tax (pension_rate was given)",

@@ -18,7 +18,8 @@ def _out(name: str) -> dict[str, Any]:
     data = parameter.model_dump(mode="json", exclude={"values"})
     data["values"] = [
         {"start": str(v.start), "value": None if v.value is None else str(v.value), "status": v.status,
-         "source": v.source, "note": v.note}
+         "source": v.source, "note": v.note, "rule": v.rule,
+         "inputs": [i.to_dict() for i in v.inputs] if v.rule is not None else None}
         for v in parameter.values
     ]
     return data
@@ -27,7 +28,8 @@ def _out(name: str) -> dict[str, Any]:
 @router.get("/parameters", response_model=list[ParameterOut], summary="Every rate, by date, with status")
 def list_parameters() -> list[dict[str, Any]]:
     """Every parameter file: values by the date they take effect, each with status
-    (``verified`` / ``derived``) and source address."""
+    (``published`` / ``computed`` / ``assumed``; a computed or assumed value
+    with its rule and inputs) and source address."""
     return [_out(name) for name in sorted(load_parameters())]
 
 

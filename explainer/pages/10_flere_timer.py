@@ -34,7 +34,6 @@ from flexcalc.extra_hour import extra_hour  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.scenarios import (  # noqa: E402
     MAX_HOURLY,
-    NOT_PUBLISHED_DA,
     Job,
     describe_month_da,
     hour_scenario,
@@ -80,7 +79,8 @@ with right:
              "37 timer × din timeløn.")
     month = month_input("Måned for tilskuddet (ÅÅÅÅ-MM)", "month", default_month(),
                         help="Tilskuddet for en måned beregnes af lønnen for måneden før, med den måneds satser. "
-                             "Vi foreslår den seneste måned med offentliggjorte satser.")
+                             "Vi foreslår den måned, vi er i nu. Er dens satser ikke offentliggjort endnu, står "
+                             "det under svaret.")
 
 if not (hourly_ok and ceiling_ok and month is not None and hourly is not None and hours_now is not None
         and hours_new is not None):
@@ -232,8 +232,6 @@ if change_month is not None:
             "I alt": nbsp(kr(m.total)),
             "Forskel mod nu": nbsp(kr(m.difference, sign=True)),
         } for m in year.months]).set_index("Måned"))
-        if any(m.result.rates.derived for m in year.months):
-            st.caption(NOT_PUBLISHED_DA)
 
 st.markdown("#### Tallene for hvert antal timer")
 table = pd.DataFrame([{

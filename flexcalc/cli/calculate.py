@@ -21,7 +21,15 @@ from flexcalc.format import kr, month_name, percent
 from flexcalc.inputs import parse_date
 from flexcalc.model import EventsModel, input_error_from_validation
 from flexcalc.month_events import spread_bonus
-from flexcalc.params import RATE_NAMES, load_parameters, rates_expiry
+from flexcalc.params import (
+    RATE_NAMES,
+    assumed_months,
+    assumed_months_da,
+    assumed_months_en,
+    load_parameters,
+    parameter_json,
+    rates_expiry,
+)
 from flexcalc.period import Month
 
 
@@ -158,24 +166,44 @@ def _rate_text(name: str, value: object) -> str:
     return percent(value) if name.startswith(("reduction_rate", "atp_own_share_rate")) else kr(value, decimals=0)
 
 
-@app.command()
+rates_app = typer.Typer(help="The rates table, and confirmations of assumed rates.")
+app.add_typer(rates_app, name="rates")
+
+
+@rates_app.callback(invoke_without_command=True)
 def rates(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rates as JSON.")] = False,
     today: Annotated[str | None, typer.Option(
         "--today", help="Warn if the rates end within three months of this date (YYYY-MM-DD; default: today).")] = None,
 ) -> None:
-    """Print the rates table: every value with the date it takes effect, its status and source.
+    """Print the rates table: every value with the date it takes effect, its status (published, computed,
+    assumed) and source; with --json also a computed value's rule and inputs.
 
-    Warns (on stderr, and as ``warning`` in the JSON) when the rates end within three months.
+    Warns (on stderr, and as ``warning`` in the JSON) when the rates end within three months, and names
+    the months from today through the next three whose rates are assumed (``assumed_months``).
     """
+    if ctx.invoked_subcommand is not None:
+        return
     parameters = load_parameters()
     with input_errors():
         day = parse_date(today, "today") if today else None
     expiry = rates_expiry(day)
     if expiry is not None:
         typer.echo(f"Advarsel: {expiry.message_da}. / Warning: {expiry.message}.", err=True)
+    from flexcalc.params import coverage
+    from flexcalc.provisions import law_warning
+
+    warning = law_warning(coverage()[1])
+    if warning is not None:
+        typer.echo(f"Advarsel: {warning.message_da}. / Warning: {warning.message}.", err=True)
+    assumed = assumed_months(day)
+    if assumed:
+        typer.echo(f"Advarsel: {assumed_months_da(assumed)} / Warning: {assumed_months_en(assumed)}", err=True)
     if as_json:
-        data: dict[str, object] = {name: parameters[name].model_dump(mode="json") for name in RATE_NAMES}
+        data: dict[str, object] = {name: parameter_json(parameters[name]) for name in RATE_NAMES}
+        data["assumed_months"] = [str(m) for m in assumed]
+        data["law_warning"] = None if warning is None else warning.to_dict()
         if expiry is not None:
             data["warning"] = {"code": "rates_end_soon", "last_month": str(expiry.last_month),
                                "reason": expiry.message, "reason_da": expiry.message_da}
@@ -193,10 +221,15 @@ def rates(
             if entry.value is None:
                 table.add_row(str(entry.start), "—", "ingen værdi", entry.note or "")
                 continue
-            status = "verificeret" if entry.status == "verified" else "AFLEDT (beregnet)"
-            table.add_row(str(entry.start), _rate_text(name, entry.value), status, entry.source or "")
+            table.add_row(str(entry.start), _rate_text(name, entry.value), STATUS_DA[entry.status or "assumed"],
+                          entry.source or "")
         console.print(table)
-    console.print("AFLEDT: værdien er beregnet ud fra kildebelagte tal, men ikke selv offentliggjort.")
+    console.print("OFFENTLIGGJORT: værdien står i kilden. BEREGNET: lovens regel på offentliggjorte tal, regnet ud, "
+                  "når filerne læses. ANTAGET: et af tallene er et skøn; en udbetaling af måneden holdes tilbage, "
+                  "til satserne er bekræftet (flexcalc rates confirm).")
+
+
+STATUS_DA = {"published": "offentliggjort", "computed": "BEREGNET", "assumed": "ANTAGET"}
 
 
 def _month_input(value: str, index: int) -> MonthInput:

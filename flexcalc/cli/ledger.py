@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from flexcalc.cli.calculate import rates_app
 from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
 from flexcalc.errors import InputError
 from flexcalc.format import kr, month_name
@@ -489,3 +490,34 @@ def corrections_decide(
 
 
 __all__ = ["EXIT_INPUT"]
+
+
+@rates_app.command("confirm")
+def rates_confirm(
+    month_: Annotated[str, typer.Option("--month", metavar="YYYY-MM", help="The benefit month whose assumed rates "
+                                                                           "are confirmed.")],
+    source: Annotated[str, typer.Option("--source", help="The publication or decision the rates are confirmed "
+                                                         "on (e.g. a URL, or 'kommunens beslutning 2026-12-07').")],
+    by: Annotated[str, typer.Option("--by", help="Who confirms (name or initials).")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Confirm the assumed rates of a benefit month, so the next payment run pays the months it held.
+
+    Recorded append-only with who, when, the source and the fingerprint of the values confirmed (if the
+    values change, the month is held again until they are confirmed)."""
+    from flexcalc.ledger.confirmations import confirm_rates, confirmation_dict, rates_hold_reason
+    from flexcalc.security.audit import AuditEvent, record
+
+    benefit_month = month(month_)
+    factory = _ledger(db)
+    with input_errors(), factory() as session, session.begin():
+        rates_hold_reason(benefit_month)  # a month outside the rates table is a clear error first
+        row = confirm_rates(session, benefit_month, source, by, role="cli")
+        record(session, [AuditEvent(action="write")], method="CLI", route="flexcalc rates confirm", status=201)
+        data = confirmation_dict(row)
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(f"{benefit_month}: satserne er bekræftet af {data['confirmed_by']} ({data['source']}); "
+               f"næste udbetaling betaler de tilbageholdte måneder. / the rates are confirmed; the next run pays.")

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from flexcalc.cli.common import amount, app, input_errors, month, print_json
 from flexcalc.format import kr
+from flexcalc.params import current_month
 from flexcalc.scenarios import MAX_HOURLY, Job, describe_month_da, hour_scenario
 from flexcalc.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
 
@@ -18,7 +19,9 @@ REGION_DA = {"low": "30 %", "high": "55 %", "plateau": "loft", "no_subsidy": "in
 
 @app.command()
 def scenario(
-    month_: Annotated[str, typer.Option("--month", help="Benefit month (ydelsesmåned), YYYY-MM; its rates apply.")],
+    month_: Annotated[str | None, typer.Option(
+        "--month", help="Benefit month (ydelsesmåned), YYYY-MM; its rates apply. Default: the current month; the "
+                        "answer says when its rates are computed or assumed.")] = None,
     hourly: Annotated[str | None, typer.Option(
         help="Hourly wage incl. pension and supplements, kr. (or give --full-time-wage).")] = None,
     full_time_wage: Annotated[str | None, typer.Option(
@@ -32,7 +35,7 @@ def scenario(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scenario as JSON.")] = False,
 ) -> None:
     """Wage, subsidy, own ATP, total income and the gain of one more hour, for 1 to 37 hours a week."""
-    benefit_month = month(month_)
+    benefit_month = month(month_) if month_ is not None else current_month()
     hourly_amount = None if hourly is None else amount(hourly, "hourly", maximum=MAX_HOURLY)
     full_time = None if full_time_wage is None else amount(full_time_wage, "full_time_wage")
     ceiling_amount = None if ceiling is None else amount(ceiling, "ceiling")

@@ -20,13 +20,14 @@ from flexcalc.errors import InputError
 from flexcalc.money import ZERO, round_krone, round_ore
 from flexcalc.params import load_parameters
 from flexcalc.period import Month
+from flexcalc.provisions import base
 from flexcalc.rules import state_atp as state_atp_rule
 
 from . import rates
 
 OP_PROVISION = "LAB §§ 138 a og 138 b (obligatorisk pension af fleksløntilskud)"
 ATP_PROVISION = state_atp_rule.PROVISION
-REFUND_PROVISION = "BEK 1344/2015 § 3, stk. 4; STAR 8.51.52 (100 pct. refusion)"
+REFUND_PROVISION = base("atp_state_refund")
 
 
 def op_contribution(month: Month, subsidy: Decimal, atp_own: Decimal) -> Decimal:

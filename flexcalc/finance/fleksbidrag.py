@@ -22,7 +22,7 @@ from typing import Any
 
 from flexcalc.errors import InputError, require
 from flexcalc.money import ZERO, amount_str, round_krone
-from flexcalc.params import rates_for
+from flexcalc.params import rates_for, weakest_status
 
 from . import rates
 from .ladder import RefundResult
@@ -51,7 +51,7 @@ def fleksbidrag(refund: RefundResult, wage_excl_pension: Decimal) -> Fleksbidrag
         raise InputError("wage", "must not be negative", "må ikke være negativ", code="negative")
     at_20 = [p for p in refund.parts if p.step.number == 4]
     if not at_20:
-        return Fleksbidrag(ZERO, 0, ZERO, ZERO, ZERO, "verified")
+        return Fleksbidrag(ZERO, 0, ZERO, ZERO, ZERO, "published")
     month = refund.month
     day = month.first_day()
     days_in_month = (month.last_day() - day).days + 1
@@ -66,5 +66,5 @@ def fleksbidrag(refund: RefundResult, wage_excl_pension: Decimal) -> Fleksbidrag
     base = min(values["fleksbidrag_share_of_max"] * m * share - refund_20, cap)
     reduction = values["fleksbidrag_wage_reduction_rate"] * wage_excl_pension * share
     amount = round_krone(max(ZERO, base - reduction))
-    status = "derived" if any(e.status == "derived" for e in entries.values()) else "verified"
+    status = weakest_status(e.status for e in entries.values())
     return Fleksbidrag(amount, days, base, cap, reduction, status)

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
-from flexcalc.errors import InputError
+from flexcalc.errors import InputError, ManualDecisionRequired
 from flexcalc.events import MonthEvents, period_days
 from flexcalc.money import ZERO
 from flexcalc.period import Month
@@ -170,6 +170,7 @@ class MonthDue:
 
 NO_FLEKSJOB_WAGE = MonthReason.NO_FLEKSJOB_WAGE
 EVENTS_INVALID = MonthReason.EVENTS_INVALID
+MANUAL_DECISION = MonthReason.MANUAL_DECISION
 NO_WAGE_PROVISION = ("Vejledning 9154/2022 afsnit 2.1; Ankestyrelsen PM 6-23 (uden løn fra fleksjobarbejdsgiveren "
                      "intet tilskud); undtagelser LAB § 124, stk. 1 og 3; BEK 1806/2023 § 11")
 OPENING_INCOMES_FROM_2024 = frozenset({"tabt_arbejdsfortjeneste", "plejevederlag"})
@@ -254,7 +255,7 @@ def month_due(
     other_wage = sum((v for k, v in entry.by_employer.items() if k not in known_ids), ZERO)
     result = None
     reason = None
-    error = None
+    error: InputError | None = None
     inp = None
     if not missing or documented_wage is not None:
         wage = known_wage + (documented_wage if missing and documented_wage is not None else ZERO)
@@ -263,6 +264,8 @@ def month_due(
                          events=events)
         try:
             result = calculate_month(inp)
+        except ManualDecisionRequired as held:  # not computed by a guess: a caseworker decides the month
+            reason, error = MANUAL_DECISION, held
         except InputError as failed:  # the registered events do not fit the month's reports
             reason, error = EVENTS_INVALID, failed
         if result is not None and wage == ZERO and not events_open_month(events, benefit_month):
@@ -291,6 +294,9 @@ def reason_words(due: MonthDue) -> tuple[str, str] | None:
 
         return (f"no wage from the fleksjob employer in {due.basis_month}: no subsidy (paid 0)",
                 f"ingen løn fra fleksjobarbejdsgiveren i {month_name(due.basis_month)}: intet tilskud (udbetalt 0 kr.)")
+    if due.reason == MANUAL_DECISION and due.error is not None:
+        return (f"held for a caseworker's manual decision: {due.error.reason_en}",
+                f"holdt tilbage til en sagsbehandlers afgørelse: {due.error.reason_da}")
     if due.reason == EVENTS_INVALID and due.error is not None:
         return (f"the registered events do not fit the month: {due.error.field}: {due.error.reason_en}",
                 f"de registrerede hændelser passer ikke til måneden: {due.error.field}: {due.error.reason_da}")

@@ -226,6 +226,24 @@ class Hold(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class RatesConfirmation(Base):
+    """A confirmation that a benefit month's assumed rates may be paid: who, when, on what source or
+    decision, and the fingerprint of the values confirmed (``flexcalc.params.rates_fingerprint``). A
+    payment run holds a month whose rates are assumed until one is recorded for the same values.
+    Append-only: a new confirmation is a new row."""
+
+    __tablename__ = "ledger_rates_confirmation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    benefit_month: Mapped[Month] = mapped_column(MonthColumn())
+    fingerprint: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+    confirmed_by: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    role: Mapped[str] = mapped_column(String(16))
+    confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class Correction(Base):
     """A correction (efterregulering) of a paid month: paid so far, now due, the difference, why."""
 
@@ -310,7 +328,8 @@ class Decision(Base):
     or ``did_not_know``; ``None`` for a decision recorded before it was asked (0007_letters)."""
 
 
-APPEND_ONLY: tuple[type, ...] = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration)
+APPEND_ONLY: tuple[type, ...] = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration,
+                                  RatesConfirmation)
 """Tables whose rows are never changed or deleted once written. (A case's ``revision`` and an
 employment's end month may change; a hold stays as the record that the month was held.) Models
 defined elsewhere join with ``append_only``."""

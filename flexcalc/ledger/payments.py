@@ -29,6 +29,7 @@ from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 
 from .asof import NO_FLEKSJOB_WAGE, CeilingEntry, EmploymentEntry, MonthDue, reason_words, rule_version_of
+from .confirmations import rates_confirmed, rates_hold_reason
 from .models import Case, Ceiling, Employment, EventRegistration, Hold, Payment, Report
 from .registrations import Registration, registration_from_row
 from .reports import WageReport
@@ -215,9 +216,18 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
         conn = session.connection()
         paid_before = set(conn.execute(select(Payment.case_id).where(Payment.benefit_month == str(month))).scalars())
         held_before = set(conn.execute(select(Hold.case_id).where(Hold.benefit_month == str(month))).scalars())
+        confirmed = rates_confirmed(session, month)
+        active = set(ids) if case_ids is None else set(_active_case_ids(session, month))
     position = {c: i for i, c in enumerate(ids)}
     result.already_paid = [c for c in ids if c in paid_before]
     todo_all = [c for c in ids if c not in paid_before]
+    if not confirmed:  # assumed rates, not confirmed: every case is held, by either path alike
+        _hold_for_rates(factory, result, month, as_of, [c for c in todo_all if c in active], held_before)
+        if progress is not None:
+            progress(len(ids), len(ids))
+        with factory() as session:
+            result.totals = month_totals(session, month, case_ids)
+        return result
     total, done = len(ids), len(result.already_paid)
     if progress is not None:
         progress(done, total)
@@ -323,6 +333,34 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     return result
 
 
+MANUAL_DECISION_DA = "holdt tilbage til en sagsbehandlers afgørelse"
+"""How the Danish reason of a month held for a manual decision begins (``asof.reason_words``)."""
+
+
+def _hold_for_rates(factory: Callable[[], Session], result: PayRunResult, month: Month, as_of: dt.datetime,
+                    case_ids: Sequence[str], held_before: set[str]) -> None:
+    """Hold every case of ``month`` because its rates are assumed and not confirmed
+    (``flexcalc.ledger.confirmations``); a case held before keeps its first hold record."""
+    from .confirmations import rates_hold_reason
+
+    en, da = rates_hold_reason(month)
+    for start in range(0, len(case_ids), CHUNK):
+        chunk = list(case_ids[start:start + CHUNK])
+
+        def work(session: Session, chunk: list[str] = chunk) -> None:
+            stamp = now()
+            held = set(session.scalars(select(Hold.case_id).where(
+                Hold.benefit_month == str(month), Hold.case_id.in_(chunk))))
+            rows = [{"case_id": c, "benefit_month": month, "missing_employers": [], "reason": da, "as_of": as_of,
+                     "created_at": stamp} for c in chunk if c not in held]
+            if rows:
+                session.execute(insert(Hold), rows)
+
+        run_in_transaction(factory, work)
+        result.held += [{"case_id": c, "benefit_month": str(month), "missing_employers": [], "reason_code":
+                         "rates_not_confirmed", "reason": en, "reason_da": da} for c in chunk]
+
+
 def open_holds(session: Session, case_id: str | None = None, *, after: tuple[str, str] | None = None,
                limit: int | None = None) -> list[dict[str, Any]]:
     """Held months still awaiting a report: a hold without a payment for the same case and month, in
@@ -337,9 +375,13 @@ def open_holds(session: Session, case_id: str | None = None, *, after: tuple[str
                                                                 Hold.benefit_month > Month.parse(after[1]))))
     if limit is not None:
         query = query.limit(limit)
+    from .confirmations import is_rates_hold, rates_hold_reason
+
     return [{"case_id": h.case_id, "benefit_month": str(h.benefit_month),
              "missing_employers": list(h.missing_employers), "reason_da": h.reason,
-             "reason": hold_reason(h.benefit_month, h.missing_employers)[0],
+             "reason": rates_hold_reason(h.benefit_month)[0] if is_rates_hold(h.reason)
+             else "held for a caseworker's manual decision" if h.reason.startswith(MANUAL_DECISION_DA)
+             else hold_reason(h.benefit_month, h.missing_employers)[0],
              "held_as_of": h.as_of.isoformat()} for h in session.scalars(query)]
 
 
@@ -362,6 +404,9 @@ def release_provisional(session: Session, case_id: str, month: Month, documented
     if hold is None:
         raise InputError("month", f"{month} is not held for case {case_id}; run the payment run first",
                          f"{month} er ikke tilbageholdt for sag {case_id}; kør udbetalingen først", code="not_held")
+    if not rates_confirmed(session, month):
+        en, da = rates_hold_reason(month)
+        raise InputError("month", en, da, code="rates_not_confirmed")
     stamp = now()
     as_of = as_of or hold.as_of  # what was known when the month was held; later reports reconcile it
     facts = load_facts(session, case_id)

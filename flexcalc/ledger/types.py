@@ -101,6 +101,8 @@ class MonthReason(StrEnum):
 
     NO_FLEKSJOB_WAGE = "no_fleksjob_wage"
     EVENTS_INVALID = "events_invalid"
+    MANUAL_DECISION = "manual_decision"
+    """Held: a month the engine does not compute by a guess (a 2027 transition case); a caseworker decides."""
 
 
 class Cause(StrEnum):

@@ -29,12 +29,13 @@ the keys in ``flexcalc.month.steps``; the provisions are cited as in force in th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
-from flexcalc.errors import InputError, NoRatesError
+from flexcalc.errors import InputError, ManualDecisionRequired, NoRatesError
 from flexcalc.events import (
     HOLIDAY,
     HOLIDAY_LIMIT_DAYS,
@@ -42,18 +43,19 @@ from flexcalc.events import (
     PAID_ABSENCE,
     RESOURCE_ABSENCE,
     SICKNESS_ABSENCE,
+    TRANSITION_2027_KINDS,
     UNPAID_ABSENCE,
     employed_days,
     holiday_counts,
     period_days,
     validate_events,
 )
-from flexcalc.lawdata import provision_table
+from flexcalc.lawdata import law_date, provision_table
 from flexcalc.money import ZERO
 from flexcalc.month import steps as k
 from flexcalc.month.input import MonthInput
 from flexcalc.month.result import ONE, EventMonthResult, MonthResult
-from flexcalc.params import ParameterValue, Rates, load_parameters, rates_for
+from flexcalc.params import ParameterValue, Rates, load_parameters, rates_for, weakest_status
 from flexcalc.period import Month
 from flexcalc.provisions import Provision, cite
 from flexcalc.rules import (
@@ -408,7 +410,7 @@ def state_atp_stage(s: MonthState) -> None:
     entries = {name: _parameter(name, s.month, field_) for name in
                ("atp_state_hourly", "atp_state_full_monthly", "atp_state_min_paid_hours", "full_time_hours_week")}
     values = {name: _value(entry, s.month, field_) for name, entry in entries.items()}
-    s.derived += tuple(name for name, entry in entries.items() if entry.status == "derived")
+    s.derived += tuple(name for name, entry in entries.items() if entry.status != "published")
     share = s.emp_share
     if s.ly_days:
         share *= ONE - min(s.ly_days, s.days_per_month) / s.days_per_month
@@ -422,7 +424,7 @@ def state_atp_stage(s: MonthState) -> None:
     else:
         s.atp_state, s.atp_state_hours = ZERO, ZERO
         label = da.ATP_STATE_NONE
-    status = "derived" if any(e.status == "derived" for e in entries.values()) else "verified"
+    status = weakest_status(e.status for e in entries.values())
     s.steps.append(Step(k.ATP_STATE, label, s.cites["atp_state"], s.atp_state,
                         {"paid_hours": hours_used, "full_time_hours": full_hours,
                          "hours_with_subsidy": s.atp_state_hours, "hourly": values["atp_state_hourly"],
@@ -441,8 +443,44 @@ STAGES: tuple[tuple[str, Callable[[MonthState], None]], ...] = (
 )
 """The stages in the law's order (names as in ``flexcalc.month.steps.STAGES``)."""
 
-EVENT_ONLY = frozenset({"holiday_on_ledighedsydelse", "state_atp"})
+def transition_2027_stage(s: MonthState) -> None:
+    """From January 2027 (beskæftigelsesreformen, fase 2): a month with ressourceforløbsydelse under
+    jobafklaring or the reduced sygedagpengesats is not computed by a guess. The adopted transition rules
+    were not found (docs/decisions.md), so the month is held for a caseworker's manual decision."""
+    ev = s.events
+    if ev is None:
+        return
+    kinds = sorted({p.kind for p in ev.periods if p.kind in TRANSITION_2027_KINDS})
+    if kinds:
+        raise ManualDecisionRequired(
+            "events.periods",
+            f"{', '.join(kinds)} in {s.month}: the transition rules of the 2027 reform are not known; a caseworker "
+            "decides the month",
+            f"{', '.join(kinds)} i {s.month}: overgangsreglerne i 2027-reformen kendes ikke; en sagsbehandler "
+            "afgør måneden", code="manual_decision")
+
+
+STAGE_FUNCTIONS: dict[str, Callable[[MonthState], None]] = {
+    **dict(STAGES), "transition_2027": transition_2027_stage}
+
+FORMULA_VERSIONS: tuple[tuple[dt.date, tuple[str, ...]], ...] = (
+    (dt.date(2013, 1, 1), tuple(name for name, _ in STAGES)),
+    (law_date("citations_unconfirmed_from"), ("transition_2027", *(name for name, _ in STAGES))),
+)
+"""The formula versions as data: from each date, the stages a benefit month runs, in order. A change of
+the law adds a dated entry (and, if needed, a stage), never an ``if`` on the month inside a stage."""
+
+EVENT_ONLY = frozenset({"holiday_on_ledighedsydelse", "state_atp", "transition_2027"})
 """Stages that only events can give work: a plain month skips them (they would do nothing)."""
+
+
+def stages_for(month: Month, events: bool) -> tuple[Callable[[MonthState], None], ...]:
+    """The stages benefit ``month`` runs (its formula version), without the event-only ones for a plain month."""
+    day = month.first_day()
+    names = next(names for start, names in reversed(FORMULA_VERSIONS) if start <= day)
+    return tuple(STAGE_FUNCTIONS[name] for name in names if events or name not in EVENT_ONLY)
+
+
 PLAIN_STAGES = tuple(stage for name, stage in STAGES if name not in EVENT_ONLY)
 EVENT_STAGES = tuple(stage for _, stage in STAGES)
 
@@ -460,7 +498,7 @@ def _prepare_events(s: MonthState) -> None:
     if unpaid or ly_days:
         entry = _parameter("days_per_month", s.month, "events.periods")
         s.days_per_month = _value(entry, s.month, "events.periods")
-        if entry.status == "derived":
+        if entry.status != "published":
             s.derived += ("days_per_month",)
 
 
@@ -474,11 +512,11 @@ def run_pipeline(inp: MonthInput, rates: Rates | None = None) -> MonthResult:
         s = MonthState(inp, context_for(rates), month, rates.month == month)
     rates = s.rates
     if inp.events is None:
-        for stage in PLAIN_STAGES:
+        for stage in stages_for(month, events=False):
             stage(s)
     else:
         _prepare_events(s)
-        for stage in EVENT_STAGES:
+        for stage in stages_for(month, events=True):
             stage(s)
     if inp.events is None:
         return MonthResult(

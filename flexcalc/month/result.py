@@ -79,6 +79,7 @@ class MonthResult:
             "rates_status": {name: entry.status for name, entry in self.rates.entries.items()},
             "derived_rates": self.rates.derived,
             "rule_version": RULE_VERSION,
+            "law_warning": _law_warning(self.benefit_month),
             "steps": [step.to_dict() for step in self.steps],
         }
 
@@ -135,3 +136,10 @@ class EventMonthResult(MonthResult):
             **{k: None if v is None else amount_str(v) for k, v in optional.items()},
         }
         return data
+
+
+def _law_warning(month: Month) -> dict[str, str] | None:
+    from flexcalc.provisions import law_warning
+
+    warning = law_warning(month)
+    return None if warning is None else warning.to_dict()

@@ -8,22 +8,23 @@ from decimal import Decimal
 from typing import Literal
 
 from flexcalc.lawdata import law_date
+from flexcalc.provisions import base
 
 # --------------------------------------------------------------------------------------------------
 # Provisions and constants
 # --------------------------------------------------------------------------------------------------
 
-PROVISION_CEILING = "LAB § 123, stk. 3"
-PROVISION_FULL_TIME = "LAB § 123, stk. 3 (fuld tid på ordinære vilkår); Ankestyrelsen PM 48-22"
-PROVISION_SUPPLEMENTS = "LAB § 123, stk. 3; Ankestyrelsen PM 48-22 (fuldtidsløn med tillæg)"
-PROVISION_VARIABLE = "Ankestyrelsen PM 48-22 (gennemsnitlig løn for en almindelig fuldtidsansat)"
-PROVISION_REDUCTION = "Ankestyrelsen PM 48-22 (uden reduktion for den nedsatte arbejdsevne)"
-PROVISION_OVERTIME = "LAB § 123, stk. 3 (ordinære vilkår, uden overarbejde); kommunernes lønloftskema"
-PROVISION_PENSION = "LAB § 123, stk. 3; BEK 227/2024 § 1, nr. 2; Ankestyrelsen PM 48-22"
-PROVISION_HOLIDAY = "LAB § 123, stk. 3; BEK 227/2024 § 1, nr. 1 (herunder ferietillæg); Ankestyrelsen PM 14-22"
-PROVISION_TOTAL = "LAB § 123, stk. 3; Ankestyrelsen PM 48-22"
-PROVISION_MUNICIPALITY = "LAB § 123, stk. 3, 3. pkt."
-PROVISION_REPORT_CHANGES = "Ankestyrelsen PM 48-22 (arbejdsgiveren skal oplyse ændringer i fuldtidslønnen)"
+PROVISION_CEILING = base("normal_wage_ceiling")
+PROVISION_FULL_TIME = base("normal_wage_full_time")
+PROVISION_SUPPLEMENTS = base("normal_wage_supplements")
+PROVISION_VARIABLE = base("normal_wage_variable")
+PROVISION_REDUCTION = base("normal_wage_reduction")
+PROVISION_OVERTIME = base("normal_wage_overtime")
+PROVISION_PENSION = base("normal_wage_pension")
+PROVISION_HOLIDAY = base("normal_wage_holiday")
+PROVISION_TOTAL = base("normal_wage_total")
+PROVISION_MUNICIPALITY = base("normal_wage_municipality")
+PROVISION_REPORT_CHANGES = base("normal_wage_report_changes")
 PROVISION_STAR = "STAR, 'Beregn din indtægt i et fleksjob' (37 timer × timeløn × 52/12)"
 
 DEFAULT_FULL_TIME_HOURS = Decimal(37)

@@ -25,7 +25,7 @@ def overridden_parameters(reform: Reform) -> dict[str, Parameter]:
         original = parameters[name]
         by_start = {entry.start: entry for entry in original.values}
         for start, value in dated.items():
-            by_start[start] = ParameterValue(start=start, value=value, status="derived",
+            by_start[start] = ParameterValue(start=start, value=value, status="assumed",
                                              source=f"reform: {reform.name}", note=REFORM_STATUS_NOTE)
         values = tuple(by_start[start] for start in sorted(by_start))
         parameters[name] = original.model_copy(update={"values": values})

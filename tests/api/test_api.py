@@ -70,7 +70,7 @@ def test_parameters_and_health() -> None:
     assert {"max_subsidy", "threshold", "reduction_rate_low", "reduction_rate_high", "atp_own_share_rate",
             "atp_own_share_cap", "highest_unemployment_benefit"} <= names
     threshold = client.get("/v1/parameters/threshold").json()
-    assert {"start": "2024-01-01", "value": "16323", "status": "verified"}.items() <= threshold["values"][10].items()
+    assert {"start": "2024-01-01", "value": "16323", "status": "published"}.items() <= threshold["values"][10].items()
     assert client.get("/v1/parameters/nope").status_code == 404
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["rates_to"] == "2027-12"
@@ -88,6 +88,12 @@ def test_health_warns_when_the_rates_end_within_three_months(monkeypatch: pytest
     import flexcalc.params as params
 
     assert client.get("/health").json()["rates_warning"] is None  # today (2026-12) the table runs to 2027-12
+    monkeypatch.setattr("api.routers.health.assumed_months", lambda: params.assumed_months(dt.date(2026, 12, 7)))
+    health = client.get("/health").json()
+    assert health["assumed_months"] == ["2026-12", "2027-01", "2027-02", "2027-03"]
+    assert health["assumed_rates_warning"]["code"] == "rates_assumed"
+    assert "december 2026" in health["assumed_rates_warning"]["reason_da"]
+    assert health["law_warning"]["code"] == "citations_unconfirmed" and health["law_warning"]["since"] == "2027-01"
     real = params.rates_expiry
     monkeypatch.setattr("api.routers.health.rates_expiry", lambda: real(dt.date(2027, 11, 15)))
     warning = client.get("/health").json()["rates_warning"]

@@ -50,7 +50,7 @@ def test_derived_rates_are_marked() -> None:
     assert code == 0 and json.loads(out)["derived_rates"] == ["max_subsidy", "threshold",
                                                                "highest_unemployment_benefit"]
     code, out, _ = run("calculate", "--month", "2026-03", "--wage", "15600", "--ceiling", "32067")
-    assert "ikke offentliggjort endnu; vi har beregnet dem" in out and "afledt" not in out
+    assert "Satserne for marts 2026 er et skøn. De er ikke offentliggjort endnu" in out and "afledt" not in out
 
 
 @pytest.mark.parametrize(("args", "field"), [
@@ -86,10 +86,16 @@ def test_missing_option_exits_2() -> None:
 def test_rates_table_shows_status_and_sources() -> None:
     code, out, _ = run("rates")
     assert code == 0
-    assert "19.952 kr." in out and "AFLEDT" in out and "verificeret" in out and "star.dk" in out
+    assert "19.952 kr." in out and "BEREGNET" in out and "ANTAGET" in out and "offentliggjort" in out
+    assert "star.dk" in out
     code, out, _ = run("rates", "--json")
     data = json.loads(out)
-    assert {v["status"] for v in data["threshold"]["values"] if v["value"]} == {"verified", "derived"}
+    assert {v["status"] for v in data["threshold"]["values"] if v["value"]} == {"published", "assumed"}
+    [m_2025] = [v for v in data["max_subsidy"]["values"] if v["start"] == "2025-01-01"]
+    assert (m_2025["status"], m_2025["value"], m_2025["rule"]) == ("computed", "20670", "share")
+    assert [(i["name"], i["value"], i["status"], i["from"]) for i in m_2025["inputs"]] == [
+        ("factor", "0.98", "published", "literal"),
+        ("amount", "21092", "published", "highest_unemployment_benefit@2025-01-01")]
 
 
 def test_installed_entry_point_help() -> None:
@@ -103,6 +109,12 @@ def test_rates_warns_on_stderr_and_in_json_when_the_table_ends_soon() -> None:
     assert json.loads(out)["warning"]["last_month"] == "2027-12"
     assert "Advarsel: satserne slutter med 2027-12" in err
     code, out, err = run("rates", "--json", "--today", "2027-06-01")
-    assert code == 0 and "warning" not in json.loads(out) and err == ""
+    assert code == 0 and "warning" not in json.loads(out) and "slutter" not in err
+    # the coming months whose rates are assumed are named (June to September 2027)
+    assert json.loads(out)["assumed_months"] == ["2027-06", "2027-07", "2027-08", "2027-09"]
+    assert json.loads(out)["law_warning"]["since"] == "2027-01"  # the table covers 2027: citations unconfirmed
+    assert "satserne for juni 2027, juli 2027, august 2027, september 2027 er antaget" in err
+    code, out, err = run("rates", "--json", "--today", "2024-05-01")
+    assert code == 0 and json.loads(out)["assumed_months"] == [] and "satserne for" not in err
     code, _, err = run("rates", "--today", "2027-13-01")
     assert code == 2 and "today" in err

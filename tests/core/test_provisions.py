@@ -80,3 +80,68 @@ def test_law_dates_and_income_kinds_are_data() -> None:
     from flexcalc.events import INCOME_KINDS, SPECIAL_PAYMENT_KINDS
     assert set(income_kinds().kinds) == set(INCOME_KINDS)
     assert {k for k, v in income_kinds().kinds.items() if v.special_payment} == SPECIAL_PAYMENT_KINDS
+
+
+def _months(first: Month, last: Month) -> list[Month]:
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = month.next()
+    return out
+
+
+def test_every_key_has_a_text_for_every_month_and_no_month_cites_an_instrument_not_yet_in_force() -> None:
+    from flexcalc.provisions import instruments_named
+
+    table = provision_table()
+    for month in _months(Month(2014, 1), Month(2027, 12)):
+        day = month.first_day()
+        for key in table.provisions:
+            text = cite(key, month)
+            assert text and parse_citations(text), (key, month)
+            for name in instruments_named(text):
+                instrument = table.instruments[name]  # every instrument named is in the register
+                assert instrument.issued <= instrument.cited_from <= day, (key, month, name)
+                assert instrument.until is None or day <= instrument.until, (key, month, name)
+    assert all(i.url.startswith("http") for i in table.instruments.values())
+
+
+def _trace_instruments(month: Month) -> set[str]:
+    from flexcalc.provisions import instruments_named
+
+    result = calculate_month(MonthInput(month, Decimal("15600"), Decimal("32067")))
+    return {name for step in result.steps for name in instruments_named(str(step.provision))}
+
+
+def test_a_june_2014_trace_cites_the_orders_then_in_force() -> None:
+    names = _trace_instruments(Month(2014, 6))
+    assert "bekendtgørelsen før BEK 811/2014" in names and "LAB før 2020" in names
+    assert not {"BEK 811/2014", "BEK 1344/2015", "BEK 227/2024", "LAB"} & names
+
+
+def test_a_january_2024_trace_cites_bek_1806_2023_not_227_2024() -> None:
+    names = _trace_instruments(Month(2024, 1))
+    assert "BEK 1806/2023" in names and "BEK 1344/2015" in names and "LAB" in names
+    assert "BEK 227/2024" not in names
+    assert "BEK 227/2024" in _trace_instruments(Month(2024, 4))
+
+
+def test_the_quote_of_lab_123_stk_1_is_the_2019_act() -> None:
+    quote = cite("max_subsidy", Month(2024, 3)).quote
+    assert quote is not None and quote.startswith("Tilskuddet beregnes med udgangspunkt i et beløb, der svarer til "
+                                                  "98 pct. af dagpengenes højeste beløb, jf. § 47")
+    assert cite("max_subsidy", Month(2019, 6)).quote is None  # the earlier act's wording is not at hand
+
+
+def test_months_from_2027_carry_a_warning_that_their_citations_are_not_confirmed() -> None:
+    from flexcalc.explain import explain_month_da
+    from flexcalc.provisions import law_warning
+
+    assert law_warning(Month(2026, 12)) is None
+    december = calculate_month(MonthInput(Month(2026, 12), Decimal("10000"), Decimal("30000")))
+    assert december.to_dict()["law_warning"] is None
+    january = calculate_month(MonthInput(Month(2027, 1), Decimal("10000"), Decimal("30000")))
+    warning = january.to_dict()["law_warning"]
+    assert warning["code"] == "citations_unconfirmed" and warning["since"] == "2027-01"
+    assert "ikke bekræftet" in warning["reason_da"] and "not confirmed" in warning["reason"]
+    assert any("lovhenvisningerne fra 1. januar 2027 er ikke bekræftet" in line for line in explain_month_da(january))

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from explainer.components import default_month
+from flexcalc.period import Month
 from flexcalc.scenarios import Job, hour_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,5 +147,53 @@ def test_payout_change_page_shows_the_causes(app_url: str, browser: Any) -> None
         page.set_viewport_size({"width": 1280, "height": 2000})
         page.wait_for_timeout(800)
         page.screenshot(path=str(ARTIFACTS / "payout-change-page.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def _kr0(amount: Decimal) -> str:
+    """Whole kroner with Danish thousands points, as the headline writes them."""
+    return f"{int(amount.quantize(Decimal(1))):,}".replace(",", ".") + " kr."
+
+
+def test_hours_page_opens_on_the_current_month_and_answers_with_its_rates(app_url: str, browser: Any) -> None:
+    """15 → 20 hours at 200 kr./h with lønloft 32.067, computed by hand with the current month's rates."""
+    import datetime as dt
+
+    from playwright.sync_api import expect
+
+    from flexcalc.format import month_name
+    from flexcalc.params import current_month, rates_for
+
+    month = current_month(dt.date.today())
+    rates = rates_for(month)
+    m, t, ceiling = rates.max_subsidy, rates.threshold, Decimal(32067)
+
+    def total(hours: int) -> Decimal:  # wage + subsidy, by hand: 30 % to T, 55 % above, within the ceiling
+        wage = (Decimal(200) * hours * 52 / 12).quantize(Decimal("0.01"))
+        subsidy = m - Decimal("0.30") * min(wage, t) - Decimal("0.55") * max(Decimal(0), wage - t)
+        subsidy = max(Decimal(0), min(subsidy.quantize(Decimal("0.01")), ceiling - wage))
+        return wage + subsidy
+
+    change = total(20) - total(15)
+    if month == Month(2026, 12):  # M 21.600, T 17.672: 30.700 → 32.067 (the ceiling binds at 20 hours)
+        assert change == Decimal("1367.00")
+    page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="da-DK")
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        field = page.get_by_role("textbox", name="Måned for tilskuddet (ÅÅÅÅ-MM)")
+        expect(field).to_have_value(str(month), timeout=60_000)
+        for name, value in (("Timer om ugen nu", "15"), ("Timer om ugen, du overvejer", "20"),
+                            ("Lønloft i kr. om måneden (valgfrit)", "32067")):
+            box = page.get_by_role("textbox", name=name)
+            box.focus()
+            box.press("Control+A")
+            box.type(value)
+            box.press("Enter")
+        headline = page.get_by_role("heading", name="Går du fra")
+        expect(headline).to_have_text(
+            f"Går du fra 15 til 20 timer om ugen, får du {_kr0(change)} mere om måneden før skat.", timeout=30_000)
+        if rates.kind != "published":  # the page says that the month's rates are not published
+            expect(page.get_by_text(f"Satserne for {month_name(month)} er", exact=False).first).to_be_visible()
     finally:
         page.close()

@@ -183,10 +183,38 @@ def test_worded_arithmetic_as_star_words_it() -> None:
     assert any("Det er over loftet. Så tilskuddet er 32.066,67 kr. − 19.066,67 kr. = 13.000,00 kr." in t for t in high)
 
 
-def test_default_month_is_the_latest_with_published_rates() -> None:
-    assert default_month(dt.date(2026, 12, 2)) == Month(2024, 12)  # 2025 and 2026 rates are computed by us
+def test_default_month_is_the_current_month_even_when_its_rates_are_not_published() -> None:
+    assert default_month(dt.date(2026, 12, 2)) == Month(2026, 12)  # never an older year
     assert default_month(dt.date(2024, 6, 15)) == Month(2024, 6)
-    assert default_month(dt.date(2023, 5, 1)) == Month(2022, 12)  # 2023's M and T are computed too
+    assert default_month(dt.date(2023, 5, 1)) == Month(2023, 5)
+    assert default_month(dt.date(2013, 5, 1)) == Month(2014, 1)  # before the table: its first month
+
+
+def test_the_current_month_answers_with_its_own_rates_and_says_they_are_assumed() -> None:
+    """15 → 20 hours at 200 kr./h, lønloft 32.067, December 2026 (M 21.600, T 17.672; assumed):
+    15 h: wage 200 × 15 × 52/12 = 13.000; subsidy 21.600 − 30 % × 13.000 = 17.700; total 30.700.
+    20 h: wage 17.333,33 (below T); 21.600 − 5.200 = 16.400, but wage + subsidy may not pass 32.067:
+    subsidy 14.733,67; total 32.067. Difference +1.367 kr. a month (not the +2.781 of December 2024)."""
+    month = default_month(dt.date(2026, 12, 7))
+    s = hour_scenario(month, Job(hourly=D(200)), D(32067))
+    assert s.row(15).result.subsidy == D("17700.00") and s.row(20).result.subsidy == D("14733.67")
+    assert s.change_sentence(15, 20) == "Går du fra 15 til 20 timer om ugen, får du 1.367 kr. mere om måneden før skat."
+    assert describe_month_da(s).endswith("Satserne for december 2026 er et skøn. De er ikke offentliggjort endnu, "
+                                         "så beløbet kan ændre sig.")
+
+
+def test_the_rates_notes_are_plain_danish() -> None:
+    from flexcalc.params import rates_note_da
+    from flexcalc.year_view import year_view
+
+    notes = [rates_note_da("computed", Month(2025, 3)), rates_note_da("assumed", Month(2026, 12)),
+             rates_note_da("assumed", Month(2027, 1), onwards=True)]
+    assert rates_note_da("published", Month(2024, 3)) is None
+    for note in notes:
+        assert note is not None and lix(note) <= 35, (note, lix(note))
+    year = year_view(Job(hourly=D(200)), D(32067), D(15), D(20), Month(2027, 1))
+    assert year.sentences_da()[-1] == ("Satserne for januar 2027 og frem er et skøn. De er ikke offentliggjort "
+                                       "endnu, så beløbet kan ændre sig.")
 
 
 def test_no_afledt_in_citizen_text() -> None:

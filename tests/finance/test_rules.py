@@ -152,7 +152,8 @@ def test_finance_parameters_have_status_source_and_reference() -> None:
         assert p.reference and p.reference_url.startswith("http"), name
         for entry in p.values:
             if entry.value is not None:
-                assert entry.status in ("verified", "derived") and entry.source and entry.source.startswith("http")
+                assert entry.status in ("published", "computed", "assumed")
+                assert entry.source and entry.source.startswith("http")
 
 
 def test_op_ladder_and_refund_rates() -> None:

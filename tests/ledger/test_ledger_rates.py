@@ -24,12 +24,12 @@ def test_the_override_replaces_only_its_own_file_and_changes_the_version_of_the_
     before_2026, before_2024 = rule_version_of(Month(2026, 2)), rule_version_of(Month(2024, 3))
     before_jan = rule_version_of(Month(2026, 1))
     assert rates_for(Month(2026, 2)).max_subsidy == Decimal("21600")
-    assert rates_for(Month(2026, 2)).status("max_subsidy") == "derived"
+    assert rates_for(Month(2026, 2)).status("max_subsidy") == "assumed"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(OVERRIDE_ENV, str(OVERRIDES))
         reload_parameters()
         assert rates_for(Month(2026, 2)).max_subsidy == Decimal("21650")
-        assert rates_for(Month(2026, 2)).status("max_subsidy") == "verified"
+        assert rates_for(Month(2026, 2)).status("max_subsidy") == "published"
         assert rates_for(Month(2026, 2)).threshold == Decimal("17672")  # the packaged threshold still
         assert rule_version_of(Month(2026, 2)) != before_2026
         assert rule_version_of(Month(2024, 3)) == before_2024  # 2024's values did not change
@@ -64,10 +64,18 @@ def test_a_bad_override_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_paid_months_keep_their_version_and_the_correction_records_both(sqlite_url: str, tmp_path: Path) -> None:
     reports = tmp_path / "r.csv"
     shutil.copy(OVERRIDES.parent / "reports-1.csv", reports)
-    for args in (["case", "create", "S10", "--ceiling", "30000", "--from", "2026-02", "--employer", "10101010"],
-                 ["reports", "ingest", str(reports)], ["pay", "2026-02", "--as-of", "2026-02-05"]):
-        assert invoke(*args, "--db", sqlite_url).exit_code == 0
     import json
+
+    for args in (["case", "create", "S10", "--ceiling", "30000", "--from", "2026-02", "--employer", "10101010"],
+                 ["reports", "ingest", str(reports)]):
+        assert invoke(*args, "--db", sqlite_url).exit_code == 0
+    # February 2026's rates are assumed (the 2026 dagpenge amount rests on a secondary page): held first
+    held = json.loads(invoke("pay", "2026-02", "--as-of", "2026-02-05", "--json", "--db", sqlite_url).stdout)
+    assert held["summary"]["paid"] == 0
+    assert held["held"][0]["reason_da"] == "satserne for februar 2026 er ikke bekræftet"
+    for args in (["rates", "confirm", "--month", "2026-02", "--source", "kommunens beslutning", "--by", "AJ"],
+                 ["pay", "2026-02", "--as-of", "2026-02-05"]):
+        assert invoke(*args, "--db", sqlite_url).exit_code == 0
 
     paid_version = json.loads(invoke("case", "show", "S10", "--month", "2026-02", "--json", "--db",
                                      sqlite_url).stdout)["payment"]["rule_version"]

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from flexcalc.ledger.confirmations import confirm_rates
 from flexcalc.ledger.models import Correction, Hold, Payment
 from flexcalc.ledger.payments import pay_month
 from flexcalc.ledger.reconcile import reconcile
@@ -59,6 +60,8 @@ def build(url: str, cases: int = 240, seed: int = 14) -> None:
     """The caseload, built the same way (same ids, same order) in any database."""
     rng = random.Random(seed)
     factory = open_ledger(url)
+    with transaction(factory) as session:  # December 2023's T is assumed: confirmed, or every case is held
+        confirm_rates(session, FIRST, "kommunens beslutning", "test", role="finance")
     with transaction(factory) as session:
         for n in range(cases):
             case_id = f"k{n:04d}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,10 @@ def test_the_pipeline_equals_the_old_plain_calculation_on_months_with_a_wage(
         month: Month, wage: Decimal, ceiling: Decimal, other: Decimal, income: Decimal) -> None:
     inp = MonthInput(month, wage, ceiling, other, income)
     new, old = calculate_month(inp), legacy_calculate_month(inp)
+    if month < Month(2024, 4):  # the old engine cited BEK 227/2024 and LAB 2019 for every month; the
+        # month's own instruments are cited now (tests/core/test_provisions.py), amounts are unchanged
+        old = replace(old, steps=[replace(o, provision=n.provision) for o, n in zip(old.steps, new.steps,
+                                                                                   strict=True)])
     assert new == old  # every amount and every step (key, label, provision, inputs, effect)
     new_json, old_json = new.to_dict(), old.to_dict()
     for step in new_json["steps"]:

@@ -6,7 +6,7 @@ the table is append-only, nothing is back-filled). ``ADD COLUMN`` keeps the tabl
 triggers on SQLite and PostgreSQL alike (no table rebuild).
 
 Revision ID: 0011_letters_channel
-Revises: 0008_workbench
+Revises: 0010_rates_confirmations
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_letters_channel"
-down_revision = "0008_workbench"
+down_revision = "0010_rates_confirmations"
 branch_labels = None
 depends_on = None
 
