@@ -37,9 +37,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problem import PROBLEM_JSON
 from flexcalc import RULE_VERSION
-from flexcalc.db import session_factory
 from flexcalc.errors import InputError
-from flexcalc.identifiers import check_identifier
+from flexcalc.ledger.db import session_factory
+from flexcalc.parsing.identifiers import check_identifier
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import KEY_CACHE, Principal, lookup, secret_hash

@@ -93,8 +93,8 @@ def worker_kernel(path: str, repeat: int) -> dict[str, Any]:
 
 def worker_decimal(path: str, repeat: int) -> dict[str, Any]:
     from flexcalc.calculate import MonthInput, calculate_month
+    from flexcalc.law.params import rates_for
     from flexcalc.money import to_ore
-    from flexcalc.params import rates_for
     from flexcalc.period import Month
 
     cols = _load(path)
@@ -124,7 +124,7 @@ def worker_decimal(path: str, repeat: int) -> dict[str, Any]:
 
 def _float_formula(cols: dict[str, np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
     """The naive float implementation: kroner as floats, np.round to øre and to whole kroner."""
-    from flexcalc.params import rates_for
+    from flexcalc.law.params import rates_for
     from flexcalc.period import Month
 
     r = rates_for(Month.parse(MONTH))
@@ -217,7 +217,7 @@ def measure_openfisca(python: str | None, path: Path, repeat: int) -> dict[str, 
     """Run bench/openfisca_flex.py with another Python and compare its results with the exact kernel."""
     if not python:
         return {"skipped": "no --openfisca-python given"}
-    from flexcalc.params import rates_for
+    from flexcalc.law.params import rates_for
     from flexcalc.period import Month
 
     month = Month.parse(MONTH)

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from flexcalc.calculate import MonthInput, calculate_month
-from flexcalc.params import rates_for
+from flexcalc.law.params import rates_for
 from flexcalc.period import Month
 
 N = 200_000

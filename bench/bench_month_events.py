@@ -45,7 +45,7 @@ def plain_rate() -> float:
 def events_rates() -> dict[str, float]:
     setup = PLAIN + """
 import datetime as dt
-from flexcalc.events import MonthEvents, Period, Income
+from flexcalc.month.events import MonthEvents, Period, Income
 empty = MonthEvents()
 mixed = MonthEvents(periods=(Period("sickness_unpaid", dt.date(2024, 2, 12), dt.date(2024, 2, 23)),
                              Period("holiday_ledighedsydelse", dt.date(2024, 3, 4), dt.date(2024, 3, 8))),

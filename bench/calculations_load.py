@@ -27,7 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results_file import write_section
 from bench.server import Server
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security import keys
 
 BODY = '{"month": "2024-03", "wage": "15600", "ceiling": "32067"}'

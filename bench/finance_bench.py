@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.ledger_bench import bench_pay_run
-from flexcalc.db import dispose_all
 from flexcalc.finance.profiles import RefundProfile
 from flexcalc.finance.report import finance_report
+from flexcalc.ledger.db import dispose_all
 from flexcalc.ledger.store import open_ledger
 from flexcalc.period import Month
 

@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results_file import write_section
 from bench.server import Server
-from flexcalc.db import database_url, dispose_all, session_factory, upgrade
+from flexcalc.ledger.db import database_url, dispose_all, session_factory, upgrade
 from flexcalc.security import keys
 
 EMPLOYERS = ["11111111", "22222222", "33333333", "44444444"]

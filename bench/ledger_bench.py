@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, insert, text
 
-from flexcalc.db import database_url, dispose_all, make_engine
 from flexcalc.ledger.asof import basis_view, month_due
+from flexcalc.ledger.db import database_url, dispose_all, make_engine
 from flexcalc.ledger.models import Case, Ceiling, Employment, Report
 from flexcalc.ledger.payments import pay_month
 from flexcalc.ledger.reconcile import reconcile

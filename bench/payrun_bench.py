@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert
 
 from bench.ledger_bench import postgres_database
-from flexcalc.db import dispose_all, make_engine
+from flexcalc.ledger.db import dispose_all, make_engine
 from flexcalc.ledger.models import Case, Ceiling, Employment, Report
 from flexcalc.ledger.payments import pay_month
 from flexcalc.ledger.reconcile import reconcile

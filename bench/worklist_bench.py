@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
-from flexcalc.db import database_url, dispose_all
+from flexcalc.ledger.db import database_url, dispose_all
 from tests.support.workbench_ledger import TODAY, build
 
 RESULTS = Path(__file__).resolve().parent / "results" / "worklist.md"
@@ -37,7 +37,7 @@ def measure(url: str, copies: int) -> dict[str, float | int]:
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
     from flexcalc.ledger.store import open_ledger
     from flexcalc.ledger.worklist import worklist
     from flexcalc.security.keys import create_key

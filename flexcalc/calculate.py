@@ -8,10 +8,10 @@ MonthResult``).
 
 from __future__ import annotations
 
+from flexcalc.law.provisions import base
 from flexcalc.month.input import MonthInput
 from flexcalc.month.pipeline import calculate_month
 from flexcalc.month.result import MonthResult
-from flexcalc.provisions import base
 
 ROUNDING_PROVISION = base("rounding")
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.ledger_common import factory
 from api.security import AUTH_RESPONSES, audit_event, require_role
 from api.strict_json import StrictJSONRoute
-from flexcalc.inputs import parse_amount
+from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
@@ -40,7 +40,7 @@ def refund(
 ) -> Any:
     audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.finance.refund import refund_month_dict
-    from flexcalc.inputs import parse_date
+    from flexcalc.parsing.inputs import parse_date
 
     return JSONResponse(refund_month_dict(
         Month.parse(month, "month"), parse_amount(subsidy, "subsidy", allow_negative=True), weeks_before,

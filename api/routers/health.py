@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from flexcalc import RULE_VERSION
-from flexcalc.params import coverage, rates_expiry
+from flexcalc.law.params import coverage, rates_expiry
 
 router = APIRouter(tags=["health"])
 

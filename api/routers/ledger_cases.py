@@ -18,9 +18,9 @@ from api.ledger_common import conflict_or_raise, created, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.security import AUTH_RESPONSES, audit_event, authorize_case, read_case, require_role, write_case
 from flexcalc.errors import InputError
-from flexcalc.identifiers import check_identifier
-from flexcalc.model import AmountField, MonthField, as_pydantic_error, validate_amount, validate_month
 from flexcalc.normal_wage import NormalWageForm
+from flexcalc.parsing.identifiers import check_identifier
+from flexcalc.parsing.model import AmountField, MonthField, as_pydantic_error, validate_amount, validate_month
 from flexcalc.period import Month
 from flexcalc.security.redact import RedactedText
 
@@ -34,7 +34,7 @@ _month = validate_month
 
 
 def _identifier(value: Any, field: str, kind: str = "id") -> str:
-    """The one identifier check (``flexcalc.identifiers``) as a field error."""
+    """The one identifier check (``flexcalc.parsing.identifiers``) as a field error."""
     try:
         return check_identifier(value, field, kind=kind)
     except InputError as error:

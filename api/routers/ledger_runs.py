@@ -12,7 +12,7 @@ from api.idempotency import IdempotentRoute
 from api.ledger_common import factory, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.security import AUTH_RESPONSES, audit_before_write, audit_event, require_role
-from flexcalc.model import MonthField, validate_benefit_month
+from flexcalc.parsing.model import MonthField, validate_benefit_month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
 

@@ -35,9 +35,9 @@ from api.security import (
     require_role,
 )
 from flexcalc.errors import InputError
-from flexcalc.identifiers import check_identifier
-from flexcalc.inputs import DateValue
-from flexcalc.model import MonthField, as_pydantic_error, validate_month
+from flexcalc.parsing.identifiers import check_identifier
+from flexcalc.parsing.inputs import DateValue
+from flexcalc.parsing.model import MonthField, as_pydantic_error, validate_month
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.redact import RedactedText

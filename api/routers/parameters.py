@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from api.schemas import ParameterOut
-from flexcalc.params import load_parameters
+from flexcalc.law.params import load_parameters
 
 router = APIRouter(prefix="/v1", tags=["parameters"])
 

@@ -29,9 +29,9 @@ import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
 from explainer.components import page_setup  # noqa: E402
-from flexcalc.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.ledger.worklist import KIND_LABELS_DA, KINDS  # noqa: E402  (the kinds' names; no database)
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
 API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
 OUTCOMES = {"waive": "Frafald (tilbagebetales ikke)", "collect": "Opkræv"}

@@ -13,16 +13,16 @@ from rich.console import Console
 from rich.table import Table
 
 from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.citizen.explanation import explain_month_da
 from flexcalc.cli.common import amount, app, input_errors, month, print_json
 from flexcalc.errors import InputError
-from flexcalc.events import MonthEvents
-from flexcalc.explain import explain_month_da
-from flexcalc.format import kr, month_name, percent
-from flexcalc.inputs import parse_date
-from flexcalc.model import EventsModel, input_error_from_validation
-from flexcalc.month_events import spread_bonus
-from flexcalc.params import RATE_NAMES, load_parameters, rates_expiry
+from flexcalc.law.params import RATE_NAMES, load_parameters, rates_expiry
+from flexcalc.month.bonus import spread_bonus
+from flexcalc.month.events import MonthEvents
+from flexcalc.parsing.inputs import parse_date
+from flexcalc.parsing.model import EventsModel, input_error_from_validation
 from flexcalc.period import Month
+from flexcalc.text_da.format import kr, month_name, percent
 
 
 def _split(value: str, field: str, names: tuple[str, ...], optional: int = 0) -> dict[str, str]:
@@ -207,7 +207,7 @@ def _month_input(value: str, index: int) -> MonthInput:
 
 
 def _amount(value: str, field: str) -> Any:
-    from flexcalc.inputs import parse_amount
+    from flexcalc.parsing.inputs import parse_amount
 
     return parse_amount(value, field)
 

@@ -18,8 +18,8 @@ import typer
 
 from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
 from flexcalc.errors import InputError
-from flexcalc.format import kr, month_name
-from flexcalc.inputs import parse_amount
+from flexcalc.parsing.inputs import parse_amount
+from flexcalc.text_da.format import kr, month_name
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
                                                            "the embedded SQLite file var/flexcalc.sqlite).")]

@@ -17,8 +17,8 @@ import datetime as dt
 from decimal import Decimal
 
 from flexcalc.errors import InputError
+from flexcalc.law.params import load_parameters
 from flexcalc.money import ZERO, round_krone, round_ore
-from flexcalc.params import load_parameters
 from flexcalc.period import Month
 from flexcalc.rules import state_atp as state_atp_rule
 

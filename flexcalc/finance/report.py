@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError, NoRatesError
+from flexcalc.law.params import rates_for
 from flexcalc.money import ZERO, amount_str
-from flexcalc.params import rates_for
 from flexcalc.period import Month
 
 from . import accounts

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InputError
-from flexcalc.events import MonthEvents, period_days
 from flexcalc.money import ZERO
+from flexcalc.month.events import MonthEvents, period_days
 from flexcalc.period import Month
 from flexcalc.rules import timing
 from flexcalc.trace import Step
@@ -157,7 +157,7 @@ class MonthDue:
     error: InputError | None = None
     inp: MonthInput | None = None
     """The inputs the month was computed with (``None`` when it could not be): what a month-to-month
-    explanation of the case starts from (``flexcalc.month_change``; the monthly specification letter)."""
+    explanation of the case starts from (``flexcalc.citizen.month_change``; the monthly specification letter)."""
 
     @property
     def complete(self) -> bool:
@@ -276,10 +276,10 @@ def month_due(
 
 def rule_version_of(benefit_month: Month) -> str:
     """The rule version a month is computed under: the code's version and the fingerprint of the
-    parameter values in force for the month (``flexcalc.params.rates_fingerprint``). A paid month
+    parameter values in force for the month (``flexcalc.law.params.rates_fingerprint``). A paid month
     keeps the version it was paid under; reconciliation compares it with the version now."""
     from flexcalc import RULE_VERSION
-    from flexcalc.params import rates_fingerprint
+    from flexcalc.law.params import rates_fingerprint
 
     return f"{RULE_VERSION}+{rates_fingerprint(benefit_month)}"
 
@@ -287,7 +287,7 @@ def rule_version_of(benefit_month: Month) -> str:
 def reason_words(due: MonthDue) -> tuple[str, str] | None:
     """Why a computed month is paid as it is when that is not the formula alone (English, Danish)."""
     if due.reason == NO_FLEKSJOB_WAGE:
-        from flexcalc.format import month_name
+        from flexcalc.text_da.format import month_name
 
         return (f"no wage from the fleksjob employer in {due.basis_month}: no subsidy (paid 0)",
                 f"ingen løn fra fleksjobarbejdsgiveren i {month_name(due.basis_month)}: intet tilskud (udbetalt 0 kr.)")

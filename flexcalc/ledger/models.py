@@ -35,7 +35,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from flexcalc.db import Base
+from flexcalc.ledger.db import Base
 from flexcalc.money import from_ore, to_ore
 from flexcalc.period import Month
 

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from flexcalc.db import session_factory, upgrade
 from flexcalc.errors import InputError
-from flexcalc.identifiers import check_identifier, safe_identifier
+from flexcalc.ledger.db import session_factory, upgrade
+from flexcalc.parsing.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
 
 from .asof import CeilingEntry, EmploymentEntry, MonthDue, basis_view, month_due
@@ -43,7 +43,7 @@ CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
 
 def open_ledger(url: str | None = None) -> Callable[[], Session]:
     """A session factory for the ledger at ``url``; the schema is brought up to date once per process."""
-    from flexcalc.db import database_url
+    from flexcalc.ledger.db import database_url
 
     resolved = database_url(url)
     if resolved not in _UPGRADED:
@@ -85,7 +85,7 @@ def run_in_transaction(factory: Callable[[], Session], work: Callable[[Session],
 
 
 def check_case_id(case_id: str, field: str = "case") -> str:
-    """A case id: the one identifier check (``flexcalc.identifiers``), never a CPR number."""
+    """A case id: the one identifier check (``flexcalc.parsing.identifiers``), never a CPR number."""
     return check_identifier(case_id, field)
 
 

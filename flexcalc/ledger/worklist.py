@@ -46,9 +46,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import FlexcalcError, InputError, require
-from flexcalc.format import month_name
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
+from flexcalc.text_da.format import month_name
 
 from .hearings import HearingEvent, hearing_state
 from .models import Correction, Decision, EventRegistration, Hold, Payment

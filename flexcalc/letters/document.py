@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from flexcalc.errors import require
-from flexcalc.format import date_da
 from flexcalc.period import Month
+from flexcalc.text_da.format import date_da
 
 SENDER = "Jobcentret"
 """Who the letter is from; the municipality's own name and address are added by its letter system."""

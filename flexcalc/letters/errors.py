@@ -1,5 +1,5 @@
 """The letters' error messages, in English and Danish, keyed by code (the catalogue style of
-``flexcalc.inputs.MESSAGES``). Each names its field; the CLI exits 2 on them, the API answers 422 (404
+``flexcalc.parsing.inputs.MESSAGES``). Each names its field; the CLI exits 2 on them, the API answers 422 (404
 for an unknown correction, case or letter; 409 for a letter approved or sent already)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flexcalc.errors import InputError
-from flexcalc.inputs import Message
+from flexcalc.parsing.inputs import Message
 
 MESSAGES: dict[str, Message] = {
     "unknown_correction": Message("there is no correction {id}", "der er ingen efterregulering {id}"),

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.events import MonthEvents
+from flexcalc.law.params import Rates
 from flexcalc.money import ZERO, amount_str
-from flexcalc.params import Rates
+from flexcalc.month.events import MonthEvents
 from flexcalc.period import Month
 from flexcalc.trace import Step
 from flexcalc.version import RULE_VERSION

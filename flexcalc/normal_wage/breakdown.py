@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.errors import InputError, require
-from flexcalc.format import kr, number, percent
 from flexcalc.money import ZERO, round_ore
 from flexcalc.normal_wage.constants import (
     _OVERTIME_WORDS,
@@ -25,6 +24,7 @@ from flexcalc.normal_wage.constants import (
 )
 from flexcalc.normal_wage.form import NormalWageForm
 from flexcalc.rules.weekly_hours import MONTHS_PER_YEAR, monthly_wage_for_hours, simple_full_time_estimate
+from flexcalc.text_da.format import kr, number, percent
 from flexcalc.trace import Step, total_of
 
 # --------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from flexcalc.lawdata import law_date
+from flexcalc.law.lawdata import law_date
 
 # --------------------------------------------------------------------------------------------------
 # Provisions and constants

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.inputs import plain_number
 from flexcalc.money import amount_str
 from flexcalc.normal_wage.breakdown import CeilingBreakdown, _without_excluded, build_ceiling
 from flexcalc.normal_wage.checks import NEEDS_EMPLOYEE, Finding, run_checks
 from flexcalc.normal_wage.constants import METHOD_DA, PROVISION_MUNICIPALITY, Method, Source
 from flexcalc.normal_wage.effect import EmployeeEffect, employee_effect
 from flexcalc.normal_wage.form import NormalWageForm
+from flexcalc.parsing.inputs import plain_number
 
 # --------------------------------------------------------------------------------------------------
 # The whole check

@@ -3,7 +3,7 @@
 ``load_parameters()`` is cached and shared by every calculation in the process; a reform never
 changes it. Instead each overridden parameter is copied (pydantic ``model_copy``) with the reform's
 dated values merged into its own, and the month's ``Rates`` are read from that copy, the same way
-``flexcalc.params.rates_for`` reads them from the originals.
+``flexcalc.law.params.rates_for`` reads them from the originals.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flexcalc.errors import NoRatesError, require
-from flexcalc.params import RATE_NAMES, Parameter, ParameterValue, Rates, load_parameters, rates_for
+from flexcalc.law.params import RATE_NAMES, Parameter, ParameterValue, Rates, load_parameters, rates_for
 from flexcalc.period import Month
 from flexcalc.reforms.spec import Reform
 

@@ -42,7 +42,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from flexcalc.errors import InputError
-from flexcalc.params import load_parameters
+from flexcalc.law.params import load_parameters
 
 MAX_REFORM_BYTES = 256 * 1024
 """A reform file larger than this is refused (it is a short text)."""
@@ -304,7 +304,7 @@ def reform_from_text(text: str) -> Reform:
     if len(text.encode("utf-8")) > MAX_REFORM_BYTES:
         raise InputError("reform", "the reform file is larger than 256 KiB", "reformfilen er større end 256 KiB",
                          code="reform_too_large")
-    from flexcalc.params import _StrictLoader
+    from flexcalc.law.params import _StrictLoader
 
     try:
         data = yaml.load(text, Loader=_StrictLoader)

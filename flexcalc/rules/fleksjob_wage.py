@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flexcalc.events import RESOURCE_ABSENCE, SICKNESS_ABSENCE, MonthEvents, period_days
-from flexcalc.lawdata import income_kind
+from flexcalc.law.lawdata import income_kind
+from flexcalc.month.events import RESOURCE_ABSENCE, SICKNESS_ABSENCE, MonthEvents, period_days
 from flexcalc.period import Month
 
 ZERO = Decimal(0)

@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security import keys
 
 _DB = tempfile.mkdtemp(prefix="flexcalc-fuzz-")

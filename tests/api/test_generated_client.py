@@ -115,7 +115,7 @@ def test_the_generated_client_reads_well(generated: Any) -> None:
 
 def test_the_generated_client_calculates_and_creates_a_case(generated: Any, sqlite_url: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     create_calculation = importlib.import_module("flexcalc_client.api.calculations.create_calculation")

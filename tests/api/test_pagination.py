@@ -17,7 +17,7 @@ EMPLOYER = "11111111"
 
 @pytest.fixture
 def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from explainer.components import default_month
-from flexcalc.scenarios import Job, hour_scenario
+from flexcalc.citizen.scenarios import Job, hour_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -18,10 +18,10 @@ import pytest
 
 from explainer.components import nbsp
 from flexcalc.calculate import MonthInput
-from flexcalc.format import kr
-from flexcalc.month_change import MonthSide, explain_month_change
+from flexcalc.citizen.month_change import MonthSide, explain_month_change
+from flexcalc.citizen.scenarios import Job, hour_scenario
 from flexcalc.period import Month
-from flexcalc.scenarios import Job, hour_scenario
+from flexcalc.text_da.format import kr
 from tests.explainer.test_browser import ARTIFACTS
 from tests.explainer.test_browser import app_url as app_url
 from tests.explainer.test_browser import browser as browser

@@ -43,7 +43,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     url = f"sqlite:///{tmp_path_factory.mktemp('workbench') / 'flexcalc.sqlite'}"

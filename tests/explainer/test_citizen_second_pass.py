@@ -17,16 +17,16 @@ from typer.testing import CliRunner
 from api.app import app as api_app
 from explainer.components import default_month, nbsp
 from flexcalc.calculate import MonthInput
+from flexcalc.citizen.explanation import worded_month_da
+from flexcalc.citizen.extra_hour import extra_hour
+from flexcalc.citizen.month_change import MonthSide, explain_month_change
+from flexcalc.citizen.scenarios import Job, check_hours, describe_month_da, hour_scenario
+from flexcalc.citizen.tax_estimate import scenario_after_tax
+from flexcalc.citizen.year_view import year_view
 from flexcalc.cli import app as cli_app
 from flexcalc.errors import InputError
-from flexcalc.explain import worded_month_da
-from flexcalc.extra_hour import extra_hour
-from flexcalc.format import kr
-from flexcalc.month_change import MonthSide, explain_month_change
 from flexcalc.period import Month
-from flexcalc.scenarios import Job, check_hours, describe_month_da, hour_scenario
-from flexcalc.tax_estimate import scenario_after_tax
-from flexcalc.year_view import year_view
+from flexcalc.text_da.format import kr
 
 D = Decimal
 PAGES = Path(__file__).resolve().parents[2] / "explainer" / "pages"

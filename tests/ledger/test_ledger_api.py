@@ -11,7 +11,7 @@ from api.app import create_app
 
 @pytest.fixture
 def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)

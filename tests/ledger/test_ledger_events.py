@@ -152,7 +152,7 @@ def test_job_start_from_the_employment_uses_the_part_month_rule(sqlite_url: str)
     """Issue 13, item 3: the employment's start date becomes the month's employment_start event, so the
     ledger computes a part month exactly as POST /v1/calculations does with that event."""
     from flexcalc.calculate import MonthInput, calculate_month
-    from flexcalc.events import MonthEvents
+    from flexcalc.month.events import MonthEvents
 
     factory = open_ledger(sqlite_url)
     with transaction(factory) as session:

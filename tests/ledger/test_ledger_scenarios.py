@@ -35,7 +35,7 @@ def use_parameters(folder: Path | None) -> None:
     """Point FLEXCALC_PARAMETERS_DIR at ``folder`` (``None``: the packaged files only) and reload."""
     import os
 
-    from flexcalc.params import OVERRIDE_ENV, reload_parameters
+    from flexcalc.law.params import OVERRIDE_ENV, reload_parameters
 
     if folder is None:
         os.environ.pop(OVERRIDE_ENV, None)

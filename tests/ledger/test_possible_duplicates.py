@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.ledger.duplicates import duplicate_groups
 from flexcalc.ledger.reports import parse_report
 from flexcalc.security.keys import KEY_CACHE, create_key

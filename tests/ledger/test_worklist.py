@@ -87,7 +87,7 @@ def test_the_list_follows_the_days_and_the_work(ledger: tuple[str, dict[str, int
 @pytest.fixture
 def api(ledger: tuple[str, dict[str, int]], monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, Any]]:
     from api.app import create_app
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
     from flexcalc.security.keys import create_key
 
     url, _ = ledger

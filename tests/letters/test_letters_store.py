@@ -102,7 +102,7 @@ def test_approve_and_send_once_and_in_order(sqlite_url: str) -> None:
 def test_the_migration_goes_down_and_up(sqlite_url: str) -> None:
     from alembic import command
 
-    from flexcalc.db import alembic_config, upgrade
+    from flexcalc.ledger.db import alembic_config, upgrade
 
     upgrade(sqlite_url)
     command.downgrade(alembic_config(sqlite_url), "0006_casemonths")

@@ -61,7 +61,7 @@ def test_the_api_applies_a_form_to_a_case_and_reconciles(database_url: str, monk
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)

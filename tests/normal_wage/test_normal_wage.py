@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from fixtures import FIXTURES, load_yaml
 from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.errors import InputError
-from flexcalc.format import kr
 from flexcalc.money import ORE, round_krone
 from flexcalc.normal_wage import (
     CHECK_CODES,
@@ -34,6 +33,7 @@ from flexcalc.normal_wage import (
 )
 from flexcalc.period import Month
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours
+from flexcalc.text_da.format import kr
 from flexcalc.text_da.normal_wage import explain_check_da, summary_html, summary_markdown
 from flexcalc.trace import total_of
 

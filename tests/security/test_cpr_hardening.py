@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key
 from flexcalc.security.redact import install_cpr_redaction
 from tests.support.ledger_cli import invoke

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key
 
 A, B, C = "11111111", "22222222", "33333333"

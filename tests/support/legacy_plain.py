@@ -7,10 +7,10 @@ it on every plain month with a wage, and differ exactly on the months without on
 
 from __future__ import annotations
 
+from flexcalc.law.params import Rates, rates_for
 from flexcalc.money import ZERO
 from flexcalc.month.input import MonthInput
 from flexcalc.month.result import MonthResult
-from flexcalc.params import Rates, rates_for
 from flexcalc.rules import atp, ceiling, reduction, timing, wage_income
 from flexcalc.trace import Step
 

@@ -365,7 +365,7 @@ def parse_month(value: Any, field: str = "month") -> Month:
 
 def parse_benefit_month(value: Any, field: str = "month") -> Month:
     """A benefit month written YYYY-MM that the rates table covers (``NoRatesError`` otherwise)."""
-    from flexcalc.params import rates_for  # the rates table is only read when a benefit month is asked for
+    from flexcalc.law.params import rates_for  # the rates table is only read when a benefit month is asked for
 
     month = Month.parse(value, field)
     rates_for(month)

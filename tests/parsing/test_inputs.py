@@ -1,4 +1,4 @@
-"""One way in (flexcalc.inputs): amount texts, the message catalogue, and the same answer on every path."""
+"""One way in (flexcalc.parsing.inputs): amount texts, the message catalogue, and the same answer on every path."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from api.app import app
 from flexcalc.errors import InputError
-from flexcalc.inputs import (
+from flexcalc.normal_wage import FormError, validate_form
+from flexcalc.parsing.inputs import (
     MESSAGES,
     Amount,
     Percent,
@@ -26,7 +27,6 @@ from flexcalc.inputs import (
     parse_hours,
     parse_percent,
 )
-from flexcalc.normal_wage import FormError, validate_form
 
 client = TestClient(app)
 

@@ -2,8 +2,8 @@
 
 For every weekly hour count h from 1 to 36 the step to h + 1 adds the wage of one hour a week
 (timeløn × 52/12 a month) and changes the subsidy; what is *kept* is the change in total income
-(wage + subsidy, before tax, :attr:`flexcalc.scenarios.ScenarioRow.gain_next_hour`) and, with a municipal
-tax rate, the change in money at hand after tax (an ESTIMATE, :mod:`flexcalc.tax_estimate`). Nothing is
+(wage + subsidy, before tax, :attr:`flexcalc.citizen.scenarios.ScenarioRow.gain_next_hour`) and, with a municipal
+tax rate, the change in money at hand after tax (an ESTIMATE, :mod:`flexcalc.citizen.tax_estimate`). Nothing is
 recomputed here: both come from the scenario's rows, each a monthly calculation.
 
 A step keeps **near nothing** when it keeps less than :data:`NEAR_ZERO_SHARE` of the extra hour's wage
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from flexcalc.citizen.scenarios import MAX_HOURS, MIN_HOURS, HourScenario
+from flexcalc.citizen.tax_estimate import ScenarioAfterTax
 from flexcalc.errors import require
-from flexcalc.format import kr, runs_da
 from flexcalc.money import amount_str
-from flexcalc.scenarios import MAX_HOURS, MIN_HOURS, HourScenario
-from flexcalc.tax_estimate import ScenarioAfterTax
+from flexcalc.text_da.format import kr, runs_da
 
 NEAR_ZERO_SHARE = Decimal("0.10")
 """Below 10 % of the extra hour's wage a step is marked "næsten intet" (near nothing)."""

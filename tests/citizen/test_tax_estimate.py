@@ -12,12 +12,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from api.app import app as api
-from flexcalc.cli import app as cli
-from flexcalc.errors import InputError
-from flexcalc.params import load_parameters
-from flexcalc.period import Month, month_range
-from flexcalc.scenarios import Job, hour_scenario
-from flexcalc.tax_estimate import (
+from flexcalc.citizen.scenarios import Job, hour_scenario
+from flexcalc.citizen.tax_estimate import (
     TAX_RATE_NAMES,
     explain_estimate_da,
     municipal_rate,
@@ -25,6 +21,10 @@ from flexcalc.tax_estimate import (
     scenario_after_tax,
     tax_rates_for,
 )
+from flexcalc.cli import app as cli
+from flexcalc.errors import InputError
+from flexcalc.law.params import load_parameters
+from flexcalc.period import Month, month_range
 from flexcalc.trace import total_of
 
 D = Decimal

@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.errors import InputError
-from flexcalc.events import Income, MonthEvents
+from flexcalc.law.params import Rates
 from flexcalc.money import ZERO, amount_str
+from flexcalc.month.events import Income, MonthEvents
 from flexcalc.month.input import MonthInput
 from flexcalc.month.pipeline import calculate_month, run_pipeline
 from flexcalc.month.result import EventMonthResult, MonthResult
-from flexcalc.params import Rates
 from flexcalc.period import Month
 from flexcalc.rules import bonus
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -136,11 +137,22 @@ OVERRIDE_ENV = "FLEXCALC_PARAMETERS_DIR"
 name, so a municipality can apply a published rate the day it appears without a new release."""
 
 
+def _by_name(paths: Iterable[Path]) -> dict[str, Path]:
+    """Parameter files by name (the file's stem); the area folders only group them, so a name written
+    in two areas is refused."""
+    files: dict[str, Path] = {}
+    for path in sorted(paths):
+        if path.stem in files:
+            raise ValueError(f"parameter '{path.stem}' is written twice: {files[path.stem]} and {path}")
+        files[path.stem] = path
+    return files
+
+
 def parameter_files() -> dict[str, Path]:
     """The parameter files in force: the packaged ones, each replaced by an override of the same name."""
     import os
 
-    files = {path.stem: path for path in sorted(PARAMETER_DIR.glob("*.yaml"))}
+    files = _by_name(PARAMETER_DIR.rglob("*.yaml"))
     override = os.environ.get(OVERRIDE_ENV, "").strip()
     if override:
         folder = Path(override)
@@ -162,7 +174,7 @@ def load_parameters(directory: Path | None = None) -> dict[str, Parameter]:
     """Every parameter file in ``directory`` (default: the packaged files with the overrides of
     ``FLEXCALC_PARAMETERS_DIR``), validated, by name."""
     if directory is not None:
-        return _load_files(tuple((path.stem, path) for path in sorted(directory.glob("*.yaml"))))
+        return _load_files(tuple(sorted(_by_name(directory.rglob("*.yaml")).items())))
     import os
 
     return _load_files(_files_for(os.environ.get(OVERRIDE_ENV, "").strip()))

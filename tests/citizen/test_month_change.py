@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
-from flexcalc.month_change import (
+from flexcalc.citizen.month_change import (
     STAGES,
     Adjustment,
     MonthSide,
@@ -201,7 +201,7 @@ def test_causes_add_up_to_the_difference_exactly(m1: Month, m2: Month, w1: Decim
 
 @given(benefit_months(), st.data())
 def test_a_wage_change_below_the_threshold_is_30_ore_a_krone(month: Month, data: st.DataObject) -> None:
-    from flexcalc.params import rates_for
+    from flexcalc.law.params import rates_for
 
     threshold = int(rates_for(month).threshold)
     # from 1 kr.: a month without fleksjob wage pays nothing (issue 11 item 1), its own cause
@@ -220,7 +220,7 @@ def test_holiday_on_ledighedsydelse_is_named_as_its_own_cause() -> None:
     """
     import datetime as dt
 
-    from flexcalc.events import MonthEvents, Period
+    from flexcalc.month.events import MonthEvents, Period
 
     plain = MonthInput(Month(2024, 8), Decimal("15600"), Decimal("32067"))
     events = MonthEvents(periods=(Period("holiday_ledighedsydelse", dt.date(2024, 8, 5), dt.date(2024, 8, 9)),))

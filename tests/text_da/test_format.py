@@ -6,8 +6,8 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flexcalc.format import kr, month_name, number, percent
 from flexcalc.period import Month
+from flexcalc.text_da.format import kr, month_name, number, percent
 
 
 def test_danish_amounts() -> None:
@@ -37,7 +37,7 @@ def test_number_layout_equals_babels_own(ore: int, decimals: int) -> None:
 
 
 def test_runs_of_hours_in_danish() -> None:
-    from flexcalc.format import runs_da
+    from flexcalc.text_da.format import runs_da
 
     assert runs_da([7]) == "7"
     assert runs_da([3, 4, 5]) == "3–5"

@@ -25,12 +25,12 @@ from typing import Any, Literal
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InputError, require
-from flexcalc.format import kr, month_name, number
-from flexcalc.inputs import parse_fleksjob_hours
+from flexcalc.law.params import rates_for
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
-from flexcalc.params import rates_for
+from flexcalc.parsing.inputs import parse_fleksjob_hours
 from flexcalc.period import Month
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours
+from flexcalc.text_da.format import kr, month_name, number
 
 MIN_HOURS = 1
 MAX_HOURS = 37
@@ -65,7 +65,7 @@ class Job:
     """A job by its hourly wage incl. pension and supplements, or by its monthly full-time wage.
 
     Exactly one of ``hourly`` and ``full_time_wage`` is given. Amounts are in kroner with at most two
-    decimals (already parsed by :func:`flexcalc.inputs.parse_amount`).
+    decimals (already parsed by :func:`flexcalc.parsing.inputs.parse_amount`).
     """
 
     hourly: Decimal | None = None
@@ -311,7 +311,7 @@ class HourScenario:
 def check_hours(hours: Any, field: str = "hours") -> Hours:
     """Weekly hours from 1 to 37 in half-hour steps (a fleksjob is 1–37 hours a week): ``int`` when whole,
     ``Decimal`` for a half hour. Text ("12,5"), ``int`` and ``Decimal`` go through
-    :func:`flexcalc.inputs.parse_fleksjob_hours` (the one way in); a bad value names ``field``."""
+    :func:`flexcalc.parsing.inputs.parse_fleksjob_hours` (the one way in); a bad value names ``field``."""
     value = parse_fleksjob_hours(hours, field)
     return int(value) if value == value.to_integral_value() else value
 

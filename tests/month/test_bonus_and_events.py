@@ -20,8 +20,11 @@ from api.app import app
 from api.routers.calculations import CalculationWithEventsResponse
 from fixtures import load_yaml
 from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.citizen.explanation import explain_month_da
 from flexcalc.errors import InputError
-from flexcalc.events import (
+from flexcalc.money import ZERO
+from flexcalc.month.bonus import EventMonthResult, spread_bonus
+from flexcalc.month.events import (
     CeilingChange,
     FerieKontoPayment,
     Income,
@@ -32,10 +35,7 @@ from flexcalc.events import (
     working_days,
     working_days_of_month,
 )
-from flexcalc.explain import explain_month_da
-from flexcalc.model import CalculationRequest
-from flexcalc.money import ZERO
-from flexcalc.month_events import EventMonthResult, spread_bonus
+from flexcalc.parsing.model import CalculationRequest
 from flexcalc.period import Month
 from flexcalc.rules import bonus, holiday, partial_month, state_atp
 from flexcalc.trace import total_of

@@ -31,14 +31,14 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.calculate import MonthResult
+from flexcalc.citizen.scenarios import Hours, HourScenario, change_sentence_da
 from flexcalc.errors import InputError, NoRatesError
-from flexcalc.format import kr, runs_da
-from flexcalc.inputs import parse_amount
+from flexcalc.law.params import ParameterValue, load_parameters
 from flexcalc.money import ZERO, amount_str, round_ore
-from flexcalc.params import ParameterValue, load_parameters
+from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
 from flexcalc.rules import atp
-from flexcalc.scenarios import Hours, HourScenario, change_sentence_da
+from flexcalc.text_da.format import kr, runs_da
 from flexcalc.trace import Step
 
 TAX_RATE_NAMES = (

@@ -34,11 +34,11 @@ from typing import Any, Protocol
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InvariantError, require
-from flexcalc.format import kr, month_name, percent
+from flexcalc.law.provisions import base as cite_base
 from flexcalc.money import ORE, ZERO, amount_str
 from flexcalc.period import Month
-from flexcalc.provisions import base as cite_base
 from flexcalc.rules import atp, ceiling, reduction
+from flexcalc.text_da.format import kr, month_name, percent
 from flexcalc.trace import Step
 
 Calculator = Callable[[MonthInput], MonthResult]

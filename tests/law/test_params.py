@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from flexcalc.errors import NoRatesError
-from flexcalc.params import RATE_NAMES, coverage, load_parameter_file, load_parameters, rates_expiry, rates_for
+from flexcalc.law.params import RATE_NAMES, coverage, load_parameter_file, load_parameters, rates_expiry, rates_for
 from flexcalc.period import Month, month_range
 
 FIRST, LAST = Month(2014, 1), Month(2027, 12)

@@ -1,9 +1,9 @@
 """Input models at the edge (API JSON, CLI arguments): pydantic v2, validated into core inputs.
 
-Every validator calls the same parsing functions as the CLI (``flexcalc.inputs``: one way in, one
+Every validator calls the same parsing functions as the CLI (``flexcalc.parsing.inputs``: one way in, one
 catalogue of messages) so an amount or a month is checked in one place. A failed check becomes a
 pydantic error whose type is our error code and whose context carries the Danish reason, for
-problem+json; ``input_error_from_validation`` (re-exported from ``flexcalc.inputs``) turns it back.
+problem+json; ``input_error_from_validation`` (re-exported from ``flexcalc.parsing.inputs``) turns it back.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from flexcalc.calculate import MonthInput
 from flexcalc.errors import InputError
-from flexcalc.events import (
+from flexcalc.money import ZERO
+from flexcalc.month.events import (
     CeilingChange,
     FerieKontoPayment,
     Income,
@@ -26,15 +27,14 @@ from flexcalc.events import (
     Period,
     PeriodKind,
 )
-from flexcalc.inputs import (
+from flexcalc.parsing.inputs import (
     as_pydantic_error,
     parse_amount,
     parse_benefit_month,
     parse_month,
     parse_quantity,
 )
-from flexcalc.inputs import input_error_from_validation as input_error_from_validation  # re-exported
-from flexcalc.money import ZERO
+from flexcalc.parsing.inputs import input_error_from_validation as input_error_from_validation  # re-exported
 from flexcalc.period import Month
 
 AmountField = Annotated[
@@ -47,7 +47,7 @@ AmountField = Annotated[
 ]
 MonthField = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2024-03"])]
 
-# The validators below adapt flexcalc.inputs (the one way in) to pydantic field validators; they hold no
+# The validators below adapt flexcalc.parsing.inputs (the one way in) to pydantic field validators; they hold no
 # rule of their own.
 
 
@@ -59,7 +59,7 @@ def _adapted(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def validate_amount(value: Any, field: str, **kwargs: Any) -> Decimal:
-    """An amount (``flexcalc.inputs.parse_amount``) inside a pydantic validator."""
+    """An amount (``flexcalc.parsing.inputs.parse_amount``) inside a pydantic validator."""
     return cast(Decimal, _adapted(parse_amount, value, field, **kwargs))
 
 
@@ -155,7 +155,7 @@ class CeilingChangeModel(_Strict):
 
 
 class EventsModel(_Strict):
-    """The month's events (``flexcalc.events.MonthEvents``); every field is optional."""
+    """The month's events (``flexcalc.month.events.MonthEvents``); every field is optional."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
         "periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", "end": "2024-02-23"}],

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flexcalc.calculate import MonthResult
-from flexcalc.format import kr, month_name, percent
+from flexcalc.law.params import load_parameters
 from flexcalc.money import ZERO
-from flexcalc.params import load_parameters
+from flexcalc.text_da.format import kr, month_name, percent
 from flexcalc.trace import Step
 
 

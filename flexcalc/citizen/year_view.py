@@ -14,10 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.calculate import MonthInput, MonthResult, calculate_month
-from flexcalc.format import kr, month_name
+from flexcalc.citizen.scenarios import Hours, Job, check_hours, hours_text
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
-from flexcalc.scenarios import Hours, Job, check_hours, hours_text
+from flexcalc.text_da.format import kr, month_name
 
 MONTHS_AHEAD = 12
 
@@ -101,7 +101,7 @@ def year_view(job: Job, ceiling: Decimal, hours_now: Hours, hours_new: Hours, ch
               months: int = MONTHS_AHEAD) -> YearView:
     """The ``months`` benefit months from ``change_month``: from that month the person works
     ``hours_new`` a week (``hours_now`` before). A month outside the rates table is an ``InputError``
-    naming ``month`` (from :func:`flexcalc.params.rates_for`)."""
+    naming ``month`` (from :func:`flexcalc.law.params.rates_for`)."""
     now, new = check_hours(hours_now, "hours_now"), check_hours(hours_new, "hours_new")
 
     def hours_in(month: Month) -> Hours:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from flexcalc.lawdata import provision_table
+from flexcalc.law.lawdata import provision_table
 from flexcalc.period import Month
 
 

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from fixtures import load_yaml
 from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.citizen.scenarios import Job, check_hours, hour_scenario
 from flexcalc.cli import app
 from flexcalc.errors import InputError
 from flexcalc.money import round_krone
 from flexcalc.period import Month
-from flexcalc.scenarios import Job, check_hours, hour_scenario
 from tests.support.strategies import benefit_months
 
 D = Decimal

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from flexcalc.calculate import MonthInput, calculate_month
-from flexcalc.lawdata import LawDataError, ProvisionTable, income_kind, income_kinds, law_date, provision_table
+from flexcalc.law.lawdata import LawDataError, ProvisionTable, income_kind, income_kinds, law_date, provision_table
+from flexcalc.law.provisions import Citation, Provision, cite, parse_citations
 from flexcalc.period import Month
-from flexcalc.provisions import Citation, Provision, cite, parse_citations
 from flexcalc.rules import reduction, sickness
 
 
@@ -77,6 +77,6 @@ def test_law_dates_and_income_kinds_are_data() -> None:
     assert not pleje.counts(Month(2023, 12)) and pleje.counts(Month(2024, 1))
     assert income_kind("wage_other_employer").opens_month_from is None  # another employer opens no month
     assert income_kind("staff_benefit").counts_from is None
-    from flexcalc.events import INCOME_KINDS, SPECIAL_PAYMENT_KINDS
+    from flexcalc.month.events import INCOME_KINDS, SPECIAL_PAYMENT_KINDS
     assert set(income_kinds().kinds) == set(INCOME_KINDS)
     assert {k for k, v in income_kinds().kinds.items() if v.special_payment} == SPECIAL_PAYMENT_KINDS

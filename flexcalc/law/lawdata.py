@@ -1,7 +1,7 @@
 """The law as dated data: when the law changed, which incomes count from when, and which provision
 is cited in which month (``flexcalc/parameters/law/``).
 
-Rates live one file per parameter in ``flexcalc/parameters/`` (``flexcalc.params``); the files here
+Rates live one file per parameter in ``flexcalc/parameters/`` (``flexcalc.law.params``); the files here
 are the *lists and dates* the rules read, kept apart so the rates' coverage checks stay as they are:
 
 - ``law_dates.yaml``: the first day a rule applies (the 2024 income rules; the day the municipality
@@ -9,10 +9,10 @@ are the *lists and dates* the rules read, kept apart so the rates' coverage chec
 - ``income_kinds.yaml``: each income kind, from when it counts as wage income, from when it opens a
   subsidy month without fleksjob wage, whether it raises the ceiling;
 - ``provisions.yaml``: each provision key, its citation text from a date on (a renumbering of the
-  act is a new dated entry; ``flexcalc.provisions``).
+  act is a new dated entry; ``flexcalc.law.provisions``).
 
 Every file is validated with pydantic when loaded; a date written twice is refused (the strict YAML
-loader of ``flexcalc.params``).
+loader of ``flexcalc.law.params``).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flexcalc.errors import FlexcalcError
-from flexcalc.params import _StrictLoader
+from flexcalc.law.params import _StrictLoader
 from flexcalc.period import Month
 
-LAW_DIR = Path(__file__).parent / "parameters" / "law"
+LAW_DIR = Path(__file__).parent / "data"
 
 
 class LawDataError(FlexcalcError):
