@@ -50,7 +50,7 @@ def main() -> None:
         dispose_all()
     assert len(report.lines) == pay["paid"]
     straddling = sum(1 for line in report.lines if line.refund and len(line.refund.parts) > 1)
-    text = (f"# Finance report benchmark (issue 17)\n\nMeasured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by "
+    text = (f"# Finance report benchmark\n\nMeasured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by "
             f"`bench/finance_bench.py --cases {args.cases}` on {platform.python_implementation()} "
             f"{platform.python_version()}, SQLite, a shared 2-core machine.\n\n"
             f"| what | value |\n|---|---|\n"

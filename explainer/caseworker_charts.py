@@ -1,4 +1,4 @@
-"""The caseworker page's chart and the way it shows a case's months (issue 15, item 4).
+"""The caseworker page's chart and the way it shows a case's months.
 
 From the user test: a held month's wage is unknown, not "0,00 kr."; a paid month with a possible
 repayment not yet decided says "afventer afgørelse"; the timeline uses Danish numbers (15.272 kr.),

@@ -24,7 +24,7 @@ from flexcalc.parsing.model import AmountField, MonthField, as_pydantic_error, v
 from flexcalc.period import Month
 from flexcalc.security.redact import RedactedText
 
-# Security (issue 7): every route needs a key (read_case / write_case: audited, role-checked); writes
+# Security: every route needs a key (read_case / write_case: audited, role-checked); writes
 # take an Idempotency-Key (IdempotentRoute) tied to the write's transaction by mark_applied.
 router = APIRouter(prefix="/v1/cases", tags=["cases"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
 caseworker = require_role("caseworker")

@@ -20,7 +20,7 @@ from api.security import AUTH_RESPONSES, authorize_employer, require_principal, 
 from flexcalc.errors import InputError
 from flexcalc.security.keys import Principal
 
-# Security (issue 7): an employer key sends reports of its own CVR number only, a caseworker key any;
+# Security: an employer key sends reports of its own CVR number only, a caseworker key any;
 # each (employer, case) is audited; Idempotency-Key is tied to the ingestion's transaction.
 router = APIRouter(prefix="/v1/employer", tags=["employer"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
 
@@ -68,7 +68,7 @@ def ingest_reports(body: WageReportBatch, request: Request,
     for employer_id, case_id in sorted({(r.employer_id, r.case_id) for r in body.reports}):
         authorize_employer(request, principal, employer_id, case_id=case_id, action="write")
     # An employer key reports only for its own employments, and the server records when it received
-    # the report (issue 12); a caseworker imports the income register's reports with their timestamps.
+    # the report; a caseworker imports the income register's reports with their timestamps.
     reporter = principal.employer_cvr if principal.role == "employer" else None
     try:
         where = [f"reports.{i}" for i in range(len(body.reports))]

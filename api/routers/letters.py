@@ -1,4 +1,4 @@
-"""Letters (issue 15, item 3): a caseworker drafts a hearing letter, a decision letter or a monthly
+"""Letters: a caseworker drafts a hearing letter, a decision letter or a monthly
 specification (kept in the case file), approves it and records that it was sent; anyone allowed to read the
 case reads its letters as JSON, text, HTML or PDF. Nothing is ever sent by the system.
 

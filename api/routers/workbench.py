@@ -1,4 +1,4 @@
-"""The caseworker's workbench (issue 15): the worklist across cases and the hearing (partshøring) of a
+"""The caseworker's workbench: the worklist across cases and the hearing (partshøring) of a
 possible repayment. Thin: the rules are ``flexcalc.ledger.worklist`` and ``flexcalc.ledger.hearings``."""
 
 from __future__ import annotations

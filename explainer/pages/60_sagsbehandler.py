@@ -1,5 +1,5 @@
 # title: Sagsbehandler: arbejdsliste, sager og efterreguleringer
-"""The caseworker's workbench (issue 15): the worklist across cases, a case's months as a timeline with
+"""The caseworker's workbench: the worklist across cases, a case's months as a timeline with
 the corrections and their causes, and the actions — record a hearing letter sent and the reply, decide
 collect or waive, release a held month on a documented wage, register a month's events, run
 reconciliation.

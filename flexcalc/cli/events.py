@@ -1,4 +1,4 @@
-"""A case's month events on the command line: ``flexcalc events add|list`` (issue 13).
+"""A case's month events on the command line: ``flexcalc events add|list``.
 
 ``events add CASE --month YYYY-MM --events FILE.json`` registers the events of one benefit month (the
 file holds the same ``events`` object as ``POST /v1/calculations``); a later registration for the same

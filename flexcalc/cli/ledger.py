@@ -313,7 +313,7 @@ ProgressOption = Annotated[bool | None, typer.Option(
 
 @contextmanager
 def _run_progress(label: str, unit: str, show: bool | None, as_json: bool) -> Iterator[Any]:
-    """A rich progress bar for a long run (issue 14), on standard error: shown on a terminal (or
+    """A rich progress bar for a long run, on standard error: shown on a terminal (or
     with --progress), never with --json; yields the run's ``progress(done, total)`` hook or None."""
     if as_json or show is False:
         yield None
@@ -428,7 +428,7 @@ def held_release(
 
     benefit_month = month(month_)
     documented = amount(wage, "wage")
-    document, by = redact(document), redact(by)  # free text: no CPR number is stored (issue 12)
+    document, by = redact(document), redact(by)  # free text: no CPR number is stored
     with input_errors(), transaction(_ledger(db)) as session:
         out = release_provisional(session, case, benefit_month, documented, document, by,
                                   _as_of(as_of) if as_of else None)

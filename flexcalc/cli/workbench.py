@@ -1,4 +1,4 @@
-"""The caseworker's workbench on the command line (issue 15): the worklist across cases and the hearing
+"""The caseworker's workbench on the command line: the worklist across cases and the hearing
 (partshøring) of a possible repayment.
 
 ``flexcalc worklist [--kind …] [--case …] [--month …] [--min-age N] [--today YYYY-MM-DD] [--json]``,

@@ -133,7 +133,7 @@ def load_parameter_file(path: Path) -> Parameter:
 
 
 OVERRIDE_ENV = "FLEXCALC_PARAMETERS_DIR"
-"""An override folder (issue 13, item 5): its ``*.yaml`` files replace the packaged files of the same
+"""An override folder: its ``*.yaml`` files replace the packaged files of the same
 name, so a municipality can apply a published rate the day it appears without a new release."""
 
 
@@ -294,7 +294,7 @@ def coverage() -> tuple[Month, Month]:
 
 def latest_published_month(today: dt.date) -> Month:
     """The latest month up to ``today`` whose rates are all published (verified, none derived): the
-    explainer's default month (issue 16). The rates table's first month where none is published."""
+    explainer's default month. The rates table's first month where none is published."""
     first, last = coverage()
     month = min(max(Month.of(today), first), last)
     while month > first:

@@ -1,5 +1,5 @@
 """Provisions as values: law, paragraph, stk., pkt., nr., litra, and the quoted sentence where the text
-is at hand (issue 11 item 9; Catala keeps the law beside the code, helse-spleis logs ``paragraf, ledd,
+is at hand (Catala keeps the law beside the code, helse-spleis logs ``paragraf, ledd,
 punktum``).
 
 A ``Provision`` *is* the citation text the trace has always shown (it subclasses ``str``, so

@@ -80,7 +80,7 @@ class BasisMonth:
 
 def basis_view(reports: Iterable[WageReport], as_of: dt.datetime | None) -> dict[Month, BasisMonth]:
     """The wage of every basis month as known at ``as_of`` (``None``: everything received)."""
-    # report ids are unique per employer (issue 12): a chain is keyed by (employer, report id)
+    # report ids are unique per employer: a chain is keyed by (employer, report id)
     chains: dict[tuple[str, str], list[WageReport]] = defaultdict(list)
     seen = known(reports, as_of)
     by_id = {(r.employer_id, r.report_id): r for r in seen}

@@ -151,7 +151,7 @@ class Report(Base):
         Index("ix_ledger_report_root", "root_id"),
     )
 
-    # A report id is unique per employer (issue 12): two employers' ids never meet, so no employer can
+    # A report id is unique per employer: two employers' ids never meet, so no employer can
     # claim another's id first or learn anything about another's reports from a conflict.
     employer_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     report_id: Mapped[str] = mapped_column(String(64), primary_key=True)

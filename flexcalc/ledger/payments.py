@@ -54,7 +54,7 @@ class PayRunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The run's answer (API and ``flexcalc pay --json``): the summary holds the counts and the
-        month's totals (issue 14)."""
+        month's totals."""
         return {"month": self.month, "as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION,
                 "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held,
                 "already_paid": self.already_paid}

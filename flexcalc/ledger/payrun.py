@@ -1,4 +1,4 @@
-"""The set-based part of the payment run (issue 14): the plain months of a chunk of cases read as
+"""The set-based part of the payment run: the plain months of a chunk of cases read as
 columns, computed by the exact batch kernel in one go, and written as one multi-row insert.
 
 A month is **plain** when nothing but the formula decides it: no event registration for the

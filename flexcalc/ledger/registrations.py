@@ -1,4 +1,4 @@
-"""The month's events on a case (issue 13, item 1): registered like reports, append-only and
+"""The month's events on a case: registered like reports, append-only and
 bitemporal.
 
 A registration holds the ``events`` object of one **benefit month** (the same shape as

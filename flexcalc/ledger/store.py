@@ -238,7 +238,7 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
     rolls back, so nothing is stored. A correction may name a report stored earlier or anywhere in the
     same batch, of the same employer (report ids are unique per employer).
 
-    ``reporter``: the CVR number of an employer key sending the batch (issue 12). Then every report must
+    ``reporter``: the CVR number of an employer key sending the batch. Then every report must
     be the reporter's own, for a case in which the reporter has an employment — a case that does not
     exist and a case that is not the reporter's get the same answer, so an employer key learns nothing
     of other cases — and ``received_at`` is the server's instant of receipt (the stated value is kept

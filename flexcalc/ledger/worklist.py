@@ -1,4 +1,4 @@
-"""The caseworker's worklist across cases (issue 15, item 1): what waits for a caseworker, and since when.
+"""The caseworker's worklist across cases: what waits for a caseworker, and since when.
 
 The rule of which item is which lives here; the API (``GET /v1/worklist``), the CLI (``flexcalc
 worklist``) and the explainer's caseworker page only show it. Each item names its case and benefit

@@ -1,4 +1,4 @@
-"""Letters a decision needs (issue 15, item 3): the hearing letter (partshøring), the decision letter and the
+"""Letters a decision needs: the hearing letter (partshøring), the decision letter and the
 monthly specification, in plain Danish, rendered from the case file's facts to text, HTML and PDF; kept in the
 case file as drafts that a caseworker approves and marks sent. Nothing is ever sent by the system.
 

@@ -1,4 +1,4 @@
-"""One benefit month as one pipeline of named stages (issue 11 item 6).
+"""One benefit month as one pipeline of named stages.
 
 The order is the law's (LAB § 123): each stage reads and writes one ``MonthState`` and appends its
 steps to the trace; every amount comes from a rule in ``flexcalc.rules`` citing its provision.

@@ -54,7 +54,7 @@ class MonthResult:
 
     @property
     def no_fleksjob_wage(self) -> bool:
-        """True when the month pays nothing because the fleksjob employer paid no wage (issue 11 item 1)."""
+        """True when the month pays nothing because the fleksjob employer paid no wage."""
         return any(step.key == "no_fleksjob_wage" for step in self.steps)
 
     def to_dict(self) -> dict[str, Any]:

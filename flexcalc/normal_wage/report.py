@@ -101,7 +101,7 @@ def check_form(form: NormalWageForm, *, as_of: dt.date | None = None) -> CheckRe
 def ceiling_entry(form: NormalWageForm) -> CeilingEntry:
     """The ceiling amount and the date it takes effect (with its source and method), for a case ledger.
 
-    This is the hook for the ledger's ceiling history (issue 5, item 6): the ledger stores the entry and
+    This is the hook for the ledger's ceiling history: the ledger stores the entry and
     recomputes the months it affects; nothing here writes to a ledger.
     """
     return CeilingEntry(build_ceiling(form).total, form.effective_date, form.source, form.method)

@@ -1,4 +1,4 @@
-"""One validation for identifiers (case ids, report ids, employer ids), used everywhere (issue 12).
+"""One validation for identifiers (case ids, report ids, employer ids), used everywhere.
 
 An identifier is what a URL path, a log line or an audit row may carry, so it must be harmless there:
 

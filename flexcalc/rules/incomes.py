@@ -64,5 +64,5 @@ WHY_NOT = {
 
 def counts(kind: str, benefit_month: Month) -> bool:
     """Whether an income of ``kind`` counts as wage income for ``benefit_month``'s subsidy: the
-    ``counts_from`` date of ``flexcalc/parameters/law/income_kinds.yaml`` (issue 11 item 8)."""
+    ``counts_from`` date of ``flexcalc/parameters/law/income_kinds.yaml``."""
     return income_kind(kind).counts(benefit_month)

@@ -1,4 +1,4 @@
-"""The Danish labels of the month's trace steps, written once (issue 11 items 6 and 11).
+"""The Danish labels of the month's trace steps, written once.
 
 The month pipeline (``flexcalc.month.pipeline``) computes facts and asks this module for the label
 of each step. Labels that name a rate take it from the parameters of the month ("Eget ATP-bidrag

@@ -1,4 +1,4 @@
-"""Pagination of every list endpoint (issue 14, item 5): cases, a case's months, corrections and held
+"""Pagination of every list endpoint: cases, a case's months, corrections and held
 months, all held months, the audit log and the keys; keyset on a unique order, an opaque cursor that
 neither skips nor repeats a row when rows are written between pages, on SQLite and PostgreSQL."""
 

@@ -106,7 +106,7 @@ def test_half_up_rounding_of_the_atp_share() -> None:
 
 def test_zero_wage_ceiling_below_wage_and_zero_point() -> None:
     # Zero wage from the fleksjob employer: no subsidy (vejl. 9154/2022 pkt. 2.1; PM 6-23), not the whole
-    # maximum of 19.952 the engine paid before issue 11; a wage from another employer alone opens nothing.
+    # maximum of 19.952 the engine paid before the one pipeline; a wage from another employer alone opens nothing.
     zero = kernel_one("2024-03", "0", "40000")
     assert zero["subsidy"] == zero["subsidy_before_ceiling"] == zero["atp_own"] == zero["payout"] == D("0")
     other_only = kernel_one("2024-03", "0", "40000", other_wage="5000")

@@ -120,7 +120,7 @@ def test_to_dict_shape() -> None:
 
 @dataclasses.dataclass(slots=True)
 class EventInput(MonthInput):
-    """A test double for the month events (issue 6): days the fake calculator pays 100 kr. less for."""
+    """A test double for the month events: days the fake calculator pays 100 kr. less for."""
 
     unpaid_days: int = 0
 
@@ -204,7 +204,7 @@ def test_a_wage_change_below_the_threshold_is_30_ore_a_krone(month: Month, data:
     from flexcalc.law.params import rates_for
 
     threshold = int(rates_for(month).threshold)
-    # from 1 kr.: a month without fleksjob wage pays nothing (issue 11 item 1), its own cause
+    # from 1 kr.: a month without fleksjob wage pays nothing, its own cause
     w1, w2 = data.draw(st.integers(1, threshold)), data.draw(st.integers(1, threshold))
     change = explain_month_change(side(str(month), str(w1), "100000"), side(str(month), str(w2), "100000"))
     got = causes(change)

@@ -1,4 +1,4 @@
-"""No import cycle anywhere in ``flexcalc/`` (issue 11 item 7): the graph of the package's own imports,
+"""No import cycle anywhere in ``flexcalc/``: the graph of the package's own imports,
 built from the source with ``ast`` (top-level and function-level imports alike), sorts topologically."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The citizen pages in a real browser (issue 16): Danish page language, axe-core without serious or critical
+"""The citizen pages in a real browser: Danish page language, axe-core without serious or critical
 violations, and at 390 px no sideways scrolling of the page, whole chart titles and "kr." on the line of its
 amount; a shared link opens the same calculation. Screenshots at 1280 and 390 px go to ``test-artifacts/``
 (gitignored).

@@ -1,4 +1,4 @@
-"""The caseworker's workbench in a real browser (issue 15, "How it is checked"): the API (uvicorn) and the
+"""The caseworker's workbench in a real browser: the API (uvicorn) and the
 explainer (Streamlit) served on loopback as ``flexcalc serve`` starts them (the explainer finds the API
 through FLEXCALC_API), on a constructed ledger (tests/support/workbench_ledger.py), driven by Debian's
 headless Chromium through Playwright. Without a key no case is shown; with a caseworker's key the

@@ -1,4 +1,4 @@
-"""Issue 16, the citizen explainer's second pass: the core's new facts and sentences checked by hand, the pages
+"""The citizen explainer's second pass: the core's new facts and sentences checked by hand, the pages
 driven by AppTest and compared with the core, and the LIX of every generated citizen sentence per page."""
 
 from __future__ import annotations
@@ -323,7 +323,7 @@ def test_lix_of_every_generated_citizen_sentence_per_page(name: str, sentences: 
 
 
 def test_lix_of_the_scenario_cli_text_as_printed() -> None:
-    """The CLI's running text as a person reads it (the table left out): 37 before issue 16."""
+    """The CLI's running text as a person reads it (the table left out): 37 before the second pass."""
     box = set("│┃┏┓┡┩└┘┗┛━─┌┐╇")
     texts = []
     for args in (["--hourly", "200"], ["--hourly", "200", "--ceiling", "20000"],

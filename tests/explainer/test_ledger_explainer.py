@@ -1,6 +1,6 @@
 """The caseworker's page of the explainer (Streamlit AppTest) through a real API server (uvicorn in a
 thread) with the caseworker's key: the worklist with its filters, the actions, the case's months as the
-user test asked for them (issue 15, items 2 and 4). The page never opens the database (checked below)."""
+user test asked for them. The page never opens the database (checked below)."""
 
 from __future__ import annotations
 

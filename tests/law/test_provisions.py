@@ -1,4 +1,4 @@
-"""Provisions as values (issue 11 item 9): parsed into law, §, stk., pkt., nr.; dated like rates; the text
+"""Provisions as values: parsed into law, §, stk., pkt., nr.; dated like rates; the text
 renders as before and the trace JSON carries both."""
 
 from __future__ import annotations

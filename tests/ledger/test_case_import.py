@@ -1,4 +1,4 @@
-"""Bulk import of cases (issue 14, item 1): ``flexcalc cases import FILE.csv|.parquet`` and
+"""Bulk import of cases: ``flexcalc cases import FILE.csv|.parquet`` and
 ``POST /v1/cases/import``: all rows or none, each bad row named by its line and column, re-import a
 no-op that says so; on SQLite and PostgreSQL."""
 

@@ -1,4 +1,4 @@
-"""The hearing (partshøring) of a possible repayment (issue 15): what is recorded, the errors that name
+"""The hearing (partshøring) of a possible repayment: what is recorded, the errors that name
 their field, the state on a day, the API (audited, Idempotency-Key) and the CLI, and that the table is
 append-only on SQLite and PostgreSQL whatever SQL a client sends."""
 

@@ -1,4 +1,4 @@
-"""Rates published after payment (issue 13, item 5): FLEXCALC_PARAMETERS_DIR replaces packaged files of
+"""Rates published after payment: FLEXCALC_PARAMETERS_DIR replaces packaged files of
 the same name; the rule version's fingerprint changes when a value changes; a paid month keeps its
 version and reconciliation records "satser ændret" with the old and the new version."""
 

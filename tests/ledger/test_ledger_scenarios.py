@@ -70,7 +70,7 @@ def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
             assert data["already_registered"] is step["already_registered"], (folder.name, args)
         if "summary" in step and alone:
             assert {k: data["summary"][k] for k in step["summary"]} == step["summary"], (folder.name, args)
-            if args[0] == "pay" and data["summary"]["already_paid"] == 0:  # the month's totals (issue 14)
+            if args[0] == "pay" and data["summary"]["already_paid"] == 0:  # the month's totals
                 paid = sum((Decimal(p["subsidy"]) for p in data["paid"]), Decimal(0))
                 assert Decimal(data["summary"]["total_subsidy"]) == paid, (folder.name, args)
         for want in step.get("paid", []):

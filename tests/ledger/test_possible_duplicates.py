@@ -1,4 +1,4 @@
-"""Issue 12, item 12: two original reports of one employer with the same wage period and amount under
+"""Two original reports of one employer with the same wage period and amount under
 different ids are flagged as a possible double submission — stored and counted, never refused."""
 
 from __future__ import annotations

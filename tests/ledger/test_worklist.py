@@ -1,4 +1,4 @@
-"""The worklist across cases (issue 15, item 1) on a constructed ledger whose figures are computed by hand
+"""The worklist across cases on a constructed ledger whose figures are computed by hand
 (tests/support/workbench_ledger.py): kinds, ages, amounts, filters, the stable cursor, and who may read it."""
 
 from __future__ import annotations

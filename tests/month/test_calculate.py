@@ -143,7 +143,7 @@ def test_total_income_never_falls_when_the_wage_rises(month: Month, wage: Decima
     low = calculate_month(MonthInput(month, wage, ceiling))
     high = calculate_month(MonthInput(month, higher, ceiling))
     assert high.wage_income + high.subsidy >= low.wage_income + low.subsidy
-    if wage > 0:  # from 0 the subsidy opens: no fleksjob wage, no subsidy (issue 11 item 1)
+    if wage > 0:  # from 0 the subsidy opens: no fleksjob wage, no subsidy
         assert high.subsidy <= low.subsidy
 
 
@@ -153,7 +153,7 @@ def test_the_subsidy_falls_by_exactly_30_or_55_ore_per_krone(month: Month, data:
     t = int(rates.threshold)
     big = D(1_000_000)
     # below T: whole kroner, both within [0, T]
-    w1 = data.draw(whole_kroner(1, t - 1))  # a wage of 0 pays nothing (no fleksjob wage, issue 11 item 1)
+    w1 = data.draw(whole_kroner(1, t - 1))  # a wage of 0 pays nothing (no fleksjob wage)
     w2 = data.draw(whole_kroner(int(w1) + 1, t))
     r1 = calculate_month(MonthInput(month, w1, big))
     r2 = calculate_month(MonthInput(month, w2, big))

@@ -1,7 +1,8 @@
-"""Issue 11's money rules: hand-computed cases (fixtures/core/*.yaml) through the core, the API,
+"""The core's money rules: hand-computed cases (fixtures/core/*.yaml) through the core, the API,
 ``flexcalc calculate --json`` and, for plain months, ``flexcalc batch``; bad input; and properties:
-the one pipeline equals the pre-issue-11 plain calculation on every plain month with a wage, and no
-month without fleksjob wage pays a subsidy unless an exception applies, which the trace then names."""
+the one pipeline equals the earlier plain calculation (tests/support/legacy_plain.py) on every plain
+month with a wage, and no month without fleksjob wage pays a subsidy unless an exception applies,
+which the trace then names."""
 
 from __future__ import annotations
 

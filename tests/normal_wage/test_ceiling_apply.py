@@ -1,4 +1,4 @@
-"""Issue 5, item 6: a ceiling from the employer's lønloft form joins the case's ceiling history, and the
+"""A ceiling from the employer's lønloft form joins the case's ceiling history, and the
 paid months it affects are reconciled (through the CLI, on SQLite and PostgreSQL)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 12, items 9 and 10: audit gaps (refused keys, a failing audit insert, idempotent replays),
+"""Audit gaps (refused keys, a failing audit insert, idempotent replays),
 Idempotency-Key on ``POST /v1/keys``, and a request with two ``Authorization`` headers."""
 
 from __future__ import annotations

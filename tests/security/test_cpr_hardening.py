@@ -1,4 +1,4 @@
-"""Issue 12, items 2 and 4: no CPR number in the logs of the documented production command (with its
+"""No CPR number in the logs of the documented production command (with its
 access log working), in the audit log, in identifiers, in stored free text, or in the CLI's errors."""
 
 from __future__ import annotations

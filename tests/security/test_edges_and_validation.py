@@ -1,4 +1,4 @@
-"""Issue 12, items 7 and 11: edge instants and months are 4xx naming the field (CLI: exit 2), a
+"""Edge instants and months are 4xx naming the field (CLI: exit 2), a
 keep-alive connection stays healthy after an error, and one validation for identifiers and amounts."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The idempotency store on its own: claims, replays, conflicts, a crashed request's lease (issue 7)."""
+"""The idempotency store on its own: claims, replays, conflicts, a crashed request's lease."""
 
 from __future__ import annotations
 

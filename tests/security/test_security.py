@@ -1,4 +1,4 @@
-"""Roles, audit log, idempotent writes, size limit and errors of the API (issue 7)."""
+"""Roles, audit log, idempotent writes, size limit and errors of the API."""
 
 from __future__ import annotations
 

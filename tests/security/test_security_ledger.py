@@ -1,4 +1,4 @@
-"""Issue 7 on the ledger's real endpoints: role boundaries, audit, Idempotency-Key, no CPR in logs."""
+"""Security on the ledger's real endpoints: role boundaries, audit, Idempotency-Key, no CPR in logs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 12, items 1, 5 and 6, as attacks by one employer key on another employer's data, on SQLite
+"""As attacks by one employer key on another employer's data, on SQLite
 and PostgreSQL: writing into a case without an employment, learning or squatting another employer's
 report ids, enumerating case ids, and backdating a report."""
 

@@ -1,7 +1,7 @@
-"""The plain month as the engine computed it before issue 11 (flexcalc/calculate.py at commit 05ed62e),
+"""The plain month as the engine computed it before the one month pipeline (flexcalc/calculate.py at commit 05ed62e),
 frozen as a test oracle and as the "before" side of bench/ab_plain_path.py.
 
-It knows nothing of the rule "no fleksjob wage, no subsidy" (issue 11 item 1): the pipeline must equal
+It knows nothing of the rule "no fleksjob wage, no subsidy": the pipeline must equal
 it on every plain month with a wage, and differ exactly on the months without one.
 """
 
