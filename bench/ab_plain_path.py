@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flexcalc.calculate import MonthInput, calculate_month  # noqa: E402
+from flexcalc.month import MonthInput, calculate_month  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

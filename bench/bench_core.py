@@ -13,8 +13,8 @@ import time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.law.params import rates_for
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 
 N = 200_000

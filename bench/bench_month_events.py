@@ -25,7 +25,7 @@ ROUNDS = 5
 
 PLAIN = """
 from decimal import Decimal as D
-from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 m = Month(2024, 3)
 wage, ceiling = D("15600.00"), D("32067.00")

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas import CalculationResponse
 from api.strict_json import StrictJSONRoute
-from flexcalc.calculate import calculate_month
 from flexcalc.citizen.explanation import explain_month_da
+from flexcalc.month import calculate_month
 from flexcalc.month.bonus import spread_bonus
 from flexcalc.parsing.model import (
     AmountField,

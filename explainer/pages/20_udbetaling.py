@@ -23,10 +23,10 @@ from explainer.components import (  # noqa: E402
     page_setup,
     save_link,
 )
-from flexcalc.calculate import MonthInput  # noqa: E402
 from flexcalc.citizen.explanation import explain_month_da  # noqa: E402
 from flexcalc.citizen.month_change import Adjustment, MonthSide, explain_month_change  # noqa: E402
 from flexcalc.citizen.scenarios import NOT_PUBLISHED_DA  # noqa: E402
+from flexcalc.month import MonthInput  # noqa: E402
 from flexcalc.text_da.format import kr, month_name  # noqa: E402
 
 # The page's address holds its inputs (a shareable link): name in the address → widget key.

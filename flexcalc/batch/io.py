@@ -3,7 +3,7 @@
 Input columns (one row per person; the month is given to the run, not in the file):
 
 - ``wage`` and ``ceiling`` are required, ``other_wage`` and ``other_income`` optional (an empty cell
-  in an optional column means 0); the meaning of each is that of ``flexcalc.calculate.MonthInput``;
+  in an optional column means 0); the meaning of each is that of ``flexcalc.month.MonthInput``;
 - each amount may be given as ``<name>_ore`` (whole øre: an integer column, or digits in CSV) or as
   ``<name>`` in kroner (a decimal column with at most two decimals, an integer column of whole kroner,
   text like ``15600.50`` or ``15600,50``, or a float column whose every value is exactly an amount

@@ -1,7 +1,7 @@
 """The exact vectorised kernel: one benefit month for many people at once, in integer øre.
 
 This is the one permitted second implementation of the monthly formula (developers' guide): it must
-give exactly what ``flexcalc.calculate.calculate_month`` gives, row by row, and the tests check that
+give exactly what ``flexcalc.month.calculate_month`` gives, row by row, and the tests check that
 on a whole synthetic population and on Hypothesis batches (tests/batch/test_batch_kernel.py).
 
 How it stays exact. Every amount is an ``int64`` number of øre. The rates come from

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flexcalc.calculate import MonthResult
 from flexcalc.law.params import load_parameters
 from flexcalc.money import ZERO
+from flexcalc.month import MonthResult
 from flexcalc.text_da.format import kr, month_name, percent
 from flexcalc.trace import Step
 

@@ -1,11 +1,11 @@
 """Why did the payout change? The difference between two months split into causes that add up exactly.
 
-Each side is a :class:`MonthSide`: the month's calculation inputs (a :class:`~flexcalc.calculate.MonthInput`)
+Each side is a :class:`MonthSide`: the month's calculation inputs (a :class:`~flexcalc.month.MonthInput`)
 and any amounts paid with it that are not that month's own calculation (an efterregulering of an
 earlier month, :class:`Adjustment`). A stored case plugs in through :class:`CaseMonths` (the case
 ledger returns a ``MonthSide`` for a benefit month).
 
-Method: **sequential substitution** through :func:`~flexcalc.calculate.calculate_month`. Starting from
+Method: **sequential substitution** through :func:`~flexcalc.month.calculate_month`. Starting from
 the first month's inputs, one group of inputs at a time is replaced by the second month's, and the
 month is recalculated; the change in the subsidy at each stage is that stage's cause:
 
@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InvariantError, require
 from flexcalc.law.provisions import base as cite_base
 from flexcalc.money import ORE, ZERO, amount_str
+from flexcalc.month import MonthInput, MonthResult, calculate_month
 from flexcalc.period import Month
 from flexcalc.rules import atp, ceiling, reduction
 from flexcalc.text_da.format import kr, month_name, percent

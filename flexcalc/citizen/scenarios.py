@@ -3,7 +3,7 @@
 A job is given by its hourly wage including pension and the supplements a full-timer gets (STAR's
 calculator: "timeløn inkl. pension"), or by its monthly full-time wage. For every whole number of
 weekly hours from 1 to 37 the monthly wage is computed (docs/decisions.md, "Hour scenarios") and the
-month's subsidy is obtained by calling :func:`flexcalc.calculate.calculate_month`: no rule is repeated
+month's subsidy is obtained by calling :func:`flexcalc.month.calculate_month`: no rule is repeated
 here. The rows are then grouped into named regions:
 
 - ``low``: the subsidy falls by 30 øre for each krone of wage (LAB § 123, stk. 2, 1. pkt.);
@@ -14,7 +14,7 @@ here. The rows are then grouped into named regions:
   adds its whole wage.
 
 The wage is that of the basis month and the rates are those of the benefit month ``month``, as in
-:class:`~flexcalc.calculate.MonthInput`.
+:class:`~flexcalc.month.MonthInput`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InputError, require
 from flexcalc.law.params import rates_for
 from flexcalc.money import ZERO, amount_str, from_ore, to_ore
+from flexcalc.month import MonthInput, MonthResult, calculate_month
 from flexcalc.parsing.inputs import parse_fleksjob_hours
 from flexcalc.period import Month
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours

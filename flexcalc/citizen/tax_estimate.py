@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.calculate import MonthResult
 from flexcalc.citizen.scenarios import Hours, HourScenario, change_sentence_da
 from flexcalc.errors import InputError, NoRatesError
 from flexcalc.law.params import ParameterValue, load_parameters
 from flexcalc.money import ZERO, amount_str, round_ore
+from flexcalc.month import MonthResult
 from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
 from flexcalc.rules import atp

@@ -3,7 +3,7 @@
 The subsidy of a benefit month is computed from the wage of the month before (LAB § 123, stk. 1: paid
 in arrears; "tilskuddet for december beregnes ud fra lønnen for november"). So in the first month with
 the new hours the wage is already the new one while the subsidy is still computed from the old wage;
-from the month after, both follow the new hours. Each month is :func:`flexcalc.calculate.calculate_month`
+from the month after, both follow the new hours. Each month is :func:`flexcalc.month.calculate_month`
 with the rates of that benefit month (new rates from 1 January are used where the months cross a year).
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.citizen.scenarios import Hours, Job, check_hours, hours_text
 from flexcalc.money import ZERO, amount_str
+from flexcalc.month import MonthInput, MonthResult, calculate_month
 from flexcalc.period import Month
 from flexcalc.text_da.format import kr, month_name
 

@@ -12,11 +12,11 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.citizen.explanation import explain_month_da
 from flexcalc.cli.common import amount, app, input_errors, month, print_json
 from flexcalc.errors import InputError
 from flexcalc.law.params import RATE_NAMES, load_parameters, rates_expiry
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.month.bonus import spread_bonus
 from flexcalc.month.events import MonthEvents
 from flexcalc.parsing.inputs import parse_date

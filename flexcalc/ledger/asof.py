@@ -5,7 +5,7 @@ The basis month is *m − 1* (LAB § 123 stk. 1, paid in arrears; ``flexcalc.rul
 income is the sum, over every employer (known to the case or not: all wage counts, LAB § 123
 stk. 2), of the effective report of each chain of reports whose payment date falls in it: the report
 of the chain received last wins, and a chain ending in a reversal counts nothing. The subsidy itself
-is always ``flexcalc.calculate.calculate_month``; nothing here repeats the formula.
+is always ``flexcalc.month.calculate_month``; nothing here repeats the formula.
 
 The ceiling is the one in force in the **benefit** month (docs/decisions.md, "Ledger"): the newest
 entry of the ceiling history whose effective month is at or before *m*, among the entries known at
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InputError
 from flexcalc.money import ZERO
+from flexcalc.month import MonthInput, MonthResult, calculate_month
 from flexcalc.month.events import MonthEvents, period_days
 from flexcalc.period import Month
 from flexcalc.rules import timing

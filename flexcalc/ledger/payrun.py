@@ -9,7 +9,7 @@ sum of the known reports (AM-liable wage + own and employer pension, LAB § 123 
 § 1 nr. 1–2); the fleksjob employer's (the case's known employments) is ``wage``, any other
 employer's ``other_wage``; the ceiling is the newest entry known at the instant taking effect at or
 before the benefit month (LAB § 123 stk. 3). Then ``flexcalc.batch.kernel.compute_month`` gives
-exactly what ``flexcalc.calculate.calculate_month`` gives (the kernel is the one permitted second
+exactly what ``flexcalc.month.calculate_month`` gives (the kernel is the one permitted second
 implementation of the monthly formula, tested row by row against it), including "no wage from the
 fleksjob employer, no subsidy" (vejl. 9154/2022 pkt. 2.1; Ankestyrelsen PM 6-23), which the run
 records with its reason as the per-case path does. A month whose basis month lacks a report of a

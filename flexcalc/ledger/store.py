@@ -437,7 +437,7 @@ def compute_case_month(facts: CaseFacts, month: Month, as_of: dt.datetime | None
                        documented_wage: Decimal | None = None) -> MonthDue:
     """Compute benefit ``month`` of a case as known at ``as_of``: the reports, the event registration
     and the ceiling history known then, the employments' start and end, through
-    ``flexcalc.calculate.calculate_month`` (via ``asof.month_due``)."""
+    ``flexcalc.month.calculate_month`` (via ``asof.month_due``)."""
     return month_due(month, basis_view(facts.reports, as_of), facts.ceilings, facts.employments,
                      documented_wage, as_of=as_of, registration=facts.registration(month, as_of))
 

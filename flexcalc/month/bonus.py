@@ -2,8 +2,7 @@
 
 A month with events is computed by the one month pipeline (``flexcalc.month.pipeline``): each
 event's rule runs in its stage, and with ``MonthEvents()`` the result is the plain one.
-``calculate_month_with_events`` and ``EventMonthResult`` are kept here for the callers that import
-them. ``spread_bonus`` recomputes the months a bonus covers (Ankestyrelsen PM 27-23).
+``spread_bonus`` recomputes the months a bonus covers (Ankestyrelsen PM 27-23).
 """
 
 from __future__ import annotations
@@ -14,24 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.errors import InputError
-from flexcalc.law.params import Rates
 from flexcalc.money import ZERO, amount_str
 from flexcalc.month.events import Income, MonthEvents
 from flexcalc.month.input import MonthInput
-from flexcalc.month.pipeline import calculate_month, run_pipeline
-from flexcalc.month.result import EventMonthResult, MonthResult
+from flexcalc.month.pipeline import calculate_month
+from flexcalc.month.result import MonthResult
 from flexcalc.period import Month
 from flexcalc.rules import bonus
 
-__all__ = ["BonusMonth", "BonusSpread", "EventMonthResult", "calculate_month_with_events", "spread_bonus"]
-
-
-def calculate_month_with_events(inp: MonthInput, events: MonthEvents, rates: Rates | None = None) -> EventMonthResult:
-    """The subsidy of ``inp.benefit_month`` with ``events`` (the pipeline, with ``events`` in place)."""
-    result = run_pipeline(replace(inp, events=events), rates)
-    if not isinstance(result, EventMonthResult):  # run_pipeline returns one whenever events are given
-        raise TypeError("the month pipeline returned a plain result for a month with events")
-    return result
+__all__ = ["BonusMonth", "BonusSpread", "spread_bonus"]
 
 
 # ---------------------------------------------------------------------------- bonus over months

@@ -15,9 +15,9 @@ from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from flexcalc.calculate import MonthInput
 from flexcalc.errors import InputError
 from flexcalc.money import ZERO
+from flexcalc.month import MonthInput
 from flexcalc.month.events import (
     CeilingChange,
     FerieKontoPayment,

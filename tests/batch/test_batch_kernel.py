@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from fixtures import load_yaml
 from fixtures.population import generate
 from flexcalc.batch.kernel import MAX_INPUT_ORE, KernelRates, compute_month
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.law.params import coverage, rates_for
 from flexcalc.money import ORE, to_ore
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month, month_range
 from tests.support.strategies import benefit_months
 

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.citizen.month_change import (
     STAGES,
     Adjustment,
@@ -20,6 +19,7 @@ from flexcalc.citizen.month_change import (
     explain_case_change,
     explain_month_change,
 )
+from flexcalc.month import MonthInput, MonthResult, calculate_month
 from flexcalc.period import Month
 from tests.support.strategies import amounts, benefit_months
 

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fixtures import load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.citizen.scenarios import Job, check_hours, hour_scenario
 from flexcalc.cli import app
 from flexcalc.errors import InputError
 from flexcalc.money import round_krone
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 from tests.support.strategies import benefit_months
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from explainer.components import nbsp
-from flexcalc.calculate import MonthInput
 from flexcalc.citizen.month_change import MonthSide, explain_month_change
 from flexcalc.citizen.scenarios import Job, hour_scenario
+from flexcalc.month import MonthInput
 from flexcalc.period import Month
 from flexcalc.text_da.format import kr
 from tests.explainer.test_browser import ARTIFACTS

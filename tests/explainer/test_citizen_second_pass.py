@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from api.app import app as api_app
 from explainer.components import default_month, nbsp
-from flexcalc.calculate import MonthInput
 from flexcalc.citizen.explanation import worded_month_da
 from flexcalc.citizen.extra_hour import extra_hour
 from flexcalc.citizen.month_change import MonthSide, explain_month_change
@@ -25,6 +24,7 @@ from flexcalc.citizen.tax_estimate import scenario_after_tax
 from flexcalc.citizen.year_view import year_view
 from flexcalc.cli import app as cli_app
 from flexcalc.errors import InputError
+from flexcalc.month import MonthInput
 from flexcalc.period import Month
 from flexcalc.text_da.format import kr
 

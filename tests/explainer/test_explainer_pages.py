@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from explainer.charts import hours_chart
 from explainer.components import nbsp
-from flexcalc.calculate import MonthInput
 from flexcalc.citizen.month_change import Adjustment, MonthSide, explain_month_change
 from flexcalc.citizen.scenarios import Job, hour_scenario
 from flexcalc.citizen.tax_estimate import scenario_after_tax
+from flexcalc.month import MonthInput
 from flexcalc.period import Month
 from flexcalc.text_da.format import kr
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.law.lawdata import LawDataError, ProvisionTable, income_kind, income_kinds, law_date, provision_table
 from flexcalc.law.provisions import Citation, Provision, cite, parse_citations
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 from flexcalc.rules import reduction, sickness
 

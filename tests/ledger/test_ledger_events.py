@@ -151,7 +151,7 @@ def test_a_ceiling_raised_back_in_time_is_known_from_its_instant(sqlite_url: str
 def test_job_start_from_the_employment_uses_the_part_month_rule(sqlite_url: str) -> None:
     """The employment's start date becomes the month's employment_start event, so the
     ledger computes a part month exactly as POST /v1/calculations does with that event."""
-    from flexcalc.calculate import MonthInput, calculate_month
+    from flexcalc.month import MonthInput, calculate_month
     from flexcalc.month.events import MonthEvents
 
     factory = open_ledger(sqlite_url)

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 from api.app import app
 from api.routers.calculations import CalculationWithEventsResponse
 from fixtures import load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.citizen.explanation import explain_month_da
 from flexcalc.errors import InputError
 from flexcalc.money import ZERO
-from flexcalc.month.bonus import EventMonthResult, spread_bonus
+from flexcalc.month import MonthInput, calculate_month
+from flexcalc.month.bonus import spread_bonus
 from flexcalc.month.events import (
     CeilingChange,
     FerieKontoPayment,
@@ -35,6 +35,7 @@ from flexcalc.month.events import (
     working_days,
     working_days_of_month,
 )
+from flexcalc.month.result import EventMonthResult
 from flexcalc.parsing.model import CalculationRequest
 from flexcalc.period import Month
 from flexcalc.rules import bonus, holiday, partial_month, state_atp

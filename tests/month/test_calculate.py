@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fixtures import load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.law.params import rates_for
 from flexcalc.money import ZERO, round_krone
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 from flexcalc.trace import total_of
 from tests.support.strategies import amounts, benefit_months, whole_kroner

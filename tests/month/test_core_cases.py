@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 from api.app import app
 from fixtures import load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.cli import app as cli_app
 from flexcalc.errors import InputError
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.month.events import FerieKontoPayment, Income, MonthEvents, Period, days_in
 from flexcalc.month.result import EventMonthResult
 from flexcalc.parsing.model import CalculationRequest

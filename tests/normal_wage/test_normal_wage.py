@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fixtures import FIXTURES, load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.errors import InputError
 from flexcalc.money import ORE, round_krone
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.normal_wage import (
     CHECK_CODES,
     TITLES,
