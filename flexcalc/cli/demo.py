@@ -1,7 +1,7 @@
 """Demo data: replay the scenarios of ``fixtures/ledger`` into a database (``scripts/demo-data``).
 
 Idempotent: a scenario whose case exists already is skipped, so running it twice changes nothing.
-Usage: ``python -m flexcalc.ledger.demo [--db URL]``.
+Usage: ``python -m flexcalc.cli.demo [--db URL]``.
 """
 
 from __future__ import annotations
