@@ -49,6 +49,7 @@ from flexcalc.errors import FlexcalcError, InputError, require
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 from flexcalc.text_da.format import month_name
+from flexcalc.text_da.worklist import KIND_LABELS_DA
 
 from .hearings import HearingEvent, hearing_state
 from .models import Correction, Decision, EventRegistration, Hold, Payment
@@ -61,17 +62,7 @@ AWAITING_DECISION = "awaiting_decision"
 DUPLICATE = "possible_duplicate"
 EVENTS_AFTER_PAYMENT = "events_after_payment"
 KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE, EVENTS_AFTER_PAYMENT)
-
-KIND_LABELS_DA = {
-    HELD: "Afventer indberetning",
-    AWAITING_HEARING: "Mulig tilbagebetaling: send partshøring",
-    REPLY_OVERDUE: "Svarfristen er udløbet: træf afgørelse",
-    AWAITING_DECISION: "Svar modtaget: træf afgørelse",
-    DUPLICATE: "Mulig dobbelt indberetning",
-    EVENTS_AFTER_PAYMENT: "Hændelser registreret efter udbetaling",
-}
-"""The kind in a few Danish words (the page's filter and headings)."""
-
+"""The kinds in the worklist's order; their Danish labels: ``flexcalc.text_da.worklist``."""
 
 @dataclass(frozen=True, slots=True)
 class Action:
