@@ -32,7 +32,7 @@ from typing import Any
 
 from flexcalc.citizen.scenarios import Hours, HourScenario, change_sentence_da
 from flexcalc.errors import InputError, NoRatesError
-from flexcalc.law.params import ParameterValue, load_parameters
+from flexcalc.law.params import ParameterValue, entries_in_force, load_parameters, values_of
 from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.month import MonthResult
 from flexcalc.parsing.inputs import parse_amount
@@ -81,19 +81,15 @@ class TaxRates:
 
 def tax_rates_for(month: Month) -> TaxRates:
     """The tax parameters of ``month``; ``NoRatesError`` (naming "month") where they do not reach."""
-    parameters = load_parameters()
-    day = month.first_day()
-    entries: dict[str, ParameterValue] = {}
-    for name in TAX_RATE_NAMES:
-        try:
-            entries[name] = parameters[name].entry_at(day)
-        except NoRatesError:
-            raise InputError(
-                "month", f"no tax rates for {month}: the after-tax estimate covers 2024-01 to 2026-12",
-                f"der er ingen skattesatser for {month}: skønnet efter skat dækker 2024-01 til 2026-12",
-                code="no_tax_rates") from None
-    values = {name.removeprefix("tax_"): entry.value for name, entry in entries.items()}
-    return TaxRates(month=month, entries=entries, **values)  # type: ignore[arg-type]
+    try:
+        entries = entries_in_force(load_parameters(), TAX_RATE_NAMES, month)
+    except NoRatesError:
+        raise InputError(
+            "month", f"no tax rates for {month}: the after-tax estimate covers 2024-01 to 2026-12",
+            f"der er ingen skattesatser for {month}: skønnet efter skat dækker 2024-01 til 2026-12",
+            code="no_tax_rates") from None
+    values = {name.removeprefix("tax_"): value for name, value in values_of(entries, month).items()}
+    return TaxRates(month=month, entries=entries, **values)
 
 
 def parse_percent(value: Any, field: str, low: Decimal, high: Decimal) -> Decimal:

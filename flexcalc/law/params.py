@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -21,7 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from flexcalc.errors import NoRatesError
+from flexcalc.errors import NoRatesError, require
 from flexcalc.period import Month
 
 PARAMETER_DIR = Path(__file__).parent / "parameters"
@@ -261,21 +261,38 @@ class Rates:
 _RATES_CACHE: dict[Month, Rates] = {}
 
 
+def entries_in_force(parameters: Mapping[str, Parameter], names: Iterable[str],
+                     month: Month) -> dict[str, ParameterValue]:
+    """The entry of each of ``names`` in force in benefit ``month`` (on its first day): the one loop
+    that reads a month's rates, for the subsidy's rates, a reform's and the tax estimate's. Raises
+    ``NoRatesError`` for the month when one of them has no value."""
+    day = month.first_day()
+    entries: dict[str, ParameterValue] = {}
+    for name in names:
+        try:
+            entries[name] = parameters[name].entry_at(day)
+        except NoRatesError:
+            raise NoRatesError(str(month)) from None
+    return entries
+
+
+def values_of(entries: Mapping[str, ParameterValue], month: Month) -> dict[str, Decimal]:
+    """The values of ``entries`` by name (``entries_in_force`` returns only entries with a value)."""
+    return {name: require(entry.value, f"the value of {name} for {month}") for name, entry in entries.items()}
+
+
+def rates_from(parameters: Mapping[str, Parameter], month: Month) -> Rates:
+    """The subsidy's rates of benefit ``month`` read from ``parameters`` (the packaged ones or a reform's)."""
+    entries = entries_in_force(parameters, RATE_NAMES, month)
+    return Rates(month=month, entries=entries, **values_of(entries, month))
+
+
 def rates_for(month: Month) -> Rates:
     """The rates in force in benefit ``month``. Raises ``NoRatesError`` for a month outside the table."""
     cached = _RATES_CACHE.get(month)
     if cached is not None:
         return cached
-    parameters = load_parameters()
-    day = month.first_day()
-    entries: dict[str, ParameterValue] = {}
-    for name in RATE_NAMES:
-        try:
-            entries[name] = parameters[name].entry_at(day)
-        except NoRatesError:
-            raise NoRatesError(str(month)) from None
-    values = {name: entry.value for name, entry in entries.items()}
-    rates = Rates(month=month, entries=entries, **values)  # type: ignore[arg-type]
+    rates = rates_from(load_parameters(), month)
     _RATES_CACHE[month] = rates
     return rates
 
