@@ -3,7 +3,7 @@
 This is not an assessment of tax (that is Skattestyrelsen's forskudsopgørelse); it shows, roughly, how
 much of an extra hour's gross gain is left after tax. The month is treated as if every month of the year
 were like it (yearly amounts are divided by 12). Tax parameters are dated data like the subsidy rates
-(``flexcalc/parameters/tax_*.yaml``); a month they do not cover is an error, never a default.
+(``flexcalc/law/parameters/tax/tax_*.yaml``); a month they do not cover is an error, never a default.
 
 What is counted (docs/decisions.md, "Estimate after tax"):
 

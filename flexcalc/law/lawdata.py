@@ -1,7 +1,7 @@
 """The law as dated data: when the law changed, which incomes count from when, and which provision
-is cited in which month (``flexcalc/parameters/law/``).
+is cited in which month (``flexcalc/law/data/``).
 
-Rates live one file per parameter in ``flexcalc/parameters/`` (``flexcalc.law.params``); the files here
+Rates live one file per parameter in ``flexcalc/law/parameters/<area>/`` (``flexcalc.law.params``); the files here
 are the *lists and dates* the rules read, kept apart so the rates' coverage checks stay as they are:
 
 - ``law_dates.yaml``: the first day a rule applies (the 2024 income rules; the day the municipality

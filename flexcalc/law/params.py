@@ -1,4 +1,4 @@
-"""Parameters as data: one YAML file per parameter in ``flexcalc/parameters/``.
+"""Parameters as data: one YAML file per parameter in ``flexcalc/law/parameters/<area>/``.
 
 Each file holds values keyed by the date they take effect, each with its status (``verified``: stated
 in the cited source; ``derived``: arithmetic on sourced inputs), the source address and a note.

@@ -8,7 +8,7 @@ same citation as structured ``Citation`` values (``refs``) for the trace JSON
 (``provision_ref``). The structure is read from the text once, by ``parse_citations`` (the text is
 written in the house form "LAB § 123, stk. 2, 2. pkt.; BEK 227/2024 § 1, nr. 1–3").
 
-Provisions are dated like rates (``flexcalc/parameters/law/provisions.yaml``): ``cite(key, month)``
+Provisions are dated like rates (``flexcalc/law/data/provisions.yaml``): ``cite(key, month)``
 gives the text in force in the benefit month, so when an act is renumbered (lov nr. 1750 af
 29/12/2025 rewrites the employment act from 2026) a new dated entry makes every month after it cite
 the new numbers while earlier months keep the old ones. See docs/decisions.md, "Provisions as values".

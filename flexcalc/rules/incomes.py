@@ -13,7 +13,7 @@ Counted (added to the wage income W, and inside the ceiling):
 - ferietillæg, feriedifference, fritvalg and søgnehelligdagsbetaling in the month paid (PM 14-22),
   see ``flexcalc.rules.special_payments``.
 
-Whether and from when each kind counts is data: ``flexcalc/parameters/law/income_kinds.yaml`` (the
+Whether and from when each kind counts is data: ``flexcalc/law/data/income_kinds.yaml`` (the
 2024 date itself is ``income_rules_2024`` in ``law_dates.yaml``).
 
 Not counted (accepted and shown in the trace with the reason, never deducted):
@@ -64,5 +64,5 @@ WHY_NOT = {
 
 def counts(kind: str, benefit_month: Month) -> bool:
     """Whether an income of ``kind`` counts as wage income for ``benefit_month``'s subsidy: the
-    ``counts_from`` date of ``flexcalc/parameters/law/income_kinds.yaml``."""
+    ``counts_from`` date of ``flexcalc/law/data/income_kinds.yaml``."""
     return income_kind(kind).counts(benefit_month)
