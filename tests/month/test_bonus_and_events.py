@@ -25,8 +25,6 @@ from flexcalc.money import ZERO
 from flexcalc.month import MonthInput, calculate_month
 from flexcalc.month.bonus import spread_bonus
 from flexcalc.month.events import (
-    CeilingChange,
-    FerieKontoPayment,
     Income,
     MonthEvents,
     Period,
@@ -38,7 +36,6 @@ from flexcalc.month.events import (
 from flexcalc.month.result import EventMonthResult
 from flexcalc.parsing.model import CalculationRequest
 from flexcalc.period import Month
-from flexcalc.rules import bonus, holiday, partial_month, state_atp
 from flexcalc.trace import total_of
 from tests.support.strategies import amounts, benefit_months
 
@@ -251,11 +248,6 @@ def test_bonus_spread_bad_input_is_422(body: dict[str, Any], field: str) -> None
     assert field in [e["field"] for e in response.json()["errors"]]
 
 
-def test_bonus_shares_add_up_exactly() -> None:
-    assert bonus.shares(D("100.00"), 3) == [D("33.34"), D("33.33"), D("33.33")]
-    assert sum(bonus.shares(D("0.05"), 7)) == D("0.05")
-
-
 # ----------------------------------------------------------------------------- rule units
 
 def test_public_holidays_and_working_days() -> None:
@@ -268,32 +260,6 @@ def test_public_holidays_and_working_days() -> None:
     assert working_days_of_month(Month(2024, 3)) == 19  # 21 weekdays less skærtorsdag 28 and langfredag 29
     assert working_days_of_month(Month(2024, 12)) == 20  # 25, 26 December
     assert working_days(dt.date(2024, 2, 12), dt.date(2024, 2, 23)) == 10
-
-
-def test_feriekonto_and_ledighedsydelse_rules() -> None:
-    gross, counted = holiday.feriekonto_counted(FerieKontoPayment(D("1000"), D("333.33"), D("3"), D("1")))
-    assert gross == D("1333.33") and counted == D("444.44")
-    assert holiday.ledighedsydelse_reduction(D("1000"), D(25), D("21.6667")) == D("1000")
-    assert holiday.ledighedsydelse_reduction(D("0"), D(5), D("21.6667")) == ZERO
-
-
-def test_weighted_ceiling() -> None:
-    june = Month(2024, 6)
-    assert partial_month.weighted_ceiling(D("30000"), (), june) == D("30000")
-    assert partial_month.weighted_ceiling(D("30000"), (CeilingChange(dt.date(2024, 6, 1), D("31000")),), june) == \
-        D("31000.00")
-    changes = (CeilingChange(dt.date(2024, 6, 11), D("33000")), CeilingChange(dt.date(2024, 6, 21), D("36000")))
-    assert partial_month.weighted_ceiling(D("30000"), changes, june) == D("33000.00")
-
-
-def test_state_atp_rule() -> None:
-    assert state_atp.full_time_hours_month(D(37)) == D("160.33")
-    amount, hours, full = state_atp.state_atp(D("160.33"), hourly=D("1.18"), full_monthly=D("284"),
-                                              min_paid_hours=D(39), full_time_hours=D("160.33"), share=D(1))
-    assert (amount, hours, full) == (ZERO, ZERO, False)
-    amount, _, full = state_atp.state_atp(D("38.99"), hourly=D("1.18"), full_monthly=D("284"),
-                                          min_paid_hours=D(39), full_time_hours=D("160.33"), share=D(1))
-    assert amount == D("284") and full
 
 
 def test_no_state_atp_without_subsidy() -> None:
@@ -401,9 +367,3 @@ def test_without_wage_dagpenge_and_subsidy_make_98_percent(month: Month, days: i
     events = MonthEvents(periods=(period,), sickness_benefit=benefit, sickness_benefit_entitled=entitled)
     r = calculate_month(MonthInput(month, ZERO, D(1_000_000), events=events))
     assert r.subsidy + benefit == r.max_subsidy  # LAB § 124, stk. 3
-
-
-@given(st.integers(1, 1_000_000).map(lambda ore: D(ore) / 100), st.integers(1, 24))
-def test_bonus_shares_always_add_up(amount: Decimal, months: int) -> None:
-    shares = bonus.shares(amount, months)
-    assert sum(shares) == amount and max(shares) - min(shares) <= D("0.01")
