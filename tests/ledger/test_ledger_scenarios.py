@@ -116,7 +116,7 @@ def test_scenario_replays_to_the_hand_computed_corrections(folder: Path, databas
 
 
 def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
-    from flexcalc.ledger import demo
+    from flexcalc.cli import demo
 
     assert demo.load(sqlite_url) == ["S5", "S8", "S11", "S6", "S1", "S2", "S3", "S9", "S7", "S4"]
     assert demo.load(sqlite_url) == []  # idempotent
