@@ -260,11 +260,25 @@ def _fmt(day: dt.date) -> str:
 
 
 def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) -> None:
-    """Check the events against each other and the month. Raises ``InputError`` naming the field."""
-    basis = benefit_month.previous()
-    first, last = basis.first_day(), benefit_month.last_day()
+    """Check the events against each other and the month. Raises ``InputError`` naming the field.
 
-    # periods: inside the two months, in order, no overlap
+    The checks run in this order, and the first that fails names its field."""
+    basis = benefit_month.previous()
+    _check_periods(events, basis, benefit_month)
+    _check_employment(events, basis, benefit_month)
+    _check_holiday_counts(events, benefit_month)
+    _check_holiday_limit(events, benefit_month)
+    _check_benefits(events, basis)
+    _check_feriekonto(events, basis, wage)
+    _check_incomes(events)
+    _check_ceiling_changes(events, basis)
+    _check_state_atp_hours(events, basis)
+    _check_regulation(events, basis)
+
+
+def _check_periods(events: MonthEvents, basis: Month, benefit_month: Month) -> None:
+    """The periods: a known kind, in order, inside the basis and the benefit month, no two on one day."""
+    first, last = basis.first_day(), benefit_month.last_day()
     for i, p in enumerate(events.periods):
         if p.kind not in PERIOD_KINDS:
             raise _err(f"periods.{i}.kind", f"'{p.kind}' is not a period kind ({', '.join(PERIOD_KINDS)})",
@@ -286,7 +300,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                        f"overlapper events.periods.{a} ({pa.kind} {_fmt(pa.start)}–{_fmt(pa.end)}): "
                        "en dag kan kun være én slags fravær", "period_overlap")
 
-    # employment start and end: the wage month (the basis month) must hold some employment
+
+def _check_employment(events: MonthEvents, basis: Month, benefit_month: Month) -> None:
+    """The employment's start and end: the basis month (the wage month) holds some of it, the periods lie in it."""
     start, end = events.employment_start, events.employment_end
     if start is not None and end is not None and end < start:
         raise _err("employment_end", f"ends ({_fmt(end)}) before the employment starts ({_fmt(start)})",
@@ -307,7 +323,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
             raise _err(f"periods.{i}", f"{_fmt(p.start)}–{_fmt(p.end)} lies outside the employment",
                        f"{_fmt(p.start)}–{_fmt(p.end)} ligger uden for ansættelsen", "period_outside")
 
-    # holiday days given as counts instead of periods
+
+def _check_holiday_counts(events: MonthEvents, benefit_month: Month) -> None:
+    """Holiday days given as counts instead of periods: not both, not more than the month's working days."""
     workdays_benefit = working_days_of_month(benefit_month)
     if events.holiday_days is not None or events.ledighedsydelse_days is not None:
         dated = [i for i, p in enumerate(events.periods)
@@ -330,7 +348,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                        f"{holiday_count} feriedage: i fleksjob udbetales ledighedsydelse kun for ferie uden optjent "
                        "feriebetaling (BEK 227/2024 § 10, stk. 1)", "ledighedsydelse_without_holiday")
 
-    # holiday on ledighedsydelse: the 25-day limit (BEK § 10, stk. 1)
+
+def _check_holiday_limit(events: MonthEvents, benefit_month: Month) -> None:
+    """Holiday on ledighedsydelse: the 25-day limit (BEK 227/2024 § 10, stk. 1)."""
     if events.holiday_days_before < 0 or events.holiday_days_before > 366:
         raise _err("holiday_days_before", "must be between 0 and 366 days", "skal være mellem 0 og 366 dage",
                    "days_range")
@@ -350,8 +370,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                        f"{events.holiday_days_before} dage holdt før og {paid_days} betalte dage i måneden giver "
                        f"plads til {possible} (BEK 227/2024 § 10, stk. 1)", "holiday_limit")
 
-    # sickness and maternity benefit need an unpaid period in the basis month, and the other way round
-    unpaid_basis = period_days(events.periods, basis, UNPAID_ABSENCE)
+
+def _check_benefits(events: MonthEvents, basis: Month) -> None:
+    """Sickness, maternity and resource benefits need an unpaid period in the basis month, and the other way round."""
     sick_basis = period_days(events.periods, basis, SICKNESS_ABSENCE)
     resource_basis = period_days(events.periods, basis, RESOURCE_ABSENCE)
     benefit = events.sickness_benefit
@@ -395,7 +416,10 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                    "uden løn, og dagpengene for dem fradrages fuldt (LAB § 124, stk. 3); skriv 0, hvis der ikke "
                    "blev udbetalt noget (og angiv så også sickness_benefit_entitled)", "missing")
 
-    # FerieKonto: days taken within the payment and within the holiday in the basis month
+
+def _check_feriekonto(events: MonthEvents, basis: Month, wage: Decimal) -> None:
+    """FerieKonto: days taken within the payment and within the holiday of the basis month; parts of the wage
+    not above it."""
     holiday_basis = period_days(events.periods, basis, HOLIDAY)
     workdays_basis = working_days_of_month(basis)
     taken_total = ZERO
@@ -426,7 +450,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                    f"the wage ({wage})", f"bonussen flyttet til andre måneder ({events.bonus_spread_out}) er større "
                    f"end lønnen ({wage})", "more_than_wage")
 
-    # incomes: a ceiling raise only for special payments
+
+def _check_incomes(events: MonthEvents) -> None:
+    """Incomes: a known kind; a ceiling raise only for special payments."""
     for i, income in enumerate(events.incomes):
         if income.kind not in INCOME_KINDS:
             raise _err(f"incomes.{i}.kind", f"'{income.kind}' is not an income kind",
@@ -437,7 +463,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                        "kun ferietillæg, feriedifference, fritvalg og søgnehelligdagsbetaling hæver lønloftet "
                        "(Ankestyrelsen PM 14-22)", "no_ceiling_raise")
 
-    # ceiling changes: days of the basis month, in order
+
+def _check_ceiling_changes(events: MonthEvents, basis: Month) -> None:
+    """Ceiling changes: days of the basis month, in date order, one a day."""
     previous: dt.date | None = None
     for i, change in enumerate(events.ceiling_changes):
         if not basis.first_day() <= change.start <= basis.last_day():
@@ -449,7 +477,10 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                        "ændringer skal stå i datoorden, højst én pr. dag", "date_order")
         previous = change.start
 
-    # hours for the state ATP
+
+def _check_state_atp_hours(events: MonthEvents, basis: Month) -> None:
+    """Hours for the state ATP: within a month's hours; the hours before sickness exactly when there is sickness."""
+    unpaid_basis = period_days(events.periods, basis, UNPAID_ABSENCE)
     for name in ("paid_hours", "paid_hours_before_sickness"):
         hours = getattr(events, name)
         if hours is not None and not ZERO <= hours <= MAX_HOURS_MONTH:
@@ -466,7 +497,9 @@ def validate_events(benefit_month: Month, wage: Decimal, events: MonthEvents) ->
                    "skal udfyldes: med syge- eller barselsdagpenge bruger statens ATP-bidrag timetallet fra den "
                    "sidste hele måned før sygdommen (LAB § 138, stk. 4)", "missing")
 
-    # regulation after holiday on ledighedsydelse (BEK § 10, stk. 2)
+
+def _check_regulation(events: MonthEvents, basis: Month) -> None:
+    """A regulation on the real wage follows only a holiday on ledighedsydelse (BEK 227/2024 § 10, stk. 2)."""
     if events.regulation_wage is not None and not period_days(events.periods, basis, HOLIDAY_LY):
         raise _err("regulation_wage", f"a regulation on the real wage follows only a holiday on ledighedsydelse in "
                    f"the basis month {basis} (BEK 227/2024 § 10, stk. 2); give that holiday as a period",
