@@ -119,7 +119,7 @@ class IdempotentRoute(StrictJSONRoute):
             outcome = await run_in_threadpool(claim, factory, owner, key, request.method, request.url.path,
                                               fingerprint(request.method, request.url.path, body))
             if isinstance(outcome, Replay):
-                # a replay answers with case data again: audited like the first answer (issue 12)
+                # a replay answers with case data again: audited like the first answer
                 cases: list[str | None] = [*_case_ids(request, body)] or [None]
                 for case_id in cases:
                     audit_event(request, AuditEvent(action="replay", case_id=case_id, principal=principal))

@@ -33,7 +33,7 @@ from flexcalc.errors import (
     RateLimitedError,
     UnauthorizedError,
 )
-from flexcalc.inputs import errors_from_validation
+from flexcalc.parsing.inputs import errors_from_validation
 from flexcalc.security.redact import redact
 
 PROBLEM_JSON = "application/problem+json"
@@ -68,7 +68,7 @@ def problem(status: int, title: str, detail: str, *, type_: str = "about:blank",
 
 
 def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """FastAPI's validation errors as problem+json items, through the one converter (``flexcalc.inputs``)."""
+    """FastAPI's validation errors as problem+json items, through the one converter (``flexcalc.parsing.inputs``)."""
     return [error.as_dict() for error in errors_from_validation(errors)]
 
 

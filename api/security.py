@@ -38,9 +38,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problem import PROBLEM_JSON
 from flexcalc import RULE_VERSION
-from flexcalc.db import session_factory
 from flexcalc.errors import ForbiddenError, InputError, UnauthorizedError
-from flexcalc.identifiers import check_identifier
+from flexcalc.ledger.db import session_factory
+from flexcalc.parsing.identifiers import check_identifier
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import KEY_CACHE, Principal, lookup, secret_hash
@@ -153,7 +153,7 @@ class SecurityMiddleware:
                 authorizations += 1
         state = scope.setdefault("state", {})
         if authorizations > 1:
-            # Which one would count? Our reader took the last, FastAPI's the first: refuse (issue 12).
+            # Which one would count? Our reader took the last, FastAPI's the first: refuse.
             await run_in_threadpool(_write_refusal, scope, None, 400)
             await _send_problem(send, 400, "Bad request", "the request has more than one Authorization header")
             return
@@ -215,7 +215,7 @@ class SecurityMiddleware:
             await self.app(scope, limited_receive, audited_send)
         except Exception as error:
             # Answered here, not re-raised: a re-raised error makes the server drop the keep-alive
-            # connection after the answer (issue 12). Only a half-sent answer is re-raised.
+            # connection after the answer. Only a half-sent answer is re-raised.
             if refused or isinstance(error, _AnswerWithheld):
                 return
             logging.getLogger("flexcalc.api").error("unexpected error on %s %s", scope["method"], scope.get("path", ""),
@@ -271,7 +271,7 @@ def _write_refusal(scope: Scope, key_id: str | None, status: int) -> None:
 
 
 def write_audit_in(request: Request, session: Session, status: int | None = None) -> None:
-    """Write the request's audit events inside the write's own transaction (issue 12): they commit
+    """Write the request's audit events inside the write's own transaction: they commit
     together, or neither does — a write whose audit row cannot be written is not made. The row records
     ``status`` (default: the route's success status); the middleware writes nothing more for these
     events once committed."""

@@ -1,4 +1,4 @@
-"""A/B of the plain month path in one process: the calculation before issue 11 (``flexcalc/calculate.py``
+"""A/B of the plain month path in one process: the calculation before the one pipeline (``flexcalc/calculate.py``
 at commit 05ed62e, read from git into a temporary module; without git, the frozen copy in
 ``tests/support/legacy_plain.py``) against the one month pipeline of ``flexcalc.month``, interleaved
 rounds in the same process so machine load hits both alike. Both build the full trace.
@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flexcalc.calculate import MonthInput, calculate_month  # noqa: E402
+from flexcalc.month import MonthInput, calculate_month  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -100,7 +100,7 @@ def main() -> None:
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "month_pipeline.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    md = ["# Plain month path: before and after the one pipeline (issue 11)", "",
+    md = ["# Plain month path: before and after the one pipeline", "",
           f"{result['what']}. Before: {origin}. After: {result['after']}.",
           f"{args.rounds} interleaved rounds of {args.number} months each side (`bench/ab_plain_path.py`).", "",
           "| side | best months/s | median months/s |", "|---|---:|---:|",

@@ -117,7 +117,7 @@ def main() -> None:
                          f"| {load['p99']:.2f} ms | {load['non2xx']:.0f} |")
         else:
             lines.append(f"| {workers} | {median:.2f} ms | {p99:.2f} ms | (wrk not installed) | | | |")
-    lines += ["", "Reference (issue 2): OpenFisca's web API serving the same formula here: sequential median "
+    lines += ["", "Reference: OpenFisca's web API serving the same formula here: sequential median "
               "1.2 ms; about 1,500 requests/s with p99 under 10 ms at 8 concurrent clients."]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")

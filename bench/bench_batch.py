@@ -13,7 +13,7 @@ subprocess, so its peak resident memory (``ru_maxrss``, from ``os.wait4``) is it
 
 Measured, on the same synthetic population (fixtures/population.py, seed 8, benefit month 2024-03):
 
-- ``decimal``: the reference, ``flexcalc.calculate.calculate_month`` once per person (with its
+- ``decimal``: the reference, ``flexcalc.month.calculate_month`` once per person (with its
   trace), amounts in and out as integer øre. It also checks the kernel against every row.
 - ``kernel``: ``flexcalc.batch.compute_month`` on int64 øre arrays (input range check included),
   best of several runs after a warm-up, one thread.
@@ -92,9 +92,9 @@ def worker_kernel(path: str, repeat: int) -> dict[str, Any]:
 
 
 def worker_decimal(path: str, repeat: int) -> dict[str, Any]:
-    from flexcalc.calculate import MonthInput, calculate_month
+    from flexcalc.law.params import rates_for
     from flexcalc.money import to_ore
-    from flexcalc.params import rates_for
+    from flexcalc.month import MonthInput, calculate_month
     from flexcalc.period import Month
 
     cols = _load(path)
@@ -124,7 +124,7 @@ def worker_decimal(path: str, repeat: int) -> dict[str, Any]:
 
 def _float_formula(cols: dict[str, np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
     """The naive float implementation: kroner as floats, np.round to øre and to whole kroner."""
-    from flexcalc.params import rates_for
+    from flexcalc.law.params import rates_for
     from flexcalc.period import Month
 
     r = rates_for(Month.parse(MONTH))
@@ -173,7 +173,7 @@ def worker_float(path: str, repeat: int, dtype_name: str) -> dict[str, Any]:
 def worker_baseline(path: str, repeat: int) -> dict[str, Any]:
     """What a measuring process holds before any calculation: imports and the input arrays."""
     import flexcalc.batch.kernel
-    import flexcalc.calculate  # noqa: F401
+    import flexcalc.month  # noqa: F401
 
     cols = _load(path)
     return {"input_bytes": int(sum(a.nbytes for a in cols.values()))}
@@ -217,7 +217,7 @@ def measure_openfisca(python: str | None, path: Path, repeat: int) -> dict[str, 
     """Run bench/openfisca_flex.py with another Python and compare its results with the exact kernel."""
     if not python:
         return {"skipped": "no --openfisca-python given"}
-    from flexcalc.params import rates_for
+    from flexcalc.law.params import rates_for
     from flexcalc.period import Month
 
     month = Month.parse(MONTH)

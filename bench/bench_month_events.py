@@ -25,7 +25,7 @@ ROUNDS = 5
 
 PLAIN = """
 from decimal import Decimal as D
-from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 m = Month(2024, 3)
 wage, ceiling = D("15600.00"), D("32067.00")
@@ -45,7 +45,7 @@ def plain_rate() -> float:
 def events_rates() -> dict[str, float]:
     setup = PLAIN + """
 import datetime as dt
-from flexcalc.events import MonthEvents, Period, Income
+from flexcalc.month.events import MonthEvents, Period, Income
 empty = MonthEvents()
 mixed = MonthEvents(periods=(Period("sickness_unpaid", dt.date(2024, 2, 12), dt.date(2024, 2, 23)),
                              Period("holiday_ledighedsydelse", dt.date(2024, 3, 4), dt.date(2024, 3, 8))),

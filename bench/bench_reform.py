@@ -1,4 +1,4 @@
-"""Benchmark of a reform run over 1.000.000 people on one core (issue 18 target: under 2 s).
+"""Benchmark of a reform run over 1.000.000 people on one core.
 
     python bench/bench_reform.py                 # 1.000.000 people, every example reform
     python bench/bench_reform.py --people 100000
@@ -83,7 +83,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "reform.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
     lines = [
-        "# Reform run benchmark (issue 18)",
+        "# Reform run benchmark",
         "",
         f"Run {stamp} by `python bench/bench_reform.py --people {args.people}` on {os.cpu_count()} CPUs shared with "
         f"other work (load {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at end), Python "

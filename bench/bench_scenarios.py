@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flexcalc.calculate import MonthInput  # noqa: E402
-from flexcalc.month_change import MonthSide, explain_month_change  # noqa: E402
+from flexcalc.citizen.month_change import MonthSide, explain_month_change  # noqa: E402
+from flexcalc.citizen.scenarios import Job, hour_scenario  # noqa: E402
+from flexcalc.citizen.tax_estimate import scenario_after_tax  # noqa: E402
+from flexcalc.month import MonthInput  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
-from flexcalc.scenarios import Job, hour_scenario  # noqa: E402
-from flexcalc.tax_estimate import scenario_after_tax  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "scenarios.json"
 

@@ -1,4 +1,4 @@
-"""Benchmark (issue 7, 6a): ``POST /v1/calculations`` under load, authentication on.
+"""Benchmark: ``POST /v1/calculations`` under load, authentication on.
 
 uvicorn with 2 workers on 127.0.0.1; every request carries a valid API key, which the security
 middleware verifies (``Authorization: Bearer``). Load: ``wrk`` (C, event loop) with 8 connections
@@ -27,7 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results_file import write_section
 from bench.server import Server
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security import keys
 
 BODY = '{"month": "2024-03", "wage": "15600", "ceiling": "32067"}'
@@ -116,7 +116,7 @@ def main() -> None:
         "",
         f"Sequential median latency (one httpx client, 500 requests, with key): {seq:.2f} ms.",
         "",
-        "Targets (issue 7): at least 1,500 calculations per second and p99 under 10 ms at 8 concurrent "
+        "Targets: at least 1,500 calculations per second and p99 under 10 ms at 8 concurrent "
         f"clients with authentication on: throughput {'met' if authed['rps'] >= 1500 else 'NOT met'}, "
         f"p99 {'met' if authed['p99'] < 10 else 'NOT met'}.",
     ]

@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.ledger_bench import bench_pay_run
-from flexcalc.db import dispose_all
 from flexcalc.finance.profiles import RefundProfile
 from flexcalc.finance.report import finance_report
+from flexcalc.ledger.db import dispose_all
 from flexcalc.ledger.store import open_ledger
 from flexcalc.period import Month
 
@@ -50,7 +50,7 @@ def main() -> None:
         dispose_all()
     assert len(report.lines) == pay["paid"]
     straddling = sum(1 for line in report.lines if line.refund and len(line.refund.parts) > 1)
-    text = (f"# Finance report benchmark (issue 17)\n\nMeasured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by "
+    text = (f"# Finance report benchmark\n\nMeasured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by "
             f"`bench/finance_bench.py --cases {args.cases}` on {platform.python_implementation()} "
             f"{platform.python_version()}, SQLite, a shared 2-core machine.\n\n"
             f"| what | value |\n|---|---|\n"

@@ -1,4 +1,4 @@
-"""Benchmark (issue 7, 6c): SIGKILL the server during ingestion, restart, retry — nothing acknowledged
+"""Benchmark: SIGKILL the server during ingestion, restart, retry — nothing acknowledged
 is lost, nothing is stored twice, and reconciliation equals a run without the crash.
 See ``bench/ingestion_load.py``. Run: ``python bench/ingestion_crash.py [--cases 300]``."""
 

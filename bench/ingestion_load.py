@@ -1,4 +1,4 @@
-"""Benchmarks (issue 7, 6b and 6c): concurrent wage-report ingestion on PostgreSQL, and a SIGKILL.
+"""Benchmarks: concurrent wage-report ingestion on PostgreSQL, and a SIGKILL.
 
 uvicorn with 2 workers on 127.0.0.1, a fresh PostgreSQL database (``FLEXCALC_TEST_POSTGRES_URL``, e.g.
 the one ``scripts/pg-test-server start`` prints). Each case gets an original February report (received
@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.results_file import write_section
 from bench.server import Server
-from flexcalc.db import database_url, dispose_all, session_factory, upgrade
+from flexcalc.ledger.db import database_url, dispose_all, session_factory, upgrade
 from flexcalc.security import keys
 
 EMPLOYERS = ["11111111", "22222222", "33333333", "44444444"]
@@ -200,7 +200,7 @@ def one_run(admin_url: str, cases: int, clients: int, crash_at: float | None,
             thread.start()
         # The reports carry the income register's own timestamps (a payment run on 6 March, corrections
         # later), so they come in through the register's path, a caseworker key: an employer key's
-        # reports are stamped with the server's instant of receipt instead (issue 12).
+        # reports are stamped with the server's instant of receipt instead.
         sender = {cvr: caseworker for cvr in secrets} if register_path else secrets
         seconds = load.run_clients(sender)
         if crash_at is not None:

@@ -2,7 +2,7 @@
 
 1. Reconciling a ten-year case history: 120 paid months, 300 reports of which 50 arrive late or
    correct an earlier report (target: under 50 ms); and the same with events in a third of its
-   months, half of them registered after the month was paid (issue 13). Timed per case over several identical cases,
+   months, half of them registered after the month was paid. Timed per case over several identical cases,
    each reconciled once after its late reports arrive (the real work), on SQLite and PostgreSQL,
    and the in-memory part alone (as-of view + 120 monthly calculations).
 2. A payment run over 100,000 cases (one employment, one report each) on SQLite and PostgreSQL.
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, insert, text
 
-from flexcalc.db import database_url, dispose_all, make_engine
 from flexcalc.ledger.asof import basis_view, month_due
+from flexcalc.ledger.db import database_url, dispose_all, make_engine
 from flexcalc.ledger.models import Case, Ceiling, Employment, Report
 from flexcalc.ledger.payments import pay_month
 from flexcalc.ledger.reconcile import reconcile
@@ -236,7 +236,7 @@ def main() -> None:
             drops.append(drop)
         lines += ["## Reconciling a ten-year case history", "",
                   "120 paid months, 300 reports (120 fleksjob originals, 25 late corrections of them, 155 side-job "
-                  "reports of which 25 arrive two months late). Target: under 50 ms. With events (issue 13): a third "
+                  "reports of which 25 arrive two months late). Target: under 50 ms. With events: a third "
                   "of the months (40) have event registrations — unpaid sickness with dagpenge, a second "
                   "employer's income, holiday on ledighedsydelse in turn — 20 registered before the month is paid "
                   "and 20 after it, so the reconciliation recomputes those months through the month pipeline.", "",

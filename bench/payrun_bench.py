@@ -1,9 +1,9 @@
-"""The national payment run at batch speed (issue 14); writes bench/results/payrun.md.
+"""The national payment run at batch speed; writes bench/results/payrun.md.
 
 1. A payment run over 100,000 cases (one employment, one ceiling and, for 49 of 50 cases, one report
    of the basis month; every 50th case is held as awaiting report), then the same month again (all
    paid or held already). Set-based (the default) and, for the before figure, case by case
-   (``set_based=False``, the path every run took before issue 14).
+   (``set_based=False``, the path every run took before the set-based run).
 2. Reconciling 100,000 paid cases after 2 % of them got a late report (half a late report from a
    second employer, half a correction of the fleksjob employer's report): set-based and case by case.
 
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert
 
 from bench.ledger_bench import postgres_database
-from flexcalc.db import dispose_all, make_engine
+from flexcalc.ledger.db import dispose_all, make_engine
 from flexcalc.ledger.models import Case, Ceiling, Employment, Report
 from flexcalc.ledger.payments import pay_month
 from flexcalc.ledger.reconcile import reconcile
@@ -142,7 +142,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("FLEXCALC_TEST_POSTGRES_URL"))
     parser.add_argument("--skip-per-case", action="store_true", help="Only the set-based path.")
     args = parser.parse_args()
-    lines = ["# The payment run at batch speed (issue 14)", "",
+    lines = ["# The payment run at batch speed", "",
              f"Run {dt.datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} CPUs, "
              f"Python {platform.python_version()}, `python bench/payrun_bench.py --cases {args.cases}`.", "",
              f"{args.cases:,} cases; each has one employment and one ceiling, 49 of 50 one report of February 2024 "
@@ -154,8 +154,8 @@ def main() -> None:
              "Each time is the wall time, with the CPU time of the benchmark process in brackets (on SQLite "
              "that is all the work; on PostgreSQL the server's own CPU is not in it), and the load average "
              "when the row was done. The before rows are this branch's case-by-case path (`set_based=False`, "
-             "the computation every run made before issue 14); its second run already uses the run-wide "
-             "already-paid check of issue 14 (the code before took 0,6 s on SQLite and 2,5 s on PostgreSQL, "
+             "the computation every run made before the set-based run); its second run already uses the run-wide "
+             "already-paid check of the set-based run (the code before took 0,6 s on SQLite and 2,5 s on PostgreSQL, "
              "bench/results/ledger.md). Before rows come from the last full run (without --skip-per-case).", "",
              "| database | path | payment run | paid | held | second run | reconcile (2 % late) "
              "| corrections | month's total subsidy | load |",

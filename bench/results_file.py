@@ -16,7 +16,7 @@ TITLES = {
 
 def write_section(name: str, body: str) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    text = RESULTS.read_text() if RESULTS.exists() else "# Security benchmarks (issue 7)\n\n"
+    text = RESULTS.read_text() if RESULTS.exists() else "# Security benchmarks\n\n"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = f"<!-- {name} -->\n## {TITLES[name]}\n\nMeasured {stamp} by `bench/"
     section += {"calculations": "calculations_load.py", "ingestion": "ingestion_load.py",

@@ -1,4 +1,4 @@
-"""Benchmark of the caseworker's worklist (issue 15); writes bench/results/worklist.md.
+"""Benchmark of the caseworker's worklist; writes bench/results/worklist.md.
 
 The constructed ledger of tests/support/workbench_ledger.py repeated ``--copies`` times (six cases
 each: a held month, a possible repayment without a hearing, an overdue hearing, a reply awaiting a
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
-from flexcalc.db import database_url, dispose_all
+from flexcalc.ledger.db import database_url, dispose_all
 from tests.support.workbench_ledger import TODAY, build
 
 RESULTS = Path(__file__).resolve().parent / "results" / "worklist.md"
@@ -37,7 +37,7 @@ def measure(url: str, copies: int) -> dict[str, float | int]:
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
     from flexcalc.ledger.store import open_ledger
     from flexcalc.ledger.worklist import worklist
     from flexcalc.security.keys import create_key
@@ -89,7 +89,7 @@ def main() -> None:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = ["# The caseworker's worklist (issue 15)", "",
+    lines = ["# The caseworker's worklist", "",
              f"Measured {stamp} by `bench/worklist_bench.py --copies {args.copies}` on {platform.machine()}, "
              f"Python {platform.python_version()}, {os.cpu_count()} CPUs (a shared machine: other work ran at the "
              "same time). Median of five.", "",

@@ -1,4 +1,4 @@
-"""The caseworker page's chart and the way it shows a case's months (issue 15, item 4).
+"""The caseworker page's chart and the way it shows a case's months.
 
 From the user test: a held month's wage is unknown, not "0,00 kr."; a paid month with a possible
 repayment not yet decided says "afventer afgørelse"; the timeline uses Danish numbers (15.272 kr.),
@@ -15,8 +15,8 @@ from typing import Any
 
 import altair as alt
 
-from flexcalc.format import kr, month_name
 from flexcalc.period import Month
+from flexcalc.text_da.format import kr, month_name
 
 UNKNOWN_WAGE = "ukendt — afventer indberetning"
 STATUS_DA = {"paid": "udbetalt", "held": "afventer indberetning", "not_paid": "ikke udbetalt",
@@ -29,7 +29,7 @@ SERIES = (("Skyldig nu", "#1f4e79", "circle"), ("Udbetalt", "#2a7f62", "square")
 
 DANISH_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}}
 """Vega-Lite's number locale, Danish: the axis' ",.0f" writes 15.272, not 15,272 (tooltips carry the text
-from ``flexcalc.format.kr``)."""
+from ``flexcalc.text_da.format.kr``)."""
 
 _CITATION = re.compile(r"\s*\((?:Ankestyrelsen\s+)?(?:PM|LAB|BEK)\s[^)]*\)")
 

@@ -4,7 +4,7 @@ person's hours marked and the plateau shaded and named in words.
 Not by colour alone: the subsidy bars are light with a dashed outline while the wage bars are solid,
 the total is a line with diamond markers, the two hour marks differ by line style and carry text, and
 the plateau carries a text label. Amounts become floats here only to place marks on the screen; every
-number a person reads (tooltips, labels) is formatted from the exact ``Decimal`` by ``flexcalc.format``.
+number a person reads (tooltips, labels) is formatted from the exact ``Decimal`` by ``flexcalc.text_da.format``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from flexcalc.extra_hour import ExtraHour
-from flexcalc.format import kr
-from flexcalc.scenarios import Hours, HourScenario, hours_text
+from flexcalc.citizen.extra_hour import ExtraHour
+from flexcalc.citizen.scenarios import Hours, HourScenario, hours_text
+from flexcalc.text_da.format import kr
 
 WAGE = "Løn fra arbejdsgiver"
 SUBSIDY = "Fleksløntilskud"

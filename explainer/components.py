@@ -1,5 +1,5 @@
 """Shared input widgets of the explainer pages: every input has a visible Danish label, amounts are
-typed as text and parsed by the core (``flexcalc.inputs.parse_amount``, never float), and a bad value
+typed as text and parsed by the core (``flexcalc.parsing.inputs.parse_amount``, never float), and a bad value
 shows the field and the reason in Danish."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from flexcalc.citizen.scenarios import Hours, check_hours  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
-from flexcalc.format import month_name  # noqa: E402
-from flexcalc.inputs import parse_amount  # noqa: E402
-from flexcalc.params import current_month, rates_for  # noqa: E402
+from flexcalc.law.params import current_month, rates_for  # noqa: E402
+from flexcalc.parsing.inputs import parse_amount  # noqa: E402  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
-from flexcalc.scenarios import Hours, check_hours  # noqa: E402
+from flexcalc.text_da.format import month_name  # noqa: E402  # noqa: E402
 
 NBSP = "\u00a0"
 
@@ -113,7 +113,7 @@ def nbsp(text: str) -> str:
 
 def default_month(today: dt.date | None = None) -> Month:
     """The current benefit month (today's), within the rates table: never an older year because a later
-    rate is computed or assumed; the page says so in plain Danish (``flexcalc.params.rates_note_da``)."""
+    rate is computed or assumed; the page says so in plain Danish (``flexcalc.law.params.rates_note_da``)."""
     return current_month(today or dt.date.today())
 
 

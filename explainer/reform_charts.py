@@ -1,6 +1,6 @@
 """Charts of the analyst page (reforms): winners and losers by weekly hour band, and the hours curve of a
 typical person before and after. Amounts become floats here only to place marks; every number a person
-reads (tooltips) is formatted from the exact values by ``flexcalc.format``."""
+reads (tooltips) is formatted from the exact values by ``flexcalc.text_da.format``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from flexcalc.format import kr
 from flexcalc.reforms.curve import HoursCurve
+from flexcalc.text_da.format import kr
 
 DANISH_NUMBER = "replace(format(datum.value, ',.0f'), /,/g, '.')"
 WINNERS, LOSERS = "Får mere", "Får mindre"

@@ -1,7 +1,7 @@
 """Money: Decimal amounts, øre conversion, and the one rounding rule.
 
 No float ever holds an amount. Inputs may be strings or numbers with at most two decimals; they
-become ``Decimal`` in ``flexcalc.inputs`` (the one way in) and stay ``Decimal`` until they are formatted.
+become ``Decimal`` in ``flexcalc.parsing.inputs`` (the one way in) and stay ``Decimal`` until they are formatted.
 
 The rounding rule (decided in docs/decisions.md, "Rounding"):
 - every intermediate amount is computed exactly (the reductions of LAB § 123 stk. 2 may carry up

@@ -12,7 +12,7 @@ from flexcalc.errors import InputError
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 MIN_YEAR, MAX_YEAR = 1900, 2999
 """Months (and instants, ``flexcalc.ledger.reports.parse_instant``) outside these years are refused as
-input: no rule or rate exists there, and year 0 or 9999 would overflow the calendar (issue 12)."""
+input: no rule or rate exists there, and year 0 or 9999 would overflow the calendar."""
 
 
 @dataclass(frozen=True, order=True, slots=True)

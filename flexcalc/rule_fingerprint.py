@@ -6,7 +6,7 @@ What it covers:
 
 * **parameter values**: every packaged parameter's dated values as loaded (computed values computed),
   normalised to ``name|start|value`` lines, and the law data that decides results
-  (``parameters/law/*.yaml`` except the citations of ``provisions.yaml``), as sorted JSON;
+  (``law/data/*.yaml`` except the citations of ``provisions.yaml``), as sorted JSON;
 * **rule code**: every ``flexcalc`` module imported by the result entry points (``calculate_month``, the
   batch kernel, the refund and særligt fleksbidrag of finance), found by importing them in a fresh
   interpreter, except modules that only word or cite (``EXCLUDED``). Each module is normalised before it
@@ -42,8 +42,8 @@ CHANGELOG = ROOT / "CHANGELOG.md"
 ENTRY_POINTS = ("flexcalc", "flexcalc.batch.kernel", "flexcalc.finance.refund", "flexcalc.finance.fleksbidrag")
 """The modules whose results the check guards; everything they import from flexcalc counts too."""
 
-EXCLUDED = ("flexcalc.version", "flexcalc.format", "flexcalc.text_da", "flexcalc.trace", "flexcalc.provisions",
-            "flexcalc.errors", "flexcalc.explain", "flexcalc.rule_fingerprint")
+EXCLUDED = ("flexcalc.version", "flexcalc.text_da.format", "flexcalc.text_da", "flexcalc.trace",
+            "flexcalc.law.provisions", "flexcalc.errors", "flexcalc.citizen.explanation", "flexcalc.rule_fingerprint")
 """Modules (and packages) that word, cite or version results but do not compute them."""
 
 
@@ -81,7 +81,7 @@ def rule_modules() -> dict[str, Path]:
 
 def parameter_lines(directory: Path | None = None) -> list[str]:
     """Every parameter value as ``name|start|value`` (computed values as computed), sorted."""
-    from flexcalc.params import load_parameters
+    from flexcalc.law.params import load_parameters
 
     lines = []
     for name, parameter in load_parameters(directory).items():
@@ -122,9 +122,10 @@ def fingerprint(code_files: Iterable[Path], parameters: list[str], law: list[str
 
 
 def current() -> dict[str, str]:
-    from flexcalc.params import PARAMETER_DIR
+    from flexcalc.law.lawdata import LAW_DIR
+    from flexcalc.law.params import PARAMETER_DIR
 
-    return fingerprint(rule_modules().values(), parameter_lines(PARAMETER_DIR), law_data_lines(PARAMETER_DIR / "law"))
+    return fingerprint(rule_modules().values(), parameter_lines(PARAMETER_DIR), law_data_lines(LAW_DIR))
 
 
 def changelog_versions(text: str) -> list[str]:

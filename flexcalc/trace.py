@@ -5,7 +5,7 @@ A step with ``part_of="subsidy"`` carries its signed ``effect`` on the subsidy, 
 add up to the subsidy exactly; a step with ``part_of="payout"`` does the same for the payout, and
 ``part_of="ceiling"`` for the monthly ceiling built from the employer's lønloft form
 (``flexcalc.normal_wage``).
-``provision`` is the citation as text (a ``flexcalc.provisions.Provision`` is a ``str`` that also
+``provision`` is the citation as text (a ``flexcalc.law.provisions.Provision`` is a ``str`` that also
 carries its structure); the JSON has it as text (``provision``) and as structured citations
 (``provision_ref``: law, paragraph, stk., pkt., nr., and the quoted sentence where it is at hand).
 Other steps (``part_of=None``) inform: the basis month, the wage income, an intermediate result.
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from flexcalc.law.provisions import provision_ref
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
-from flexcalc.provisions import provision_ref
 
 Part = Literal["subsidy", "payout", "ceiling"]
 PartOf = Part | None

@@ -34,7 +34,7 @@ def postgres_url() -> Iterator[str]:
     admin_url = _postgres_admin_url()
     if admin_url is None:
         pytest.skip("no PostgreSQL server (set FLEXCALC_TEST_POSTGRES_URL or run ./scripts/test)")
-    from flexcalc.db import database_url
+    from flexcalc.ledger.db import database_url
 
     admin_url = database_url(admin_url)
     name = f"flexcalc_test_{uuid.uuid4().hex[:12]}"
@@ -45,7 +45,7 @@ def postgres_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        from flexcalc.db import dispose_all
+        from flexcalc.ledger.db import dispose_all
 
         dispose_all()
         with admin.connect() as connection:
@@ -57,7 +57,7 @@ def postgres_url() -> Iterator[str]:
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'flexcalc.sqlite'}"
     yield url
-    from flexcalc.db import dispose_all
+    from flexcalc.ledger.db import dispose_all
 
     dispose_all()
 
@@ -76,7 +76,7 @@ def _packaged_rates_after_each_test() -> Iterator[None]:
     before = os.environ.get("FLEXCALC_PARAMETERS_DIR")
     yield
     if os.environ.get("FLEXCALC_PARAMETERS_DIR") != before:
-        from flexcalc.params import reload_parameters
+        from flexcalc.law.params import reload_parameters
 
         if before is None:
             os.environ.pop("FLEXCALC_PARAMETERS_DIR", None)

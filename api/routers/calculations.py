@@ -15,16 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.responses import BonusSpreadOut
 from api.schemas import CalculationResponse
 from api.strict_json import StrictJSONRoute
-from flexcalc.calculate import calculate_month
-from flexcalc.explain import explain_month_da
-from flexcalc.model import (
+from flexcalc.citizen.explanation import explain_month_da
+from flexcalc.month import calculate_month
+from flexcalc.month.bonus import spread_bonus
+from flexcalc.parsing.model import (
     AmountField,
     CalculationRequest,
     MonthField,
     validate_amount,
     validate_month,
 )
-from flexcalc.month_events import spread_bonus
 from flexcalc.period import Month
 
 _month = validate_month

@@ -1,7 +1,7 @@
 """``POST /v1/scenarios/hours`` and ``POST /v1/explanations/month-change``: the citizen explainer's questions.
 
 "Kan det betale sig at arbejde flere timer?" and "Hvorfor har min udbetaling ændret sig?". Both ask the
-core (``flexcalc.scenarios``, ``flexcalc.month_change``); no rule is repeated here.
+core (``flexcalc.citizen.scenarios``, ``flexcalc.citizen.month_change``); no rule is repeated here.
 """
 
 from __future__ import annotations
@@ -14,20 +14,20 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from api.strict_json import StrictJSONRoute
+from flexcalc.citizen.extra_hour import extra_hour
+from flexcalc.citizen.month_change import Adjustment, MonthSide, explain_month_change
+from flexcalc.citizen.scenarios import MAX_HOURLY, Hours, Job, check_hours, hour_scenario
+from flexcalc.citizen.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
 from flexcalc.errors import InputError
-from flexcalc.extra_hour import extra_hour
-from flexcalc.inputs import as_pydantic_error
-from flexcalc.model import (
+from flexcalc.parsing.inputs import as_pydantic_error
+from flexcalc.parsing.model import (
     AmountField,
     CalculationRequest,
     MonthField,
     validate_amount,
     validate_month,
 )
-from flexcalc.month_change import Adjustment, MonthSide, explain_month_change
 from flexcalc.period import Month
-from flexcalc.scenarios import MAX_HOURLY, Hours, Job, check_hours, hour_scenario
-from flexcalc.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
 
 router = APIRouter(prefix="/v1", tags=["explainer"], route_class=StrictJSONRoute)
 
@@ -91,7 +91,7 @@ class HourScenarioRequest(BaseModel):
     @field_validator("month", mode="before")
     @classmethod
     def _month(cls, value: Any, info: ValidationInfo) -> str | None:
-        from flexcalc.model import validate_benefit_month
+        from flexcalc.parsing.model import validate_benefit_month
 
         return None if value is None else validate_benefit_month(value, info.field_name or "month")
 
@@ -177,7 +177,7 @@ def create_hour_scenarios(request: HourScenarioRequest) -> JSONResponse:
         raise InputError(missing, "give both hours_from and hours_to, or neither",
                          "angiv både hours_from og hours_to, eller ingen af dem", code="missing")
     job = Job(hourly=request.hourly, full_time_wage=request.full_time_wage)
-    from flexcalc.params import current_month
+    from flexcalc.law.params import current_month
 
     scenario = hour_scenario(Month.parse(request.month) if request.month else current_month(), job, request.ceiling)
     body = scenario.to_dict()

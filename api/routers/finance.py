@@ -17,7 +17,7 @@ from api.ledger_common import factory
 from api.responses import ChartOut, FinanceReportOut, RefundOut
 from api.security import AUTH_RESPONSES, FinanceDep, audit_event
 from api.strict_json import StrictJSONRoute
-from flexcalc.inputs import parse_amount
+from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 
@@ -42,7 +42,7 @@ def refund(
 ) -> JSONResponse:
     audit_event(request, AuditEvent(action="read", principal=principal))
     from flexcalc.finance.refund import refund_month_dict
-    from flexcalc.inputs import parse_date
+    from flexcalc.parsing.inputs import parse_date
 
     return JSONResponse(refund_month_dict(
         Month.parse(month, "month"), parse_amount(subsidy, "subsidy", allow_negative=True), weeks_before,

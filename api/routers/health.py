@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api.responses import HealthOut
 from flexcalc import RULE_VERSION
-from flexcalc.params import assumed_months, assumed_months_da, assumed_months_en, coverage, rates_expiry
+from flexcalc.law.params import assumed_months, assumed_months_da, assumed_months_en, coverage, rates_expiry
 
 router = APIRouter(tags=["health"])
 
@@ -23,7 +23,7 @@ def get_health() -> dict[str, Any]:
         "code": "rates_end_soon", "last_month": str(expiry.last_month),
         "reason": expiry.message, "reason_da": expiry.message_da,
     }
-    from flexcalc.provisions import law_warning
+    from flexcalc.law.provisions import law_warning
 
     law = law_warning(last)  # the table covers months whose citations are not confirmed
     assumed = assumed_months()

@@ -32,14 +32,14 @@ from api.responses import (
 )
 from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, CaseWriterDep, audit_event, authorize_case
 from flexcalc.errors import InputError
-from flexcalc.identifiers import check_identifier
-from flexcalc.inputs import as_pydantic_error
-from flexcalc.model import AmountField, MonthField, validate_amount, validate_month
 from flexcalc.normal_wage import NormalWageForm
+from flexcalc.parsing.identifiers import check_identifier
+from flexcalc.parsing.inputs import as_pydantic_error
+from flexcalc.parsing.model import AmountField, MonthField, validate_amount, validate_month
 from flexcalc.period import Month
 from flexcalc.security.redact import RedactedText
 
-# Security (issue 7): every route needs a key (read_case / write_case: audited, role-checked); writes
+# Security: every route needs a key (read_case / write_case: audited, role-checked); writes
 # take an Idempotency-Key (IdempotentRoute) tied to the write's transaction by mark_applied.
 router = APIRouter(prefix="/v1/cases", tags=["cases"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
 
@@ -48,7 +48,7 @@ _month = validate_month
 
 
 def _identifier(value: Any, field: str, kind: str = "id") -> str:
-    """The one identifier check (``flexcalc.identifiers``) as a field error."""
+    """The one identifier check (``flexcalc.parsing.identifiers``) as a field error."""
     try:
         return check_identifier(value, field, kind=kind)
     except InputError as error:

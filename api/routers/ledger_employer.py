@@ -18,7 +18,7 @@ from api.ledger_common import LedgerSession
 from api.responses import EmployerViewOut, IngestOut
 from api.security import AUTH_RESPONSES, PrincipalDep, ReporterDep, authorize_employer
 
-# Security (issue 7): an employer key sends reports of its own CVR number only, a caseworker key any;
+# Security: an employer key sends reports of its own CVR number only, a caseworker key any;
 # each (employer, case) is audited; Idempotency-Key is tied to the ingestion's transaction.
 router = APIRouter(prefix="/v1/employer", tags=["employer"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
 
@@ -67,7 +67,7 @@ def ingest_reports(body: WageReportBatch, request: Request, principal: ReporterD
     for employer_id, case_id in sorted({(r.employer_id, r.case_id) for r in body.reports}):
         authorize_employer(request, principal, employer_id, case_id=case_id, action="write")
     # An employer key reports only for its own employments, and the server records when it received
-    # the report (issue 12); a caseworker imports the income register's reports with their timestamps.
+    # the report; a caseworker imports the income register's reports with their timestamps.
     # A report for an unknown case is bad input (422, an InputError), not a missing path resource.
     reporter = principal.employer_cvr if principal.role == "employer" else None
     where = [f"reports.{i}" for i in range(len(body.reports))]

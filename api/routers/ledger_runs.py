@@ -13,10 +13,10 @@ from api.ledger_common import factory, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.responses import HeldMonthOut, PayRunOut, PossibleDuplicateOut, ReconcileOut
 from api.security import AUTH_RESPONSES, CaseworkerDep, audit_before_write, audit_event
-from flexcalc.model import MonthField, validate_benefit_month
+from flexcalc.parsing.model import MonthField, validate_benefit_month
 from flexcalc.security.audit import AuditEvent
 
-# Security (issue 7): caseworkers only; audited (they touch every case); Idempotency-Key accepted.
+# Security: caseworkers only; audited (they touch every case); Idempotency-Key accepted.
 router = APIRouter(prefix="/v1", tags=["payment runs"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
 
 
@@ -34,7 +34,7 @@ class PaymentRunCreate(BaseModel):
 
 
 MAX_RECONCILE_CASES = 10_000
-"""The most case ids one reconciliation request may name (issue 12): a larger list is a 422 naming
+"""The most case ids one reconciliation request may name: a larger list is a 422 naming
 ``case_ids``; without the list every case is reconciled."""
 
 
@@ -50,8 +50,8 @@ class ReconciliationCreate(BaseModel):
              response_model=PayRunOut, status_code=201, summary="Pay a benefit month for every active case")
 def run_payments(body: PaymentRunCreate, request: Request, principal: CaseworkerDep) -> JSONResponse:
     """The run is answered when it is done (201), with every paid and held month and the month's totals
-    (``total_subsidy``, ``total_atp_own``, ``total_payout``). Synchronous by design (issue 14,
-    docs/decisions.md "Payment run at batch speed"): the set-based run pays 100.000 cases in a few
+    (``total_subsidy``, ``total_atp_own``, ``total_payout``). Synchronous by design (docs/decisions.md,
+    "Payment run at batch speed"): the set-based run pays 100.000 cases in a few
     seconds, inside an ordinary request timeout; chunks are committed as they are paid, so a request
     cut off midway is finished by sending it again (a re-run pays only what is left)."""
     audit_event(request, AuditEvent(action="write", principal=principal))
@@ -60,7 +60,7 @@ def run_payments(body: PaymentRunCreate, request: Request, principal: Caseworker
     from flexcalc.period import Month
 
     as_of = parse_instant(body.as_of, "as_of", end_of_day=True)
-    audit_before_write(request)  # many transactions: the audit row first, or no write (issue 12)
+    audit_before_write(request)  # many transactions: the audit row first, or no write
     result = pay_month(factory(), Month.parse(body.month), as_of)
     return JSONResponse(result.to_dict(), status_code=201)
 
@@ -76,7 +76,7 @@ def run_reconciliation(body: ReconciliationCreate, request: Request, principal: 
     from flexcalc.ledger.reports import parse_instant
 
     as_of = parse_instant(body.as_of, "as_of", end_of_day=True)
-    audit_before_write(request)  # many transactions: the audit row first, or no write (issue 12)
+    audit_before_write(request)  # many transactions: the audit row first, or no write
     result = reconcile(factory(), as_of, body.case_ids)
     return JSONResponse(result.to_dict(), status_code=201)
 
@@ -104,7 +104,7 @@ def possible_duplicates(request: Request, case_id: str | None = Query(default=No
                         *, principal: CaseworkerDep) -> JSONResponse:
     """Groups of original reports of one employer for the same wage period with the same amount under
     different report ids. They are stored and counted (several payments in a month can be right); the
-    caseworker checks them with the employer (issue 12)."""
+    caseworker checks them with the employer."""
     audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))
     from flexcalc.ledger.duplicates import possible_duplicates as find
 

@@ -1,4 +1,4 @@
-"""Letters (issue 15, item 3): a caseworker drafts a hearing letter, a decision letter or a monthly
+"""Letters: a caseworker drafts a hearing letter, a decision letter or a monthly
 specification (kept in the case file), approves it and records that it was sent; anyone allowed to read the
 case reads its letters as JSON, text, HTML or PDF. Nothing is ever sent by the system.
 
@@ -36,10 +36,10 @@ from api.security import (
     problem_response,
 )
 from flexcalc.errors import InputError
-from flexcalc.identifiers import check_identifier
-from flexcalc.inputs import DateValue, as_pydantic_error
 from flexcalc.letters.errors import letter_error
-from flexcalc.model import MonthField, validate_month
+from flexcalc.parsing.identifiers import check_identifier
+from flexcalc.parsing.inputs import DateValue, as_pydantic_error
+from flexcalc.parsing.model import MonthField, validate_month
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal

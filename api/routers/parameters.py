@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api.schemas import ParameterOut
 from flexcalc.errors import NotFoundError
-from flexcalc.params import load_parameters
+from flexcalc.law.params import load_parameters
 
 router = APIRouter(prefix="/v1", tags=["parameters"])
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import ledger_session
 from api.security import AUTH_RESPONSES, audit_event, require_role
-from flexcalc.model import MonthField, validate_benefit_month
+from flexcalc.parsing.model import MonthField, validate_benefit_month
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal

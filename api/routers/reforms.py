@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.responses import ReformComparisonOut
 from api.strict_json import StrictJSONRoute
 from flexcalc.errors import InputError, require
-from flexcalc.model import MonthField, validate_month
+from flexcalc.parsing.model import MonthField, validate_month
 from flexcalc.period import Month
 from flexcalc.reforms import parse_reform, reform_from_text
 from flexcalc.reforms.run import compare_table

@@ -1,4 +1,4 @@
-"""The caseworker's workbench (issue 15): the worklist across cases and the hearing (partshøring) of a
+"""The caseworker's workbench: the worklist across cases and the hearing (partshøring) of a
 possible repayment. Thin: the rules are ``flexcalc.ledger.worklist`` and ``flexcalc.ledger.hearings``."""
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ class HearingReplyCreate(BaseModel):
 
 
 def _today(value: str | None) -> dt.date:
-    from flexcalc.inputs import parse_date
     from flexcalc.ledger.hearings import today_local
+    from flexcalc.parsing.inputs import parse_date
 
     return parse_date(value, "today") if value else today_local()
 
@@ -123,9 +123,9 @@ def list_worklist_items(
     passed, possible double submissions and months with events registered after payment: each with its
     case, benefit month, age in days, amount where relevant, a Danish label and the API actions that
     resolve it. ``?cursor=`` from ``X-Next-Cursor`` for the next page (a stable keyset cursor)."""
-    from flexcalc.identifiers import check_identifier
-    from flexcalc.inputs import parse_month
     from flexcalc.ledger.worklist import WorklistFilter, parse_kinds, worklist
+    from flexcalc.parsing.identifiers import check_identifier
+    from flexcalc.parsing.inputs import parse_month
 
     audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))
     if case_id is not None:

@@ -1,6 +1,6 @@
 # title: Kan det betale sig at arbejde flere timer?
 """The hours page: what a fleksjob gives in total at every weekly hour count, and what a change of
-hours gives. Every number comes from ``flexcalc.scenarios`` (which calls ``calculate_month``)."""
+hours gives. Every number comes from ``flexcalc.citizen.scenarios`` (which calls ``calculate_month``)."""
 
 from __future__ import annotations
 
@@ -28,24 +28,24 @@ from explainer.components import (  # noqa: E402
     share_url,
     show_error,
 )
-from flexcalc.errors import InputError  # noqa: E402
-from flexcalc.explain import worded_month_da  # noqa: E402
-from flexcalc.extra_hour import extra_hour  # noqa: E402
-from flexcalc.format import kr, month_name  # noqa: E402
-from flexcalc.scenarios import (  # noqa: E402
+from flexcalc.citizen.explanation import worded_month_da  # noqa: E402
+from flexcalc.citizen.extra_hour import extra_hour  # noqa: E402
+from flexcalc.citizen.scenarios import (  # noqa: E402
     MAX_HOURLY,
     Job,
     describe_month_da,
     hour_scenario,
     hours_text,
 )
-from flexcalc.tax_estimate import (  # noqa: E402
+from flexcalc.citizen.tax_estimate import (  # noqa: E402
     explain_estimate_da,
     municipal_rate,
     pension_rate,
     scenario_after_tax,
 )
-from flexcalc.year_view import year_view  # noqa: E402
+from flexcalc.citizen.year_view import year_view  # noqa: E402
+from flexcalc.errors import InputError  # noqa: E402
+from flexcalc.text_da.format import kr, month_name  # noqa: E402
 
 REGION_DA = {"low": "30 %", "high": "55 %", "plateau": "Loftet", "no_subsidy": "Intet tilskud"}
 page_setup()  # Danish page language and readable notes, also when opened by its own address

@@ -1,6 +1,6 @@
 # title: Hvorfor har min udbetaling ændret sig?
 """Two months side by side and the causes of the difference in words. Every number comes from
-``flexcalc.month_change`` (which recalculates through ``calculate_month``)."""
+``flexcalc.citizen.month_change`` (which recalculates through ``calculate_month``)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ from explainer.components import (  # noqa: E402
     page_setup,
     save_link,
 )
-from flexcalc.calculate import MonthInput  # noqa: E402
-from flexcalc.explain import explain_month_da  # noqa: E402
-from flexcalc.format import kr, month_name  # noqa: E402
-from flexcalc.month_change import Adjustment, MonthSide, explain_month_change  # noqa: E402
-from flexcalc.scenarios import NOT_PUBLISHED_DA  # noqa: E402
+from flexcalc.citizen.explanation import explain_month_da  # noqa: E402
+from flexcalc.citizen.month_change import Adjustment, MonthSide, explain_month_change  # noqa: E402
+from flexcalc.citizen.scenarios import NOT_PUBLISHED_DA  # noqa: E402
+from flexcalc.month import MonthInput  # noqa: E402
+from flexcalc.text_da.format import kr, month_name  # noqa: E402
 
 # The page's address holds its inputs (a shareable link): name in the address → widget key.
 page_setup()  # Danish page language and readable notes, also when opened by its own address

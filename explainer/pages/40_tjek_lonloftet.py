@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from explainer.components import page_setup  # noqa: E402
-from flexcalc.format import kr, month_name  # noqa: E402
+from flexcalc.law.params import coverage  # noqa: E402
 from flexcalc.normal_wage import (  # noqa: E402
     METHOD_DA,
     PENSION_BASE_DA,
@@ -26,7 +26,7 @@ from flexcalc.normal_wage import (  # noqa: E402
     check_form,
     validate_form,
 )
-from flexcalc.params import coverage  # noqa: E402
+from flexcalc.text_da.format import kr, month_name  # noqa: E402
 from flexcalc.text_da.normal_wage import (  # noqa: E402
     breakdown_rows,
     effect_lines,
@@ -64,7 +64,7 @@ LABELS_DA = {
     "employee.benefit_month": "Ydelsesmåned",
 }
 def typed(text: str) -> str:
-    """The text as typed (without surrounding spaces). flexcalc reads it (``flexcalc.inputs``: one way in):
+    """The text as typed (without surrounding spaces). flexcalc reads it (``flexcalc.parsing.inputs``: one way in):
     "26.500,50" is accepted, "26.500" is refused as ambiguous with the reason, never silently read."""
     return text.strip()
 

@@ -1,5 +1,5 @@
 # title: Sagsbehandler: arbejdsliste, sager og efterreguleringer
-"""The caseworker's workbench (issue 15): the worklist across cases, a case's months as a timeline with
+"""The caseworker's workbench: the worklist across cases, a case's months as a timeline with
 the corrections and their causes, and the actions — record a hearing letter sent and the reply, decide
 collect or waive, release a held month on a documented wage, register a month's events, run
 reconciliation.
@@ -29,9 +29,9 @@ import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
 from explainer.components import page_setup  # noqa: E402
-from flexcalc.format import date_da, kr, month_name  # noqa: E402
-from flexcalc.ledger.worklist import KIND_LABELS_DA, KINDS  # noqa: E402  (the kinds' names; no database)
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
+from flexcalc.text_da.worklist import KIND_LABELS_DA  # noqa: E402
 
 API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
 OUTCOMES = {"waive": "Frafald (tilbagebetales ikke)", "collect": "Opkræv"}
@@ -109,7 +109,7 @@ if st.session_state.get("flash"):
 # ---------------------------------------------------------------------------------------------- worklist
 st.header("Arbejdsliste")
 filters = st.columns(4)
-chosen = filters[0].multiselect("Slags", list(KINDS), format_func=lambda k: KIND_LABELS_DA[k], key="kinds")
+chosen = filters[0].multiselect("Slags", list(KIND_LABELS_DA), format_func=lambda k: KIND_LABELS_DA[k], key="kinds")
 case_filter = filters[1].text_input("Kun sagen", key="filter_case")
 month_filter = filters[2].text_input("Ydelsesmåned (ÅÅÅÅ-MM)", key="filter_month")
 min_age = filters[3].number_input("Mindst så mange dage gammel", min_value=0, value=0, step=1, key="min_age")

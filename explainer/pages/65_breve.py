@@ -27,8 +27,8 @@ import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.components import page_setup  # noqa: E402
-from flexcalc.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
 API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
 KINDS = {"hearing": "Høringsbrev (partshøring)", "decision": "Afgørelsesbrev", "specification": "Månedsspecifikation"}

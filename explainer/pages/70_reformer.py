@@ -28,13 +28,13 @@ from explainer.components import (  # noqa: E402
 )
 from explainer.reform_charts import band_chart, curve_chart  # noqa: E402
 from fixtures.population import generate  # noqa: E402
+from flexcalc.citizen.scenarios import MAX_HOURLY, Job  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
-from flexcalc.format import kr, month_name, number  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.reforms import load_reform, reform_from_text  # noqa: E402
 from flexcalc.reforms.curve import hours_curve  # noqa: E402
 from flexcalc.reforms.run import compare_table  # noqa: E402
-from flexcalc.scenarios import MAX_HOURLY, Job  # noqa: E402
+from flexcalc.text_da.format import kr, month_name, number  # noqa: E402
 from flexcalc.text_da.reforms import (  # noqa: E402
     band_sentence_da,
     cost_sentence_da,

@@ -3,11 +3,11 @@
 Input columns (one row per person; the month is given to the run, not in the file):
 
 - ``wage`` and ``ceiling`` are required, ``other_wage`` and ``other_income`` optional (an empty cell
-  in an optional column means 0); the meaning of each is that of ``flexcalc.calculate.MonthInput``;
+  in an optional column means 0); the meaning of each is that of ``flexcalc.month.MonthInput``;
 - each amount may be given as ``<name>_ore`` (whole øre: an integer column, or digits in CSV) or as
   ``<name>`` in kroner (a decimal column with at most two decimals, an integer column of whole kroner,
   text like ``15600.50`` or ``15600,50``, or a float column whose every value is exactly an amount
-  with at most two decimals, as ``flexcalc.inputs.parse_amount`` accepts a JSON number). When both are
+  with at most two decimals, as ``flexcalc.parsing.inputs.parse_amount`` accepts a JSON number). When both are
   present ``<name>_ore`` is used and ``<name>`` must agree with it;
 - ``person_id``, when present, is copied to the output and named in error messages.
 
@@ -318,7 +318,7 @@ def _check_range(ints: IntArray, limit: int, column: str, row_offset: int, ids: 
 def _parse_text(values: pa.Array, column: str, row_offset: int, ids: pa.Array | None, *, whole_ore: bool) -> IntArray:
     text = pc.utf8_trim_whitespace(values)
     if not whole_ore:
-        # The amount texts flexcalc.inputs accepts: Danish grouping with a decimal comma (15.600,50) loses its
+        # The amount texts flexcalc.parsing.inputs accepts: Danish grouping with a decimal comma (15.600,50) loses its
         # dots; a separator before exactly three digits (26.500, 15,600) is ambiguous and named as such.
         grouped = pc.match_substring_regex(text, _DANISH_GROUPED_ALL)
         text = pc.if_else(grouped, pc.replace_substring(text, ".", ""), text)

@@ -1,11 +1,11 @@
 """The exact vectorised kernel: one benefit month for many people at once, in integer øre.
 
 This is the one permitted second implementation of the monthly formula (developers' guide): it must
-give exactly what ``flexcalc.calculate.calculate_month`` gives, row by row, and the tests check that
+give exactly what ``flexcalc.month.calculate_month`` gives, row by row, and the tests check that
 on a whole synthetic population and on Hypothesis batches (tests/batch/test_batch_kernel.py).
 
 How it stays exact. Every amount is an ``int64`` number of øre. The rates come from
-``flexcalc.params.rates_for`` as ``Decimal`` and are turned into integers over a power of ten
+``flexcalc.law.params.rates_for`` as ``Decimal`` and are turned into integers over a power of ten
 (0,30 → 30/100, 0,55 → 55/100, 0,05 → 5/100) by ``KernelRates.of``, which refuses a rate it cannot
 represent exactly. So the reduction is an exact integer in units of 1/100 øre, and the two roundings
 of docs/decisions.md ("Rounding") are integer floor divisions:
@@ -19,7 +19,7 @@ of docs/decisions.md ("Rounding") are integer floor divisions:
   whole kroner, half up.
 
 No float touches an amount. Inputs must lie in 0 … ``MAX_INPUT_ORE`` (10.000.000 kr. a month, the
-same bound ``flexcalc.inputs.parse_amount`` enforces), which keeps every product far inside int64;
+same bound ``flexcalc.parsing.inputs.parse_amount`` enforces), which keeps every product far inside int64;
 ``compute_month`` checks that unless told the caller already did.
 """
 
@@ -31,8 +31,8 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from flexcalc.law.params import Rates, rates_for
 from flexcalc.money import MAX_MONTHLY_AMOUNT, from_ore, to_ore
-from flexcalc.params import Rates, rates_for
 from flexcalc.period import Month
 
 IntArray = npt.NDArray[np.int64]

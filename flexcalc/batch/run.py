@@ -1,7 +1,7 @@
 """A batch run from file to file: read in chunks, compute with the exact kernel, write, summarise.
 
 Used by ``flexcalc batch`` and, one partition at a time, by the Dask scale-out. The rates are those
-of the benefit month (``flexcalc.params.rates_for``); the amounts in the file are the basis month's.
+of the benefit month (``flexcalc.law.params.rates_for``); the amounts in the file are the basis month's.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pyarrow as pa
 
 from flexcalc.batch.io import Columns, InputReader, OutputWriter, people_from_batch, result_table
 from flexcalc.batch.kernel import BatchResult, KernelRates, compute_month
-from flexcalc.format import kr, month_name, number
 from flexcalc.money import amount_str, from_ore
 from flexcalc.period import Month
+from flexcalc.text_da.format import kr, month_name, number
 
 DEFAULT_CHUNK_ROWS = 131_072
 

@@ -13,8 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from flexcalc.cli.common import app, input_errors, month, print_json
 from flexcalc.errors import InputError
-from flexcalc.format import number
 from flexcalc.period import Month
+from flexcalc.text_da.format import number
 
 if TYPE_CHECKING:
     from flexcalc.batch.run import Summary

@@ -12,16 +12,10 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.citizen.explanation import explain_month_da
 from flexcalc.cli.common import amount, app, input_errors, month, print_json
 from flexcalc.errors import InputError
-from flexcalc.events import MonthEvents
-from flexcalc.explain import explain_month_da
-from flexcalc.format import kr, month_name, percent
-from flexcalc.inputs import parse_date
-from flexcalc.model import EventsModel, input_error_from_validation
-from flexcalc.month_events import spread_bonus
-from flexcalc.params import (
+from flexcalc.law.params import (
     RATE_NAMES,
     assumed_months,
     assumed_months_da,
@@ -30,7 +24,13 @@ from flexcalc.params import (
     parameter_json,
     rates_expiry,
 )
+from flexcalc.month import MonthInput, calculate_month
+from flexcalc.month.bonus import spread_bonus
+from flexcalc.month.events import MonthEvents
+from flexcalc.parsing.inputs import parse_date
+from flexcalc.parsing.model import EventsModel, input_error_from_validation
 from flexcalc.period import Month
+from flexcalc.text_da.format import kr, month_name, percent
 
 
 def _split(value: str, field: str, names: tuple[str, ...], optional: int = 0) -> dict[str, str]:
@@ -191,8 +191,8 @@ def rates(
     expiry = rates_expiry(day)
     if expiry is not None:
         typer.echo(f"Advarsel: {expiry.message_da}. / Warning: {expiry.message}.", err=True)
-    from flexcalc.params import coverage
-    from flexcalc.provisions import law_warning
+    from flexcalc.law.params import coverage
+    from flexcalc.law.provisions import law_warning
 
     warning = law_warning(coverage()[1])
     if warning is not None:
@@ -240,7 +240,7 @@ def _month_input(value: str, index: int) -> MonthInput:
 
 
 def _amount(value: str, field: str) -> Any:
-    from flexcalc.inputs import parse_amount
+    from flexcalc.parsing.inputs import parse_amount
 
     return parse_amount(value, field)
 

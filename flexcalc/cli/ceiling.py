@@ -12,8 +12,8 @@ import typer
 
 from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, print_json
 from flexcalc.errors import InputError
-from flexcalc.format import date_da, kr, month_name
 from flexcalc.normal_wage import FormError, NormalWageForm, check_form, load_form, parse_date
+from flexcalc.text_da.format import date_da, kr, month_name
 from flexcalc.text_da.normal_wage import explain_check_da, summary_html, summary_markdown
 
 ceiling_app = typer.Typer(

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import typer
 
 from flexcalc.errors import InputError
-from flexcalc.inputs import parse_amount
+from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
 
 app = typer.Typer(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from flexcalc.cli.common import app
-from flexcalc.db import database_url, upgrade
+from flexcalc.ledger.db import database_url, upgrade
 
 db_app = typer.Typer(help="The database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True)
 app.add_typer(db_app, name="db")

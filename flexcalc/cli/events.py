@@ -1,4 +1,4 @@
-"""A case's month events on the command line: ``flexcalc events add|list`` (issue 13).
+"""A case's month events on the command line: ``flexcalc events add|list``.
 
 ``events add CASE --month YYYY-MM --events FILE.json`` registers the events of one benefit month (the
 file holds the same ``events`` object as ``POST /v1/calculations``); a later registration for the same
@@ -17,7 +17,7 @@ import typer
 from flexcalc.cli.common import app, fail, input_errors, month, print_json
 from flexcalc.cli.ledger import DbOption, JsonOption, _ledger
 from flexcalc.errors import InputError
-from flexcalc.format import month_name
+from flexcalc.text_da.format import month_name
 
 events_app = typer.Typer(help="A case's month events: sickness, holiday, other incomes … (registered, "
                               "append-only).", no_args_is_help=True)

@@ -17,7 +17,7 @@ from flexcalc.errors import InputError
 def _date(value: str | None, field: str):  # type: ignore[no-untyped-def]
     if value is None:
         return None
-    from flexcalc.inputs import parse_date
+    from flexcalc.parsing.inputs import parse_date
 
     try:
         return parse_date(value, field)

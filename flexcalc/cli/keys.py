@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from flexcalc.cli.common import app, input_errors, print_json
-from flexcalc.db import session_factory
+from flexcalc.ledger.db import session_factory
 from flexcalc.security import keys
 from flexcalc.security.redact import install_cpr_redaction
 

@@ -19,8 +19,8 @@ import typer
 from flexcalc.cli.calculate import rates_app
 from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
 from flexcalc.errors import InputError
-from flexcalc.format import kr, month_name
-from flexcalc.inputs import parse_amount
+from flexcalc.parsing.inputs import parse_amount
+from flexcalc.text_da.format import kr, month_name
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
                                                            "the embedded SQLite file var/flexcalc.sqlite).")]
@@ -314,7 +314,7 @@ ProgressOption = Annotated[bool | None, typer.Option(
 
 @contextmanager
 def _run_progress(label: str, unit: str, show: bool | None, as_json: bool) -> Iterator[Any]:
-    """A rich progress bar for a long run (issue 14), on standard error: shown on a terminal (or
+    """A rich progress bar for a long run, on standard error: shown on a terminal (or
     with --progress), never with --json; yields the run's ``progress(done, total)`` hook or None."""
     if as_json or show is False:
         yield None
@@ -429,7 +429,7 @@ def held_release(
 
     benefit_month = month(month_)
     documented = amount(wage, "wage")
-    document, by = redact(document), redact(by)  # free text: no CPR number is stored (issue 12)
+    document, by = redact(document), redact(by)  # free text: no CPR number is stored
     with input_errors(), transaction(_ledger(db)) as session:
         out = release_provisional(session, case, benefit_month, documented, document, by,
                                   _as_of(as_of) if as_of else None)

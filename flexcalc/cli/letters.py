@@ -43,7 +43,7 @@ def _ledger(db: str | None) -> Any:
 
 
 def _date(value: str | None, field: str) -> dt.date | None:
-    from flexcalc.inputs import parse_date
+    from flexcalc.parsing.inputs import parse_date
 
     if value is None:
         return None

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from flexcalc.cli.common import app, input_errors, month, print_json
 from flexcalc.errors import InputError
-from flexcalc.format import number
+from flexcalc.text_da.format import number
 
 if TYPE_CHECKING:
     from flexcalc.period import Month

@@ -8,11 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flexcalc.citizen.scenarios import MAX_HOURLY, Job, describe_month_da, hour_scenario
+from flexcalc.citizen.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
 from flexcalc.cli.common import amount, app, input_errors, month, print_json
-from flexcalc.format import kr
-from flexcalc.params import current_month
-from flexcalc.scenarios import MAX_HOURLY, Job, describe_month_da, hour_scenario
-from flexcalc.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
+from flexcalc.law.params import current_month
+from flexcalc.text_da.format import kr
 
 REGION_DA = {"low": "30 %", "high": "55 %", "plateau": "loft", "no_subsidy": "intet tilskud"}
 

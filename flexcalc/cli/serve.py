@@ -20,11 +20,11 @@ EXPLAINER_SETTINGS = ["--client.toolbarMode", "minimal", "--client.showErrorDeta
                       "--client.showSidebarNavigation", "false",
                       "--theme.base", "light"]
 """Streamlit settings of the explainer, as in .streamlit/config.toml, on the command line so they hold
-wherever ``flexcalc serve`` is started: no "Deploy" button or English menu (issue 16)."""
+wherever ``flexcalc serve`` is started: no "Deploy" button or English menu."""
 
 LOOPBACK = "127.0.0.1"
 """Where ``flexcalc serve`` listens unless told otherwise (``--host`` or ``FLEXCALC_HOST``): this machine
-only. Streamlit alone would listen on every interface (issue 12)."""
+only. Streamlit alone would listen on every interface."""
 
 
 def commands(host: str, port: int, explainer_port: int, workers: int, access_log: bool,

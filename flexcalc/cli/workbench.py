@@ -1,4 +1,4 @@
-"""The caseworker's workbench on the command line (issue 15): the worklist across cases and the hearing
+"""The caseworker's workbench on the command line: the worklist across cases and the hearing
 (partshøring) of a possible repayment.
 
 ``flexcalc worklist [--kind …] [--case …] [--month …] [--min-age N] [--today YYYY-MM-DD] [--json]``,
@@ -16,7 +16,7 @@ import typer
 from flexcalc.cli.common import app, fail, input_errors, month, print_json
 from flexcalc.cli.ledger import DbOption, JsonOption, corrections_app
 from flexcalc.errors import InputError, NotFoundError
-from flexcalc.format import kr
+from flexcalc.text_da.format import kr
 
 
 def _ledger(db: str | None) -> Any:
@@ -26,8 +26,8 @@ def _ledger(db: str | None) -> Any:
 
 
 def _today(value: str | None) -> dt.date:
-    from flexcalc.inputs import parse_date
     from flexcalc.ledger.hearings import today_local
+    from flexcalc.parsing.inputs import parse_date
 
     try:
         return parse_date(value, "today") if value else today_local()

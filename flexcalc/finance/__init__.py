@@ -3,6 +3,6 @@
 fleksjob and their refunds, booking on the municipal chart of accounts, the month's finance report
 and the reconciliation against the state's refund statement.
 
-Every figure is read from dated parameter files (``flexcalc/parameters``, see ``rates``); every
+Every figure is read from dated parameter files (``flexcalc/law/parameters``, see ``rates``); every
 decision is recorded in docs/decisions.md, "Finance".
 """

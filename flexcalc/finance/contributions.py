@@ -17,10 +17,10 @@ import datetime as dt
 from decimal import Decimal
 
 from flexcalc.errors import InputError
+from flexcalc.law.params import load_parameters
+from flexcalc.law.provisions import base
 from flexcalc.money import ZERO, round_krone, round_ore
-from flexcalc.params import load_parameters
 from flexcalc.period import Month
-from flexcalc.provisions import base
 from flexcalc.rules import state_atp as state_atp_rule
 
 from . import rates

@@ -21,8 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.errors import InputError, require
+from flexcalc.law.params import rates_for, weakest_status
 from flexcalc.money import ZERO, amount_str, round_krone
-from flexcalc.params import rates_for, weakest_status
 
 from . import rates
 from .ladder import RefundResult

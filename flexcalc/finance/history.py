@@ -92,7 +92,7 @@ def read_history_text(text: str) -> list[Period]:
     import csv
     import io
 
-    from flexcalc.inputs import parse_date
+    from flexcalc.parsing.inputs import parse_date
 
     out = []
     for index, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):

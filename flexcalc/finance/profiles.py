@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flexcalc.errors import InputError
-from flexcalc.inputs import parse_date
+from flexcalc.parsing.inputs import parse_date
 from flexcalc.period import Month
 
 from .ladder import check_weeks_before, weeks_touched

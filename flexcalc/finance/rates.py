@@ -1,6 +1,6 @@
 """The finance parameters: which files they are, and one lookup by name and day.
 
-Uses the same files, format and loader as the subsidy rates (``flexcalc.params``); a day with no
+Uses the same files, format and loader as the subsidy rates (``flexcalc.law.params``); a day with no
 value is ``NoRatesError`` (field ``month``), never a default.
 """
 
@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flexcalc.errors import NoRatesError, require
-from flexcalc.params import ParameterValue, load_parameters
+from flexcalc.law.params import ParameterValue, load_parameters
 
 LADDER_NAMES = ("refund_rate_weeks_1_4", "refund_rate_weeks_5_26", "refund_rate_weeks_27_52", "refund_rate_week_53_on")
 FINANCE_NAMES = (

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.errors import InputError, NoRatesError
+from flexcalc.law.params import rates_for
 from flexcalc.money import amount_str
-from flexcalc.params import rates_for
 from flexcalc.period import Month
 from flexcalc.rules.atp import own_atp_share
 

@@ -22,8 +22,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError, NoRatesError
+from flexcalc.law.params import rates_for
+from flexcalc.ledger.read.paid_months import PaidMonth, benefit_months, paid_months
 from flexcalc.money import ZERO, amount_str
-from flexcalc.params import rates_for
 from flexcalc.period import Month
 
 from . import accounts
@@ -32,7 +33,6 @@ from .contributions import municipal_atp, op_contribution, state_refund_of
 from .fleksbidrag import fleksbidrag
 from .ladder import RefundResult, refund_for_period, refund_outside_ladder
 from .profiles import RefundProfile, weeks_before_month
-from .source import PaidMonth, benefit_months, paid_months
 
 STEP_KEYS = {0: "before_ladder", 1: "weeks_1_4", 2: "weeks_5_26", 3: "weeks_27_52", 4: "week_53_on"}
 AMOUNTS = ("subsidy", "atp_own", "payout", "municipal_atp", "op", "refund", "fleksbidrag", "municipal_atp_refund",

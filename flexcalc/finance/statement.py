@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from flexcalc.errors import InputError
-from flexcalc.inputs import parse_amount, parse_date
 from flexcalc.money import ZERO, amount_str, round_ore
+from flexcalc.parsing.inputs import parse_amount, parse_date
 from flexcalc.period import Month
 
 from . import rates

@@ -5,7 +5,7 @@ The basis month is *m − 1* (LAB § 123 stk. 1, paid in arrears; ``flexcalc.rul
 income is the sum, over every employer (known to the case or not: all wage counts, LAB § 123
 stk. 2), of the effective report of each chain of reports whose payment date falls in it: the report
 of the chain received last wins, and a chain ending in a reversal counts nothing. The subsidy itself
-is always ``flexcalc.calculate.calculate_month``; nothing here repeats the formula.
+is always ``flexcalc.month.calculate_month``; nothing here repeats the formula.
 
 The ceiling is the one in force in the **benefit** month (docs/decisions.md, "Ledger"): the newest
 entry of the ceiling history whose effective month is at or before *m*, among the entries known at
@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InputError, ManualDecisionRequired
-from flexcalc.events import MonthEvents, period_days
 from flexcalc.money import ZERO
+from flexcalc.month import MonthInput, MonthResult, calculate_month
+from flexcalc.month.events import MonthEvents, period_days
 from flexcalc.period import Month
 from flexcalc.rules import timing
 from flexcalc.trace import Step
@@ -80,7 +80,7 @@ class BasisMonth:
 
 def basis_view(reports: Iterable[WageReport], as_of: dt.datetime | None) -> dict[Month, BasisMonth]:
     """The wage of every basis month as known at ``as_of`` (``None``: everything received)."""
-    # report ids are unique per employer (issue 12): a chain is keyed by (employer, report id)
+    # report ids are unique per employer: a chain is keyed by (employer, report id)
     chains: dict[tuple[str, str], list[WageReport]] = defaultdict(list)
     seen = known(reports, as_of)
     by_id = {(r.employer_id, r.report_id): r for r in seen}
@@ -157,7 +157,7 @@ class MonthDue:
     error: InputError | None = None
     inp: MonthInput | None = None
     """The inputs the month was computed with (``None`` when it could not be): what a month-to-month
-    explanation of the case starts from (``flexcalc.month_change``; the monthly specification letter)."""
+    explanation of the case starts from (``flexcalc.citizen.month_change``; the monthly specification letter)."""
 
     @property
     def complete(self) -> bool:
@@ -279,10 +279,10 @@ def month_due(
 
 def rule_version_of(benefit_month: Month) -> str:
     """The rule version a month is computed under: the code's version and the fingerprint of the
-    parameter values in force for the month (``flexcalc.params.rates_fingerprint``). A paid month
+    parameter values in force for the month (``flexcalc.law.params.rates_fingerprint``). A paid month
     keeps the version it was paid under; reconciliation compares it with the version now."""
     from flexcalc import RULE_VERSION
-    from flexcalc.params import rates_fingerprint
+    from flexcalc.law.params import rates_fingerprint
 
     return f"{RULE_VERSION}+{rates_fingerprint(benefit_month)}"
 
@@ -290,7 +290,7 @@ def rule_version_of(benefit_month: Month) -> str:
 def reason_words(due: MonthDue) -> tuple[str, str] | None:
     """Why a computed month is paid as it is when that is not the formula alone (English, Danish)."""
     if due.reason == NO_FLEKSJOB_WAGE:
-        from flexcalc.format import month_name
+        from flexcalc.text_da.format import month_name
 
         return (f"no wage from the fleksjob employer in {due.basis_month}: no subsidy (paid 0)",
                 f"ingen løn fra fleksjobarbejdsgiveren i {month_name(due.basis_month)}: intet tilskud (udbetalt 0 kr.)")

@@ -31,7 +31,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError, NoRatesError
-from flexcalc.inputs import parse_amount
+from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
 
 from .models import Case, Ceiling, Employment
@@ -174,7 +174,7 @@ def _text(value: Any) -> str:
 
 def check_rows(rows: Sequence[dict[str, Any]], where: Sequence[str]) -> list[CaseRow]:
     """Check every row (and the rows against each other); ``CaseImportError`` lists every bad one."""
-    from flexcalc.params import rates_for
+    from flexcalc.law.params import rates_for
 
     errors: list[InputError] = []
     checked: list[CaseRow] = []

@@ -116,7 +116,7 @@ def month_file(session: Session, case_id: str, month: Month, as_of: dt.datetime 
     reports touching its basis month, the event registrations and the ceiling history as known, the
     computation with its trace (Danish labels and provisions), what was paid and every correction
     since. Nothing here computes a rule: the computation is ``CaseFacts.month_due``."""
-    from flexcalc.format import date_da
+    from flexcalc.text_da.format import date_da
 
     from .asof import reason_words
     from .registrations import latest, local_date

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import NotFoundError
-from flexcalc.identifiers import safe_identifier
+from flexcalc.parsing.identifiers import safe_identifier
 
 from .models import Case
 

@@ -1,5 +1,5 @@
 """A ceiling from the employer's lønloft form joins the case's ceiling history, and the paid months
-it affects are reconciled (issue 5, item 6).
+it affects are reconciled.
 
 LAB § 123, stk. 3 (the ceiling); Ankestyrelsen PM 48-22 (the employer reports the full-time wage and
 its changes; the municipality may regulate afterwards where the rules give a basis).

@@ -5,7 +5,7 @@ dagpenge amount read only on a secondary page) is not paid on a guess: the payme
 of it with the reason "satserne for <måned> er ikke bekræftet", until either the parameter files carry
 published (or computed) values, or a finance or admin user records a confirmation of the values in force
 (who, when, on which source or decision). The confirmation is bound to the values' fingerprint
-(``flexcalc.params.rates_fingerprint``): if the assumed values change, the month is held again until the
+(``flexcalc.law.params.rates_fingerprint``): if the assumed values change, the month is held again until the
 new values are confirmed. Confirmations are append-only and audited. The next run after a confirmation
 pays the held months (a hold is only a record; the run computes every unpaid case again). If published
 values later differ from what was paid, reconciliation records "satser ændret" corrections as for any
@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError
-from flexcalc.format import month_name
-from flexcalc.params import rates_fingerprint, rates_for
+from flexcalc.law.params import rates_fingerprint, rates_for
 from flexcalc.period import Month
+from flexcalc.text_da.format import month_name
 
 from .models import RatesConfirmation
 

@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc import format as fmt
 from flexcalc.errors import ConflictError, InputError, NotFoundError
 from flexcalc.money import amount_str
 from flexcalc.period import Month
+from flexcalc.text_da import format as fmt
 
 from .models import Correction, Decision
 from .types import Cause, CorrectionStatus, ReportKind

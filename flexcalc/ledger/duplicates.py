@@ -1,5 +1,5 @@
 """Possible double submissions: two original reports of one employer for the same wage period and the
-same amount, under different report ids (issue 12).
+same amount, under different report ids.
 
 Both are stored and both count (LAB § 123 stk. 2: all wage paid counts, and several payments in one
 month can be legitimate, e.g. a bonus paid separately), so they are never refused; they are flagged

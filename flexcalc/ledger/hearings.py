@@ -32,10 +32,10 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from flexcalc.db import Base
 from flexcalc.errors import ConflictError, InputError, NotFoundError, require
-from flexcalc.identifiers import check_identifier
-from flexcalc.inputs import parse_date
+from flexcalc.ledger.db import Base
+from flexcalc.parsing.identifiers import check_identifier
+from flexcalc.parsing.inputs import parse_date
 
 from .models import Correction, Decision, UTCDateTime, append_only
 from .types import CorrectionStatus

@@ -35,8 +35,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from flexcalc.db import Base
 from flexcalc.errors import AppendOnlyError
+from flexcalc.ledger.db import Base
 from flexcalc.money import from_ore, to_ore
 from flexcalc.period import Month
 
@@ -152,7 +152,7 @@ class Report(Base):
         Index("ix_ledger_report_root", "root_id"),
     )
 
-    # A report id is unique per employer (issue 12): two employers' ids never meet, so no employer can
+    # A report id is unique per employer: two employers' ids never meet, so no employer can
     # claim another's id first or learn anything about another's reports from a conflict.
     employer_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -228,7 +228,7 @@ class Hold(Base):
 
 class RatesConfirmation(Base):
     """A confirmation that a benefit month's assumed rates may be paid: who, when, on what source or
-    decision, and the fingerprint of the values confirmed (``flexcalc.params.rates_fingerprint``). A
+    decision, and the fingerprint of the values confirmed (``flexcalc.law.params.rates_fingerprint``). A
     payment run holds a month whose rates are assumed until one is recorded for the same values.
     Append-only: a new confirmation is a new row."""
 

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from flexcalc import RULE_VERSION
 from flexcalc.errors import ConflictError, InputError, require
-from flexcalc.format import month_name
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
+from flexcalc.text_da.format import month_name
 
 from .asof import NO_FLEKSJOB_WAGE, CeilingEntry, EmploymentEntry, MonthDue, reason_words, rule_version_of
 from .confirmations import rates_confirmed, rates_hold_reason
@@ -55,7 +55,7 @@ class PayRunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The run's answer (API and ``flexcalc pay --json``): the summary holds the counts and the
-        month's totals (issue 14)."""
+        month's totals."""
         return {"month": self.month, "as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION,
                 "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held,
                 "already_paid": self.already_paid}
@@ -187,7 +187,7 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     written as one multi-row insert (``flexcalc.ledger.payrun``); every other month goes through the
     month pipeline case by case. ``set_based=False`` computes every month case by case (the
     reference the tests compare with)."""
-    from flexcalc.params import rates_for
+    from flexcalc.law.params import rates_for
 
     from .payrun import no_gc
 

@@ -1,4 +1,4 @@
-"""The set-based part of the payment run (issue 14): the plain months of a chunk of cases read as
+"""The set-based part of the payment run: the plain months of a chunk of cases read as
 columns, computed by the exact batch kernel in one go, and written as one multi-row insert.
 
 A month is **plain** when nothing but the formula decides it: no event registration for the
@@ -9,7 +9,7 @@ sum of the known reports (AM-liable wage + own and employer pension, LAB § 123 
 § 1 nr. 1–2); the fleksjob employer's (the case's known employments) is ``wage``, any other
 employer's ``other_wage``; the ceiling is the newest entry known at the instant taking effect at or
 before the benefit month (LAB § 123 stk. 3). Then ``flexcalc.batch.kernel.compute_month`` gives
-exactly what ``flexcalc.calculate.calculate_month`` gives (the kernel is the one permitted second
+exactly what ``flexcalc.month.calculate_month`` gives (the kernel is the one permitted second
 implementation of the monthly formula, tested row by row against it), including "no wage from the
 fleksjob employer, no subsidy" (vejl. 9154/2022 pkt. 2.1; Ankestyrelsen PM 6-23), which the run
 records with its reason as the per-case path does. A month whose basis month lacks a report of a
@@ -28,14 +28,14 @@ import gc
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from sqlalchemy import BigInteger, String, and_, column, or_, select, table, type_coerce
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -139,19 +139,39 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
     """Read the chunk's facts as columns (a handful of queries) and sort its cases."""
     basis = month.previous()
     m, b = str(month), str(basis)
-    wanted = set(ids)
     out = Classified()
     conn = session.connection()  # Core rows: no ORM loading layer for 100.000 plain tuples
 
     def where(col: Any) -> Any:
         return cases_in(col, ids, contiguous)
 
+    active = _active_cases(conn, where, set(ids), m)
+    out.inactive = set(ids) - active
+    ceiling = _ceilings(conn, where, m, as_of)
+    employers, expected, unusual = _employments(conn, where, b)
+    unusual.update(conn.scalars(select(EventRegistration.case_id).where(
+        where(EventRegistration.case_id), EventRegistration.benefit_month == m)).all())
+    by_case = _basis_reports(conn, where, contiguous, b, as_of, unusual)
+    _sort_cases(out, ids, active, unusual, ceiling, employers, expected, by_case, b)
+    return out
+
+
+_Where = Callable[[Any], Any]
+_Reports = dict[str, list[tuple[str, str, str, str, int]]]
+
+
+def _active_cases(conn: Connection, where: _Where, wanted: set[str], m: str) -> set[str]:
+    """The chunk's cases open in benefit month ``m``."""
     active: set[str] = set()
     for cid, first, last in fetch_all(conn, select(Case.id, raw_text(Case.first_month), raw_text(Case.last_month))
                                             .where(where(Case.id))):
         if cid in wanted and first <= m and (last is None or last >= m):
             active.add(cid)
-    out.inactive = wanted - active
+    return active
+
+
+def _ceilings(conn: Connection, where: _Where, m: str, as_of: dt.datetime) -> dict[str, tuple[str, int, int]]:
+    """Each case's ceiling in force in ``m`` as known at ``as_of``: (effective month, id, amount in øre)."""
     ceiling: dict[str, tuple[str, int, int]] = {}
     for cid, effective, amount, seq in fetch_all(conn,
             select(Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id)
@@ -160,6 +180,13 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
         best = ceiling.get(cid)
         if best is None or (effective, seq) > (best[0], best[1]):
             ceiling[cid] = (effective, seq, amount)
+    return ceiling
+
+
+def _employments(conn: Connection, where: _Where,
+                 b: str) -> tuple[dict[str, set[str]], dict[str, list[str]], set[str]]:
+    """Each case's employers, the employers whose report the basis month ``b`` expects, and the cases
+    with a possible part month (an employment with a start or end date)."""
     employers: dict[str, set[str]] = defaultdict(set)
     expected: dict[str, list[str]] = defaultdict(list)
     unusual: set[str] = set()
@@ -172,8 +199,13 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
             expected[cid].append(employer)
             if start is not None or end is not None:
                 unusual.add(cid)  # a possible part month: the pipeline decides (employment_events)
-    unusual.update(conn.scalars(select(EventRegistration.case_id).where(
-        where(EventRegistration.case_id), EventRegistration.benefit_month == m)).all())
+    return employers, expected, unusual
+
+
+def _basis_reports(conn: Connection, where: _Where, contiguous: bool, b: str, as_of: dt.datetime,
+                   unusual: set[str]) -> _Reports:
+    """The reports of the chains of basis month ``b`` known at ``as_of``, by case; a case with a
+    correction or reversal joins ``unusual`` (the pipeline's basis view decides it)."""
     # The basis month compared as an expression when the chunk is a range of case ids: SQLite would
     # otherwise search the basis-month index (every case's report of the month, once per chunk)
     # instead of the (case, basis month) index for the chunk's own cases.
@@ -189,6 +221,14 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
         if kind != "original":
             unusual.add(cid)  # a chain with a correction or reversal: the pipeline's basis view
         by_case[cid].append((employer, report_id, kind, month_text, total))
+    return by_case
+
+
+def _sort_cases(out: Classified, ids: Sequence[str], active: set[str], unusual: set[str],
+                ceiling: dict[str, tuple[str, int, int]], employers: dict[str, set[str]],
+                expected: dict[str, list[str]], by_case: _Reports, b: str) -> None:
+    """Each active case to ``out``: the pipeline (unusual, no ceiling, amounts beyond the kernel's
+    range), held (a known employment's report missing) or plain."""
     for cid in ids:
         if cid not in active:
             continue
@@ -223,7 +263,6 @@ def classify(session: Session, ids: Sequence[str], month: Month, as_of: dt.datet
         if len(ordered) > 1:
             ordered.sort()
         out.plain.append(PlainMonth(cid, known_wage, other_wage, amount, ordered))
-    return out
 
 
 @dataclass(slots=True)

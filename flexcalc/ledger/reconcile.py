@@ -82,7 +82,7 @@ def reconcile_case(session: Session, case_id: str, as_of: dt.datetime, result: R
 
 def reconcile_cases(session: Session, case_ids: Sequence[str], as_of: dt.datetime, result: ReconcileResult) -> None:
     """``reconcile_case`` for many cases inside the caller's transaction, their rows locked first and
-    their payments, corrections and facts read in a few queries (issue 14), the corrections stored
+    their payments, corrections and facts read in a few queries, the corrections stored
     in one flush: the same corrections as ``reconcile_case`` case by case."""
     from .corrections import correction_dict
     from .models import Case
@@ -297,7 +297,7 @@ def reconcile(factory: Callable[[], Session], as_of: dt.datetime,
               progress: ReconcileProgress | None = None) -> ReconcileResult:
     """Reconcile every case with payments (or ``case_ids``).
 
-    Set-based (the default, issue 14): the cases are taken in chunks, one transaction each; the paid
+    Set-based (the default): the cases are taken in chunks, one transaction each; the paid
     months that something has changed for are found from columns for the whole chunk
     (``_changed_cases``), and only those cases are reconciled by ``reconcile_case`` (the same code, the
     same corrections, causes and words); a case nothing has changed for is counted as checked and not

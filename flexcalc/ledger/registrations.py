@@ -1,15 +1,15 @@
-"""The month's events on a case (issue 13, item 1): registered like reports, append-only and
+"""The month's events on a case: registered like reports, append-only and
 bitemporal.
 
 A registration holds the ``events`` object of one **benefit month** (the same shape as
 ``POST /v1/calculations``: periods may lie in the basis or the benefit month, incomes and sickness
-benefit belong to the basis month; ``flexcalc.events``), the instant the municipality learned of them
+benefit belong to the basis month; ``flexcalc.month.events``), the instant the municipality learned of them
 (``received_at``), who registered them and the document they rest on. A later registration for the
 same month restates the month's events: at an instant, the registration received last wins (ties by
 the content's digest, so arrival order never matters). Nothing is updated in place; an empty
 ``events`` object restates that nothing happened.
 
-The events are checked before anything is stored (``flexcalc.events.validate_events``, the same check
+The events are checked before anything is stored (``flexcalc.month.events.validate_events``, the same check
 as a calculation): a month outside the case, overlapping periods, sickness benefit without a sickness
 period, more holiday days than the month's working days — an ``InputError`` naming the field.
 Registering the events the month already has is a no-op that says so.
@@ -31,9 +31,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError
-from flexcalc.events import MonthEvents, validate_events
-from flexcalc.format import date_da
+from flexcalc.month.events import MonthEvents, validate_events
 from flexcalc.period import Month
+from flexcalc.text_da.format import date_da
 
 from .models import EventRegistration
 
@@ -49,7 +49,7 @@ PERIOD_WORDS_DA = {
 
 def parse_events(data: Any, field: str = "events") -> tuple[str, MonthEvents]:
     """The events object validated (as the API's ``events``), as canonical JSON and as ``MonthEvents``."""
-    from flexcalc.model import EventsModel, input_error_from_validation
+    from flexcalc.parsing.model import EventsModel, input_error_from_validation
 
     if not isinstance(data, dict):
         raise InputError(field, "must be an object like the calculation's events",

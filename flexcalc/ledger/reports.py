@@ -25,9 +25,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flexcalc.errors import InputError
-from flexcalc.identifiers import check_identifier
-from flexcalc.inputs import parse_amount
 from flexcalc.money import ZERO
+from flexcalc.parsing.identifiers import check_identifier
+from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import MAX_YEAR, MIN_YEAR, Month
 from flexcalc.rules import timing
 

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from flexcalc.db import session_factory, upgrade
-from flexcalc.errors import ConflictError, InputError
-from flexcalc.identifiers import check_identifier, safe_identifier
+from flexcalc.errors import ConflictError, InputError, require
+from flexcalc.ledger.db import session_factory, upgrade
+from flexcalc.parsing.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
 
 from .asof import CeilingEntry, EmploymentEntry, MonthDue, basis_view, month_due
@@ -43,7 +43,7 @@ CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
 
 def open_ledger(url: str | None = None) -> Callable[[], Session]:
     """A session factory for the ledger at ``url``; the schema is brought up to date once per process."""
-    from flexcalc.db import database_url
+    from flexcalc.ledger.db import database_url
 
     resolved = database_url(url)
     if resolved not in _UPGRADED:
@@ -85,7 +85,7 @@ def run_in_transaction(factory: Callable[[], Session], work: Callable[[Session],
 
 
 def check_case_id(case_id: str, field: str = "case") -> str:
-    """A case id: the one identifier check (``flexcalc.identifiers``), never a CPR number."""
+    """A case id: the one identifier check (``flexcalc.parsing.identifiers``), never a CPR number."""
     return check_identifier(case_id, field)
 
 
@@ -238,7 +238,7 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
     rolls back, so nothing is stored. A correction may name a report stored earlier or anywhere in the
     same batch, of the same employer (report ids are unique per employer).
 
-    ``reporter``: the CVR number of an employer key sending the batch (issue 12). Then every report must
+    ``reporter``: the CVR number of an employer key sending the batch. Then every report must
     be the reporter's own, for a case in which the reporter has an employment — a case that does not
     exist and a case that is not the reporter's get the same answer, so an employer key learns nothing
     of other cases — and ``received_at`` is the server's instant of receipt (the stated value is kept
@@ -248,8 +248,26 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
     """
     result = IngestResult()
     stamp = now()
-    Key = tuple[str, str]
-    stored: dict[Key, Report] = {}
+    stored = _stored_reports(session, reports)
+    known_cases = _known_cases(session, reports, reporter)
+    batch = _batch_without_repeats(reports, where, reporter)
+    order = _in_correction_order(batch, stored, where)
+    result.already_stored.extend(_already_stored(list(batch.values()), stored, where, reporter))
+    new, stated = _checked_new_reports(order, stored, known_cases, where, reporter, stamp)
+    rows = _report_rows(order, new, stated, stored, stamp)
+    result.stored.extend(row.report_id for row in rows)
+    session.add_all(rows)
+    session.flush()
+    return result
+
+
+_Key = tuple[str, str]
+"""A report's key: (employer id, report id); report ids are unique per employer."""
+
+
+def _stored_reports(session: Session, reports: Sequence[WageReport]) -> dict[_Key, Report]:
+    """The stored rows of the batch's reports and of the reports they correct, by key."""
+    stored: dict[_Key, Report] = {}
     wanted: dict[str, set[str]] = {}
     for r in reports:
         wanted.setdefault(r.employer_id, set()).add(r.report_id)
@@ -262,13 +280,25 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
             for row in session.scalars(select(Report).where(Report.employer_id == employer_id,
                                                             Report.report_id.in_(chunk))):
                 stored[(row.employer_id, row.report_id)] = row
+    return stored
+
+
+def _known_cases(session: Session, reports: Sequence[WageReport], reporter: str | None) -> set[str]:
+    """The batch's cases that exist (for an employer key: in which the reporter has an employment)."""
     case_ids = sorted({r.case_id for r in reports})
+    if not case_ids:
+        return set()
     if reporter is None:
-        known_cases = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids)))) if case_ids else set()
-    else:
-        known_cases = set(session.scalars(select(Employment.case_id).where(
-            Employment.employer_id == reporter, Employment.case_id.in_(case_ids)))) if case_ids else set()
-    batch: dict[Key, tuple[int, WageReport]] = {}
+        return set(session.scalars(select(Case.id).where(Case.id.in_(case_ids))))
+    return set(session.scalars(select(Employment.case_id).where(
+        Employment.employer_id == reporter, Employment.case_id.in_(case_ids))))
+
+
+def _batch_without_repeats(reports: Sequence[WageReport], where: Sequence[str] | None,
+                           reporter: str | None) -> dict[_Key, tuple[int, WageReport]]:
+    """The batch by key, each report once: an employer key's own reports only; a report id twice in the
+    batch only with the same content."""
+    batch: dict[_Key, tuple[int, WageReport]] = {}
     for index, report in enumerate(reports):
         label = _where(index, where)
         if reporter is not None and report.employer_id != reporter:
@@ -284,13 +314,17 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
                                  "indhold", code="report_conflict")
             continue
         batch[key] = (index, report)
-    new: dict[Key, WageReport] = {}
-    stated: dict[Key, dt.datetime] = {}
-    pending = list(batch.values())
-    order: list[tuple[int, WageReport]] = []
-    placed: set[Key] = set()
+    return batch
 
-    def place(index: int, report: WageReport, trail: tuple[Key, ...] = ()) -> None:
+
+def _in_correction_order(batch: dict[_Key, tuple[int, WageReport]], stored: dict[_Key, Report],
+                         where: Sequence[str] | None) -> list[tuple[int, WageReport]]:
+    """The batch's new reports in an order where a corrected report comes before its correction; reports
+    that correct each other in a circle are refused."""
+    order: list[tuple[int, WageReport]] = []
+    placed: set[_Key] = set()
+
+    def place(index: int, report: WageReport, trail: tuple[_Key, ...] = ()) -> None:
         key = (report.employer_id, report.report_id)
         if key in placed or key in stored:
             return
@@ -304,9 +338,16 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
         placed.add(key)
         order.append((index, report))
 
-    for index, report in pending:
+    for index, report in batch.values():
         place(index, report)
+    return order
 
+
+def _already_stored(pending: list[tuple[int, WageReport]], stored: dict[_Key, Report], where: Sequence[str] | None,
+                    reporter: str | None) -> list[str]:
+    """The ids of the batch's reports stored already with the same content; other content is refused
+    (a correction is a new report)."""
+    already: list[str] = []
     for index, report in pending:
         key = (report.employer_id, report.report_id)
         if key in stored:
@@ -326,8 +367,18 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
                                  f"indberetningen {report.report_id} er allerede gemt med andet indhold "
                                  f"(forskel i: {', '.join(diff)}); send en rettelse i stedet",
                                  code="report_conflict")
-            result.already_stored.append(report.report_id)
+            already.append(report.report_id)
+    return already
 
+
+def _checked_new_reports(order: list[tuple[int, WageReport]], stored: dict[_Key, Report], known_cases: set[str],
+                         where: Sequence[str] | None, reporter: str | None, stamp: dt.datetime,
+                         ) -> tuple[dict[_Key, WageReport], dict[_Key, dt.datetime]]:
+    """The new reports as they will be stored (an employer key's stamped with the instant of receipt, a
+    reversal resolved against its target) and the ``received_at`` each stated, checked in order: a known
+    case, no payment date far ahead, a correction of a known report of the same case."""
+    new: dict[_Key, WageReport] = {}
+    stated: dict[_Key, dt.datetime] = {}
     for index, report in order:
         label = _where(index, where)
         key = (report.employer_id, report.report_id)
@@ -347,31 +398,43 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
                                  f"{MAX_ADVANCE.days} dage efter, at indberetningen blev modtaget",
                                  code="payment_date_future")
         if report.corrects is not None:
-            target_key = (report.employer_id, report.corrects)
-            if target_key in new:
-                target: WageReport | None = new[target_key]
-            elif target_key in stored:
-                target = report_from_row(stored[target_key])
-            else:
-                target = None
-            if target is None or target.case_id != report.case_id:
-                # a report of this employer in this case: never a hint about another case or employer
-                raise InputError(f"{label}, corrects", f"the report {report.corrects} it corrects is not known "
-                                 "in this case", f"indberetningen {report.corrects}, der rettes, kendes ikke i "
-                                 "denne sag", code="unknown_report")
-            if report.kind == "reversal" and target.kind == "reversal":
-                raise InputError(f"{label}, corrects", f"{report.corrects} is itself a reversal: a reversal cannot "
-                                 "be reversed (send a new original report instead)",
-                                 f"{report.corrects} er selv en tilbageførsel og kan ikke tilbageføres "
-                                 "(send en ny original indberetning)", code="reversal_of_reversal")
-            if report.received_at < target.received_at:
-                raise InputError(f"{label}, received_at", f"is before the report {report.corrects} it corrects "
-                                 "was received", f"ligger før indberetningen {report.corrects}, der rettes, "
-                                 "blev modtaget", code="received_before_target")
-            report = resolve_reversal(report, target)
+            report = _resolved_correction(report, label, new, stored)
         new[key] = report
+    return new, stated
 
-    by_id_roots: dict[Key, str] = {k: row.root_id for k, row in stored.items()}
+
+def _resolved_correction(report: WageReport, label: str, new: dict[_Key, WageReport],
+                         stored: dict[_Key, Report]) -> WageReport:
+    """A correction checked against the report it corrects (in the batch or stored): of the same case,
+    not a reversal of a reversal, received after it; a reversal takes its target's figures."""
+    target_key = (report.employer_id, require(report.corrects, "the id of the report it corrects"))
+    if target_key in new:
+        target: WageReport | None = new[target_key]
+    elif target_key in stored:
+        target = report_from_row(stored[target_key])
+    else:
+        target = None
+    if target is None or target.case_id != report.case_id:
+        # a report of this employer in this case: never a hint about another case or employer
+        raise InputError(f"{label}, corrects", f"the report {report.corrects} it corrects is not known "
+                         "in this case", f"indberetningen {report.corrects}, der rettes, kendes ikke i "
+                         "denne sag", code="unknown_report")
+    if report.kind == "reversal" and target.kind == "reversal":
+        raise InputError(f"{label}, corrects", f"{report.corrects} is itself a reversal: a reversal cannot "
+                         "be reversed (send a new original report instead)",
+                         f"{report.corrects} er selv en tilbageførsel og kan ikke tilbageføres "
+                         "(send en ny original indberetning)", code="reversal_of_reversal")
+    if report.received_at < target.received_at:
+        raise InputError(f"{label}, received_at", f"is before the report {report.corrects} it corrects "
+                         "was received", f"ligger før indberetningen {report.corrects}, der rettes, "
+                         "blev modtaget", code="received_before_target")
+    return resolve_reversal(report, target)
+
+
+def _report_rows(order: list[tuple[int, WageReport]], new: dict[_Key, WageReport], stated: dict[_Key, dt.datetime],
+                 stored: dict[_Key, Report], stamp: dt.datetime) -> list[Report]:
+    """The rows to store, each with the root of its chain (a correction's root is its target's)."""
+    by_id_roots: dict[_Key, str] = {k: row.root_id for k, row in stored.items()}
     rows = []
     for _index, report in order:
         key = (report.employer_id, report.report_id)
@@ -385,10 +448,7 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
             pension_own=report.pension_own, pension_employer=report.pension_employer, hours=report.hours,
             received_at=report.received_at, kind=report.kind, corrects=report.corrects, root_id=root,
             ingested_at=stamp, stated_received_at=stated[key]))
-        result.stored.append(report.report_id)
-    session.add_all(rows)
-    session.flush()
-    return result
+    return rows
 
 
 def ingest_reports(factory: Callable[[], Session], reports: Sequence[WageReport],
@@ -437,7 +497,7 @@ def compute_case_month(facts: CaseFacts, month: Month, as_of: dt.datetime | None
                        documented_wage: Decimal | None = None) -> MonthDue:
     """Compute benefit ``month`` of a case as known at ``as_of``: the reports, the event registration
     and the ceiling history known then, the employments' start and end, through
-    ``flexcalc.calculate.calculate_month`` (via ``asof.month_due``)."""
+    ``flexcalc.month.calculate_month`` (via ``asof.month_due``)."""
     return month_due(month, basis_view(facts.reports, as_of), facts.ceilings, facts.employments,
                      documented_wage, as_of=as_of, registration=facts.registration(month, as_of))
 

@@ -1,4 +1,4 @@
-"""Typed columns and codes of the ledger (issue 13, item 6).
+"""Typed columns and codes of the ledger.
 
 - ``MonthColumn``: a month column read as ``flexcalc.period.Month`` and stored as "YYYY-MM" (so it
   sorts and compares in SQL as before); a bound value may be a ``Month`` or its text.

@@ -1,4 +1,4 @@
-"""The caseworker's worklist across cases (issue 15, item 1): what waits for a caseworker, and since when.
+"""The caseworker's worklist across cases: what waits for a caseworker, and since when.
 
 The rule of which item is which lives here; the API (``GET /v1/worklist``), the CLI (``flexcalc
 worklist``) and the explainer's caseworker page only show it. Each item names its case and benefit
@@ -46,9 +46,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import FlexcalcError, InputError, require
-from flexcalc.format import month_name
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
+from flexcalc.text_da.format import month_name
+from flexcalc.text_da.worklist import KIND_LABELS_DA
 
 from .hearings import HearingEvent, hearing_state
 from .models import Correction, Decision, EventRegistration, Hold, Payment
@@ -61,17 +62,7 @@ AWAITING_DECISION = "awaiting_decision"
 DUPLICATE = "possible_duplicate"
 EVENTS_AFTER_PAYMENT = "events_after_payment"
 KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE, EVENTS_AFTER_PAYMENT)
-
-KIND_LABELS_DA = {
-    HELD: "Afventer indberetning",
-    AWAITING_HEARING: "Mulig tilbagebetaling: send partshøring",
-    REPLY_OVERDUE: "Svarfristen er udløbet: træf afgørelse",
-    AWAITING_DECISION: "Svar modtaget: træf afgørelse",
-    DUPLICATE: "Mulig dobbelt indberetning",
-    EVENTS_AFTER_PAYMENT: "Hændelser registreret efter udbetaling",
-}
-"""The kind in a few Danish words (the page's filter and headings)."""
-
+"""The kinds in the worklist's order; their Danish labels: ``flexcalc.text_da.worklist``."""
 
 @dataclass(frozen=True, slots=True)
 class Action:

@@ -1,9 +1,9 @@
-"""Letters a decision needs (issue 15, item 3): the hearing letter (partshøring), the decision letter and the
+"""Letters a decision needs: the hearing letter (partshøring), the decision letter and the
 monthly specification, in plain Danish, rendered from the case file's facts to text, HTML and PDF; kept in the
 case file as drafts that a caseworker approves and marks sent. Nothing is ever sent by the system.
 
 - ``hearing.hearing_letter``, ``decision.decision_letter``, ``specification.specification_letter`` build a
-  ``document.Letter`` (no rule is computed here: amounts come from the ledger and ``flexcalc.month_change``);
+  ``document.Letter`` (no rule is computed here: amounts come from the ledger and ``flexcalc.citizen.month_change``);
 - ``store``: ``save_letter``, ``approve_letter``, ``mark_letter_sent`` (returns the letter row: where a
   hearing record opens), ``list_letters``.
 """

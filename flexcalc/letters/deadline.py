@@ -7,7 +7,7 @@
   Saturday, Sunday or such a day moves to the next weekday that is not one.
 
 The numbers (days per channel, weeks, the last year of Store bededag) are dated data in
-``flexcalc/parameters/law/letters.yaml``; nothing here is a rate.
+``flexcalc/law/data/letters.yaml``; nothing here is a rate.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.format import date_da, kr
+from flexcalc.text_da.format import date_da, kr
 
 from . import provisions as p
 from .deadline import check_channel, received_on

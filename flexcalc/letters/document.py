@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from flexcalc.errors import require
-from flexcalc.format import date_da
 from flexcalc.period import Month
+from flexcalc.text_da.format import date_da
 
 from .profile import MunicipalityProfile, SenderWording, sender_on
 

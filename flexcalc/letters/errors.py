@@ -1,13 +1,14 @@
 """The letters' error messages, in English and Danish, keyed by code (the catalogue style of
-``flexcalc.inputs.MESSAGES``). Each names its field; the CLI exits 2 on them, the API answers by the error's class
-(``KINDS``: 404 for an unknown correction, case or letter; 409 for a letter approved or sent already; else 422)."""
+``flexcalc.parsing.inputs.MESSAGES``). Each names its field; the CLI exits 2 on them, the API answers by the
+error's class (``KINDS``: 404 for an unknown correction, case or letter; 409 for a letter approved or sent
+already, superseded or not the version seen; else 422)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flexcalc.errors import ConflictError, InputError, NotFoundError
-from flexcalc.inputs import Message
+from flexcalc.parsing.inputs import Message
 
 MESSAGES: dict[str, Message] = {
     "unknown_correction": Message("there is no correction {id}", "der er ingen efterregulering {id}"),

@@ -15,11 +15,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.format import date_da, kr, month_name
 from flexcalc.ledger.models import Case, Correction, Decision, Employment, Payment, Report
 from flexcalc.ledger.reports import LOCAL_ZONE
 from flexcalc.ledger.types import Cause, CorrectionStatus, ReportKind
 from flexcalc.money import ZERO, amount_str
+from flexcalc.text_da.format import date_da, kr, month_name
 
 from .document import Table, tidy
 from .errors import letter_error

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from flexcalc.format import date_da, kr
 from flexcalc.ledger.hearings import REPLY_DAYS  # the hearing record's default, one place
+from flexcalc.text_da.format import date_da, kr
 
 from . import provisions as p
 from .deadline import check_channel, received_on

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flexcalc.db import Base
+from flexcalc.ledger.db import Base
 from flexcalc.ledger.models import UTCDateTime, append_only
 from flexcalc.ledger.types import ListColumn, MonthColumn
 from flexcalc.period import Month

@@ -1,5 +1,5 @@
 """Who a letter is from: the municipality's profile (set once per deployment) and the sender's wording on the
-letter's date (dated data, ``flexcalc/parameters/law/letters.yaml``).
+letter's date (dated data, ``flexcalc/law/data/letters.yaml``).
 
 The profile is a YAML file named by the environment variable ``FLEXCALC_MUNICIPALITY`` (README, "Letters"):
 name, address, phone, opening hours, Digital Post address and web page. ``FLEXCALC_MUNICIPALITY=demo`` uses the
@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from flexcalc.lawdata import LAW_DIR, LawDataError
-from flexcalc.params import _StrictLoader
+from flexcalc.law.lawdata import LAW_DIR, LawDataError
+from flexcalc.law.params import _StrictLoader
 
 from .errors import letter_error
 

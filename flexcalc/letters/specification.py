@@ -1,5 +1,5 @@
 """The monthly specification for the citizen: this month's payment, what changed since last month with the
-causes that add up (the core's month-to-month explanation, ``flexcalc.month_change``), the change in total
+causes that add up (the core's month-to-month explanation, ``flexcalc.citizen.month_change``), the change in total
 income (wage + subsidy), the corrections paid or pending, and where to ask.
 
 The two months are the case's months as they were paid: each computed as known at its payment's instant
@@ -15,13 +15,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.format import date_da, kr, month_name
+from flexcalc.citizen.month_change import MonthChange, MonthSide, explain_month_change
 from flexcalc.ledger.models import Correction, Decision, Hold, Payment
 from flexcalc.ledger.store import CaseFacts, load_facts
 from flexcalc.ledger.types import CorrectionStatus, PaymentKind
 from flexcalc.money import ZERO, amount_str
-from flexcalc.month_change import MonthChange, MonthSide, explain_month_change
 from flexcalc.period import Month
+from flexcalc.text_da.format import date_da, kr, month_name
 
 from . import provisions as p
 from .deadline import check_channel, received_on
@@ -33,7 +33,7 @@ from .profile import municipality
 
 
 class LedgerMonths:
-    """A stored case as ``flexcalc.month_change.CaseMonths``: the side of a paid month is its inputs as
+    """A stored case as ``flexcalc.citizen.month_change.CaseMonths``: the side of a paid month is its inputs as
     known when it was paid (a provisional payment with the documented wage it was paid on)."""
 
     def __init__(self, facts: CaseFacts, payments: dict[Month, Payment]) -> None:

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.format import date_da
 from flexcalc.ledger.caserows import now
 from flexcalc.security.redact import redact
+from flexcalc.text_da.format import date_da
 
 from .document import Letter, content_hash, html_to_pdf
 from .errors import letter_error

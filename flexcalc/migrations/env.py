@@ -1,11 +1,11 @@
-"""Alembic environment: runs migrations against the URL set by ``flexcalc.db.alembic_config``."""
+"""Alembic environment: runs migrations against the URL set by ``flexcalc.ledger.db.alembic_config``."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from flexcalc.db import Base, database_url
+from flexcalc.ledger.db import Base, database_url
 
 config = context.config
 target_metadata = Base.metadata

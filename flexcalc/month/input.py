@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flexcalc.events import MonthEvents
 from flexcalc.money import ZERO
+from flexcalc.month.events import MonthEvents
 from flexcalc.period import Month
 from flexcalc.rules import timing
 
@@ -26,7 +26,7 @@ class MonthInput:
 
     ``events`` (optional) holds what else happened in the basis and the benefit month: holiday,
     sickness, maternity, ressourceforløbsydelse, ledighedsydelse days, more incomes, a job starting or
-    ending, the paid hours for the state ATP (``flexcalc.events.MonthEvents``). Without events the
+    ending, the paid hours for the state ATP (``flexcalc.month.events.MonthEvents``). Without events the
     event stages of the pipeline do nothing (``flexcalc.month.pipeline``).
     """
 

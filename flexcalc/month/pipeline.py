@@ -1,4 +1,4 @@
-"""One benefit month as one pipeline of named stages (issue 11 item 6).
+"""One benefit month as one pipeline of named stages.
 
 The order is the law's (LAB § 123): each stage reads and writes one ``MonthState`` and appends its
 steps to the trace; every amount comes from a rule in ``flexcalc.rules`` citing its provision.
@@ -24,7 +24,7 @@ A plain month (``MonthInput.events is None``) runs the same stages; the event pa
 nothing, so the plain result and trace are those the engine has always given (tests/month prove it
 against the previous implementation). The labels are written once, in ``flexcalc.text_da.month``;
 the keys in ``flexcalc.month.steps``; the provisions are cited as in force in the benefit month
-(``flexcalc.provisions.cite``).
+(``flexcalc.law.provisions.cite``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from flexcalc.errors import InputError, ManualDecisionRequired, NoRatesError
-from flexcalc.events import (
+from flexcalc.law.lawdata import law_date, provision_table
+from flexcalc.law.params import ParameterValue, Rates, load_parameters, rates_for, weakest_status
+from flexcalc.law.provisions import Provision, cite
+from flexcalc.money import ZERO
+from flexcalc.month import steps as k
+from flexcalc.month.events import (
     HOLIDAY,
     HOLIDAY_LIMIT_DAYS,
     HOLIDAY_LY,
@@ -50,14 +55,9 @@ from flexcalc.events import (
     period_days,
     validate_events,
 )
-from flexcalc.lawdata import law_date, provision_table
-from flexcalc.money import ZERO
-from flexcalc.month import steps as k
 from flexcalc.month.input import MonthInput
 from flexcalc.month.result import ONE, EventMonthResult, MonthResult
-from flexcalc.params import ParameterValue, Rates, load_parameters, rates_for, weakest_status
 from flexcalc.period import Month
-from flexcalc.provisions import Provision, cite
 from flexcalc.rules import (
     atp,
     ceiling,

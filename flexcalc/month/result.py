@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.events import MonthEvents
+from flexcalc.law.params import Rates
 from flexcalc.money import ZERO, amount_str
-from flexcalc.params import Rates
+from flexcalc.month.events import MonthEvents
 from flexcalc.period import Month
 from flexcalc.trace import Step
 from flexcalc.version import RULE_VERSION
@@ -54,7 +54,7 @@ class MonthResult:
 
     @property
     def no_fleksjob_wage(self) -> bool:
-        """True when the month pays nothing because the fleksjob employer paid no wage (issue 11 item 1)."""
+        """True when the month pays nothing because the fleksjob employer paid no wage."""
         return any(step.key == "no_fleksjob_wage" for step in self.steps)
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,7 +139,7 @@ class EventMonthResult(MonthResult):
 
 
 def _law_warning(month: Month) -> dict[str, str] | None:
-    from flexcalc.provisions import law_warning
+    from flexcalc.law.provisions import law_warning
 
     warning = law_warning(month)
     return None if warning is None else warning.to_dict()

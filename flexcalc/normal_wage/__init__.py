@@ -20,7 +20,7 @@ What this module gives:
   ceiling exactly.
 - ``check_form``: the ceiling, its breakdown, the findings of every check (code, severity, Danish and
   English message, what to do; findings never block), and the effect for the employee, computed by
-  calling ``flexcalc.calculate.calculate_month`` (the subsidy formula is never repeated here).
+  calling ``flexcalc.month.calculate_month`` (the subsidy formula is never repeated here).
 - ``ceiling_entry``: the ceiling amount and the date it takes effect, for a case ledger's ceiling history.
 
 Rounding (docs/decisions.md, "Normal-wage ceiling"): each line of the breakdown is rounded once to whole

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flexcalc.errors import InputError, require
-from flexcalc.format import kr, number, percent
 from flexcalc.money import ZERO, round_ore
 from flexcalc.normal_wage.constants import (
     _OVERTIME_WORDS,
@@ -25,6 +24,7 @@ from flexcalc.normal_wage.constants import (
 )
 from flexcalc.normal_wage.form import NormalWageForm
 from flexcalc.rules.weekly_hours import MONTHS_PER_YEAR, monthly_wage_for_hours, simple_full_time_estimate
+from flexcalc.text_da.format import kr, number, percent
 from flexcalc.trace import Step, total_of
 
 # --------------------------------------------------------------------------------------------------
@@ -84,6 +84,29 @@ def build_ceiling(form: NormalWageForm) -> CeilingBreakdown:
     be there; ``check_form`` reports them and gives the ceiling without them).
     """
     steps: list[Step] = []
+    base, reduction = _base_wage_lines(steps, form)
+    fixed = _fixed_supplement_lines(steps, form)
+    variable, overtime = _variable_lines(steps, form)
+    wage_before_pension = base - reduction + fixed + variable + overtime
+    steps.append(Step("wage_before_pension", "Løn før pension", PROVISION_TOTAL, wage_before_pension))
+    pension_base, employer_pension, employee_pension, counted = _pension_lines(
+        steps, form, base - reduction, fixed, wage_before_pension)
+    holiday_monthly, lump_sum = _holiday_lines(steps, form, wage_before_pension)
+    total = total_of(steps, "ceiling")
+    provision = PROVISION_TOTAL if form.source == "employer" else f"{PROVISION_MUNICIPALITY}; {PROVISION_TOTAL}"
+    label = "Lønloft pr. måned" + (" (beregnet af kommunen)" if form.source == "municipality" else "")
+    steps.append(Step("ceiling", label, provision, total))
+    return CeilingBreakdown(
+        steps=steps, total=total, base_wage=base, wage_before_pension=wage_before_pension,
+        pension_base=pension_base, employer_pension=employer_pension, employee_pension=employee_pension,
+        employee_pension_counted=counted, variable_supplements=variable,
+        holiday_supplement_monthly=holiday_monthly, holiday_supplement_lump_sum=lump_sum,
+    )
+
+
+def _base_wage_lines(steps: list[Step], form: NormalWageForm) -> tuple[Decimal, Decimal]:
+    """The base wage at full time (monthly, or hourly × hours × 52/12) and a reduction for the reduced
+    working capacity, if the form has one: (base, reduction)."""
     hours = form.full_time_hours
     if form.monthly_base_wage is not None:
         base = form.monthly_base_wage
@@ -102,7 +125,11 @@ def build_ceiling(form: NormalWageForm) -> CeilingBreakdown:
                              "er større end grundlønnen", code="reduction_too_large")
         _line(steps, "capacity_reduction", "Nedsættelse for nedsat arbejdsevne (må ikke indgå i lønloftet)",
               PROVISION_REDUCTION, reduction, sign=-1)
+    return base, reduction
 
+
+def _fixed_supplement_lines(steps: list[Step], form: NormalWageForm) -> Decimal:
+    """The fixed supplements, each a line (overtime entered as one is shown as such); their sum."""
     sup = form.supplements
     fixed = ZERO
     for key, label, amount in (("qualification", "Kvalifikationstillæg", sup.qualification),
@@ -119,7 +146,11 @@ def build_ceiling(form: NormalWageForm) -> CeilingBreakdown:
             _line(steps, f"supplement_other_{index}", f"Andet fast tillæg: {other.name}", PROVISION_SUPPLEMENTS,
                   other.amount, {"name": other.name})
         fixed += other.amount
+    return fixed
 
+
+def _variable_lines(steps: list[Step], form: NormalWageForm) -> tuple[Decimal, Decimal]:
+    """The variable supplements (evening, night, weekend) and overtime: (variable, overtime)."""
     var = form.variable_supplements
     whose = "medarbejderens egne" if var.basis == "employee_actual" else "gennemsnit for en fuldtidsansat"
     variable = ZERO
@@ -131,14 +162,17 @@ def build_ceiling(form: NormalWageForm) -> CeilingBreakdown:
     overtime = form.overtime
     if overtime:
         _line(steps, "overtime", "Overarbejde (må ikke indgå i lønloftet)", PROVISION_OVERTIME, overtime)
+    return variable, overtime
 
-    wage_before_pension = base - reduction + fixed + variable + overtime
-    steps.append(Step("wage_before_pension", "Løn før pension", PROVISION_TOTAL, wage_before_pension))
 
+def _pension_lines(steps: list[Step], form: NormalWageForm, reduced_base: Decimal, fixed: Decimal,
+                   wage_before_pension: Decimal) -> tuple[Decimal, Decimal, Decimal, bool]:
+    """The employer's and the employee's pension on the base the form names: (pension base, employer
+    pension, employee pension, whether the employee's share is counted on top of the wage)."""
     pension = form.pension
     pension_base = {
-        "base_wage": base - reduction,
-        "base_and_fixed_supplements": base - reduction + fixed,
+        "base_wage": reduced_base,
+        "base_and_fixed_supplements": reduced_base + fixed,
         "all_wage": wage_before_pension,
     }[pension.computed_on]
     on = PENSION_BASE_DA[pension.computed_on]
@@ -159,7 +193,13 @@ def build_ceiling(form: NormalWageForm) -> CeilingBreakdown:
         else:
             steps.append(Step("pension_employee", label + " – er en del af lønnen ovenfor og lægges ikke til igen",
                               PROVISION_PENSION, employee_pension, dict(inputs)))
+    return pension_base, employer_pension, employee_pension, counted
 
+
+def _holiday_lines(steps: list[Step], form: NormalWageForm,
+                   wage_before_pension: Decimal) -> tuple[Decimal, Decimal | None]:
+    """The holiday supplement: monthly in the ceiling, or paid as a lump sum that raises the ceiling of the
+    month it is paid in: (monthly, lump sum)."""
     holiday = form.holiday_supplement
     holiday_monthly = ZERO
     lump_sum: Decimal | None = None
@@ -176,17 +216,7 @@ def build_ceiling(form: NormalWageForm) -> CeilingBreakdown:
                 f"Ferietillæg ({_pct_text(holiday.percent)} af et års løn før pension) udbetales samlet: "
                 "det er ikke med i det månedlige lønloft; lønloftet hæves med beløbet i den måned, det udbetales",
                 PROVISION_HOLIDAY, lump_sum, {"percent": holiday.percent, "base": wage_before_pension * 12}))
-
-    total = total_of(steps, "ceiling")
-    provision = PROVISION_TOTAL if form.source == "employer" else f"{PROVISION_MUNICIPALITY}; {PROVISION_TOTAL}"
-    label = "Lønloft pr. måned" + (" (beregnet af kommunen)" if form.source == "municipality" else "")
-    steps.append(Step("ceiling", label, provision, total))
-    return CeilingBreakdown(
-        steps=steps, total=total, base_wage=base, wage_before_pension=wage_before_pension,
-        pension_base=pension_base, employer_pension=employer_pension, employee_pension=employee_pension,
-        employee_pension_counted=counted, variable_supplements=variable,
-        holiday_supplement_monthly=holiday_monthly, holiday_supplement_lump_sum=lump_sum,
-    )
+    return holiday_monthly, lump_sum
 
 
 def _without_excluded(form: NormalWageForm, *, overtime: bool = True, reduction: bool = True) -> NormalWageForm:

@@ -7,8 +7,8 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from flexcalc.lawdata import law_date
-from flexcalc.provisions import base
+from flexcalc.law.lawdata import law_date
+from flexcalc.law.provisions import base
 
 # --------------------------------------------------------------------------------------------------
 # Provisions and constants
@@ -34,7 +34,7 @@ SCHEME_START = dt.date(2013, 1, 1)
 """The fleksløntilskud (and so the ceiling) exists for fleksjobs begun from 1 January 2013."""
 MUNICIPALITY_FROM = law_date("municipality_may_compute_ceiling")
 """LAB § 123, stk. 3, 3. pkt. (L 83, in force 1 January 2024): the municipality may compute the ceiling
-(a dated law fact: ``flexcalc/parameters/law/law_dates.yaml``)."""
+(a dated law fact: ``flexcalc/law/data/law_dates.yaml``)."""
 STALE_AFTER_MONTHS = 12
 HUNDRED = Decimal(100)
 

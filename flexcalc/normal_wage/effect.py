@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.calculate import MonthInput, MonthResult, calculate_month
 from flexcalc.errors import InputError
-from flexcalc.inputs import plain_number
+from flexcalc.law.params import rates_for
 from flexcalc.money import ZERO, amount_str
+from flexcalc.month import MonthInput, MonthResult, calculate_month
 from flexcalc.normal_wage.constants import MAX_HOURS
 from flexcalc.normal_wage.form import NormalWageForm
-from flexcalc.params import rates_for
+from flexcalc.parsing.inputs import plain_number
 from flexcalc.period import Month
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours
 

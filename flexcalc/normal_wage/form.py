@@ -1,4 +1,4 @@
-"""The lønloft form, validated: every field parsed by ``flexcalc.inputs`` (one way in), every error naming
+"""The lønloft form, validated: every field parsed by ``flexcalc.parsing.inputs`` (one way in), every error naming
 the field in English and Danish."""
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from flexcalc import inputs
 from flexcalc.errors import FlexcalcError, InputError
-from flexcalc.inputs import as_pydantic_error, errors_from_validation, parse_amount, parse_percent
+from flexcalc.law.params import rates_for
 from flexcalc.money import ZERO
 from flexcalc.normal_wage.constants import (
     DEFAULT_FULL_TIME_HOURS,
@@ -26,11 +25,12 @@ from flexcalc.normal_wage.constants import (
     Source,
     VariableBasis,
 )
-from flexcalc.params import rates_for
+from flexcalc.parsing import inputs
+from flexcalc.parsing.inputs import as_pydantic_error, errors_from_validation, parse_amount, parse_percent
 from flexcalc.period import Month
 
 # --------------------------------------------------------------------------------------------------
-# Parsing: every value goes through flexcalc.inputs (one way in, one catalogue of messages)
+# Parsing: every value goes through flexcalc.parsing.inputs (one way in, one catalogue of messages)
 # --------------------------------------------------------------------------------------------------
 
 def _adapt(error: InputError) -> PydanticCustomError:
@@ -38,12 +38,12 @@ def _adapt(error: InputError) -> PydanticCustomError:
 
 
 def parse_hours(value: Any, field: str) -> Decimal:
-    """Weekly hours from 1 to 48 with at most two decimals (``flexcalc.inputs.parse_hours``)."""
+    """Weekly hours from 1 to 48 with at most two decimals (``flexcalc.parsing.inputs.parse_hours``)."""
     return inputs.parse_hours(value, field, minimum=MIN_HOURS, maximum=MAX_HOURS)
 
 
 def parse_date(value: Any, field: str, *, earliest: dt.date = inputs.EARLIEST_DATE) -> dt.date:
-    """A date written YYYY-MM-DD that exists, not before ``earliest`` (``flexcalc.inputs.parse_date``)."""
+    """A date written YYYY-MM-DD that exists, not before ``earliest`` (``flexcalc.parsing.inputs.parse_date``)."""
     return inputs.parse_date(value, field, earliest=earliest)
 
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.inputs import plain_number
 from flexcalc.money import amount_str
 from flexcalc.normal_wage.breakdown import CeilingBreakdown, _without_excluded, build_ceiling
 from flexcalc.normal_wage.checks import NEEDS_EMPLOYEE, Finding, run_checks
 from flexcalc.normal_wage.constants import METHOD_DA, PROVISION_MUNICIPALITY, Method, Source
 from flexcalc.normal_wage.effect import EmployeeEffect, employee_effect
 from flexcalc.normal_wage.form import NormalWageForm
+from flexcalc.parsing.inputs import plain_number
 
 # --------------------------------------------------------------------------------------------------
 # The whole check
@@ -101,7 +101,7 @@ def check_form(form: NormalWageForm, *, as_of: dt.date | None = None) -> CheckRe
 def ceiling_entry(form: NormalWageForm) -> CeilingEntry:
     """The ceiling amount and the date it takes effect (with its source and method), for a case ledger.
 
-    This is the hook for the ledger's ceiling history (issue 5, item 6): the ledger stores the entry and
+    This is the hook for the ledger's ceiling history: the ledger stores the entry and
     recomputes the months it affects; nothing here writes to a ledger.
     """
     return CeilingEntry(build_ceiling(form).total, form.effective_date, form.source, form.method)

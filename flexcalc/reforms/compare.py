@@ -33,10 +33,10 @@ import pyarrow.compute as pc
 
 from flexcalc.batch.kernel import MAX_INPUT_ORE, BatchResult, IntArray
 from flexcalc.errors import InputError, NoRatesError
-from flexcalc.format import kr, month_name, number
 from flexcalc.money import amount_str, from_ore
 from flexcalc.period import Month
 from flexcalc.reforms.rules import PreparedReform, ReformPeople, compute_reform, compute_today
+from flexcalc.text_da.format import kr, month_name, number
 
 BoolArray = npt.NDArray[np.bool_]
 

@@ -1,6 +1,6 @@
 """The hours curve of one person before and after a reform: total income at every weekly hour count 1–37.
 
-Today's side is ``flexcalc.scenarios.hour_scenario`` itself (``calculate_month`` per hour count). The
+Today's side is ``flexcalc.citizen.scenarios.hour_scenario`` itself (``calculate_month`` per hour count). The
 reform's side takes the same 37 monthly wages (``Job.monthly_wage``, STAR's × 52/12) and ceiling and
 computes them with the reform's exact code (``flexcalc.reforms.rules.compute_reform``), so the page
 that draws the curve repeats no formula.
@@ -14,11 +14,11 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 
+from flexcalc.citizen.scenarios import MAX_HOURS, MIN_HOURS, HourScenario, Job, hour_scenario
 from flexcalc.money import from_ore, to_ore
 from flexcalc.period import Month
 from flexcalc.reforms.rules import PreparedReform, ReformPeople, compute_reform
 from flexcalc.reforms.spec import Reform
-from flexcalc.scenarios import MAX_HOURS, MIN_HOURS, HourScenario, Job, hour_scenario
 
 
 @dataclass(frozen=True, slots=True)

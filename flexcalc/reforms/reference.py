@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.errors import InputError
 from flexcalc.money import ZERO
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 from flexcalc.reforms.parameters import reform_rates
 from flexcalc.reforms.spec import Reform

@@ -47,8 +47,8 @@ import pyarrow.compute as pc
 
 from flexcalc.batch.kernel import MAX_INPUT_ORE, BatchResult, IntArray, KernelRates, compute_month
 from flexcalc.errors import InputError
+from flexcalc.law.params import Rates
 from flexcalc.money import to_ore
-from flexcalc.params import Rates
 from flexcalc.period import Month
 from flexcalc.reforms.parameters import reform_rates
 from flexcalc.reforms.spec import HourlyReduction, Reform

@@ -5,12 +5,12 @@
     name: Én nedsættelsesprocent på 40 %
     description: Tilskuddet falder med 40 øre pr. krone i løn, uanset lønnens højde.
     proposal: STAR workshop proposal 2 ('Forenkling af beregning af fleksløntilskuddet'), …
-    parameters:                    # dated values, in the form of flexcalc/parameters/*.yaml
+    parameters:                    # dated values, in the form of flexcalc/law/parameters/<area>/*.yaml
       max_subsidy: {2025-01-01: "20770"}
     rules:                         # named alternative rules, each with its own parameters
       single_reduction_rate: {rate: "0.40"}
 
-``parameters`` may override any parameter in ``flexcalc/parameters/``: a dated value is laid over
+``parameters`` may override any parameter in ``flexcalc/law/parameters/<area>/``: a dated value is laid over
 the parameter's own values (an override on a date the file already has replaces that value; an override
 on another date starts a new value that holds until the file's next date). Every date must lie inside
 the parameter's coverage (from its first value to the ``null`` that ends it). Amounts and rates are
@@ -42,7 +42,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from flexcalc.errors import InputError
-from flexcalc.params import load_parameters
+from flexcalc.law.params import load_parameters
 
 MAX_REFORM_BYTES = 256 * 1024
 """A reform file larger than this is refused (it is a short text)."""
@@ -210,8 +210,8 @@ class Reform(_Strict):
         out: dict[str, dict[dt.date, Decimal]] = {}
         for name, dated in value.items():
             if name not in known:
-                raise _KeyError(f"parameters.{name}", "is not a known parameter (see flexcalc/parameters/)",
-                                "er ikke en kendt parameter (se flexcalc/parameters/)")
+                raise _KeyError(f"parameters.{name}", "is not a known parameter (see flexcalc/law/parameters/)",
+                                "er ikke en kendt parameter (se flexcalc/law/parameters/)")
             if not isinstance(dated, dict) or not dated:
                 raise _KeyError(f"parameters.{name}", "must be dated values like {2025-01-01: \"20770\"}",
                                 "skal være daterede værdier som {2025-01-01: \"20770\"}")
@@ -304,7 +304,7 @@ def reform_from_text(text: str) -> Reform:
     if len(text.encode("utf-8")) > MAX_REFORM_BYTES:
         raise InputError("reform", "the reform file is larger than 256 KiB", "reformfilen er større end 256 KiB",
                          code="reform_too_large")
-    from flexcalc.params import _StrictLoader
+    from flexcalc.law.params import _StrictLoader
 
     try:
         data = yaml.load(text, Loader=_StrictLoader)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flexcalc.law.params import Rates
+from flexcalc.law.provisions import base
 from flexcalc.money import round_krone
-from flexcalc.params import Rates
-from flexcalc.provisions import base
 
 PROVISION = base("atp_own")
 

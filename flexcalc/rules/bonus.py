@@ -9,15 +9,15 @@ not count.
 Decided (docs/decisions.md, "Bonus over several months"): the bonus is split in whole øre, equal
 shares, the øre that do not divide go one each to the earliest months, so the shares add up to the
 bonus exactly. Each share counts as wage of its basis month; the month the bonus was paid in loses it.
-The recomputation itself is ``flexcalc.month_events.spread_bonus``.
+The recomputation itself is ``flexcalc.month.bonus.spread_bonus``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from flexcalc.law.provisions import base
 from flexcalc.money import from_ore, to_ore
-from flexcalc.provisions import base
 
 PROVISION = base("bonus")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flexcalc.law.provisions import base
 from flexcalc.money import ZERO
-from flexcalc.provisions import base
 
 PROVISION = base("ceiling")
 

@@ -5,7 +5,7 @@ forudsætter, at der er en lønudbetaling fra arbejdsgiveren." Ankestyrelsen PM 
 from the employer no subsidy can be computed. Wage from *another* employer does not open a month:
 only the fleksjob wage (``MonthInput.wage``) does.
 
-The exceptions, each named in the trace (issue 11 item 1; docs/decisions.md, "No fleksjob wage"):
+The exceptions, each named in the trace (docs/decisions.md, "No fleksjob wage"):
 - sickness or maternity without pay in the basis month: the top-up of the dagpenge (LAB § 124, stk. 3);
 - ressourceforløbsydelse instead of wage in the basis month: the same top-up (LAB § 124, stk. 3);
 - holiday paid from FerieKonto (LAB § 124, stk. 1; BEK 227/2024 § 6), or holiday pay from the
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flexcalc.events import RESOURCE_ABSENCE, SICKNESS_ABSENCE, MonthEvents, period_days
-from flexcalc.lawdata import income_kind
+from flexcalc.law.lawdata import income_kind
+from flexcalc.month.events import RESOURCE_ABSENCE, SICKNESS_ABSENCE, MonthEvents, period_days
 from flexcalc.period import Month
 
 ZERO = Decimal(0)

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flexcalc.events import FerieKontoPayment
+from flexcalc.law.provisions import base
 from flexcalc.money import ZERO, round_ore
-from flexcalc.provisions import base
+from flexcalc.month.events import FerieKontoPayment
 
 PROVISION_EMPLOYER = base("holiday_employer")
 PROVISION_FERIEKONTO = base("holiday_feriekonto")

@@ -9,11 +9,11 @@ Counted (added to the wage income W, and inside the ceiling):
   serviceloven §§ 119–122): "som ved lønindtægt" from 1 January 2024 (BEK 1806/2023 § 11, now BEK
   227/2024); for benefit months before 2024 they are not wage income and are not counted;
 - a bonus or tantieme from own work (Ankestyrelsen PM 27-23); a bonus covering several months is
-  spread over them (``bonus_share``; ``flexcalc.month_events.spread_bonus``);
+  spread over them (``bonus_share``; ``flexcalc.month.bonus.spread_bonus``);
 - ferietillæg, feriedifference, fritvalg and søgnehelligdagsbetaling in the month paid (PM 14-22),
   see ``flexcalc.rules.special_payments``.
 
-Whether and from when each kind counts is data: ``flexcalc/parameters/law/income_kinds.yaml`` (the
+Whether and from when each kind counts is data: ``flexcalc/law/data/income_kinds.yaml`` (the
 2024 date itself is ``income_rules_2024`` in ``law_dates.yaml``).
 
 Not counted (accepted and shown in the trace with the reason, never deducted):
@@ -25,9 +25,9 @@ Not counted (accepted and shown in the trace with the reason, never deducted):
 
 from __future__ import annotations
 
-from flexcalc.lawdata import income_kind, income_kinds
+from flexcalc.law.lawdata import income_kind, income_kinds
+from flexcalc.law.provisions import Provision
 from flexcalc.period import Month
-from flexcalc.provisions import Provision
 
 LABEL = {
     "wage_other_employer": "Løn fra anden arbejdsgiver",
@@ -64,5 +64,5 @@ WHY_NOT = {
 
 def counts(kind: str, benefit_month: Month) -> bool:
     """Whether an income of ``kind`` counts as wage income for ``benefit_month``'s subsidy: the
-    ``counts_from`` date of ``flexcalc/parameters/law/income_kinds.yaml`` (issue 11 item 8)."""
+    ``counts_from`` date of ``flexcalc/law/data/income_kinds.yaml``."""
     return income_kind(kind).counts(benefit_month)

@@ -27,10 +27,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flexcalc.events import CeilingChange
+from flexcalc.law.provisions import base
 from flexcalc.money import round_ore
+from flexcalc.month.events import CeilingChange
 from flexcalc.period import Month
-from flexcalc.provisions import base
 
 PROVISION_EMPLOYMENT = base("partial_month_employment")
 PROVISION_CEILING = base("partial_month_ceiling")

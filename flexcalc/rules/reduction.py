@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flexcalc.law.params import Rates
+from flexcalc.law.provisions import base
 from flexcalc.money import ZERO, round_ore
-from flexcalc.params import Rates
-from flexcalc.provisions import base
 
 PROVISION_MAX = base("max_subsidy")
 PROVISION_LOW = base("reduction_low")

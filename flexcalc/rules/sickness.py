@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flexcalc.law.provisions import base
 from flexcalc.money import round_ore
-from flexcalc.provisions import base
 
 PROVISION_PAID = base("sickness_paid")
 PROVISION_ENTITLED = base("sickness_entitled")

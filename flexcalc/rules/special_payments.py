@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flexcalc.events import SPECIAL_PAYMENT_KINDS, Income
-from flexcalc.provisions import base
+from flexcalc.law.provisions import base
+from flexcalc.month.events import SPECIAL_PAYMENT_KINDS, Income
 
 PROVISION = base("special_payments")
 

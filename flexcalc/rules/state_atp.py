@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from flexcalc.law.provisions import base
 from flexcalc.money import ZERO, round_krone
-from flexcalc.provisions import base
 
 PROVISION = base("atp_state")
 HOURS_PER_MONTH_FACTOR = Decimal(52) / Decimal(12)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from flexcalc.law.provisions import base
 from flexcalc.period import Month
-from flexcalc.provisions import base
 
 PROVISION = base("timing")
 

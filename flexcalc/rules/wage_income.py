@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flexcalc.provisions import base
+from flexcalc.law.provisions import base
 
 PROVISION = base("wage_income")
 

@@ -2,7 +2,7 @@
 
 The convention of STAR's calculator ("37 timer * 200 kr. pr. time * 52 uger / 12 mdr."), used for the
 monthly wage of an hour count and for the simple ceiling estimate 37 × hourly × 52/12. One place for
-both the hour scenarios (flexcalc/scenarios.py) and the employer's ceiling check (flexcalc/normal_wage.py).
+both the hour scenarios (flexcalc/citizen/scenarios.py) and the employer's ceiling check (flexcalc/normal_wage/).
 """
 
 from __future__ import annotations

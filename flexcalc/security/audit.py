@@ -40,7 +40,7 @@ def outcome_of(status: int) -> str:
 
 
 def _clean(value: str | None, length: int) -> str | None:
-    """An identifier as audited: CPR-shaped numbers redacted (issue 12), cut to the column."""
+    """An identifier as audited: CPR-shaped numbers redacted, cut to the column."""
     return None if value is None else redact(value)[:length]
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError, NotFoundError
-from flexcalc.identifiers import check_identifier
+from flexcalc.parsing.identifiers import check_identifier
 from flexcalc.security.models import ApiKey
 from flexcalc.security.redact import redact
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flexcalc.db import Base
+from flexcalc.ledger.db import Base
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -100,4 +100,4 @@ def _redact_text(value: str) -> str:
 
 RedactedText = Annotated[str, AfterValidator(_redact_text)]
 """A free-text field of an API model (a note, a documentation reference, who released or decided, a
-key's label): stored with every CPR-shaped number replaced by ``[CPR]`` (issue 12)."""
+key's label): stored with every CPR-shaped number replaced by ``[CPR]``."""

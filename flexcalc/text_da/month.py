@@ -1,4 +1,4 @@
-"""The Danish labels of the month's trace steps, written once (issue 11 items 6 and 11).
+"""The Danish labels of the month's trace steps, written once.
 
 The month pipeline (``flexcalc.month.pipeline``) computes facts and asks this module for the label
 of each step. Labels that name a rate take it from the parameters of the month ("Eget ATP-bidrag
@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from flexcalc.format import month_name as _month_name
-from flexcalc.format import number, percent
 from flexcalc.period import Month
+from flexcalc.text_da.format import month_name as _month_name
+from flexcalc.text_da.format import number, percent
 
 TIMING = "Tilskuddet beregnes bagud på lønnen i basismåneden"
 WAGE_INCOME = "Lønindtægt i basismåneden inkl. pension"
@@ -51,7 +51,7 @@ EXCEPTION_TEXT = {
 
 @lru_cache(maxsize=256)
 def month_name(month: Month) -> str:
-    """``flexcalc.format.month_name``, remembered (Babel is slow, the months few)."""
+    """``flexcalc.text_da.format.month_name``, remembered (Babel is slow, the months few)."""
     return _month_name(month)
 
 

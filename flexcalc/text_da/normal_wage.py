@@ -8,8 +8,8 @@ import html
 from decimal import Decimal
 
 from flexcalc.errors import require
-from flexcalc.format import date_da, kr, month_name, number
 from flexcalc.normal_wage import TITLES, CheckResult, Finding, describe_source
+from flexcalc.text_da.format import date_da, kr, month_name, number
 
 SEVERITY_DA = {"error": "FEJL", "warning": "ADVARSEL", "info": "OPLYSNING"}
 DECLARATION_DA = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.format import date_da, kr, number, percent
+from flexcalc.text_da.format import date_da, kr, number, percent
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flexcalc.format import kr, number
+from flexcalc.text_da.format import kr, number
 
 
 def _count(n: int) -> str:

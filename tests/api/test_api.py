@@ -85,7 +85,7 @@ def test_openapi_documents_the_endpoints() -> None:
 def test_health_warns_when_the_rates_end_within_three_months(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    import flexcalc.params as params
+    import flexcalc.law.params as params
 
     assert client.get("/health").json()["rates_warning"] is None  # today (2026-12) the table runs to 2027-12
     monkeypatch.setattr("api.routers.health.assumed_months", lambda: params.assumed_months(dt.date(2026, 12, 7)))

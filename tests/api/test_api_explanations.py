@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import app
-from flexcalc.calculate import MonthInput
-from flexcalc.month_change import MonthSide, explain_month_change
+from flexcalc.citizen.month_change import MonthSide, explain_month_change
+from flexcalc.month import MonthInput
 from flexcalc.period import Month
 
 client = TestClient(app)

@@ -198,7 +198,7 @@ def test_every_error_of_the_hierarchy_is_a_flexcalc_error_with_a_status() -> Non
 
 def test_an_unknown_case_is_404_and_a_conflict_409_through_the_real_app(sqlite_url: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", sqlite_url)

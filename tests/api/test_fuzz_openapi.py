@@ -1,4 +1,4 @@
-"""Schemathesis against the app's own OpenAPI document (issue 7): no 500, every answer as documented.
+"""Schemathesis against the app's own OpenAPI document: no 500, every answer as documented.
 
 Deterministic by default (the same inputs every run, so CI is reproducible); set FLEXCALC_FUZZ_RANDOM=1
 and FLEXCALC_FUZZ_EXAMPLES=200 to explore. Runs on a throwaway SQLite database with a caseworker key
@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security import keys
 
 _DB = tempfile.mkdtemp(prefix="flexcalc-fuzz-")

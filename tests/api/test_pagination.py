@@ -1,4 +1,4 @@
-"""Pagination of every list endpoint (issue 14, item 5): cases, a case's months, corrections and held
+"""Pagination of every list endpoint: cases, a case's months, corrections and held
 months, all held months, the audit log and the keys; keyset on a unique order, an opaque cursor that
 neither skips nor repeats a row when rows are written between pages, on SQLite and PostgreSQL."""
 
@@ -17,7 +17,7 @@ EMPLOYER = "11111111"
 
 @pytest.fixture
 def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)

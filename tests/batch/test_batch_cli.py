@@ -17,9 +17,9 @@ from flexcalc.batch.io import column_ore, kroner_array, resolve_columns
 from flexcalc.batch.kernel import KernelRates, compute_month
 from flexcalc.cli import app
 from flexcalc.errors import InputError
-from flexcalc.format import kr
 from flexcalc.money import from_ore
 from flexcalc.period import Month
+from flexcalc.text_da.format import kr
 
 runner = CliRunner()
 D = Decimal
@@ -228,7 +228,7 @@ def test_column_choice() -> None:
 
 
 def test_danish_amount_texts_in_a_csv_give_the_same_result_as_plain_ones(tmp_path: Path) -> None:
-    """"15.600,00" is read as flexcalc.inputs reads it (one way in): the same rows as "15600.00"."""
+    """"15.600,00" is read as flexcalc.parsing.inputs reads it (one way in): the same rows as "15600.00"."""
     danish = tmp_path / "da.csv"
     danish.write_text('person_id,wage,ceiling\nA,"15.600,00","32.067,00"\nB,"1.234,5",32067\n')
     plain = tmp_path / "plain.csv"

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from fixtures import load_yaml
 from fixtures.population import generate
 from flexcalc.batch.kernel import MAX_INPUT_ORE, KernelRates, compute_month
-from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.law.params import coverage, rates_for
 from flexcalc.money import ORE, to_ore
-from flexcalc.params import coverage, rates_for
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month, month_range
 from tests.support.strategies import benefit_months
 
@@ -106,7 +106,7 @@ def test_half_up_rounding_of_the_atp_share() -> None:
 
 def test_zero_wage_ceiling_below_wage_and_zero_point() -> None:
     # Zero wage from the fleksjob employer: no subsidy (vejl. 9154/2022 pkt. 2.1; PM 6-23), not the whole
-    # maximum of 19.952 the engine paid before issue 11; a wage from another employer alone opens nothing.
+    # maximum of 19.952 the engine paid before the one pipeline; a wage from another employer alone opens nothing.
     zero = kernel_one("2024-03", "0", "40000")
     assert zero["subsidy"] == zero["subsidy_before_ceiling"] == zero["atp_own"] == zero["payout"] == D("0")
     other_only = kernel_one("2024-03", "0", "40000", other_wage="5000")

@@ -115,7 +115,7 @@ def test_sector_follows_the_published_71_29_split_and_leaves_the_other_columns_a
         assert np.mean(agreement == name) == pytest.approx(share / 100, abs=0.005), name
     # Sector and agreement come from their own random stream, so every other column is what it was
     # before they were added: these sums of seed 8's first 20.000 people were taken from the generator
-    # as it was on main before issue 18 (the earlier benchmarks and tests used those people).
+    # as it was before the reform columns were added (the earlier benchmarks and tests used those people).
     before = generate(20_000, seed=8)
     sums = {name: sum(before.column(name).to_pylist()) for name in
             ("hours", "wage_ore", "ceiling_ore", "other_wage_ore", "hourly_wage_ore")}

@@ -1,5 +1,5 @@
 """``flexcalc pay --json`` gives the month's totals, equal to the øre to ``flexcalc batch`` on the same
-people (issue 14, item 3); the progress bar of long runs shows on request and never with --json."""
+people; the progress bar of long runs shows on request and never with --json."""
 
 from __future__ import annotations
 

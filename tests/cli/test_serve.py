@@ -1,4 +1,4 @@
-"""Issue 12 (item 3): ``flexcalc serve`` binds the API and the explainer to loopback unless told otherwise."""
+"""``flexcalc serve`` binds the API and the explainer to loopback unless told otherwise."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from flexcalc.errors import InputError
-from flexcalc.inputs import parse_amount
 from flexcalc.money import amount_str, from_ore, round_krone, round_ore, to_ore
+from flexcalc.parsing.inputs import parse_amount
 
 
 @pytest.mark.parametrize(("exact", "rounded"), [

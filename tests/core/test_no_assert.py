@@ -1,4 +1,4 @@
-"""Issue 11, item 13: production code raises the project's errors, not ``assert`` (``python -O`` drops asserts)."""
+"""Production code raises the project's errors, not ``assert`` (``python -O`` drops asserts)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from flexcalc.params import PARAMETER_DIR
+from flexcalc.law.params import PARAMETER_DIR
 from flexcalc.rule_fingerprint import (
     CHANGELOG,
     LOCK,
@@ -29,7 +29,7 @@ def test_the_recorded_fingerprint_is_the_current_one_and_the_changelog_has_the_v
 
 def test_the_guarded_modules_are_the_rules_the_pipeline_and_the_kernel() -> None:
     names = set(rule_modules())
-    assert {"flexcalc.calculate", "flexcalc.month.pipeline", "flexcalc.batch.kernel", "flexcalc.params",
+    assert {"flexcalc.month", "flexcalc.month.pipeline", "flexcalc.batch.kernel", "flexcalc.law.params",
             "flexcalc.rules.reduction", "flexcalc.finance.refund"} <= names
     assert not {"flexcalc.version", "flexcalc.cli", "flexcalc.ledger.payments"} & names
 

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from explainer.components import default_month
+from flexcalc.citizen.scenarios import Job, hour_scenario
 from flexcalc.period import Month
-from flexcalc.scenarios import Job, hour_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -162,8 +162,8 @@ def test_hours_page_opens_on_the_current_month_and_answers_with_its_rates(app_ur
 
     from playwright.sync_api import expect
 
-    from flexcalc.format import month_name
-    from flexcalc.params import current_month, rates_for
+    from flexcalc.law.params import current_month, rates_for
+    from flexcalc.text_da.format import month_name
 
     month = current_month(dt.date.today())
     rates = rates_for(month)

@@ -1,4 +1,4 @@
-"""The citizen pages in a real browser (issue 16): Danish page language, axe-core without serious or critical
+"""The citizen pages in a real browser: Danish page language, axe-core without serious or critical
 violations, and at 390 px no sideways scrolling of the page, whole chart titles and "kr." on the line of its
 amount; a shared link opens the same calculation. Screenshots at 1280 and 390 px go to ``test-artifacts/``
 (gitignored).
@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from explainer.components import nbsp
-from flexcalc.calculate import MonthInput
-from flexcalc.format import kr
-from flexcalc.month_change import MonthSide, explain_month_change
+from flexcalc.citizen.month_change import MonthSide, explain_month_change
+from flexcalc.citizen.scenarios import Job, hour_scenario
+from flexcalc.month import MonthInput
 from flexcalc.period import Month
-from flexcalc.scenarios import Job, hour_scenario
+from flexcalc.text_da.format import kr
 from tests.explainer.test_browser import ARTIFACTS
 from tests.explainer.test_browser import app_url as app_url
 from tests.explainer.test_browser import browser as browser

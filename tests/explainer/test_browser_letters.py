@@ -25,7 +25,7 @@ __all__ = ["browser", "pytestmark"]
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
     from tests.letters.support import correction_id, rising_wage_case
 

@@ -1,4 +1,4 @@
-"""The caseworker's workbench in a real browser (issue 15, "How it is checked"): the API (uvicorn) and the
+"""The caseworker's workbench in a real browser: the API (uvicorn) and the
 explainer (Streamlit) served on loopback as ``flexcalc serve`` starts them (the explainer finds the API
 through FLEXCALC_API), on a constructed ledger (tests/support/workbench_ledger.py), driven by Debian's
 headless Chromium through Playwright. Without a key no case is shown; with a caseworker's key the
@@ -43,7 +43,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     url = f"sqlite:///{tmp_path_factory.mktemp('workbench') / 'flexcalc.sqlite'}"

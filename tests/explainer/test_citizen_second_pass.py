@@ -1,4 +1,4 @@
-"""Issue 16, the citizen explainer's second pass: the core's new facts and sentences checked by hand, the pages
+"""The citizen explainer's second pass: the core's new facts and sentences checked by hand, the pages
 driven by AppTest and compared with the core, and the LIX of every generated citizen sentence per page."""
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from typer.testing import CliRunner
 
 from api.app import app as api_app
 from explainer.components import default_month, nbsp
-from flexcalc.calculate import MonthInput
+from flexcalc.citizen.explanation import worded_month_da
+from flexcalc.citizen.extra_hour import extra_hour
+from flexcalc.citizen.month_change import MonthSide, explain_month_change
+from flexcalc.citizen.scenarios import Job, check_hours, describe_month_da, hour_scenario
+from flexcalc.citizen.tax_estimate import scenario_after_tax
+from flexcalc.citizen.year_view import year_view
 from flexcalc.cli import app as cli_app
 from flexcalc.errors import InputError
-from flexcalc.explain import worded_month_da
-from flexcalc.extra_hour import extra_hour
-from flexcalc.format import kr
-from flexcalc.month_change import MonthSide, explain_month_change
+from flexcalc.month import MonthInput
 from flexcalc.period import Month
-from flexcalc.scenarios import Job, check_hours, describe_month_da, hour_scenario
-from flexcalc.tax_estimate import scenario_after_tax
-from flexcalc.year_view import year_view
+from flexcalc.text_da.format import kr
 
 D = Decimal
 PAGES = Path(__file__).resolve().parents[2] / "explainer" / "pages"
@@ -204,8 +204,8 @@ def test_the_current_month_answers_with_its_own_rates_and_says_they_are_assumed(
 
 
 def test_the_rates_notes_are_plain_danish() -> None:
-    from flexcalc.params import rates_note_da
-    from flexcalc.year_view import year_view
+    from flexcalc.citizen.year_view import year_view
+    from flexcalc.law.params import rates_note_da
 
     notes = [rates_note_da("computed", Month(2025, 3)), rates_note_da("assumed", Month(2026, 12)),
              rates_note_da("assumed", Month(2027, 1), onwards=True)]
@@ -351,7 +351,7 @@ def test_lix_of_every_generated_citizen_sentence_per_page(name: str, sentences: 
 
 
 def test_lix_of_the_scenario_cli_text_as_printed() -> None:
-    """The CLI's running text as a person reads it (the table left out): 37 before issue 16."""
+    """The CLI's running text as a person reads it (the table left out): 37 before the second pass."""
     box = set("│┃┏┓┡┩└┘┗┛━─┌┐╇")
     texts = []
     for args in (["--hourly", "200"], ["--hourly", "200", "--ceiling", "20000"],

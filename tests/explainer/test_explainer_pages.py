@@ -11,12 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from explainer.charts import hours_chart
 from explainer.components import nbsp
-from flexcalc.calculate import MonthInput
-from flexcalc.format import kr
-from flexcalc.month_change import Adjustment, MonthSide, explain_month_change
+from flexcalc.citizen.month_change import Adjustment, MonthSide, explain_month_change
+from flexcalc.citizen.scenarios import Job, hour_scenario
+from flexcalc.citizen.tax_estimate import scenario_after_tax
+from flexcalc.month import MonthInput
 from flexcalc.period import Month
-from flexcalc.scenarios import Job, hour_scenario
-from flexcalc.tax_estimate import scenario_after_tax
+from flexcalc.text_da.format import kr
 
 PAGES = Path(__file__).resolve().parents[2] / "explainer" / "pages"
 HOURS_PAGE = str(PAGES / "10_flere_timer.py")

@@ -24,7 +24,7 @@ FINANCE = ROOT / "fixtures" / "finance"
 @pytest.fixture
 def api(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict[str, str]]]:
     from api.app import create_app
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     replay(SCENARIOS / "late_report", sqlite_url)

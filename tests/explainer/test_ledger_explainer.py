@@ -1,6 +1,6 @@
 """The caseworker's page of the explainer (Streamlit AppTest) through a real API server (uvicorn in a
 thread) with the caseworker's key: the worklist with its filters, the actions, the case's months as the
-user test asked for them (issue 15, items 2 and 4). The page never opens the database (checked below)."""
+user test asked for them. The page never opens the database (checked below)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ PAGE = Path(__file__).resolve().parents[2] / "explainer" / "pages" / "60_sagsbeh
 
 def _serve(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     from api.app import create_app
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     upgrade(url)
@@ -163,7 +163,7 @@ def test_acting_from_the_page_changes_the_worklist(workbench: Any) -> None:
     at.button(key="reconcile_item_submit").click().run()
     assert [w[0] for w in _worklist(at)] == ["E", "B", "A"]
     # every action went through the API: audited with the caseworker's key
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
     from flexcalc.security import audit
 
     with session_factory()() as session:

@@ -11,12 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from explainer.reform_charts import band_chart, band_frame, curve_chart
 from fixtures.population import generate
-from flexcalc.format import kr
+from flexcalc.citizen.scenarios import Job, hour_scenario
 from flexcalc.period import Month
 from flexcalc.reforms import load_reform
 from flexcalc.reforms.curve import hours_curve
 from flexcalc.reforms.run import compare_table
-from flexcalc.scenarios import Job, hour_scenario
+from flexcalc.text_da.format import kr
 from flexcalc.text_da.reforms import cost_sentence_da, curve_sentence_da, keep_sentence_da, winners_sentence_da
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ FINANCE = Path(__file__).resolve().parents[2] / "fixtures" / "finance"
 
 @pytest.fixture
 def keys(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", sqlite_url)

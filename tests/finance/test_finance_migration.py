@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from flexcalc.db import alembic_config, dispose_all, make_engine, upgrade
+from flexcalc.ledger.db import alembic_config, dispose_all, make_engine, upgrade
 
 INSERT = text("INSERT INTO api_keys (id, role, secret_sha256, created_at) VALUES (:id, :role, :h, :at)")
 

@@ -15,7 +15,7 @@ from flexcalc.finance.fleksbidrag import fleksbidrag
 from flexcalc.finance.history import Period, weeks_before
 from flexcalc.finance.ladder import refund_for_period
 from flexcalc.finance.profiles import RefundProfile, weeks_before_month
-from flexcalc.params import load_parameters
+from flexcalc.law.params import load_parameters
 from flexcalc.period import Month, month_range
 
 D = dt.date

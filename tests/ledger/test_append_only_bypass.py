@@ -1,4 +1,4 @@
-"""Issue 12, item 8: append-only cannot be bypassed, on SQLite and PostgreSQL.
+"""Append-only cannot be bypassed, on SQLite and PostgreSQL.
 
 The attacks: SQLite's ``INSERT OR REPLACE`` (its implicit delete fires no DELETE trigger), PostgreSQL's
 ``TRUNCATE ... CASCADE``, and UPDATE/DELETE on the history tables that had no trigger (ceilings, holds,

@@ -1,4 +1,4 @@
-"""Bulk import of cases (issue 14, item 1): ``flexcalc cases import FILE.csv|.parquet`` and
+"""Bulk import of cases: ``flexcalc cases import FILE.csv|.parquet`` and
 ``POST /v1/cases/import``: all rows or none, each bad row named by its line and column, re-import a
 no-op that says so; on SQLite and PostgreSQL."""
 
@@ -23,7 +23,7 @@ GOOD = ("case_id,ceiling,first_month,employer_ids,cpr\n"
 
 
 def count_cases(url: str) -> int:
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
     from flexcalc.ledger.models import Case
 
     with session_factory(url)() as session:
@@ -31,8 +31,8 @@ def count_cases(url: str) -> int:
 
 
 def case_file(url: str, case_id: str) -> dict[str, object]:
-    from flexcalc.db import session_factory
     from flexcalc.ledger.casefile import case_file as build
+    from flexcalc.ledger.db import session_factory
 
     with session_factory(url)() as session:
         return build(session, case_id)
@@ -130,7 +130,7 @@ def test_missing_or_unknown_columns(sqlite_url: str, tmp_path: Path) -> None:
 @pytest.fixture
 def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     from api.app import create_app
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from flexcalc.db import database_url, make_engine, upgrade
+from flexcalc.ledger.db import database_url, make_engine, upgrade
 
 
 def test_upgrade_creates_the_alembic_version_on_both_databases(database_url: str) -> None:

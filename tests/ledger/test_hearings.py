@@ -1,4 +1,4 @@
-"""The hearing (partshøring) of a possible repayment (issue 15): what is recorded, the errors that name
+"""The hearing (partshøring) of a possible repayment: what is recorded, the errors that name
 their field, the state on a day, the API (audited, Idempotency-Key) and the CLI, and that the table is
 append-only on SQLite and PostgreSQL whatever SQL a client sends."""
 
@@ -141,7 +141,7 @@ def test_the_hearing_table_is_append_only(ledger: tuple[str, dict[str, int]]) ->
 @pytest.fixture
 def api(ledger: tuple[str, dict[str, int]], monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, Any]]:
     from api.app import create_app
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
     from flexcalc.security.keys import create_key
 
     url, ids = ledger
@@ -208,7 +208,7 @@ def test_migration_0007_downgrades_and_upgrades_again(database_url: str) -> None
     from alembic import command
     from sqlalchemy import inspect
 
-    from flexcalc.db import alembic_config, make_engine, upgrade
+    from flexcalc.ledger.db import alembic_config, make_engine, upgrade
 
     upgrade(database_url)
     assert "ledger_hearing_event" in inspect(make_engine(database_url)).get_table_names()

@@ -11,12 +11,12 @@ from api.app import create_app
 
 @pytest.fixture
 def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)
     upgrade(database_url)
-    with session_factory(database_url).begin() as session:  # the stored-case routes need a key (issue 7)
+    with session_factory(database_url).begin() as session:  # the stored-case routes need a key
         _, secret = create_key(session, "caseworker")
     return TestClient(create_app(), headers={"Authorization": f"Bearer {secret}"})
 
@@ -48,7 +48,7 @@ def test_the_caseworker_workflow_over_the_api(client: TestClient) -> None:
 
     # March on February's wage 15.600: 19.952 − 0,30 × 15.600 = 15.272 (STAR's example)
     r = client.post("/v1/payment-runs", json={"month": "2024-03", "as_of": "2024-03-06"})
-    # the month's totals (issue 14): 5 % ATP of 15.272 is 763,60, capped at 500 kr.; payout 15.272 − 500
+    # the month's totals: 5 % ATP of 15.272 is 763,60, capped at 500 kr.; payout 15.272 − 500
     totals = {"total_subsidy": "15272.00",
               "total_atp_own": "500.00", "total_payout": "14772.00"}
     assert r.status_code == 201 and r.json()["summary"] == {"paid": 1, "held": 0, "already_paid": 0, **totals}
@@ -104,7 +104,7 @@ def test_bad_input_is_problem_json_naming_the_field(client: TestClient) -> None:
 
 
 def test_month_events_over_the_api(client: TestClient) -> None:
-    """Issue 13: POST/GET /v1/cases/{id}/months/{month}/events (caseworker, Idempotency-Key)."""
+    """POST/GET /v1/cases/{id}/months/{month}/events (caseworker, Idempotency-Key)."""
     assert client.post("/v1/cases", json={"case_id": "api-1", "ceiling": "30000", "first_month": "2024-03",
                                           "employers": ["11111111"]}).status_code == 201
     batch = {"reports": [report("A1", "2024-02-29", "0", "2024-03-01T10:00:00+01:00")]}
@@ -143,7 +143,7 @@ def test_month_events_over_the_api(client: TestClient) -> None:
 
 
 def test_a_payment_run_is_answered_when_done_and_says_so(client: TestClient) -> None:
-    """Issue 14, item 6: the API answers a run synchronously (201, no 202 and run id) and documents
+    """The API answers a run synchronously (201, no 202 and run id) and documents
     why and its limit (docs/decisions.md, "Payment run at batch speed")."""
     doc = client.get("/openapi.json").json()
     run = doc["paths"]["/v1/payment-runs"]["post"]

@@ -1,4 +1,4 @@
-"""The month's events on a case (issue 13): registration, bad input, no wage → 0 vs held, the
+"""The month's events on a case: registration, bad input, no wage → 0 vs held, the
 ceiling's history as known at an instant, job start from the employment, the API endpoints."""
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def test_the_same_events_twice_are_a_no_op_and_a_later_registration_restates(sql
 
 
 def test_no_wage_from_the_fleksjob_employer_is_paid_0_not_held(sqlite_url: str) -> None:
-    """Issue 13, item 2: reports of 0 kr. → paid 0 with the reason; a missing report → held."""
+    """Reports of 0 kr. → paid 0 with the reason; a missing report → held."""
     factory = new_case(sqlite_url)
     with transaction(factory) as session:
         create_case(session, "E2", Decimal("30000"), Month(2024, 3), ["11111111"])
@@ -130,7 +130,7 @@ def test_no_wage_from_the_fleksjob_employer_is_paid_0_not_held(sqlite_url: str) 
 
 
 def test_a_ceiling_raised_back_in_time_is_known_from_its_instant(sqlite_url: str) -> None:
-    """Issue 13, item 4: the ceiling history is bitemporal; a payment run before the entry was known
+    """The ceiling history is bitemporal; a payment run before the entry was known
     does not use it; reconciliation afterwards records "lønloft ændret"."""
     factory = new_case(sqlite_url)
     with transaction(factory) as session:
@@ -149,10 +149,10 @@ def test_a_ceiling_raised_back_in_time_is_known_from_its_instant(sqlite_url: str
 
 
 def test_job_start_from_the_employment_uses_the_part_month_rule(sqlite_url: str) -> None:
-    """Issue 13, item 3: the employment's start date becomes the month's employment_start event, so the
+    """The employment's start date becomes the month's employment_start event, so the
     ledger computes a part month exactly as POST /v1/calculations does with that event."""
-    from flexcalc.calculate import MonthInput, calculate_month
-    from flexcalc.events import MonthEvents
+    from flexcalc.month import MonthInput, calculate_month
+    from flexcalc.month.events import MonthEvents
 
     factory = open_ledger(sqlite_url)
     with transaction(factory) as session:
@@ -189,7 +189,7 @@ def test_cli_events_add_and_list(sqlite_url: str, tmp_path: Path) -> None:
 
 
 def test_case_show_month_gives_the_caseworker_the_whole_month_in_danish(sqlite_url: str) -> None:
-    """Issue 13, item 7: reports, events, ceiling, the computation with its trace, paid, corrections."""
+    """Reports, events, ceiling, the computation with its trace, paid, corrections."""
     factory = new_case(sqlite_url)
     with transaction(factory) as session:
         ingest(session, [report("E1-02", "E1", "0", "2024-02-29", "2024-03-01")])

@@ -1,4 +1,4 @@
-"""Properties of the ledger with event registrations (Hypothesis), on SQLite (issue 13):
+"""Properties of the ledger with event registrations (Hypothesis), on SQLite:
 
 - the order in which reports *and* event registrations arrive does not change the final corrections;
 - reconciling twice adds nothing;

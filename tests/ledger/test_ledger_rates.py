@@ -1,4 +1,4 @@
-"""Rates published after payment (issue 13, item 5): FLEXCALC_PARAMETERS_DIR replaces packaged files of
+"""Rates published after payment: FLEXCALC_PARAMETERS_DIR replaces packaged files of
 the same name; the rule version's fingerprint changes when a value changes; a paid month keeps its
 version and reconciliation records "satser ændret" with the old and the new version."""
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from flexcalc.errors import InputError
+from flexcalc.law.params import OVERRIDE_ENV, PARAMETER_DIR, rates_for, reload_parameters
 from flexcalc.ledger.asof import rule_version_of
-from flexcalc.params import OVERRIDE_ENV, PARAMETER_DIR, rates_for, reload_parameters
 from flexcalc.period import Month
 from tests.support.ledger_cli import invoke
 
@@ -50,7 +50,7 @@ def test_a_folder_that_is_not_there_is_a_clear_error(monkeypatch: pytest.MonkeyP
 
 
 def test_a_bad_override_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    shutil.copy(PARAMETER_DIR / "threshold.yaml", tmp_path / "threshold.yaml")
+    shutil.copy(PARAMETER_DIR / "subsidy" / "threshold.yaml", tmp_path / "threshold.yaml")
     text = (tmp_path / "threshold.yaml").read_text(encoding="utf-8")
     (tmp_path / "threshold.yaml").write_text(text.replace("name: threshold", "name: other"), encoding="utf-8")
     monkeypatch.setenv(OVERRIDE_ENV, str(tmp_path))

@@ -35,7 +35,7 @@ def use_parameters(folder: Path | None) -> None:
     """Point FLEXCALC_PARAMETERS_DIR at ``folder`` (``None``: the packaged files only) and reload."""
     import os
 
-    from flexcalc.params import OVERRIDE_ENV, reload_parameters
+    from flexcalc.law.params import OVERRIDE_ENV, reload_parameters
 
     if folder is None:
         os.environ.pop(OVERRIDE_ENV, None)
@@ -70,7 +70,7 @@ def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
             assert data["already_registered"] is step["already_registered"], (folder.name, args)
         if "summary" in step and alone:
             assert {k: data["summary"][k] for k in step["summary"]} == step["summary"], (folder.name, args)
-            if args[0] == "pay" and data["summary"]["already_paid"] == 0:  # the month's totals (issue 14)
+            if args[0] == "pay" and data["summary"]["already_paid"] == 0:  # the month's totals
                 paid = sum((Decimal(p["subsidy"]) for p in data["paid"]), Decimal(0))
                 assert Decimal(data["summary"]["total_subsidy"]) == paid, (folder.name, args)
         for want in step.get("paid", []):
@@ -116,7 +116,7 @@ def test_scenario_replays_to_the_hand_computed_corrections(folder: Path, databas
 
 
 def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
-    from flexcalc.ledger import demo
+    from flexcalc.cli import demo
 
     assert demo.load(sqlite_url) == ["S5", "S8", "S11", "S6", "S1", "S2", "S3", "S9", "S7", "S4"]
     assert demo.load(sqlite_url) == []  # idempotent

@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from flexcalc.db import alembic_config, make_engine, upgrade
+from flexcalc.ledger.db import alembic_config, make_engine, upgrade
 from flexcalc.period import Month
 
 REVISION = "0006_casemonths"

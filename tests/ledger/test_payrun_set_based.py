@@ -1,4 +1,4 @@
-"""The set-based payment run and reconciliation (issue 14) against the case-by-case path, on a whole
+"""The set-based payment run and reconciliation against the case-by-case path, on a whole
 synthetic caseload: the same payments (to the øre, with the same reasons, report ids, rule version
 and as-of instant), the same held months with their reasons, the same corrections with the same
 causes and words.

@@ -1,4 +1,4 @@
-"""Issue 12, item 12: two original reports of one employer with the same wage period and amount under
+"""Two original reports of one employer with the same wage period and amount under
 different ids are flagged as a possible double submission — stored and counted, never refused."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.ledger.duplicates import duplicate_groups
 from flexcalc.ledger.reports import parse_report
 from flexcalc.security.keys import KEY_CACHE, create_key

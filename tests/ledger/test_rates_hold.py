@@ -14,11 +14,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from flexcalc.errors import InputError
+from flexcalc.law.params import rates_for
 from flexcalc.ledger.confirmations import confirm_rates, rates_confirmed
 from flexcalc.ledger.models import AppendOnlyError, RatesConfirmation
 from flexcalc.ledger.payments import open_holds, pay_month
 from flexcalc.ledger.store import open_ledger
-from flexcalc.params import rates_for
 from flexcalc.period import Month
 from tests.support.ledger_cli import invoke
 
@@ -151,7 +151,7 @@ def test_the_transition_kinds_are_refused_before_2027() -> None:
     from flexcalc.ledger.registrations import parse_events
 
     with pytest.raises(InputError) as caught:
-        from flexcalc.events import validate_events
+        from flexcalc.month.events import validate_events
 
         _, events = parse_events({"periods": [{"kind": "resource_benefit_jobafklaring", "start": "2026-11-02",
                                                "end": "2026-11-06"}]})

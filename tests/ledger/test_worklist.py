@@ -1,4 +1,4 @@
-"""The worklist across cases (issue 15, item 1) on a constructed ledger whose figures are computed by hand
+"""The worklist across cases on a constructed ledger whose figures are computed by hand
 (tests/support/workbench_ledger.py): kinds, ages, amounts, filters, the stable cursor, and who may read it."""
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_the_list_follows_the_days_and_the_work(ledger: tuple[str, dict[str, int
 @pytest.fixture
 def api(ledger: tuple[str, dict[str, int]], monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, Any]]:
     from api.app import create_app
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
     from flexcalc.security.keys import create_key
 
     url, _ = ledger

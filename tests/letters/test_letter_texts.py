@@ -217,10 +217,10 @@ def test_every_ledger_fixture_gets_its_letters(name: str, sqlite_url: str) -> No
     figures, and every paid month a specification whose causes add up to the change in payout."""
     import yaml
 
-    from flexcalc.format import kr
-    from flexcalc.inputs import parse_amount
     from flexcalc.ledger.models import Correction, Payment
     from flexcalc.letters.facts import local_date
+    from flexcalc.parsing.inputs import parse_amount
+    from flexcalc.text_da.format import kr
 
     scenario = yaml.safe_load((FIXTURES / name / "scenario.yaml").read_text(encoding="utf-8"))
     expected = [c for step in scenario["steps"] for c in step.get("corrections", [])

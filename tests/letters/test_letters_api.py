@@ -17,7 +17,7 @@ from tests.letters.support import rising_wage_case
 
 @pytest.fixture
 def setup(database_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)
@@ -39,7 +39,7 @@ def setup(database_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, objec
 
 
 def _count(url: str, table: str) -> int:
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
 
     with session_factory(url)() as session:
         return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
@@ -99,7 +99,7 @@ def test_draft_approve_send_and_who_reads_what(setup: dict[str, object]) -> None
     assert citizen.post("/v1/letters/specification", json={"case_id": "SP", "month": "2024-04",
                                                             "created_by": "me"}).status_code == 403
     # every write and read is in the audit log with the case
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
 
     with session_factory(str(setup["url"]))() as session:
         audited = session.execute(text("SELECT action, route, status FROM audit_log WHERE case_id = 'SP' "

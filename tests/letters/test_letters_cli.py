@@ -20,7 +20,7 @@ def db(sqlite_url: str) -> str:
 
 
 def _letters(db: str) -> int:
-    from flexcalc.db import session_factory
+    from flexcalc.ledger.db import session_factory
 
     with session_factory(db)() as session:
         return int(session.execute(text("SELECT count(*) FROM ledger_letter")).scalar_one())

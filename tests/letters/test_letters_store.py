@@ -102,7 +102,7 @@ def test_approve_and_send_once_and_in_order(sqlite_url: str) -> None:
 def test_the_migration_goes_down_and_up(sqlite_url: str) -> None:
     from alembic import command
 
-    from flexcalc.db import alembic_config, upgrade
+    from flexcalc.ledger.db import alembic_config, upgrade
 
     upgrade(sqlite_url)
     command.downgrade(alembic_config(sqlite_url), "0006_casemonths")
@@ -119,9 +119,9 @@ def test_the_migration_goes_down_and_up(sqlite_url: str) -> None:
 
 
 def test_a_hearing_letter_marked_sent_opens_the_hearing_and_moves_the_worklist_item(sqlite_url: str) -> None:
-    """The glue of the two halves of issue 15: sending the approved hearing letter records the hearing
-    (the letter's date and reply date, its id) in the same transaction, so the worklist no longer asks
-    for a hearing letter and, after the reply date, says the reply is overdue."""
+    """The glue of the halves of the workbench (letters, hearings): sending the approved hearing letter
+    records the hearing (the letter's date and reply date, its id) in the same transaction, so the worklist no
+    longer asks for a hearing letter and, after the reply date, says the reply is overdue."""
     from flexcalc.ledger.hearings import hearing_file
     from flexcalc.ledger.worklist import AWAITING_HEARING, REPLY_OVERDUE, worklist
 

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fixtures import load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
+from flexcalc.law.params import rates_for
 from flexcalc.money import ZERO, round_krone
-from flexcalc.params import rates_for
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.period import Month
 from flexcalc.trace import total_of
 from tests.support.strategies import amounts, benefit_months, whole_kroner
@@ -143,7 +143,7 @@ def test_total_income_never_falls_when_the_wage_rises(month: Month, wage: Decima
     low = calculate_month(MonthInput(month, wage, ceiling))
     high = calculate_month(MonthInput(month, higher, ceiling))
     assert high.wage_income + high.subsidy >= low.wage_income + low.subsidy
-    if wage > 0:  # from 0 the subsidy opens: no fleksjob wage, no subsidy (issue 11 item 1)
+    if wage > 0:  # from 0 the subsidy opens: no fleksjob wage, no subsidy
         assert high.subsidy <= low.subsidy
 
 
@@ -153,7 +153,7 @@ def test_the_subsidy_falls_by_exactly_30_or_55_ore_per_krone(month: Month, data:
     t = int(rates.threshold)
     big = D(1_000_000)
     # below T: whole kroner, both within [0, T]
-    w1 = data.draw(whole_kroner(1, t - 1))  # a wage of 0 pays nothing (no fleksjob wage, issue 11 item 1)
+    w1 = data.draw(whole_kroner(1, t - 1))  # a wage of 0 pays nothing (no fleksjob wage)
     w2 = data.draw(whole_kroner(int(w1) + 1, t))
     r1 = calculate_month(MonthInput(month, w1, big))
     r2 = calculate_month(MonthInput(month, w2, big))

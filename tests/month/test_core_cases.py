@@ -1,7 +1,8 @@
-"""Issue 11's money rules: hand-computed cases (fixtures/core/*.yaml) through the core, the API,
+"""The core's money rules: hand-computed cases (fixtures/core/*.yaml) through the core, the API,
 ``flexcalc calculate --json`` and, for plain months, ``flexcalc batch``; bad input; and properties:
-the one pipeline equals the pre-issue-11 plain calculation on every plain month with a wage, and no
-month without fleksjob wage pays a subsidy unless an exception applies, which the trace then names."""
+the one pipeline equals the earlier plain calculation (tests/support/legacy_plain.py) on every plain
+month with a wage, and no month without fleksjob wage pays a subsidy unless an exception applies,
+which the trace then names."""
 
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ from typer.testing import CliRunner
 
 from api.app import app
 from fixtures import load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.cli import app as cli_app
 from flexcalc.errors import InputError
-from flexcalc.events import FerieKontoPayment, Income, MonthEvents, Period, days_in
-from flexcalc.model import CalculationRequest
+from flexcalc.month import MonthInput, calculate_month
+from flexcalc.month.events import FerieKontoPayment, Income, MonthEvents, Period, days_in
 from flexcalc.month.result import EventMonthResult
+from flexcalc.parsing.model import CalculationRequest
 from flexcalc.period import Month
 from flexcalc.trace import total_of
 from tests.support.legacy_plain import legacy_calculate_month
@@ -229,7 +230,7 @@ def test_no_month_without_fleksjob_wage_pays_unless_an_exception_is_named(month:
 def test_month_change_names_the_events_and_the_missing_wage_in_danish() -> None:
     """The cause for the month's events has a Danish title (it showed its key "events"), and a month without
     fleksjob wage is its own cause; the causes still add up to the difference."""
-    from flexcalc.month_change import MonthSide, explain_month_change
+    from flexcalc.citizen.month_change import MonthSide, explain_month_change
 
     wage, ceiling = D("15600"), D("32067")
     sick = MonthEvents(periods=(Period("sickness_unpaid", dt.date(2024, 2, 12), dt.date(2024, 2, 23)),),

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.errors import ManualDecisionRequired
-from flexcalc.events import MonthEvents, Period
+from flexcalc.month import MonthInput, calculate_month
+from flexcalc.month.events import MonthEvents, Period
 from flexcalc.month.pipeline import FORMULA_VERSIONS, STAGES, stages_for, transition_2027_stage
 from flexcalc.period import Month
 

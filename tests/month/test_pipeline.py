@@ -7,10 +7,9 @@ from decimal import Decimal
 
 from hypothesis import given
 
-from flexcalc.calculate import MonthInput, calculate_month
-from flexcalc.month import STAGES, steps
+from flexcalc.law.params import rates_for
+from flexcalc.month import STAGES, MonthInput, calculate_month, steps
 from flexcalc.month.pipeline import MonthState, context_for
-from flexcalc.params import rates_for
 from flexcalc.period import Month
 from tests.support.strategies import amounts, benefit_months
 

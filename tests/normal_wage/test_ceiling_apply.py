@@ -1,4 +1,4 @@
-"""Issue 5, item 6: a ceiling from the employer's lønloft form joins the case's ceiling history, and the
+"""A ceiling from the employer's lønloft form joins the case's ceiling history, and the
 paid months it affects are reconciled (through the CLI, on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_the_api_applies_a_form_to_a_case_and_reconciles(database_url: str, monk
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from flexcalc.db import session_factory, upgrade
+    from flexcalc.ledger.db import session_factory, upgrade
     from flexcalc.security.keys import create_key
 
     monkeypatch.setenv("FLEXCALC_DATABASE_URL", database_url)

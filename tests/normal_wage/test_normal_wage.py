@@ -15,10 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fixtures import FIXTURES, load_yaml
-from flexcalc.calculate import MonthInput, calculate_month
 from flexcalc.errors import InputError
-from flexcalc.format import kr
 from flexcalc.money import ORE, round_krone
+from flexcalc.month import MonthInput, calculate_month
 from flexcalc.normal_wage import (
     CHECK_CODES,
     TITLES,
@@ -34,6 +33,7 @@ from flexcalc.normal_wage import (
 )
 from flexcalc.period import Month
 from flexcalc.rules.weekly_hours import monthly_wage_for_hours
+from flexcalc.text_da.format import kr
 from flexcalc.text_da.normal_wage import explain_check_da, summary_html, summary_markdown
 from flexcalc.trace import total_of
 
@@ -378,7 +378,7 @@ def test_effect_outside_the_rates_table_names_the_benefit_month() -> None:
 
 def test_ceiling_binding_at_every_hour_and_never() -> None:
     # a ceiling under the maximum subsidy binds from the first hundredth of an hour (flex-job.dk: hourly ≈ 114 kr.
-    # or less); at 0 hours there is no wage from the fleksjob employer and so no subsidy (issue 11 item 1)
+    # or less); at 0 hours there is no wage from the fleksjob employer and so no subsidy
     assert binding_hours(D("110"), D("19000"), Month(2024, 3)) == D("0.01")
     # a ceiling above what 48 hours can reach with a low hourly wage never binds
     assert binding_hours(D("100"), D("60000"), Month(2024, 3)) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flexcalc.errors import InputError
-from flexcalc.params import load_parameters, rates_for
+from flexcalc.law.params import load_parameters, rates_for
 from flexcalc.period import Month
 from flexcalc.reforms import load_reform, reform_from_text
 from flexcalc.reforms.parameters import reform_rates

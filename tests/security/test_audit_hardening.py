@@ -1,4 +1,4 @@
-"""Issue 12, items 9 and 10: audit gaps (refused keys, a failing audit insert, idempotent replays),
+"""Audit gaps (refused keys, a failing audit insert, idempotent replays),
 Idempotency-Key on ``POST /v1/keys``, and a request with two ``Authorization`` headers."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security import audit
 from flexcalc.security.keys import KEY_CACHE, create_key, revoke_key
 

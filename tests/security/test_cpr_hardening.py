@@ -1,4 +1,4 @@
-"""Issue 12, items 2 and 4: no CPR number in the logs of the documented production command (with its
+"""No CPR number in the logs of the documented production command (with its
 access log working), in the audit log, in identifiers, in stored free text, or in the CLI's errors."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key
 from flexcalc.security.redact import install_cpr_redaction
 from tests.support.ledger_cli import invoke

@@ -1,4 +1,4 @@
-"""Issue 12, items 7 and 11: edge instants and months are 4xx naming the field (CLI: exit 2), a
+"""Edge instants and months are 4xx naming the field (CLI: exit 2), a
 keep-alive connection stays healthy after an error, and one validation for identifiers and amounts."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key
 from tests.support.ledger_cli import invoke
 

@@ -1,4 +1,4 @@
-"""The idempotency store on its own: claims, replays, conflicts, a crashed request's lease (issue 7)."""
+"""The idempotency store on its own: claims, replays, conflicts, a crashed request's lease."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from flexcalc.db import make_engine, session_factory, upgrade
+from flexcalc.ledger.db import make_engine, session_factory, upgrade
 from flexcalc.security import idempotency
 from flexcalc.security.idempotency import Claim, Conflict, LeaseLost, Replay, claim, fingerprint
 

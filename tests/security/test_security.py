@@ -1,4 +1,4 @@
-"""Roles, audit log, idempotent writes, size limit and errors of the API (issue 7)."""
+"""Roles, audit log, idempotent writes, size limit and errors of the API."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from flexcalc.db import make_engine, session_factory, upgrade
+from flexcalc.ledger.db import make_engine, session_factory, upgrade
 from flexcalc.security import keys
 from flexcalc.security.keys import KEY_CACHE
 from flexcalc.security.redact import CPR_PATTERN

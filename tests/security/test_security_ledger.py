@@ -1,4 +1,4 @@
-"""Issue 7 on the ledger's real endpoints: role boundaries, audit, Idempotency-Key, no CPR in logs."""
+"""Security on the ledger's real endpoints: role boundaries, audit, Idempotency-Key, no CPR in logs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key, revoke_key
 
 CPR = "010190-1234"

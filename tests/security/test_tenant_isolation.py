@@ -1,4 +1,4 @@
-"""Issue 12, items 1, 5 and 6, as attacks by one employer key on another employer's data, on SQLite
+"""As attacks by one employer key on another employer's data, on SQLite
 and PostgreSQL: writing into a case without an employment, learning or squatting another employer's
 report ids, enumerating case ids, and backdating a report."""
 
@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from flexcalc.db import session_factory, upgrade
+from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key
 
 A, B, C = "11111111", "22222222", "33333333"

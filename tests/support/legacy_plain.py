@@ -1,16 +1,16 @@
-"""The plain month as the engine computed it before issue 11 (flexcalc/calculate.py at commit 05ed62e),
+"""The plain month as the engine computed it before the one month pipeline (flexcalc/calculate.py at commit 05ed62e),
 frozen as a test oracle and as the "before" side of bench/ab_plain_path.py.
 
-It knows nothing of the rule "no fleksjob wage, no subsidy" (issue 11 item 1): the pipeline must equal
+It knows nothing of the rule "no fleksjob wage, no subsidy": the pipeline must equal
 it on every plain month with a wage, and differ exactly on the months without one.
 """
 
 from __future__ import annotations
 
+from flexcalc.law.params import Rates, rates_for
 from flexcalc.money import ZERO
 from flexcalc.month.input import MonthInput
 from flexcalc.month.result import MonthResult
-from flexcalc.params import Rates, rates_for
 from flexcalc.rules import atp, ceiling, reduction, timing, wage_income
 from flexcalc.trace import Step
 

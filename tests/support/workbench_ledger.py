@@ -1,4 +1,4 @@
-"""A constructed ledger with one item of every worklist kind (issue 15), its figures computed by hand.
+"""A constructed ledger with one item of every worklist kind, its figures computed by hand.
 
 Cases A–D: the fleksjob employer (11111111) reports 15.600 kr. (14.000 + 600 + 1.000) a month, so each
 month is W = 15.600 → 19.952 − 0,30 × (15.600 − 0) … = 15.272,00 kr. (as in fixtures/ledger/late_report);

@@ -1,4 +1,4 @@
-"""Hardening (issue 12): report ids unique per employer, the stated receipt instant beside the server's,
+"""Hardening: report ids unique per employer, the stated receipt instant beside the server's,
 and append-only that cannot be bypassed.
 
 * ``ledger_report``: primary key ``(employer_id, report_id)`` (was ``report_id``); a correction points

@@ -1,4 +1,4 @@
-"""Letters (issue 15, item 3): every letter drafted for a case is kept, with who approved it and when, and
+"""Letters: every letter drafted for a case is kept, with who approved it and when, and
 who marked it sent, when and how. Nothing here sends anything.
 
 * ``ledger_letter``: one row per draft — kind (hearing, decision, specification), case, the corrections or

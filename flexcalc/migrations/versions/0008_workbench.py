@@ -1,4 +1,4 @@
-"""The caseworker's workbench (issue 15): the hearing (partshøring) of a possible repayment.
+"""The caseworker's workbench: the hearing (partshøring) of a possible repayment.
 
 ``ledger_hearing_event`` holds the events of a correction's hearing — a hearing letter sent (its date,
 the reply date, who, the letter's id) and the reply received (its date, a summary, who). History:
