@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+from flexcalc.law.lawdata import LAW_DIR
 from flexcalc.law.params import PARAMETER_DIR
 from flexcalc.rule_fingerprint import (
     CHANGELOG,
@@ -45,7 +46,7 @@ def _copy_code(tmp_path: Path, folder: str) -> list[Path]:
 
 
 def test_a_pure_move_does_not_count_a_change_of_code_or_of_a_value_does(tmp_path: Path) -> None:
-    before = fingerprint(rule_modules().values(), parameter_lines(PARAMETER_DIR), law_data_lines(PARAMETER_DIR / "law"))
+    before = fingerprint(rule_modules().values(), parameter_lines(PARAMETER_DIR), law_data_lines(LAW_DIR))
     assert before == current()
     # move every module to a new package and rewrite its imports, docstrings and comments
     moved = _copy_code(tmp_path, "newhome")
@@ -54,7 +55,7 @@ def test_a_pure_move_does_not_count_a_change_of_code_or_of_a_value_does(tmp_path
         text = re.sub(r"^from flexcalc\.(\w+)", r"from flexcalc.core.\1", text, flags=re.MULTILINE)
         text = text.replace('"""', '"""Moved. ', 1) + "\n# a comment added by the move\n"
         path.write_text(text, encoding="utf-8")
-    params, law = parameter_lines(PARAMETER_DIR), law_data_lines(PARAMETER_DIR / "law")
+    params, law = parameter_lines(PARAMETER_DIR), law_data_lines(LAW_DIR)
     assert fingerprint(moved, params, law) == before
     # one constant of the reduction changes: the code part and the whole change
     [reduction] = [p for p in moved if p.name == "flexcalc_rules_reduction.py"]

@@ -239,7 +239,7 @@ def test_a_computed_value_follows_a_published_input_when_the_files_change(tmp_pa
 
     from flexcalc.law.params import PARAMETER_DIR
 
-    for path in PARAMETER_DIR.glob("*.yaml"):
+    for path in PARAMETER_DIR.rglob("*.yaml"):
         shutil.copy(path, tmp_path / path.name)
     dagpenge = tmp_path / "highest_unemployment_benefit.yaml"
     text = dagpenge.read_text(encoding="utf-8")
