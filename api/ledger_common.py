@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.problem import problem
 from flexcalc.errors import InputError
 
-CONFLICT_CODES = {"report_conflict", "already_paid", "case_exists", "decided", "employment_exists"}
+CONFLICT_CODES = {"report_conflict", "already_paid", "case_exists", "decided", "employment_exists", "hearing_missing"}
 NOT_FOUND_CODES = {"unknown_case", "unknown_correction"}
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from api.idempotency import IdempotentRoute, mark_applied
+from api.item_version import VERSION_RESPONSES, etag, expected_version, if_match_header
 from api.ledger_common import conflict_or_raise, created, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.security import AUTH_RESPONSES, audit_event, authorize_case, read_case, require_role, write_case
@@ -149,8 +150,18 @@ class EventsRegistrationCreate(BaseModel):
 class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    outcome: Literal["collect", "waive"]
-    reason: RedactedText = Field(min_length=1, max_length=2000)
+    outcome: Literal["collect", "waive"] = Field(description="collect is refused (409, nothing stored) without a "
+                                                             "hearing on file whose reply date has passed or whose "
+                                                             "reply is recorded, or a recorded exception.")
+    reason: RedactedText = Field(min_length=1, max_length=2000, description="The reasons, as the decision letter "
+                                                                            "states them.")
+    reply_summary: RedactedText | None = Field(default=None, max_length=2000, description=(
+        "What the person replied, in the caseworker's words for the decision letter (required for collect "
+        "when a reply is recorded)."))
+    reply_weighing: RedactedText | None = Field(default=None, max_length=2000, description=(
+        "How the reply was weighed, for the decision letter (required for collect when a reply is recorded)."))
+    internal_note: RedactedText | None = Field(default=None, max_length=2000, description=(
+        "The caseworker's internal note: kept in the case file, never in a letter."))
     decided_by: RedactedText = Field(min_length=1, max_length=64)
     knowledge: Literal["knew", "should_have_known", "did_not_know"] | None = Field(
         default=None, description="The assessment of \"knew or should have known\" (PM 6-23); the decision "
@@ -373,15 +384,27 @@ def list_case_held_months(case_id: str, request: Request,
         return conflict_or_raise(error)
 
 
-@router.post("/{case_id}/months/{month}/provisional-payment", status_code=201,
+def _check(session: Any, case_id: str, month: Month, if_match: str | None) -> None:
+    """The case's lock, then the item's version (``If-Match``): a stale or missing one stores nothing."""
+    from flexcalc.ledger.caserows import get_case, lock_case
+    from flexcalc.ledger.item_version import check_version
+
+    get_case(session, case_id)
+    lock_case(session, case_id)
+    check_version(session, case_id, month, expected_version(if_match))
+
+
+@router.post("/{case_id}/months/{month}/provisional-payment", status_code=201, responses=VERSION_RESPONSES,
              summary="Release a provisional payment of a held month on a documented wage")
 def release_provisional_payment(case_id: str, month: str, body: ProvisionalRelease, request: Request,
-        principal: Any = Depends(write_case)) -> Any:
+        principal: Any = Depends(write_case), if_match: str | None = Depends(if_match_header)) -> Any:
+    """``If-Match``: the held month's version (its worklist item's ``version``, or the ETag of the month)."""
     from flexcalc.ledger.payments import release_provisional
 
     try:
         benefit_month = Month.parse(month, "month")
         with ledger_session(write=True) as session:
+            _check(session, case_id, benefit_month, if_match)
             mark_applied(request, session)
             out = release_provisional(session, case_id, benefit_month, body.wage, body.documentation,
                                       body.released_by)
@@ -390,16 +413,20 @@ def release_provisional_payment(case_id: str, month: str, body: ProvisionalRelea
     return created(out)
 
 
-@router.post("/{case_id}/corrections/{correction_id}/decision", status_code=201,
+@router.post("/{case_id}/corrections/{correction_id}/decision", status_code=201, responses=VERSION_RESPONSES,
              summary="Record the decision on a possible repayment (collect or waive)")
 def decide_correction(case_id: str, body: DecisionCreate, request: Request,
            correction_id: int = Path(ge=1, le=2**62, description="The correction's id."),
-        principal: Any = Depends(write_case)) -> Any:
+        principal: Any = Depends(write_case), if_match: str | None = Depends(if_match_header)) -> Any:
+    """``If-Match``: the version of the correction's worklist item. ``collect`` without a hearing on file
+    (reply date passed or reply recorded) or a recorded exception: 409 naming ``hearing``, nothing stored."""
     from flexcalc.ledger.corrections import decision_dict, record_decision
+    from flexcalc.ledger.item_version import correction_month
     from flexcalc.ledger.models import Correction
 
     try:
         with ledger_session(write=True) as session:
+            _check(session, case_id, correction_month(session, case_id, correction_id), if_match)
             mark_applied(request, session)
             correction = session.get(Correction, correction_id)
             if correction is None or correction.case_id != case_id:
@@ -407,21 +434,23 @@ def decide_correction(case_id: str, body: DecisionCreate, request: Request,
                                  f"sag {case_id} har ingen efterregulering {correction_id}",
                                  code="unknown_correction")
             decision = record_decision(session, correction_id, body.outcome, body.reason, body.decided_by,
-                                       knowledge=body.knowledge)
+                                       knowledge=body.knowledge, reply_summary=body.reply_summary,
+                                       reply_weighing=body.reply_weighing, internal_note=body.internal_note)
             out = decision_dict(decision)
     except InputError as error:
         return conflict_or_raise(error)
     return created({"correction_id": correction_id, **out})
 
 
-@router.post("/{case_id}/months/{month}/events", status_code=201,
+@router.post("/{case_id}/months/{month}/events", status_code=201, responses=VERSION_RESPONSES,
              summary="Register the events of a benefit month (sickness, holiday, other incomes …)")
 def register_month_events(case_id: str, month: str, body: EventsRegistrationCreate, request: Request,
-                          principal: Any = Depends(write_case)) -> Any:
+                          principal: Any = Depends(write_case),
+                          if_match: str | None = Depends(if_match_header)) -> Any:
     """Append a registration of the month's events; it restates any earlier registration of the month
     from its ``received_at`` on. The next payment run or reconciliation computes the month with them
     (a paid month gets a correction naming the registration). The same events as the month has now:
-    200 with ``already_registered``, nothing stored."""
+    200 with ``already_registered``, nothing stored. ``If-Match``: the month's version (its ETag)."""
     from flexcalc.ledger.registrations import register_events
     from flexcalc.ledger.reports import parse_instant
 
@@ -429,6 +458,7 @@ def register_month_events(case_id: str, month: str, body: EventsRegistrationCrea
         benefit_month = Month.parse(month, "month")
         instant = parse_instant(body.received_at, "received_at") if body.received_at else None
         with ledger_session(write=True) as session:
+            _check(session, case_id, benefit_month, if_match)
             mark_applied(request, session)
             out = register_events(session, case_id, benefit_month, body.events, received_at=instant,
                                   registered_by=body.registered_by, document=body.document).to_dict()
@@ -458,14 +488,49 @@ def month_events_history(case_id: str, month: str, principal: Any = Depends(read
 @router.get("/{case_id}/months/{month}", summary="One benefit month for the caseworker: reports, events, ceiling, "
                                                   "the computation with its trace, paid and corrections")
 def get_month(case_id: str, month: str, as_of: str | None = None, principal: Any = Depends(read_case)) -> Any:
-    """The same month as ``flexcalc case show CASE --month YYYY-MM --json`` (``as_of``: as known then)."""
+    """The same month as ``flexcalc case show CASE --month YYYY-MM --json`` (``as_of``: as known then).
+    ``ETag``: the month's version, which a write acting on the month states as ``If-Match``."""
     from flexcalc.ledger.casefile import month_file
+    from flexcalc.ledger.item_version import month_version
     from flexcalc.ledger.reports import parse_instant
 
     try:
         benefit_month = Month.parse(month, "month")
         instant = parse_instant(as_of, "as_of", end_of_day=True) if as_of else None
         with ledger_session() as session:
-            return JSONResponse(month_file(session, case_id, benefit_month, instant))
+            body = month_file(session, case_id, benefit_month, instant)
+            version = month_version(session, case_id, benefit_month)
+            return JSONResponse({**body, "version": version}, headers={"ETag": etag(version)})
     except InputError as error:
         return conflict_or_raise(error, ("case",))
+
+
+class MonthReconciliationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    as_of: str | None = Field(default=None, description="Instant: reports and events known up to it (ISO 8601; "
+                                                        "default now).")
+
+
+@router.post("/{case_id}/months/{month}/reconciliation", status_code=201, responses=VERSION_RESPONSES,
+             summary="Reconcile the case from a worklist item of one of its months")
+def reconcile_month(case_id: str, month: str, body: MonthReconciliationCreate, request: Request,
+                    principal: Any = Depends(write_case), if_match: str | None = Depends(if_match_header)) -> Any:
+    """The worklist's reconcile action: ``If-Match`` is the month's version (its item's ``version``); the
+    case is then reconciled as ``POST /v1/reconciliations`` with this one case would."""
+    from api.ledger_common import factory
+    from api.security import audit_before_write
+    from flexcalc.ledger.reconcile import reconcile
+    from flexcalc.ledger.reports import parse_instant
+    from flexcalc.ledger.store import now
+
+    try:
+        benefit_month = Month.parse(month, "month")
+        instant = parse_instant(body.as_of, "as_of", end_of_day=True) if body.as_of else now()
+        with ledger_session(write=True) as session:
+            _check(session, case_id, benefit_month, if_match)
+    except InputError as error:
+        return conflict_or_raise(error, ("case",))
+    audit_before_write(request)  # reconciliation commits in its own transactions: the audit row first
+    result = reconcile(factory(), instant, [case_id])
+    return JSONResponse(result.to_dict(), status_code=201)

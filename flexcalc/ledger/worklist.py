@@ -58,19 +58,35 @@ HELD = "held_month"
 AWAITING_HEARING = "repayment_awaiting_hearing"
 REPLY_OVERDUE = "hearing_reply_overdue"
 AWAITING_DECISION = "awaiting_decision"
+AWAITING_REPLY = "hearing_awaiting_reply"
 DUPLICATE = "possible_duplicate"
 EVENTS_AFTER_PAYMENT = "events_after_payment"
-KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE, EVENTS_AFTER_PAYMENT)
+KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, AWAITING_REPLY, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE,
+                          EVENTS_AFTER_PAYMENT)
+
+ITEM_ID_SEPARATOR = "~"
 
 KIND_LABELS_DA = {
     HELD: "Afventer indberetning",
     AWAITING_HEARING: "Mulig tilbagebetaling: send partshøring",
+    AWAITING_REPLY: "Partshøring sendt: venter på svar",
     REPLY_OVERDUE: "Svarfristen er udløbet: træf afgørelse",
     AWAITING_DECISION: "Svar modtaget: træf afgørelse",
     DUPLICATE: "Mulig dobbelt indberetning",
     EVENTS_AFTER_PAYMENT: "Hændelser registreret efter udbetaling",
 }
 """The kind in a few Danish words (the page's filter and headings)."""
+
+KIND_PLAIN_DA = {
+    HELD: "Vi mangler lønnen fra arbejdsgiveren. Månedens tilskud er ikke udbetalt.",
+    AWAITING_HEARING: "Borgeren har måske fået for meget. Borgeren skal høres, før vi beslutter noget.",
+    AWAITING_REPLY: "Vi har bedt borgeren om svar. Fristen er ikke slut endnu.",
+    REPLY_OVERDUE: "Borgeren har ikke svaret, og fristen er slut. Nu skal vi beslutte.",
+    AWAITING_DECISION: "Borgeren har svaret. Nu skal vi beslutte.",
+    DUPLICATE: "Den samme løn er måske sendt to gange. Spørg arbejdsgiveren.",
+    EVENTS_AFTER_PAYMENT: "Der er sket noget i en måned, vi har betalt. Beløbet skal regnes igen.",
+}
+"""The kind said in plain Danish beside the legal term (LIX measured in tests/ledger/test_worklist_lix.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +128,15 @@ class WorkItem:
     def age_days(self, today: dt.date) -> int:
         return (today - self.since).days
 
-    def to_dict(self, today: dt.date) -> dict[str, Any]:
-        return {"kind": self.kind, "kind_da": KIND_LABELS_DA[self.kind], "case_id": self.case_id,
+    def item_id(self) -> str:
+        """The item's id: kind, case, month and reference joined by ``~`` (a character no id contains)."""
+        return ITEM_ID_SEPARATOR.join([self.kind, self.case_id, str(self.month), *([self.ref] if self.ref else [])])
+
+    def to_dict(self, today: dt.date, version: str | None = None) -> dict[str, Any]:
+        """The item as JSON; ``version`` (``flexcalc.ledger.item_version``) is the state it is shown in,
+        which every write acting on it must state (HTTP ``If-Match``)."""
+        return {"id": self.item_id(), "version": version, "kind": self.kind, "kind_da": KIND_LABELS_DA[self.kind],
+                "kind_plain_da": KIND_PLAIN_DA[self.kind], "case_id": self.case_id,
                 "month": str(self.month), "since": self.since.isoformat(), "age_days": self.age_days(today),
                 "amount": None if self.amount is None else amount_str(self.amount), "label_da": self.label_da,
                 "ref": self.ref, "correction_id": self.correction_id, "details": self.details,
@@ -157,6 +180,8 @@ def _correction_actions(case_id: str, correction_id: int, month: Month, *names: 
     known = {
         "hearing": Action("hearing", "POST", f"{base}/hearing", "Registrér sendt partshøring"),
         "reply": Action("reply", "POST", f"{base}/hearing/reply", "Registrér svar på partshøring"),
+        "exception": Action("exception", "POST", f"{base}/hearing/exception",
+                            "Registrér, hvorfor partshøring ikke skal ske (med hjemmel)"),
         "decide": Action("decide", "POST", f"{base}/decision", "Træf afgørelse: opkræv eller frafald"),
         "hearing_file": Action("hearing_file", "GET", f"{base}/hearing", "Se partshøringen"),
     }
@@ -209,7 +234,13 @@ def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[W
             items.append(WorkItem(AWAITING_HEARING, c.case_id, month, _local(c.as_of),
                                   f"Mulig tilbagebetaling for {month_name(month)}: send partshøring", str(c.id),
                                   amount, c.id, common,
-                                  _correction_actions(c.case_id, c.id, month, "hearing", "decide")))
+                                  _correction_actions(c.case_id, c.id, month, "hearing", "exception", "decide")))
+        elif state.status == "awaiting_reply":
+            reply_by = require(state.reply_by, "reply_by")
+            items.append(WorkItem(AWAITING_REPLY, c.case_id, month, require(state.sent_on, "sent_on"),
+                                  f"Partshøring sendt; svarfrist {reply_by.strftime('%d.%m.%Y')}: registrér svaret, "
+                                  "når det kommer", str(c.id), amount, c.id, common,
+                                  _correction_actions(c.case_id, c.id, month, "reply", "hearing_file")))
         elif state.status == "reply_overdue":
             reply_by = require(state.reply_by, "reply_by")
             items.append(WorkItem(REPLY_OVERDUE, c.case_id, month, reply_by,
@@ -328,10 +359,38 @@ def _events_after_payment(session: Session, case_id: str | None) -> list[WorkIte
                               str(registration.id), change, None,
                               {"event_registration": registration.id, "settled": amount_str(settled),
                                "due": None if change is None else amount_str(settled + change)},
-                              (Action("reconcile", "POST", "/v1/reconciliations", "Kør efterregulering af sagen",
-                                      {"case_ids": [cid]}),
+                              (Action("reconcile", "POST", f"{_case_path(cid)}/months/{month}/reconciliation",
+                                      "Kør efterregulering af måneden"),
                                *_month_actions(cid, month))))
     return items
+
+
+def parse_item_id(item_id: str) -> tuple[str, str, Month, str]:
+    """(kind, case id, month, reference) of an item id; ``InputError`` naming ``item_id`` if it is not one."""
+    parts = (item_id or "").split(ITEM_ID_SEPARATOR)
+    if len(parts) not in (3, 4) or parts[0] not in KINDS:
+        raise InputError("item_id", "is not a worklist item id (kind~case~YYYY-MM[~reference])",
+                         "er ikke et id på en opgave i arbejdslisten (slags~sag~ÅÅÅÅ-MM[~reference])", code="item_id")
+    from flexcalc.inputs import parse_month
+
+    return parts[0], parts[1], parse_month(parts[2], "item_id"), parts[3] if len(parts) == 4 else ""
+
+
+def find_item(session: Session, today: dt.date, item_id: str) -> WorkItem | None:
+    """The item with this id on ``today``, or ``None`` when it is no longer on the list (done)."""
+    kind, case_id, month, ref = parse_item_id(item_id)
+    for item in worklist(session, today, WorklistFilter(case_id=case_id, month=month, kinds=frozenset({kind}))):
+        if item.ref == ref:
+            return item
+    return None
+
+
+def with_versions(session: Session, items: list[WorkItem], today: dt.date) -> list[dict[str, Any]]:
+    """The items as JSON, each with its version (a few queries for the whole page)."""
+    from .item_version import month_versions
+
+    versions = month_versions(session, [(i.case_id, i.month) for i in items])
+    return [i.to_dict(today, versions[(i.case_id, i.month)]) for i in items]
 
 
 def worklist(session: Session, today: dt.date, where: WorklistFilter | None = None) -> list[WorkItem]:
