@@ -196,9 +196,19 @@ def test_the_api_records_audits_and_replays(api: tuple[TestClient, Any]) -> None
 
 
 def test_the_cli_records_a_hearing(ledger: tuple[str, dict[str, int]]) -> None:
-    from tests.support.ledger_cli import invoke
+    from tests.support.ledger_cli import invoke as plain
+    from tests.support.ledger_cli import with_version
 
     url, ids = ledger
+
+    def invoke(*args: str) -> Any:
+        return plain(*with_version(url, list(args[:-2])), *args[-2:])
+
+    out = plain("corrections", "hearing", str(ids["A"]), "--sent-on", "2024-05-03", "--by", "sb-1", "--db", url)
+    assert out.exit_code == 2 and "--expect-version" in out.stderr  # a script states the version it acts on
+    out = plain("corrections", "hearing", str(ids["A"]), "--sent-on", "2024-05-03", "--by", "sb-1",
+                "--expect-version", "0" * 20, "--db", url)
+    assert out.exit_code == 2 and "nothing stored" in out.stderr and "intet er gemt" in out.stderr
     out = invoke("corrections", "hearing", str(ids["A"]), "--sent-on", "2024-05-03", "--by", "sb-1", "--db", url)
     assert out.exit_code == 0, out.stderr
     assert out.stdout.strip() == (f"partshøring registreret for efterregulering #{ids['A']}: sendt 2024-05-03, "
@@ -209,7 +219,7 @@ def test_the_cli_records_a_hearing(ledger: tuple[str, dict[str, int]]) -> None:
     ok = invoke("corrections", "reply", str(ids["A"]), "--received-on", "2024-05-05", "--summary", "Svar", "--by", "sb",
                 "--db", url)
     assert ok.exit_code == 0 and "modtaget 2024-05-05" in ok.stdout
-    missing = invoke("corrections", "hearing", "999999", "--sent-on", "2024-05-03", "--by", "sb", "--db", url)
+    missing = plain("corrections", "hearing", "999999", "--sent-on", "2024-05-03", "--by", "sb", "--db", url)
     assert missing.exit_code == 2 and "correction" in missing.stderr
 
 
