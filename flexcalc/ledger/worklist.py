@@ -78,7 +78,7 @@ KIND_LABELS_DA = {
 """The kind in a few Danish words (the page's filter and headings)."""
 
 KIND_PLAIN_DA = {
-    HELD: "Vi mangler lønnen fra arbejdsgiveren. Månedens tilskud er ikke udbetalt.",
+    HELD: "Vi har ikke fået lønnen fra arbejdsgiveren. Derfor venter vi med at betale.",
     AWAITING_HEARING: "Borgeren har måske fået for meget. Borgeren skal høres, før vi beslutter noget.",
     AWAITING_REPLY: "Vi har bedt borgeren om svar. Fristen er ikke slut endnu.",
     REPLY_OVERDUE: "Borgeren har ikke svaret, og fristen er slut. Nu skal vi beslutte.",
