@@ -82,24 +82,35 @@ def item_key(item: dict[str, Any]) -> str:
     return hashlib.sha256(f"{item['id']}|{item['version']}".encode()).hexdigest()[:12]
 
 
-def act(label: str, path: str, body: Any, item: dict[str, Any], amount: str | None = None) -> None:
+def act(label: str, path: str, body: Any, item: dict[str, Any]) -> None:
     """A write on ``item`` through the API, bound to the version it was shown in (``If-Match``). The
     Idempotency-Key is the item, its version, the action and the body: a double click or a resend is a replay
     of the first answer, never a second action. On success the item's form is gone and the page says what
     was done; the next item is the user's choice."""
     digest = hashlib.sha256(json.dumps([item["id"], item["version"], path, body], sort_keys=True,
                                        default=str).encode()).hexdigest()
-    headers = {"If-Match": f'"{item["version"]}"', "Idempotency-Key": f"page-{digest[:40]}"}
+    pending = {"label": label, "path": path, "body": body,
+               "item": {k: item.get(k) for k in ("id", "version", "case_id", "month", "amount")},
+               "headers": {"If-Match": f'"{item["version"]}"', "Idempotency-Key": f"page-{digest[:40]}"}}
+    st.session_state["pending"] = pending  # a run cut off by a second click resends it: a replay, not a 2nd action
+    finish(pending)
+
+
+def finish(pending: dict[str, Any]) -> None:
+    """Send (or resend) a pending write; on success remember what was done and draw the page again."""
     try:
-        answer = call("POST", path, body=body, headers=headers)
+        answer = call("POST", pending["path"], body=pending["body"], headers=pending["headers"])
     except ApiError as error:
-        st.error(f"{label}: {error}")
+        st.session_state.pop("pending", None)
+        st.error(f"{pending['label']}: {error}")
         return
-    shown = amount or (answer.get("subsidy") if isinstance(answer, dict) else None) or item.get("amount")
+    item, body = pending["item"], pending["body"] or {}
+    shown = (answer.get("subsidy") if isinstance(answer, dict) else None) or item.get("amount")
     st.session_state["done"] = {
-        "label": label, "case_id": item["case_id"], "month": item["month"], "amount": shown,
-        "by": (body or {}).get("by") or (body or {}).get("released_by") or (body or {}).get("decided_by")
+        "label": pending["label"], "case_id": item["case_id"], "month": item["month"], "amount": shown,
+        "by": body.get("by") or body.get("released_by") or body.get("decided_by") or body.get("registered_by")
         or st.session_state.get("by", "").strip()}
+    st.session_state.pop("pending", None)
     st.session_state["clear_item"] = True
     st.rerun()
 
@@ -130,9 +141,11 @@ if not st.session_state.get("api_key", "").strip():
             "med kommandoen: flexcalc keys create --role caseworker")
     st.stop()
 
+if st.session_state.get("pending"):
+    finish(st.session_state["pending"])  # a write whose run was cut off: the same request again is a replay
 if st.session_state.pop("clear_item", False):
     st.session_state["item"] = None  # the finished item's form is gone; the next item is the user's choice
-done = st.session_state.pop("done", None)
+done = st.session_state.get("done")  # stays until the user chooses the next item (or acts again)
 if done:
     st.success(f"Udført: {done['label']} — sag {done['case_id']}, {month_name(Month.parse(done['month']))}"
                + (f", {money(done['amount'])}" if done.get("amount") else "") + f", af {done['by'] or '—'}. "
@@ -185,7 +198,8 @@ if st.session_state.get("item") not in by_id:
 labels = {i["id"]: f"{i['case_id']} · {month_name(Month.parse(i['month']))} · {i['kind_da']}"
           + (f" · {money(i['amount'])}" if i["amount"] else "") for i in items}
 chosen_id = st.selectbox("Opgave", list(by_id), format_func=lambda n: labels[n], key="item", index=None,
-                         placeholder="Vælg en opgave") if items else None
+                         placeholder="Vælg en opgave",
+                         on_change=lambda: st.session_state.pop("done", None)) if items else None
 choice = by_id.get(chosen_id) if chosen_id else None
 if choice is not None:
     names = {a["action"]: a for a in choice["actions"]}
