@@ -16,6 +16,8 @@ kind                           when                                             
 ``repayment_awaiting_hearing`` a possible repayment without a decision and no         the correction / its
                                hearing letter recorded (forvaltningsloven § 19;       difference
                                PM 6-23)
+``hearing_awaiting_reply``     a hearing held (letter or oral), its reply date not    the letter / the
+                               passed, no reply: an early reply can be recorded       difference
 ``hearing_reply_overdue``      a hearing letter sent, its reply date passed, no       the reply date / the
                                reply: ready for a decision                            difference
 ``awaiting_decision``          a hearing replied to, no decision yet                  the reply / the difference
@@ -25,8 +27,9 @@ kind                           when                                             
                                change it: reconciliation has not yet settled them     change reconciliation makes
 =============================  =====================================================  ==========================
 
-A possible repayment whose hearing letter is sent and whose reply date has not passed waits for the
-person, not the caseworker: it is not an item (it returns as overdue or replied). Dates are Danish
+A possible repayment whose hearing is open waits for the person; it is listed (``hearing_awaiting_reply``)
+so that a reply that comes early can be recorded from the page. Each item has an ``id`` and a ``version``
+(``flexcalc.ledger.item_version``) that every write acting on it states. Dates are Danish
 (Europe/Copenhagen); the instants of the ledger's own time (a run's or a reconciliation's ``as_of``, a
 report's or a registration's ``received_at``) give ``since``, so a replayed history ages as it happened.
 Items are ordered oldest first, then by case, month, kind and reference: a unique key for a stable
