@@ -39,7 +39,8 @@ def _today(value: str | None) -> dt.date:
 @app.command("worklist")
 def worklist_command(
     kind: Annotated[list[str] | None, typer.Option(help="Only this kind (repeatable): held_month, "
-                                                        "repayment_awaiting_hearing, hearing_reply_overdue, "
+                                                        "repayment_awaiting_hearing, hearing_awaiting_reply, "
+                                                        "hearing_reply_overdue, "
                                                         "awaiting_decision, possible_duplicate, "
                                                         "events_after_payment.")] = None,
     case: Annotated[str | None, typer.Option(help="Only this case.")] = None,
