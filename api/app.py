@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import problem
+from api import item_version, problem
 from api.operation_ids import operation_id
 from api.routers import all_routers
 from api.security import SecurityMiddleware, document_problems
@@ -24,6 +24,7 @@ def create_app() -> FastAPI:
         generate_unique_id_function=operation_id,  # operationId = the route function's name (api/operation_ids.py)
     )
     problem.install(app)
+    item_version.install(app)  # 412/428 on a write with a stale or missing If-Match
     for router in all_routers():
         app.include_router(router)
 

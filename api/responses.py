@@ -264,6 +264,8 @@ class MonthOut(BaseModel):
     held: HoldOut | None
     corrections: list[CorrectionOut]
     settled: str | None
+    version: str = Field(description="The month's version (also the ETag): a write acting on the month or one of "
+                                     "its worklist items states it as If-Match.")
 
 
 class IngestCounts(BaseModel):
@@ -393,9 +395,29 @@ class HearingEventOut(BaseModel):
     letter_id: str | None = None
     received_on: str | None = None
     summary: str | None = None
+    channel: str | None = Field(default=None, description="letter or oral (a hearing sent).")
+    held_by: str | None = Field(default=None, description="Who held an oral hearing.")
 
 
 class HearingEventRecordedOut(HearingEventOut):
+    already_recorded: bool
+
+
+class HearingExceptionOut(BaseModel):
+    """Why a possible repayment may be decided without a hearing, with its legal ground."""
+
+    id: int
+    correction_id: int
+    case_id: str
+    ground: str
+    provision: str
+    ground_da: str
+    explanation: str
+    by: str
+    recorded_at: str
+
+
+class HearingExceptionRecordedOut(HearingExceptionOut):
     already_recorded: bool
 
 
@@ -410,7 +432,11 @@ class HearingOut(BaseModel):
     letter_id: str | None
     received_on: str | None
     summary: str | None
+    channel: str | None
+    held_by: str | None
     events: list[HearingEventOut]
+    exceptions: list[HearingExceptionOut]
+    version: str = Field(description="The version of the correction's worklist item (also the ETag).")
 
 
 class WorklistActionOut(BaseModel):
@@ -422,8 +448,12 @@ class WorklistActionOut(BaseModel):
 
 
 class WorklistItemOut(BaseModel):
+    id: str = Field(description="The item's id: kind~case~YYYY-MM[~reference].")
+    version: str | None = Field(description="The state the item is shown in; a write acting on it states it as "
+                                            "If-Match (ETag).")
     kind: str
     kind_da: str
+    kind_plain_da: str = Field(description="The kind said in plain Danish beside the legal term.")
     case_id: str
     month: str | None
     since: str

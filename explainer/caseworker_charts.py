@@ -55,7 +55,16 @@ def basis_wage_text(month: dict[str, Any]) -> str:
     """The basis month's wage; unknown (not 0) while a known employer's report is missing."""
     if month["status"] == "held" or (month.get("paid") is None and month.get("missing_employers")):
         return UNKNOWN_WAGE
+    payment = month.get("payment") or {}
+    if payment.get("kind") == "provisional" and month.get("missing_employers"):
+        return f"{money(payment.get('basis_wage'))} (dokumenteret)"  # released on a payslip: the report is missing
     return money(month.get("basis_wage"))
+
+
+def paid_on_text(month: dict[str, Any]) -> str:
+    """The wage the month was paid on (a released month: the documented wage), or — when not paid."""
+    payment = month.get("payment")
+    return "—" if not payment else money(payment.get("basis_wage"))
 
 
 def month_rows(months: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -64,6 +73,7 @@ def month_rows(months: list[dict[str, Any]]) -> list[dict[str, str]]:
         "Ydelsesmåned": month_name(Month.parse(m["benefit_month"])),
         "Lønmåned": month_name(Month.parse(m["basis_month"])),
         "Løn i lønmåneden": basis_wage_text(m),
+        "Udbetalt på løn": paid_on_text(m),
         "Lønloft": money(m.get("ceiling")),
         "Skyldig nu": money(m.get("due")),
         "Udbetalt": money(m.get("paid")),

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from api.idempotency import IdempotentRoute, mark_applied
+from api.item_version import VERSION_RESPONSES, IfMatchDep, etag, expected_version
 from api.ledger_common import created, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.responses import (
@@ -29,6 +30,7 @@ from api.responses import (
     HeldMonthOut,
     MonthOut,
     ProvisionalPaymentOut,
+    ReconcileOut,
 )
 from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, CaseWriterDep, audit_event, authorize_case
 from flexcalc.errors import InputError
@@ -163,8 +165,18 @@ class EventsRegistrationCreate(BaseModel):
 class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    outcome: Literal["collect", "waive"]
-    reason: RedactedText = Field(min_length=1, max_length=2000)
+    outcome: Literal["collect", "waive"] = Field(description="collect is refused (409, nothing stored) without a "
+                                                             "hearing on file whose reply date has passed or whose "
+                                                             "reply is recorded, or a recorded exception.")
+    reason: RedactedText = Field(min_length=1, max_length=2000, description="The reasons, as the decision letter "
+                                                                            "states them.")
+    reply_summary: RedactedText | None = Field(default=None, max_length=2000, description=(
+        "What the person replied, in the caseworker's words for the decision letter (required for collect "
+        "when a reply is recorded)."))
+    reply_weighing: RedactedText | None = Field(default=None, max_length=2000, description=(
+        "How the reply was weighed, for the decision letter (required for collect when a reply is recorded)."))
+    internal_note: RedactedText | None = Field(default=None, max_length=2000, description=(
+        "The caseworker's internal note: kept in the case file, never in a letter."))
     decided_by: RedactedText = Field(min_length=1, max_length=64)
     knowledge: Literal["knew", "should_have_known", "did_not_know"] | None = Field(
         default=None, description="The assessment of \"knew or should have known\" (PM 6-23); the decision "
@@ -353,51 +365,71 @@ def list_case_held_months(case_id: str, request: Request,
     return paged_response(request, "case-held", items, next_key)
 
 
+def _check(session: Any, case_id: str, month: Month, if_match: str | None) -> None:
+    """The case's lock, then the item's version (``If-Match``): a stale or missing one stores nothing."""
+    from flexcalc.ledger.caserows import get_case, lock_case
+    from flexcalc.ledger.item_version import check_version
+
+    get_case(session, case_id)
+    lock_case(session, case_id)
+    check_version(session, case_id, month, expected_version(if_match))
+
+
 @router.post("/{case_id}/months/{month}/provisional-payment", response_model=ProvisionalPaymentOut, status_code=201,
-             summary="Release a provisional payment of a held month on a documented wage")
+             responses=VERSION_RESPONSES, summary="Release a provisional payment of a held month on a documented wage")
 def release_provisional_payment(case_id: str, month: str, body: ProvisionalRelease, request: Request,
-                                principal: CaseWriterDep) -> JSONResponse:
+                                principal: CaseWriterDep, if_match: IfMatchDep) -> JSONResponse:
+    """``If-Match``: the held month's version (its worklist item's ``version``, or the ETag of the month)."""
     from flexcalc.ledger.payments import release_provisional
 
     benefit_month = Month.parse(month, "month")
     with ledger_session(write=True) as session:
+        _check(session, case_id, benefit_month, if_match)
         mark_applied(request, session)
         out = release_provisional(session, case_id, benefit_month, body.wage, body.documentation, body.released_by)
     return created(out)
 
 
 @router.post("/{case_id}/corrections/{correction_id}/decision", response_model=DecisionRecordedOut, status_code=201,
-             summary="Record the decision on a possible repayment (collect or waive)")
+             responses=VERSION_RESPONSES, summary="Record the decision on a possible repayment (collect or waive)")
 def decide_correction(case_id: str, body: DecisionCreate, request: Request, principal: CaseWriterDep,
+                      if_match: IfMatchDep,
                       correction_id: int = Path(ge=1, le=2**62, description="The correction's id.")) -> JSONResponse:
+    """``If-Match``: the version of the correction's worklist item. ``collect`` without a hearing on file
+    (reply date passed or reply recorded) or a recorded exception: 409 naming ``hearing``, nothing stored."""
     from flexcalc.ledger.corrections import decision_dict, record_decision
+    from flexcalc.ledger.item_version import correction_month
     from flexcalc.ledger.queries import check_correction_of_case
 
     with ledger_session(write=True) as session:
+        _check(session, case_id, correction_month(session, case_id, correction_id), if_match)
         mark_applied(request, session)
         check_correction_of_case(session, case_id, correction_id)
         decision = record_decision(session, correction_id, body.outcome, body.reason, body.decided_by,
-                                   knowledge=body.knowledge)
+                                   knowledge=body.knowledge, reply_summary=body.reply_summary,
+                                   reply_weighing=body.reply_weighing, internal_note=body.internal_note)
         out = decision_dict(decision)
     return created({"correction_id": correction_id, **out})
 
 
 @router.post("/{case_id}/months/{month}/events", response_model=EventsRegistrationOut, status_code=201,
              responses={200: {"model": EventsRegistrationOut, "description": "The month has these events already: "
-                                                                              "nothing stored (already_registered)."}},
+                                                                              "nothing stored (already_registered)."},
+                        **VERSION_RESPONSES},
              summary="Register the events of a benefit month (sickness, holiday, other incomes …)")
 def register_month_events(case_id: str, month: str, body: EventsRegistrationCreate, request: Request,
-                          principal: CaseWriterDep) -> JSONResponse:
+                          principal: CaseWriterDep, if_match: IfMatchDep) -> JSONResponse:
     """Append a registration of the month's events; it restates any earlier registration of the month
     from its ``received_at`` on. The next payment run or reconciliation computes the month with them
     (a paid month gets a correction naming the registration). The same events as the month has now:
-    200 with ``already_registered``, nothing stored."""
+    200 with ``already_registered``, nothing stored. ``If-Match``: the month's version (its ETag)."""
     from flexcalc.ledger.registrations import register_events
     from flexcalc.ledger.reports import parse_instant
 
     benefit_month = Month.parse(month, "month")
     instant = parse_instant(body.received_at, "received_at") if body.received_at else None
     with ledger_session(write=True) as session:
+        _check(session, case_id, benefit_month, if_match)
         mark_applied(request, session)
         out = register_events(session, case_id, benefit_month, body.events, received_at=instant,
                               registered_by=body.registered_by, document=body.document).to_dict()
@@ -424,11 +456,43 @@ def month_events_history(case_id: str, month: str, principal: CaseReaderDep) -> 
             response_model=MonthOut, summary="One benefit month for the caseworker: reports, events, ceiling, "
                                                   "the computation with its trace, paid and corrections")
 def get_month(case_id: str, month: str, principal: CaseReaderDep, as_of: str | None = None) -> JSONResponse:
-    """The same month as ``flexcalc case show CASE --month YYYY-MM --json`` (``as_of``: as known then)."""
+    """The same month as ``flexcalc case show CASE --month YYYY-MM --json`` (``as_of``: as known then).
+    ``ETag``: the month's version, which a write acting on the month states as ``If-Match``."""
     from flexcalc.ledger.casefile import month_file
+    from flexcalc.ledger.item_version import month_version
     from flexcalc.ledger.reports import parse_instant
 
     benefit_month = Month.parse(month, "month")
     instant = parse_instant(as_of, "as_of", end_of_day=True) if as_of else None
     with ledger_session() as session:
-        return JSONResponse(month_file(session, case_id, benefit_month, instant))
+        body = month_file(session, case_id, benefit_month, instant)
+        version = month_version(session, case_id, benefit_month)
+        return JSONResponse({**body, "version": version}, headers={"ETag": etag(version)})
+
+
+class MonthReconciliationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    as_of: str | None = Field(default=None, description="Instant: reports and events known up to it (ISO 8601; "
+                                                        "default now).")
+
+
+@router.post("/{case_id}/months/{month}/reconciliation", response_model=ReconcileOut, status_code=201,
+             responses=VERSION_RESPONSES, summary="Reconcile the case from a worklist item of one of its months")
+def reconcile_month(case_id: str, month: str, body: MonthReconciliationCreate, request: Request,
+                    principal: CaseWriterDep, if_match: IfMatchDep) -> JSONResponse:
+    """The worklist's reconcile action: ``If-Match`` is the month's version (its item's ``version``); the
+    case is then reconciled as ``POST /v1/reconciliations`` with this one case would."""
+    from api.ledger_common import factory
+    from api.security import audit_before_write
+    from flexcalc.ledger.reconcile import reconcile
+    from flexcalc.ledger.reports import parse_instant
+    from flexcalc.ledger.store import now
+
+    benefit_month = Month.parse(month, "month")
+    instant = parse_instant(body.as_of, "as_of", end_of_day=True) if body.as_of else now()
+    with ledger_session(write=True) as session:
+        _check(session, case_id, benefit_month, if_match)
+    audit_before_write(request)  # reconciliation commits in its own transactions: the audit row first
+    result = reconcile(factory(), instant, [case_id])
+    return JSONResponse(result.to_dict(), status_code=201)

@@ -12,6 +12,7 @@ http://127.0.0.1:8000."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -41,14 +42,20 @@ class ApiError(Exception):
     """An answer other than the one hoped for, in Danish."""
 
 
-def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any:
-    """One API call with the caseworker's key (writes with a fresh Idempotency-Key); the JSON answer."""
-    headers = {"Authorization": f"Bearer {st.session_state['api_key'].strip()}"}
-    if method != "GET":
-        headers["Idempotency-Key"] = str(uuid.uuid4())
+class StaleItem(ApiError):
+    """The item changed since it was shown (412): nothing was stored."""
+
+
+def call(method: str, path: str, *, params: Any = None, body: Any = None,
+         headers: dict[str, str] | None = None) -> Any:
+    """One API call with the caseworker's key; the JSON answer. A write carries ``headers`` (``If-Match``:
+    the version of the item it acts on, and its ``Idempotency-Key``)."""
+    sent = {"Authorization": f"Bearer {st.session_state['api_key'].strip()}", **(headers or {})}
+    if method != "GET" and "Idempotency-Key" not in sent:
+        sent["Idempotency-Key"] = str(uuid.uuid4())
     try:
         with httpx.Client(base_url=API, timeout=60) as client:
-            response = client.request(method, path, params=params, json=body, headers=headers)
+            response = client.request(method, path, params=params, json=body, headers=sent)
     except httpx.HTTPError as error:
         raise ApiError(f"API'et kan ikke nås ({API}): {error.__class__.__name__}") from None
     try:
@@ -57,6 +64,9 @@ def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any
         data = {}
     if response.status_code in (401, 403):
         raise ApiError("Nøglen giver ikke adgang (sagsbehandlerens side kræver en sagsbehandlernøgle).")
+    if response.status_code == 412:
+        raise StaleItem("Opgaven er ændret, siden den blev vist. Intet er gemt. Se listen igen, og vælg opgaven "
+                        "på ny.")
     if response.status_code >= 400:
         errors = data.get("errors") if isinstance(data, dict) else None
         if errors:
@@ -66,14 +76,42 @@ def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any
     return data
 
 
-def act(label: str, method: str, path: str, body: Any) -> None:
-    """A write through the API; on success the page is drawn again (the worklist changes) with a note."""
+def item_key(item: dict[str, Any]) -> str:
+    """A short key for the item as shown (its id and version): every form widget of the item carries it, so
+    no value typed for one item, or for one state of it, is ever sent for another."""
+    return hashlib.sha256(f"{item['id']}|{item['version']}".encode()).hexdigest()[:12]
+
+
+def act(label: str, path: str, body: Any, item: dict[str, Any]) -> None:
+    """A write on ``item`` through the API, bound to the version it was shown in (``If-Match``). The
+    Idempotency-Key is the item, its version, the action and the body: a double click or a resend is a replay
+    of the first answer, never a second action. On success the item's form is gone and the page says what
+    was done; the next item is the user's choice."""
+    digest = hashlib.sha256(json.dumps([item["id"], item["version"], path, body], sort_keys=True,
+                                       default=str).encode()).hexdigest()
+    pending = {"label": label, "path": path, "body": body,
+               "item": {k: item.get(k) for k in ("id", "version", "case_id", "month", "amount")},
+               "headers": {"If-Match": f'"{item["version"]}"', "Idempotency-Key": f"page-{digest[:40]}"}}
+    st.session_state["pending"] = pending  # a run cut off by a second click resends it: a replay, not a 2nd action
+    finish(pending)
+
+
+def finish(pending: dict[str, Any]) -> None:
+    """Send (or resend) a pending write; on success remember what was done and draw the page again."""
     try:
-        call(method, path, body=body)
+        answer = call("POST", pending["path"], body=pending["body"], headers=pending["headers"])
     except ApiError as error:
-        st.error(f"{label}: {error}")
+        st.session_state.pop("pending", None)
+        st.error(f"{pending['label']}: {error}")
         return
-    st.session_state["flash"] = f"{label}: registreret."
+    item, body = pending["item"], pending["body"] or {}
+    shown = (answer.get("subsidy") if isinstance(answer, dict) else None) or item.get("amount")
+    st.session_state["done"] = {
+        "label": pending["label"], "case_id": item["case_id"], "month": item["month"], "amount": shown,
+        "by": body.get("by") or body.get("released_by") or body.get("decided_by") or body.get("registered_by")
+        or st.session_state.get("by", "").strip()}
+    st.session_state.pop("pending", None)
+    st.session_state["clear_item"] = True
     st.rerun()
 
 
@@ -103,6 +141,15 @@ if not st.session_state.get("api_key", "").strip():
             "med kommandoen: flexcalc keys create --role caseworker")
     st.stop()
 
+if st.session_state.get("pending"):
+    finish(st.session_state["pending"])  # a write whose run was cut off: the same request again is a replay
+if st.session_state.pop("clear_item", False):
+    st.session_state["item"] = None  # the finished item's form is gone; the next item is the user's choice
+done = st.session_state.get("done")  # stays until the user chooses the next item (or acts again)
+if done:
+    st.success(f"Udført: {done['label']} — sag {done['case_id']}, {month_name(Month.parse(done['month']))}"
+               + (f", {money(done['amount'])}" if done.get("amount") else "") + f", af {done['by'] or '—'}. "
+               "Vælg den næste opgave i listen.")
 if st.session_state.get("flash"):
     st.success(st.session_state.pop("flash"))
 
@@ -128,8 +175,8 @@ except ApiError as error:
 
 if items:
     st.table([{"Sag": i["case_id"], "Måned": month_name(Month.parse(i["month"])), "Opgave": i["kind_da"],
-               "Alder (dage)": str(i["age_days"]), "Beløb": money(i["amount"]), "Hvad": i["label_da"]}
-              for i in items])
+               "Hvad betyder det": i["kind_plain_da"], "Alder (dage)": str(i["age_days"]), "Beløb": money(i["amount"]),
+               "Hvad": i["label_da"]} for i in items])
     if len(items) == 200:
         st.caption("Viser de 200 ældste opgaver; brug filtrene for at se andre.")
 else:
@@ -137,59 +184,93 @@ else:
 
 # ---------------------------------------------------------------------------------------------- actions
 st.header("Handl på en opgave")
-choice = None
-if items:
-    labels = [f"{i['case_id']} · {month_name(Month.parse(i['month']))} · {i['kind_da']}"
-              + (f" · {money(i['amount'])}" if i["amount"] else "") for i in items]
-    index = st.selectbox("Opgave", range(len(items)), format_func=lambda n: labels[n], key="item")
-    choice = items[index] if index is not None else None
+GROUNDS = {
+    "own_information": "Borgeren har selv givet oplysningerne (forvaltningsloven § 19, stk. 1 gælder ikke)",
+    "fvl_19_2_1": "Ubetænkeligt at afgøre på det foreliggende grundlag (§ 19, stk. 2, nr. 1)",
+    "fvl_19_2_2": "En lovbestemt frist ville blive overskredet (§ 19, stk. 2, nr. 2)",
+    "fvl_19_2_3": "Formålet med afgørelsen ville forspildes (§ 19, stk. 2, nr. 3)",
+    "fvl_19_2_4": "Borgeren har ikke ret til aktindsigt i oplysningerne (§ 19, stk. 2, nr. 4)",
+    "fvl_19_2_5": "Væsentlige offentlige eller private interesser taler imod (§ 19, stk. 2, nr. 5)",
+}
+by_id = {i["id"]: i for i in items}
+if st.session_state.get("item") not in by_id:
+    st.session_state["item"] = None  # the item shown before is done or changed: nothing is chosen for the user
+labels = {i["id"]: f"{i['case_id']} · {month_name(Month.parse(i['month']))} · {i['kind_da']}"
+          + (f" · {money(i['amount'])}" if i["amount"] else "") for i in items}
+chosen_id = st.selectbox("Opgave", list(by_id), format_func=lambda n: labels[n], key="item", index=None,
+                         placeholder="Vælg en opgave",
+                         on_change=lambda: st.session_state.pop("done", None)) if items else None
+choice = by_id.get(chosen_id) if chosen_id else None
 if choice is not None:
     names = {a["action"]: a for a in choice["actions"]}
     today = dt.date.today().isoformat()
+    k = item_key(choice)
+    st.info(f"Du handler på: sag {choice['case_id']}, {month_name(Month.parse(choice['month']))}, "
+            f"{choice['kind_da'].lower()}" + (f", {money(choice['amount'])}" if choice["amount"] else "")
+            + f". {choice['kind_plain_da']}")
     if choice["kind"] == "possible_duplicate":
         d = choice["details"]
         st.info(f"Spørg arbejdsgiver {d['employer_id']}, om lønnen for "
                 f"{month_name(Month.parse(d['basis_month']))} er sendt to gange ({', '.join(d['report_ids'])}). "
                 "Er den det, sender arbejdsgiveren en tilbageførsel af den ene. Begge tæller, indtil det sker.")
     if "hearing" in names:
-        with st.form("hearing_form"):
-            st.subheader("Partshøring sendt")
-            sent_on = st.text_input("Brevets dato (ÅÅÅÅ-MM-DD)", value=today, key="hearing_sent_on")
-            reply_by = st.text_input("Svarfrist (ÅÅÅÅ-MM-DD; tom: 14 dage efter brevets dato)", key="hearing_reply_by")
-            letter = st.text_input("Brevets id i sagen (valgfrit)", key="hearing_letter")
-            if st.form_submit_button("Registrér sendt partshøring", key="hearing_submit") and (by := who()):
-                act("Partshøring", "POST", names["hearing"]["href"],
-                    {"sent_on": sent_on, "reply_by": reply_by or None, "by": by, "letter_id": letter or None})
+        with st.form(f"hearing_form_{k}"):
+            st.subheader("Partshøring holdt")
+            channel = st.radio("Hvordan", ["letter", "oral"], key=f"hearing_channel_{k}", horizontal=True,
+                               format_func=lambda c: {"letter": "Brev", "oral": "Mundtlig (møde eller telefon)"}[c])
+            sent_on = st.text_input("Brevets dato eller dagen for den mundtlige høring (ÅÅÅÅ-MM-DD)", value=today,
+                                    key=f"hearing_sent_on_{k}")
+            reply_by = st.text_input("Svarfrist (ÅÅÅÅ-MM-DD; tom: 14 dage efter)", key=f"hearing_reply_by_{k}")
+            letter = st.text_input("Brevets id i sagen (valgfrit)", key=f"hearing_letter_{k}")
+            held_by = st.text_input("Mundtlig: hvem holdt høringen, og hvem deltog", key=f"hearing_held_by_{k}")
+            if st.form_submit_button("Registrér partshøring", key=f"hearing_submit_{k}") and (by := who()):
+                act("Partshøring", names["hearing"]["href"],
+                    {"sent_on": sent_on, "reply_by": reply_by or None, "by": by, "letter_id": letter or None,
+                     "channel": channel, "held_by": held_by or None}, choice)
+    if "exception" in names:
+        with st.form(f"exception_form_{k}"):
+            st.subheader("Ingen partshøring: hjemmel")
+            ground = st.selectbox("Hjemmel", list(GROUNDS), format_func=lambda g: GROUNDS[g],
+                                  key=f"exception_ground_{k}")
+            explanation = st.text_area("Hvorfor gælder det i denne sag?", key=f"exception_explanation_{k}")
+            if st.form_submit_button("Registrér undtagelse", key=f"exception_submit_{k}") and (by := who()):
+                act("Undtagelse fra partshøring", names["exception"]["href"],
+                    {"ground": ground, "explanation": explanation, "by": by}, choice)
     if "reply" in names:
-        with st.form("reply_form"):
+        with st.form(f"reply_form_{k}"):
             st.subheader("Svar på partshøring")
-            received_on = st.text_input("Svaret modtaget (ÅÅÅÅ-MM-DD)", value=today, key="reply_received_on")
-            summary = st.text_area("Hvad svaret siger (kort)", key="reply_summary")
-            if st.form_submit_button("Registrér svar", key="reply_submit") and (by := who()):
-                act("Svar på partshøring", "POST", names["reply"]["href"],
-                    {"received_on": received_on, "summary": summary, "by": by})
+            received_on = st.text_input("Svaret modtaget (ÅÅÅÅ-MM-DD)", value=today, key=f"reply_received_on_{k}")
+            summary = st.text_area("Hvad svaret siger (kort)", key=f"reply_summary_{k}")
+            if st.form_submit_button("Registrér svar", key=f"reply_submit_{k}") and (by := who()):
+                act("Svar på partshøring", names["reply"]["href"],
+                    {"received_on": received_on, "summary": summary, "by": by}, choice)
     if "decide" in names:
-        with st.form("decide_form"):
+        with st.form(f"decide_form_{k}"):
             st.subheader("Afgørelse om mulig tilbagebetaling")
-            outcome = st.radio("Afgørelse", list(OUTCOMES), format_func=lambda o: OUTCOMES[o], key="decide_outcome")
-            reason = st.text_area("Begrundelse (vidste eller burde borgeren vide det?)", key="decide_reason")
-            if st.form_submit_button("Registrér afgørelse", key="decide_submit") and (by := who()):
-                act("Afgørelse", "POST", names["decide"]["href"],
-                    {"outcome": outcome, "reason": reason, "decided_by": by})
+            outcome = st.radio("Afgørelse", list(OUTCOMES), format_func=lambda o: OUTCOMES[o],
+                               key=f"decide_outcome_{k}")
+            reason = st.text_area("Begrundelse til brevet (vidste eller burde borgeren vide det?)",
+                                  key=f"decide_reason_{k}")
+            reply_summary = st.text_area("Borgerens svar, kort (til brevet)", key=f"decide_reply_summary_{k}")
+            reply_weighing = st.text_area("Sådan har vi vurderet svaret (til brevet)", key=f"decide_reply_weighing_{k}")
+            note = st.text_area("Intern note (kommer ikke i brevet)", key=f"decide_note_{k}")
+            if st.form_submit_button("Registrér afgørelse", key=f"decide_submit_{k}") and (by := who()):
+                act("Afgørelse", names["decide"]["href"],
+                    {"outcome": outcome, "reason": reason, "decided_by": by, "reply_summary": reply_summary or None,
+                     "reply_weighing": reply_weighing or None, "internal_note": note or None}, choice)
     if "release" in names:
-        with st.form("release_form"):
+        with st.form(f"release_form_{k}"):
             st.subheader("Frigiv foreløbig udbetaling på dokumenteret løn")
-            wage = st.text_input("Dokumenteret løn inkl. pension (kr.)", key="release_wage")
-            documentation = st.text_input("Dokumentation (fx lønseddel maj 2024)", key="release_documentation")
-            if st.form_submit_button("Frigiv udbetaling", key="release_submit") and (by := who()):
-                act("Foreløbig udbetaling", "POST", names["release"]["href"],
-                    {"wage": wage, "documentation": documentation, "released_by": by})
+            wage = st.text_input("Dokumenteret løn inkl. pension (kr.)", key=f"release_wage_{k}")
+            documentation = st.text_input("Dokumentation (fx lønseddel maj 2024)", key=f"release_documentation_{k}")
+            if st.form_submit_button("Frigiv udbetaling", key=f"release_submit_{k}") and (by := who()):
+                act("Foreløbig udbetaling", names["release"]["href"],
+                    {"wage": wage, "documentation": documentation, "released_by": by}, choice)
     if "reconcile" in names:
-        with st.form("reconcile_item_form"):
-            st.subheader("Efterregulering af sagen")
-            if st.form_submit_button("Kør efterregulering nu", key="reconcile_item_submit"):
-                act("Efterregulering", "POST", "/v1/reconciliations",
-                    {"as_of": dt.datetime.now(dt.UTC).isoformat(), "case_ids": [choice["case_id"]]})
+        with st.form(f"reconcile_item_form_{k}"):
+            st.subheader("Efterregulering af måneden")
+            if st.form_submit_button("Kør efterregulering nu", key=f"reconcile_item_submit_{k}"):
+                act("Efterregulering", names["reconcile"]["href"], {}, choice)
 
 # ---------------------------------------------------------------------------------------------- a case
 st.header("Sagen")
@@ -260,26 +341,42 @@ if not shown:
 
 # ---------------------------------------------------------------------------------------------- case actions
 st.subheader("Registrér månedens hændelser")
-with st.form("events_form"):
-    events_month = st.text_input("Ydelsesmåned (ÅÅÅÅ-MM)", key="events_month")
-    events_text = st.text_area("Hændelser (JSON som beregningens events)", key="events_json", help=(
-        'Fx {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", "end": "2024-02-23"}], '
-        '"sickness_benefit": "8000"}. Et tomt objekt {} siger, at der ikke skete noget alligevel.'))
-    received_at = st.text_input("Kommunen fik kendskab (ÅÅÅÅ-MM-DD; tom: nu)", key="events_received_at")
-    document = st.text_input("Dokument (fx lægeerklæring)", key="events_document")
-    if st.form_submit_button("Registrér hændelser", key="events_submit") and (by := who()):
-        try:
-            events = json.loads(events_text or "{}")
-        except ValueError:
-            st.error("Hændelser: er ikke gyldig JSON.")
-        else:
-            act("Hændelser", "POST", f"/v1/cases/{case_id}/months/{events_month.strip()}/events",
-                {"events": events, "received_at": received_at.strip() or None, "registered_by": by,
-                 "document": document.strip() or None})
+events_month = st.text_input("Ydelsesmåned (ÅÅÅÅ-MM)", key="events_month")
+if events_month.strip():
+    try:
+        shown_month = call("GET", f"/v1/cases/{case_id}/months/{events_month.strip()}")
+    except ApiError as error:
+        st.error(f"Hændelser: {error}")
+    else:
+        target = {"id": f"events~{case_id}~{events_month.strip()}", "version": shown_month["version"],
+                  "case_id": case_id, "month": events_month.strip(), "amount": None}
+        k = item_key(target)
+        with st.form(f"events_form_{k}"):
+            events_text = st.text_area("Hændelser (JSON som beregningens events)", key=f"events_json_{k}", help=(
+                'Fx {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", "end": "2024-02-23"}], '
+                '"sickness_benefit": "8000"}. Et tomt objekt {} siger, at der ikke skete noget alligevel.'))
+            received_at = st.text_input("Kommunen fik kendskab (ÅÅÅÅ-MM-DD; tom: nu)", key=f"events_received_at_{k}")
+            document = st.text_input("Dokument (fx lægeerklæring)", key=f"events_document_{k}")
+            if st.form_submit_button("Registrér hændelser", key=f"events_submit_{k}") and (by := who()):
+                try:
+                    events = json.loads(events_text or "{}")
+                except ValueError:
+                    st.error("Hændelser: er ikke gyldig JSON.")
+                else:
+                    act("Hændelser", f"/v1/cases/{case_id}/months/{events_month.strip()}/events",
+                        {"events": events, "received_at": received_at.strip() or None, "registered_by": by,
+                         "document": document.strip() or None}, target)
 
 st.subheader("Efterregulering")
 with st.form("reconcile_form"):
     as_of = st.text_input("Kendt til og med (ÅÅÅÅ-MM-DD; tom: nu)", key="reconcile_as_of")
     if st.form_submit_button("Kør efterregulering af sagen", key="reconcile_submit"):
-        act("Efterregulering", "POST", "/v1/reconciliations",
-            {"as_of": as_of.strip() or dt.datetime.now(dt.UTC).isoformat(), "case_ids": [case_id]})
+        # the whole case against what is known: no item's state to bind (the months' own actions are above)
+        try:
+            call("POST", "/v1/reconciliations",
+                 body={"as_of": as_of.strip() or dt.datetime.now(dt.UTC).isoformat(), "case_ids": [case_id]})
+        except ApiError as error:
+            st.error(f"Efterregulering: {error}")
+        else:
+            st.session_state["flash"] = "Efterregulering: registreret."
+            st.rerun()

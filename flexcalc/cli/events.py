@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from flexcalc.cli.common import app, fail, input_errors, month, print_json
+from flexcalc.cli.item_version import ExpectVersionOption
 from flexcalc.cli.ledger import DbOption, JsonOption, _ledger
 from flexcalc.errors import InputError
 from flexcalc.text_da.format import month_name
@@ -49,19 +50,23 @@ def events_add(
     by: Annotated[str | None, typer.Option("--by", help="Who registers them (default: the user).")] = None,
     document: Annotated[str | None, typer.Option("--document", help="The document they rest on (e.g. "
                                                                      "'lægeerklæring 18.03.2024').")] = None,
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Register the events of one benefit month of a case (restating any earlier registration)."""
+    from flexcalc.cli.item_version import checked, confirm_version
     from flexcalc.ledger.registrations import register_events
     from flexcalc.ledger.reports import parse_instant
     from flexcalc.ledger.store import transaction
 
     benefit_month = month(month_, "month")
     data = _read_events(events_file)
+    version = confirm_version(_ledger(db), case, benefit_month, expect_version)
     with input_errors():
         instant = parse_instant(received_at, "received_at") if received_at else None
         with transaction(_ledger(db)) as session:
+            checked(session, case, benefit_month, version)
             out = register_events(session, case, benefit_month, data, received_at=instant,
                                   registered_by=by or getpass.getuser(), document=document).to_dict()
     if as_json:

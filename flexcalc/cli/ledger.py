@@ -18,6 +18,7 @@ import typer
 
 from flexcalc.cli.calculate import rates_app
 from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
+from flexcalc.cli.item_version import ExpectVersionOption
 from flexcalc.errors import InputError
 from flexcalc.parsing.inputs import parse_amount
 from flexcalc.text_da.format import kr, month_name
@@ -171,6 +172,9 @@ def case_show(
         benefit_month = month(month_, "month")
         with input_errors(), _ledger(db)() as session:
             one = month_file(session, case, benefit_month, instant)
+            from flexcalc.ledger.item_version import month_version
+
+            one["version"] = month_version(session, case, benefit_month)
         if as_json:
             print_json(one)
         else:
@@ -419,10 +423,12 @@ def held_release(
     by: Annotated[str, typer.Option(help="Who releases the payment.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="What is known (default: as when the month was "
                                                                "held).")] = None,
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Release a provisional payment of a held month on a documented wage (payslip or contract)."""
+    from flexcalc.cli.item_version import checked, confirm_version
     from flexcalc.ledger.payments import release_provisional
     from flexcalc.ledger.store import transaction
     from flexcalc.security.redact import redact
@@ -430,7 +436,9 @@ def held_release(
     benefit_month = month(month_)
     documented = amount(wage, "wage")
     document, by = redact(document), redact(by)  # free text: no CPR number is stored
+    version = confirm_version(_ledger(db), case, benefit_month, expect_version)
     with input_errors(), transaction(_ledger(db)) as session:
+        checked(session, case, benefit_month, version)
         out = release_provisional(session, case, benefit_month, documented, document, by,
                                   _as_of(as_of) if as_of else None)
     if as_json:
@@ -478,14 +486,26 @@ def corrections_decide(
     knowledge: Annotated[str | None, typer.Option(help="The assessment of 'knew or should have known' (PM 6-23): "
                                                        "knew, should_have_known or did_not_know; the decision "
                                                        "letter states it.")] = None,
+    reply_summary: Annotated[str | None, typer.Option("--reply-summary", help="What the person replied, for the "
+                                                                              "decision letter.")] = None,
+    reply_weighing: Annotated[str | None, typer.Option("--reply-weighing", help="How the reply was weighed, for "
+                                                                                "the decision letter.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="An internal note (never in a letter).")] = None,
+    expect_version: ExpectVersionOption = None,
     db: DbOption = None,
 ) -> None:
-    """Record the caseworker's decision on a possible repayment."""
+    """Record the caseworker's decision on a possible repayment. collect is refused (exit 2, nothing stored)
+    without a hearing on file (reply date passed or reply recorded) or a recorded exception."""
+    from flexcalc.cli.item_version import checked, confirm_version, correction_item
     from flexcalc.ledger.corrections import record_decision
     from flexcalc.ledger.store import transaction
 
+    case_id, benefit_month = correction_item(_ledger(db), correction)
+    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
     with input_errors(), transaction(_ledger(db)) as session:
-        decision = record_decision(session, correction, outcome, reason, by, knowledge=knowledge)
+        checked(session, case_id, benefit_month, version)
+        decision = record_decision(session, correction, outcome, reason, by, knowledge=knowledge,
+                                   reply_summary=reply_summary, reply_weighing=reply_weighing, internal_note=note)
     typer.echo(f"afgørelse registreret for efterregulering #{correction}: {decision.outcome} ({decision.decided_by})")
 
 

@@ -14,8 +14,9 @@ from typing import Annotated, Any
 import typer
 
 from flexcalc.cli.common import app, fail, input_errors, month, print_json
+from flexcalc.cli.item_version import ExpectVersionOption, checked, confirm_version, correction_item
 from flexcalc.cli.ledger import DbOption, JsonOption, corrections_app
-from flexcalc.errors import InputError, NotFoundError
+from flexcalc.errors import InputError
 from flexcalc.text_da.format import kr
 
 
@@ -35,20 +36,11 @@ def _today(value: str | None) -> dt.date:
         fail(error)
 
 
-def _case_of(session: Any, correction_id: int) -> str:
-    from flexcalc.ledger.models import Correction
-
-    correction = session.get(Correction, correction_id)
-    if correction is None:
-        raise NotFoundError("correction", f"there is no correction {correction_id}",
-                         f"der er ingen efterregulering {correction_id}", code="unknown_correction")
-    return str(correction.case_id)
-
-
 @app.command("worklist")
 def worklist_command(
     kind: Annotated[list[str] | None, typer.Option(help="Only this kind (repeatable): held_month, "
-                                                        "repayment_awaiting_hearing, hearing_reply_overdue, "
+                                                        "repayment_awaiting_hearing, hearing_awaiting_reply, "
+                                                        "hearing_reply_overdue, "
                                                         "awaiting_decision, possible_duplicate, "
                                                         "events_after_payment.")] = None,
     case: Annotated[str | None, typer.Option(help="Only this case.")] = None,
@@ -60,7 +52,7 @@ def worklist_command(
     db: DbOption = None,
 ) -> None:
     """What waits for a caseworker across cases, oldest first."""
-    from flexcalc.ledger.worklist import WorklistFilter, parse_kinds, worklist
+    from flexcalc.ledger.worklist import WorklistFilter, parse_kinds, with_versions, worklist
 
     day = _today(today)
     with input_errors():
@@ -68,8 +60,9 @@ def worklist_command(
                                kinds=parse_kinds(kind), min_age=min_age)
         with _ledger(db)() as session:
             items = worklist(session, day, where)
+            shown = with_versions(session, items, day) if as_json else []
     if as_json:
-        print_json([i.to_dict(day) for i in items])
+        print_json(shown)
         return
     for i in items:
         amount = "" if i.amount is None else f" {kr(i.amount, sign=True)}"
@@ -85,16 +78,22 @@ def corrections_hearing(
     reply_by: Annotated[str | None, typer.Option("--reply-by", help="The reply date (default 14 days after "
                                                                     "--sent-on).")] = None,
     letter: Annotated[str | None, typer.Option(help="The letter's id in the case file.")] = None,
+    oral: Annotated[str | None, typer.Option("--oral", help="An oral hearing held on --sent-on: who held it "
+                                                             "(and who took part).")] = None,
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Record that a hearing letter (partshøring) on a possible repayment was sent."""
-    from flexcalc.ledger.hearings import record_hearing_sent
+    """Record that a hearing (partshøring) on a possible repayment was held: a letter sent, or --oral."""
+    from flexcalc.ledger.hearings import LETTER, ORAL, record_hearing_sent
     from flexcalc.ledger.store import transaction
 
+    case_id, benefit_month = correction_item(_ledger(db), correction)
+    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
     with input_errors(), transaction(_ledger(db)) as session:
-        out = record_hearing_sent(session, _case_of(session, correction), correction, sent_on, reply_by, by,
-                                  letter).to_dict()
+        checked(session, case_id, benefit_month, version)
+        out = record_hearing_sent(session, case_id, correction, sent_on, reply_by, by, letter,
+                                  channel=ORAL if oral else LETTER, held_by=oral).to_dict()
     if as_json:
         print_json(out)
         return
@@ -109,19 +108,45 @@ def corrections_reply(
     received_on: Annotated[str, typer.Option("--received-on", help="The day the reply came, YYYY-MM-DD.")],
     summary: Annotated[str, typer.Option(help="What the reply says, in short.")],
     by: Annotated[str, typer.Option(help="Who records it.")],
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Record the reply to the hearing on a possible repayment."""
+    """Record the reply to the hearing on a possible repayment (also before the reply date)."""
     from flexcalc.ledger.hearings import record_hearing_reply
     from flexcalc.ledger.store import transaction
 
+    case_id, benefit_month = correction_item(_ledger(db), correction)
+    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
     with input_errors(), transaction(_ledger(db)) as session:
-        out = record_hearing_reply(session, _case_of(session, correction), correction, received_on, summary,
-                                   by).to_dict()
+        checked(session, case_id, benefit_month, version)
+        out = record_hearing_reply(session, case_id, correction, received_on, summary, by).to_dict()
     if as_json:
         print_json(out)
         return
     again = " (allerede registreret)" if out["already_recorded"] else ""
     typer.echo(f"svar på partshøring registreret for efterregulering #{correction}: modtaget "
                f"{out['received_on']}{again}")
+
+
+@corrections_app.command("exception")
+def corrections_exception(
+    correction: Annotated[int, typer.Argument(help="The correction id (a possible repayment).")],
+    ground: Annotated[str, typer.Option(help="own_information (the person supplied the facts: forvaltningsloven "
+                                             "§ 19, stk. 1 does not apply) or fvl_19_2_1 … fvl_19_2_5 (§ 19, "
+                                             "stk. 2, nr. 1–5).")],
+    explanation: Annotated[str, typer.Option(help="Why the ground applies in this case.")],
+    by: Annotated[str, typer.Option(help="Who records it.")],
+    expect_version: ExpectVersionOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record why a possible repayment may be decided without a hearing, with its legal ground."""
+    from flexcalc.ledger.hearings import record_hearing_exception
+    from flexcalc.ledger.store import transaction
+
+    case_id, benefit_month = correction_item(_ledger(db), correction)
+    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
+    with input_errors(), transaction(_ledger(db)) as session:
+        checked(session, case_id, benefit_month, version)
+        out = record_hearing_exception(session, case_id, correction, ground, explanation, by)
+    typer.echo(f"undtagelse fra partshøring registreret for efterregulering #{correction}: {out['provision']}")

@@ -168,7 +168,8 @@ def month_file(session: Session, case_id: str, month: Month, as_of: dt.datetime 
             "basis_wage": amount_str(payment.basis_wage), "ceiling": amount_str(payment.ceiling),
             "as_of": payment.as_of.isoformat(), "rule_version": payment.rule_version,
             "reason": None if payment.reason is None else str(payment.reason),
-            "event_registration": payment.event_registration, "documentation": payment.documentation},
+            "event_registration": payment.event_registration, "documentation": payment.documentation,
+            "released_by": payment.released_by},
         "held": None if hold is None or payment is not None else {
             "reason_da": hold.reason, "missing_employers": list(hold.missing_employers),
             "as_of": hold.as_of.isoformat()},

@@ -145,11 +145,14 @@ KNOWLEDGE: dict[str, tuple[str, str]] = {
 
 def decision_dict(d: Decision) -> dict[str, Any]:
     return {"outcome": str(d.outcome), "reason": d.reason, "decided_by": d.decided_by,
-            "decided_at": d.decided_at.isoformat(), "knowledge": d.knowledge}
+            "decided_at": d.decided_at.isoformat(), "knowledge": d.knowledge, "reply_summary": d.reply_summary,
+            "reply_weighing": d.reply_weighing, "internal_note": d.internal_note}
 
 
 def record_decision(session: Session, correction_id: int, outcome: str, reason: str, decided_by: str, *,
-                    knowledge: str | None = None, decided_at: dt.datetime | None = None) -> Decision:
+                    knowledge: str | None = None, decided_at: dt.datetime | None = None,
+                    reply_summary: str | None = None, reply_weighing: str | None = None,
+                    internal_note: str | None = None) -> Decision:
     """Record the caseworker's decision on a possible repayment: ``collect`` or ``waive``.
 
     Only a negative correction takes a decision, and only one; the reason and who decided are
@@ -157,6 +160,12 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
     ``knowledge`` is that assessment (``KNOWLEDGE``: knew, should_have_known, did_not_know); it may be
     left out as before, but a repayment cannot be collected from someone who did not know and should
     not have known (PM 6-23). ``decided_at`` defaults to now.
+
+    ``collect`` is refused (``InputError`` naming ``hearing``, code ``hearing_missing``; nothing stored)
+    unless a hearing is on file and its reply date has passed or a reply is recorded, or an exception
+    with its legal ground is recorded (``hearings.missing_for_collect``); with a reply recorded, a
+    ``collect`` needs ``reply_summary`` (what the person replied, for the letter) and ``reply_weighing``
+    (how it was weighed). ``internal_note`` stays in the case file and never reaches a letter.
     """
     correction = session.get(Correction, correction_id)
     if correction is None:
@@ -188,9 +197,33 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
     if session.scalar(select(Decision).where(Decision.correction_id == correction_id)) is not None:
         raise ConflictError("correction", f"the correction {correction_id} has a decision already",
                          f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
+    from flexcalc.security.redact import redact
+
+    from .hearings import hearing_file, missing_for_collect
+    from .reports import LOCAL_ZONE
+
+    stamp = decided_at or dt.datetime.now(dt.UTC)
+    day = stamp.astimezone(LOCAL_ZONE).date()
+    summary, weighing, note = (redact(t.strip()) or None if t else None
+                               for t in (reply_summary, reply_weighing, internal_note))
+    for name, text in (("reply_summary", summary), ("reply_weighing", weighing), ("internal_note", note)):
+        if text is not None and len(text) > 2000:
+            raise InputError(name, "must be at most 2000 characters", "må højst være 2000 tegn", code="too_long")
+    if outcome == "collect":
+        missing = missing_for_collect(session, correction_id, day)
+        if missing:
+            field, en, da = missing[0]
+            raise ConflictError(field, f"a repayment is collected only after a hearing: {en}",
+                             f"der kan kun kræves tilbagebetaling efter partshøring: {da}", code="hearing_missing")
+        if hearing_file(session, correction.case_id, correction_id, day)["status"] == "replied":
+            for name, text, da in (("reply_summary", summary, "skriv kort, hvad borgeren svarede (til brevet)"),
+                                   ("reply_weighing", weighing, "skriv, hvordan svaret er vurderet (til brevet)")):
+                if text is None:
+                    raise InputError(name, "the person replied: the decision letter states the reply and how it "
+                                     "was weighed", da, code="missing")
     decision = Decision(correction_id=correction_id, outcome=outcome, reason=reason.strip(),
-                        decided_by=decided_by.strip()[:64], decided_at=decided_at or dt.datetime.now(dt.UTC),
-                        knowledge=knowledge)
+                        decided_by=decided_by.strip()[:64], decided_at=stamp, knowledge=knowledge,
+                        reply_summary=summary, reply_weighing=weighing, internal_note=note)
     session.add(decision)
     session.flush()
     return decision

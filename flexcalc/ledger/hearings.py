@@ -16,9 +16,11 @@ letter (e.g. after new facts) is a new ``sent`` event; the latest one counts. Th
 on a day (``hearing_state``): ``not_sent``, ``awaiting_reply``, ``reply_overdue`` (the reply date has
 passed without a reply) or ``replied``.
 
-Deciding is not refused without a recorded hearing: a waiver is wholly in the person's favour and needs
-none (forvaltningsloven § 19, stk. 1 concerns facts to the person's disadvantage), and some
-municipalities hear orally (docs/decisions.md, "Workbench").
+A hearing is held by letter or orally (``channel``; an oral hearing names who held it). A ``collect``
+decision is refused (``missing_for_collect``) unless a hearing is on file and its reply date has passed or
+a reply is recorded, or the caseworker recorded an exception with its legal ground (``HearingException``,
+``EXCEPTION_GROUNDS``). A waiver is wholly in the person's favour and needs none (forvaltningsloven § 19,
+stk. 1 concerns facts to the person's disadvantage); docs/decisions.md, "No repayment without a hearing".
 """
 
 from __future__ import annotations
@@ -47,6 +49,29 @@ REPLY_DAYS = 14
 SENT = "sent"
 REPLY = "reply"
 
+LETTER = "letter"
+ORAL = "oral"
+CHANNELS = (LETTER, ORAL)
+"""How the hearing was held: a letter, or orally (a meeting or a phone call, recorded with its date and who
+held it)."""
+
+EXCEPTION_GROUNDS: dict[str, tuple[str, str]] = {
+    "own_information": ("Forvaltningsloven § 19, stk. 1 (gælder ikke)",
+                        "Oplysningerne imod borgeren kommer fra borgeren selv, så der er ikke pligt til partshøring."),
+    "fvl_19_2_1": ("Forvaltningsloven § 19, stk. 2, nr. 1",
+                   "Det er ubetænkeligt at træffe afgørelse på det foreliggende grundlag."),
+    "fvl_19_2_2": ("Forvaltningsloven § 19, stk. 2, nr. 2",
+                   "En udsættelse vil overskride en lovbestemt frist for afgørelsen."),
+    "fvl_19_2_3": ("Forvaltningsloven § 19, stk. 2, nr. 3",
+                   "Formålet med afgørelsen vil ellers forspildes."),
+    "fvl_19_2_4": ("Forvaltningsloven § 19, stk. 2, nr. 4",
+                   "Borgeren har ikke ret til aktindsigt i oplysningerne (forvaltningslovens kapitel 4)."),
+    "fvl_19_2_5": ("Forvaltningsloven § 19, stk. 2, nr. 5",
+                   "Væsentlige hensyn til offentlige eller private interesser (jf. § 15) taler imod."),
+}
+"""Why no hearing is needed before a repayment is collected: the person supplied the facts (then § 19, stk. 1
+does not apply), or a ground of § 19, stk. 2 (docs/decisions.md, "No repayment without a hearing")."""
+
 
 class HearingEvent(Base):
     """One event of a correction's hearing: a hearing letter sent, or the reply received. Append-only."""
@@ -71,12 +96,17 @@ class HearingEvent(Base):
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """``letter`` or ``oral`` for a hearing held (None on rows from before it was recorded: a letter)."""
+    held_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """Who held an oral hearing (and who took part)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "correction_id": self.correction_id, "case_id": self.case_id,
                                "kind": self.kind, "by": self.recorded_by, "recorded_at": self.recorded_at.isoformat()}
         if self.kind == SENT:
-            out.update({"sent_on": _iso(self.sent_on), "reply_by": _iso(self.reply_by), "letter_id": self.letter_id})
+            out.update({"sent_on": _iso(self.sent_on), "reply_by": _iso(self.reply_by), "letter_id": self.letter_id,
+                        "channel": self.channel or LETTER, "held_by": self.held_by})
         else:
             out.update({"received_on": _iso(self.received_on), "summary": self.summary})
         return out
@@ -87,6 +117,32 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 append_only(HearingEvent)
+
+
+class HearingException(Base):
+    """The caseworker's record that a possible repayment may be decided without a hearing, with its legal
+    ground (``EXCEPTION_GROUNDS``) and why it applies here. Append-only."""
+
+    __tablename__ = "ledger_hearing_exception"
+    __table_args__ = (Index("ix_ledger_hearing_exception_correction", "correction_id"),
+                      Index("ix_ledger_hearing_exception_case", "case_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    correction_id: Mapped[int] = mapped_column(ForeignKey("ledger_correction.id"))
+    case_id: Mapped[str] = mapped_column(ForeignKey("ledger_case.id"))
+    ground: Mapped[str] = mapped_column(String(32))
+    explanation: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    def to_dict(self) -> dict[str, Any]:
+        provision, meaning = EXCEPTION_GROUNDS.get(self.ground, (self.ground, ""))
+        return {"id": self.id, "correction_id": self.correction_id, "case_id": self.case_id, "ground": self.ground,
+                "provision": provision, "ground_da": meaning, "explanation": self.explanation,
+                "by": self.recorded_by, "recorded_at": self.recorded_at.isoformat()}
+
+
+append_only(HearingException)
 
 
 def today_local() -> dt.date:
@@ -112,6 +168,15 @@ def _who(by: str | None) -> str:
     if len(who) > 64:
         raise InputError("by", "must be at most 64 characters", "må højst være 64 tegn", code="too_long")
     return who
+
+
+def _held_by(value: str | None) -> str | None:
+    from flexcalc.security.redact import redact
+
+    text = redact((value or "").strip())
+    if len(text) > 200:
+        raise InputError("held_by", "must be at most 200 characters", "må højst være 200 tegn", code="too_long")
+    return text or None
 
 
 def _correction(session: Session, case_id: str, correction_id: int) -> Correction:
@@ -147,14 +212,19 @@ class Recorded:
 
 
 def record_hearing_sent(session: Session, case_id: str, correction_id: int, sent_on: dt.date | str,
-                        reply_by: dt.date | str | None, by: str, letter_id: str | None = None) -> Recorded:
+                        reply_by: dt.date | str | None, by: str, letter_id: str | None = None, *,
+                        channel: str = LETTER, held_by: str | None = None) -> Recorded:
     """Record that a hearing letter on the possible repayment ``correction_id`` was sent on ``sent_on``
     with the reply date ``reply_by`` (``None``: 14 days later), inside the caller's transaction.
 
     ``InputError`` naming the field, nothing stored: not a correction of the case (``correction``), not a
     possible repayment or decided already (``correction``), a letter dated before the correction was made
     (``sent_on``), a reply date not after the letter's date (``reply_by``), no ``by``. The same letter
-    recorded again is a no-op (``already_recorded``)."""
+    recorded again is a no-op (``already_recorded``).
+
+    ``channel``: ``letter`` (default) or ``oral``; an oral hearing's ``sent_on`` is the day it was held,
+    ``held_by`` says who held it (required for an oral hearing), and its ``reply_by`` is the time the
+    person has to add to what was said."""
     from .caserows import lock_case
     from .reports import LOCAL_ZONE
     from .store import now
@@ -171,13 +241,22 @@ def record_hearing_sent(session: Session, case_id: str, correction_id: int, sent
                          f"svarfristen {due} skal ligge efter brevets dato {sent}", code="reply_before_sent")
     letter = None if letter_id is None or str(letter_id).strip() == "" else check_identifier(
         str(letter_id).strip(), "letter_id")
+    way = (channel or LETTER).strip().lower()
+    if way not in CHANNELS:
+        raise InputError("channel", "must be letter or oral", "skal være letter (brev) eller oral (mundtlig)",
+                         code="channel")
+    holder = _held_by(held_by) if way == ORAL else None
+    if way == ORAL and holder is None:
+        raise InputError("held_by", "an oral hearing is recorded with who held it",
+                         "en mundtlig partshøring registreres med, hvem der holdt den", code="missing")
     who = _who(by)
     lock_case(session, case_id)
     for stored in _events(session, correction_id):
-        if stored.kind == SENT and (stored.sent_on, stored.reply_by, stored.letter_id) == (sent, due, letter):
+        if stored.kind == SENT and (stored.sent_on, stored.reply_by, stored.letter_id, stored.channel or LETTER,
+                                    stored.held_by) == (sent, due, letter, way, holder):
             return Recorded(stored, True)
     row = HearingEvent(correction_id=correction_id, case_id=case_id, kind=SENT, sent_on=sent, reply_by=due,
-                       letter_id=letter, recorded_by=who, recorded_at=now())
+                       letter_id=letter, recorded_by=who, recorded_at=now(), channel=way, held_by=holder)
     session.add(row)
     session.flush()
     return Recorded(row, False)
@@ -245,11 +324,14 @@ class HearingState:
     letter_id: str | None = None
     received_on: dt.date | None = None
     summary: str | None = None
+    channel: str | None = None
+    held_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "status_da": STATE_LABELS_DA[self.status], "sent_on": _iso(self.sent_on),
                 "reply_by": _iso(self.reply_by), "letter_id": self.letter_id,
-                "received_on": _iso(self.received_on), "summary": self.summary}
+                "received_on": _iso(self.received_on), "summary": self.summary, "channel": self.channel,
+                "held_by": self.held_by}
 
 
 def hearing_state(events: Iterable[HearingEvent], today: dt.date) -> HearingState:
@@ -263,11 +345,13 @@ def hearing_state(events: Iterable[HearingEvent], today: dt.date) -> HearingStat
     sent_on, reply_by = require(latest.sent_on, "sent_on"), require(latest.reply_by, "reply_by")
     replies = [e for e in events if e.kind == REPLY and e.received_on is not None
                and e.received_on >= sent_on]
+    channel = latest.channel or LETTER
     if replies:
         reply = max(replies, key=lambda e: (e.received_on, e.id))
-        return HearingState("replied", sent_on, reply_by, latest.letter_id, reply.received_on, reply.summary)
+        return HearingState("replied", sent_on, reply_by, latest.letter_id, reply.received_on, reply.summary,
+                            channel, latest.held_by)
     return HearingState("reply_overdue" if today > reply_by else "awaiting_reply", sent_on, reply_by,
-                        latest.letter_id)
+                        latest.letter_id, channel=channel, held_by=latest.held_by)
 
 
 def hearings_by_correction(session: Session, *, case_id: str | None = None,
@@ -292,5 +376,66 @@ def hearing_file(session: Session, case_id: str, correction_id: int, today: dt.d
                          f"sag {case_id} har ingen efterregulering {correction_id}", code="unknown_correction")
     events = _events(session, correction_id)
     decided = session.scalar(select(Decision.id).where(Decision.correction_id == correction_id)) is not None
+    exceptions = _exceptions(session, correction_id)
     return {"case_id": case_id, "correction_id": correction_id, "decided": decided,
-            **hearing_state(events, today or today_local()).to_dict(), "events": [e.to_dict() for e in events]}
+            **hearing_state(events, today or today_local()).to_dict(), "events": [e.to_dict() for e in events],
+            "exceptions": [x.to_dict() for x in exceptions]}
+
+
+def _exceptions(session: Session, correction_id: int) -> list[HearingException]:
+    return list(session.scalars(select(HearingException).where(HearingException.correction_id == correction_id)
+                                .order_by(HearingException.id)))
+
+
+def record_hearing_exception(session: Session, case_id: str, correction_id: int, ground: str, explanation: str,
+                             by: str) -> dict[str, Any]:
+    """Record why the possible repayment ``correction_id`` may be decided without a hearing: ``ground`` is a
+    key of ``EXCEPTION_GROUNDS`` and ``explanation`` says why it applies in this case. ``InputError`` naming
+    the field, nothing stored: an unknown ground (``ground``), no explanation, no ``by``; the correction
+    checks as ``record_hearing_sent``. The same record again is a no-op (``already_recorded``)."""
+    from flexcalc.security.redact import redact
+
+    from .caserows import lock_case
+    from .store import now
+
+    _correction(session, case_id, correction_id)
+    key = (ground or "").strip()
+    if key not in EXCEPTION_GROUNDS:
+        raise InputError("ground", f"must be one of {', '.join(EXCEPTION_GROUNDS)}",
+                         f"skal være en af {', '.join(EXCEPTION_GROUNDS)}", code="ground")
+    text = redact((explanation or "").strip())
+    if not text:
+        raise InputError("explanation", "say why the ground applies in this case",
+                         "skriv, hvorfor grunden gælder i denne sag", code="missing")
+    if len(text) > 2000:
+        raise InputError("explanation", "must be at most 2000 characters", "må højst være 2000 tegn", code="too_long")
+    who = _who(by)
+    lock_case(session, case_id)
+    for stored in _exceptions(session, correction_id):
+        if (stored.ground, stored.explanation) == (key, text):
+            return {**stored.to_dict(), "already_recorded": True}
+    row = HearingException(correction_id=correction_id, case_id=case_id, ground=key, explanation=text,
+                           recorded_by=who, recorded_at=now())
+    session.add(row)
+    session.flush()
+    return {**row.to_dict(), "already_recorded": False}
+
+
+def missing_for_collect(session: Session, correction_id: int, today: dt.date) -> list[tuple[str, str, str]]:
+    """What a ``collect`` decision on the possible repayment still lacks, as (field, English, Danish); empty
+    when it may be made. A hearing is on file (a letter sent, or an oral hearing with its date and who held
+    it) and its reply date has passed or a reply is recorded; or an exception is recorded with its legal
+    ground (forvaltningsloven § 19, stk. 1 does not apply, or a ground of § 19, stk. 2)."""
+    if _exceptions(session, correction_id):
+        return []
+    state = hearing_state(_events(session, correction_id), today)
+    if state.status == "not_sent":
+        return [("hearing", "no hearing is on file (a letter sent or an oral hearing) and no exception with its "
+                 "legal ground is recorded (forvaltningsloven § 19)",
+                 "der er ingen partshøring (brev sendt eller mundtlig høring) og ingen registreret undtagelse med "
+                 "hjemmel (forvaltningsloven § 19)")]
+    if state.status == "awaiting_reply":
+        reply_by = require(state.reply_by, "reply_by")
+        return [("hearing", f"the reply date {reply_by} has not passed and no reply is recorded",
+                 f"svarfristen {reply_by} er ikke udløbet, og der er ikke registreret et svar")]
+    return []

@@ -326,6 +326,12 @@ class Decision(Base):
     knowledge: Mapped[str | None] = mapped_column(String(20), nullable=True)
     """The caseworker's assessment of "vidste eller burde vide" (PM 6-23): ``knew``, ``should_have_known``
     or ``did_not_know``; ``None`` for a decision recorded before it was asked (0007_letters)."""
+    reply_summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """What the person replied to the hearing, in the caseworker's words for the decision letter."""
+    reply_weighing: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """How the reply was weighed, for the decision letter."""
+    internal_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The caseworker's internal note: kept in the case file, never put in a letter."""
 
 
 APPEND_ONLY: tuple[type, ...] = (Report, Payment, Correction, Decision, Hold, Ceiling, EventRegistration,

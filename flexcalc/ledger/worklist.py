@@ -16,6 +16,8 @@ kind                           when                                             
 ``repayment_awaiting_hearing`` a possible repayment without a decision and no         the correction / its
                                hearing letter recorded (forvaltningsloven § 19;       difference
                                PM 6-23)
+``hearing_awaiting_reply``     a hearing held (letter or oral), its reply date not    the letter / the
+                               passed, no reply: an early reply can be recorded       difference
 ``hearing_reply_overdue``      a hearing letter sent, its reply date passed, no       the reply date / the
                                reply: ready for a decision                            difference
 ``awaiting_decision``          a hearing replied to, no decision yet                  the reply / the difference
@@ -25,8 +27,9 @@ kind                           when                                             
                                change it: reconciliation has not yet settled them     change reconciliation makes
 =============================  =====================================================  ==========================
 
-A possible repayment whose hearing letter is sent and whose reply date has not passed waits for the
-person, not the caseworker: it is not an item (it returns as overdue or replied). Dates are Danish
+A possible repayment whose hearing is open waits for the person; it is listed (``hearing_awaiting_reply``)
+so that a reply that comes early can be recorded from the page. Each item has an ``id`` and a ``version``
+(``flexcalc.ledger.item_version``) that every write acting on it states. Dates are Danish
 (Europe/Copenhagen); the instants of the ledger's own time (a run's or a reconciliation's ``as_of``, a
 report's or a registration's ``received_at``) give ``since``, so a replayed history ages as it happened.
 Items are ordered oldest first, then by case, month, kind and reference: a unique key for a stable
@@ -49,7 +52,7 @@ from flexcalc.errors import FlexcalcError, InputError, require
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 from flexcalc.text_da.format import month_name
-from flexcalc.text_da.worklist import KIND_LABELS_DA
+from flexcalc.text_da.worklist import KIND_LABELS_DA, KIND_PLAIN_DA
 
 from .hearings import HearingEvent, hearing_state
 from .models import Correction, Decision, EventRegistration, Hold, Payment
@@ -59,10 +62,14 @@ HELD = "held_month"
 AWAITING_HEARING = "repayment_awaiting_hearing"
 REPLY_OVERDUE = "hearing_reply_overdue"
 AWAITING_DECISION = "awaiting_decision"
+AWAITING_REPLY = "hearing_awaiting_reply"
 DUPLICATE = "possible_duplicate"
 EVENTS_AFTER_PAYMENT = "events_after_payment"
-KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE, EVENTS_AFTER_PAYMENT)
-"""The kinds in the worklist's order; their Danish labels: ``flexcalc.text_da.worklist``."""
+KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, AWAITING_REPLY, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE,
+                          EVENTS_AFTER_PAYMENT)
+"""The kinds in the worklist's order; their Danish labels and plain texts: ``flexcalc.text_da.worklist``."""
+
+ITEM_ID_SEPARATOR = "~"
 
 @dataclass(frozen=True, slots=True)
 class Action:
@@ -103,8 +110,15 @@ class WorkItem:
     def age_days(self, today: dt.date) -> int:
         return (today - self.since).days
 
-    def to_dict(self, today: dt.date) -> dict[str, Any]:
-        return {"kind": self.kind, "kind_da": KIND_LABELS_DA[self.kind], "case_id": self.case_id,
+    def item_id(self) -> str:
+        """The item's id: kind, case, month and reference joined by ``~`` (a character no id contains)."""
+        return ITEM_ID_SEPARATOR.join([self.kind, self.case_id, str(self.month), *([self.ref] if self.ref else [])])
+
+    def to_dict(self, today: dt.date, version: str | None = None) -> dict[str, Any]:
+        """The item as JSON; ``version`` (``flexcalc.ledger.item_version``) is the state it is shown in,
+        which every write acting on it must state (HTTP ``If-Match``)."""
+        return {"id": self.item_id(), "version": version, "kind": self.kind, "kind_da": KIND_LABELS_DA[self.kind],
+                "kind_plain_da": KIND_PLAIN_DA[self.kind], "case_id": self.case_id,
                 "month": str(self.month), "since": self.since.isoformat(), "age_days": self.age_days(today),
                 "amount": None if self.amount is None else amount_str(self.amount), "label_da": self.label_da,
                 "ref": self.ref, "correction_id": self.correction_id, "details": self.details,
@@ -148,6 +162,8 @@ def _correction_actions(case_id: str, correction_id: int, month: Month, *names: 
     known = {
         "hearing": Action("hearing", "POST", f"{base}/hearing", "Registrér sendt partshøring"),
         "reply": Action("reply", "POST", f"{base}/hearing/reply", "Registrér svar på partshøring"),
+        "exception": Action("exception", "POST", f"{base}/hearing/exception",
+                            "Registrér, hvorfor partshøring ikke skal ske (med hjemmel)"),
         "decide": Action("decide", "POST", f"{base}/decision", "Træf afgørelse: opkræv eller frafald"),
         "hearing_file": Action("hearing_file", "GET", f"{base}/hearing", "Se partshøringen"),
     }
@@ -200,7 +216,13 @@ def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[W
             items.append(WorkItem(AWAITING_HEARING, c.case_id, month, _local(c.as_of),
                                   f"Mulig tilbagebetaling for {month_name(month)}: send partshøring", str(c.id),
                                   amount, c.id, common,
-                                  _correction_actions(c.case_id, c.id, month, "hearing", "decide")))
+                                  _correction_actions(c.case_id, c.id, month, "hearing", "exception", "decide")))
+        elif state.status == "awaiting_reply":
+            reply_by = require(state.reply_by, "reply_by")
+            items.append(WorkItem(AWAITING_REPLY, c.case_id, month, require(state.sent_on, "sent_on"),
+                                  f"Partshøring sendt; svarfrist {reply_by.strftime('%d.%m.%Y')}: registrér svaret, "
+                                  "når det kommer", str(c.id), amount, c.id, common,
+                                  _correction_actions(c.case_id, c.id, month, "reply", "hearing_file")))
         elif state.status == "reply_overdue":
             reply_by = require(state.reply_by, "reply_by")
             items.append(WorkItem(REPLY_OVERDUE, c.case_id, month, reply_by,
@@ -319,10 +341,38 @@ def _events_after_payment(session: Session, case_id: str | None) -> list[WorkIte
                               str(registration.id), change, None,
                               {"event_registration": registration.id, "settled": amount_str(settled),
                                "due": None if change is None else amount_str(settled + change)},
-                              (Action("reconcile", "POST", "/v1/reconciliations", "Kør efterregulering af sagen",
-                                      {"case_ids": [cid]}),
+                              (Action("reconcile", "POST", f"{_case_path(cid)}/months/{month}/reconciliation",
+                                      "Kør efterregulering af måneden"),
                                *_month_actions(cid, month))))
     return items
+
+
+def parse_item_id(item_id: str) -> tuple[str, str, Month, str]:
+    """(kind, case id, month, reference) of an item id; ``InputError`` naming ``item_id`` if it is not one."""
+    parts = (item_id or "").split(ITEM_ID_SEPARATOR)
+    if len(parts) not in (3, 4) or parts[0] not in KINDS:
+        raise InputError("item_id", "is not a worklist item id (kind~case~YYYY-MM[~reference])",
+                         "er ikke et id på en opgave i arbejdslisten (slags~sag~ÅÅÅÅ-MM[~reference])", code="item_id")
+    from flexcalc.parsing.inputs import parse_month
+
+    return parts[0], parts[1], parse_month(parts[2], "item_id"), parts[3] if len(parts) == 4 else ""
+
+
+def find_item(session: Session, today: dt.date, item_id: str) -> WorkItem | None:
+    """The item with this id on ``today``, or ``None`` when it is no longer on the list (done)."""
+    kind, case_id, month, ref = parse_item_id(item_id)
+    for item in worklist(session, today, WorklistFilter(case_id=case_id, month=month, kinds=frozenset({kind}))):
+        if item.ref == ref:
+            return item
+    return None
+
+
+def with_versions(session: Session, items: list[WorkItem], today: dt.date) -> list[dict[str, Any]]:
+    """The items as JSON, each with its version (a few queries for the whole page)."""
+    from .item_version import month_versions
+
+    versions = month_versions(session, [(i.case_id, i.month) for i in items])
+    return [i.to_dict(today, versions[(i.case_id, i.month)]) for i in items]
 
 
 def worklist(session: Session, today: dt.date, where: WorklistFilter | None = None) -> list[WorkItem]:

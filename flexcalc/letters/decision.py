@@ -1,7 +1,9 @@
 """The decision letter after the caseworker's decision on a possible repayment: the decision, the reasons
-(forvaltningsloven §§ 22 and 24: the rules, the facts relied on, the main considerations including the
-assessment of "knew or should have known"), how the amount is collected or that it is waived, and the
-complaint guidance (§ 25: 4 weeks, to the municipality, which reconsiders before Ankestyrelsen)."""
+(forvaltningsloven §§ 22 and 24: the rules, the facts relied on, what the person replied to the hearing and how
+it was weighed, the main considerations including the assessment of "knew or should have known"; the statutory
+basis of repayment, LAB § 125 with BEK 585/2023 on collection, beside Ankestyrelsen's practice), how the
+amount is collected or that it is waived, and the complaint guidance (§ 25: 4 weeks, to the municipality,
+which reconsiders before Ankestyrelsen)."""
 
 from __future__ import annotations
 
@@ -77,6 +79,17 @@ def hearing_sent_on(session: Session, case_id: str, correction_id: int) -> dt.da
     return None
 
 
+def _reply_paragraphs(summary: str | None, weighing: str | None) -> tuple[Paragraph, ...]:
+    """What the person replied to the hearing and how it was weighed, in the caseworker's words for the
+    letter (``Decision.reply_summary``, ``reply_weighing``); the internal note is never put here."""
+    out: list[Paragraph] = []
+    if summary:
+        out.append(Paragraph(f"Du svarede os: {_sentence(summary)}"))
+    if weighing:
+        out.append(Paragraph(f"Sådan har vi vurderet dit svar: {_sentence(weighing)}"))
+    return tuple(out)
+
+
 def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
                     channel: str = "digital_post") -> Letter:
     """The decision letter for one decided possible repayment."""
@@ -108,6 +121,7 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
     sent = hearing_sent_on(session, correction.case_id, correction.id)
     if sent is not None:
         relied.append(f"Vi skrev til dig om sagen den {date_da(sent)} og bad om dit svar.")
+    reply = _reply_paragraphs(decision.reply_summary, decision.reply_weighing)
     knowledge = decision.knowledge
     if knowledge is not None:
         assessment = KNOWLEDGE_DA[knowledge]
@@ -115,12 +129,13 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
         assessment = "Vi vurderer, at du vidste eller burde vide, at du fik for meget."
     else:
         assessment = "Vi har vurderet, om du vidste eller burde vide, at du fik for meget."
-    reasons = (
+    reasons: tuple[Paragraph | Bullets, ...] = (
         Paragraph("Dit tilskud bygger på den løn, du fik måneden før. Når lønnen bliver rettet, regner vi "
                   "tilskuddet ud igen. Du skal kun betale tilbage, hvis du vidste eller burde vide, at du fik for "
                   "meget. Reglerne står i boksen sidst i brevet."),
         Paragraph("Vi har lagt vægt på disse oplysninger:"),
         Bullets(tuple(relied)),
+        *reply,
         Paragraph(assessment),
         Paragraph(f"Vores vurdering: {_sentence(decision.reason)}"),
     )
@@ -143,7 +158,8 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
     return Letter(
         kind="decision", case_id=correction.case_id, letter_date=letter_date, title=title,
         opening=(verdict,), sections=sections,
-        provisions=(p.LAB_123, p.PM_6_23, p.PM_48_22, p.FVL_19, p.FVL_22, p.FVL_24, p.FVL_25, p.RSL_COMPLAINT),
+        provisions=(p.LAB_123, p.LAB_125, p.PM_6_23, p.PM_48_22, p.FVL_19, p.FVL_22, p.FVL_24, p.FVL_25,
+                    p.RSL_COMPLAINT),
         closing=contact_lines(letter_date, correction.case_id, profile),
         municipality=profile, channel=channel,
         correction_ids=(correction.id,), benefit_month=correction.benefit_month, complaint_deadline=deadline,
@@ -151,5 +167,6 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
                "decided_by": decision.decided_by, "decided_on": decided.isoformat(),
                "complaint_deadline": deadline.isoformat(), "letter_date": letter_date.isoformat(),
                "channel": channel, "received_on": received_on(letter_date, channel).isoformat(),
-               "hearing_sent_on": None if sent is None else sent.isoformat()},
+               "hearing_sent_on": None if sent is None else sent.isoformat(),
+               "reply_summary": decision.reply_summary, "reply_weighing": decision.reply_weighing},
     )

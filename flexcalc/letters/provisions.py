@@ -19,6 +19,9 @@ FVL_25 = Provision("Forvaltningsloven § 25 (klagevejledning)",
 LAB_123 = Provision("Lov om en aktiv beskæftigelsesindsats (LAB) § 123",
                     "Fleksløntilskuddet udbetales bagud og beregnes ud fra den løn, du har fået måneden før. Løn og "
                     "tilskud må tilsammen højst udgøre lønloftet.")
+LAB_125 = Provision("Lov om en aktiv beskæftigelsesindsats (LAB) § 125 og bekendtgørelse nr. 585 af 2023",
+                    "Har du fået for meget i fleksløntilskud, og vidste du det eller burde du vide det, kan kommunen "
+                    "kræve pengene tilbage. Bekendtgørelsen siger, hvordan kommunen opkræver beløbet.")
 BEK_227_14 = Provision("Bekendtgørelse nr. 227 af 2024 § 14",
                        "Kommunen bruger lønoplysningerne i indkomstregistret (eIndkomst).")
 PM_48_22 = Provision("Ankestyrelsens principmeddelelse 48-22",

@@ -1,15 +1,28 @@
 """The worklist's kinds in a few Danish words (the caseworker page's filter and headings, the API's
-``kind_da``). The rule of which item is which lives in ``flexcalc.ledger.worklist``; the page reads
-the kinds and their labels from here, with no database behind them."""
+``kind_da``) and said plainly beside the legal term (``kind_plain_da``). The rule of which item is which
+lives in ``flexcalc.ledger.worklist``; the page reads the kinds and their labels from here, with no
+database behind them."""
 
 from __future__ import annotations
 
 KIND_LABELS_DA: dict[str, str] = {
     "held_month": "Afventer indberetning",
     "repayment_awaiting_hearing": "Mulig tilbagebetaling: send partshøring",
+    "hearing_awaiting_reply": "Partshøring sendt: venter på svar",
     "hearing_reply_overdue": "Svarfristen er udløbet: træf afgørelse",
     "awaiting_decision": "Svar modtaget: træf afgørelse",
     "possible_duplicate": "Mulig dobbelt indberetning",
     "events_after_payment": "Hændelser registreret efter udbetaling",
 }
 """Every worklist kind, in the worklist's order, with its label."""
+
+KIND_PLAIN_DA: dict[str, str] = {
+    "held_month": "Vi har ikke fået lønnen fra arbejdsgiveren. Derfor venter vi med at betale.",
+    "repayment_awaiting_hearing": "Borgeren har måske fået for meget. Borgeren skal høres, før vi beslutter noget.",
+    "hearing_awaiting_reply": "Vi har bedt borgeren om svar. Fristen er ikke slut endnu.",
+    "hearing_reply_overdue": "Borgeren har ikke svaret, og fristen er slut. Nu skal vi beslutte.",
+    "awaiting_decision": "Borgeren har svaret. Nu skal vi beslutte.",
+    "possible_duplicate": "Den samme løn er måske sendt to gange. Spørg arbejdsgiveren.",
+    "events_after_payment": "Der er sket noget i en måned, vi har betalt. Beløbet skal regnes igen.",
+}
+"""The kind said in plain Danish beside the legal term (LIX measured in tests/ledger/test_worklist_lix.py)."""

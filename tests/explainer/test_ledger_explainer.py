@@ -114,7 +114,11 @@ def test_the_worklist_and_its_filters(workbench: Any) -> None:
         ("A", "Mulig tilbagebetaling: send partshøring", "-919,25 kr."),
         ("C", "Svar modtaget: træf afgørelse", "-919,25 kr."),
         ("B", "Svarfristen er udløbet: træf afgørelse", "-919,25 kr.")]
-    # the first item (E's double submission) is chosen: what to ask the employer
+    # nothing is chosen for the user; choosing E's double submission says what to ask the employer
+    assert at.selectbox(key="item").value is None
+    assert not [b for b in at.button
+                if (b.key or "").startswith(("hearing_submit_", "decide_submit_", "release_submit_"))]
+    _choose(at, "E · marts 2024")
     assert any("Spørg arbejdsgiver 11111111, om lønnen for februar 2024 er sendt to gange (E-1, E-2)" in i.value
                for i in at.info)
     at.multiselect(key="kinds").set_value(["held_month"]).run()
@@ -127,40 +131,59 @@ def test_the_worklist_and_its_filters(workbench: Any) -> None:
     assert "month" in at.error[0].value
 
 
+def _w(elements: Any, prefix: str) -> Any:
+    """The one widget whose key starts with ``prefix`` (the page suffixes every form key with the item's id
+    and version)."""
+    [found] = [e for e in elements if (e.key or "").startswith(prefix)]
+    return found
+
+
+def _choose(at: AppTest, text: str) -> AppTest:
+    """Choose the worklist item whose label contains ``text`` (the user's own choice)."""
+    box = at.selectbox(key="item")
+    [index] = [n for n, label in enumerate(box.options) if text in label]
+    return box.select_index(index).run()
+
+
 def test_acting_from_the_page_changes_the_worklist(workbench: Any) -> None:
     keys, ids = workbench
     at = _login(keys["caseworker"])
-    # A's repayment (the 4th item): record the hearing letter
-    at.selectbox(key="item").set_value(3).run()
-    at.text_input(key="hearing_sent_on").set_value("2024-05-03")
-    at.button(key="hearing_submit").click().run()
+    assert at.selectbox(key="item").value is None  # nothing is chosen for the user
+    # A's repayment: record the hearing letter
+    _choose(at, "A · marts 2024 · Mulig tilbagebetaling")
+    _w(at.text_input, "hearing_sent_on_").set_value("2024-05-03")
+    _w(at.button, "hearing_submit_").click().run()
     assert not at.exception, at.exception
-    assert at.success[0].value == "Partshøring: registreret."
+    assert at.success[0].value.startswith("Udført: Partshøring — sag A, marts 2024, -919,25 kr., af sb-9.")
+    assert at.selectbox(key="item").value is None  # the finished item's form is gone; the user chooses next
+    assert not [b for b in at.button if (b.key or "").startswith("hearing_submit_")]
     assert ("A", "Mulig tilbagebetaling: send partshøring", "-919,25 kr.") not in _worklist(at)
     # the page counts to today: the reply date (17 May 2024) has passed, so A is back as overdue, last
     assert _worklist(at)[-1] == ("A", "Svarfristen er udløbet: træf afgørelse", "-919,25 kr.")
-    # C's reply is in: decide (the 4th item now: E, F, A held, C, B)
-    assert _worklist(at)[3][0] == "C"
-    at.selectbox(key="item").set_value(3).run()
-    at.radio(key="decide_outcome").set_value("collect")
-    at.text_area(key="decide_reason").set_value("Burde vide, at bijobbet talte med")
-    at.button(key="decide_submit").click().run()
-    assert at.success[0].value == "Afgørelse: registreret."
+    # C's reply is in: decide collect, with the reply and how it was weighed for the letter
+    _choose(at, "C · marts 2024 · Svar modtaget")
+    _w(at.radio, "decide_outcome_").set_value("collect")
+    _w(at.text_area, "decide_reason_").set_value("Burde vide, at bijobbet talte med")
+    _w(at.text_area, "decide_reply_summary_").set_value("Borgeren skrev, at hun ikke vidste det")
+    _w(at.text_area, "decide_reply_weighing_").set_value("Lønsedlen viste bijobbet tydeligt")
+    _w(at.button, "decide_submit_").click().run()
+    assert at.success[0].value.startswith("Udført: Afgørelse — sag C, marts 2024"), [e.value for e in at.error]
     assert [w[0] for w in _worklist(at)] == ["E", "F", "A", "B", "A"]
-    # a decision without a reason is refused by the API, naming the field
-    at.selectbox(key="item").set_value(3).run()
-    at.text_area(key="decide_reason").set_value("")
-    at.button(key="decide_submit").click().run()
+    # a decision without a reason is refused by the API, naming the field; the form stays for the user
+    _choose(at, "B · marts 2024 · Svarfristen")
+    _w(at.text_area, "decide_reason_").set_value("")
+    _w(at.button, "decide_submit_").click().run()
     assert "reason" in at.error[0].value and len(_worklist(at)) == 5
-    # A's held April: release on a documented wage; F's events: reconcile
-    at.selectbox(key="item").set_value(2).run()
-    at.text_input(key="release_wage").set_value("15.600,00")
-    at.text_input(key="release_documentation").set_value("lønseddel marts 2024")
-    at.button(key="release_submit").click().run()
-    assert at.success[0].value == "Foreløbig udbetaling: registreret.", [e.value for e in at.error]
+    # A's held April: release on a documented wage (19.952 − 0,30 × 15.600 = 15.272,00); F's events: reconcile
+    _choose(at, "A · april 2024 · Afventer indberetning")
+    _w(at.text_input, "release_wage_").set_value("15.600,00")
+    _w(at.text_input, "release_documentation_").set_value("lønseddel marts 2024")
+    _w(at.button, "release_submit_").click().run()
+    assert at.success[0].value == ("Udført: Foreløbig udbetaling — sag A, april 2024, 15.272,00 kr., af sb-9. "
+                                   "Vælg den næste opgave i listen."), [e.value for e in at.error]
     assert [w[0] for w in _worklist(at)] == ["E", "F", "B", "A"]
-    at.selectbox(key="item").set_value(1).run()
-    at.button(key="reconcile_item_submit").click().run()
+    _choose(at, "F · marts 2024 · Hændelser")
+    _w(at.button, "reconcile_item_submit_").click().run()
     assert [w[0] for w in _worklist(at)] == ["E", "B", "A"]
     # every action went through the API: audited with the caseworker's key
     from flexcalc.ledger.db import session_factory
@@ -171,7 +194,7 @@ def test_acting_from_the_page_changes_the_worklist(workbench: Any) -> None:
     assert ("/v1/cases/{case_id}/corrections/{correction_id}/hearing", 201) in routes
     assert ("/v1/cases/{case_id}/corrections/{correction_id}/decision", 201) in routes
     assert ("/v1/cases/{case_id}/months/{month}/provisional-payment", 201) in routes
-    assert ("/v1/reconciliations", 201) in routes
+    assert ("/v1/cases/{case_id}/months/{month}/reconciliation", 201) in routes
     assert ids["C"]
 
 
@@ -179,15 +202,14 @@ def test_register_events_and_reconcile_from_the_case(workbench: Any) -> None:
     keys, _ = workbench
     at = _login(keys["caseworker"])
     at.selectbox(key="case").set_value("A").run()
-    at.text_input(key="events_month").set_value("2024-03")
-    at.text_area(key="events_json").set_value('{"periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", '
-                                              '"end": "2024-02-13"}], "sickness_benefit": "1000"}')
-    at.text_input(key="events_received_at").set_value("2024-05-01")
-    at.button(key="events_submit").click().run()
-    assert at.success[0].value == "Hændelser: registreret.", [e.value for e in at.error]
+    at.text_input(key="events_month").set_value("2024-03").run()
+    _w(at.text_area, "events_json_").set_value('{"periods": [{"kind": "sickness_unpaid", "start": "2024-02-12", '
+                                               '"end": "2024-02-13"}], "sickness_benefit": "1000"}')
+    _w(at.text_input, "events_received_at_").set_value("2024-05-01")
+    _w(at.button, "events_submit_").click().run()
+    assert at.success[0].value.startswith("Udført: Hændelser — sag A, marts 2024"), [e.value for e in at.error]
     assert ("A", "Hændelser registreret efter udbetaling") in [w[:2] for w in _worklist(at)]
-    at.text_input(key="events_month").set_value("2024-13")
-    at.button(key="events_submit").click().run()
+    at.text_input(key="events_month").set_value("2024-13").run()
     assert "month" in at.error[0].value
 
 

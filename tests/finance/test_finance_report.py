@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.ledger.test_ledger_scenarios import FILE_SUFFIXES, use_parameters
-from tests.support.ledger_cli import invoke
+from tests.support.ledger_cli import invoke, with_version
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "ledger"
@@ -48,7 +48,7 @@ def _replay_steps(folder: Path, scenario: dict[str, Any], db: str, runs: dict[st
         if "parameters" in step:
             use_parameters(folder / step["parameters"])
             continue
-        args = [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]]
+        args = with_version(db, [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]])
         if args[0] == "pay":
             data = json.loads(run(db, *args, "--json").stdout)
             month = runs.setdefault(data["month"], {"subsidy": Decimal(0), "payout": Decimal(0), "paid": Decimal(0)})

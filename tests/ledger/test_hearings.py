@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from flexcalc.errors import InputError
+from tests.support.item_version import correction_if_match
 from tests.support.workbench_ledger import build
 
 
@@ -159,37 +160,55 @@ def test_the_api_records_audits_and_replays(api: tuple[TestClient, Any]) -> None
     path = f"/v1/cases/A/corrections/{ids['A']}/hearing"
     body = {"sent_on": "2024-05-03", "by": "sb-1", "letter_id": "L-9"}
     assert client.post(path, json=body, headers=keys["citizen"]).status_code == 403
-    first = client.post(path, json=body, headers={**h, "Idempotency-Key": "hearing-a-1"})
+
+    def version() -> dict[str, str]:
+        return correction_if_match(client, "A", ids["A"], h)
+
+    shown = version()
+    first = client.post(path, json=body, headers={**h, **shown, "Idempotency-Key": "hearing-a-1"})
     assert first.status_code == 201, first.text
     assert (first.json()["reply_by"], first.json()["letter_id"], first.json()["already_recorded"]) == (
         "2024-05-17", "L-9", False)
-    replay = client.post(path, json=body, headers={**h, "Idempotency-Key": "hearing-a-1"})
+    replay = client.post(path, json=body, headers={**h, **shown, "Idempotency-Key": "hearing-a-1"})
     assert replay.status_code == 201 and replay.headers.get("Idempotent-Replayed") == "true"
-    same = client.post(path, json=body, headers=h)
+    stale = client.post(path, json=body, headers={**h, **shown})  # a new request on the state shown before
+    assert stale.status_code == 412 and stale.json()["current_version"] == version()["If-Match"].strip('"')
+    same = client.post(path, json=body, headers={**h, **version()})
     assert same.status_code == 200 and same.json()["already_recorded"] is True
     reply = client.post(f"{path}/reply", json={"received_on": "2024-05-04", "summary": "Vidste det ikke", "by": "sb-1"},
-                        headers={**h, "Idempotency-Key": "reply-a-1"})
+                        headers={**h, **version(), "Idempotency-Key": "reply-a-1"})
     assert reply.status_code == 201, reply.text
     state = client.get(path, params={"today": "2024-06-01"}, headers=keys["citizen"])  # a citizen reads its own
     assert state.status_code == 200 and state.json()["status"] == "replied"
     audit = client.get("/v1/audit", params={"case_id": "A"}, headers=h).json()["entries"]
     writes = [e for e in audit if e["action"] == "write" and e["route"].endswith("/hearing")]
-    assert [e["status"] for e in writes] == [403, 201, 200]
+    assert [e["status"] for e in writes if e["status"] != 412] == [403, 201, 200]
     for bad, field, status in (({"sent_on": "2024-05-03", "reply_by": "2024-05-01", "by": "sb"}, "reply_by", 422),
                                ({"sent_on": "2024-04-01", "by": "sb"}, "sent_on", 422),
                                ({"sent_on": "2024-05-03", "by": "sb", "extra": 1}, "extra", 422)):
-        answer = client.post(path, json=bad, headers=h)
+        answer = client.post(path, json=bad, headers={**h, **version()})
         assert answer.status_code == status and answer.json()["errors"][0]["field"] == field, answer.text
-    assert client.post(f"/v1/cases/D/corrections/{ids['D']}/hearing", json=body, headers=h).status_code == 409
+    assert client.post(f"/v1/cases/D/corrections/{ids['D']}/hearing", json=body,
+                       headers={**h, **correction_if_match(client, "D", ids["D"], h)}).status_code == 409
     assert client.post(f"/v1/cases/B/corrections/{ids['A']}/hearing", json=body, headers=h).status_code == 404
     assert client.post(f"/v1/cases/A/corrections/{ids['B']}/hearing/reply",
                        json={"received_on": "2024-05-04", "summary": "x", "by": "sb"}, headers=h).status_code == 404
 
 
 def test_the_cli_records_a_hearing(ledger: tuple[str, dict[str, int]]) -> None:
-    from tests.support.ledger_cli import invoke
+    from tests.support.ledger_cli import invoke as plain
+    from tests.support.ledger_cli import with_version
 
     url, ids = ledger
+
+    def invoke(*args: str) -> Any:
+        return plain(*with_version(url, list(args[:-2])), *args[-2:])
+
+    out = plain("corrections", "hearing", str(ids["A"]), "--sent-on", "2024-05-03", "--by", "sb-1", "--db", url)
+    assert out.exit_code == 2 and "--expect-version" in out.stderr  # a script states the version it acts on
+    out = plain("corrections", "hearing", str(ids["A"]), "--sent-on", "2024-05-03", "--by", "sb-1",
+                "--expect-version", "0" * 20, "--db", url)
+    assert out.exit_code == 2 and "nothing stored" in out.stderr and "intet er gemt" in out.stderr
     out = invoke("corrections", "hearing", str(ids["A"]), "--sent-on", "2024-05-03", "--by", "sb-1", "--db", url)
     assert out.exit_code == 0, out.stderr
     assert out.stdout.strip() == (f"partshøring registreret for efterregulering #{ids['A']}: sendt 2024-05-03, "
@@ -200,7 +219,7 @@ def test_the_cli_records_a_hearing(ledger: tuple[str, dict[str, int]]) -> None:
     ok = invoke("corrections", "reply", str(ids["A"]), "--received-on", "2024-05-05", "--summary", "Svar", "--by", "sb",
                 "--db", url)
     assert ok.exit_code == 0 and "modtaget 2024-05-05" in ok.stdout
-    missing = invoke("corrections", "hearing", "999999", "--sent-on", "2024-05-03", "--by", "sb", "--db", url)
+    missing = plain("corrections", "hearing", "999999", "--sent-on", "2024-05-03", "--by", "sb", "--db", url)
     assert missing.exit_code == 2 and "correction" in missing.stderr
 
 

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from tests.support.item_version import correction_if_match, month_if_match, stored_if_match
 
 
 @pytest.fixture
@@ -63,7 +64,8 @@ def test_the_caseworker_workflow_over_the_api(client: TestClient) -> None:
     assert client.get("/v1/held-months").json() == held
     # provisional on a payslip of 15.000: 19.952 − 4.500 = 15.452
     r = client.post("/v1/cases/api-1/months/2024-04/provisional-payment",
-                    json={"wage": "15000", "documentation": "lønseddel marts", "released_by": "sb1"})
+                    json={"wage": "15000", "documentation": "lønseddel marts", "released_by": "sb1"},
+                    headers=month_if_match(client, "api-1", "2024-04"))
     assert r.status_code == 201 and r.json()["subsidy"] == "15452.00" and r.json()["kind"] == "provisional"
     # the employer corrects February (R-mark) to 16.000 and reports March with 15.000 (late)
     later = {"reports": [report("A1R", "2024-02-29", "16000", "2024-04-10T10:00:00+02:00", "correction", "A1"),
@@ -79,10 +81,12 @@ def test_the_caseworker_workflow_over_the_api(client: TestClient) -> None:
     assert client.post("/v1/reconciliations", json={"as_of": "2024-04-30"}).json()["corrections"] == []
     cid = corrections[0]["id"]
     r = client.post(f"/v1/cases/api-1/corrections/{cid}/decision",
-                    json={"outcome": "waive", "reason": "i god tro (PM 6-23)", "decided_by": "sb1"})
+                    json={"outcome": "waive", "reason": "i god tro (PM 6-23)", "decided_by": "sb1"},
+                    headers=correction_if_match(client, "api-1", cid))
     assert r.status_code == 201 and r.json()["outcome"] == "waive"
     assert client.post(f"/v1/cases/api-1/corrections/{cid}/decision",
-                       json={"outcome": "collect", "reason": "x", "decided_by": "sb1"}).status_code == 409
+                       json={"outcome": "collect", "reason": "x", "decided_by": "sb1"},
+                       headers=correction_if_match(client, "api-1", cid)).status_code == 409
     months = client.get("/v1/cases/api-1/months").json()
     march = next(m for m in months if m["benefit_month"] == "2024-03")
     assert (march["paid"], march["due"], march["settled"]) == ("15272.00", "15152.00", "15152.00")
@@ -114,13 +118,14 @@ def test_month_events_over_the_api(client: TestClient) -> None:
     body = {"events": {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-01", "end": "2024-02-29"}],
                        "sickness_benefit": "11000"},
             "received_at": "2024-03-20T10:00:00+01:00", "registered_by": "sb-7", "document": "lægeerklæring"}
-    headers = {"Idempotency-Key": "events-api-1-2024-03"}
+    headers = {"Idempotency-Key": "events-api-1-2024-03", **month_if_match(client, "api-1", "2024-03")}
     first = client.post("/v1/cases/api-1/months/2024-03/events", json=body, headers=headers)
     assert first.status_code == 201, first.text
     assert first.json()["description_da"] == "sygdom registreret 20. marts 2024"
     retry = client.post("/v1/cases/api-1/months/2024-03/events", json=body, headers=headers)
     assert retry.status_code == 201 and retry.json() == first.json()
-    again = client.post("/v1/cases/api-1/months/2024-03/events", json=body)  # same events, no key: a no-op
+    again = client.post("/v1/cases/api-1/months/2024-03/events", json=body,  # same events, no key: a no-op
+                        headers=month_if_match(client, "api-1", "2024-03"))
     assert again.status_code == 200 and again.json()["already_registered"] is True
     history = client.get("/v1/cases/api-1/months/2024-03/events").json()
     assert [(h["id"], h["in_force"], h["registered_by"]) for h in history] == [(first.json()["id"], True, "sb-7")]
@@ -128,11 +133,13 @@ def test_month_events_over_the_api(client: TestClient) -> None:
     r = client.post("/v1/reconciliations", json={"as_of": "2024-03-31"})
     assert [(c["difference"], c["reasons"]) for c in r.json()["corrections"]] == [("8952.00", ["events_registered"])]
     bad = client.post("/v1/cases/api-1/months/2024-03/events",
-                      json={**body, "events": {"sickness_benefit": "5", "periods": []}})
+                      json={**body, "events": {"sickness_benefit": "5", "periods": []}},
+                      headers=month_if_match(client, "api-1", "2024-03"))
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     assert bad.json()["errors"][0]["field"] == "events.sickness_benefit"
     assert bad.json()["errors"][0]["reason_da"]
-    outside = client.post("/v1/cases/api-1/months/2024-01/events", json=body)
+    outside = client.post("/v1/cases/api-1/months/2024-01/events", json=body,
+                          headers=stored_if_match("api-1", "2024-01"))
     assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "month"
     assert client.post("/v1/cases/nope/months/2024-03/events", json=body).status_code == 404
     assert client.get("/v1/cases/nope/months/2024-03/events").status_code == 404

@@ -21,7 +21,7 @@ from flexcalc.ledger.reports import WageReport
 from flexcalc.ledger.store import add_ceiling, add_employment, create_case, ingest, load_facts, open_ledger, transaction
 from flexcalc.money import ZERO
 from flexcalc.period import Month
-from tests.support.ledger_cli import invoke
+from tests.support.ledger_cli import invoke, with_version
 
 UTC = dt.UTC
 SICK = {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-05", "end": "2024-02-16"}],
@@ -171,17 +171,20 @@ def test_cli_events_add_and_list(sqlite_url: str, tmp_path: Path) -> None:
     new_case(sqlite_url)
     path = tmp_path / "ev.json"
     path.write_text(json.dumps({"events": SICK}), encoding="utf-8")
-    out = invoke("events", "add", "E1", "--month", "2024-03", "--events", str(path), "--received-at",
-                 "2024-03-20T10:00", "--by", "sb-7", "--document", "lægeerklæring", "--db", sqlite_url)
+    out = invoke(*with_version(sqlite_url, ["events", "add", "E1", "--month", "2024-03", "--events", str(path),
+                                            "--received-at",
+                 "2024-03-20T10:00", "--by", "sb-7", "--document", "lægeerklæring"]), "--db", sqlite_url)
     assert out.exit_code == 0 and "sygdom registreret 20. marts 2024" in out.stdout
-    out = invoke("events", "add", "E1", "--month", "2024-03", "--events", str(path), "--received-at",
-                 "2024-03-20T10:00", "--by", "sb-7", "--db", sqlite_url)
+    out = invoke(*with_version(sqlite_url, ["events", "add", "E1", "--month", "2024-03", "--events", str(path),
+                                            "--received-at",
+                 "2024-03-20T10:00", "--by", "sb-7"]), "--db", sqlite_url)
     assert out.exit_code == 0 and "allerede registreret" in out.stdout
     listed = json.loads(invoke("events", "list", "E1", "--json", "--db", sqlite_url).stdout)
     assert [(r["benefit_month"], r["registered_by"], r["document"]) for r in listed] == [
         ("2024-03", "sb-7", "lægeerklæring")]
     path.write_text(json.dumps({"holiday_days": "25"}), encoding="utf-8")
-    out = invoke("events", "add", "E1", "--month", "2024-03", "--events", str(path), "--by", "sb", "--db",
+    out = invoke(*with_version(sqlite_url, ["events", "add", "E1", "--month", "2024-03", "--events", str(path),
+                                            "--by", "sb"]), "--db",
                  sqlite_url)
     assert out.exit_code == 2 and "events.holiday_days" in out.stderr
     out = invoke("events", "list", "nope", "--db", sqlite_url)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.ledger_cli import invoke
+from tests.support.ledger_cli import invoke, with_version
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "ledger"
 COMPARED = ("case_id", "benefit_month", "previous_subsidy", "due_subsidy", "difference", "caused_by", "reasons",
@@ -60,7 +60,7 @@ def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
         if "parameters" in step:
             use_parameters(folder / step["parameters"])
             continue
-        args = [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]]
+        args = with_version(db, [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]])
         wants_json = args[0] in ("pay", "reconcile", "events")
         out = cli(db, *args, *(["--json"] if wants_json else []))
         if not wants_json:
@@ -130,16 +130,18 @@ def test_a_possible_repayment_waits_for_a_recorded_decision(sqlite_url: str) -> 
     payable, review = corrections
     pending = json.loads(cli(sqlite_url, "corrections", "list", "--pending", "--json").stdout)
     assert [c["id"] for c in pending] == [review["id"]]
-    result = invoke("corrections", "decide", str(payable["id"]), "collect", "--reason", "x", "--by", "sb",
-                    "--db", sqlite_url)
+    def decide(*args: str) -> Any:
+        return invoke(*with_version(sqlite_url, ["corrections", "decide", *args]), "--db", sqlite_url)
+
+    result = decide(str(payable["id"]), "collect", "--reason", "x", "--by", "sb")
     assert result.exit_code == 2 and "only a possible repayment" in result.stderr
-    result = invoke("corrections", "decide", str(review["id"]), "keep", "--reason", "x", "--by", "sb",
-                    "--db", sqlite_url)
+    result = decide(str(review["id"]), "keep", "--reason", "x", "--by", "sb")
     assert result.exit_code == 2 and "collect or waive" in result.stderr
-    cli(sqlite_url, "corrections", "decide", str(review["id"]), "waive", "--reason",
-        "modtaget i god tro efter partshøring", "--by", "sb-7")
-    result = invoke("corrections", "decide", str(review["id"]), "collect", "--reason", "x", "--by", "sb",
-                    "--db", sqlite_url)
+    result = decide(str(review["id"]), "collect", "--reason", "x", "--by", "sb")  # no hearing on file
+    assert result.exit_code == 2 and "hearing" in result.stderr and "partshøring" in result.stderr
+    assert decide(str(review["id"]), "waive", "--reason", "modtaget i god tro efter partshøring",
+                  "--by", "sb-7").exit_code == 0
+    result = decide(str(review["id"]), "collect", "--reason", "x", "--by", "sb")
     assert result.exit_code == 2 and "has a decision already" in result.stderr
     assert json.loads(cli(sqlite_url, "corrections", "list", "--pending", "--json").stdout) == []
     before = json.loads(cli(sqlite_url, "case", "show", "S2", "--as-of", "2024-03-31", "--json").stdout)

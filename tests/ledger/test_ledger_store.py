@@ -17,7 +17,7 @@ from flexcalc.ledger.models import AppendOnlyError, Case, Payment, Report
 from flexcalc.ledger.reports import COLUMNS, parse_instant, read_csv_text
 from flexcalc.ledger.store import open_ledger, transaction
 from flexcalc.period import Month
-from tests.support.ledger_cli import invoke
+from tests.support.ledger_cli import invoke, with_version
 
 HEADER = ",".join(COLUMNS)
 
@@ -112,6 +112,9 @@ def test_cli_bad_case_and_run_input_exits_2(db: str) -> None:
     assert cli(db, "pay", "2024-03", "--as-of", "soon")[0] == 2
     assert cli(db, "case", "show", "nobody")[0] == 2
     code, _, err = cli(db, "held", "release", "c1", "2024-03", "--wage", "1", "--document", "x", "--by", "me")
+    assert code == 2 and "--expect-version" in err  # not from a terminal: the item's version is required
+    code, _, err = cli(db, *with_version(db, ["held", "release", "c1", "2024-03", "--wage", "1", "--document", "x",
+                                             "--by", "me"]))
     assert code == 2 and "not held" in err
 
 

@@ -60,7 +60,7 @@ def test_every_kind_with_its_age_and_amount(ledger: tuple[str, dict[str, int]]) 
     assert events["details"]["settled"] == "0.00" and events["details"]["due"] == "8952.00"
     assert events["label_da"] == "Sygdom registreret 20. marts 2024 efter udbetalingen af marts 2024: kør " \
                                  "efterregulering"
-    assert events["actions"][0]["body"] == {"case_ids": ["F"]}
+    assert events["actions"][0]["href"] == "/v1/cases/F/months/2024-03/reconciliation"
 
 
 def test_the_list_follows_the_days_and_the_work(ledger: tuple[str, dict[str, int]]) -> None:
@@ -72,16 +72,19 @@ def test_the_list_follows_the_days_and_the_work(ledger: tuple[str, dict[str, int
 
     url, ids = ledger
     factory = open_ledger(url)
-    with factory() as session:  # on 16 May B's reply date has not passed: B waits for the person
+    with factory() as session:  # on 16 May B's reply date has not passed: B waits for the person's reply
         kinds = [(i.case_id, i.kind) for i in worklist(session, dt.date(2024, 5, 16))]
-    assert ("B", "hearing_reply_overdue") not in kinds and len(kinds) == 5
+    assert ("B", "hearing_reply_overdue") not in kinds and ("B", "hearing_awaiting_reply") in kinds
+    assert len(kinds) == 6
     with transaction(factory) as session:
         record_hearing_sent(session, "A", ids["A"], "2024-06-01", "2024-06-20", "sb-2")
-        record_decision(session, ids["C"], "collect", "burde vide det", "sb-2")
+        record_decision(session, ids["C"], "collect", "burde vide det", "sb-2", reply_summary="vidste det ikke",
+                        reply_weighing="lønsedlen viste bijobbet")
     reconcile(factory, dt.datetime(2024, 6, 1, tzinfo=dt.UTC), ["F"])  # settles F's events: +8.952,00
-    with factory() as session:
-        assert _summary([i.to_dict(TODAY) for i in worklist(session, TODAY)]) == [EXPECTED[0], EXPECTED[2],
-                                                                                 EXPECTED[5]]
+    with factory() as session:  # A's hearing is open: a reply can be recorded early from its item
+        assert _summary([i.to_dict(TODAY) for i in worklist(session, TODAY)]) == [
+            EXPECTED[0], EXPECTED[2], EXPECTED[5], ("A", "2024-03", "hearing_awaiting_reply", "2024-06-01", 0,
+                                                    "-919.25")]
 
 
 @pytest.fixture
@@ -143,9 +146,9 @@ def test_the_cursor_is_stable_when_the_list_changes_between_pages(api: tuple[Tes
     assert correction_a[0]["action"] == "release"
     items = client.get("/v1/worklist", params={"today": "2024-06-01", "kind": "repayment_awaiting_hearing"},
                        headers=h).json()
-    decided = client.post(items[0]["actions"][1]["href"], json={"outcome": "waive", "reason": "god tro",
-                                                                "decided_by": "sb-3"},
-                          headers={**h, "Idempotency-Key": "decide-a-1"})
+    actions = {a["action"]: a["href"] for a in items[0]["actions"]}
+    decided = client.post(actions["decide"], json={"outcome": "waive", "reason": "god tro", "decided_by": "sb-3"},
+                          headers={**h, "Idempotency-Key": "decide-a-1", "If-Match": f'"{items[0]["version"]}"'})
     assert decided.status_code == 201, decided.text
     rest = client.get("/v1/worklist", params={"today": "2024-06-01", "limit": 3,
                                               "cursor": first.headers["X-Next-Cursor"]}, headers=h)

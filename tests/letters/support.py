@@ -42,7 +42,16 @@ def correction_id(factory: Callable[[], Session], case_id: str, difference: str)
 
 def decide(factory: Callable[[], Session], correction: int, outcome: str, reason: str, knowledge: str | None,
            on: dt.datetime) -> None:
+    """Record the decision; a ``collect`` first records an exception from the hearing (forvaltningsloven
+    § 19, stk. 2, nr. 1), as a collect without a hearing or an exception is refused."""
+    from flexcalc.ledger.hearings import record_hearing_exception
+    from flexcalc.ledger.models import Correction
+
     with transaction(factory) as session:
+        if outcome == "collect":
+            case_id = session.get(Correction, correction).case_id  # type: ignore[union-attr]
+            record_hearing_exception(session, case_id, correction, "fvl_19_2_1",
+                                     "Lønsedlen og indberetningen viser det samme", "sb-17")
         record_decision(session, correction, outcome, reason, "sb-17", knowledge=knowledge, decided_at=on)
 
 

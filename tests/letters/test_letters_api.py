@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from api.app import create_app
 from tests.letters.support import rising_wage_case
+from tests.support.item_version import correction_if_match
 
 
 @pytest.fixture
@@ -125,11 +126,18 @@ def test_specification_and_decision_over_the_api(setup: dict[str, object]) -> No
                      f"decide {cid} ...)"}
     r = worker.post(f"/v1/cases/SP/corrections/{cid}/decision",
                     json={"outcome": "collect", "reason": "lønsedlen viste lønnen", "decided_by": "sb-17",
-                          "knowledge": "did_not_know"})
+                          "knowledge": "did_not_know"}, headers=correction_if_match(worker, "SP", cid))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "knowledge"
-    r = worker.post(f"/v1/cases/SP/corrections/{cid}/decision",
-                    json={"outcome": "collect", "reason": "lønsedlen viste lønnen", "decided_by": "sb-17",
-                          "knowledge": "knew"})
+    collect = {"outcome": "collect", "reason": "lønsedlen viste lønnen", "decided_by": "sb-17", "knowledge": "knew"}
+    r = worker.post(f"/v1/cases/SP/corrections/{cid}/decision", json=collect,
+                    headers=correction_if_match(worker, "SP", cid))
+    assert r.status_code == 409 and r.json()["errors"][0]["field"] == "hearing"  # no hearing, no exception
+    r = worker.post(f"/v1/cases/SP/corrections/{cid}/hearing/exception",
+                    json={"ground": "own_information", "explanation": "Borgeren sendte selv lønsedlen", "by": "sb-17"},
+                    headers=correction_if_match(worker, "SP", cid))
+    assert r.status_code == 201, r.text
+    r = worker.post(f"/v1/cases/SP/corrections/{cid}/decision", json=collect,
+                    headers=correction_if_match(worker, "SP", cid))
     assert r.status_code == 201 and r.json()["knowledge"] == "knew"
     from flexcalc.letters.facts import today
 

@@ -53,9 +53,11 @@ def month_report(case: str, month: str, received: str, rid: str | None = None) -
                    received)
 
 
-def build(url: str, copies: int = 1) -> dict[str, int]:
+def build(url: str, copies: int = 1, second_held: bool = False) -> dict[str, int]:
     """Fill the ledger at ``url``; returns the correction ids by case. ``copies`` > 1 repeats the six
-    cases under prefixes (W0000A …) for the benchmark (bench/worklist_bench.py)."""
+    cases under prefixes (W0000A …) for the benchmark (bench/worklist_bench.py). ``second_held`` adds case G,
+    paid as A in February and March and, like A, held in April (no March report): two held months, A's
+    first, as the user test of the workbench had them."""
     from flexcalc.ledger.corrections import record_decision
     from flexcalc.ledger.hearings import record_hearing_reply, record_hearing_sent
     from flexcalc.ledger.models import Correction
@@ -70,9 +72,10 @@ def build(url: str, copies: int = 1) -> dict[str, int]:
     ceiling = Decimal("32067")
     prefixes = [""] if copies == 1 else [f"W{n:04d}" for n in range(copies)]
     abcd = [f"{p}{c}" for p in prefixes for c in "ABCD"]
+    extra = ["G"] if second_held else []
     with transaction(factory) as session:
         reports = []
-        for case in abcd:
+        for case in [*abcd, *extra]:
             create_case(session, case, ceiling, Month(2024, 2), ["11111111"])
             reports += [month_report(case, "2024-01", "2024-02-05T09:00:00+01:00"),
                         month_report(case, "2024-02", "2024-03-05T09:00:00+01:00")]
@@ -84,10 +87,10 @@ def build(url: str, copies: int = 1) -> dict[str, int]:
             reports.append(_report(f"{p}F-02", f"{p}F", "77777777", "2024-02-29", "2024-02-01", "2024-02-29", "0", "0",
                                    "0", "2024-03-01T09:00:00+01:00"))
         ingest(session, [parse_report(r) for r in reports])
-    pay_month(factory, Month(2024, 2), at("2024-02-06"), abcd)
-    pay_month(factory, Month(2024, 3), at("2024-03-06"), abcd)
+    pay_month(factory, Month(2024, 2), at("2024-02-06"), [*abcd, *extra])
+    pay_month(factory, Month(2024, 3), at("2024-03-06"), [*abcd, *extra])
     pay_month(factory, Month(2024, 3), at("2024-03-05"), [f"{p}F" for p in prefixes])
-    pay_month(factory, Month(2024, 4), at("2024-04-06"), [f"{p}A" for p in prefixes])  # no March report: held
+    pay_month(factory, Month(2024, 4), at("2024-04-06"), [f"{p}A" for p in prefixes] + extra)  # no March report
     with transaction(factory) as session:
         ingest(session, [parse_report(_report(f"{case}-X", case, "22222222", "2024-02-15", "2024-02-01",
                                               "2024-02-15", "2000", "0", "0", "2024-04-20T10:30:00+02:00"))

@@ -4,7 +4,7 @@ them, when, and on which source or decision. ``ledger_rates_confirmation`` is hi
 TRUNCATE (PostgreSQL) of a stored row, as 0005_hardening protects every history table.
 
 Revision ID: 0010_rates_confirmations
-Revises: 0008_workbench
+Revises: 0009_workbench_safety
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rates_confirmations"
-down_revision = "0008_workbench"
+down_revision = "0009_workbench_safety"
 branch_labels = None
 depends_on = None
 
