@@ -182,7 +182,8 @@ def list_worklist_items(
     passed, possible double submissions and months with events registered after payment: each with its
     case, benefit month, age in days, amount where relevant, a Danish label and the API actions that
     resolve it. ``?cursor=`` from ``X-Next-Cursor`` for the next page (a stable keyset cursor)."""
-    from flexcalc.ledger.worklist import WorklistFilter, parse_kinds, with_versions, worklist
+    from flexcalc.ledger.item_version import with_versions
+    from flexcalc.ledger.worklist import WorklistFilter, parse_kinds, worklist
     from flexcalc.parsing.identifiers import check_identifier
     from flexcalc.parsing.inputs import parse_month
 
@@ -210,7 +211,8 @@ def get_worklist_item(request: Request, principal: CaseworkerDep,
     """The item as the list shows it; ``ETag`` is its version, which each write acting on it states as
     ``If-Match``. 404 when the item is no longer on the list (its work is done)."""
     from flexcalc.errors import NotFoundError
-    from flexcalc.ledger.worklist import find_item, parse_item_id, with_versions
+    from flexcalc.ledger.item_version import with_versions
+    from flexcalc.ledger.worklist import find_item, parse_item_id
 
     _, case_id, _, _ = parse_item_id(item_id)
     audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))

@@ -52,7 +52,8 @@ def worklist_command(
     db: DbOption = None,
 ) -> None:
     """What waits for a caseworker across cases, oldest first."""
-    from flexcalc.ledger.worklist import WorklistFilter, parse_kinds, with_versions, worklist
+    from flexcalc.ledger.item_version import with_versions
+    from flexcalc.ledger.worklist import WorklistFilter, parse_kinds, worklist
 
     day = _today(today)
     with input_errors():

@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,9 @@ from flexcalc.errors import FlexcalcError, NotFoundError
 from flexcalc.period import Month
 
 from .models import Correction, Decision, EventRegistration, Hold, Payment, Report
+
+if TYPE_CHECKING:
+    from .worklist import WorkItem
 
 Key = tuple[str, Month]
 
@@ -152,3 +155,9 @@ def check_version(session: Session, case_id: str, month: Month, expected: str | 
     items = [i.to_dict(day, current) for i in worklist(session, day, WorklistFilter(case_id=case_id, month=month))]
     error = VersionRequired if not given else StaleVersion
     raise error(case_id, month, current, given or None, items)
+
+
+def with_versions(session: Session, items: list[WorkItem], today: dt.date) -> list[dict[str, Any]]:
+    """The worklist items as JSON, each with its version (a few queries for the whole page)."""
+    versions = month_versions(session, [(i.case_id, i.month) for i in items])
+    return [i.to_dict(today, versions[(i.case_id, i.month)]) for i in items]

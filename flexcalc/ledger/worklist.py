@@ -367,14 +367,6 @@ def find_item(session: Session, today: dt.date, item_id: str) -> WorkItem | None
     return None
 
 
-def with_versions(session: Session, items: list[WorkItem], today: dt.date) -> list[dict[str, Any]]:
-    """The items as JSON, each with its version (a few queries for the whole page)."""
-    from .item_version import month_versions
-
-    versions = month_versions(session, [(i.case_id, i.month) for i in items])
-    return [i.to_dict(today, versions[(i.case_id, i.month)]) for i in items]
-
-
 def worklist(session: Session, today: dt.date, where: WorklistFilter | None = None) -> list[WorkItem]:
     """Every item waiting for a caseworker (``where``: only those of a case, a benefit month, some
     kinds, at least ``min_age`` days old on ``today``), oldest first (``WorkItem.key``)."""
