@@ -25,7 +25,7 @@ NOT_FOUND_CODES = {"unknown_case", "unknown_correction"}
 def factory() -> Callable[[], Session]:
     from flexcalc.ledger.store import open_ledger
 
-    return open_ledger(None)
+    return open_ledger(None, migrate=False)  # the API never migrates (`flexcalc db upgrade` does)
 
 
 @contextmanager

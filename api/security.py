@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -43,6 +42,7 @@ from flexcalc.identifiers import check_identifier
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import KEY_CACHE, Principal, lookup, secret_hash
+from flexcalc.settings import settings
 
 log = logging.getLogger("flexcalc.security")
 _RULE_VERSION_HEADER = (b"x-flexcalc-rule-version", RULE_VERSION.encode())
@@ -89,7 +89,7 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def max_body_bytes() -> int:
-    return int(os.environ.get("FLEXCALC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY)))
+    return settings().max_body_bytes
 
 
 def db() -> sessionmaker[Session]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 import uuid
 from decimal import Decimal
@@ -32,8 +31,9 @@ from explainer.components import page_setup  # noqa: E402
 from flexcalc.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.ledger.worklist import KIND_LABELS_DA, KINDS  # noqa: E402  (the kinds' names; no database)
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.settings import settings  # noqa: E402
 
-API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
+API = settings().api
 OUTCOMES = {"waive": "Frafald (tilbagebetales ikke)", "collect": "Opkræv"}
 
 

@@ -6,7 +6,6 @@ address is FLEXCALC_API (set by ``flexcalc serve``), else http://127.0.0.1:8000.
 
 from __future__ import annotations
 
-import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -23,8 +22,9 @@ import streamlit as st  # noqa: E402
 from explainer.components import page_setup  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.settings import settings  # noqa: E402
 
-API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
+API = settings().api
 TOTALS = (("subsidy", "Fleksløntilskud"), ("atp_own", "Eget ATP-bidrag (trukket)"), ("payout", "Udbetalt til borgerne"),
           ("municipal_atp", "Kommunens ATP-bidrag"), ("op", "Obligatorisk pension"), ("refund", "Statsrefusion"),
           ("fleksbidrag", "Særligt fleksbidrag"), ("municipal_atp_refund", "Refusion af ATP"),

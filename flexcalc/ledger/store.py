@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from flexcalc.db import session_factory, upgrade
-from flexcalc.errors import InputError
+from flexcalc.errors import FlexcalcError, InputError
 from flexcalc.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
 
@@ -41,11 +41,23 @@ _UPGRADED: set[str] = set()
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
 
 
-def open_ledger(url: str | None = None) -> Callable[[], Session]:
-    """A session factory for the ledger at ``url``; the schema is brought up to date once per process."""
-    from flexcalc.db import database_url
+class SchemaNotReady(FlexcalcError):
+    """The database is unreachable or not at the newest migration; the API refuses ledger requests
+    (503) until an operator runs ``flexcalc db upgrade`` — it never migrates by itself."""
+
+
+def open_ledger(url: str | None = None, *, migrate: bool = True) -> Callable[[], Session]:
+    """A session factory for the ledger at ``url``. With ``migrate`` (the command line), the schema is
+    brought up to date once per process; without (the API), a database not at the newest migration is
+    refused with ``SchemaNotReady``."""
+    from flexcalc.db import database_url, schema_problem
 
     resolved = database_url(url)
+    if resolved not in _UPGRADED and not migrate:
+        problem = schema_problem(resolved)
+        if problem is not None:
+            raise SchemaNotReady(problem)
+        _UPGRADED.add(resolved)
     if resolved not in _UPGRADED:
         with _UPGRADE_LOCK:  # Alembic's command API is not thread-safe (first requests arrive in parallel)
             if resolved not in _UPGRADED:

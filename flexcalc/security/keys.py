@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import threading
@@ -129,7 +128,9 @@ class KeyCache:
 
     @staticmethod
     def ttl() -> float:
-        return float(os.environ.get("FLEXCALC_KEY_CACHE_SECONDS", "2"))
+        from flexcalc.settings import settings
+
+        return settings().key_cache_seconds
 
     def get(self, digest: str) -> Principal | None:
         entry = self._entries.get(digest)

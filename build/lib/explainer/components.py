@@ -1,0 +1,193 @@
+"""Shared input widgets of the explainer pages: every input has a visible Danish label, amounts are
+typed as text and parsed by the core (``flexcalc.inputs.parse_amount``, never float), and a bad value
+shows the field and the reason in Danish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from flexcalc.errors import InputError  # noqa: E402
+from flexcalc.format import month_name  # noqa: E402
+from flexcalc.inputs import parse_amount  # noqa: E402
+from flexcalc.params import latest_published_month, rates_for  # noqa: E402
+from flexcalc.period import Month  # noqa: E402
+from flexcalc.scenarios import Hours, check_hours  # noqa: E402
+
+NBSP = "\u00a0"
+
+PAGE_CSS = """
+<style>
+/* Notes (st.caption) carry key information: dark grey on white, contrast 7,5:1 (WCAG AA needs 4,5:1). */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+  color: #4b4d57 !important; opacity: 1 !important;
+}
+/* Metric deltas and help text likewise. */
+[data-testid="stMetricLabel"] * { color: #31333f !important; }
+/* Wide tables scroll inside themselves; the page never scrolls sideways (390 px phones). */
+[data-testid="stTable"] { overflow-x: auto; max-width: 100%; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"], .block-container { padding-left: 0.75rem; padding-right: 0.75rem; }
+  h1 { font-size: 1.6rem !important; }
+}
+/* English status text of the framework ("Running…", "Stop") is not shown. */
+[data-testid="stStatusWidget"] { display: none !important; }
+</style>
+<script>
+/* The page is Danish: screen readers must pronounce it so (Streamlit writes lang="en"); the framework's own
+   few English words are put in Danish; every chart gets an accessible name from its title. */
+(function () {
+  const root = document.documentElement;
+  const DANISH = {"Skip to main content": "Gå til indholdet", "Sidebar": "Sidepanel", "App pages": "Sider",
+                  "Collapse sidebar": "Skjul sidepanel", "Expand sidebar": "Vis sidepanel",
+                  "Open sidebar": "Vis sidepanel", "Close sidebar": "Skjul sidepanel",
+                  "View fullscreen": "Vis i fuld skærm", "Exit fullscreen": "Luk fuld skærm"};
+  const fix = () => {
+    if (root.lang !== "da") { root.lang = "da"; }
+    document.querySelectorAll("[aria-label]").forEach((el) => {
+      const da = DANISH[el.getAttribute("aria-label")];
+      if (da) { el.setAttribute("aria-label", da); }
+    });
+    document.querySelectorAll("a[href='#stMain'], a[href='#main']").forEach((el) => {
+      const da = DANISH[el.textContent.trim()];
+      if (da) { el.textContent = da; }
+    });
+    document.querySelectorAll("[data-testid=stVegaLiteChart] svg.marks, [data-testid=stVegaLiteChart] canvas")
+      .forEach((chart) => {
+        const title = [...chart.querySelectorAll(".role-title-text text, .role-title text")]
+          .map((t) => t.textContent.trim()).filter(Boolean).join(" ");
+        const name = "Figur: " + (title || "diagram") + ". Alle tal står også i tabellen på siden.";
+        if (chart.getAttribute("aria-label") !== name) {
+          chart.setAttribute("role", "img");
+          chart.setAttribute("aria-label", name);
+        }
+      });
+    /* A table wider than the screen scrolls in its own box: that box must be reachable by keyboard
+       (WCAG 2.1.1; axe "scrollable-region-focusable"), so it gets a tab stop and a name. Streamlit's own
+       box always (whether it scrolls depends on the fonts and the width, which may settle after this
+       runs); the outer box when it scrolls. */
+    document.querySelectorAll("[data-testid=stTable], [data-testid=stTable] > div").forEach((box) => {
+      const inner = box.parentElement && box.parentElement.matches("[data-testid=stTable]");
+      if ((inner || box.scrollWidth > box.clientWidth + 1) && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Tabel. Den kan rulles til siden.");
+      }
+    });
+  };
+  fix();
+  window.addEventListener("resize", () => requestAnimationFrame(fix));
+  let queued = false;
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }
+  }).observe(root, {attributes: true, attributeFilter: ["lang"], childList: true, subtree: true});
+})();
+</script>
+"""
+
+
+PAGE_TITLE = "Fleksløntilskud forklaret"
+
+
+def page_setup() -> None:
+    """Danish page language, readable notes and no sideways scrolling. Called by ``app.py`` and by each page
+    itself: a page opened by its own address (``/udbetaling``) is run without ``app.py`` (Streamlit's
+    ``pages/`` folder), and must still be Danish. Twice in one run is harmless (the script is idempotent)."""
+    st.set_page_config(page_title=PAGE_TITLE, page_icon="💶", layout="wide", menu_items={})
+    st.html(PAGE_CSS, unsafe_allow_javascript=True)
+
+
+def nbsp(text: str) -> str:
+    """Keep "kr." and "%" on the line of their number, and a sign with its amount (non-breaking spaces)."""
+    return (text.replace(" kr.", NBSP + "kr.").replace(" %", NBSP + "%").replace("+ ", "+" + NBSP)
+            .replace("− ", "−" + NBSP))
+
+
+def default_month(today: dt.date | None = None) -> Month:
+    """The latest month up to today whose rates are all published (not computed by us), within the table."""
+    return latest_published_month(today or dt.date.today())
+
+
+def show_error(label: str, error: InputError) -> None:
+    st.error(f"{label}: {error.reason_da}", icon="⚠️")
+
+
+def amount_input(label: str, key: str, default: str, *, help: str | None = None, optional: bool = False,
+                 allow_negative: bool = False, maximum: Decimal | None = None) -> tuple[Decimal | None, bool]:
+    """A text field for an amount in kroner. Returns (amount or None, ok)."""
+    st.session_state.setdefault(key, default)  # the value may come from the link (query params) or a test
+    text = st.text_input(label, key=key, help=help, placeholder="Lad feltet stå tomt" if optional else None)
+    if optional and not text.strip():
+        return None, True
+    try:
+        kwargs = {"maximum": maximum} if maximum is not None else {}
+        return parse_amount(text, key, allow_negative=allow_negative, **kwargs), True
+    except InputError as error:
+        show_error(label, error)
+        return None, False
+
+
+def month_input(label: str, key: str, default: Month, *, help: str | None = None) -> Month | None:
+    """A text field for a month written ÅÅÅÅ-MM that the rates table covers."""
+    st.session_state.setdefault(key, str(default))
+    text = st.text_input(label, key=key, help=help)
+    try:
+        month = Month.parse(text, key)
+        rates_for(month)
+    except InputError as error:
+        show_error(label, error)
+        return None
+    st.caption(f"{month_name(month)}")
+    return month
+
+
+def hours_input(label: str, key: str, default: str, *, help: str | None = None) -> Hours | None:
+    """A text field for weekly hours, 1–37 in half-hour steps ("12,5"); a bad value gets a Danish message
+    and no result is shown for it (never a silently corrected value)."""
+    st.session_state.setdefault(key, default)
+    text = st.text_input(label, key=key, help=help)
+    try:
+        return check_hours(text, key)
+    except InputError as error:
+        show_error(label, error)
+        return None
+
+
+def load_link(fields: dict[str, str]) -> None:
+    """On the first run of a session, fill the inputs from the page's address (``?timeloen=200&…``):
+    ``fields`` maps the address's names to the widgets' keys. Only text is read; every value is then
+    parsed by the core like a typed one."""
+    if st.session_state.get("_link_loaded"):
+        return
+    st.session_state["_link_loaded"] = True
+    for name, key in fields.items():
+        if name in st.query_params:
+            st.session_state[key] = st.query_params[name]
+
+
+def save_link(fields: dict[str, str]) -> None:
+    """Write the inputs into the page's address, so the link shows exactly this calculation."""
+    wanted = {name: str(st.session_state.get(key, "")) for name, key in fields.items()}
+    if {k: st.query_params.get(k) for k in wanted} != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def share_url(fields: dict[str, str]) -> str:
+    """A link to this page with its inputs (relative when the page's own address is not known)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({name: str(st.session_state.get(key, "")) for name, key in fields.items()})
+    base = ""
+    try:
+        base = (st.context.url or "").split("?")[0]
+    except Exception:
+        base = ""
+    return f"{base}?{query}"

@@ -1,0 +1,120 @@
+# title: Økonomi: refusion, bidrag og kontering for en måned
+"""The finance staff's page: the month's totals, the state refund by step (a chart), the amounts per
+account and the differences from the state's refund statement. Every figure comes from the API
+(``POST /v1/finance/reports``) with the user's own key; the page never opens the database. The API's
+address is FLEXCALC_API (set by ``flexcalc serve``), else http://127.0.0.1:8000."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import altair as alt  # noqa: E402
+import httpx  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from explainer.components import page_setup  # noqa: E402
+from flexcalc.format import kr, month_name  # noqa: E402
+from flexcalc.period import Month  # noqa: E402
+from flexcalc.settings import settings  # noqa: E402
+
+API = settings().api
+TOTALS = (("subsidy", "Fleksløntilskud"), ("atp_own", "Eget ATP-bidrag (trukket)"), ("payout", "Udbetalt til borgerne"),
+          ("municipal_atp", "Kommunens ATP-bidrag"), ("op", "Obligatorisk pension"), ("refund", "Statsrefusion"),
+          ("fleksbidrag", "Særligt fleksbidrag"), ("municipal_atp_refund", "Refusion af ATP"),
+          ("op_refund", "Refusion af pension"), ("net_municipal_cost", "Kommunens nettoudgift"))
+STEPS = {"weeks_1_4": "Uge 1–4 (80 %)", "weeks_5_26": "Uge 5–26 (40 %)", "weeks_27_52": "Uge 27–52 (30 %)",
+         "week_53_on": "Fra uge 53 (20 %)", "before_ladder": "Hidtidige regler", "no_profile": "Mangler profil"}
+
+
+def money(value: str | None) -> str:
+    return "—" if value is None else kr(Decimal(value))
+
+
+def fetch(key: str, body: dict[str, Any]) -> tuple[int, Any]:
+    with httpx.Client(base_url=API, timeout=60) as client:
+        response = client.post("/v1/finance/reports", json=body, headers={"Authorization": f"Bearer {key}"})
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        return response.status_code, {}
+
+
+page_setup()  # Danish page language and readable notes, also when opened by its own address
+st.title("Økonomi: refusion, bidrag og kontering")
+st.caption("Statens refusion følger refusionstrappen: 80 % i uge 1–4, 40 % i uge 5–26, 30 % i uge 27–52 og "
+           "20 % fra uge 53 (lov om kommunernes finansiering § 5, stk. 2). Pension og kommunens ATP betales oven i "
+           "tilskuddet og refunderes fuldt. Tallene kommer fra API'et med din egen nøgle.")
+
+key = st.text_input("Din API-nøgle", type="password", key="api_key")
+month_text = st.text_input("Ydelsesmåned (ÅÅÅÅ-MM)", value="2024-03", key="month")
+profiles = st.text_area("Refusionsprofiler (CSV: case_id,visitation_date,job_start,month,weeks_before)",
+                        key="profiles", height=120)
+statement = st.text_area("Statens refusionsopgørelse (CSV: person,period_start,period_end,benefit,amount,refund)",
+                         key="statement", height=120)
+
+if not key.strip():
+    st.info("Skriv din API-nøgle for at se måneden. Har du ingen, laver en administrator en med kommandoen: "
+            "flexcalc keys create --role finance")
+    st.stop()
+
+body: dict[str, Any] = {"month": month_text.strip(), "profiles_csv": profiles or None,
+                        "statement_csv": statement or None}
+try:
+    status, data = fetch(key.strip(), body)
+except httpx.HTTPError as error:
+    st.error(f"API'et kan ikke nås ({API}): {error.__class__.__name__}")
+    st.stop()
+if status in (401, 403):
+    st.error("Nøglen giver ikke adgang til økonomitallene (kræver rollen økonomi eller sagsbehandler).")
+    st.stop()
+if status == 422:
+    for error in data.get("errors", []):
+        st.error(f"{error.get('field')}: {error.get('reason_da')}")
+    st.stop()
+if status != 200:
+    st.error(f"API'et svarede {status}.")
+    st.stop()
+
+st.subheader(f"{month_name(Month.parse(data['month']))}: {data['payments']} udbetalinger")
+totals = data["totals"]
+cols = st.columns(3)
+cols[0].metric("Fleksløntilskud", money(totals["subsidy"]))
+cols[1].metric("Statsrefusion", money(totals["refund"]))
+cols[2].metric("Kommunens nettoudgift", money(totals["net_municipal_cost"]))
+st.table([{"Beløb": label, "Kroner": money(totals[k])} for k, label in TOTALS])
+
+st.subheader("Refusion fordelt på trin")
+rows = [{"trin": STEPS[k], "serie": serie, "beløb": float(Decimal(v[field]))}  # chart only, never computed on
+        for k, v in data["refund_by_step"].items() for field, serie in (("subsidy", "Tilskud"), ("refund", "Refusion"))
+        if Decimal(v["subsidy"]) != 0]
+if rows:
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        x=alt.X("trin:N", title="Trin", sort=list(STEPS.values())), xOffset="serie:N",
+        y=alt.Y("beløb:Q", title="Kroner"), color=alt.Color("serie:N", title=""),
+        tooltip=["trin:N", "serie:N", alt.Tooltip("beløb:Q", format=",.2f")])
+    st.altair_chart(chart, width="stretch")
+st.table([{"Trin": STEPS[k], "Tilskud": money(v["subsidy"]), "Refusion": money(v["refund"])}
+          for k, v in data["refund_by_step"].items() if Decimal(v["subsidy"]) != 0])
+
+st.subheader("Kontering")
+st.table([{"Konto": a["id"], "Tekst": a["label_da"], "Beløb": money(a["amount"]),
+           "Kilde": "kontrolleret" if a["status"] == "verified" else "funktion kontrolleret, gruppering lokal"}
+          for a in data["accounts"]])
+
+reconciliation = data.get("reconciliation")
+if reconciliation is not None:
+    st.subheader("Afvigelser fra statens refusionsopgørelse")
+    differences = reconciliation["differences"]
+    if not differences:
+        st.success(f"Alle {reconciliation['matched']} linjer stemmer.")
+    else:
+        st.table([{"Person": d["person"], "Periode": d["period"], "Årsag": d["cause_da"],
+                   "Vores refusion": money(d["ours_refund"]), "Statens refusion": money(d["statement_refund"]),
+                   "Forskel": money(d["refund_difference"])} for d in differences])

@@ -1,0 +1,3 @@
+from flexcalc.cli import main
+
+main()

@@ -1,0 +1,74 @@
+"""``flexcalc serve``: the API (and the explainer, where it is installed) on one machine."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flexcalc.cli.common import app
+
+EXPLAINER = Path(__file__).resolve().parents[2] / "explainer" / "app.py"
+
+
+EXPLAINER_SETTINGS = ["--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
+                      "--client.showSidebarNavigation", "false",
+                      "--theme.base", "light"]
+"""Streamlit settings of the explainer, as in .streamlit/config.toml, on the command line so they hold
+wherever ``flexcalc serve`` is started: no "Deploy" button or English menu (issue 16)."""
+
+LOOPBACK = "127.0.0.1"
+"""Where ``flexcalc serve`` listens unless told otherwise (``--host`` or ``FLEXCALC_HOST``): this machine
+only. Streamlit alone would listen on every interface (issue 12)."""
+
+
+def commands(host: str, port: int, explainer_port: int, workers: int, access_log: bool,
+             explainer: bool) -> list[list[str]]:
+    """The processes ``serve`` starts: the API (uvicorn) and, where installed, the explainer (Streamlit)."""
+    api_cmd = [sys.executable, "-m", "uvicorn", "api.app:app", "--host", host, "--port", str(port),
+               "--workers", str(workers)]
+    if not access_log:
+        api_cmd.append("--no-access-log")
+    out = [api_cmd]
+    if explainer and EXPLAINER.exists():
+        out.append([sys.executable, "-m", "streamlit", "run", str(EXPLAINER), "--server.address", host,
+                    "--server.port", str(explainer_port), "--server.headless", "true",
+                    "--browser.gatherUsageStats", "false", *EXPLAINER_SETTINGS])
+    return out
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="FLEXCALC_HOST", help="Address to listen on (API and explainer); "
+                                      "default loopback only. Use 0.0.0.0 only behind a TLS proxy.")] = LOOPBACK,
+    port: Annotated[int, typer.Option(help="Port of the API.")] = 8000,
+    explainer_port: Annotated[int, typer.Option(help="Port of the Streamlit explainer.")] = 8501,
+    explainer: Annotated[bool, typer.Option(help="Start the explainer too.")] = True,
+    workers: Annotated[int, typer.Option(help="API worker processes.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="uvicorn's access log (CPR numbers in paths are redacted).")]
+    = True,
+) -> None:
+    """Start the API (OpenAPI docs at /docs) and the Danish explainer, on loopback unless told otherwise."""
+    processes: list[subprocess.Popen[bytes]] = []
+    cmds = commands(host, port, explainer_port, workers, access_log, explainer)
+    processes.append(subprocess.Popen(cmds[0]))
+    typer.echo(f"API:        http://{host}:{port}/docs")
+    if len(cmds) > 1:
+        processes.append(subprocess.Popen(cmds[1], env={**os.environ, "FLEXCALC_API": f"http://{host}:{port}"}))
+        typer.echo(f"Explainer:  http://{host}:{explainer_port}")
+
+    def stop(*_: object) -> None:
+        for process in processes:
+            process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for process in processes:
+            process.wait()
+    except KeyboardInterrupt:
+        stop()

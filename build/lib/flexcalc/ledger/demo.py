@@ -1,0 +1,56 @@
+"""Demo data: replay the scenarios of ``fixtures/ledger`` into a database (``scripts/demo-data``).
+
+Idempotent: a scenario whose case exists already is skipped, so running it twice changes nothing.
+Usage: ``python -m flexcalc.ledger.demo [--db URL]``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+from pathlib import Path
+
+import yaml
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "ledger"
+
+
+def load(db: str | None = None) -> list[str]:
+    """Replay every scenario whose case is not in the database yet; return the cases loaded."""
+    import typer.main
+
+    from flexcalc.cli import app
+    from flexcalc.ledger.models import Case
+    from flexcalc.ledger.store import open_ledger
+
+    factory = open_ledger(db)
+    command = typer.main.get_command(app)
+    loaded = []
+    for folder in sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists()):
+        scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+        if scenario.get("demo") is False:  # needs its own parameters (FLEXCALC_PARAMETERS_DIR)
+            continue
+        case_id = scenario["steps"][0]["args"][2]
+        with factory() as session:
+            if session.get(Case, case_id) is not None:
+                continue
+        for step in scenario["steps"]:
+            args = [str(folder / a) if str(a).endswith((".csv", ".json")) else str(a) for a in step["args"]]
+            if db:
+                args += ["--db", db]
+            with contextlib.redirect_stdout(io.StringIO()):
+                command.main(args, standalone_mode=False)
+        loaded.append(case_id)
+    return loaded
+
+
+def main(argv: list[str]) -> int:
+    db = argv[argv.index("--db") + 1] if "--db" in argv else None
+    loaded = load(db)
+    print(f"demo data: {len(loaded)} case(s) loaded" + (f" ({', '.join(loaded)})" if loaded else " (already there)"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

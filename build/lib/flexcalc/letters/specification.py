@@ -1,0 +1,193 @@
+"""The monthly specification for the citizen: this month's payment, what changed since last month with the
+causes that add up (the core's month-to-month explanation, ``flexcalc.month_change``), the change in total
+income (wage + subsidy), the corrections paid or pending, and where to ask.
+
+The two months are the case's months as they were paid: each computed as known at its payment's instant
+(``CaseFacts.month_due``), so the explanation is of the two payments themselves. Nothing is recomputed here
+beyond that one pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flexcalc.format import date_da, kr, month_name
+from flexcalc.ledger.models import Correction, Decision, Hold, Payment
+from flexcalc.ledger.store import CaseFacts, load_facts
+from flexcalc.ledger.types import CorrectionStatus, PaymentKind
+from flexcalc.money import ZERO, amount_str
+from flexcalc.month_change import MonthChange, MonthSide, explain_month_change
+from flexcalc.period import Month
+
+from . import provisions as p
+from .document import Bullets, Letter, Paragraph, Provision, Section, Table
+from .errors import letter_error
+from .facts import get_case_or_fail, local_date
+
+
+class LedgerMonths:
+    """A stored case as ``flexcalc.month_change.CaseMonths``: the side of a paid month is its inputs as
+    known when it was paid (a provisional payment with the documented wage it was paid on)."""
+
+    def __init__(self, facts: CaseFacts, payments: dict[Month, Payment]) -> None:
+        self.facts = facts
+        self.payments = payments
+
+    def month_side(self, benefit_month: Month) -> MonthSide:
+        side = self.paid_side(benefit_month)
+        if side is None:
+            raise LookupError(f"{benefit_month} cannot be explained as paid")
+        return side
+
+    def paid_side(self, benefit_month: Month) -> MonthSide | None:
+        payment = self.payments.get(benefit_month)
+        if payment is None:
+            return None
+        due = self.facts.month_due(benefit_month, payment.as_of)
+        if payment.kind == PaymentKind.PROVISIONAL and due.missing_employers:
+            due = self.facts.month_due(benefit_month, payment.as_of, payment.basis_wage - due.basis_wage)
+        if due.inp is None or due.result is None or due.result.subsidy != payment.subsidy:
+            return None  # e.g. paid under rates published later: the payment stands, no breakdown is claimed
+        return MonthSide(due.inp)
+
+
+def _sign_word(amount: Decimal) -> str:
+    return "mere" if amount > 0 else "mindre"
+
+
+def _correction_line(c: Correction, decision: Decision | None) -> str:
+    month = month_name(c.benefit_month)
+    if c.status == CorrectionStatus.PAYABLE:
+        return f"{month.capitalize()}: Du får {kr(c.difference)} ekstra, fordi tilskuddet er regnet ud igen."
+    too_much = kr(-c.difference)
+    if decision is None:
+        return (f"{month.capitalize()}: Du har måske fået {too_much} for meget. Vi har ikke truffet en afgørelse. "
+                "Du skal ikke betale noget nu.")
+    if str(decision.outcome) == "collect":
+        return (f"{month.capitalize()}: Du skal betale {too_much} tilbage. Det står i vores afgørelse fra den "
+                f"{date_da(local_date(decision.decided_at))}.")
+    return f"{month.capitalize()}: Du fik {too_much} for meget. Du skal ikke betale det tilbage."
+
+
+def specification_letter(session: Session, case_id: str, month: Month, letter_date: dt.date) -> Letter:
+    """The monthly specification of a paid benefit month of a case."""
+    get_case_or_fail(session, case_id)
+    payments = {pay.benefit_month: pay for pay in session.scalars(select(Payment).where(Payment.case_id == case_id))}
+    payment = payments.get(month)
+    if payment is None:
+        held = session.scalar(select(Hold.id).where(Hold.case_id == case_id, Hold.benefit_month == month))
+        key = "held" if held is not None else "not_paid"
+        raise letter_error("month", key, case=case_id, month=str(month), month_da=month_name(month))
+    paid_on = local_date(payment.as_of)
+    if letter_date < paid_on:
+        raise letter_error("date", "before_payment", date=letter_date.isoformat(), date_da=date_da(letter_date),
+                           month=str(month), month_da=month_name(month), known=paid_on.isoformat(),
+                           known_da=date_da(paid_on))
+    facts = load_facts(session, case_id)
+    months = LedgerMonths(facts, payments)
+    name, previous = month_name(month), month.previous()
+    basis = month_name(month.previous())
+    payment_rows = (("Fleksløntilskud", kr(payment.subsidy)), ("Dit eget ATP-bidrag", kr(-payment.atp_own)))
+    about: list[Paragraph] = [Paragraph(f"Tilskuddet bygger på din løn i {basis}. Den var {kr(payment.basis_wage)} "
+                                        f"med pension. Dit lønloft er {kr(payment.ceiling)}.")]
+    if payment.kind == PaymentKind.PROVISIONAL:
+        about.append(Paragraph(f"Udbetalingen er foreløbig. Den bygger på {payment.documentation or 'din lønseddel'}. "
+                               "Når din arbejdsgiver har sendt lønnen, regner vi tilskuddet ud igen."))
+    if payment.subsidy == 0 and payment.reason is not None:
+        about.append(Paragraph("Du fik ingen løn fra dit fleksjob i måneden før. Uden løn er der intet tilskud."))
+    sections: list[Section] = [Section(f"Din udbetaling for {name}", (
+        Table(("", "Beløb"), payment_rows, ("Udbetaling før skat", kr(payment.payout))), *about))]
+
+    change: MonthChange | None = None
+    previous_payment = payments.get(previous)
+    first_side, second_side = months.paid_side(previous), months.paid_side(month)
+    change_blocks: list[Paragraph | Bullets | Table] = []
+    if previous_payment is None:
+        change_blocks.append(Paragraph(f"Du fik ikke udbetalt tilskud for {month_name(previous)}. Derfor er der "
+                                       "ikke noget at sammenligne med."))
+    elif first_side is not None and second_side is not None:
+        change = explain_month_change(first_side, second_side)
+        change_blocks.append(Paragraph(change.summary_da()))
+        if change.causes:
+            change_blocks.append(Bullets(tuple(cause.text_da for cause in change.causes)))
+            change_blocks.append(Table(("Årsag", "Beløb"), tuple((cause.title_da, kr(cause.amount, sign=True))
+                                                                for cause in change.causes),
+                                       ("I alt", kr(change.difference, sign=True))))
+        change_blocks.extend(Paragraph(note) for note in change.notes_da)
+    else:
+        difference = payment.payout - previous_payment.payout
+        change_blocks.append(Paragraph(f"Du får {kr(abs(difference))} {_sign_word(difference)} udbetalt for {name} "
+                                       f"end for {month_name(previous)}."
+                                       if difference else f"Du får det samme udbetalt som for {month_name(previous)}."))
+    sections.append(Section(f"Hvad er ændret siden {month_name(previous)}?", tuple(change_blocks)))
+
+    total_now = payment.basis_wage + payment.subsidy
+    income: list[Paragraph | Table] = []
+    if previous_payment is not None:
+        total_before = previous_payment.basis_wage + previous_payment.subsidy
+        step = total_now - total_before
+        income.append(Table(("", month_name(previous), name), (
+            ("Løn med pension (måneden før)", kr(previous_payment.basis_wage), kr(payment.basis_wage)),
+            ("Fleksløntilskud", kr(previous_payment.subsidy), kr(payment.subsidy))),
+            ("I alt før skat", kr(total_before), kr(total_now))))
+        income.append(Paragraph(
+            f"Løn og tilskud er i alt {kr(total_now)} for {name}. Det er {kr(abs(step))} {_sign_word(step)} end for "
+            f"{month_name(previous)}." if step else
+            f"Løn og tilskud er i alt {kr(total_now)} for {name}. Det er det samme som for {month_name(previous)}."))
+    else:
+        income.append(Paragraph(f"Løn og tilskud er i alt {kr(total_now)} for {name} før skat."))
+    income.append(Paragraph("Lønnen er fra måneden før, fordi tilskuddet udbetales bagud."))
+    sections.append(Section("Din samlede indkomst", tuple(income)))
+
+    since = previous_payment.as_of if previous_payment is not None else None
+    decided = {d.correction_id: d for d in session.scalars(
+        select(Decision).join(Correction, Correction.id == Decision.correction_id)
+        .where(Correction.case_id == case_id))}
+    shown = []
+    for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.id)):
+        if local_date(c.as_of) > letter_date:
+            continue
+        pending = c.status == CorrectionStatus.REPAYMENT_REVIEW and c.id not in decided
+        if pending or since is None or c.as_of > since:
+            shown.append(c)
+    if shown:
+        corrections: tuple[Paragraph | Bullets, ...] = (
+            Paragraph("Vi har regnet tilskuddet ud igen for disse måneder:"),
+            Bullets(tuple(_correction_line(c, decided.get(c.id)) for c in shown)))
+    else:
+        corrections = (Paragraph("Vi har ikke regnet tilskuddet ud igen for nogen måneder."),)
+    sections.append(Section("Efterreguleringer", corrections))
+
+    extra: list[Provision] = []
+    if change is not None:
+        seen = {p.LAB_123.reference}
+        for cause in change.causes:
+            if cause.provision not in seen:
+                seen.add(cause.provision)
+                extra.append(Provision(cause.provision, cause.title_da))
+    return Letter(
+        kind="specification", case_id=case_id, letter_date=letter_date,
+        title=f"Dit fleksløntilskud for {name}",
+        opening=(f"Her kan du se, hvad du får udbetalt for {name}. Du kan også se, hvad der er ændret siden "
+                 f"{month_name(previous)}.",),
+        sections=tuple(sections), provisions=(p.LAB_123, p.ATP_OWN, *extra, p.PM_48_22),
+        closing=(f"Har du spørgsmål, kan du kontakte jobcentret. Skriv sagens nummer, {case_id}, når du skriver "
+                 "til os.",),
+        benefit_month=month,
+        facts={"benefit_month": str(month), "subsidy": amount_str(payment.subsidy),
+               "atp_own": amount_str(payment.atp_own), "payout": amount_str(payment.payout),
+               "basis_wage": amount_str(payment.basis_wage), "total_income": amount_str(total_now),
+               "previous_payout": None if previous_payment is None else amount_str(previous_payment.payout),
+               "difference": None if change is None else amount_str(change.difference),
+               "causes": [] if change is None else [c.to_dict() for c in change.causes],
+               "corrections": [c.id for c in shown], "letter_date": letter_date.isoformat(),
+               "total_before": None if previous_payment is None else amount_str(
+                   previous_payment.basis_wage + previous_payment.subsidy)},
+    )
+
+
+__all__ = ["ZERO", "LedgerMonths", "specification_letter"]

@@ -1,0 +1,1 @@
+"""One module per provision. Each function's docstring names the provision it implements."""
