@@ -24,9 +24,7 @@ payment is a difference (``missing_payment``), never an error. Causes:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,12 +84,14 @@ def parse_line(row: Mapping[str, Any], index: int) -> StatementLine:
 
 
 def read_statement_text(text: str) -> list[StatementLine]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    from flexcalc.csv_text import read_csv_rows
+
+    names, rows = read_csv_rows(text, "statement")
+    missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise InputError("statement", f"missing columns: {', '.join(missing)}",
                          f"mangler kolonner: {', '.join(missing)}")
-    return [parse_line(row, index) for index, row in enumerate(reader, start=2)]
+    return [parse_line(row, index) for index, row in enumerate(rows, start=2)]
 
 
 def read_statement(path: str | Path) -> list[StatementLine]:

@@ -136,3 +136,58 @@ def test_a_citizen_key_for_a_case_typed_with_spaces_reads_its_case(sqlite_url: s
     own = client.get("/v1/cases/A1", headers={"Authorization": f"Bearer {citizen}"})
     assert own.status_code == 200, own.text
     KEY_CACHE.clear()
+
+
+# --- reforms: hostile YAML ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("yaml_text", "field", "words"), [
+    ('name: X\nparameters:\n  max_subsidy: {2024-01-01: 1e999}\n', "parameters.max_subsidy.2024-01-01", "too large"),
+    ('name: X\nparameters:\n  max_subsidy: {2024-01-01: "1e999"}\n', "parameters.max_subsidy.2024-01-01",
+     "too large"),
+    ("name: X\nparameters:\n  max_subsidy: {2024-01-01: " + "9" * 5000 + "}\n", "reform", "too long"),
+    ('name: X\nparameters:\n  ? [a, b]\n  : {2024-01-01: "1"}\n', "reform", "mapping key"),
+    ("? [a]\n: 1\nname: X\n", "reform", "mapping key"),
+])
+def test_a_hostile_reform_file_is_422_naming_the_field(yaml_text: str, field: str, words: str) -> None:
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    answer = client.post("/v1/reforms/run", json={"month": "2024-03", "reform": yaml_text,
+                                                  "synthetic": {"people": 10, "seed": 1}})
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["errors"][0]
+    assert error["field"] == field and words in error["reason"] and error["reason_da"]
+
+
+# --- CSV a reader cannot read ---------------------------------------------------------------------
+
+def _statement_with(field: str, line_end: str = "\n") -> str:
+    header = "person,period_start,period_end,benefit,amount,refund"
+    return line_end.join([header, f"{field},2024-03-01,2024-03-31,fleksloentilskud,9000.00,3600.00"]) + line_end
+
+
+@pytest.mark.parametrize(("which", "text"), [
+    ("statement", _statement_with("x" * 131_073)),
+    ("statement", _statement_with("S1", "\r")),
+    ("profiles", "case_id,visitation_date,job_start,month,weeks_before\r" + "y" * 140_000 + ",,,2024-02,2\r"),
+    ("profiles", "case_id,visitation_date,job_start,month,weeks_before\nS1,," + "z" * 131_073 + ",2024-02,2\n"),
+])
+def test_an_unreadable_csv_is_422_not_500(which: str, text: str, sqlite_url: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from flexcalc.finance.profiles import read_profiles_text
+    from flexcalc.finance.statement import read_statement_text
+
+    reader = read_statement_text if which == "statement" else read_profiles_text
+    with pytest.raises(InputError) as raised:
+        reader(text)
+    assert raised.value.field == which and "line" in raised.value.reason_en and "linje" in raised.value.reason_da
+    # and over the API, with a finance key
+    monkeypatch.setenv("FLEXCALC_DATABASE_URL", sqlite_url)
+    upgrade(sqlite_url)
+    KEY_CACHE.clear()
+    with session_factory(sqlite_url).begin() as session:
+        _, secret = create_key(session, "finance")
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    answer = client.post("/v1/finance/reports", headers={"Authorization": f"Bearer {secret}"},
+                         json={"month": "2024-03", f"{which}_csv": text})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["field"] == which
+    KEY_CACHE.clear()
