@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,87 @@ def test_an_unreadable_csv_is_422_not_500(which: str, text: str, sqlite_url: str
     assert answer.status_code == 422, answer.text
     assert answer.json()["errors"][0]["field"] == which
     KEY_CACHE.clear()
+
+
+# --- ledger writes: free text, instants ahead of the clock, an employer's identical resend ------------
+
+@pytest.fixture
+def ledger(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    monkeypatch.setenv("FLEXCALC_DATABASE_URL", sqlite_url)
+    upgrade(sqlite_url)
+    KEY_CACHE.clear()
+    h: dict[str, dict[str, str]] = {}
+    with session_factory(sqlite_url).begin() as session:
+        for role, scope in (("caseworker", {}), ("citizen", {"case_id": "X1"}),
+                            ("employer", {"employer_cvr": "11111111"})):
+            h[role] = {"Authorization": f"Bearer {create_key(session, role, **scope)[1]}"}
+    client = TestClient(create_app())
+    made = client.post("/v1/cases", headers=h["caseworker"], json={
+        "case_id": "X1", "ceiling": "32067", "first_month": "2024-03", "employers": ["11111111"]})
+    assert made.status_code == 201, made.text
+    yield client, h
+    KEY_CACHE.clear()
+
+
+def _wage_report(rid: str, received: str | None = "2024-03-01T10:00:00+01:00") -> dict[str, object]:
+    row: dict[str, object] = {
+        "report_id": rid, "case_id": "X1", "employer_id": "11111111", "payment_date": "2024-02-29",
+        "period_start": "2024-02-01", "period_end": "2024-02-29", "wage": "15600", "pension_own": "0",
+        "pension_employer": "0", "hours": "64", "kind": "original"}
+    if received is not None:
+        row["received_at"] = received
+    return row
+
+
+def test_event_registrations_keep_no_cpr_number_in_free_text(ledger) -> None:  # type: ignore[no-untyped-def]
+    client, h = ledger
+    body = {"events": {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-01", "end": "2024-02-29"}],
+                       "sickness_benefit": "11000"},
+            "received_at": "2024-03-20T10:00:00+01:00", "registered_by": "sb for 010190-1234",
+            "document": "lægeerklæring for 0101901234 (CPR 010190 1234)"}
+    made = client.post("/v1/cases/X1/months/2024-03/events", json=body, headers=h["caseworker"])
+    assert made.status_code == 201, made.text
+    for who in ("caseworker", "citizen"):
+        history = client.get("/v1/cases/X1/months/2024-03/events", headers=h[who])
+        assert history.status_code == 200, history.text
+        text = history.text
+        assert "1234" not in text and "010190" not in text, text
+        assert history.json()[0]["registered_by"] == "sb for [CPR]"
+        assert history.json()[0]["document"] == "lægeerklæring for [CPR] (CPR [CPR])"
+
+
+@pytest.mark.parametrize("instant", ["2999-01-01T00:00:00+01:00", "2100-06-01", "now+1h"])
+def test_an_instant_far_ahead_of_the_clock_is_refused_before_it_is_stored(ledger, instant: str) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    client, h = ledger
+    if instant == "now+1h":
+        instant = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    events = {"events": {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-01", "end": "2024-02-29"}],
+                         "sickness_benefit": "11000"}, "received_at": instant, "registered_by": "sb-1"}
+    answer = client.post("/v1/cases/X1/months/2024-03/events", json=events, headers=h["caseworker"])
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "received_at", answer.text
+    assert "5 minutes" in answer.json()["errors"][0]["reason"]
+    report = client.post("/v1/employer/wage-reports", headers=h["caseworker"],
+                         json={"reports": [_wage_report("F1", instant)]})
+    assert report.status_code == 422 and report.json()["errors"][0]["field"].endswith("received_at"), report.text
+    assert client.get("/v1/cases/X1/months/2024-03/events", headers=h["caseworker"]).json() == []
+    # a minute ahead (clock skew between machines) is accepted
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)).isoformat()
+    assert client.post("/v1/employer/wage-reports", headers=h["caseworker"],
+                       json={"reports": [_wage_report("F2", soon)]}).status_code == 201
+
+
+@pytest.mark.parametrize("received", ["2024-03-01T10:00:00+01:00", None])
+def test_an_employer_resending_an_identical_report_gets_already_stored(ledger, received: str | None) -> None:  # type: ignore[no-untyped-def]
+    client, h = ledger
+    batch = {"reports": [_wage_report("R1", received)]}
+    first = client.post("/v1/employer/wage-reports", headers=h["employer"], json=batch)
+    assert first.status_code == 201, first.text
+    again = client.post("/v1/employer/wage-reports", headers=h["employer"], json=batch)
+    assert again.status_code in (200, 201), again.text
+    assert again.json()["already_stored"] == ["R1"] and again.json()["stored"] == []
+    # other content under the same id is still refused, naming the field
+    changed = client.post("/v1/employer/wage-reports", headers=h["employer"],
+                          json={"reports": [{**_wage_report("R1", received), "wage": "15601"}]})
+    assert changed.status_code == 409 and "wage" in changed.json()["detail"], changed.text
