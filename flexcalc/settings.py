@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         description="Refused keys per minute per client address before 429, per worker (0: no limit).")
     rate_limit_key: int = Field(default=1200, ge=0,
                                 description="Requests per minute per API key, per worker (0: no limit).")
+    cursor_secret: str = Field(
+        default="", description="Key signing the API's pagination cursors (empty: derived from the database "
+                                "URL; set one secret for every worker of a deployment).")
     ready_rates_months: int = Field(
         default=3, ge=0, description="/ready fails when the rates do not cover this many coming months.")
 

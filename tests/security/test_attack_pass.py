@@ -276,3 +276,58 @@ def test_an_employer_resending_an_identical_report_gets_already_stored(ledger, r
     changed = client.post("/v1/employer/wage-reports", headers=h["employer"],
                           json={"reports": [{**_wage_report("R1", received), "wage": "15601"}]})
     assert changed.status_code == 409 and "wage" in changed.json()["detail"], changed.text
+
+
+# --- pagination cursors: signed, a forged one is 422 on every list ---------------------------------
+
+LISTS = {"worklist": ("/v1/worklist", 5), "held": ("/v1/held-months", 2), "letters": ("/v1/cases/X1/letters", 1),
+         "cases": ("/v1/cases", 1), "months": ("/v1/cases/X1/months", 1),
+         "corrections": ("/v1/cases/X1/corrections", 1), "case-held": ("/v1/cases/X1/held-months", 1),
+         "audit": ("/v1/audit", 1)}
+
+
+def _forged(kind: str, key: list[object]) -> str:
+    import base64
+    import json
+
+    raw = json.dumps([kind, key]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("kind", sorted(LISTS))
+def test_a_forged_pagination_cursor_is_422_on_every_list(ledger, kind: str) -> None:  # type: ignore[no-untyped-def]
+    client, h = ledger
+    path, arity = LISTS[kind]
+    first = client.get(path, headers=h["caseworker"], params={"limit": 1})
+    assert first.status_code == 200, first.text
+    hostile = [["x" * 300] * arity, [2**70] * arity, ["\x00'; DROP TABLE x;--"] * arity, ["2024-13"] * arity,
+               [-1] * arity, [None] * arity]
+    for key in hostile:
+        for cursor in (_forged(kind, key), _forged(kind, key) + ".AAAAAAAAAAAAAAAAAAAAAA",
+                       _forged(kind, key) + "." + _forged(kind, key)[:22]):
+            answer = client.get(path, headers=h["caseworker"], params={"cursor": cursor})
+            assert answer.status_code == 422, (key, answer.text)
+            assert answer.json()["errors"][0]["field"] == "cursor"
+    # a citizen's list is guarded the same way
+    if kind == "months":
+        answer = client.get(path, headers=h["citizen"], params={"cursor": _forged(kind, ["2024-13"])})
+        assert answer.status_code == 422
+
+
+def test_a_cursor_the_service_made_still_pages(ledger) -> None:  # type: ignore[no-untyped-def]
+    client, h = ledger
+    for n in range(3):
+        assert client.post("/v1/cases", headers=h["caseworker"], json={
+            "case_id": f"P{n}", "ceiling": "32067", "first_month": "2024-03"}).status_code == 201
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, object] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/cases", headers=h["caseworker"], params=params)
+        assert page.status_code == 200, page.text
+        seen += [c["case_id"] for c in page.json()]
+        cursor = page.headers.get("x-next-cursor")
+        if not cursor:
+            break
+        assert "." in cursor
+    assert seen == ["P0", "P1", "P2", "X1"]
