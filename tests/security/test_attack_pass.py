@@ -331,3 +331,35 @@ def test_a_cursor_the_service_made_still_pages(ledger) -> None:  # type: ignore[
             break
         assert "." in cursor
     assert seen == ["P0", "P1", "P2", "X1"]
+
+
+# --- the command line's ledger writes are audited -------------------------------------------------
+
+def test_every_cli_ledger_write_is_audited_with_the_os_user_or_by(sqlite_url: str) -> None:
+    import getpass
+
+    from sqlalchemy import select
+
+    from flexcalc.security.models import AuditEntry
+    from tests.support.ledger_cli import invoke
+
+    def ok(*args: str) -> None:
+        result = invoke(*args)
+        assert result.exit_code == 0, result.stdout + result.stderr
+
+    ok("case", "create", "C1", "--ceiling", "32067", "--from", "2024-03", "--employer", "11111111", "--db", sqlite_url)
+    ok("--by", "sb-17", "case", "ceiling", "C1", "--amount", "33000", "--from", "2024-04", "--db", sqlite_url)
+    ok("--by", "sb 010190-1234", "pay", "2024-03", "--as-of", "2024-03-06", "--db", sqlite_url)
+    ok("reconcile", "--as-of", "2024-03-31", "--db", sqlite_url)
+    refused = invoke("case", "ceiling", "NO-SUCH", "--amount", "1", "--from", "2024-04", "--db", sqlite_url)
+    assert refused.exit_code == 2
+    with session_factory(sqlite_url)() as session:
+        rows = [(r.key_id, r.role, r.route, r.case_id, r.method) for r in
+                session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    user = getpass.getuser()
+    assert rows == [
+        (f"cli:{user}"[:32], "cli", "flexcalc case create", "C1", "CLI"),
+        ("cli:sb-17", "cli", "flexcalc case ceiling", "C1", "CLI"),
+        ("cli:sb [CPR]", "cli", "flexcalc pay 2024-03", None, "CLI"),  # no CPR number in the audit log either
+        (f"cli:{user}"[:32], "cli", "flexcalc reconcile", None, "CLI"),
+    ]  # the refused write made nothing, so it left no row
