@@ -258,3 +258,30 @@ def test_a_bad_setting_is_a_clear_error_naming_the_variable(monkeypatch: pytest.
     monkeypatch.setenv("FLEXCALC_MAX_BODY_BYTES", "2000")
     assert settings().max_body_bytes == 2000
     assert settings() is settings()  # read once while the environment is unchanged
+
+
+def test_security_md_names_only_tests_that_exist() -> None:
+    """Every ``file.py::test`` (and ``::test`` continuing the file before it) in SECURITY.md's table exists."""
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    table = text[text.index("## Where each promise is tested"):]
+    missing = []
+    for line in table.splitlines():
+        if not line.startswith("|"):
+            continue
+        current: Path | None = None
+        for token in re.findall(r"`([^`]+)`", line):
+            found = re.match(r"^(?:(tests/[\w/]+\.py)|([\w]+\.py))?(?:::(\w+))?$", token)
+            if not found or not (found.group(1) or found.group(2) or found.group(3)):
+                continue
+            if found.group(1):
+                current = ROOT / found.group(1)
+            elif found.group(2):
+                matches = list((ROOT / "tests").rglob(found.group(2)))
+                current = matches[0] if matches else ROOT / "missing" / found.group(2)
+            if current is None:
+                continue
+            if not current.exists():
+                missing.append(str(current))
+            elif found.group(3) and f"def {found.group(3)}(" not in current.read_text(encoding="utf-8"):
+                missing.append(f"{current.name}::{found.group(3)}")
+    assert missing == []
