@@ -363,3 +363,18 @@ def test_every_cli_ledger_write_is_audited_with_the_os_user_or_by(sqlite_url: st
         ("cli:sb [CPR]", "cli", "flexcalc pay 2024-03", None, "CLI"),  # no CPR number in the audit log either
         (f"cli:{user}"[:32], "cli", "flexcalc reconcile", None, "CLI"),
     ]  # the refused write made nothing, so it left no row
+
+
+# --- a bulk import audits each case ----------------------------------------------------------------
+
+def test_a_bulk_import_leaves_an_audit_row_for_each_case(ledger) -> None:  # type: ignore[no-untyped-def]
+    client, h = ledger
+    text = ("case_id,ceiling,first_month,employer_ids,cpr\n"
+            "K-1,32067,2024-03,12345678,\nK-2,28000,2024-04,,010190-1234\nK-3,30000.00,2024-03,,\n")
+    made = client.post("/v1/cases/import", content=text, headers={**h["caseworker"], "Content-Type": "text/csv"})
+    assert made.status_code == 201, made.text
+    for case in ("K-1", "K-2", "K-3"):
+        rows = client.get("/v1/audit", headers=h["caseworker"], params={"case_id": case}).json()["entries"]
+        assert [(r["route"], r["action"], r["status"]) for r in rows] == [("/v1/cases/import", "write", 201)], case
+    everything = client.get("/v1/audit", headers=h["caseworker"], params={"limit": 1000}).text
+    assert "010190" not in everything
