@@ -378,3 +378,34 @@ def test_a_bulk_import_leaves_an_audit_row_for_each_case(ledger) -> None:  # typ
         assert [(r["route"], r["action"], r["status"]) for r in rows] == [("/v1/cases/import", "write", 201)], case
     everything = client.get("/v1/audit", headers=h["caseworker"], params={"limit": 1000}).text
     assert "010190" not in everything
+
+
+# --- the finance role never receives a CPR number from statement rows ------------------------------
+
+def test_statement_rows_keyed_by_cpr_reach_the_finance_role_as_case_ids(ledger, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    client, h = ledger
+    assert client.post("/v1/cases", headers=h["caseworker"], json={
+        "case_id": "S1", "ceiling": "32067", "first_month": "2024-03", "employers": ["11111111"],
+        "cpr": "010190-1234"}).status_code == 201
+    report = {"report_id": "S1-02", "case_id": "S1", "employer_id": "11111111", "payment_date": "2024-02-29",
+              "period_start": "2024-02-01", "period_end": "2024-02-29", "wage": "15600", "pension_own": "0",
+              "pension_employer": "0", "hours": "64", "received_at": "2024-03-01", "kind": "original"}
+    assert client.post("/v1/employer/wage-reports", headers=h["caseworker"], json={"reports": [report]}
+                       ).status_code == 201
+    assert client.post("/v1/payment-runs", headers=h["caseworker"],
+                       json={"month": "2024-03", "as_of": "2024-03-06"}).status_code == 201
+    with session_factory(sqlite_url).begin() as session:
+        _, finance = create_key(session, "finance")
+    statement = ("person,period_start,period_end,benefit,amount,refund\n"
+                 "0101901234,2024-03-01,2024-03-31,fleksloentilskud,15272.00,6108.80\n"   # S1's CPR
+                 "311299-9876,2024-03-01,2024-03-31,fleksloentilskud,9000.00,3600.00\n"    # no case has it
+                 "010190 1234,2024-02-01,2024-02-29,fleksloentilskud,15272.00,6108.80\n")  # S1, wrong period
+    answer = client.post("/v1/finance/reports", headers={"Authorization": f"Bearer {finance}"},
+                         json={"month": "2024-03", "statement_csv": statement})
+    assert answer.status_code == 200, answer.text
+    assert "1234" not in answer.text and "9876" not in answer.text and "010190" not in answer.text
+    rec = answer.json()["reconciliation"]
+    assert rec["unmatched_cpr"] == 1  # the CPR number with no case: a count
+    persons = [(d["person"], d["cause"]) for d in rec["differences"]]
+    assert ("S1", "wrong_period") in persons and all(p == "S1" for p, _ in persons)
+    # the X1 case of the fixture was not paid in March: no difference names anybody else
