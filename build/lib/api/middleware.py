@@ -79,10 +79,10 @@ def configure_logging() -> None:
                                     logging.Formatter("%(levelname)s [%(request_id)s] %(name)s: %(message)s"))
     root = logging.getLogger()
     if not root.handlers:  # under uvicorn the root logger has none; a host's own (pytest's) are left alone
-        handler = logging.StreamHandler()
-        handler.setFormatter(formatter)
-        handler.addFilter(RequestIdFilter())
-        root.addHandler(handler)
+        stream = logging.StreamHandler()
+        stream.setFormatter(formatter)
+        stream.addFilter(RequestIdFilter())
+        root.addHandler(stream)
         root.setLevel(chosen.log_level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         for handler in logging.getLogger(name).handlers:

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="How long a worker trusts a verified API key (0: never cached); a revocation "
                                "reaches other workers within this time.")
     idempotency_lease_seconds: float = Field(
-        default=30.0, gt=0, description="How long an unfinished Idempotency-Key request holds its key.")
+        default=30.0, ge=0, description="How long an unfinished Idempotency-Key request holds its key.")
     host: str = Field(default="127.0.0.1",
                       description="Address `flexcalc serve` listens on (0.0.0.0 only behind a proxy).")
     api: str = Field(default="http://127.0.0.1:8000", description="The API's address, as the explainer reaches it.")
@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         description="Refused keys per minute per client address before 429, per worker (0: no limit).")
     rate_limit_key: int = Field(default=1200, ge=0,
                                 description="Requests per minute per API key, per worker (0: no limit).")
+    cursor_secret: str = Field(
+        default="", description="Key signing the API's pagination cursors (empty: derived from the database "
+                                "URL; set one secret for every worker of a deployment).")
     ready_rates_months: int = Field(
         default=3, ge=0, description="/ready fails when the rates do not cover this many coming months.")
 

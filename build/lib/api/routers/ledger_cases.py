@@ -226,6 +226,7 @@ async def import_cases(request: Request, principal: Any = Depends(caseworker)) -
 
     from api.ledger_common import factory
     from api.problem import validation_problem
+    from flexcalc.identifiers import check_identifier
     from flexcalc.ledger.case_import import CaseImportError, read_csv_text
     from flexcalc.ledger.case_import import import_cases as run_import
     from flexcalc.security.audit import AuditEvent
@@ -241,6 +242,12 @@ async def import_cases(request: Request, principal: Any = Depends(caseworker)) -
         raise InputError("body", "is not UTF-8 text", "er ikke UTF-8-tekst", code="file_encoding") from None
     try:
         rows, where, _unit = read_csv_text(text)
+        for row in rows:  # one audit row per case, queryable by case (GET /v1/audit?case_id=)
+            try:
+                case_id = check_identifier(row.get("case_id"), "case_id")
+            except InputError:
+                continue  # refused below, naming the line; a CPR number typed as a case id is not recorded
+            audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
         result = await run_in_threadpool(run_import, factory(), rows, where,
                                          lambda session: mark_applied(request, session))
     except CaseImportError as error:

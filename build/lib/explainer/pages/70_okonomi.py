@@ -19,7 +19,7 @@ import altair as alt  # noqa: E402
 import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from explainer.components import page_setup  # noqa: E402
+from explainer.components import page_setup, plain  # noqa: E402
 from flexcalc.format import kr, month_name  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.settings import settings  # noqa: E402
@@ -76,7 +76,7 @@ if status in (401, 403):
     st.stop()
 if status == 422:
     for error in data.get("errors", []):
-        st.error(f"{error.get('field')}: {error.get('reason_da')}")
+        st.error(f"{plain(error.get('field'))}: {plain(error.get('reason_da'))}")
     st.stop()
 if status != 200:
     st.error(f"API'et svarede {status}.")

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from flexcalc.cli.cli_audit import audit_before, audit_write
 from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
 from flexcalc.errors import InputError
 from flexcalc.format import kr, month_name
@@ -77,6 +78,7 @@ def case_create(
     with input_errors(), transaction(factory) as session:
         start_date = parse_date(start, "start") if start else None
         create_case(session, case, ceiling_amount, first, employer or [], cpr)
+        audit_write(session, "case create", case_id=case)
         for employer_id in (employer or []) if start_date else []:
             set_employment_start(session, case, employer_id.strip(), start_date)  # type: ignore[arg-type]
     employers = f", arbejdsgiver {', '.join(employer)}" if employer else ""
@@ -98,6 +100,7 @@ def case_ceiling(
     first = month(from_, "from")
     with input_errors(), transaction(_ledger(db)) as session:
         add_ceiling(session, case, value, first, note)
+        audit_write(session, "case ceiling", case_id=case)
     typer.echo(f"sag {case}: lønloft {kr(value)} fra {month_name(first)}")
 
 
@@ -133,6 +136,7 @@ def case_employer(
             set_employment_start(session, case, employer, start_date)
         if last is not None or end_date is not None:
             end_employment(session, case, employer, last or first, end_date)
+        audit_write(session, "case employer", case_id=case, employer_id=employer)
     typer.echo(f"sag {case}: arbejdsgiver {employer} fra {first}" + (f" til {last}" if last else ""))
 
 
@@ -148,6 +152,7 @@ def case_close(
     last_month = month(last, "last")
     with input_errors(), transaction(_ledger(db)) as session:
         close_case(session, case, last_month)
+        audit_write(session, "case close", case_id=case)
     typer.echo(f"sag {case}: sidste ydelsesmåned {month_name(last_month)}")
 
 
@@ -282,6 +287,7 @@ def reports_ingest(
         reports = read_csv_text(text)
     where = _row_labels(text)
     factory = _ledger(db)
+    audit_before(factory, "reports ingest")
     with input_errors():
         result = ingest_reports(factory, reports, where)
     if as_json:
@@ -351,8 +357,10 @@ def pay(
 
     benefit_month = month(month_)
     instant = _as_of(as_of)
+    factory = _ledger(db)
+    audit_before(factory, f"pay {benefit_month}")
     with input_errors(), _run_progress("Udbetaler", "sager", progress, as_json) as hook:
-        result = pay_month(_ledger(db), benefit_month, instant, progress=hook)
+        result = pay_month(factory, benefit_month, instant, progress=hook)
     if as_json:
         print_json(result.to_dict())
         return
@@ -377,8 +385,10 @@ def reconcile(
     from flexcalc.ledger.reconcile import reconcile as run
 
     instant = _as_of(as_of)
+    factory = _ledger(db)
+    audit_before(factory, "reconcile")
     with input_errors(), _run_progress("Efterregulerer", "sager", progress, as_json) as hook:
-        result = run(_ledger(db), instant, case, progress=hook)
+        result = run(factory, instant, case, progress=hook)
     if as_json:
         print_json(result.to_dict())
         return
@@ -432,6 +442,7 @@ def held_release(
     with input_errors(), transaction(_ledger(db)) as session:
         out = release_provisional(session, case, benefit_month, documented, document, by,
                                   _as_of(as_of) if as_of else None)
+        audit_write(session, f"held release {benefit_month}", case_id=case, by=by)
     if as_json:
         print_json(out)
         return
@@ -485,6 +496,10 @@ def corrections_decide(
 
     with input_errors(), transaction(_ledger(db)) as session:
         decision = record_decision(session, correction, outcome, reason, by, knowledge=knowledge)
+        from flexcalc.ledger.models import Correction
+
+        found = session.get(Correction, correction)
+        audit_write(session, f"corrections decide {correction}", case_id=found.case_id if found else None, by=by)
     typer.echo(f"afgørelse registreret for efterregulering #{correction}: {decision.outcome} ({decision.decided_by})")
 
 

@@ -31,7 +31,7 @@ from .caserows import get_case as get_case  # re-exported: callers use the store
 from .caserows import lock_case as lock_case
 from .caserows import now as now
 from .models import Case, Ceiling, Employment, Report
-from .reports import LOCAL_ZONE, MAX_ADVANCE, WageReport, resolve_reversal
+from .reports import LOCAL_ZONE, MAX_ADVANCE, WageReport, check_not_ahead, resolve_reversal
 
 if TYPE_CHECKING:
     from .registrations import Registration
@@ -325,9 +325,10 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
             label = _where(index, where)
             row = stored[key]
             existing_cmp = report_from_row(row)
-            if reporter is not None:  # compare what the employer stated, not the server's instant
-                existing_cmp = replace(existing_cmp, received_at=row.stated_received_at or row.received_at)
             candidate = report
+            if reporter is not None:  # an employer's received_at is the server's instant: not compared
+                existing_cmp = replace(existing_cmp, received_at=row.stated_received_at or row.received_at)
+                candidate = replace(candidate, received_at=existing_cmp.received_at)
             if candidate.kind == "reversal" and candidate.payment_date == dt.date.min:
                 candidate = resolve_reversal(candidate, existing_cmp)
             diff = existing_cmp.differences(candidate)
@@ -350,6 +351,8 @@ def ingest(session: Session, reports: Sequence[WageReport], where: Sequence[str]
             raise InputError(f"{label}, case_id", f"there is no case '{safe_identifier(report.case_id)}'",
                              f"der er ingen sag '{safe_identifier(report.case_id)}'", code="unknown_case")
         stated[key] = report.received_at
+        if reporter is None:
+            check_not_ahead(report.received_at, f"{label}, received_at", stamp)
         if reporter is not None:
             report = replace(report, received_at=stamp)
             if report.payment_date != dt.date.min and (
