@@ -16,9 +16,13 @@ DATA_SUFFIXES = {".yaml", ".yml", ".j2", ".mako", ".csv", ".json", ".html", ".cs
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
     out = tmp_path_factory.mktemp("dist")
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' staging folder: no stale module in the wheel
     subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir",
                     str(out), str(ROOT)], check=True, capture_output=True)
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     return next(out.glob("flexcalc-*.whl"))
 
 

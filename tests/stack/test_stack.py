@@ -84,6 +84,8 @@ def test_the_dockerfile_is_slim_non_root_and_installs_the_wheel_with_weasyprint_
     assert user and user[-1] not in ("root", "0")
     assert "pip wheel" in dockerfile and "-c /tmp/requirements.lock" in dockerfile
     assert "[api,explainer,letters]" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".venv/", "build/", "var/"} <= set(ignored)  # COPY . . takes no local venv, stale build or data
     deps = (ROOT / "scripts" / "ci-system-deps").read_text(encoding="utf-8")
     weasyprint = re.search(r"for package in ([^;]+);", deps)
     assert weasyprint is not None

@@ -1,1 +1,0 @@
-"""The Danish explainer (Streamlit). Pages call flexcalc; they never re-derive a number."""

@@ -1,3 +1,0 @@
-from flexcalc.cli import main
-
-main()

@@ -1,1 +1,0 @@
-"""One module per provision. Each function's docstring names the provision it implements."""
