@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import item_version, problem
+from api import docs, item_version, middleware, problem
 from api.operation_ids import operation_id
 from api.routers import all_routers
 from api.security import SecurityMiddleware, document_problems
@@ -22,7 +22,9 @@ def create_app() -> FastAPI:
             "kroner with two decimals; errors are application/problem+json naming the field."
         ),
         generate_unique_id_function=operation_id,  # operationId = the route function's name (api/operation_ids.py)
+        docs_url=None, redoc_url=None,  # served with local assets (api/docs.py): no CDN
     )
+    docs.install(app)
     problem.install(app)
     item_version.install(app)  # 412/428 on a write with a stale or missing If-Match
     for router in all_routers():
@@ -31,6 +33,8 @@ def create_app() -> FastAPI:
     # size limit, API keys, audit log and the X-Flexcalc-Rule-Version header (api/security.py; a pure
     # ASGI middleware: the former @app.middleware("http") cost a task group per request)
     app.add_middleware(SecurityMiddleware)
+    # request id + JSON logs + metrics, rate limits, readiness gate (api/middleware.py), outside the above
+    middleware.install(app)
     document_problems(app)  # 401/413/422/500 problem+json in the OpenAPI document
     return app
 

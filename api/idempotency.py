@@ -117,7 +117,7 @@ class IdempotentRoute(StrictJSONRoute):
             owner = principal.key_id if principal else "-"
             factory = db()
             outcome = await run_in_threadpool(claim, factory, owner, key, request.method, request.url.path,
-                                              fingerprint(request.method, request.url.path, body))
+                                              fingerprint(request.method, _path_and_query(request), body))
             if isinstance(outcome, Replay):
                 # a replay answers with case data again: audited like the first answer
                 cases: list[str | None] = [*_case_ids(request, body)] or [None]
@@ -159,3 +159,10 @@ class IdempotentRoute(StrictJSONRoute):
             return response
 
         return idempotent_handler
+
+
+def _path_and_query(request: Request) -> str:
+    """What the fingerprint covers besides method and body: the path and the query string (the same key
+    with another ``as_of`` is another request, refused with 422, never the first answer replayed)."""
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query else request.url.path

@@ -23,7 +23,7 @@ LedgerSession = Session
 def factory() -> Callable[[], Session]:
     from flexcalc.ledger.store import open_ledger
 
-    return open_ledger(None)
+    return open_ledger(None, migrate=False)  # the API never migrates (`flexcalc db upgrade` does)
 
 
 @contextmanager

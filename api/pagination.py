@@ -6,8 +6,10 @@ an audit entry id; a key id). A page holds at most ``limit`` items (``?limit=``,
 are more, the answer carries the cursor of the next page, which continues *after the last key
 shown*: rows written meanwhile are neither skipped nor shown twice, unlike an offset.
 
-The cursor is opaque to the client: base64url of ``[list, last key]``. A cursor from another list or
-one that does not decode is refused (422, field ``cursor``). Lists answered with a JSON array keep
+The cursor is opaque to the client: base64url of ``[list, last key]``, a dot, and an HMAC-SHA256 tag
+of it (key: ``FLEXCALC_CURSOR_SECRET``, else derived from the database URL, so every worker of one
+deployment accepts the others' cursors). A cursor that is forged or altered, from another list, or
+that does not decode is refused (422, field ``cursor``) before any query runs. Lists answered with a JSON array keep
 their array body and give the next page in the headers: ``Link: <…?cursor=…>; rel="next"`` (RFC 8288)
 and ``X-Next-Cursor``; no such header means the last page. The audit log, an object already, carries
 ``next_cursor`` in its body too.
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,18 +52,37 @@ class PageRequest:
     after: tuple[Any, ...] | None
 
 
+def _signing_key() -> bytes:
+    from flexcalc.ledger.db import database_url
+    from flexcalc.settings import settings
+
+    secret = settings().cursor_secret or "flexcalc-cursor:" + database_url()
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def _tag(payload: str) -> str:
+    digest = hmac.new(_signing_key(), payload.encode(), hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def encode(kind: str, key: Sequence[Any]) -> str:
     raw = json.dumps([kind, list(key)], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    payload = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return f"{payload}.{_tag(payload)}"
 
 
 def decode(kind: str, cursor: str, arity: int) -> tuple[Any, ...]:
-    """The key in ``cursor``; ``InputError`` (field ``cursor``) if it is not a cursor of this list."""
+    """The key in ``cursor``; ``InputError`` (field ``cursor``) if it is not a cursor of this list, or
+    not one this service made (the tag does not match)."""
+    payload, _, tag = cursor.partition(".")
+    ok = bool(tag) and hmac.compare_digest(tag.encode(), _tag(payload).encode())
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        tag, key = json.loads(raw)
-        ok = tag == kind and isinstance(key, list) and len(key) == arity and all(
-            isinstance(k, str | int) and not isinstance(k, bool) for k in key)
+        if ok:
+            raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+            tag_kind, key = json.loads(raw)
+            ok = tag_kind == kind and isinstance(key, list) and len(key) == arity and all(
+                (isinstance(k, str) and len(k) <= 200) or (isinstance(k, int) and not isinstance(k, bool)
+                                                           and abs(k) < 2**62) for k in key)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         ok = False
     if not ok:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -44,6 +43,7 @@ from flexcalc.parsing.identifiers import check_identifier
 from flexcalc.security import audit
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import KEY_CACHE, Principal, lookup, secret_hash
+from flexcalc.settings import settings
 
 log = logging.getLogger("flexcalc.security")
 _RULE_VERSION_HEADER = (b"x-flexcalc-rule-version", RULE_VERSION.encode())
@@ -90,7 +90,7 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def max_body_bytes() -> int:
-    return int(os.environ.get("FLEXCALC_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY)))
+    return settings().max_body_bytes
 
 
 def db() -> sessionmaker[Session]:

@@ -97,6 +97,19 @@ PAGE_CSS = """
 PAGE_TITLE = "Fleksløntilskud forklaret"
 
 
+_MARKDOWN_SPECIAL = set("\\`*_{}[]#+!|<>~$")
+"""What makes inline Markdown (emphasis, code, links and images, raw HTML, tables, strike-through, formulas,
+Streamlit's ``:red[...]`` colours); "(", "-", "." and ":" alone make nothing inside a line and stay as typed."""
+
+
+def plain(value: object) -> str:
+    """Stored free text (a decision's reason, who decided, a hearing summary, an id) for ``st.markdown`` and its
+    kin: every Markdown character escaped, so text written by someone else is shown as typed and never
+    becomes a link, an image the browser fetches, a colour or a formula. Line breaks become spaces."""
+    text = " ".join(str(value).split())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
 def page_setup() -> None:
     """Danish page language, readable notes and no sideways scrolling. Called by ``app.py`` and by each page
     itself: a page opened by its own address (``/udbetaling``) is run without ``app.py`` (Streamlit's

@@ -9,7 +9,7 @@ from typing import Any
 
 from flexcalc.errors import InputError
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # ASCII digits only: "２０２４-03" is refused
 MIN_YEAR, MAX_YEAR = 1900, 2999
 """Months (and instants, ``flexcalc.ledger.reports.parse_instant``) outside these years are refused as
 input: no rule or rate exists there, and year 0 or 9999 would overflow the calendar."""

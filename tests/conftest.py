@@ -11,6 +11,10 @@ from hypothesis import HealthCheck, settings
 # Letters need a municipality profile (flexcalc.letters.profile): the tests and their subprocesses use the
 # packaged demo profile unless a test sets another one.
 os.environ.setdefault("FLEXCALC_MUNICIPALITY", "demo")
+# The API's rate limits (api/middleware.py) are off for the suite, whose clients all share one address and
+# send thousands of requests; tests/security/test_operations.py turns them on where it attacks them.
+for _limit in ("ANONYMOUS", "AUTH_FAILURES", "KEY"):
+    os.environ.setdefault(f"FLEXCALC_RATE_LIMIT_{_limit}", "0")
 
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)

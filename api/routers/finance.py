@@ -70,7 +70,12 @@ def report(body: FinanceReportRequest, request: Request, principal: FinanceDep) 
     from flexcalc.finance.accounts import account as find_account
     from flexcalc.finance.profiles import read_profiles_text
     from flexcalc.finance.report import finance_report
-    from flexcalc.finance.statement import read_statement_text, reconcile_statement
+    from flexcalc.finance.statement import (
+        cases_by_cpr,
+        match_cpr_at_the_door,
+        read_statement_text,
+        reconcile_statement,
+    )
 
     month = Month.parse(body.month, "month")
     if body.account is not None:
@@ -81,7 +86,12 @@ def report(body: FinanceReportRequest, request: Request, principal: FinanceDep) 
     data = result.to_dict()
     if body.account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == body.account]
-    data["reconciliation"] = reconcile_statement(result, lines).to_dict() if lines is not None else None
+    data["reconciliation"] = None
+    if lines is not None:  # CPR-keyed lines become case ids here; the finance role never receives a CPR number
+        lines, unmatched = match_cpr_at_the_door(lines, cases_by_cpr(factory()))
+        reconciliation = reconcile_statement(result, lines)
+        reconciliation.unmatched_cpr = unmatched
+        data["reconciliation"] = reconciliation.to_dict()
     return JSONResponse(data)
 
 

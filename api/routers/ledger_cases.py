@@ -247,6 +247,7 @@ async def import_cases(request: Request, principal: CaseworkerDep) -> JSONRespon
     from api.problem import problem_of
     from flexcalc.ledger.case_import import CaseImportError, read_csv_text
     from flexcalc.ledger.case_import import import_cases as run_import
+    from flexcalc.parsing.identifiers import check_identifier
     from flexcalc.security.audit import AuditEvent
 
     audit_event(request, AuditEvent(action="write", principal=principal))
@@ -260,6 +261,12 @@ async def import_cases(request: Request, principal: CaseworkerDep) -> JSONRespon
         raise InputError("body", "is not UTF-8 text", "er ikke UTF-8-tekst", code="file_encoding") from None
     try:
         rows, where, _unit = read_csv_text(text)
+        for row in rows:  # one audit row per case, queryable by case (GET /v1/audit?case_id=)
+            try:
+                case_id = check_identifier(row.get("case_id"), "case_id")
+            except InputError:
+                continue  # refused below, naming the line; a CPR number typed as a case id is not recorded
+            audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
         result = await run_in_threadpool(run_import, factory(), rows, where,
                                          lambda session: mark_applied(request, session))
     except CaseImportError as error:  # answered (and kept for an Idempotency-Key retry), not raised

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sys
 import uuid
 from decimal import Decimal
@@ -29,12 +28,13 @@ import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
-from explainer.components import page_setup  # noqa: E402
+from explainer.components import page_setup, plain  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.settings import settings  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.text_da.worklist import KIND_LABELS_DA  # noqa: E402
 
-API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
+API = settings().api
 OUTCOMES = {"waive": "Frafald (tilbagebetales ikke)", "collect": "Opkræv"}
 
 
@@ -102,7 +102,7 @@ def finish(pending: dict[str, Any]) -> None:
         answer = call("POST", pending["path"], body=pending["body"], headers=pending["headers"])
     except ApiError as error:
         st.session_state.pop("pending", None)
-        st.error(f"{pending['label']}: {error}")
+        st.error(f"{pending['label']}: {plain(error)}")
         return
     item, body = pending["item"], pending["body"] or {}
     shown = (answer.get("subsidy") if isinstance(answer, dict) else None) or item.get("amount")
@@ -210,8 +210,9 @@ if choice is not None:
             + f". {choice['kind_plain_da']}")
     if choice["kind"] == "possible_duplicate":
         d = choice["details"]
-        st.info(f"Spørg arbejdsgiver {d['employer_id']}, om lønnen for "
-                f"{month_name(Month.parse(d['basis_month']))} er sendt to gange ({', '.join(d['report_ids'])}). "
+        st.info(f"Spørg arbejdsgiver {plain(d['employer_id'])}, om lønnen for "
+                f"{month_name(Month.parse(d['basis_month']))} er sendt to gange "
+                f"({plain(', '.join(d['report_ids']))}). "
                 "Er den det, sender arbejdsgiveren en tilbageførsel af den ene. Begge tæller, indtil det sker.")
     if "hearing" in names:
         with st.form(f"hearing_form_{k}"):
@@ -311,31 +312,32 @@ for m in months:
     title = month_name(Month.parse(m["benefit_month"]))
     if m.get("held"):
         shown = True
-        st.warning(f"**{title}**: {m['held']['reason_da']}")
+        st.warning(f"**{title}**: {plain(m['held']['reason_da'])}")
     for c in m["corrections"]:
         shown = True
         difference = Decimal(c["difference"])
         kind = "efterbetaling" if difference > 0 else "mulig tilbagebetaling"
         with st.container(border=True):
-            st.markdown(f"**{title}** — {kind} {kr(difference, sign=True)} ({c['reason_text_da']})")
+            st.markdown(f"**{title}** — {kind} {kr(difference, sign=True)} ({plain(c['reason_text_da'])})")
             st.markdown(without_citations(c["explanation_da"]))
             if c["status"] == "repayment_review":
                 d = c["decision"]
                 if d:
                     outcome = "opkræves" if d["outcome"] == "collect" else "frafaldes"
-                    st.markdown(f"Afgørelse: {outcome} — {d['reason']} ({d['decided_by']})")
+                    st.markdown(f"Afgørelse: {outcome} — {plain(d['reason'])} ({plain(d['decided_by'])})")
                 else:
                     try:
                         hearing = call("GET", f"/v1/cases/{case_id}/corrections/{c['id']}/hearing")
                         state = hearing["status_da"]
                         if hearing["sent_on"]:
                             state += (f" (brev {day(hearing['sent_on'])}, svarfrist {day(hearing['reply_by'])}"
-                                      + (f", svar {day(hearing['received_on'])}: {hearing['summary']}"
+                                      + (f", svar {day(hearing['received_on'])}: {plain(hearing['summary'])}"
                                          if hearing["received_on"] else "") + ")")
                     except ApiError:
                         state = "partshøringens status kan ikke hentes"
                     st.markdown(f"Afventer afgørelse (opkræv eller frafald) — {state}.")
-            st.caption(f"Årsag: {', '.join(c['caused_by']) or 'ingen ny indberetning'} · Hjemmel: {c['legal_basis']}")
+            st.caption(f"Årsag: {plain(', '.join(c['caused_by'])) or 'ingen ny indberetning'} · "
+                       f"Hjemmel: {c['legal_basis']}")
 if not shown:
     st.write("Ingen efterreguleringer eller tilbageholdte måneder.")
 

@@ -6,7 +6,6 @@ address is FLEXCALC_API (set by ``flexcalc serve``), else http://127.0.0.1:8000.
 
 from __future__ import annotations
 
-import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -20,11 +19,12 @@ import altair as alt  # noqa: E402
 import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from explainer.components import page_setup  # noqa: E402
+from explainer.components import page_setup, plain  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.settings import settings  # noqa: E402
 from flexcalc.text_da.format import kr, month_name  # noqa: E402
 
-API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
+API = settings().api
 TOTALS = (("subsidy", "Fleksløntilskud"), ("atp_own", "Eget ATP-bidrag (trukket)"), ("payout", "Udbetalt til borgerne"),
           ("municipal_atp", "Kommunens ATP-bidrag"), ("op", "Obligatorisk pension"), ("refund", "Statsrefusion"),
           ("fleksbidrag", "Særligt fleksbidrag"), ("municipal_atp_refund", "Refusion af ATP"),
@@ -76,7 +76,7 @@ if status in (401, 403):
     st.stop()
 if status == 422:
     for error in data.get("errors", []):
-        st.error(f"{error.get('field')}: {error.get('reason_da')}")
+        st.error(f"{plain(error.get('field'))}: {plain(error.get('reason_da'))}")
     st.stop()
 if status != 200:
     st.error(f"API'et svarede {status}.")

@@ -97,7 +97,7 @@ def finance(
     from flexcalc.finance.export import report_csv, report_xlsx
     from flexcalc.finance.profiles import read_profiles
     from flexcalc.finance.report import finance_report
-    from flexcalc.finance.statement import read_statement, reconcile_statement
+    from flexcalc.finance.statement import cases_by_cpr, match_cpr_at_the_door, read_statement, reconcile_statement
     from flexcalc.ledger.store import open_ledger
 
     benefit_month = month(month_)
@@ -106,8 +106,13 @@ def finance(
             find_account(account)
         found = read_profiles(profiles) if profiles else {}
         lines = read_statement(statement) if statement else None
-        report = finance_report(open_ledger(db), benefit_month, found)
-        reconciliation = reconcile_statement(report, lines) if lines is not None else None
+        factory = open_ledger(db)
+        report = finance_report(factory, benefit_month, found)
+        reconciliation = None
+        if lines is not None:  # CPR-keyed lines become case ids here, a CPR number no case has is counted
+            lines, unmatched = match_cpr_at_the_door(lines, cases_by_cpr(factory))
+            reconciliation = reconcile_statement(report, lines)
+            reconciliation.unmatched_cpr = unmatched
     data = report.to_dict()
     if account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == account]

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from flexcalc.cli.calculate import rates_app
+from flexcalc.cli.cli_audit import audit_before, audit_write
 from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
 from flexcalc.cli.item_version import ExpectVersionOption
 from flexcalc.errors import InputError
@@ -79,6 +80,7 @@ def case_create(
     with input_errors(), transaction(factory) as session:
         start_date = parse_date(start, "start") if start else None
         create_case(session, case, ceiling_amount, first, employer or [], cpr)
+        audit_write(session, "case create", case_id=case)
         for employer_id in (employer or []) if start_date else []:
             set_employment_start(session, case, employer_id.strip(), start_date)  # type: ignore[arg-type]
     employers = f", arbejdsgiver {', '.join(employer)}" if employer else ""
@@ -100,6 +102,7 @@ def case_ceiling(
     first = month(from_, "from")
     with input_errors(), transaction(_ledger(db)) as session:
         add_ceiling(session, case, value, first, note)
+        audit_write(session, "case ceiling", case_id=case)
     typer.echo(f"sag {case}: lønloft {kr(value)} fra {month_name(first)}")
 
 
@@ -135,6 +138,7 @@ def case_employer(
             set_employment_start(session, case, employer, start_date)
         if last is not None or end_date is not None:
             end_employment(session, case, employer, last or first, end_date)
+        audit_write(session, "case employer", case_id=case, employer_id=employer)
     typer.echo(f"sag {case}: arbejdsgiver {employer} fra {first}" + (f" til {last}" if last else ""))
 
 
@@ -150,6 +154,7 @@ def case_close(
     last_month = month(last, "last")
     with input_errors(), transaction(_ledger(db)) as session:
         close_case(session, case, last_month)
+        audit_write(session, "case close", case_id=case)
     typer.echo(f"sag {case}: sidste ydelsesmåned {month_name(last_month)}")
 
 
@@ -287,6 +292,7 @@ def reports_ingest(
         reports = read_csv_text(text)
     where = _row_labels(text)
     factory = _ledger(db)
+    audit_before(factory, "reports ingest")
     with input_errors():
         result = ingest_reports(factory, reports, where)
     if as_json:
@@ -356,8 +362,10 @@ def pay(
 
     benefit_month = month(month_)
     instant = _as_of(as_of)
+    factory = _ledger(db)
+    audit_before(factory, f"pay {benefit_month}")
     with input_errors(), _run_progress("Udbetaler", "sager", progress, as_json) as hook:
-        result = pay_month(_ledger(db), benefit_month, instant, progress=hook)
+        result = pay_month(factory, benefit_month, instant, progress=hook)
     if as_json:
         print_json(result.to_dict())
         return
@@ -382,8 +390,10 @@ def reconcile(
     from flexcalc.ledger.reconcile import reconcile as run
 
     instant = _as_of(as_of)
+    factory = _ledger(db)
+    audit_before(factory, "reconcile")
     with input_errors(), _run_progress("Efterregulerer", "sager", progress, as_json) as hook:
-        result = run(_ledger(db), instant, case, progress=hook)
+        result = run(factory, instant, case, progress=hook)
     if as_json:
         print_json(result.to_dict())
         return
@@ -441,6 +451,7 @@ def held_release(
         checked(session, case, benefit_month, version)
         out = release_provisional(session, case, benefit_month, documented, document, by,
                                   _as_of(as_of) if as_of else None)
+        audit_write(session, f"held release {benefit_month}", case_id=case, by=by)
     if as_json:
         print_json(out)
         return
@@ -506,6 +517,10 @@ def corrections_decide(
         checked(session, case_id, benefit_month, version)
         decision = record_decision(session, correction, outcome, reason, by, knowledge=knowledge,
                                    reply_summary=reply_summary, reply_weighing=reply_weighing, internal_note=note)
+        from flexcalc.ledger.models import Correction
+
+        found = session.get(Correction, correction)
+        audit_write(session, f"corrections decide {correction}", case_id=found.case_id if found else None, by=by)
     typer.echo(f"afgørelse registreret for efterregulering #{correction}: {decision.outcome} ({decision.decided_by})")
 
 

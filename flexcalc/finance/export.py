@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,16 @@ def report_csv(report: FinanceReport) -> str:
     totals = report.totals()
     writer.writerow(["TOTAL", str(report.month), "", "", *(amount_str(totals[k]) for k in AMOUNTS)])
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_TEXT = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+
+
+def _is_formula_like(text: str) -> bool:
+    """Text a spreadsheet would read as a formula (OWASP "CSV injection": a cell beginning with = + - @,
+    tab or CR), other than a plain signed number such as "-120.00"."""
+    return text.startswith(_FORMULA_START) and not _NUMBER_TEXT.match(text)
 
 
 def report_xlsx(report: FinanceReport, path: str | Path, reconciliation: Reconciliation | None = None) -> None:
@@ -73,6 +84,9 @@ def report_xlsx(report: FinanceReport, path: str | Path, reconciliation: Reconci
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
+                if isinstance(cell.value, str) and _is_formula_like(cell.value):
+                    cell.value = "'" + cell.value  # OWASP CSV/formula injection: shown as text, never run
+                    cell.data_type = "s"
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
     book.save(str(path))

@@ -149,7 +149,7 @@ def check_weeks_before(weeks_before: object, field: str = "weeks_before") -> int
                          "skal være et helt antal uger, 0 eller flere")
     if isinstance(weeks_before, int):
         value = weeks_before
-    elif isinstance(weeks_before, str) and weeks_before.strip().isdigit():
+    elif isinstance(weeks_before, str) and weeks_before.strip().isascii() and weeks_before.strip().isdigit():
         value = int(weeks_before.strip())
     elif isinstance(weeks_before, Decimal) and weeks_before == weeks_before.to_integral_value():
         value = int(weeks_before)

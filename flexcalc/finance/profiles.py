@@ -11,9 +11,7 @@ The visitation date is never replaced by the job start: they are two columns.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,13 +50,15 @@ def parse_profile(row: Mapping[str, object], where: str = "") -> RefundProfile:
 
 
 def read_profiles_text(text: str) -> dict[str, RefundProfile]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("case_id", "month", "weeks_before") if c not in (reader.fieldnames or [])]
+    from flexcalc.csv_text import read_csv_rows
+
+    names, rows = read_csv_rows(text, "profiles")
+    missing = [c for c in ("case_id", "month", "weeks_before") if c not in names]
     if missing:
         raise InputError("profiles", f"missing columns: {', '.join(missing)}",
                          f"mangler kolonner: {', '.join(missing)}")
     out: dict[str, RefundProfile] = {}
-    for index, row in enumerate(reader, start=2):
+    for index, row in enumerate(rows, start=2):
         profile = parse_profile(row, f"row {index}")
         out[profile.case_id] = profile
     return out

@@ -7,9 +7,10 @@ docs/finance.md and fixtures/finance/README.md:
 
     person,period_start,period_end,benefit,amount,refund
 
-``person`` is the case id (the municipality maps the CPR number to its case id before; no CPR number is
-read here), ``benefit`` is ``fleksloentilskud`` (other benefits are skipped and counted), ``amount`` the
-expense the refund is computed on and ``refund`` the state's refund, both in kroner.
+``person`` is the case id or the CPR number: a CPR number is matched to the case whose stored CPR it is at
+the door (``match_cpr_at_the_door``) and carried on as that case id; one no case has is counted
+(``unmatched_cpr``), never echoed. ``benefit`` is ``fleksloentilskud`` (other benefits are skipped and
+counted), ``amount`` the expense the refund is computed on and ``refund`` the state's refund, both in kroner.
 
 Every difference from flexcalc's own computation is listed with its likely cause; a line that matches no
 payment is a difference (``missing_payment``), never an error. Causes:
@@ -24,11 +25,10 @@ payment is a difference (``missing_payment``), never an error. Causes:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -86,12 +86,14 @@ def parse_line(row: Mapping[str, Any], index: int) -> StatementLine:
 
 
 def read_statement_text(text: str) -> list[StatementLine]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    from flexcalc.csv_text import read_csv_rows
+
+    names, rows = read_csv_rows(text, "statement")
+    missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise InputError("statement", f"missing columns: {', '.join(missing)}",
                          f"mangler kolonner: {', '.join(missing)}")
-    return [parse_line(row, index) for index, row in enumerate(reader, start=2)]
+    return [parse_line(row, index) for index, row in enumerate(rows, start=2)]
 
 
 def read_statement(path: str | Path) -> list[StatementLine]:
@@ -126,10 +128,12 @@ class Reconciliation:
     matched: int = 0
     skipped_other_benefits: int = 0
     differences: list[Difference] = field(default_factory=list)
+    unmatched_cpr: int = 0
+    """Lines keyed by a CPR number that no stored case has: counted, never echoed."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"month": str(self.month), "matched": self.matched,
-                "skipped_other_benefits": self.skipped_other_benefits,
+                "skipped_other_benefits": self.skipped_other_benefits, "unmatched_cpr": self.unmatched_cpr,
                 "differences": [d.to_dict() for d in self.differences]}
 
 
@@ -184,3 +188,45 @@ def reconcile_statement(report: FinanceReport, lines: list[StatementLine]) -> Re
                                                  "missing_in_statement", mine.amounts["subsidy"], None,
                                                  mine.amounts["refund"], None, "a payment with no refund line"))
     return result
+
+
+_CPR_LINE = re.compile(r"^\s*([0-9]{6})[- ]?([0-9]{4})\s*$")
+
+
+def match_cpr_at_the_door(lines: list[StatementLine], cpr_to_case: Callable[[list[str]], dict[str, str]],
+                          ) -> tuple[list[StatementLine], int]:
+    """The state's statement is keyed by CPR number: each line whose ``person`` is a CPR number is carried
+    on under the case id whose stored CPR it is (``cpr_to_case``: ten digits → case id); a CPR number no
+    case has is dropped and counted, never echoed. Any other CPR-shaped text in ``person`` is redacted."""
+    from flexcalc.security.redact import redact
+
+    wanted = sorted({m.group(1) + m.group(2) for line in lines if (m := _CPR_LINE.match(line.person))})
+    known = cpr_to_case(wanted) if wanted else {}
+    out: list[StatementLine] = []
+    unmatched = 0
+    for line in lines:
+        found = _CPR_LINE.match(line.person)
+        if found is None:
+            out.append(replace(line, person=redact(line.person)))
+            continue
+        case_id = known.get(found.group(1) + found.group(2))
+        if case_id is None:
+            unmatched += 1
+            continue
+        out.append(replace(line, person=case_id))
+    return out, unmatched
+
+
+def cases_by_cpr(factory: Callable[[], Any]) -> Callable[[list[str]], dict[str, str]]:
+    """``cpr_to_case`` for ``match_cpr_at_the_door`` from the ledger's stored CPR numbers."""
+
+    def lookup(cprs: list[str]) -> dict[str, str]:
+        from sqlalchemy import select
+
+        from flexcalc.ledger.models import Case
+
+        with factory() as session:
+            return {cpr: case_id for case_id, cpr in session.execute(
+                select(Case.id, Case.cpr).where(Case.cpr.in_(cprs)))}
+
+    return lookup

@@ -248,10 +248,10 @@ def _by_name(paths: Iterable[Path]) -> dict[str, Path]:
 
 def parameter_files() -> dict[str, Path]:
     """The parameter files in force: the packaged ones, each replaced by an override of the same name."""
-    import os
+    from flexcalc.settings import settings
 
     files = _by_name(PARAMETER_DIR.rglob("*.yaml"))
-    override = os.environ.get(OVERRIDE_ENV, "").strip()
+    override = settings().parameters_dir.strip()
     if override:
         folder = Path(override)
         if not folder.is_dir():
@@ -357,9 +357,9 @@ def load_parameters(directory: Path | None = None) -> dict[str, Parameter]:
     ``FLEXCALC_PARAMETERS_DIR``), validated, by name."""
     if directory is not None:
         return _load_files(tuple(sorted(_by_name(directory.rglob("*.yaml")).items())))
-    import os
+    from flexcalc.settings import settings
 
-    return _load_files(_files_for(os.environ.get(OVERRIDE_ENV, "").strip()))
+    return _load_files(_files_for(settings().parameters_dir.strip()))
 
 
 @cache
@@ -385,9 +385,10 @@ def rates_fingerprint(month: Month) -> str:
     published one), so a paid month can keep the version it was paid under and reconciliation can
     see that the rates changed."""
     import hashlib
-    import os
 
-    key = (os.environ.get(OVERRIDE_ENV, "").strip(), month)
+    from flexcalc.settings import settings
+
+    key = (settings().parameters_dir.strip(), month)
     found = _FINGERPRINTS.get(key)
     if found is not None:
         return found

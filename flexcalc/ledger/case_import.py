@@ -39,7 +39,7 @@ from .store import CPR_RE, check_case_id, now, run_in_transaction
 
 REQUIRED = ("case_id", "ceiling", "first_month", "employer_ids")
 OPTIONAL = ("cpr",)
-CVR_RE = re.compile(r"^\d{8}$")
+CVR_RE = re.compile(r"^[0-9]{8}$")
 MAX_ERRORS = 100
 """At most this many bad rows are listed (the file is refused as a whole anyway)."""
 _IN_CHUNK = 900  # parameters per IN (…) query, inside SQLite's limit

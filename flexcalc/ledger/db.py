@@ -7,13 +7,14 @@ made by Alembic migrations (``flexcalc/migrations``); ``upgrade(url)`` brings a 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+from flexcalc.settings import settings
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
@@ -33,14 +34,14 @@ class Base(DeclarativeBase):
 
 
 def default_url() -> str:
-    data_dir = Path(os.environ.get("FLEXCALC_DATA_DIR", "var"))
+    data_dir = settings().data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{data_dir / 'flexcalc.sqlite'}"
 
 
 def database_url(url: str | None = None) -> str:
     """The URL to use: the given one, else FLEXCALC_DATABASE_URL, else the embedded SQLite file."""
-    chosen = url or os.environ.get("FLEXCALC_DATABASE_URL") or default_url()
+    chosen = url or settings().database_url or default_url()
     if chosen.startswith("postgresql://") or chosen.startswith("postgres://"):
         chosen = "postgresql+psycopg://" + chosen.split("://", 1)[1]
     return chosen
@@ -96,3 +97,25 @@ def dispose_all() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+
+
+def schema_problem(url: str | None = None) -> str | None:
+    """Why the database at ``url`` cannot serve the ledger yet, or ``None`` when it is reachable and at
+    the newest migration. Read only: it never migrates (``flexcalc db upgrade`` does)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import SQLAlchemyError
+
+    resolved = database_url(url)
+    wanted = set(ScriptDirectory.from_config(alembic_config(resolved)).get_heads())
+    try:
+        with make_engine(resolved).connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as error:
+        return f"database unreachable: {type(getattr(error, 'orig', None) or error).__name__}"
+    if not current:
+        return "database not migrated: run `flexcalc db upgrade`"
+    if current != wanted:
+        return (f"database at migration {', '.join(sorted(current))}, the code needs {', '.join(sorted(wanted))}: "
+                "run `flexcalc db upgrade`")
+    return None

@@ -201,7 +201,11 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
         raise InputError("month", f"{month} is after the case's last benefit month {case.last_month}",
                          f"{month} ligger efter sagens sidste ydelsesmåned {case.last_month}",
                          code="month_outside_case")
-    who = (registered_by or "").strip()
+    from flexcalc.security.redact import redact
+
+    from .reports import check_not_ahead
+
+    who = redact((registered_by or "").strip())  # free text: a CPR number typed here is never stored
     if not who:
         raise InputError("by", "say who registers the events", "angiv hvem der registrerer hændelserne",
                          code="missing")
@@ -214,6 +218,7 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
     received = received_at or stamp
     if received.tzinfo is None:
         raise InputError("received_at", "must carry a time zone", "skal have en tidszone", code="instant_format")
+    check_not_ahead(received, "received_at", stamp)
     lock_case(session, case_id)
     stored = load_registrations(session, case_id, month)
     for r in stored:  # the very same registration again (a retried request, a file read twice)
@@ -224,7 +229,7 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
         return Registered(current, True)  # the events in force already, and nothing registered after them
     row = EventRegistration(case_id=case_id, benefit_month=month, events=canonical, digest=digest,
                             received_at=received, registered_by=who,
-                            document=(document or "").strip() or None, recorded_at=stamp)
+                            document=redact((document or "").strip()) or None, recorded_at=stamp)
     session.add(row)
     session.flush()
     return Registered(registration_from_row(row), False)

@@ -38,6 +38,20 @@ LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
 """Timestamps written without an offset are Danish local time (docs/decisions.md, "Ledger")."""
 MAX_ADVANCE = dt.timedelta(days=31)
 """A payment date more than this after the report was received is refused as "far in the future"."""
+MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
+"""A stated instant of receipt (a caseworker's report, an event registration) may be at most this far
+ahead of the server's clock: history is append-only, so a ``received_at`` in the year 2999 could never be
+undone (SECURITY.md)."""
+
+
+def check_not_ahead(instant: dt.datetime, field: str, now: dt.datetime) -> None:
+    """Refuse ``instant`` when it lies more than ``MAX_CLOCK_SKEW`` after ``now``."""
+    if instant > now + MAX_CLOCK_SKEW:
+        minutes = int(MAX_CLOCK_SKEW.total_seconds() // 60)
+        raise InputError(field, f"lies in the future: more than {minutes} minutes after the server's clock",
+                         f"ligger i fremtiden: mere end {minutes} minutter efter serverens ur", code="instant_future")
+
+
 MAX_HOURS = Decimal("744")
 """No one works more hours in a month than it has (31 × 24)."""
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from flexcalc.errors import ConflictError, InputError, require
+from flexcalc.errors import ConflictError, FlexcalcError, InputError, require
 from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.parsing.identifiers import check_identifier, safe_identifier
 from flexcalc.period import Month
@@ -31,7 +31,7 @@ from .caserows import get_case as get_case  # re-exported: callers use the store
 from .caserows import lock_case as lock_case
 from .caserows import now as now
 from .models import Case, Ceiling, Employment, Report
-from .reports import LOCAL_ZONE, MAX_ADVANCE, WageReport, resolve_reversal
+from .reports import LOCAL_ZONE, MAX_ADVANCE, WageReport, check_not_ahead, resolve_reversal
 
 if TYPE_CHECKING:
     from .registrations import Registration
@@ -41,11 +41,23 @@ _UPGRADED: set[str] = set()
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
 
 
-def open_ledger(url: str | None = None) -> Callable[[], Session]:
-    """A session factory for the ledger at ``url``; the schema is brought up to date once per process."""
-    from flexcalc.ledger.db import database_url
+class SchemaNotReady(FlexcalcError):
+    """The database is unreachable or not at the newest migration; the API refuses ledger requests
+    (503) until an operator runs ``flexcalc db upgrade`` — it never migrates by itself."""
+
+
+def open_ledger(url: str | None = None, *, migrate: bool = True) -> Callable[[], Session]:
+    """A session factory for the ledger at ``url``. With ``migrate`` (the command line), the schema is
+    brought up to date once per process; without (the API), a database not at the newest migration is
+    refused with ``SchemaNotReady``."""
+    from flexcalc.ledger.db import database_url, schema_problem
 
     resolved = database_url(url)
+    if resolved not in _UPGRADED and not migrate:
+        problem = schema_problem(resolved)
+        if problem is not None:
+            raise SchemaNotReady(problem)
+        _UPGRADED.add(resolved)
     if resolved not in _UPGRADED:
         with _UPGRADE_LOCK:  # Alembic's command API is not thread-safe (first requests arrive in parallel)
             if resolved not in _UPGRADED:
@@ -354,9 +366,10 @@ def _already_stored(pending: list[tuple[int, WageReport]], stored: dict[_Key, Re
             label = _where(index, where)
             row = stored[key]
             existing_cmp = report_from_row(row)
-            if reporter is not None:  # compare what the employer stated, not the server's instant
-                existing_cmp = replace(existing_cmp, received_at=row.stated_received_at or row.received_at)
             candidate = report
+            if reporter is not None:  # an employer's received_at is the server's instant: not compared
+                existing_cmp = replace(existing_cmp, received_at=row.stated_received_at or row.received_at)
+                candidate = replace(candidate, received_at=existing_cmp.received_at)
             if candidate.kind == "reversal" and candidate.payment_date == dt.date.min:
                 candidate = resolve_reversal(candidate, existing_cmp)
             diff = existing_cmp.differences(candidate)
@@ -389,6 +402,8 @@ def _checked_new_reports(order: list[tuple[int, WageReport]], stored: dict[_Key,
             raise InputError(f"{label}, case_id", f"there is no case '{safe_identifier(report.case_id)}'",
                              f"der er ingen sag '{safe_identifier(report.case_id)}'", code="unknown_case")
         stated[key] = report.received_at
+        if reporter is None:
+            check_not_ahead(report.received_at, f"{label}, received_at", stamp)
         if reporter is not None:
             report = replace(report, received_at=stamp)
             if report.payment_date != dt.date.min and (

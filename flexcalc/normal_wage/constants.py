@@ -59,4 +59,4 @@ METHOD_DA: dict[str, str] = {
 SEVERITY_DA: dict[str, str] = {"error": "FEJL", "warning": "ADVARSEL", "info": "OPLYSNING"}
 
 _OVERTIME_WORDS = re.compile(r"overarbejd|overtid|merarbejd|over-?time", re.IGNORECASE)
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")  # ASCII digits only

@@ -372,7 +372,7 @@ def parse_benefit_month(value: Any, field: str = "month") -> Month:
     return month
 
 
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")  # ASCII digits only
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 

@@ -50,8 +50,23 @@ MAX_DENOMINATOR = 10**6
 """Shares per hour are exact fractions with a denominator of at most a million."""
 
 
+MAX_NUMBER = Decimal(10) ** 12
+"""No amount, rate or count of a reform comes near this; a larger number (``1e999``, 5.000 digits) is refused."""
+
+
 def _number(value: Any) -> Decimal:
-    """A number written as a string or an integer, exactly; a float or anything else is refused."""
+    """A number written as a string or an integer, exactly and of a sane size (at most 10^12, at most 12
+    decimals); a float or anything else is refused."""
+    number = _any_number(value)
+    if abs(number) > MAX_NUMBER:
+        raise ValueError("is too large (at most 10^12)")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -12:
+        raise ValueError("has too many decimals (at most 12)")
+    return number
+
+
+def _any_number(value: Any) -> Decimal:
     if isinstance(value, (bool, float)):
         raise ValueError("write numbers as quoted strings (\"0.40\") or whole numbers, never as YAML floats")
     if isinstance(value, int):
@@ -308,9 +323,17 @@ def reform_from_text(text: str) -> Reform:
 
     try:
         data = yaml.load(text, Loader=_StrictLoader)
-    except yaml.YAMLError as error:
-        detail = str(error).splitlines()[0]
-        raise InputError("reform", f"is not valid YAML: {detail}", f"er ikke gyldig YAML: {detail}",
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        # ValueError: an integer of more than 4.300 digits; TypeError: a list or mapping as a mapping key
+        detail = detail_da = (str(error).splitlines() or [type(error).__name__])[0]
+        if isinstance(error, TypeError):
+            detail = "a mapping key must be a plain value, not a list or mapping"
+            detail_da = "en nøgle skal være en enkel værdi, ikke en liste eller tabel"
+        elif isinstance(error, RecursionError):
+            detail, detail_da = "nested too deeply", "for dybt indlejret"
+        elif isinstance(error, ValueError) and not isinstance(error, yaml.YAMLError):
+            detail, detail_da = "a number is too long", "et tal er for langt"
+        raise InputError("reform", f"is not valid YAML: {detail}", f"er ikke gyldig YAML: {detail_da}",
                          code="reform_invalid") from None
     return parse_reform(data)
 

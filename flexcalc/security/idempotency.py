@@ -21,7 +21,6 @@ request (method, path, body). The life of a record:
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,7 +36,9 @@ KEY_MAX_LENGTH = 255
 
 
 def lease_seconds() -> float:
-    return float(os.environ.get("FLEXCALC_IDEMPOTENCY_LEASE_SECONDS", "30"))
+    from flexcalc.settings import settings
+
+    return settings().idempotency_lease_seconds
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:

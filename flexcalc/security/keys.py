@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import threading
@@ -36,7 +35,7 @@ from flexcalc.security.redact import redact
 Role = Literal["caseworker", "employer", "citizen", "admin", "finance"]
 ROLES: tuple[str, ...] = get_args(Role)
 SECRET_PREFIX = "fck_"
-_CVR = re.compile(r"^\d{8}$")
+_CVR = re.compile(r"^[0-9]{8}$")
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,10 @@ def validate_scope(role: str, case_id: str | None, employer_cvr: str | None) -> 
 
 def create_key(session: Session, role: str, *, case_id: str | None = None, employer_cvr: str | None = None,
                label: str | None = None) -> tuple[ApiKey, str]:
-    """Make a key; returns the row and the secret (shown once, never stored)."""
+    """Make a key; returns the row and the secret (shown once, never stored). The case id and CVR number
+    are stored as the routes will compare them: stripped ("A1 " is the case "A1")."""
+    case_id = case_id.strip() if isinstance(case_id, str) else case_id
+    employer_cvr = employer_cvr.strip() if isinstance(employer_cvr, str) else employer_cvr
     validate_scope(role, case_id, employer_cvr)
     label = redact(label) if label is not None else None  # free text: no CPR number is stored
     key_id = "k" + secrets.token_hex(6)
@@ -152,7 +154,9 @@ class KeyCache:
 
     @staticmethod
     def ttl() -> float:
-        return float(os.environ.get("FLEXCALC_KEY_CACHE_SECONDS", "2"))
+        from flexcalc.settings import settings
+
+        return settings().key_cache_seconds
 
     def get(self, digest: str) -> Principal | None:
         entry = self._entries.get(digest)

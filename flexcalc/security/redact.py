@@ -22,6 +22,14 @@ REPLACEMENT = "[CPR]"
 
 
 def redact(text: str) -> str:
+    """``text`` with every CPR-shaped number replaced, also one written URL-encoded (``010190%201234``,
+    ``%2D``, ``+`` for a space, or digits themselves as ``%3X``): such text is redacted after decoding."""
+    if "%" in text or "+" in text:
+        from urllib.parse import unquote_plus
+
+        decoded = unquote_plus(text)
+        if decoded != text and CPR_PATTERN.search(decoded):
+            return CPR_PATTERN.sub(REPLACEMENT, decoded)
     return CPR_PATTERN.sub(REPLACEMENT, text)
 
 

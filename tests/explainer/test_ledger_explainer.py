@@ -271,3 +271,31 @@ def test_citations_are_taken_out_of_the_explanation() -> None:
     assert without_citations("Mulig tilbagebetaling: kræver afgørelse efter partshøring (PM 6-23).") == \
         "Mulig tilbagebetaling: kræver afgørelse efter partshøring."
     assert without_citations("Efterbetales (Ankestyrelsen PM 48-22) nu.") == "Efterbetales nu."
+
+
+def test_stored_free_text_is_shown_as_plain_text_never_as_markdown(workbench: Any) -> None:
+    """A decision's reason with a Markdown image, link and colour (written through the API by anyone with a
+    caseworker key) is shown as typed: no element of the page carries a live image, link or colour."""
+    keys, _ids = workbench
+    at = _login(keys["caseworker"], by="sb [x](http://evil.example/by)")
+    index = next(n for n, w in enumerate(_worklist(at)) if w[0] == "C")  # C's reply is in: decide
+    at.selectbox(key="item").set_value(index).run()
+    at.radio(key="decide_outcome").set_value("waive")
+    hostile = "God tro ![t](http://evil.example/track.png) [klik](http://evil.example) :red[rød] $x^2$"
+    at.text_area(key="decide_reason").set_value(hostile)
+    at.button(key="decide_submit").click().run()
+    assert at.success[0].value == "Afgørelse: registreret.", [e.value for e in at.error]
+    at.selectbox(key="case").set_value("C").run()
+    assert not at.exception
+    shown = [m.value for m in at.markdown if "Afgørelse:" in m.value]
+    assert len(shown) == 1, [m.value for m in at.markdown]
+    text = shown[0]
+    import re
+
+    assert re.findall(r"(?<!\\)[\[\]!$*_`<>|~]", text) == []  # every marker escaped
+    assert r"\!\[t\](http://evil.example/track.png)" in text
+    # what the reader sees, once the escapes are read, is exactly what was typed
+    assert hostile in text.replace("\\", "")
+    from explainer.components import plain
+
+    assert plain("a\nb  c") == "a b c" and plain("50%") == "50%"

@@ -44,7 +44,7 @@ def test_uvicorn_access_log_works_and_carries_no_cpr(tmp_path: Path) -> None:
     with session_factory(url).begin() as session:
         _, secret = create_key(session, "caseworker")
     port = _free_port()
-    env = {**os.environ, "FLEXCALC_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "FLEXCALC_DATABASE_URL": url, "PYTHONUNBUFFERED": "1", "FLEXCALC_LOG_FORMAT": "text"}
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port",
                                 str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
