@@ -141,12 +141,13 @@ def test_csv_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     assert Decimal(str(totals["subsidy"])) == Decimal("15272.00")
 
 
-def test_without_a_profile_no_refund_is_guessed(sqlite_url: str) -> None:
+def test_without_a_visitation_date_or_job_start_no_refund_is_guessed(sqlite_url: str) -> None:
+    # S1's history is its paid months only: no visitation date, no recorded fleksjob start → no cohort
     replay(SCENARIOS / "late_report", sqlite_url)
     report = json.loads(run(sqlite_url, "finance", "2024-03", "--json").stdout)
     assert report["totals"]["refund"] == "0.00"
-    assert report["refund_by_step"]["no_profile"]["subsidy"] == "15272.00"
-    assert report["lines"][0]["cohort"].startswith("no refund profile")
+    assert report["refund_by_step"]["cohort_unknown"]["subsidy"] == "15272.00"
+    assert report["lines"][0]["cohort"].startswith("cohort not established")
 
 
 def test_a_profile_that_does_not_fit_names_the_case(sqlite_url: str, tmp_path: Path) -> None:
