@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,7 @@ from flexcalc.security.keys import Principal
 router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSONRoute,
                    responses=AUTH_RESPONSES)
 finance_staff = require_role("finance", "caseworker")
+finance_only = require_role("finance")
 
 
 @router.get("/refund", summary="The state refund of one month's subsidy (refund ladder, § 5), with OP and fleksbidrag")
@@ -66,19 +67,74 @@ def report(body: FinanceReportRequest, request: Request, principal: Principal = 
     from flexcalc.finance.accounts import account as find_account
     from flexcalc.finance.profiles import read_profiles_text
     from flexcalc.finance.report import finance_report
-    from flexcalc.finance.statement import read_statement_text, reconcile_statement
+    from flexcalc.finance.statement import match_statement, read_statement_text, reconcile_statement
 
     month = Month.parse(body.month, "month")
     if body.account is not None:
         find_account(body.account)
     profiles = read_profiles_text(body.profiles_csv) if body.profiles_csv else {}
     lines = read_statement_text(body.statement_csv) if body.statement_csv else None
-    result = finance_report(factory(), month, profiles)
+    sessions = factory()
+    result = finance_report(sessions, month, profiles)
     data = result.to_dict()
     if body.account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == body.account]
-    data["reconciliation"] = reconcile_statement(result, lines).to_dict() if lines is not None else None
+    data["reconciliation"] = None
+    if lines is not None:
+        with sessions() as session:  # CPR numbers become case ids at the door; none is returned
+            data["reconciliation"] = reconcile_statement(result, match_statement(session, lines)).to_dict()
+        for key in ("statement_total", "expected_total", "difference"):
+            data[key] = data["reconciliation"][key]
     return JSONResponse(data)
+
+
+class HistoryImport(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    history_csv: str = Field(min_length=1, max_length=5_000_000, description="Earlier benefit history, CSV: "
+                             "case_id or cpr, kind, start, end, benefit, weeks, source, known_at — or the refund "
+                             "profile layout (docs/finance.md). CPR numbers are matched to cases, never returned.")
+    source: str = Field("api import", min_length=1, max_length=200, description="Where the rows come from "
+                        "(the other system), for rows without their own source.")
+    recorded_by: str = Field(min_length=1, max_length=64, description="Who imports them.")
+
+
+@router.post("/history", status_code=201, summary="Import earlier benefit history into the cases' refund history "
+             "(finance role)")
+def import_history(body: HistoryImport, request: Request, principal: Principal = Depends(finance_only)) -> Any:
+    """Append-only: a row already stored is not stored again; a CPR number with no case is counted, never
+    stored or returned. The whole file is checked first; nothing is stored half-written."""
+    from api.idempotency import mark_applied
+    from api.ledger_common import ledger_session
+    from flexcalc.finance.history_import import import_history as run_import
+    from flexcalc.identifiers import looks_like_cpr
+
+    if looks_like_cpr(body.source) or looks_like_cpr(body.recorded_by):
+        from flexcalc.errors import InputError
+
+        raise InputError("source", "must not hold a CPR number", "må ikke indeholde et CPR-nummer",
+                         code="identifier_cpr")
+    audit_event(request, AuditEvent(action="write", principal=principal))
+    with ledger_session(write=True) as session:
+        result = run_import(session, body.history_csv, body.recorded_by, body.source)
+        mark_applied(request, session, 201)
+    return JSONResponse(result.to_dict(), status_code=201)
+
+
+@router.get("/history/{case_id}", summary="A case's refund history: periods with sources, cohort, weeks counted")
+def case_history(case_id: str, request: Request, principal: Principal = Depends(finance_only)) -> Any:
+    from api.ledger_common import ledger_session
+    from flexcalc.errors import InputError
+    from flexcalc.finance.history_view import case_history as view
+
+    audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))
+    try:
+        with ledger_session() as session:
+            return JSONResponse(view(session, case_id))
+    except InputError as error:
+        if error.code == "unknown_case":
+            raise HTTPException(404, error.reason_en) from None
+        raise
 
 
 @router.get("/accounts", summary="The accounts of the municipal chart flexcalc books on, with sources")
