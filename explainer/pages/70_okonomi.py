@@ -106,10 +106,12 @@ if reconciliation is not None:
     cols[2].metric("Forskel", money(data["difference"]))
     st.write(f"Staten refunderede {money(data['statement_total'])} i fleksløntilskud for {name}. Vi havde ventet "
              f"{money(data['expected_total'])} ud fra sagernes egen historik. "
-             f"Forskellen er {money(data['difference'])}.")
+             f"Forskellen er {money(data['difference'])}")
     if reconciliation["unmatched_cpr"]:
-        st.warning(f"{reconciliation['unmatched_cpr']} CPR-numre i opgørelsen har ingen sag hos os. De giver "
-                   f"{money(reconciliation['unmatched_refund'])} i refusion. Vi viser ikke numrene her.")
+        count = reconciliation["unmatched_cpr"]
+        which = "1 CPR-nummer" if count == 1 else f"{count} CPR-numre"
+        st.warning(f"Opgørelsen har {which} uden en sag hos os. Det giver {money(reconciliation['unmatched_refund'])} "
+                   "i refusion. Vi viser ikke numrene her.")
 
 if data["payments"] == 0:
     st.warning(f"Der er ingen udbetalinger for {name} i sagerne. Måneden er måske ikke kørt endnu. "
