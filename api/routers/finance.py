@@ -59,6 +59,8 @@ class FinanceReportRequest(BaseModel):
     statement_csv: str | None = Field(None, max_length=5_000_000, description="The state's refund statement, "
                                       "CSV: person,period_start,period_end,benefit,amount,refund.")
     account: str | None = Field(None, description="Show only this account of the chart.")
+    year: bool = Field(False, description="Add the year's figures from January to the month (months without "
+                       "payments or rates marked no_data / no_rates, never counted as 0).")
 
 
 @router.post("/reports", summary="The month's finance report: totals, refund by step, accounts, differences")
@@ -80,6 +82,10 @@ def report(body: FinanceReportRequest, request: Request, principal: Principal = 
     if body.account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == body.account]
     data["reconciliation"] = None
+    if body.year:
+        from flexcalc.finance.report import year_figures
+
+        data["year"] = year_figures(sessions, month)
     if lines is not None:
         with sessions() as session:  # CPR numbers become case ids at the door; none is returned
             data["reconciliation"] = reconcile_statement(result, match_statement(session, lines)).to_dict()

@@ -63,6 +63,7 @@ statement_file = st.file_uploader("Statens refusionsopgørelse (CSV fra Ydelsesr
 statement = st.text_area("… eller sæt opgørelsen ind her (CSV: cpr, periode_start, periode_slut, ydelse, udgift, "
                          "refusion)", key="statement", height=100)
 st.caption("CPR-numrene i opgørelsen bliver slået op på sagerne i API'et. Siden viser kun sagsnumre.")
+show_year = st.checkbox("Vis også året fra januar til måneden", key="year")
 
 if not key.strip():
     st.info("Skriv din API-nøgle for at se måneden. Har du ingen, laver en administrator en med kommandoen: "
@@ -75,7 +76,7 @@ except InputError:
     st.error("Skriv måneden som ÅÅÅÅ-MM, fx 2024-03.")
     st.stop()
 statement_text = statement_file.getvalue().decode("utf-8-sig", errors="replace") if statement_file else statement
-body: dict[str, Any] = {"month": str(month), "statement_csv": statement_text.strip() or None}
+body: dict[str, Any] = {"month": str(month), "statement_csv": statement_text.strip() or None, "year": show_year}
 try:
     status, data = fetch(key.strip(), body)
 except httpx.HTTPError as error:
@@ -112,6 +113,17 @@ if reconciliation is not None:
         which = "1 CPR-nummer" if count == 1 else f"{count} CPR-numre"
         st.warning(f"Opgørelsen har {which} uden en sag hos os. Det giver {money(reconciliation['unmatched_refund'])} "
                    "i refusion. Vi viser ikke numrene her.")
+
+STATUS_DA = {"no_data": "ingen udbetalinger", "no_rates": "ingen satser endnu"}
+if data.get("year"):
+    year = data["year"]
+    st.subheader(f"Året {year['year']} til og med {name}")
+    st.table([{"Måned": month_name(Month.parse(m["month"])),
+               "Udbetalinger": STATUS_DA.get(m["status"], str(m["payments"])),
+               "Tilskud": money(m["totals"]["subsidy"]) if m["totals"] else "—",
+               "Forventet refusion": money(m["totals"]["refund"]) if m["totals"] else "—"} for m in year["months"]])
+    st.write(f"I alt for de {year['months_with_data']} måneder med udbetalinger: tilskud "
+             f"{money(year['totals']['subsidy'])}, forventet refusion {money(year['totals']['refund'])}.")
 
 if data["payments"] == 0:
     st.warning(f"Der er ingen udbetalinger for {name} i sagerne. Måneden er måske ikke kørt endnu. "

@@ -90,7 +90,13 @@ def finance(
                                                    "cpr (or case_id): columns in docs/finance.md.")] = None,
     account: Annotated[str | None, typer.Option(help="Show only this account of the chart (e.g. 8.51.52.124).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print one CSV row per payment and a total row.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print one CSV row per payment (no total row among them).")
+                      ] = False,
+    totals_csv_path: Annotated[Path | None, typer.Option("--totals-csv", help="Write the totals (the month's, and "
+                                                         "with --year each month's and the year's) to this CSV file.")
+                               ] = None,
+    year: Annotated[bool, typer.Option("--year", help="Add the year's figures from January to the month (a month "
+                                       "without payments or rates is marked, not counted as 0).")] = False,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel workbook to this file.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
                                            "var/flexcalc.sqlite).")] = None,
@@ -104,9 +110,9 @@ def finance(
     if ctx.args:
         fail(InputError("arguments", f"unexpected: {' '.join(ctx.args)[:80]}", f"uventet: {' '.join(ctx.args)[:80]}"))
     from flexcalc.finance.accounts import account as find_account
-    from flexcalc.finance.export import report_csv, report_xlsx
+    from flexcalc.finance.export import report_csv, report_xlsx, totals_csv
     from flexcalc.finance.profiles import read_profiles
-    from flexcalc.finance.report import finance_report
+    from flexcalc.finance.report import finance_report, year_figures
     from flexcalc.finance.statement import match_statement, read_statement, reconcile_statement
     from flexcalc.ledger.store import open_ledger
 
@@ -122,7 +128,12 @@ def finance(
         if lines is not None:
             with factory() as session:  # CPR numbers become case ids here, before anything else sees them
                 reconciliation = reconcile_statement(report, match_statement(session, lines))
+        year_data = year_figures(factory, benefit_month) if year else None
     data = report.to_dict()
+    if year_data is not None:
+        data["year"] = year_data
+    if totals_csv_path is not None:
+        totals_csv_path.write_text(totals_csv(report, year_data), encoding="utf-8")
     if account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == account]
     if reconciliation is not None:

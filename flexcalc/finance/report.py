@@ -238,3 +238,30 @@ def finance_report(factory: Callable[[], Session], month: Month,
             with _naming("history", case_id):
                 places[case_id] = place_from_history(history, month)
     return build_report(month, payments, places)
+
+
+def year_figures(factory: Callable[[], Session], month: Month, as_of: dt.datetime | None = None) -> dict[str, Any]:
+    """The year's figures from January to ``month``: each month's totals, or ``no_data`` (no payments) or
+    ``no_rates`` (the rates do not cover it) said as such — never 0 kr. — and the sum of the months with data."""
+    from flexcalc.period import Month as M
+
+    sums = {k: ZERO for k in AMOUNTS}
+    months: list[dict[str, Any]] = []
+    for number in range(1, month.month + 1):
+        current = M(month.year, number)
+        try:
+            report = finance_report(factory, current, as_of=as_of)
+        except NoRatesError:
+            months.append({"month": str(current), "status": "no_rates", "payments": 0, "totals": None})
+            continue
+        if not report.lines:
+            months.append({"month": str(current), "status": "no_data", "payments": 0, "totals": None})
+            continue
+        totals = report.totals()
+        for key in AMOUNTS:
+            sums[key] += totals[key]
+        months.append({"month": str(current), "status": "ok", "payments": len(report.lines),
+                       "totals": {k: amount_str(v) for k, v in totals.items()}})
+    return {"year": month.year, "through": str(month), "months": months,
+            "months_with_data": sum(1 for m in months if m["status"] == "ok"),
+            "totals": {k: amount_str(v) for k, v in sums.items()}}

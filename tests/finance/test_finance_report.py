@@ -129,9 +129,18 @@ def test_csv_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     replay(SCENARIOS / "late_report", sqlite_url)
-    out = run(sqlite_url, "finance", "2024-03", "--csv", "--profiles", str(FINANCE / "profiles.csv")).stdout
+    totals_path = tmp_path / "totals.csv"
+    out = run(sqlite_url, "finance", "2024-03", "--csv", "--profiles", str(FINANCE / "profiles.csv"),
+              "--totals-csv", str(totals_path), "--year").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows[-1]["case_id"] == "TOTAL" and rows[-1]["subsidy"] == "15272.00" and rows[0]["refund"] == "6108.80"
+    # the data rows are payments only: no TOTAL row among them, so a column's sum is the total
+    assert [r["case_id"] for r in rows] == ["S1"] and rows[0]["refund"] == "6108.80"
+    assert sum(Decimal(r["subsidy"]) for r in rows) == Decimal("15272.00")
+    totals = list(csv.DictReader(io.StringIO(totals_path.read_text(encoding="utf-8"))))
+    # the month, then January (no payments: late_report pays from February), February, March, and the year
+    assert [(t["period"], t["status"], t["subsidy"]) for t in totals] == [
+        ("2024-03", "ok", "15272.00"), ("2024-01", "no_data", ""), ("2024-02", "ok", "15272.00"),
+        ("2024-03", "ok", "15272.00"), ("2024 (through 2024-03)", "ok", "30544.00")]
     path = tmp_path / "finance.xlsx"
     run(sqlite_url, "finance", "2024-03", "--xlsx", str(path), "--profiles", str(FINANCE / "profiles.csv"),
         "--statement", str(FINANCE / "statement-2024-03.csv"))

@@ -220,3 +220,14 @@ def test_history_and_statement_over_the_api(sqlite_url: str, monkeypatch: pytest
     caseworker = _client(sqlite_url, monkeypatch, "caseworker")
     assert caseworker.post("/v1/finance/history", json={"history_csv": history, "recorded_by": "x"}).status_code == 403
     assert finance.get("/v1/finance/history/NOPE").status_code == 404
+
+
+def test_year_figures_say_which_months_have_no_data(sqlite_url: str) -> None:
+    replay(JOB_CHANGE, sqlite_url)
+    year = report(sqlite_url, "2024-04", "--year")["year"]
+    assert [(m["month"], m["status"]) for m in year["months"]] == [
+        ("2024-01", "no_data"), ("2024-02", "ok"), ("2024-03", "ok"), ("2024-04", "no_data")]
+    assert year["months"][0]["totals"] is None  # not 0 kr.
+    # February 6.108,80 + March 5.419,10
+    assert (year["months_with_data"], year["totals"]["refund"], year["totals"]["subsidy"]) == (
+        2, "11527.90", "30544.00")
