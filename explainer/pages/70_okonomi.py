@@ -158,8 +158,8 @@ st.table([{"Konto": a["id"], "Tekst": a["label_da"], "Beløb": money(a["amount"]
 
 unknown = Decimal(data["refund_by_step"]["cohort_unknown"]["subsidy"])
 if unknown:
-    st.warning(f"Nogle sager mangler visitationsdato. Derfor er refusionen ikke regnet for {money(str(unknown))} i "
-               "tilskud. Hent sagernes historik ind (flexcalc finance history import).")
+    st.warning(f"Nogle sager mangler en dato for visitation. Så vi har ikke regnet refusion af {money(str(unknown))} "
+               "i tilskud. Hent deres historik ind med flexcalc finance history import.")
 
 if reconciliation is not None:
     st.subheader("Afvigelser fra statens refusionsopgørelse")

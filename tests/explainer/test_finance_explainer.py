@@ -105,7 +105,7 @@ def test_a_case_without_visitation_date_is_said_plainly(api: tuple[str, dict[str
     at = AppTest.from_file(str(PAGE), default_timeout=30).run()
     at.text_input(key="api_key").set_value(keys["finance"]).run()
     assert not at.exception, at.exception
-    assert "mangler visitationsdato" in at.warning[0].value
+    assert "mangler en dato for visitation" in at.warning[0].value
 
 
 def test_the_year_marks_months_without_payments(api: tuple[str, dict[str, str]]) -> None:
