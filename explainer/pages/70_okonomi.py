@@ -158,8 +158,9 @@ st.table([{"Konto": a["id"], "Tekst": a["label_da"], "Beløb": money(a["amount"]
 
 unknown = Decimal(data["refund_by_step"]["cohort_unknown"]["subsidy"])
 if unknown:
-    st.warning(f"Nogle sager mangler en dato for visitation. Så vi har ikke regnet refusion af {money(str(unknown))} "
-               "i tilskud. Hent deres historik ind med flexcalc finance history import.")
+    st.warning(f"Nogle sager mangler en dato for visitation. Så har vi ikke regnet refusion af {money(str(unknown))} "
+               "i tilskud. Hent deres data ind.")
+    st.caption("Kommando: flexcalc finance history import FIL.csv (eller POST /v1/finance/history).")
 
 if reconciliation is not None:
     st.subheader("Afvigelser fra statens refusionsopgørelse")
