@@ -116,8 +116,11 @@ class FinanceReport:
         return [{**found[a].to_dict(), "kinds": kinds[a], "amount": amount_str(sums[a])} for a in sorted(found)]
 
     def to_dict(self) -> dict[str, Any]:
+        from .lines import money_line_kinds
+
         return {
             "month": str(self.month), "payments": len(self.lines),
+            "line_kinds": {k.kind.value: "booked" if k.built else "not_yet_booked" for k in money_line_kinds()},
             "totals": {k: amount_str(v) for k, v in self.totals().items()},
             "refund_by_step": {k: {kk: amount_str(vv) for kk, vv in v.items()}
                                for k, v in self.refund_by_step().items()},

@@ -231,3 +231,13 @@ def test_year_figures_say_which_months_have_no_data(sqlite_url: str) -> None:
     # February 6.108,80 + March 5.419,10
     assert (year["months_with_data"], year["totals"]["refund"], year["totals"]["subsidy"]) == (
         2, "11527.90", "30544.00")
+
+
+def test_the_report_says_which_kinds_of_money_lines_it_books(sqlite_url: str) -> None:
+    from flexcalc.finance.lines import BUILT, LineKind, money_line_kinds
+
+    assert BUILT == (LineKind.PAYMENT,)
+    assert {k.kind for k in money_line_kinds()} == set(LineKind)
+    replay(JOB_CHANGE, sqlite_url)
+    kinds = report(sqlite_url, "2024-03")["line_kinds"]
+    assert kinds["payment"] == "booked" and kinds["efterbetaling"] == "not_yet_booked" and len(kinds) == 6
