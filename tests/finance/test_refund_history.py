@@ -241,3 +241,27 @@ def test_the_report_says_which_kinds_of_money_lines_it_books(sqlite_url: str) ->
     replay(JOB_CHANGE, sqlite_url)
     kinds = report(sqlite_url, "2024-03")["line_kinds"]
     assert kinds["payment"] == "booked" and kinds["efterbetaling"] == "not_yet_booked" and len(kinds) == 6
+
+
+def test_0013_on_sqlite_and_postgresql_append_only_and_downgrade(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from flexcalc.db import alembic_config, dispose_all, make_engine, upgrade
+
+    replay(JOB_CHANGE, database_url)
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with engine.begin() as c:
+        assert c.execute(text("SELECT count(*) FROM ledger_refund_history")).scalar_one() == 7
+    for statement in ("UPDATE ledger_refund_history SET source = 'x'", "DELETE FROM ledger_refund_history"):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as c:
+            c.execute(text(statement))
+    with pytest.raises(Exception, match="kind"), engine.begin() as c:  # the CHECK on kind
+        c.execute(text("INSERT INTO ledger_refund_history (case_id, kind, start_date, source, known_at, recorded_by, "
+                       "recorded_at, digest) VALUES ('J1', 'holiday', '2024-01-01', 's', '2024-01-01', 'x', "
+                       "'2024-01-01', 'd')"))
+    dispose_all()
+    command.downgrade(alembic_config(database_url), "0008_workbench")
+    assert "ledger_refund_history" not in inspect(make_engine(database_url)).get_table_names()
+    dispose_all()
