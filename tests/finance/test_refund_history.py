@@ -257,6 +257,13 @@ def test_0013_on_sqlite_and_postgresql_append_only_and_downgrade(database_url: s
     for statement in ("UPDATE ledger_refund_history SET source = 'x'", "DELETE FROM ledger_refund_history"):
         with pytest.raises(Exception, match="append-only"), engine.begin() as c:
             c.execute(text(statement))
+    if database_url.startswith("postgresql"):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as c:
+            c.execute(text("TRUNCATE ledger_refund_history CASCADE"))
+    else:
+        with pytest.raises(Exception, match="append-only"), engine.begin() as c:
+            c.execute(text("CREATE TEMP TABLE copy_history AS SELECT * FROM ledger_refund_history"))
+            c.execute(text("INSERT OR REPLACE INTO ledger_refund_history SELECT * FROM copy_history"))
     with pytest.raises(Exception, match="kind"), engine.begin() as c:  # the CHECK on kind
         c.execute(text("INSERT INTO ledger_refund_history (case_id, kind, start_date, source, known_at, recorded_by, "
                        "recorded_at, digest) VALUES ('J1', 'holiday', '2024-01-01', 's', '2024-01-01', 'x', "
