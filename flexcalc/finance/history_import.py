@@ -105,6 +105,14 @@ def _person(row: dict[str, Any], where: str) -> tuple[str | None, str | None]:
 
 def parse_history_import(text: str, default_source: str = "import") -> list[ParsedRow]:
     """Every row of an import file, checked (see the module text); an error names the row and column."""
+    try:
+        return _parse(text, default_source)
+    except csv.Error as error:
+        raise InputError("history", f"not readable as CSV: {error}", "kan ikke læses som CSV",
+                         code="file_malformed") from None
+
+
+def _parse(text: str, default_source: str) -> list[ParsedRow]:
     reader = _reader(text)
     columns = [c.strip() for c in (reader.fieldnames or [])]
     reader.fieldnames = columns

@@ -111,7 +111,11 @@ def read_statement_text(text: str) -> list[StatementLine]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [c.strip().lower() for c in (reader.fieldnames or [])]
+    try:
+        header = [c.strip().lower() for c in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise InputError("statement", f"not readable as CSV: {error}", "kan ikke læses som CSV",
+                         code="file_malformed") from None
     names: dict[str, str] = {}
     for column, aliases in ALIASES.items():
         found = next((a for a in aliases if a in header), None)
@@ -122,7 +126,12 @@ def read_statement_text(text: str) -> list[StatementLine]:
         raise InputError("statement", f"missing columns: {', '.join(missing)}",
                          f"mangler kolonner: {', '.join(missing)}", code="column_missing")
     reader.fieldnames = header
-    return [parse_line({c: row.get(names[c]) for c in COLUMNS}, index) for index, row in enumerate(reader, start=2)]
+    try:
+        return [parse_line({c: row.get(names[c]) for c in COLUMNS}, index)
+                for index, row in enumerate(reader, start=2)]
+    except csv.Error as error:
+        raise InputError("statement", f"not readable as CSV: {error}", "kan ikke læses som CSV",
+                         code="file_malformed") from None
 
 
 @dataclass(slots=True)
