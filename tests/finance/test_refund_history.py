@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.finance.test_finance_report import SCENARIOS, replay, run
 from tests.support.ledger_cli import invoke
@@ -272,3 +274,30 @@ def test_0013_on_sqlite_and_postgresql_append_only_and_downgrade(database_url: s
     command.downgrade(alembic_config(database_url), "0008_workbench")
     assert "ledger_refund_history" not in inspect(make_engine(database_url)).get_table_names()
     dispose_all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(dt.date(2014, 7, 1), dt.date(2023, 12, 31)), length=st.integers(1, 900),
+       cut=st.integers(1, 899), gap=st.integers(0, 60), month_after=st.integers(0, 24))
+def test_a_job_change_or_ledighedsydelse_between_never_restarts_the_count(
+        start: dt.date, length: int, cut: int, gap: int, month_after: int) -> None:
+    """Fleksjob A, then (optionally) ledighedsydelse for ``gap`` days, then fleksjob B: the person's count equals
+    that of one unbroken benefit period — the job change is invisible to the ladder (§ 3)."""
+    from flexcalc.finance.history import Period, weeks_before
+    from flexcalc.period import Month
+
+    cut = min(cut, length - 1) if length > 1 else 0
+    end = start + dt.timedelta(days=length + gap)
+    first_day = Month.of(end).next().first_day()
+    for _ in range(month_after):
+        first_day = Month.of(first_day).next().first_day()
+    whole = [Period("benefit", start, end, "fleksloentilskud")]
+    a_end = start + dt.timedelta(days=cut)
+    split = [Period("benefit", start, a_end, "fleksloentilskud")]
+    if gap:
+        split.append(Period("benefit", a_end + dt.timedelta(days=1), a_end + dt.timedelta(days=gap), "ledighedsydelse"))
+    split.append(Period("benefit", a_end + dt.timedelta(days=gap + 1), end, "fleksloentilskud"))
+    assert weeks_before(split, first_day) == weeks_before(whole, first_day)
+    # and counting from fleksjob B's start (the audit's error) never gives more weeks than the person's count
+    reset = [p for p in split if p.start >= a_end + dt.timedelta(days=gap + 1)]
+    assert weeks_before(reset, first_day) <= weeks_before(whole, first_day)
