@@ -74,7 +74,9 @@ def weeks_before(history: Sequence[Period], first_day: dt.date,
     subsidised = _weeks(history, "subsidised_work")
     stop = monday_of(first_day)
     start = monday_of(COUNT_FROM)
-    anchors = {monday_of(day): n for day, n in sorted(counted) if monday_of(day) < stop}
+    anchors = {monday_of(day): n for day, n in sorted(counted) if monday_of(day) <= stop}
+    if stop in anchors:  # counted up to this very week by the other system
+        return anchors[stop]
     count = 0
     self_support: list[dt.date] = []  # whole weeks of self-support since the count (re)started
     started = False

@@ -159,10 +159,28 @@ def record_history(session: Session, facts: Sequence[HistoryFact], recorded_by: 
     return stored, len(facts) - stored
 
 
-def history_rows(session: Session, case_id: str) -> list[RefundHistoryRow]:
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """A stored row as the read model gives it (no ORM object leaves the ledger)."""
+
+    id: int
+    kind: str
+    start: dt.date | None
+    end: dt.date | None
+    weeks: int | None
+    benefit: str | None
+    source: str
+    retracts: int | None
+    known_at: dt.datetime
+    recorded_by: str
+
+
+def history_rows(session: Session, case_id: str) -> list[StoredRow]:
     """Every stored row of a case, in the order recorded (for the case's history listing)."""
-    return list(session.scalars(select(RefundHistoryRow).where(RefundHistoryRow.case_id == case_id)
-                                .order_by(RefundHistoryRow.id)))
+    return [StoredRow(r.id, r.kind, r.start_date, r.end_date, r.weeks, r.benefit, r.source, r.retracts, r.known_at,
+                      r.recorded_by)
+            for r in session.scalars(select(RefundHistoryRow).where(RefundHistoryRow.case_id == case_id)
+                                     .order_by(RefundHistoryRow.id))]
 
 
 def refund_histories(session: Session, case_ids: Sequence[str], as_of: dt.datetime | None = None,

@@ -301,3 +301,16 @@ def test_a_job_change_or_ledighedsydelse_between_never_restarts_the_count(
     # and counting from fleksjob B's start (the audit's error) never gives more weeks than the person's count
     reset = [p for p in split if p.start >= a_end + dt.timedelta(days=gap + 1)]
     assert weeks_before(reset, first_day) <= weeks_before(whole, first_day)
+
+
+def test_weeks_counted_by_another_system_up_to_the_month_are_taken_as_they_are() -> None:
+    from flexcalc.finance.history import Period, weeks_before
+
+    march = dt.date(2024, 3, 1)  # its calendar week starts Monday 26 February
+    assert weeks_before([], march, [(march, 41)]) == 41
+    assert weeks_before([], march, [(dt.date(2024, 2, 26), 41)]) == 41
+    # counted 10 before the week of 5 February; benefit weeks of 5, 12, 19 February follow: 13
+    february = [Period("benefit", dt.date(2024, 2, 5), dt.date(2024, 2, 25), "fleksloentilskud")]
+    assert weeks_before(february, march, [(dt.date(2024, 2, 5), 10)]) == 13
+    # a count after the month is not known yet for it
+    assert weeks_before(february, march, [(dt.date(2024, 4, 1), 99)]) == 3
