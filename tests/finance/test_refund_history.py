@@ -314,3 +314,17 @@ def test_weeks_counted_by_another_system_up_to_the_month_are_taken_as_they_are()
     assert weeks_before(february, march, [(dt.date(2024, 2, 5), 10)]) == 13
     # a count after the month is not known yet for it
     assert weeks_before(february, march, [(dt.date(2024, 4, 1), 99)]) == 3
+
+
+def test_the_cli_import_is_audited_and_bad_usage_exits_2(sqlite_url: str) -> None:
+    from flexcalc.ledger.store import open_ledger
+    from flexcalc.security.audit import query
+
+    replay(JOB_CHANGE, sqlite_url)  # the scenario's last step is the CLI import
+    with open_ledger(sqlite_url)() as session:
+        rows = [(e.method, e.route, e.action, e.status) for e in query(session)]
+    assert rows == [("CLI", "finance history import", "write", 200)]
+    for args in (["history"], ["history", "export", "x.csv"], ["history", "import", "/nonexistent.csv"],
+                 ["2024-03", "extra"]):
+        r = invoke("finance", *args, "--db", sqlite_url)
+        assert r.exit_code == 2 and "error:" in r.stderr and "fejl:" in r.stderr, args
