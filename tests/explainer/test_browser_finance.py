@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.explainer.test_browser import ARTIFACTS, browser, pytestmark
+from tests.explainer.test_browser_citizen import _page_checks
 from tests.finance.test_finance_report import replay
 from tests.support.browser_servers import api_and_explainer
 
@@ -61,5 +62,6 @@ def test_what_did_the_state_refund_us_for_march(served: tuple[str, str], browser
         for cpr in ("1503841234", "150384-1234", "0101011234"):
             assert cpr not in text
         page.screenshot(path=str(ARTIFACTS / "finance-march.png"), full_page=True)
+        _page_checks(page, 1400, "finance-march")  # with the figures shown: Danish, axe-core, no sideways scroll
     finally:
         page.close()
