@@ -590,6 +590,36 @@ class FinanceReportOut(BaseModel):
     lines: list[FinanceLineOut]
     reconciliation: dict[str, Any] | None = Field(description="The difference against the state's refund "
                                                               "statement (null without a statement).")
+    statement_total: str | None = Field(default=None, description="The state's refund of the month's "
+                                        "fleksløntilskud in its statement (with a statement).")
+    expected_total: str | None = Field(default=None, description="flexcalc's refund of the month's payments.")
+    difference: str | None = Field(default=None, description="statement_total − expected_total.")
+    year: list[dict[str, Any]] | dict[str, Any] | None = Field(
+        default=None, description="The year's figures from January to the month (with year: true).")
+
+
+class HistoryImportOut(BaseModel):
+    """An import of earlier benefit history: rows read, stored and already stored; CPR numbers with no case
+    counted, never returned."""
+
+    rows: int
+    stored: int
+    already_stored: int
+    unknown_cpr: int
+    cases: list[str] | int
+
+
+class CaseHistoryOut(BaseModel):
+    """A case's refund history: the periods with their sources, the cohort and the weeks counted."""
+
+    case_id: str
+    visitation_date: str | None
+    visitation_source: str | None
+    job_starts: list[dict[str, Any]]
+    counted_weeks: list[dict[str, Any]]
+    periods: list[dict[str, Any]]
+    stored_rows: list[dict[str, Any]]
+    next_month: dict[str, Any] | None
 
 
 # --- stateless: bonus spread and reforms -----------------------------------------------------------

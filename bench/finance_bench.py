@@ -25,7 +25,8 @@ from bench.ledger_bench import bench_pay_run
 from flexcalc.finance.profiles import RefundProfile
 from flexcalc.finance.report import finance_report
 from flexcalc.ledger.db import dispose_all
-from flexcalc.ledger.store import open_ledger
+from flexcalc.ledger.refund_history import HistoryFact, record_history
+from flexcalc.ledger.store import open_ledger, transaction
 from flexcalc.period import Month
 
 RESULTS = Path(__file__).resolve().parent / "results" / "finance.md"
@@ -47,6 +48,14 @@ def main() -> None:
         seconds = time.perf_counter() - start
         totals = report.totals()
         steps = {k: v["refund"] for k, v in report.refund_by_step().items()}
+        with transaction(factory) as session:  # the same places as refund history in the ledger instead
+            record_history(session, [fact for n in range(args.cases) for fact in (
+                HistoryFact(f"c{n:06d}", "visitation", dt.date(2015, 1, 1), source="bench"),
+                HistoryFact(f"c{n:06d}", "counted_weeks", month.first_day(), weeks=n % 70, source="bench"))], "bench")
+        start = time.perf_counter()
+        from_history = finance_report(factory, month)
+        history_seconds = time.perf_counter() - start
+        same = from_history.totals() == totals
         dispose_all()
     assert len(report.lines) == pay["paid"]
     straddling = sum(1 for line in report.lines if line.refund and len(line.refund.parts) > 1)
@@ -58,6 +67,8 @@ def main() -> None:
             f"| payment run (for reference) | {pay['run_s']:.2f} s |\n"
             f"| finance report (read payments and reports, refund, OP, ATP, fleksbidrag, booking) | {seconds:.2f} s |\n"
             f"| per payment | {seconds / max(1, pay['paid']) * 1000:.3f} ms |\n"
+            f"| finance report from the ledger's refund history (no profiles; same totals: {same}) | "
+            f"{history_seconds:.2f} s |\n"
             f"| months straddling two steps | {straddling} |\n"
             f"| subsidy total | {totals['subsidy']} kr. |\n| refund total | {totals['refund']} kr. |\n"
             f"| refund by step | {', '.join(f'{k} {v}' for k, v in steps.items() if v != Decimal(0))} |\n")

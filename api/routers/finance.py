@@ -7,22 +7,25 @@ number or a case file. Every read is audited. Bad input is 422 problem+json nami
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.ledger_common import factory
-from api.responses import ChartOut, FinanceReportOut, RefundOut
-from api.security import AUTH_RESPONSES, FinanceDep, audit_event
+from api.responses import CaseHistoryOut, ChartOut, FinanceReportOut, HistoryImportOut, RefundOut
+from api.security import AUTH_RESPONSES, FinanceDep, audit_event, require_role
 from api.strict_json import StrictJSONRoute
 from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
+from flexcalc.security.keys import Principal
 
 router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSONRoute,
                    responses=AUTH_RESPONSES)
+FinanceOnlyDep = Annotated[Principal, Depends(require_role("finance"))]
+"""Finance staff only (the refund history holds periods of every public benefit)."""
 
 
 @router.get("/refund",
@@ -60,6 +63,8 @@ class FinanceReportRequest(BaseModel):
     statement_csv: str | None = Field(None, max_length=5_000_000, description="The state's refund statement, "
                                       "CSV: person,period_start,period_end,benefit,amount,refund.")
     account: str | None = Field(None, description="Show only this account of the chart.")
+    year: bool = Field(False, description="Add the year's figures from January to the month (months without "
+                       "payments or rates marked no_data / no_rates, never counted as 0).")
 
 
 @router.post("/reports",
@@ -70,29 +75,74 @@ def report(body: FinanceReportRequest, request: Request, principal: FinanceDep) 
     from flexcalc.finance.accounts import account as find_account
     from flexcalc.finance.profiles import read_profiles_text
     from flexcalc.finance.report import finance_report
-    from flexcalc.finance.statement import (
-        cases_by_cpr,
-        match_cpr_at_the_door,
-        read_statement_text,
-        reconcile_statement,
-    )
+    from flexcalc.finance.statement import match_statement, read_statement_text, reconcile_statement
 
     month = Month.parse(body.month, "month")
     if body.account is not None:
         find_account(body.account)
     profiles = read_profiles_text(body.profiles_csv) if body.profiles_csv else {}
     lines = read_statement_text(body.statement_csv) if body.statement_csv else None
-    result = finance_report(factory(), month, profiles)
+    sessions = factory()
+    result = finance_report(sessions, month, profiles)
     data = result.to_dict()
     if body.account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == body.account]
     data["reconciliation"] = None
-    if lines is not None:  # CPR-keyed lines become case ids here; the finance role never receives a CPR number
-        lines, unmatched = match_cpr_at_the_door(lines, cases_by_cpr(factory()))
-        reconciliation = reconcile_statement(result, lines)
-        reconciliation.unmatched_cpr = unmatched
-        data["reconciliation"] = reconciliation.to_dict()
+    if body.year:
+        from flexcalc.finance.report import year_figures
+
+        data["year"] = year_figures(sessions, month)
+    if lines is not None:
+        with sessions() as session:  # CPR numbers become case ids at the door; none is returned
+            data["reconciliation"] = reconcile_statement(result, match_statement(session, lines)).to_dict()
+        for key in ("statement_total", "expected_total", "difference"):
+            data[key] = data["reconciliation"][key]
     return JSONResponse(data)
+
+
+class HistoryImport(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    history_csv: str = Field(min_length=1, max_length=5_000_000, description="Earlier benefit history, CSV: "
+                             "case_id or cpr, kind, start, end, benefit, weeks, source, known_at — or the refund "
+                             "profile layout (docs/finance.md). CPR numbers are matched to cases, never returned.")
+    source: str = Field("api import", min_length=1, max_length=200, description="Where the rows come from "
+                        "(the other system), for rows without their own source.")
+    recorded_by: str = Field(min_length=1, max_length=64, description="Who imports them.")
+
+
+@router.post("/history", response_model=HistoryImportOut, status_code=201,
+             summary="Import earlier benefit history into the cases' refund history (finance role)")
+def import_history(body: HistoryImport, request: Request, principal: FinanceOnlyDep) -> JSONResponse:
+    """Append-only: a row already stored is not stored again; a CPR number with no case is counted, never
+    stored or returned. The whole file is checked first; nothing is stored half-written."""
+    from api.idempotency import mark_applied
+    from api.ledger_common import ledger_session
+    from flexcalc.finance.history_import import import_history as run_import
+    from flexcalc.parsing.identifiers import looks_like_cpr
+
+    if looks_like_cpr(body.source) or looks_like_cpr(body.recorded_by):
+        from flexcalc.errors import InputError
+
+        raise InputError("source", "must not hold a CPR number", "må ikke indeholde et CPR-nummer",
+                         code="identifier_cpr")
+    audit_event(request, AuditEvent(action="write", principal=principal))
+    with ledger_session(write=True) as session:
+        result = run_import(session, body.history_csv, body.recorded_by, body.source)
+        mark_applied(request, session, 201)
+    return JSONResponse(result.to_dict(), status_code=201)
+
+
+@router.get("/history/{case_id}", response_model=CaseHistoryOut,
+            summary="A case's refund history: periods with sources, cohort, weeks counted")
+def case_history(case_id: str, request: Request, principal: FinanceOnlyDep) -> JSONResponse:
+    """404 for a case that does not exist (``NotFoundError`` from the ledger's read model)."""
+    from api.ledger_common import ledger_session
+    from flexcalc.finance.history_view import case_history as view
+
+    audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))
+    with ledger_session() as session:
+        return JSONResponse(view(session, case_id))
 
 
 @router.get("/accounts",

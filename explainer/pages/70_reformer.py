@@ -105,6 +105,9 @@ try:
     table = uploaded_people(people_upload) if people_upload is not None else synthetic_people(int(people_count), 8)
     result = compare_table(month, table, reform).to_dict()
 except InputError as error:
+    if error.code == "no_rates":
+        st.warning(f"Der er ingen satser for {month_name(month)} endnu. Derfor kan vi ikke regne noget for den "
+                   "måned. Tallene er ikke 0 kr.: de findes ikke endnu. Vælg en tidligere måned.")
     show_error(f"Reform ({error.field})", error)
     st.stop()
 
@@ -114,6 +117,9 @@ if reform.description:
 if reform.proposal:
     st.caption(f"Forslag: {reform.proposal}")
 
+if Decimal(result["difference"]) == 0 and result["winners"] == 0 and result["losers"] == 0:
+    st.warning(f"Reformen ændrer ingen beløb i {month_name(month)}. Måske gælder dens satser kun et andet år. "
+               "Så er forskellen 0 kr., fordi reglerne er de samme som i dag, ikke fordi reformen er gratis.")
 st.markdown("#### Udgift")
 c1, c2, c3 = st.columns(3)
 c1.metric("Udgift i dag", kr(Decimal(result["cost_before"]), decimals=0))

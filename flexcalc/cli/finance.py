@@ -77,27 +77,43 @@ def refund(
         typer.echo(f"særligt fleksbidrag: {data['fleksbidrag']['fleksbidrag']}  [{data['fleksbidrag']['provision']}]")
 
 
-@app.command()
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def finance(
-    month_: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The benefit month (after its payment run).")],
-    profiles: Annotated[Path | None, typer.Option(help="Refund profiles CSV: case_id,visitation_date,job_start,"
-                                                  "month,weeks_before (docs/finance.md).")] = None,
-    statement: Annotated[Path | None, typer.Option(help="The state's refund statement CSV to reconcile: person,"
-                                                   "period_start,period_end,benefit,amount,refund.")] = None,
+    ctx: typer.Context,
+    month_: Annotated[str, typer.Argument(metavar="YYYY-MM | history", help="The benefit month (after its payment "
+                                          "run); or 'history import FILE.csv [--source NAME] [--by NAME]' to import "
+                                          "earlier benefit history, 'history show CASE' to list a case's history.")],
+    profiles: Annotated[Path | None, typer.Option(help="Refund profiles CSV given by hand (case_id,visitation_date,"
+                                                  "job_start,month,weeks_before); normally the ledger's refund "
+                                                  "history is used (docs/finance.md).")] = None,
+    statement: Annotated[Path | None, typer.Option(help="The state's refund statement CSV to reconcile, keyed by "
+                                                   "cpr (or case_id): columns in docs/finance.md.")] = None,
     account: Annotated[str | None, typer.Option(help="Show only this account of the chart (e.g. 8.51.52.124).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print one CSV row per payment and a total row.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print one CSV row per payment (no total row among them).")
+                      ] = False,
+    totals_csv_path: Annotated[Path | None, typer.Option("--totals-csv", help="Write the totals (the month's, and "
+                                                         "with --year each month's and the year's) to this CSV file.")
+                               ] = None,
+    year: Annotated[bool, typer.Option("--year", help="Add the year's figures from January to the month (a month "
+                                       "without payments or rates is marked, not counted as 0).")] = False,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel workbook to this file.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
                                            "var/flexcalc.sqlite).")] = None,
 ) -> None:
     """The month's finance report: subsidy, own and municipal ATP, OP, refund by step, særligt fleksbidrag,
-    net municipal cost, per account; and the differences from the state's refund statement."""
+    net municipal cost, per account; and the state's refund statement against it (statement_total,
+    expected_total, difference and the differences per case with their cause)."""
+    if month_ == "history":
+        _history(list(ctx.args), db, as_json)
+        return
+    if ctx.args:
+        fail(InputError("arguments", f"unexpected: {' '.join(ctx.args)[:80]}", f"uventet: {' '.join(ctx.args)[:80]}"))
     from flexcalc.finance.accounts import account as find_account
-    from flexcalc.finance.export import report_csv, report_xlsx
+    from flexcalc.finance.export import report_csv, report_xlsx, totals_csv
     from flexcalc.finance.profiles import read_profiles
-    from flexcalc.finance.report import finance_report
-    from flexcalc.finance.statement import cases_by_cpr, match_cpr_at_the_door, read_statement, reconcile_statement
+    from flexcalc.finance.report import finance_report, year_figures
+    from flexcalc.finance.statement import match_statement, read_statement, reconcile_statement
     from flexcalc.ledger.store import open_ledger
 
     benefit_month = month(month_)
@@ -109,15 +125,21 @@ def finance(
         factory = open_ledger(db)
         report = finance_report(factory, benefit_month, found)
         reconciliation = None
-        if lines is not None:  # CPR-keyed lines become case ids here, a CPR number no case has is counted
-            lines, unmatched = match_cpr_at_the_door(lines, cases_by_cpr(factory))
-            reconciliation = reconcile_statement(report, lines)
-            reconciliation.unmatched_cpr = unmatched
+        if lines is not None:
+            with factory() as session:  # CPR numbers become case ids here, before anything else sees them
+                reconciliation = reconcile_statement(report, match_statement(session, lines))
+        year_data = year_figures(factory, benefit_month) if year else None
     data = report.to_dict()
+    if year_data is not None:
+        data["year"] = year_data
+    if totals_csv_path is not None:
+        totals_csv_path.write_text(totals_csv(report, year_data), encoding="utf-8")
     if account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == account]
     if reconciliation is not None:
         data["reconciliation"] = reconciliation.to_dict()
+        for key in ("statement_total", "expected_total", "difference"):
+            data[key] = data["reconciliation"][key]
     if xlsx is not None:
         report_xlsx(report, xlsx, reconciliation)
     if as_json:
@@ -137,9 +159,61 @@ def finance(
     for row in data["accounts"]:
         typer.echo(f"  {row['id']:<12} {row['amount']:>16}  {row['label_da']}")
     if reconciliation is not None:
-        typer.echo(f"statement: {reconciliation.matched} lines match, {len(reconciliation.differences)} differences")
+        typer.echo(f"statement: the state refunds {data['statement_total']}, flexcalc expects "
+                   f"{data['expected_total']}, "
+                   f"difference {data['difference']}; {reconciliation.matched} lines match, "
+                   f"{len(reconciliation.differences)} differences, {reconciliation.unmatched_cpr} CPR numbers with "
+                   f"no case (refund {reconciliation.to_dict()['unmatched_refund']})")
         for d in reconciliation.to_dict()["differences"]:
             typer.echo(f"  {d['person']} {d['period']}: {d['cause']} ({d['cause_da']}) "
                        f"refund {d['ours_refund']} vs {d['statement_refund']} {d['detail']}")
     if xlsx is not None:
         typer.echo(f"wrote {xlsx}")
+
+
+def _history(args: list[str], db: str | None, as_json: bool) -> None:
+    """``flexcalc finance history import FILE.csv [--source NAME] [--by NAME]`` and ``history show CASE``."""
+    from flexcalc.finance.history_import import import_history
+    from flexcalc.ledger.store import open_ledger, transaction
+
+    def option(name: str, default: str) -> str:
+        if name in args:
+            at = args.index(name)
+            if at + 1 >= len(args):
+                fail(InputError(name, "needs a value", "mangler en værdi"))
+            value = args[at + 1]
+            del args[at:at + 2]
+            return value
+        return default
+
+    source, by = option("--source", ""), option("--by", "cli")
+    if len(args) != 2 or args[0] not in ("import", "show"):
+        fail(InputError("history", "use: history import FILE.csv | history show CASE",
+                        "brug: history import FIL.csv | history show SAG"))
+    factory = open_ledger(db)
+    if args[0] == "show":
+        from flexcalc.finance.history_view import case_history
+
+        with input_errors(), factory() as session:
+            data = case_history(session, args[1])
+        print_json(data)
+        return
+    path = Path(args[1])
+    if not path.is_file():
+        fail(InputError("file", "not found", "findes ikke"))
+    with input_errors(), transaction(factory) as session:
+        result = import_history(session, path.read_text(encoding="utf-8"), by, source or path.name)
+        _audit_cli(session, "finance history import")
+    data = result.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(f"{data['rows']} rows: {data['stored']} stored, {data['already_stored']} already stored, "
+               f"{data['unknown_cpr']} CPR numbers with no case (not stored); cases: {', '.join(data['cases'])}")
+
+
+def _audit_cli(session: object, route: str) -> None:
+    """The CLI's write is audited in its own transaction, like the API's (no key: the operator's shell)."""
+    from flexcalc.security.audit import AuditEvent, record
+
+    record(session, [AuditEvent(action="write")], method="CLI", route=route, status=200)  # type: ignore[arg-type]

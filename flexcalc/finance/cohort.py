@@ -58,3 +58,24 @@ def cohort_of(visitation_date: dt.date | None, job_start: dt.date | None, day: d
     return Cohort(False, "visiteret 2013–30 June 2014 and no fleksjob started on 1 July 2014 or later: the "
                   "previous refund rules (§ 30 stk. 3)", "visiteret 2013–30. juni 2014 uden fleksjob startet "
                   "1. juli 2014 eller senere: de hidtidige refusionsregler (§ 30, stk. 3)")
+
+
+def cohort_from_history(visitation_date: dt.date | None, job_starts: list[dt.date], day: dt.date) -> Cohort | None:
+    """The cohort on ``day`` from a case's refund history, or ``None`` when it cannot be established.
+
+    - With a visitation date: ``cohort_of`` with the fleksjob start that decides § 30 stk. 3 — the first one
+      on 1 July 2014 or later (up to ``day``), else the latest before it; starts before the visitation are
+      not fleksjob starts and are left out.
+    - Without one: a fleksjob started on 1 July 2014 or later (up to ``day``) puts the person on the ladder
+      whichever the visitation date was (fleksløntilskud presupposes visitation from 2013: stk. 2 or stk. 3);
+      otherwise the cohort is not established and no refund is computed (never guessed)."""
+    if visitation_date is not None:
+        starts = [s for s in job_starts if visitation_date <= s <= day]
+        later = [s for s in starts if s >= LADDER_COHORT]
+        job_start = later[0] if later else (starts[-1] if starts else None)
+        return cohort_of(visitation_date, job_start, day)
+    if any(LADDER_COHORT <= s <= day for s in job_starts):
+        return Cohort(True, "visitation date not recorded; a fleksjob started on 1 July 2014 or later, so the "
+                      "ladder applies (§ 30 stk. 2 or 3)", "visitationsdato ikke registreret; et fleksjob startede "
+                      "1. juli 2014 eller senere, så trappen gælder (§ 30, stk. 2 eller 3)")
+    return None

@@ -1,4 +1,5 @@
-"""The finance report as CSV (one row per payment and a total row) and as an Excel workbook (openpyxl):
+"""The finance report as CSV — the payment rows only (``report_csv``: a sum of a column is the total) and the
+totals apart (``totals_csv``: the month's figures, and the year's when given) — and as an Excel workbook (openpyxl):
 sheets for the totals, the accounts, the refund by step, the payments and the statement's differences.
 Amounts are written as exact decimal text in CSV and as numbers with two decimals in Excel."""
 
@@ -31,8 +32,28 @@ def report_csv(report: FinanceReport) -> str:
     for line in report.lines:
         writer.writerow([line.case_id, str(line.month), "" if line.weeks_before is None else line.weeks_before,
                          _steps(line), *(amount_str(line.amounts[k]) for k in AMOUNTS)])
+    return out.getvalue()
+
+
+TOTALS_COLUMNS = ("period", "status", "payments", *AMOUNTS)
+
+
+def totals_csv(report: FinanceReport, year: dict[str, Any] | None = None) -> str:
+    """The totals, one row per period: the month, and with ``year`` (``report.year_figures``) each month of
+    the year so far and the year; a month without payments or rates has its status and no amounts."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TOTALS_COLUMNS)
     totals = report.totals()
-    writer.writerow(["TOTAL", str(report.month), "", "", *(amount_str(totals[k]) for k in AMOUNTS)])
+    writer.writerow([str(report.month), "ok" if report.lines else "no_data", len(report.lines),
+                     *(amount_str(totals[k]) if report.lines else "" for k in AMOUNTS)])
+    if year is not None:
+        for month in year["months"]:
+            amounts = month["totals"] or {}
+            writer.writerow([month["month"], month["status"], month["payments"],
+                             *(amounts.get(k, "") for k in AMOUNTS)])
+        writer.writerow([f"{year['year']} (through {year['through']})", "ok" if year["months_with_data"] else "no_data",
+                         sum(m["payments"] for m in year["months"]), *(year["totals"][k] for k in AMOUNTS)])
     return out.getvalue()
 
 

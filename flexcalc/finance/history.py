@@ -62,18 +62,28 @@ def _weeks(periods: Iterable[Period], kind: Kind) -> set[dt.date]:
     return mondays
 
 
-def weeks_before(history: Sequence[Period], first_day: dt.date) -> int:
+def weeks_before(history: Sequence[Period], first_day: dt.date,
+                 counted: Sequence[tuple[dt.date, int]] = ()) -> int:
     """The benefit weeks counted before the calendar week of ``first_day`` (the ``weeks_before`` of
-    ``flexcalc.finance.ladder``), restarting after 52 weeks of self-support within 3 years (§ 6)."""
+    ``flexcalc.finance.ladder``), restarting after 52 weeks of self-support within 3 years (§ 6).
+
+    ``counted`` holds counts taken over from another system: (day, n) says n weeks were counted before
+    the calendar week of ``day``; the count then goes on from there (the weeks before it are that
+    system's, already with its restarts)."""
     benefit = _weeks(history, "benefit")
     subsidised = _weeks(history, "subsidised_work")
     stop = monday_of(first_day)
     start = monday_of(COUNT_FROM)
+    anchors = {monday_of(day): n for day, n in sorted(counted) if monday_of(day) <= stop}
+    if stop in anchors:  # counted up to this very week by the other system
+        return anchors[stop]
     count = 0
     self_support: list[dt.date] = []  # whole weeks of self-support since the count (re)started
     started = False
-    monday = min((m for m in benefit if m >= start), default=stop)
+    monday = min([*(m for m in benefit if m >= start), *anchors], default=stop)
     while monday < stop:
+        if monday in anchors:
+            count, self_support, started = anchors[monday], [], anchors[monday] > 0
         if monday in benefit:
             window_start = monday - WINDOW_WEEKS * WEEK
             if started and sum(1 for m in self_support if m >= window_start) >= SELF_SUPPORT_WEEKS:

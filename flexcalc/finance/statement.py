@@ -2,15 +2,21 @@
 
 The state computes the refund monthly from the income register; the municipality receives the refund
 lines per person and period (https://info.skat.dk/data.aspx?oid=2236644 describes the refund account and
-period fields of the payment reports). flexcalc reads them in the CSV layout documented in
-docs/finance.md and fixtures/finance/README.md:
+period fields of the payment reports). flexcalc reads them as CSV (comma or semicolon, UTF-8, amounts with
+decimal point or comma), the columns documented in docs/finance.md:
 
-    person,period_start,period_end,benefit,amount,refund
+    cpr,period_start,period_end,benefit,amount,refund      (Danish names accepted: see ``ALIASES``)
 
-``person`` is the case id or the CPR number: a CPR number is matched to the case whose stored CPR it is at
-the door (``match_cpr_at_the_door``) and carried on as that case id; one no case has is counted
-(``unmatched_cpr``), never echoed. ``benefit`` is ``fleksloentilskud`` (other benefits are skipped and
-counted), ``amount`` the expense the refund is computed on and ``refund`` the state's refund, both in kroner.
+The statement is keyed by CPR number. Each CPR is matched at the door to the CPR stored on a case
+(``flexcalc.ledger.refund_history.cases_by_cpr``) and only the case id goes on; a CPR number with no case
+is counted and its refund summed (``unmatched_cpr``, ``unmatched_refund``), never echoed. A ``person`` or
+``case_id`` column holding case ids is read as before (a CPR-shaped value there is matched like a CPR).
+``benefit`` is ``fleksloentilskud`` (other benefits are skipped and counted), ``amount`` the expense the
+refund is computed on and ``refund`` the state's refund, both in kroner.
+
+The month's summary: ``statement_total`` (the state's refund of fleksløntilskud for the month: every line
+of the month, matched or not), ``expected_total`` (flexcalc's refund of the month's payments) and
+``difference`` (statement − expected).
 
 Every difference from flexcalc's own computation is listed with its likely cause; a line that matches no
 payment is a difference (``missing_payment``), never an error. Causes:
@@ -25,13 +31,16 @@ payment is a difference (``missing_payment``), never an error. Causes:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import re
-from collections.abc import Callable, Mapping
+import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError
 from flexcalc.money import ZERO, amount_str, round_ore
@@ -43,7 +52,16 @@ from .ladder import STEPS
 from .report import FinanceReport
 
 COLUMNS = ("person", "period_start", "period_end", "benefit", "amount", "refund")
+ALIASES = {
+    "person": ("cpr", "cprnr", "cpr_nr", "person", "case_id"),
+    "period_start": ("period_start", "periode_start", "periode_fra", "fra"),
+    "period_end": ("period_end", "periode_slut", "periode_til", "til"),
+    "benefit": ("benefit", "ydelse"),
+    "amount": ("amount", "udgift", "beloeb", "beløb"),
+    "refund": ("refund", "refusion"),
+}
 BENEFIT = "fleksloentilskud"
+BENEFIT_NAMES = {"fleksloentilskud", "fleksløntilskud", "flekslontilskud"}
 
 CAUSES_DA = {
     "wrong_step": "forkert trin på refusionstrappen",
@@ -74,26 +92,82 @@ def parse_line(row: Mapping[str, Any], index: int) -> StatementLine:
     where = f"row {index}"
     person = str(row.get("person") or "").strip()
     if not person:
-        raise InputError(f"{where}.person", "is required", "skal udfyldes")
+        raise InputError(f"{where}.person", "is required (cpr or case id)", "skal udfyldes (cpr eller sagsnummer)")
     start = parse_date(row.get("period_start"), f"{where}.period_start")
     end = parse_date(row.get("period_end"), f"{where}.period_end")
     if end < start:
         raise InputError(f"{where}.period_end", "must not be before period_start", "må ikke ligge før period_start")
     benefit = str(row.get("benefit") or "").strip().lower()
+    benefit = BENEFIT if benefit in BENEFIT_NAMES else benefit
     amount = parse_amount(row.get("amount"), f"{where}.amount", allow_negative=True)
     refund = parse_amount(row.get("refund"), f"{where}.refund", allow_negative=True)
     return StatementLine(index, person, start, end, benefit, amount, refund)
 
 
 def read_statement_text(text: str) -> list[StatementLine]:
-    from flexcalc.csv_text import read_csv_rows
-
-    names, rows = read_csv_rows(text, "statement")
-    missing = [c for c in COLUMNS if c not in names]
+    """The statement's lines, keyed as in the file (CPR numbers still in ``person``: match them with
+    ``match_statement`` before anything else sees them)."""
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = [c.strip().lower() for c in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise InputError("statement", f"not readable as CSV: {error}", "kan ikke læses som CSV",
+                         code="file_malformed") from None
+    names: dict[str, str] = {}
+    for column, aliases in ALIASES.items():
+        found = next((a for a in aliases if a in header), None)
+        if found is not None:
+            names[column] = found
+    missing = [c if c != "person" else "cpr" for c in COLUMNS if c not in names]
     if missing:
         raise InputError("statement", f"missing columns: {', '.join(missing)}",
-                         f"mangler kolonner: {', '.join(missing)}")
-    return [parse_line(row, index) for index, row in enumerate(rows, start=2)]
+                         f"mangler kolonner: {', '.join(missing)}", code="column_missing")
+    reader.fieldnames = header
+    try:
+        return [parse_line({c: row.get(names[c]) for c in COLUMNS}, index)
+                for index, row in enumerate(reader, start=2)]
+    except csv.Error as error:
+        raise InputError("statement", f"not readable as CSV: {error}", "kan ikke læses som CSV",
+                         code="file_malformed") from None
+
+
+@dataclass(slots=True)
+class Matched:
+    """A statement with its CPR numbers replaced by case ids at the door."""
+
+    lines: list[StatementLine]
+    unmatched_cpr: int = 0
+    unmatched_lines: list[StatementLine] = field(default_factory=list)
+
+
+def match_statement(session: Session, lines: list[StatementLine]) -> Matched:
+    """Replace each line's CPR number by its case's id (``cases_by_cpr``); a line whose CPR number no case
+    has is kept aside without the number (counted, its amounts summed) and never shown."""
+    from flexcalc.ledger.refund_history import cases_by_cpr
+    from flexcalc.parsing.identifiers import looks_like_cpr
+    from flexcalc.security.redact import redact
+
+    def is_cpr(text: str) -> bool:
+        return looks_like_cpr(text) and len(text.replace("-", "")) == 10
+
+    found = cases_by_cpr(session, [line.person for line in lines if is_cpr(line.person)])
+    out = Matched([])
+    unknown: set[str] = set()
+    for line in lines:
+        if not is_cpr(line.person):  # a case id; any CPR-shaped text in it is redacted, never echoed
+            out.lines.append(replace(line, person=redact(line.person)))
+            continue
+        case_id = found.get(line.person.replace("-", ""))
+        if case_id is None:
+            unknown.add(line.person.replace("-", ""))
+            out.unmatched_lines.append(replace(line, person=""))
+        else:
+            out.lines.append(replace(line, person=case_id))
+    out.unmatched_cpr = len(unknown)
+    return out
 
 
 def read_statement(path: str | Path) -> list[StatementLine]:
@@ -128,12 +202,20 @@ class Reconciliation:
     matched: int = 0
     skipped_other_benefits: int = 0
     differences: list[Difference] = field(default_factory=list)
+    statement_total: Decimal = ZERO
+    expected_total: Decimal = ZERO
     unmatched_cpr: int = 0
-    """Lines keyed by a CPR number that no stored case has: counted, never echoed."""
+    unmatched_refund: Decimal = ZERO
+
+    @property
+    def difference(self) -> Decimal:
+        return self.statement_total - self.expected_total
 
     def to_dict(self) -> dict[str, Any]:
-        return {"month": str(self.month), "matched": self.matched,
-                "skipped_other_benefits": self.skipped_other_benefits, "unmatched_cpr": self.unmatched_cpr,
+        return {"month": str(self.month), "statement_total": amount_str(self.statement_total),
+                "expected_total": amount_str(self.expected_total), "difference": amount_str(self.difference),
+                "matched": self.matched, "skipped_other_benefits": self.skipped_other_benefits,
+                "unmatched_cpr": self.unmatched_cpr, "unmatched_refund": amount_str(self.unmatched_refund),
                 "differences": [d.to_dict() for d in self.differences]}
 
 
@@ -144,9 +226,20 @@ def _step_explaining(month: Month, amount: Decimal, refund: Decimal) -> int | No
     return None
 
 
-def reconcile_statement(report: FinanceReport, lines: list[StatementLine]) -> Reconciliation:
-    """Every difference between the statement's lines and the report's payments (see the module text)."""
-    result = Reconciliation(report.month)
+def reconcile_statement(report: FinanceReport, lines: list[StatementLine] | Matched) -> Reconciliation:
+    """The month's totals and every difference between the statement's lines and the report's payments
+    (see the module text). Give a ``Matched`` statement when it was keyed by CPR."""
+    matched = lines if isinstance(lines, Matched) else Matched(lines)
+    lines = matched.lines
+    result = Reconciliation(report.month, expected_total=report.totals()["refund"],
+                            unmatched_cpr=matched.unmatched_cpr)
+    for line in matched.unmatched_lines:
+        if line.benefit == BENEFIT and line.month == report.month:
+            result.unmatched_refund += line.refund
+            result.statement_total += line.refund
+    for line in lines:
+        if line.benefit == BENEFIT and line.month == report.month:
+            result.statement_total += line.refund
     ours = {line.case_id: line for line in report.lines}
     seen: set[str] = set()
     for line in lines:
@@ -172,8 +265,8 @@ def reconcile_statement(report: FinanceReport, lines: list[StatementLine]) -> Re
         elif line.refund != refund:
             theirs_step = _step_explaining(report.month, line.amount, line.refund)
             our_steps = [p.step.number for p in mine.refund.parts] if mine.refund else []
-            if theirs_step is not None and theirs_step not in our_steps:
-                detail = f"the statement refunds at step {theirs_step}; flexcalc at step(s) {our_steps}"
+            if theirs_step is not None and our_steps != [theirs_step]:
+                detail = f"the statement refunds every day at step {theirs_step}; flexcalc at step(s) {our_steps}"
                 result.differences.append(Difference(line.person, period, "wrong_step", amount, line.amount, refund,
                                                      line.refund, detail, line.row))
             else:
@@ -188,45 +281,3 @@ def reconcile_statement(report: FinanceReport, lines: list[StatementLine]) -> Re
                                                  "missing_in_statement", mine.amounts["subsidy"], None,
                                                  mine.amounts["refund"], None, "a payment with no refund line"))
     return result
-
-
-_CPR_LINE = re.compile(r"^\s*([0-9]{6})[- ]?([0-9]{4})\s*$")
-
-
-def match_cpr_at_the_door(lines: list[StatementLine], cpr_to_case: Callable[[list[str]], dict[str, str]],
-                          ) -> tuple[list[StatementLine], int]:
-    """The state's statement is keyed by CPR number: each line whose ``person`` is a CPR number is carried
-    on under the case id whose stored CPR it is (``cpr_to_case``: ten digits → case id); a CPR number no
-    case has is dropped and counted, never echoed. Any other CPR-shaped text in ``person`` is redacted."""
-    from flexcalc.security.redact import redact
-
-    wanted = sorted({m.group(1) + m.group(2) for line in lines if (m := _CPR_LINE.match(line.person))})
-    known = cpr_to_case(wanted) if wanted else {}
-    out: list[StatementLine] = []
-    unmatched = 0
-    for line in lines:
-        found = _CPR_LINE.match(line.person)
-        if found is None:
-            out.append(replace(line, person=redact(line.person)))
-            continue
-        case_id = known.get(found.group(1) + found.group(2))
-        if case_id is None:
-            unmatched += 1
-            continue
-        out.append(replace(line, person=case_id))
-    return out, unmatched
-
-
-def cases_by_cpr(factory: Callable[[], Any]) -> Callable[[list[str]], dict[str, str]]:
-    """``cpr_to_case`` for ``match_cpr_at_the_door`` from the ledger's stored CPR numbers."""
-
-    def lookup(cprs: list[str]) -> dict[str, str]:
-        from sqlalchemy import select
-
-        from flexcalc.ledger.models import Case
-
-        with factory() as session:
-            return {cpr: case_id for case_id, cpr in session.execute(
-                select(Case.id, Case.cpr).where(Case.cpr.in_(cprs)))}
-
-    return lookup

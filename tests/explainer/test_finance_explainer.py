@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from streamlit.testing.v1 import AppTest
@@ -60,12 +61,18 @@ def test_the_finance_page_shows_totals_steps_and_differences(api: tuple[str, dic
     _, keys = api
     at = AppTest.from_file(str(PAGE), default_timeout=30).run()
     assert not at.exception and "API-nøgle" in at.info[0].value
+    url, _ = api
+    profile = "\n".join((FINANCE / "profiles.csv").read_text().splitlines()[:2])  # S1's row: the import path
+    imported = httpx.post(f"{url}/v1/finance/history", headers={"Authorization": f"Bearer {keys['finance']}"},
+                          json={"history_csv": profile, "source": "profilfil", "recorded_by": "test"})
+    assert imported.status_code == 201, imported.text
     at.text_input(key="api_key").set_value(keys["finance"])
-    at.text_area(key="profiles").set_value((FINANCE / "profiles.csv").read_text())
     at.text_area(key="statement").set_value((FINANCE / "statement-2024-03.csv").read_text())
     at.run()
     assert not at.exception, at.exception
-    assert [m.value for m in at.metric][:2] == ["15.272,00 kr.", "6.108,80 kr."]
+    # the statement's own total first (12.217,60 for S1 + 9.000 × 0,4 for S9), then ours
+    assert [m.value for m in at.metric][:3] == ["15.817,60 kr.", "6.108,80 kr.", "9.708,80 kr."]
+    assert [m.value for m in at.metric][3:5] == ["15.272,00 kr.", "6.108,80 kr."]
     steps = at.table[1].value
     assert list(steps["Trin"]) == ["Uge 5–26 (40 %)"] and list(steps["Refusion"]) == ["6.108,80 kr."]
     accounts = at.table[2].value
@@ -80,3 +87,33 @@ def test_a_citizen_key_sees_nothing(api: tuple[str, dict[str, str]]) -> None:
     at = AppTest.from_file(str(PAGE), default_timeout=30).run()
     at.text_input(key="api_key").set_value(keys["citizen"]).run()
     assert not at.exception and "giver ikke adgang" in at.error[0].value
+
+
+def test_a_month_without_payments_or_rates_is_said_plainly(api: tuple[str, dict[str, str]]) -> None:
+    _, keys = api
+    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    at.text_input(key="api_key").set_value(keys["finance"])
+    at.text_input(key="month").set_value("2024-09").run()  # late_report pays February–April 2024 only
+    assert not at.exception, at.exception
+    assert "ingen udbetalinger for september 2024" in at.warning[0].value and not at.metric
+    at.text_input(key="month").set_value("2040-01").run()
+    assert "ingen satser for januar 2040" in at.warning[0].value and not at.metric
+
+
+def test_a_case_without_visitation_date_is_said_plainly(api: tuple[str, dict[str, str]]) -> None:
+    _, keys = api
+    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    at.text_input(key="api_key").set_value(keys["finance"]).run()
+    assert not at.exception, at.exception
+    assert "mangler en dato for visitation" in at.warning[0].value
+
+
+def test_the_year_marks_months_without_payments(api: tuple[str, dict[str, str]]) -> None:
+    _, keys = api
+    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    at.text_input(key="api_key").set_value(keys["finance"])
+    at.checkbox(key="year").check().run()
+    assert not at.exception, at.exception
+    year = at.table[0].value
+    assert list(year["Udbetalinger"]) == ["ingen udbetalinger", "1", "1"]
+    assert list(year["Tilskud"]) == ["—", "15.272,00 kr.", "15.272,00 kr."]

@@ -109,3 +109,21 @@ def test_the_pages_sentences_are_plain_danish() -> None:
     assert _lix(text) <= 35
     # The measure itself: 8 words, 2 sentences, 1 long word ("sætning"): 4 + 12,5 = 16,5.
     assert _lix("Det er en kort sætning. Den er let.") == 16.5
+
+
+def test_a_reform_that_changes_nothing_in_the_month_says_so() -> None:
+    # "M + 100 kr. i 2024" is dated 2024: in March 2025 today's 2025 rates apply on both sides, difference 0
+    reform = load_reform(ROOT / "fixtures" / "reforms" / "max_subsidy_plus_100.yaml")
+    at = _page(reform_choice=reform.name, month="2025-03")
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "Reformen ændrer ingen beløb i marts 2025" in warning
+    assert _lix(warning) <= 35
+    at = _page(reform_choice=reform.name, month="2024-03")
+    assert not at.warning
+
+
+def test_a_month_without_rates_is_said_plainly() -> None:
+    at = _page(month="2040-01")
+    assert not at.exception and not at.metric  # no figure at all, never 0 kr.
+    assert "der er ingen satser for 2040-01" in at.error[0].value

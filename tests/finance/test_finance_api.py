@@ -85,9 +85,14 @@ def test_the_finance_report_over_the_api(keys: dict[str, str]) -> None:
     # W = 15.600 → 19.952 − 4.680 = 15.272. Here S1 has no February payment, so March keeps the profile's 2
     # weeks: 1–10 March (weeks 3–4) 4.926,45 × 0,80 = 3.941,16; 11–31 March 10.345,55 × 0,40 = 4.138,22
     assert data["totals"]["subsidy"] == "15272.00" and data["totals"]["refund"] == "8079.38"
-    # the statement's 80 % is one of S1's own steps, so no single wrong step explains it: refund_differs
-    assert [d["cause"] for d in data["reconciliation"]["differences"]] == ["refund_differs", "missing_payment",
+    # the statement refunds every day at 80 % where S1's month is split 80 % / 40 %: the state has the later
+    # days on the wrong step (a single step explains its figure: 15.272 × 0,80 = 12.217,60)
+    assert [d["cause"] for d in data["reconciliation"]["differences"]] == ["wrong_step", "missing_payment",
                                                                            "wrong_period"]
+    # the state's total: S1 12.217,60 + S9 3.600,00 (the February line and the sygedagpenge line are not March's
+    # fleksløntilskud); expected 8.079,38
+    assert (data["statement_total"], data["expected_total"], data["difference"]) == ("15817.60", "8079.38",
+                                                                                     "7738.22")
     r = client(keys["finance"]).post("/v1/finance/reports", json={"month": "2024-03", "account": "9.99.99"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "account"
     assert client(keys["citizen"]).post("/v1/finance/reports", json={"month": "2024-03"}).status_code == 403

@@ -129,9 +129,18 @@ def test_csv_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     replay(SCENARIOS / "late_report", sqlite_url)
-    out = run(sqlite_url, "finance", "2024-03", "--csv", "--profiles", str(FINANCE / "profiles.csv")).stdout
+    totals_path = tmp_path / "totals.csv"
+    out = run(sqlite_url, "finance", "2024-03", "--csv", "--profiles", str(FINANCE / "profiles.csv"),
+              "--totals-csv", str(totals_path), "--year").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows[-1]["case_id"] == "TOTAL" and rows[-1]["subsidy"] == "15272.00" and rows[0]["refund"] == "6108.80"
+    # the data rows are payments only: no TOTAL row among them, so a column's sum is the total
+    assert [r["case_id"] for r in rows] == ["S1"] and rows[0]["refund"] == "6108.80"
+    assert sum(Decimal(r["subsidy"]) for r in rows) == Decimal("15272.00")
+    totals = list(csv.DictReader(io.StringIO(totals_path.read_text(encoding="utf-8"))))
+    # the month, then January (no payments: late_report pays from February), February, March, and the year
+    assert [(t["period"], t["status"], t["subsidy"]) for t in totals] == [
+        ("2024-03", "ok", "15272.00"), ("2024-01", "no_data", ""), ("2024-02", "ok", "15272.00"),
+        ("2024-03", "ok", "15272.00"), ("2024 (through 2024-03)", "ok", "30544.00")]
     path = tmp_path / "finance.xlsx"
     run(sqlite_url, "finance", "2024-03", "--xlsx", str(path), "--profiles", str(FINANCE / "profiles.csv"),
         "--statement", str(FINANCE / "statement-2024-03.csv"))
@@ -141,12 +150,13 @@ def test_csv_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     assert Decimal(str(totals["subsidy"])) == Decimal("15272.00")
 
 
-def test_without_a_profile_no_refund_is_guessed(sqlite_url: str) -> None:
+def test_without_a_visitation_date_or_job_start_no_refund_is_guessed(sqlite_url: str) -> None:
+    # S1's history is its paid months only: no visitation date, no recorded fleksjob start → no cohort
     replay(SCENARIOS / "late_report", sqlite_url)
     report = json.loads(run(sqlite_url, "finance", "2024-03", "--json").stdout)
     assert report["totals"]["refund"] == "0.00"
-    assert report["refund_by_step"]["no_profile"]["subsidy"] == "15272.00"
-    assert report["lines"][0]["cohort"].startswith("no refund profile")
+    assert report["refund_by_step"]["cohort_unknown"]["subsidy"] == "15272.00"
+    assert report["lines"][0]["cohort"].startswith("cohort not established")
 
 
 def test_a_profile_that_does_not_fit_names_the_case(sqlite_url: str, tmp_path: Path) -> None:
