@@ -565,6 +565,8 @@ class FinanceLineOut(BaseModel):
     benefit_month: str
     weeks_before: int | None
     cohort: str | None
+    history_sources: list[str] = Field(description="The sources of the benefit history the weeks were counted "
+                                                   "from (the case's paid months, imported periods).")
     subsidy: str
     atp_own: str
     payout: str
@@ -584,6 +586,8 @@ class FinanceReportOut(BaseModel):
 
     month: str
     payments: int
+    line_kinds: dict[str, str] = Field(description="Each kind of money line and whether the report books it "
+                                                   "(booked / not_yet_booked).")
     totals: dict[str, str]
     refund_by_step: dict[str, dict[str, str]]
     accounts: list[ReportAccountOut]

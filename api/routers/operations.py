@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from flexcalc.law.params import coverage
@@ -19,6 +20,19 @@ from flexcalc.period import Month
 from flexcalc.settings import settings
 
 router = APIRouter(tags=["health"])
+
+
+class ReadyCheckOut(BaseModel):
+    ok: bool
+    reason: str | None
+    rates_to: str | None = None
+
+
+class ReadyOut(BaseModel):
+    """Whether this process can serve: each check with its reason when it fails (503 when any fails)."""
+
+    status: str = Field(description="ready or not ready")
+    checks: dict[str, ReadyCheckOut] = Field(description="database, migrations and rates")
 
 
 def _checks(today: dt.date | None = None) -> dict[str, dict[str, Any]]:
@@ -39,8 +53,9 @@ def _checks(today: dt.date | None = None) -> dict[str, dict[str, Any]]:
     }
 
 
-@router.get("/ready", summary="Readiness: the database answers, is migrated, and the rates cover the coming months",
-            responses={503: {"description": "Not ready; every failing check with its reason"}})
+@router.get("/ready", response_model=ReadyOut,
+            summary="Readiness: the database answers, is migrated, and the rates cover the coming months",
+            responses={503: {"description": "Not ready; every failing check with its reason (the ReadyOut body)"}})
 async def get_ready() -> JSONResponse:
     checks = await run_in_threadpool(_checks)
     ready = all(check["ok"] for check in checks.values())
@@ -50,24 +65,20 @@ async def get_ready() -> JSONResponse:
 
 def _held_months() -> int | None:
     """Benefit months held (wage unknown) and not paid since, in the configured database."""
-    from sqlalchemy import and_, func, select
-
+    from api.ledger_common import ledger_session
     from api.middleware import SCHEMA
-    from flexcalc.ledger.db import session_factory
-    from flexcalc.ledger.models import Hold, Payment
+    from flexcalc.ledger.queries import held_unpaid_count
 
     if SCHEMA.problem() is not None:
         return None
-    with session_factory()() as session:
-        query = (select(func.count()).select_from(Hold)
-                 .outerjoin(Payment, and_(Payment.case_id == Hold.case_id,
-                                          Payment.benefit_month == Hold.benefit_month))
-                 .where(Payment.id.is_(None)))
-        return int(session.scalar(query) or 0)
+    with ledger_session() as session:
+        return held_unpaid_count(session)
 
 
 @router.get("/metrics", summary="Prometheus metrics: requests by route and status, run durations, held months",
-            response_class=Response)
+            response_class=Response, responses={200: {
+                "description": "The Prometheus text exposition format",
+                "content": {"text/plain; version=0.0.4; charset=utf-8": {"schema": {"type": "string"}}}}})
 async def get_metrics() -> Response:
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
     from prometheus_client.core import GaugeMetricFamily

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from flexcalc.errors import InputError
+from flexcalc.errors import NotFoundError
 from flexcalc.ledger.refund_history import history_rows, known_cases, refund_histories
 from flexcalc.period import Month
 
@@ -19,7 +19,7 @@ from .report import place_from_history
 
 def case_history(session: Session, case_id: str) -> dict[str, Any]:
     if case_id not in known_cases(session, [case_id]):
-        raise InputError("case", f"the case '{case_id}' does not exist", f"sagen '{case_id}' findes ikke",
+        raise NotFoundError("case", f"the case '{case_id}' does not exist", f"sagen '{case_id}' findes ikke",
                          code="unknown_case")
     history = refund_histories(session, [case_id])[case_id]
     paid = [Month.of(p.start) for p in history.periods if p.source.startswith("paid month")]

@@ -114,8 +114,9 @@ def read_statement_text(text: str) -> list[StatementLine]:
     try:
         header = [c.strip().lower() for c in (reader.fieldnames or [])]
     except csv.Error as error:
-        raise InputError("statement", f"not readable as CSV: {error}", "kan ikke læses som CSV",
-                         code="file_malformed") from None
+        from flexcalc.csv_text import unreadable
+
+        raise unreadable("statement", reader.line_num, error) from None
     names: dict[str, str] = {}
     for column, aliases in ALIASES.items():
         found = next((a for a in aliases if a in header), None)
@@ -130,8 +131,9 @@ def read_statement_text(text: str) -> list[StatementLine]:
         return [parse_line({c: row.get(names[c]) for c in COLUMNS}, index)
                 for index, row in enumerate(reader, start=2)]
     except csv.Error as error:
-        raise InputError("statement", f"not readable as CSV: {error}", "kan ikke læses som CSV",
-                         code="file_malformed") from None
+        from flexcalc.csv_text import unreadable
+
+        raise unreadable("statement", reader.line_num, error) from None
 
 
 @dataclass(slots=True)
@@ -150,8 +152,11 @@ def match_statement(session: Session, lines: list[StatementLine]) -> Matched:
     from flexcalc.parsing.identifiers import looks_like_cpr
     from flexcalc.security.redact import redact
 
-    def is_cpr(text: str) -> bool:
-        return looks_like_cpr(text) and len(text.replace("-", "")) == 10
+    def digits(text: str) -> str:
+        return text.replace("-", "").replace(" ", "")
+
+    def is_cpr(text: str) -> bool:  # 0101901234, 010190-1234 or 010190 1234
+        return looks_like_cpr(text) and len(digits(text)) == 10 and digits(text).isascii() and digits(text).isdigit()
 
     found = cases_by_cpr(session, [line.person for line in lines if is_cpr(line.person)])
     out = Matched([])
@@ -160,9 +165,9 @@ def match_statement(session: Session, lines: list[StatementLine]) -> Matched:
         if not is_cpr(line.person):  # a case id; any CPR-shaped text in it is redacted, never echoed
             out.lines.append(replace(line, person=redact(line.person)))
             continue
-        case_id = found.get(line.person.replace("-", ""))
+        case_id = found.get(digits(line.person))
         if case_id is None:
-            unknown.add(line.person.replace("-", ""))
+            unknown.add(digits(line.person))
             out.unmatched_lines.append(replace(line, person=""))
         else:
             out.lines.append(replace(line, person=case_id))

@@ -63,3 +63,15 @@ def check_correction_of_case(session: Session, case_id: str, correction_id: int)
     if correction is None or correction.case_id != case_id:
         raise NotFoundError("correction", f"case {case_id} has no correction {correction_id}",
                             f"sag {case_id} har ingen efterregulering {correction_id}", code="unknown_correction")
+
+
+def held_unpaid_count(session: Session) -> int:
+    """Benefit months held (wage unknown) and not paid since: the ``flexcalc_held_months`` gauge."""
+    from sqlalchemy import and_, func
+
+    from .models import Hold, Payment
+
+    query = (select(func.count()).select_from(Hold)
+             .outerjoin(Payment, and_(Payment.case_id == Hold.case_id, Payment.benefit_month == Hold.benefit_month))
+             .where(Payment.id.is_(None)))
+    return int(session.scalar(query) or 0)

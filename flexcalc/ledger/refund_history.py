@@ -112,8 +112,8 @@ class CaseRefundHistory:
 
 def cases_by_cpr(session: Session, cprs: Iterable[str]) -> dict[str, str]:
     """The case id of each CPR number that a case has stored (a number without a case is left out).
-    The numbers are compared as stored: ten digits, no hyphen."""
-    wanted = sorted({c.replace("-", "").strip() for c in cprs})
+    The numbers are compared as stored: ten digits, no hyphen or space."""
+    wanted = sorted({c.replace("-", "").replace(" ", "").strip() for c in cprs})
     found: dict[str, str] = {}
     for start in range(0, len(wanted), CHUNK):
         rows = session.execute(select(Case.cpr, Case.id).where(Case.cpr.in_(wanted[start:start + CHUNK])))

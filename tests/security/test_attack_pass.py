@@ -230,7 +230,10 @@ def test_event_registrations_keep_no_cpr_number_in_free_text(ledger) -> None:  #
                        "sickness_benefit": "11000"},
             "received_at": "2024-03-20T10:00:00+01:00", "registered_by": "sb for 010190-1234",
             "document": "lægeerklæring for 0101901234 (CPR 010190 1234)"}
-    made = client.post("/v1/cases/X1/months/2024-03/events", json=body, headers=h["caseworker"])
+    from tests.support.item_version import month_if_match
+
+    made = client.post("/v1/cases/X1/months/2024-03/events", json=body,
+                       headers={**h["caseworker"], **month_if_match(client, "X1", "2024-03", h["caseworker"])})
     assert made.status_code == 201, made.text
     for who in ("caseworker", "citizen"):
         history = client.get("/v1/cases/X1/months/2024-03/events", headers=h[who])
@@ -250,7 +253,10 @@ def test_an_instant_far_ahead_of_the_clock_is_refused_before_it_is_stored(ledger
         instant = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
     events = {"events": {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-01", "end": "2024-02-29"}],
                          "sickness_benefit": "11000"}, "received_at": instant, "registered_by": "sb-1"}
-    answer = client.post("/v1/cases/X1/months/2024-03/events", json=events, headers=h["caseworker"])
+    from tests.support.item_version import month_if_match
+
+    answer = client.post("/v1/cases/X1/months/2024-03/events", json=events,  # the version is right: only the instant
+                         headers={**h["caseworker"], **month_if_match(client, "X1", "2024-03", h["caseworker"])})
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "received_at", answer.text
     assert "5 minutes" in answer.json()["errors"][0]["reason"]
     report = client.post("/v1/employer/wage-reports", headers=h["caseworker"],

@@ -38,7 +38,7 @@ def mismatch(model: Any, body: Any) -> str | None:
     """Why ``body`` is not exactly an instance of ``model`` as JSON (None: it is)."""
     adapter = _adapter(model)
     try:
-        again = adapter.dump_python(adapter.validate_python(body), mode="json", exclude_unset=True)
+        again = adapter.dump_python(adapter.validate_python(body), mode="json", exclude_unset=True, by_alias=True)
     except ValidationError as error:
         return str(error)
     if again != body:
