@@ -301,6 +301,7 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                 session.execute(insert(Payment), payments)
             if holds:
                 session.execute(insert(Hold), holds)
+            settle_paid(session, month, outcome, stamp)
             for case_id in chunk:  # in the run's order, whichever path computed the month
                 if case_id in paid:
                     continue
@@ -321,6 +322,17 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     with factory() as session:
         result.totals = month_totals(session, month, case_ids)
     return result
+
+
+def settle_paid(session: Session, month: Month, outcome: dict[str, tuple[str, dict[str, Any]]],
+                stamp: dt.datetime) -> None:
+    """Settle the open lines (efterbetalinger, regulations, set-offs) of the cases just paid, whichever path
+    computed the month (``flexcalc.ledger.settlement``), and put each statement on the case's run entry."""
+    from .settlement import settle
+
+    payouts = {cid: Decimal(entry["payout"]) for cid, (kind, entry) in outcome.items() if kind == "paid"}
+    for cid, statement in settle(session, month, payouts, stamp).items():
+        outcome[cid][1]["settlement"] = statement.to_dict()
 
 
 def open_holds(session: Session, case_id: str | None = None, *, after: tuple[str, str] | None = None,
@@ -371,5 +383,8 @@ def release_provisional(session: Session, case_id: str, month: Month, documented
     kind = PaymentKind.PROVISIONAL if due.missing_employers else PaymentKind.REGULAR
     values = _payment_values(case_id, due, as_of, stamp, kind, documentation.strip(), released_by.strip()[:64])
     session.execute(insert(Payment), [values])
-    return {**paid_entry(case_id, due), "kind": kind, "documentation": documentation.strip(),
-            "released_by": released_by.strip()}
+    out = {**paid_entry(case_id, due), "kind": kind, "documentation": documentation.strip(),
+           "released_by": released_by.strip()}
+    outcome: dict[str, tuple[str, dict[str, Any]]] = {case_id: ("paid", out)}
+    settle_paid(session, month, outcome, stamp)
+    return out

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import FlexcalcError, InputError, require
@@ -188,7 +188,8 @@ def _held(session: Session, case_id: str | None) -> list[WorkItem]:
 
 def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[WorkItem]:
     query = (select(Correction).outerjoin(Decision, Decision.correction_id == Correction.id)
-             .where(Decision.id.is_(None), Correction.status == CorrectionStatus.REPAYMENT_REVIEW.value))
+             .where(Decision.id.is_(None), Correction.status == CorrectionStatus.REPAYMENT_REVIEW.value,
+                    or_(Correction.track.is_(None), Correction.track != "regulation")))
     hearing_query = select(HearingEvent).order_by(HearingEvent.id)
     if case_id is not None:
         query = query.where(Correction.case_id == case_id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from flexcalc.format import date_da, kr, month_name
 from flexcalc.ledger.models import Correction, Decision, Hold, Payment
 from flexcalc.ledger.store import CaseFacts, load_facts
+from flexcalc.ledger.tracks import Track, plain_cause_da, track_of
 from flexcalc.ledger.types import CorrectionStatus, PaymentKind
 from flexcalc.money import ZERO, amount_str
 from flexcalc.month_change import MonthChange, MonthSide, explain_month_change
@@ -64,6 +65,9 @@ def _correction_line(c: Correction, decision: Decision | None) -> str:
     if c.status == CorrectionStatus.PAYABLE:
         return f"{month.capitalize()}: Du får {kr(c.difference)} ekstra, fordi tilskuddet er regnet ud igen."
     too_much = kr(-c.difference)
+    if track_of(c) == Track.REGULATION:
+        return (f"{month.capitalize()}: Du fik {too_much} for meget, {plain_cause_da(c.reasons)}. Det er en "
+                "regulering. Vi trækker beløbet fra dine næste udbetalinger. Du skal ikke selv betale.")
     if decision is None:
         return (f"{month.capitalize()}: Du har måske fået {too_much} for meget. Vi har ikke truffet en afgørelse. "
                 "Du skal ikke betale noget nu.")
@@ -151,7 +155,7 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.id)):
         if local_date(c.as_of) > letter_date:
             continue
-        pending = c.status == CorrectionStatus.REPAYMENT_REVIEW and c.id not in decided
+        pending = c.status == CorrectionStatus.REPAYMENT_REVIEW and c.track != "regulation" and c.id not in decided
         if pending or since is None or c.as_of > since:
             shown.append(c)
     if shown:

@@ -1,0 +1,264 @@
+"""Settlement in the payment run: efterbetalinger paid, regulations netted, claims set off.
+
+When a month is paid, the lines still open on the case are settled against that payment, in the same
+transaction (so both paths of the run — the set-based kernel and the month pipeline — settle alike, and a
+payment and its lines are written together or not at all):
+
+1. every **efterbetaling** still unpaid (a correction with a positive payout difference on the
+   ``regulation`` track) is paid on top, as its own line with its cause and the month it concerns;
+2. every **regulation** still open (a negative payout difference on the ``regulation`` track: BEK 227/2024
+   § 10, stk. 2; a provisional payment settled) is deducted, at most ``regulation_share`` of what the month
+   pays (``correction_tracks.yaml``; no lower limit found in the rules), the rest carried to the next months;
+3. a **claim** under a set-off plan is set off, at most the plan's monthly amount and what is left.
+
+The amounts are payout amounts (after the own ATP share): what the person received too much or too little.
+The own ATP share's difference is settled with ATP by finance, not with the person.
+The statement of a payment: the month's payout, the lines, the net payout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from flexcalc.money import ZERO, amount_str, from_ore, round_ore
+from flexcalc.period import Month
+
+from .claim_models import Claim, ClaimEvent, Settlement
+from .models import Correction, Payment
+from .payrun import raw_ore
+from .tracks import track_table
+
+LINE_WORDS: dict[str, tuple[str, str]] = {
+    "efterbetaling": ("back payment", "efterbetaling"),
+    "regulation": ("regulation deducted", "regulering trukket"),
+    "setoff": ("claim set off", "modregnet i tilbagebetalingskrav"),
+}
+
+
+@dataclass(slots=True)
+class OpenItem:
+    correction_id: int
+    concerns: Month
+    cause: str
+    open: Decimal
+    """Signed: positive is owed to the person, negative is to be deducted."""
+
+
+@dataclass(slots=True)
+class Statement:
+    """One payment's statement: the month's payout, the lines settled with it, and the net payout."""
+
+    payout: Decimal
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def net(self) -> Decimal:
+        total = self.payout
+        for line in self.lines:
+            amount = Decimal(line["amount"])
+            total += amount if line["kind"] == "efterbetaling" else -amount
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"due_payout": amount_str(self.payout), "lines": self.lines, "net_payout": amount_str(self.net)}
+
+
+def _cases(column: Any, ids: Sequence[str]) -> Any:
+    return column.in_(list(ids))
+
+
+def open_items(session: Session, case_ids: Sequence[str]) -> dict[str, list[OpenItem]]:
+    """The corrections of the regulation track not yet settled in full, per case, oldest first."""
+    out: dict[str, list[OpenItem]] = defaultdict(list)
+    if not case_ids:
+        return out
+    settled: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for i in range(0, len(case_ids), 900):
+        chunk = case_ids[i:i + 900]
+        for cid, kind, total in session.execute(
+                select(Settlement.correction_id, Settlement.kind, func.sum(raw_ore(Settlement.amount)))
+                .where(_cases(Settlement.case_id, chunk), Settlement.correction_id.is_not(None))
+                .group_by(Settlement.correction_id, Settlement.kind)):
+            amount = from_ore(int(total))
+            settled[cid] += amount if kind == "efterbetaling" else -amount
+        query = (select(Correction.id, Correction.case_id, Correction.benefit_month, Correction.reasons,
+                        Correction.previous_payout, Correction.due_payout)
+                 .where(_cases(Correction.case_id, chunk),
+                        or_(Correction.track == "regulation",
+                            Correction.track.is_(None) & (Correction.status == "payable")))
+                 .order_by(Correction.id))
+        for cid, case_id, month, reasons, previous, due in session.execute(query):
+            left = due - previous - settled[cid]
+            if left != 0:
+                out[case_id].append(OpenItem(cid, month, " ".join(str(r) for r in reasons), left))
+    return out
+
+
+def _setoff_plans(session: Session, case_ids: Sequence[str], month: Month, on: dt.date
+                  ) -> dict[str, list[tuple[Claim, Decimal, Decimal]]]:
+    """Per case: each claim under a set-off plan in force in ``month`` with its monthly amount and balance."""
+    from .claims import claim_state
+
+    out: dict[str, list[tuple[Claim, Decimal, Decimal]]] = defaultdict(list)
+    if not case_ids:
+        return out
+    claims = list(session.scalars(select(Claim).where(_cases(Claim.case_id, list(case_ids))).order_by(Claim.id)))
+    if not claims:
+        return out
+    events: dict[int, list[ClaimEvent]] = defaultdict(list)
+    for e in session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id.in_([c.id for c in claims]))
+                             .order_by(ClaimEvent.id)):
+        events[e.claim_id].append(e)
+    for claim in claims:
+        state = claim_state(claim, events[claim.id], on)
+        plan = state.plan
+        if state.status != "open" or plan is None or plan.method != "setoff" or state.balance <= 0:
+            continue
+        if plan.first_month is not None and plan.first_month > month:
+            continue
+        out[claim.case_id].append((claim, plan.monthly_amount or ZERO, state.balance))
+    return out
+
+
+def settle(session: Session, month: Month, payouts: dict[str, Decimal], stamp: dt.datetime
+           ) -> dict[str, Statement]:
+    """Settle the open lines of the cases just paid for ``month`` (``payouts``: each case's payout of the
+    month) and store them; returns each case's statement (only cases with a line)."""
+    ids = list(payouts)
+    items = open_items(session, ids)
+    plans = _setoff_plans(session, [c for c in ids], month, stamp.date())
+    share = track_table().withholding.regulation_share
+    rows: list[dict[str, Any]] = []
+    claim_rows: list[dict[str, Any]] = []
+    out: dict[str, Statement] = {}
+    for case_id in ids:
+        if case_id not in items and case_id not in plans:
+            continue
+        statement = Statement(payouts[case_id])
+        available = payouts[case_id]
+
+        def line(kind: str, amount: Decimal, concerns: Month, cause: str, correction_id: int | None,
+                 claim_id: int | None, case_id: str = case_id, statement: Statement = statement) -> None:
+            rows.append({"case_id": case_id, "payment_month": month, "kind": kind, "amount": amount,
+                         "concerns_month": concerns, "cause": cause, "correction_id": correction_id,
+                         "claim_id": claim_id, "created_at": stamp})
+            statement.lines.append({"kind": kind, "amount": amount_str(amount), "concerns_month": str(concerns),
+                                    "cause": cause, "correction_id": correction_id, "claim_id": claim_id,
+                                    "text": LINE_WORDS[kind][0], "text_da": LINE_WORDS[kind][1]})
+
+        owed = [i for i in items.get(case_id, []) if i.open > 0]
+        deduct = [i for i in items.get(case_id, []) if i.open < 0]
+        for item in owed:
+            line("efterbetaling", item.open, item.concerns, item.cause, item.correction_id, None)
+            available += item.open
+        room = round_ore(available * share) if share < 1 else available
+        for item in deduct:
+            if room <= 0:
+                break
+            take = min(-item.open, room)
+            line("regulation", take, item.concerns, item.cause, item.correction_id, None)
+            room -= take
+            available -= take
+        for claim, monthly, balance in plans.get(case_id, []):
+            take = min(monthly, balance, available)
+            if take <= 0:
+                continue
+            line("setoff", take, claim.concerns_month, "claim", None, claim.id)
+            claim_rows.append({"claim_id": claim.id, "case_id": case_id, "kind": "setoff", "on_date": stamp.date(),
+                               "amount": take, "method": None, "monthly_amount": None, "first_month": month,
+                               "reference": f"udbetaling {month}", "recorded_by": "payrun", "recorded_at": stamp})
+            available -= take
+        if statement.lines:
+            out[case_id] = statement
+    if rows:
+        session.execute(insert(Settlement), rows)
+    if claim_rows:
+        session.execute(insert(ClaimEvent), claim_rows)
+    return out
+
+
+def statement_of(session: Session, case_id: str, month: Month) -> Statement | None:
+    """The stored statement of a paid month (``None``: the month is not paid)."""
+    payment = session.scalar(select(Payment).where(Payment.case_id == case_id, Payment.benefit_month == month))
+    if payment is None:
+        return None
+    statement = Statement(payment.payout)
+    for s in session.scalars(select(Settlement).where(Settlement.case_id == case_id,
+                                                      Settlement.payment_month == month).order_by(Settlement.id)):
+        statement.lines.append({"kind": s.kind, "amount": amount_str(s.amount), "concerns_month": str(s.concerns_month),
+                                "cause": s.cause, "correction_id": s.correction_id, "claim_id": s.claim_id,
+                                "text": LINE_WORDS[s.kind][0], "text_da": LINE_WORDS[s.kind][1]})
+    return statement
+
+
+def case_balance(session: Session, case_id: str, on: dt.date) -> dict[str, str]:
+    """The case's money in one account, to the øre: what was paid (payouts as paid, back payments, less
+    regulations netted and claims set off or paid back), what is due after every correction, and what is
+    still open. ``received − due = open regulations + claim balances + waived + written off − open
+    back payments`` holds exactly; the tests check it on every scenario."""
+    from .claims import claim_state
+    from .models import Decision
+
+    payments = list(session.scalars(select(Payment).where(Payment.case_id == case_id)))
+    corrections = list(session.scalars(select(Correction).where(Correction.case_id == case_id)
+                                       .order_by(Correction.id)))
+    last: dict[Month, Correction] = {}
+    for c in corrections:
+        last[c.benefit_month] = c
+    due = sum((last[p.benefit_month].due_payout if p.benefit_month in last else p.payout for p in payments), ZERO)
+    paid = sum((p.payout for p in payments), ZERO)
+    lines = list(session.scalars(select(Settlement).where(Settlement.case_id == case_id)))
+    back = sum((s.amount for s in lines if s.kind == "efterbetaling"), ZERO)
+    netted = sum((s.amount for s in lines if s.kind == "regulation"), ZERO)
+    setoff = sum((s.amount for s in lines if s.kind == "setoff"), ZERO)
+    claims = list(session.scalars(select(Claim).where(Claim.case_id == case_id)))
+    events: dict[int, list[ClaimEvent]] = defaultdict(list)
+    for e in session.scalars(select(ClaimEvent).where(ClaimEvent.case_id == case_id).order_by(ClaimEvent.id)):
+        events[e.claim_id].append(e)
+    states = [claim_state(c, events[c.id], on) for c in claims]
+    repaid = sum((s.paid for s in states), ZERO)
+    written_off = sum((s.written_off for s in states), ZERO)
+    claim_open = sum((s.balance for s in states), ZERO)
+    items = open_items(session, [case_id]).get(case_id, [])
+    open_regulation = sum((-i.open for i in items if i.open < 0), ZERO)
+    open_back = sum((i.open for i in items if i.open > 0), ZERO)
+    decided = {d.correction_id: d for d in session.scalars(
+        select(Decision).join(Correction, Correction.id == Decision.correction_id)
+        .where(Correction.case_id == case_id))}
+    waived = ZERO
+    pending_review = ZERO
+    for c in corrections:
+        if str(c.status) != "repayment_review" or c.track == "regulation":
+            continue
+        amount = c.previous_payout - c.due_payout
+        d = decided.get(c.id)
+        if d is None:
+            pending_review += amount
+        elif str(d.outcome) == "waive":
+            waived += amount
+    received = paid + back - netted - setoff - repaid
+    return {"paid": amount_str(paid), "back_paid": amount_str(back), "netted": amount_str(netted),
+            "set_off": amount_str(setoff), "repaid": amount_str(repaid), "collected": amount_str(setoff + repaid),
+            "received": amount_str(received), "due": amount_str(due),
+            "open_regulation": amount_str(open_regulation), "open_back_payment": amount_str(open_back),
+            "claims_open": amount_str(claim_open), "written_off": amount_str(written_off),
+            "waived": amount_str(waived), "pending_review": amount_str(pending_review),
+            "balanced": str(received - due == open_regulation + claim_open + written_off + waived + pending_review
+                            - open_back).lower()}
+
+
+def statements_for(session: Session, case_ids: Iterable[str], month: Month) -> dict[str, Statement]:
+    out: dict[str, Statement] = {}
+    for cid in case_ids:
+        s = statement_of(session, cid, month)
+        if s is not None and s.lines:
+            out[cid] = s
+    return out
