@@ -301,7 +301,7 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                 session.execute(insert(Payment), payments)
             if holds:
                 session.execute(insert(Hold), holds)
-            settle_paid(session, month, outcome, stamp)
+            settle_paid(session, month, outcome, stamp, as_of)
             for case_id in chunk:  # in the run's order, whichever path computed the month
                 if case_id in paid:
                     continue
@@ -325,13 +325,15 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
 
 
 def settle_paid(session: Session, month: Month, outcome: dict[str, tuple[str, dict[str, Any]]],
-                stamp: dt.datetime) -> None:
+                stamp: dt.datetime, as_of: dt.datetime) -> None:
     """Settle the open lines (efterbetalinger, regulations, set-offs) of the cases just paid, whichever path
     computed the month (``flexcalc.ledger.settlement``), and put each statement on the case's run entry."""
     from .settlement import settle
 
     payouts = {cid: Decimal(entry["payout"]) for cid, (kind, entry) in outcome.items() if kind == "paid"}
-    for cid, statement in settle(session, month, payouts, stamp).items():
+    from .registrations import local_date
+
+    for cid, statement in settle(session, month, payouts, stamp, local_date(as_of)).items():
         outcome[cid][1]["settlement"] = statement.to_dict()
 
 
@@ -386,5 +388,5 @@ def release_provisional(session: Session, case_id: str, month: Month, documented
     out = {**paid_entry(case_id, due), "kind": kind, "documentation": documentation.strip(),
            "released_by": released_by.strip()}
     outcome: dict[str, tuple[str, dict[str, Any]]] = {case_id: ("paid", out)}
-    settle_paid(session, month, outcome, stamp)
+    settle_paid(session, month, outcome, stamp, as_of)
     return out

@@ -128,13 +128,14 @@ def _setoff_plans(session: Session, case_ids: Sequence[str], month: Month, on: d
     return out
 
 
-def settle(session: Session, month: Month, payouts: dict[str, Decimal], stamp: dt.datetime
+def settle(session: Session, month: Month, payouts: dict[str, Decimal], stamp: dt.datetime, on: dt.date
            ) -> dict[str, Statement]:
     """Settle the open lines of the cases just paid for ``month`` (``payouts``: each case's payout of the
-    month) and store them; returns each case's statement (only cases with a line)."""
+    month; ``on``: the run's date, the date of a set-off) and store them; returns each case's statement
+    (only cases with a line)."""
     ids = list(payouts)
     items = open_items(session, ids)
-    plans = _setoff_plans(session, [c for c in ids], month, stamp.date())
+    plans = _setoff_plans(session, ids, month, on)
     share = track_table().withholding.regulation_share
     rows: list[dict[str, Any]] = []
     claim_rows: list[dict[str, Any]] = []
@@ -172,7 +173,7 @@ def settle(session: Session, month: Month, payouts: dict[str, Decimal], stamp: d
             if take <= 0:
                 continue
             line("setoff", take, claim.concerns_month, "claim", None, claim.id)
-            claim_rows.append({"claim_id": claim.id, "case_id": case_id, "kind": "setoff", "on_date": stamp.date(),
+            claim_rows.append({"claim_id": claim.id, "case_id": case_id, "kind": "setoff", "on_date": on,
                                "amount": take, "method": None, "monthly_amount": None, "first_month": month,
                                "reference": f"udbetaling {month}", "recorded_by": "payrun", "recorded_at": stamp})
             available -= take

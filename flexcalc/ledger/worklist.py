@@ -23,7 +23,15 @@ kind                           when                                             
                                amount (``flexcalc.ledger.duplicates``)                amount reported twice
 ``events_after_payment``       a paid month whose events registered since would       the registration / the
                                change it: reconciliation has not yet settled them     change reconciliation makes
+``claim_due_unpaid``           a claim past its due date, nothing paid, no plan       the day after the due date /
+                               (LAB § 125; BEK 585/2023)                              the balance
+``instalment_missed``          an instalment plan whose payments lag behind           the instalment's day / the
+                                                                                      balance
+``claim_limitation_near``      a claim not handed over whose limitation date is       6 months before the date /
+                               within 6 months (forældelsesloven §§ 3, 19)            the balance
 =============================  =====================================================  ==========================
+
+A regulation (``flexcalc.ledger.tracks``) is never an item: it is settled in the next payments.
 
 A possible repayment whose hearing letter is sent and whose reply date has not passed waits for the
 person, not the caseworker: it is not an item (it returns as overdue or replied). Dates are Danish
@@ -60,7 +68,12 @@ REPLY_OVERDUE = "hearing_reply_overdue"
 AWAITING_DECISION = "awaiting_decision"
 DUPLICATE = "possible_duplicate"
 EVENTS_AFTER_PAYMENT = "events_after_payment"
-KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE, EVENTS_AFTER_PAYMENT)
+CLAIM_DUE_UNPAID = "claim_due_unpaid"
+INSTALMENT_MISSED = "instalment_missed"
+LIMITATION_NEAR = "claim_limitation_near"
+CLAIM_KINDS = (CLAIM_DUE_UNPAID, INSTALMENT_MISSED, LIMITATION_NEAR)
+KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE, EVENTS_AFTER_PAYMENT,
+                          *CLAIM_KINDS)
 
 KIND_LABELS_DA = {
     HELD: "Afventer indberetning",
@@ -69,6 +82,9 @@ KIND_LABELS_DA = {
     AWAITING_DECISION: "Svar modtaget: træf afgørelse",
     DUPLICATE: "Mulig dobbelt indberetning",
     EVENTS_AFTER_PAYMENT: "Hændelser registreret efter udbetaling",
+    CLAIM_DUE_UNPAID: "Krav forfaldet og ikke betalt",
+    INSTALMENT_MISSED: "Afdrag ikke betalt",
+    LIMITATION_NEAR: "Kravet forældes inden for 6 måneder",
 }
 """The kind in a few Danish words (the page's filter and headings)."""
 
@@ -205,7 +221,8 @@ def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[W
         state = hearing_state(events.get(c.id, []), today)
         amount = c.difference
         month = c.benefit_month
-        common = {"status": str(c.status), "hearing": state.to_dict(), "explanation_da": c.explanation_da}
+        common = {"status": str(c.status), "track": "repayment_review", "hearing": state.to_dict(),
+                  "explanation_da": c.explanation_da}
         if state.status == "not_sent":
             items.append(WorkItem(AWAITING_HEARING, c.case_id, month, _local(c.as_of),
                                   f"Mulig tilbagebetaling for {month_name(month)}: send partshøring", str(c.id),
@@ -349,6 +366,10 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
         items += _duplicates(session, where.case_id)
     if EVENTS_AFTER_PAYMENT in wanted:
         items += _events_after_payment(session, where.case_id)
+    if wanted & set(CLAIM_KINDS):
+        from .claims import claim_items
+
+        items += claim_items(session, where.case_id, today)
     items = [i for i in items if i.kind in wanted
              and (where.month is None or i.month == where.month)
              and (where.min_age is None or i.age_days(today) >= where.min_age)]

@@ -66,8 +66,8 @@ def plan_paragraphs(state: Any) -> list[str]:
 
 def demand_letter(state: Any) -> str:
     """The demand letter as text (subject, paragraphs and, when a plan is in force, the plan)."""
-    parts = ["Opkrævning: Du skal betale fleksløntilskud tilbage", "", *demand_paragraphs(state)]
+    parts = ["Opkrævning: Du skal betale fleksløntilskud tilbage", *demand_paragraphs(state)]
     plan = plan_paragraphs(state)
     if plan:
-        parts += ["", "Din aftale om at betale", *plan]
-    return "\n\n".join(p for p in parts if p is not None)
+        parts += ["Din aftale om at betale", *plan]
+    return "\n\n".join(parts)

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from flexcalc.ledger.demo import resolve
+from flexcalc.ledger.store import open_ledger
 from tests.support.ledger_cli import invoke
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "ledger"
@@ -69,7 +71,8 @@ def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
         if "parameters" in step:
             use_parameters(folder / step["parameters"])
             continue
-        args = [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]]
+        args = resolve([str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]],
+                       case_id, open_ledger(db))
         wants_json = args[0] in ("pay", "reconcile", "events") or "expect" in step
         out = cli(db, *args, *(["--json"] if wants_json else []))
         if not wants_json:
@@ -134,7 +137,8 @@ def test_scenario_replays_to_the_hand_computed_corrections(folder: Path, databas
 def test_demo_data_loads_every_scenario_once(sqlite_url: str) -> None:
     from flexcalc.ledger import demo
 
-    assert demo.load(sqlite_url) == ["S5", "S8", "S11", "S6", "S1", "S2", "S3", "S9", "S7", "S4"]
+    assert demo.load(sqlite_url) == ["S5", "S15", "S8", "S12", "S11", "S6", "S1", "S14", "S13", "S2", "S3", "S9",
+                                     "S7", "S4"]
     assert demo.load(sqlite_url) == []  # idempotent
     shown = json.loads(cli(sqlite_url, "case", "show", "S2", "--json").stdout)
     assert [len(m["corrections"]) for m in shown["months"] if m["benefit_month"] == "2024-03"] == [2]
