@@ -290,7 +290,7 @@ def payments_from_file(session: Session, text: str, by: str) -> list[ClaimEvent]
 GRACE_DAYS = 5
 """Days after the 1st before an instalment not paid is a missed instalment on the worklist."""
 
-HANDOVER_COLUMNS = ("fordringshaver_ref", "fordringstype", "sag", "cpr", "hovedstol", "restgaeld",
+HANDOVER_COLUMNS = ("fordringshaver_ref", "fordringstype", "sag", "hovedstol", "restgaeld",
                     "periode_fra", "periode_til", "stiftelsesdato", "forfaldsdato", "sidste_rettidige_betalingsdato",
                     "foraeldelsesdato", "afgoerelsesdato")
 
@@ -298,9 +298,9 @@ HANDOVER_COLUMNS = ("fordringshaver_ref", "fordringstype", "sag", "cpr", "hoveds
 def handover(session: Session, claim_id: int, on: dt.date, by: str) -> tuple[ClaimEvent, str]:
     """Hand the claim over to Gældsstyrelsen (restanceinddrivelse): the event is recorded and the file a
     municipality can send is returned (CSV, one row, ``HANDOVER_COLUMNS``; our own documented layout, not
-    Gældsstyrelsen's system format). Only an open claim past its due date can be handed over."""
-    from .models import Case
-
+    Gældsstyrelsen's system format). The debtor is named by the case id only: no CPR number is written
+    (the municipality's sending system adds it), so the file can pass through logs and answers safely.
+    Only an open claim past its due date can be handed over."""
     state = get_claim(session, claim_id, on)
     if state.status != "open":
         raise InputError("claim", f"the claim is {state.status}: it cannot be handed over",
@@ -309,13 +309,12 @@ def handover(session: Session, claim_id: int, on: dt.date, by: str) -> tuple[Cla
         raise InputError("date", "a claim is handed over only after its due date",
                          "et krav sendes først til inddrivelse efter sidste rettidige betalingsdag", code="not_due")
     c = state.claim
-    case = session.get(Case, c.case_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HANDOVER_COLUMNS)
     month = c.concerns_month
-    writer.writerow([f"FLX-{c.id}", c.claim_type, c.case_id, (case.cpr if case is not None else None) or "",
-                     amount_str(c.amount), amount_str(state.balance), month.first_day().isoformat(),
+    writer.writerow([f"FLX-{c.id}", c.claim_type, c.case_id, amount_str(c.amount), amount_str(state.balance),
+                     month.first_day().isoformat(),
                      month.last_day().isoformat(), c.paid_on.isoformat(), c.decided_on.isoformat(),
                      c.due_date.isoformat(), state.limitation_date.isoformat(), c.decided_on.isoformat()])
     name = f"KTBRFLX-{c.id}-{on.isoformat()}.csv"
