@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from flexcalc.format import date_da, kr, month_name
 from flexcalc.ledger.models import Correction, Decision, Hold, Payment
+from flexcalc.ledger.settlement import statement_of
 from flexcalc.ledger.store import CaseFacts, load_facts
 from flexcalc.ledger.tracks import Track, plain_cause_da, track_of
 from flexcalc.ledger.types import CorrectionStatus, PaymentKind
@@ -95,7 +96,8 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     months = LedgerMonths(facts, payments)
     name, previous = month_name(month), month.previous()
     basis = month_name(month.previous())
-    payment_rows = (("Fleksløntilskud", kr(payment.subsidy)), ("Dit eget ATP-bidrag", kr(-payment.atp_own)))
+    payment_rows: tuple[tuple[str, str], ...] = (("Fleksløntilskud", kr(payment.subsidy)),
+                                                ("Dit eget ATP-bidrag", kr(-payment.atp_own)))
     about: list[Paragraph] = [Paragraph(f"Tilskuddet bygger på din løn i {basis}. Den var {kr(payment.basis_wage)} "
                                         f"med pension. Dit lønloft er {kr(payment.ceiling)}.")]
     if payment.kind == PaymentKind.PROVISIONAL:
@@ -103,8 +105,25 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
                                "Når din arbejdsgiver har sendt lønnen, regner vi tilskuddet ud igen."))
     if payment.subsidy == 0 and payment.reason is not None:
         about.append(Paragraph("Du fik ingen løn fra dit fleksjob i måneden før. Uden løn er der intet tilskud."))
+    statement = statement_of(session, case_id, month)
+    settled = statement.lines if statement is not None else []
+    for line in settled:
+        concerns = month_name(Month.parse(line["concerns_month"]))
+        amount = Decimal(line["amount"])
+        if line["kind"] == "efterbetaling":
+            payment_rows += ((f"Efterbetaling for {concerns}", kr(amount)),)
+            about.append(Paragraph(f"Du får {kr(amount)} ekstra for {concerns}, fordi vi har regnet tilskuddet "
+                                   "ud igen."))
+        elif line["kind"] == "regulation":
+            payment_rows += ((f"Regulering for {concerns}", kr(-amount)),)
+            about.append(Paragraph(f"Vi har trukket {kr(amount)} for {concerns}, "
+                                   f"{plain_cause_da(line['cause'].split())}. Det er en regulering."))
+        else:
+            payment_rows += (("Tilbagebetaling trukket i tilskuddet", kr(-amount)),)
+            about.append(Paragraph(f"Vi har trukket {kr(amount)} for det, du skal betale tilbage for {concerns}."))
+    net = statement.net if statement is not None else payment.payout
     sections: list[Section] = [Section(f"Din udbetaling for {name}", (
-        Table(("", "Beløb"), payment_rows, ("Udbetaling før skat", kr(payment.payout))), *about))]
+        Table(("", "Beløb"), payment_rows, ("Udbetaling før skat", kr(net))), *about))]
 
     change: MonthChange | None = None
     previous_payment = payments.get(previous)
@@ -184,6 +203,7 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
         benefit_month=month,
         facts={"benefit_month": str(month), "subsidy": amount_str(payment.subsidy),
                "atp_own": amount_str(payment.atp_own), "payout": amount_str(payment.payout),
+               "net_payout": amount_str(net), "settlement": settled,
                "basis_wage": amount_str(payment.basis_wage), "total_income": amount_str(total_now),
                "previous_payout": None if previous_payment is None else amount_str(previous_payment.payout),
                "difference": None if change is None else amount_str(change.difference),
