@@ -96,8 +96,10 @@ def claims_plan(
     """Record an instalment plan (afdragsordning) for a claim; the latest plan is in force."""
     from flexcalc.ledger.claims import get_claim, record_plan
     from flexcalc.ledger.store import transaction
+    from flexcalc.security.redact import redact
 
     day = _date(on)
+    reason, by = redact(reason), redact(by)  # free text: no CPR number is stored
     with input_errors(), transaction(_ledger(db)) as session:
         record_plan(session, claim, method, amount(monthly, "monthly") if monthly else None, reason, by, day,
                     month(from_, "from") if from_ else None)
@@ -123,7 +125,9 @@ def claims_pay(
     """Register a payment on a claim (or every payment of a file: all or none)."""
     from flexcalc.ledger.claims import event_dict, payments_from_file, record_payment
     from flexcalc.ledger.store import transaction
+    from flexcalc.security.redact import redact
 
+    reference, by = redact(reference), redact(by)  # free text: no CPR number is stored
     with input_errors(), transaction(_ledger(db)) as session:
         if file is not None:
             events = payments_from_file(session, file.read_text(encoding="utf-8"), by)

@@ -274,13 +274,14 @@ def record_payment(session: Session, claim_id: int, amount: Decimal, on: dt.date
 def payments_from_file(session: Session, text: str, by: str) -> list[ClaimEvent]:
     """Payments from a CSV file ``claim_id,amount,date,reference`` (one row each); all or nothing."""
     from flexcalc.inputs import parse_amount
+    from flexcalc.security.redact import redact
 
     rows = list(csv.DictReader(io.StringIO(text)))
     out = []
     for i, row in enumerate(rows, start=2):
         try:
             out.append(record_payment(session, int(row["claim_id"]), parse_amount(row["amount"], "amount"),
-                                      dt.date.fromisoformat(row["date"]), row.get("reference") or "", by))
+                                      dt.date.fromisoformat(row["date"]), redact(row.get("reference") or ""), by))
         except (KeyError, ValueError) as error:
             raise InputError(f"row {i}", f"needs claim_id, amount, date (YYYY-MM-DD): {error}",
                              f"skal have claim_id, amount, date (ÅÅÅÅ-MM-DD): {error}", code="payment_row") from None

@@ -174,3 +174,22 @@ def test_the_letters_are_plain_danish(database_url: str, tmp_path: Path) -> None
         figures[cause] = lix(f"Du fik 3.911,99 kr. for meget, {PLAIN_CAUSE_DA[cause]}. Det er en regulering. "
                              "Vi trækker beløbet fra dine næste udbetalinger. Du skal ikke selv betale.")
     assert all(value <= 35 for value in figures.values()), figures
+
+
+def test_the_new_history_tables_refuse_updates_and_deletes_in_the_database(database_url: str) -> None:
+    """SECURITY.md: settlement lines, claims and claim events are append-only whatever SQL a client sends."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    replay(SCENARIOS / "late_report_collected_by_setoff", database_url)
+    engine = create_engine(database_url)
+    for statement in ("UPDATE ledger_settlement SET amount = 1", "DELETE FROM ledger_settlement",
+                      "UPDATE ledger_claim SET amount = 1", "DELETE FROM ledger_claim_event",
+                      "UPDATE ledger_claim_event SET amount = 1"):
+        with engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+            conn.execute(text(statement))
+            conn.commit()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM ledger_settlement")).scalar() == 2
+        assert conn.execute(text("SELECT sum(amount) FROM ledger_claim_event WHERE kind = 'setoff'")).scalar() == 41925
+    engine.dispose()
