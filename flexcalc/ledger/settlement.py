@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from flexcalc.money import ZERO, amount_str, from_ore, round_ore
@@ -75,30 +75,102 @@ def _cases(column: Any, ids: Sequence[str]) -> Any:
     return column.in_(list(ids))
 
 
-def open_items(session: Session, case_ids: Sequence[str]) -> dict[str, list[OpenItem]]:
-    """The corrections of the regulation track not yet settled in full, per case, oldest first."""
-    out: dict[str, list[OpenItem]] = defaultdict(list)
-    if not case_ids:
-        return out
-    settled: dict[int, Decimal] = defaultdict(lambda: ZERO)
+@dataclass(slots=True)
+class MonthPosition:
+    """One corrected month of a case, in payout amounts: what is due now, what the person holds for it
+    (the payment, plus back payments, less regulations netted), the claims decided on it, and the
+    negative repayment reviews waived or not yet decided."""
+
+    case_id: str
+    month: Month
+    due: Decimal
+    held: Decimal
+    claims: Decimal = ZERO
+    waived: Decimal = ZERO
+    pending: Decimal = ZERO
+    correction_id: int = 0
+    cause: str = ""
+
+    @property
+    def excess(self) -> Decimal:
+        """What the person holds beyond what is due, once the claims are collected."""
+        return self.held - self.claims - self.due
+
+    @property
+    def owed(self) -> Decimal:
+        """An efterbetaling still to pay."""
+        return max(ZERO, -self.excess)
+
+    @property
+    def kept(self) -> Decimal:
+        """The excess a repayment review covers (waived, or awaiting its decision): never netted."""
+        return min(max(ZERO, self.excess), self.waived + self.pending)
+
+    @property
+    def to_net(self) -> Decimal:
+        """The excess with a basis in the rules (the regulation track): netted in the next payments."""
+        return max(ZERO, self.excess - self.waived - self.pending)
+
+
+def month_positions(session: Session, case_ids: Sequence[str]) -> dict[str, list[MonthPosition]]:
+    """The corrected months of the cases, oldest first. Counting per month, not per correction, keeps a
+    later correction from paying out what an earlier, unsettled one took away (a reversal and its re-report
+    under review pay nothing; a waived overpayment is not paid again when the wage is restored)."""
+    from .claim_models import Claim
+    from .models import Decision
+
+    out: dict[str, list[MonthPosition]] = defaultdict(list)
     for i in range(0, len(case_ids), 900):
-        chunk = case_ids[i:i + 900]
-        for cid, kind, total in session.execute(
-                select(Settlement.correction_id, Settlement.kind, func.sum(raw_ore(Settlement.amount)))
-                .where(_cases(Settlement.case_id, chunk), Settlement.correction_id.is_not(None))
-                .group_by(Settlement.correction_id, Settlement.kind)):
+        chunk = list(case_ids[i:i + 900])
+        corrections = list(session.execute(
+            select(Correction.id, Correction.case_id, Correction.benefit_month, Correction.reasons,
+                   Correction.status, Correction.track, Correction.previous_payout, Correction.due_payout,
+                   Decision.outcome)
+            .outerjoin(Decision, Decision.correction_id == Correction.id)
+            .where(_cases(Correction.case_id, chunk)).order_by(Correction.id)))
+        if not corrections:
+            continue
+        payouts = {(cid, m): payout for cid, m, payout in session.execute(
+            select(Payment.case_id, Payment.benefit_month, Payment.payout).where(_cases(Payment.case_id, chunk)))}
+        lines: dict[tuple[str, Month], Decimal] = defaultdict(lambda: ZERO)
+        for cid, m, kind, total in session.execute(
+                select(Settlement.case_id, Settlement.concerns_month, Settlement.kind,
+                       func.sum(raw_ore(Settlement.amount)))
+                .where(_cases(Settlement.case_id, chunk), Settlement.kind != "setoff")
+                .group_by(Settlement.case_id, Settlement.concerns_month, Settlement.kind)):
             amount = from_ore(int(total))
-            settled[cid] += amount if kind == "efterbetaling" else -amount
-        query = (select(Correction.id, Correction.case_id, Correction.benefit_month, Correction.reasons,
-                        Correction.previous_payout, Correction.due_payout)
-                 .where(_cases(Correction.case_id, chunk),
-                        or_(Correction.track == "regulation",
-                            Correction.track.is_(None) & (Correction.status == "payable")))
-                 .order_by(Correction.id))
-        for cid, case_id, month, reasons, previous, due in session.execute(query):
-            left = due - previous - settled[cid]
+            lines[(cid, m)] += amount if kind == "efterbetaling" else -amount
+        claims: dict[tuple[str, Month], Decimal] = defaultdict(lambda: ZERO)
+        for cid, m, amount in session.execute(select(Claim.case_id, Claim.concerns_month, Claim.amount)
+                                              .where(_cases(Claim.case_id, chunk))):
+            claims[(cid, m)] += amount
+        months: dict[tuple[str, Month], MonthPosition] = {}
+        for c_id, cid, m, reasons, status, track, previous, due, outcome in corrections:
+            key = (cid, m)
+            pos = months.get(key)
+            if pos is None:
+                pos = months[key] = MonthPosition(cid, m, due, payouts.get(key, previous) + lines[key],
+                                                  claims[key])
+            pos.due, pos.correction_id, pos.cause = due, c_id, " ".join(str(r) for r in reasons)
+            if str(status) == "repayment_review" and track != "regulation" and previous > due:
+                if outcome is None:
+                    pos.pending += previous - due
+                elif str(outcome) == "waive":
+                    pos.waived += previous - due
+        for (cid, _m), pos in sorted(months.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+            out[cid].append(pos)
+    return out
+
+
+def open_items(session: Session, case_ids: Sequence[str]) -> dict[str, list[OpenItem]]:
+    """What is still to settle per case, one item per corrected month, oldest first: positive an
+    efterbetaling, negative a regulation to net (``MonthPosition``)."""
+    out: dict[str, list[OpenItem]] = defaultdict(list)
+    for cid, positions in month_positions(session, case_ids).items():
+        for pos in positions:
+            left = pos.owed if pos.owed > 0 else -pos.to_net
             if left != 0:
-                out[case_id].append(OpenItem(cid, month, " ".join(str(r) for r in reasons), left))
+                out[cid].append(OpenItem(pos.correction_id, pos.month, pos.cause, left))
     return out
 
 
@@ -206,7 +278,6 @@ def case_balance(session: Session, case_id: str, on: dt.date) -> dict[str, str]:
     still open. ``received − due = open regulations + claim balances + waived + written off − open
     back payments`` holds exactly; the tests check it on every scenario."""
     from .claims import claim_state
-    from .models import Decision
 
     payments = list(session.scalars(select(Payment).where(Payment.case_id == case_id)))
     corrections = list(session.scalars(select(Correction).where(Correction.case_id == case_id)
@@ -228,32 +299,18 @@ def case_balance(session: Session, case_id: str, on: dt.date) -> dict[str, str]:
     repaid = sum((s.paid for s in states), ZERO)
     written_off = sum((s.written_off for s in states), ZERO)
     claim_open = sum((s.balance for s in states), ZERO)
-    items = open_items(session, [case_id]).get(case_id, [])
-    open_regulation = sum((-i.open for i in items if i.open < 0), ZERO)
-    open_back = sum((i.open for i in items if i.open > 0), ZERO)
-    decided = {d.correction_id: d for d in session.scalars(
-        select(Decision).join(Correction, Correction.id == Decision.correction_id)
-        .where(Correction.case_id == case_id))}
-    waived = ZERO
-    pending_review = ZERO
-    for c in corrections:
-        if str(c.status) != "repayment_review" or c.track == "regulation":
-            continue
-        amount = c.previous_payout - c.due_payout
-        d = decided.get(c.id)
-        if d is None:
-            pending_review += amount
-        elif str(d.outcome) == "waive":
-            waived += amount
+    positions = month_positions(session, [case_id]).get(case_id, [])
+    open_regulation = sum((p.to_net for p in positions), ZERO)
+    open_back = sum((p.owed for p in positions), ZERO)
+    kept = sum((p.kept for p in positions), ZERO)
     received = paid + back - netted - setoff - repaid
     return {"paid": amount_str(paid), "back_paid": amount_str(back), "netted": amount_str(netted),
             "set_off": amount_str(setoff), "repaid": amount_str(repaid), "collected": amount_str(setoff + repaid),
             "received": amount_str(received), "due": amount_str(due),
             "open_regulation": amount_str(open_regulation), "open_back_payment": amount_str(open_back),
             "claims_open": amount_str(claim_open), "written_off": amount_str(written_off),
-            "waived": amount_str(waived), "pending_review": amount_str(pending_review),
-            "balanced": str(received - due == open_regulation + claim_open + written_off + waived + pending_review
-                            - open_back).lower()}
+            "waived_or_in_review": amount_str(kept),
+            "balanced": str(received - due == open_regulation + claim_open + written_off + kept - open_back).lower()}
 
 
 def statements_for(session: Session, case_ids: Iterable[str], month: Month) -> dict[str, Statement]:

@@ -193,3 +193,31 @@ def test_the_new_history_tables_refuse_updates_and_deletes_in_the_database(datab
         assert conn.execute(text("SELECT count(*) FROM ledger_settlement")).scalar() == 2
         assert conn.execute(text("SELECT sum(amount) FROM ledger_claim_event WHERE kind = 'setoff'")).scalar() == 41925
     engine.dispose()
+
+
+def test_a_reversal_under_review_and_its_re_report_pay_nothing_twice(database_url: str, tmp_path: Path) -> None:
+    """March 2024 paid 14.772 kr. (W = 15.600); the report is reversed (−15.272, a possible repayment, not
+    decided) and re-reported (+15.272, payable). The month is due exactly what was paid: the next run pays
+    no efterbetaling (counting per correction would pay 14.772 kr. a second time)."""
+    head = "report_id,case_id,employer_id,payment_date,period_start,period_end,wage,pension_own,pension_employer," \
+           "hours,received_at,kind,corrects\n"
+    files = {"r1.csv": "R-02,R1,31313131,2024-02-29,2024-02-01,2024-02-29,15600,0,0,64,2024-03-04T09:00:00,original,\n"
+                       "R-03,R1,31313131,2024-03-28,2024-03-01,2024-03-31,15600,0,0,64,2024-04-03T09:00:00,original,\n",
+             "r2.csv": "R-02-X,R1,31313131,,,,,,,,2024-03-10T09:00:00,reversal,R-02\n",
+             "r3.csv": "R-02-B,R1,31313131,2024-02-29,2024-02-01,2024-02-29,15600,0,0,64,2024-03-20T09:00:00,"
+                       "original,\n"}
+    for name, rows in files.items():
+        (tmp_path / name).write_text(head + rows, encoding="utf-8")
+    cli(database_url, "case", "create", "R1", "--ceiling", "32067", "--from", "2024-03", "--employer", "31313131")
+    cli(database_url, "reports", "ingest", str(tmp_path / "r1.csv"))
+    cli(database_url, "pay", "2024-03", "--as-of", "2024-03-06")
+    cli(database_url, "reports", "ingest", str(tmp_path / "r2.csv"))
+    first = json.loads(cli(database_url, "reconcile", "--as-of", "2024-03-12", "--json").stdout)
+    assert [c["difference"] for c in first["corrections"]] == ["-15272.00"]
+    cli(database_url, "reports", "ingest", str(tmp_path / "r3.csv"))
+    second = json.loads(cli(database_url, "reconcile", "--as-of", "2024-03-25", "--json").stdout)
+    assert [(c["difference"], c["status"]) for c in second["corrections"]] == [("15272.00", "payable")]
+    april = json.loads(cli(database_url, "pay", "2024-04", "--as-of", "2024-04-06", "--json").stdout)
+    assert april["paid"][0]["payout"] == "14772.00" and "settlement" not in april["paid"][0]
+    balance = json.loads(cli(database_url, "claims", "balance", "R1", "--as-of", "2024-04-30", "--json").stdout)
+    assert (balance["received"], balance["due"], balance["balanced"]) == ("29544.00", "29544.00", "true")
