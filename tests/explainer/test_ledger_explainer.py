@@ -127,6 +127,11 @@ def test_the_worklist_and_its_filters(workbench: Any) -> None:
     assert "month" in at.error[0].value
 
 
+def _work(at: Any) -> list[Any]:
+    """The worklist without the claims' items (those depend on today's date)."""
+    return [w for w in _worklist(at) if not w[1].startswith(("Krav", "Afdrag"))]
+
+
 def test_acting_from_the_page_changes_the_worklist(workbench: Any) -> None:
     keys, ids = workbench
     at = _login(keys["caseworker"])
@@ -146,22 +151,25 @@ def test_acting_from_the_page_changes_the_worklist(workbench: Any) -> None:
     at.text_area(key="decide_reason").set_value("Burde vide, at bijobbet talte med")
     at.button(key="decide_submit").click().run()
     assert at.success[0].value == "Afgørelse: registreret."
-    assert [w[0] for w in _worklist(at)] == ["E", "F", "A", "B", "A"]
+    # the collect decision creates C's claim; its items (due and unpaid, limitation near) depend on today's
+    # date, so the repayment items are compared without them
+    assert [w[0] for w in _work(at)] == ["E", "F", "A", "B", "A"]
+    assert all(w[0] == "C" for w in _worklist(at) if w not in _work(at))
     # a decision without a reason is refused by the API, naming the field
     at.selectbox(key="item").set_value(3).run()
     at.text_area(key="decide_reason").set_value("")
     at.button(key="decide_submit").click().run()
-    assert "reason" in at.error[0].value and len(_worklist(at)) == 5
+    assert "reason" in at.error[0].value and len(_work(at)) == 5
     # A's held April: release on a documented wage; F's events: reconcile
     at.selectbox(key="item").set_value(2).run()
     at.text_input(key="release_wage").set_value("15.600,00")
     at.text_input(key="release_documentation").set_value("lønseddel marts 2024")
     at.button(key="release_submit").click().run()
     assert at.success[0].value == "Foreløbig udbetaling: registreret.", [e.value for e in at.error]
-    assert [w[0] for w in _worklist(at)] == ["E", "F", "B", "A"]
+    assert [w[0] for w in _work(at)] == ["E", "F", "B", "A"]
     at.selectbox(key="item").set_value(1).run()
     at.button(key="reconcile_item_submit").click().run()
-    assert [w[0] for w in _worklist(at)] == ["E", "B", "A"]
+    assert [w[0] for w in _work(at)] == ["E", "B", "A"]
     # every action went through the API: audited with the caseworker's key
     from flexcalc.db import session_factory
     from flexcalc.security import audit
