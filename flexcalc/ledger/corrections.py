@@ -1,11 +1,14 @@
 """Corrections (efterregulering): why a paid month is recomputed, the explanation in words, the legal
 basis, and the caseworker's decision on a possible repayment.
 
-- A positive difference is an **efterbetaling**, ready to pay.
-- A negative difference is **never collected automatically**: it is a possible repayment that needs
-  a caseworker's decision after a hearing (partshøring). Repayment requires that the person received
-  the money wrongly and knew or should have known (Ankestyrelsen PM 6-23; PM 48-22 on when the
-  subsidy may be regulated afterwards). The decision (collect / waive, the reason, who) is recorded.
+- A positive difference is an **efterbetaling**, paid in the next payment run (``flexcalc.ledger.settlement``).
+- A negative difference on the ``regulation`` track (``flexcalc.ledger.tracks``: holiday on ledighedsydelse,
+  a provisional payment settled) is netted in the next payments without a hearing.
+- Any other negative difference is **never collected automatically**: it is a possible repayment that
+  needs a caseworker's decision after a hearing (partshøring); ``collect`` creates a claim
+  (``flexcalc.ledger.claims``). Repayment requires that the person received the money wrongly and knew or
+  should have known (Ankestyrelsen PM 6-23; PM 48-22 on when the subsidy may be regulated afterwards).
+  The decision (collect / waive, the reason, who) is recorded.
 """
 
 from __future__ import annotations
