@@ -40,7 +40,8 @@ def money(value: str | None) -> str:
 
 def pending_decision(month: dict[str, Any]) -> bool:
     """A possible repayment of the month waits for the caseworker's decision."""
-    return any(c["status"] == "repayment_review" and c.get("decision") is None for c in month["corrections"])
+    return any(c["status"] == "repayment_review" and c.get("track") != "regulation" and c.get("decision") is None
+               for c in month["corrections"])
 
 
 def month_status(month: dict[str, Any]) -> str:

@@ -316,11 +316,12 @@ for m in months:
     for c in m["corrections"]:
         shown = True
         difference = Decimal(c["difference"])
-        kind = "efterbetaling" if difference > 0 else "mulig tilbagebetaling"
+        regulation = c.get("track") == "regulation"
+        kind = "efterbetaling" if difference > 0 else "regulering" if regulation else "mulig tilbagebetaling"
         with st.container(border=True):
             st.markdown(f"**{title}** — {kind} {kr(difference, sign=True)} ({plain(c['reason_text_da'])})")
             st.markdown(without_citations(c["explanation_da"]))
-            if c["status"] == "repayment_review":
+            if c["status"] == "repayment_review" and not regulation:
                 d = c["decision"]
                 if d:
                     outcome = "opkræves" if d["outcome"] == "collect" else "frafaldes"

@@ -10,10 +10,27 @@ import contextlib
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "ledger"
+
+
+def resolve(args: list[str], case_id: str, factory: Any) -> list[str]:
+    """A scenario names the case's newest correction or claim as ``@correction`` / ``@claim`` (their ids
+    depend on what else the database holds)."""
+    if "@correction" not in args and "@claim" not in args:
+        return args
+    from sqlalchemy import func, select
+
+    from flexcalc.ledger.claim_models import Claim
+    from flexcalc.ledger.models import Correction
+
+    with factory() as session:
+        ids = {"@correction": session.scalar(select(func.max(Correction.id)).where(Correction.case_id == case_id)),
+               "@claim": session.scalar(select(func.max(Claim.id)).where(Claim.case_id == case_id))}
+    return [str(ids[a]) if a in ids else a for a in args]
 
 
 def load(db: str | None = None) -> list[str]:
@@ -36,7 +53,8 @@ def load(db: str | None = None) -> list[str]:
             if session.get(Case, case_id) is not None:
                 continue
         for step in scenario["steps"]:
-            args = [str(folder / a) if str(a).endswith((".csv", ".json")) else str(a) for a in step["args"]]
+            args = resolve([str(folder / a) if str(a).endswith((".csv", ".json")) else str(a) for a in step["args"]],
+                           case_id, factory)
             if db:
                 args += ["--db", db]
             with contextlib.redirect_stdout(io.StringIO()):

@@ -402,7 +402,8 @@ def reconcile(
                    f"caused by {' '.join(c['caused_by']) or '-'}; {c['status']}")
     s = result.summary()
     typer.echo(f"corrections {s['corrections']}: efterbetaling {s['efterbetaling']} ({s['to_pay']} kr.), "
-               f"possible repayment {s['repayment_review']} ({s['possible_repayment']} kr.)")
+               f"possible repayment {s['repayment_review']} ({s['possible_repayment']} kr.), "
+               f"regulation {s['regulation']} ({s['to_regulate']} kr.)")
 
 
 @held_app.command("list")
@@ -478,13 +479,15 @@ def corrections_list(
             query = query.where(Correction.case_id == case)
         rows = [correction_dict(c, d) for c, d in session.execute(query.order_by(Correction.id))]
     if pending:
-        rows = [r for r in rows if r["status"] == "repayment_review" and r["decision"] is None]
+        rows = [r for r in rows if r["status"] == "repayment_review" and r["track"] == "repayment_review"
+                and r["decision"] is None]
     if as_json:
         print_json(rows)
         return
     for r in rows:
         decided = f" — {r['decision']['outcome']}" if r["decision"] else ""
-        typer.echo(f"#{r['id']} {r['case_id']} {r['benefit_month']}: {r['difference']} [{r['status']}{decided}] "
+        typer.echo(f"#{r['id']} {r['case_id']} {r['benefit_month']}: {r['difference']} [{r['status']}, "
+                   f"{r['track']}{decided}] "
                    f"{r['explanation_da']}")
 
 
@@ -503,6 +506,8 @@ def corrections_decide(
                                                                                 "the decision letter.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="An internal note (never in a letter).")] = None,
     expect_version: ExpectVersionOption = None,
+    decided_at: Annotated[str | None, typer.Option("--decided-at", help="When it was decided (default now; "
+                                                                        "ISO 8601, Danish time).")] = None,
     db: DbOption = None,
 ) -> None:
     """Record the caseworker's decision on a possible repayment. collect is refused (exit 2, nothing stored)
@@ -516,7 +521,8 @@ def corrections_decide(
     with input_errors(), transaction(_ledger(db)) as session:
         checked(session, case_id, benefit_month, version)
         decision = record_decision(session, correction, outcome, reason, by, knowledge=knowledge,
-                                   reply_summary=reply_summary, reply_weighing=reply_weighing, internal_note=note)
+                                   reply_summary=reply_summary, reply_weighing=reply_weighing, internal_note=note,
+                                   decided_at=_as_of(decided_at) if decided_at else None)
         from flexcalc.ledger.models import Correction
 
         found = session.get(Correction, correction)

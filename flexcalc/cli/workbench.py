@@ -42,7 +42,8 @@ def worklist_command(
                                                         "repayment_awaiting_hearing, hearing_awaiting_reply, "
                                                         "hearing_reply_overdue, "
                                                         "awaiting_decision, possible_duplicate, "
-                                                        "events_after_payment.")] = None,
+                                                        "events_after_payment, claim_due_unpaid, "
+                                                        "instalment_missed, claim_limitation_near.")] = None,
     case: Annotated[str | None, typer.Option(help="Only this case.")] = None,
     month_: Annotated[str | None, typer.Option("--month", help="Only this benefit month, YYYY-MM.")] = None,
     min_age: Annotated[int | None, typer.Option("--min-age", min=0, help="Only items at least this many days "

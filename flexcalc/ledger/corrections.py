@@ -1,11 +1,14 @@
 """Corrections (efterregulering): why a paid month is recomputed, the explanation in words, the legal
 basis, and the caseworker's decision on a possible repayment.
 
-- A positive difference is an **efterbetaling**, ready to pay.
-- A negative difference is **never collected automatically**: it is a possible repayment that needs
-  a caseworker's decision after a hearing (partshøring). Repayment requires that the person received
-  the money wrongly and knew or should have known (Ankestyrelsen PM 6-23; PM 48-22 on when the
-  subsidy may be regulated afterwards). The decision (collect / waive, the reason, who) is recorded.
+- A positive difference is an **efterbetaling**, paid in the next payment run (``flexcalc.ledger.settlement``).
+- A negative difference on the ``regulation`` track (``flexcalc.ledger.tracks``: holiday on ledighedsydelse,
+  a provisional payment settled) is netted in the next payments without a hearing.
+- Any other negative difference is **never collected automatically**: it is a possible repayment that
+  needs a caseworker's decision after a hearing (partshøring); ``collect`` creates a claim
+  (``flexcalc.ledger.claims``). Repayment requires that the person received the money wrongly and knew or
+  should have known (Ankestyrelsen PM 6-23; PM 48-22 on when the subsidy may be regulated afterwards).
+  The decision (collect / waive, the reason, who) is recorded.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from flexcalc.period import Month
 from flexcalc.text_da import format as fmt
 
 from .models import Correction, Decision
+from .tracks import TRACK_WORDS, is_repayment_review, track_of
 from .types import Cause, CorrectionStatus, ReportKind
 
 LEGAL_BASIS = ("LAB § 123, stk. 1–3 (tilskuddet beregnes bagud på den faktiske løn); Ankestyrelsen PM 48-22 "
@@ -49,6 +53,9 @@ KIND_REASON = {ReportKind.ORIGINAL: Cause.LATE_REPORT, ReportKind.CORRECTION: Ca
 kr = lru_cache(maxsize=4096)(fmt.kr)
 month_name = lru_cache(maxsize=1024)(fmt.month_name)
 """Babel formatting cached: a ten-year reconciliation formats the same months and amounts often."""
+REGULATION_DA = ("Reglerne giver hjemmel til at regulere beløbet bagefter; det kræver ikke partshøring eller "
+                 "afgørelse om tilbagebetaling.")
+REGULATION_EN = "The rules give a basis to regulate the amount afterwards; no hearing or repayment decision is needed."
 STATUS_PAYABLE = CorrectionStatus.PAYABLE
 STATUS_REVIEW = CorrectionStatus.REPAYMENT_REVIEW
 
@@ -77,7 +84,7 @@ def reasons_for(caused_kinds: Iterable[str], ceiling_changed: bool, provisional_
 
 def explain(benefit_month: Month, reasons: list[str], caused_by: list[str], previous: Decimal, due: Decimal,
             previous_ceiling: Decimal, ceiling: Decimal, *, event_cause_da: str | None = None,
-            versions: tuple[str, str] | None = None) -> tuple[str, str]:
+            versions: tuple[str, str] | None = None, regulation: bool = False) -> tuple[str, str]:
     """The explanation of one correction, in Danish and in English. ``event_cause_da`` names the
     event registration ("sygdom registreret 20. marts 2024"); ``versions`` the old and new rule
     version when the rates changed."""
@@ -103,8 +110,11 @@ def explain(benefit_month: Month, reasons: list[str], caused_by: list[str], prev
     da += f" Hidtil {kr(previous)}, nu {kr(due)}: {kr(difference, sign=True)}"
     en += f" So far {amount_str(previous)}, now {amount_str(due)}: {amount_str(difference)}."
     if difference > 0:
-        da += " Efterbetales."
-        en += " To be paid (efterbetaling)."
+        da += " Efterbetales i næste udbetaling."
+        en += " To be paid in the next payment run (efterbetaling)."
+    elif regulation:
+        da += " Regulering: trækkes i de næste udbetalinger."
+        en += " Regulation: deducted from the next payments."
     else:
         da += (" Mulig tilbagebetaling: opkræves ikke automatisk; kræver sagsbehandlerens afgørelse efter "
                "partshøring (PM 6-23).")
@@ -129,7 +139,9 @@ def correction_dict(c: Correction, decision: Decision | None = None) -> dict[str
         "event_cause_da": c.event_cause,
         "explanation_da": c.explanation_da, "explanation_en": c.explanation_en,
         "legal_basis": c.legal_basis, "earliest_affected_month": str(c.earliest_affected_month),
-        "status": str(c.status), "rule_version": c.rule_version, "as_of": c.as_of.isoformat(),
+        "status": str(c.status), "track": str(track_of(c)), "track_text": TRACK_WORDS[track_of(c)][0],
+        "track_text_da": TRACK_WORDS[track_of(c)][1],
+        "rule_version": c.rule_version, "as_of": c.as_of.isoformat(),
         "previous_rule_version": c.previous_rule_version, "event_registration": c.event_registration,
         "decision": None if decision is None else decision_dict(decision),
     }
@@ -175,6 +187,11 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
         raise InputError("correction", "only a possible repayment (a negative correction) takes a decision",
                          "kun en mulig tilbagebetaling (en negativ efterregulering) kræver afgørelse",
                          code="not_repayment")
+    if not is_repayment_review(correction):
+        raise InputError("correction", "a regulation is settled against the next payments: it takes no repayment "
+                         "decision (BEK 227/2024 § 10, stk. 2; PM 48-22)",
+                         "en regulering modregnes i de næste udbetalinger og kræver ingen afgørelse om "
+                         "tilbagebetaling (BEK 227/2024 § 10, stk. 2; PM 48-22)", code="regulation")
     outcome = (outcome or "").strip().lower()
     if outcome not in ("collect", "waive"):
         raise InputError("outcome", "must be collect or waive", "skal være collect (opkræv) eller waive (frafald)",
@@ -226,4 +243,8 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
                         reply_summary=summary, reply_weighing=weighing, internal_note=note)
     session.add(decision)
     session.flush()
+    if outcome == "collect":  # the claim to collect (LAB § 125; BEK 585/2023)
+        from .claims import create_claim
+
+        create_claim(session, decision, dt.datetime.now(dt.UTC))
     return decision

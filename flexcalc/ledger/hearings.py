@@ -185,7 +185,7 @@ def _correction(session: Session, case_id: str, correction_id: int) -> Correctio
     if correction is None or correction.case_id != case_id:
         raise NotFoundError("correction", f"case {case_id} has no correction {correction_id}",
                          f"sag {case_id} har ingen efterregulering {correction_id}", code="unknown_correction")
-    if correction.status != CorrectionStatus.REPAYMENT_REVIEW:
+    if correction.status != CorrectionStatus.REPAYMENT_REVIEW or correction.track == "regulation":
         raise InputError("correction", "only a possible repayment (a negative correction) takes a hearing",
                          "kun en mulig tilbagebetaling (en negativ efterregulering) skal i partshøring",
                          code="not_repayment")

@@ -284,6 +284,9 @@ class Correction(Base):
     """The rule version the month was settled under before this correction ("satser ændret")."""
     event_cause: Mapped[str | None] = mapped_column(Text, nullable=True)
     """The event registration in words when it caused the correction ("sygdom registreret 20. marts 2024")."""
+    track: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    """``regulation`` or ``repayment_review`` (``flexcalc.ledger.tracks``); ``None`` for a correction stored
+    before tracks (read with ``tracks.track_of``)."""
 
 
 class EventRegistration(Base):

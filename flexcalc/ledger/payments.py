@@ -311,6 +311,7 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
                 session.execute(insert(Payment), payments)
             if holds:
                 session.execute(insert(Hold), holds)
+            settle_paid(session, month, outcome, stamp, as_of)
             for case_id in chunk:  # in the run's order, whichever path computed the month
                 if case_id in paid:
                     continue
@@ -359,6 +360,19 @@ def _hold_for_rates(factory: Callable[[], Session], result: PayRunResult, month:
         run_in_transaction(factory, work)
         result.held += [{"case_id": c, "benefit_month": str(month), "missing_employers": [], "reason_code":
                          "rates_not_confirmed", "reason": en, "reason_da": da} for c in chunk]
+
+
+def settle_paid(session: Session, month: Month, outcome: dict[str, tuple[str, dict[str, Any]]],
+                stamp: dt.datetime, as_of: dt.datetime) -> None:
+    """Settle the open lines (efterbetalinger, regulations, set-offs) of the cases just paid, whichever path
+    computed the month (``flexcalc.ledger.settlement``), and put each statement on the case's run entry."""
+    from .settlement import settle
+
+    payouts = {cid: Decimal(entry["payout"]) for cid, (kind, entry) in outcome.items() if kind == "paid"}
+    from .registrations import local_date
+
+    for cid, statement in settle(session, month, payouts, stamp, local_date(as_of)).items():
+        outcome[cid][1]["settlement"] = statement.to_dict()
 
 
 def open_holds(session: Session, case_id: str | None = None, *, after: tuple[str, str] | None = None,
@@ -416,5 +430,8 @@ def release_provisional(session: Session, case_id: str, month: Month, documented
     kind = PaymentKind.PROVISIONAL if due.missing_employers else PaymentKind.REGULAR
     values = _payment_values(case_id, due, as_of, stamp, kind, documentation.strip(), released_by.strip()[:64])
     session.execute(insert(Payment), [values])
-    return {**paid_entry(case_id, due), "kind": kind, "documentation": documentation.strip(),
-            "released_by": released_by.strip()}
+    out = {**paid_entry(case_id, due), "kind": kind, "documentation": documentation.strip(),
+           "released_by": released_by.strip()}
+    outcome: dict[str, tuple[str, dict[str, Any]]] = {case_id: ("paid", out)}
+    settle_paid(session, month, outcome, stamp, as_of)
+    return out

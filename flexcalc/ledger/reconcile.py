@@ -31,10 +31,20 @@ from flexcalc.money import ZERO
 from flexcalc.period import Month
 
 from .asof import NO_FLEKSJOB_WAGE, basis_view, ceiling_for, month_due, rule_version_of
-from .corrections import LEGAL_BASIS, REPAYMENT_BASIS, STATUS_PAYABLE, STATUS_REVIEW, explain, reasons_for
+from .corrections import (
+    LEGAL_BASIS,
+    REGULATION_DA,
+    REGULATION_EN,
+    REPAYMENT_BASIS,
+    STATUS_PAYABLE,
+    STATUS_REVIEW,
+    explain,
+    reasons_for,
+)
 from .models import Correction, Payment
 from .registrations import Registration
 from .store import CaseFacts, load_facts, lock_case, now, run_in_transaction
+from .tracks import Track, basis_of, event_kinds, track_for
 
 
 @dataclass(slots=True)
@@ -49,12 +59,15 @@ class ReconcileResult:
         from flexcalc.money import amount_str
 
         pay = sum((Decimal(c["difference"]) for c in self.corrections if Decimal(c["difference"]) > 0), ZERO)
-        back = sum((Decimal(c["difference"]) for c in self.corrections if Decimal(c["difference"]) < 0), ZERO)
+        review = [c for c in self.corrections if c["status"] == STATUS_REVIEW and c.get("track") != "regulation"]
+        regulated = [c for c in self.corrections if c["status"] == STATUS_REVIEW and c.get("track") == "regulation"]
+        back = sum((Decimal(c["difference"]) for c in review), ZERO)
+        netted = sum((Decimal(c["difference"]) for c in regulated), ZERO)
         return {"cases_checked": self.cases_checked, "months_checked": self.months_checked,
                 "corrections": len(self.corrections),
                 "efterbetaling": sum(1 for c in self.corrections if c["status"] == STATUS_PAYABLE),
-                "repayment_review": sum(1 for c in self.corrections if c["status"] == STATUS_REVIEW),
-                "to_pay": amount_str(pay), "possible_repayment": amount_str(-back)}
+                "repayment_review": len(review), "regulation": len(regulated),
+                "to_pay": amount_str(pay), "possible_repayment": amount_str(-back), "to_regulate": amount_str(-netted)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION, "summary": self.summary(),
@@ -167,18 +180,32 @@ def case_corrections(payments: Sequence[Payment], earlier: dict[Month, list[Corr
         if events_changed:
             event_cause = (registration.describe_da() if registration is not None else
                            _withdrawn(registrations.get(previous_events or 0)))
+        touched: frozenset[str] = frozenset()
+        if events_changed:
+            before = registrations.get(previous_events or 0)
+            touched = event_kinds(registration.events_json if registration else None) | \
+                event_kinds(before.events_json if before else None)
+        track = track_for(reasons, difference, touched)
+        regulation = track == Track.REGULATION and difference < 0
         da, en = explain(month, reasons, caused, settled, due.result.subsidy, previous_ceiling, due.ceiling,
-                         event_cause_da=event_cause, versions=(previous_version, version) if rates_changed else None)
+                         event_cause_da=event_cause, versions=(previous_version, version) if rates_changed else None,
+                         regulation=regulation)
+        if regulation:
+            da += " " + REGULATION_DA
+            en += " " + REGULATION_EN
         if due.reason == NO_FLEKSJOB_WAGE:
             da += " Ingen løn fra fleksjobarbejdsgiveren i basismåneden: intet tilskud."
             en += " No wage from the fleksjob employer in the basis month: no subsidy."
         new_rows.append({
+            "track": track,
             "case_id": case_id, "benefit_month": month, "sequence": len(history) + 1,
             "previous_subsidy": settled, "due_subsidy": due.result.subsidy, "difference": difference,
             "previous_payout": settled_payout, "due_payout": due.result.payout, "basis_wage": due.basis_wage,
             "ceiling": due.ceiling, "report_ids": sorted(due.report_ids), "caused_by": caused,
             "reasons": reasons, "explanation_da": da, "explanation_en": en,
-            "legal_basis": LEGAL_BASIS if difference > 0 else f"{LEGAL_BASIS}. {REPAYMENT_BASIS}",
+            "legal_basis": LEGAL_BASIS if difference > 0 else
+            f"{LEGAL_BASIS}. {REPAYMENT_BASIS}" if track == Track.REPAYMENT_REVIEW else
+            f"{LEGAL_BASIS}. Regulering: {basis_of(reasons, touched)}",
             "earliest_affected_month": month, "status": STATUS_PAYABLE if difference > 0 else STATUS_REVIEW,
             "rule_version": version, "as_of": as_of, "created_at": stamp,
             "event_registration": registration.id if registration else None,

@@ -25,7 +25,15 @@ kind                           when                                             
                                amount (``flexcalc.ledger.duplicates``)                amount reported twice
 ``events_after_payment``       a paid month whose events registered since would       the registration / the
                                change it: reconciliation has not yet settled them     change reconciliation makes
+``claim_due_unpaid``           a claim past its due date, nothing paid, no plan       the day after the due date /
+                               (LAB § 125; BEK 585/2023)                              the balance
+``instalment_missed``          an instalment plan whose payments lag behind           the instalment's day / the
+                                                                                      balance
+``claim_limitation_near``      a claim not handed over whose limitation date is       6 months before the date /
+                               within 6 months (forældelsesloven §§ 3, 19)            the balance
 =============================  =====================================================  ==========================
+
+A regulation (``flexcalc.ledger.tracks``) is never an item: it is settled in the next payments.
 
 A possible repayment whose hearing is open waits for the person; it is listed (``hearing_awaiting_reply``)
 so that a reply that comes early can be recorded from the page. Each item has an ``id`` and a ``version``
@@ -45,7 +53,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import FlexcalcError, InputError, require
@@ -65,8 +73,12 @@ AWAITING_DECISION = "awaiting_decision"
 AWAITING_REPLY = "hearing_awaiting_reply"
 DUPLICATE = "possible_duplicate"
 EVENTS_AFTER_PAYMENT = "events_after_payment"
+CLAIM_DUE_UNPAID = "claim_due_unpaid"
+INSTALMENT_MISSED = "instalment_missed"
+LIMITATION_NEAR = "claim_limitation_near"
+CLAIM_KINDS = (CLAIM_DUE_UNPAID, INSTALMENT_MISSED, LIMITATION_NEAR)
 KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, AWAITING_REPLY, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE,
-                          EVENTS_AFTER_PAYMENT)
+                          EVENTS_AFTER_PAYMENT, *CLAIM_KINDS)
 """The kinds in the worklist's order; their Danish labels and plain texts: ``flexcalc.text_da.worklist``."""
 
 ITEM_ID_SEPARATOR = "~"
@@ -195,7 +207,8 @@ def _held(session: Session, case_id: str | None) -> list[WorkItem]:
 
 def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[WorkItem]:
     query = (select(Correction).outerjoin(Decision, Decision.correction_id == Correction.id)
-             .where(Decision.id.is_(None), Correction.status == CorrectionStatus.REPAYMENT_REVIEW.value))
+             .where(Decision.id.is_(None), Correction.status == CorrectionStatus.REPAYMENT_REVIEW.value,
+                    or_(Correction.track.is_(None), Correction.track != "regulation")))
     hearing_query = select(HearingEvent).order_by(HearingEvent.id)
     if case_id is not None:
         query = query.where(Correction.case_id == case_id)
@@ -211,7 +224,8 @@ def _repayments(session: Session, case_id: str | None, today: dt.date) -> list[W
         state = hearing_state(events.get(c.id, []), today)
         amount = c.difference
         month = c.benefit_month
-        common = {"status": str(c.status), "hearing": state.to_dict(), "explanation_da": c.explanation_da}
+        common = {"status": str(c.status), "track": "repayment_review", "hearing": state.to_dict(),
+                  "explanation_da": c.explanation_da}
         if state.status == "not_sent":
             items.append(WorkItem(AWAITING_HEARING, c.case_id, month, _local(c.as_of),
                                   f"Mulig tilbagebetaling for {month_name(month)}: send partshøring", str(c.id),
@@ -381,6 +395,10 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
         items += _duplicates(session, where.case_id)
     if EVENTS_AFTER_PAYMENT in wanted:
         items += _events_after_payment(session, where.case_id)
+    if wanted & set(CLAIM_KINDS):
+        from .claims import claim_items
+
+        items += claim_items(session, where.case_id, today)
     items = [i for i in items if i.kind in wanted
              and (where.month is None or i.month == where.month)
              and (where.min_age is None or i.age_days(today) >= where.min_age)]

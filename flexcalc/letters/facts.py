@@ -68,7 +68,7 @@ def decision_of(session: Session, correction_id: int) -> Decision | None:
 
 
 def require_possible_repayment(correction: Correction, field: str = "correction") -> None:
-    if correction.status != CorrectionStatus.REPAYMENT_REVIEW:
+    if correction.status != CorrectionStatus.REPAYMENT_REVIEW or correction.track == "regulation":
         raise letter_error(field, "not_repayment", id=correction.id, status=str(correction.status),
                            status_da=STATUS_DA.get(correction.status, str(correction.status)))
 

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from flexcalc.citizen.month_change import MonthChange, MonthSide, explain_month_change
 from flexcalc.ledger.models import Correction, Decision, Hold, Payment
+from flexcalc.ledger.settlement import statement_of
 from flexcalc.ledger.store import CaseFacts, load_facts
+from flexcalc.ledger.tracks import Track, plain_cause_da, track_of
 from flexcalc.ledger.types import CorrectionStatus, PaymentKind
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
@@ -67,6 +69,9 @@ def _correction_line(c: Correction, decision: Decision | None) -> str:
     if c.status == CorrectionStatus.PAYABLE:
         return f"{month.capitalize()}: Du får {kr(c.difference)} ekstra, fordi tilskuddet er regnet ud igen."
     too_much = kr(-c.difference)
+    if track_of(c) == Track.REGULATION:
+        return (f"{month.capitalize()}: Du fik {too_much} for meget, {plain_cause_da(c.reasons)}. Det er en "
+                "regulering. Vi trækker beløbet fra dine næste udbetalinger. Du skal ikke selv betale.")
     if decision is None:
         return (f"{month.capitalize()}: Du har måske fået {too_much} for meget. Vi har ikke truffet en afgørelse. "
                 "Du skal ikke betale noget nu.")
@@ -109,7 +114,8 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     months = LedgerMonths(facts, payments)
     name, previous = month_name(month), month.previous()
     basis = month_name(month.previous())
-    payment_rows = (("Fleksløntilskud", kr(payment.subsidy)), ("Dit eget ATP-bidrag", kr(-payment.atp_own)))
+    payment_rows: tuple[tuple[str, str], ...] = (("Fleksløntilskud", kr(payment.subsidy)),
+                                                ("Dit eget ATP-bidrag", kr(-payment.atp_own)))
     wage = wage_now(session, case_id, month, payment, letter_date)
     about: list[Paragraph] = [Paragraph(f"Tilskuddet bygger på din løn i {basis}. Den er {kr(wage)} med pension. "
                                         f"Dit lønloft er {kr(payment.ceiling)}.")]
@@ -122,8 +128,25 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
                                "Når din arbejdsgiver har sendt lønnen, regner vi tilskuddet ud igen."))
     if payment.subsidy == 0 and payment.reason is not None:
         about.append(Paragraph("Du fik ingen løn fra dit fleksjob i måneden før. Uden løn er der intet tilskud."))
+    statement = statement_of(session, case_id, month)
+    settled = statement.lines if statement is not None else []
+    for line in settled:
+        concerns = month_name(Month.parse(line["concerns_month"]))
+        amount = Decimal(line["amount"])
+        if line["kind"] == "efterbetaling":
+            payment_rows += ((f"Efterbetaling for {concerns}", kr(amount)),)
+            about.append(Paragraph(f"Du får {kr(amount)} ekstra for {concerns}, fordi vi har regnet tilskuddet "
+                                   "ud igen."))
+        elif line["kind"] == "regulation":
+            payment_rows += ((f"Regulering for {concerns}", kr(-amount)),)
+            about.append(Paragraph(f"Vi har trukket {kr(amount)} for {concerns}, "
+                                   f"{plain_cause_da(line['cause'].split())}. Det er en regulering."))
+        else:
+            payment_rows += (("Tilbagebetaling trukket i tilskuddet", kr(-amount)),)
+            about.append(Paragraph(f"Vi har trukket {kr(amount)} for det, du skal betale tilbage for {concerns}."))
+    net = statement.net if statement is not None else payment.payout
     sections: list[Section] = [Section(f"Din udbetaling for {name}", (
-        Table(("", "Beløb"), payment_rows, ("Udbetaling før skat", kr(payment.payout))), *about))]
+        Table(("", "Beløb"), payment_rows, ("Udbetaling før skat", kr(net))), *about))]
 
     change: MonthChange | None = None
     previous_payment = payments.get(previous)
@@ -174,7 +197,7 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.id)):
         if local_date(c.as_of) > letter_date:
             continue
-        pending = c.status == CorrectionStatus.REPAYMENT_REVIEW and c.id not in decided
+        pending = c.status == CorrectionStatus.REPAYMENT_REVIEW and c.track != "regulation" and c.id not in decided
         if pending or since is None or c.as_of > since:
             shown.append(c)
     if shown:
@@ -223,6 +246,7 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
         correction_ids=tuple(c.id for c in shown),
         facts={"benefit_month": str(month), "subsidy": amount_str(payment.subsidy),
                "atp_own": amount_str(payment.atp_own), "payout": amount_str(payment.payout),
+               "net_payout": amount_str(net), "settlement": settled,
                "basis_wage": amount_str(payment.basis_wage), "total_income": amount_str(total_now),
                "wage_now": amount_str(wage), "channel": channel,
                "complaint_deadline": None if deadline is None else deadline.isoformat(),

@@ -13,6 +13,9 @@ KIND_LABELS_DA: dict[str, str] = {
     "awaiting_decision": "Svar modtaget: træf afgørelse",
     "possible_duplicate": "Mulig dobbelt indberetning",
     "events_after_payment": "Hændelser registreret efter udbetaling",
+    "claim_due_unpaid": "Krav forfaldet og ikke betalt",
+    "instalment_missed": "Afdrag ikke betalt",
+    "claim_limitation_near": "Kravet forældes inden for 6 måneder",
 }
 """Every worklist kind, in the worklist's order, with its label."""
 
@@ -24,5 +27,8 @@ KIND_PLAIN_DA: dict[str, str] = {
     "awaiting_decision": "Borgeren har svaret. Nu skal vi beslutte.",
     "possible_duplicate": "Den samme løn er måske sendt to gange. Spørg arbejdsgiveren.",
     "events_after_payment": "Der er sket noget i en måned, vi har betalt. Beløbet skal regnes igen.",
+    "claim_due_unpaid": "Borgeren skal betale penge tilbage. Fristen er gået, og der er ikke betalt.",
+    "instalment_missed": "Borgeren har ikke betalt et aftalt afdrag.",
+    "claim_limitation_near": "Kravet bliver snart for gammelt. Efter den dato kan vi ikke kræve pengene.",
 }
 """The kind said in plain Danish beside the legal term (LIX measured in tests/ledger/test_worklist_lix.py)."""

@@ -44,11 +44,15 @@ def replay(folder: Path, db: str) -> dict[str, dict[str, Decimal]]:
 
 
 def _replay_steps(folder: Path, scenario: dict[str, Any], db: str, runs: dict[str, dict[str, Decimal]]) -> None:
+    from flexcalc.cli.demo import resolve
+    from flexcalc.ledger.store import open_ledger
+
     for step in scenario["steps"]:
         if "parameters" in step:
             use_parameters(folder / step["parameters"])
             continue
-        args = with_version(db, [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]])
+        args = [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]]
+        args = with_version(db, resolve(args, scenario["steps"][0]["args"][2], open_ledger(db)))  # @correction, @claim
         if args[0] == "pay":
             data = json.loads(run(db, *args, "--json").stdout)
             month = runs.setdefault(data["month"], {"subsidy": Decimal(0), "payout": Decimal(0), "paid": Decimal(0)})

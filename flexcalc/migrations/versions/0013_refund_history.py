@@ -8,7 +8,7 @@ retraction pointing at the row it withdraws, and the right row). Protected like 
 UPDATE, DELETE, TRUNCATE (PostgreSQL) or INSERT OR REPLACE (SQLite) of a stored row.
 
 Revision ID: 0013_refund_history
-Revises: 0011_letters_channel
+Revises: 0012_regulation_claims
 Create Date: 2026-12-07
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_refund_history"
-down_revision = "0011_letters_channel"
+down_revision = "0012_regulation_claims"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,177 @@
+"""Repayment claims (LAB § 125; BEK 585/2023): caseworkers list, read and act on claims; a citizen reads
+their own claims and plan through their case. Thin: the rules are ``flexcalc.ledger.claims``.
+
+Every write names the balance the caseworker saw (``balance_seen``): a claim changed since (a set-off in a
+payment run, a payment registered by someone else) is refused with 409, nothing stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.idempotency import IdempotentRoute
+from api.ledger_common import ledger_session
+from api.problem import problem
+from api.security import AUTH_RESPONSES, authorize_case, read_case, require_role
+from flexcalc.errors import InputError
+from flexcalc.parsing.model import AmountField, validate_amount
+from flexcalc.security.keys import Principal
+from flexcalc.security.redact import RedactedText
+
+router = APIRouter(prefix="/v1", tags=["claims"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
+caseworker = require_role("caseworker")
+CLAIM_ID = Path(ge=1, le=2**62, description="The claim's id.")
+
+
+def _date(value: str | None, field: str) -> dt.date:
+    from flexcalc.ledger.hearings import today_local
+    from flexcalc.parsing.inputs import parse_date
+
+    return parse_date(value, field) if value else today_local()
+
+
+class _Write(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    balance_seen: AmountField = Field(description="The claim's balance as the caseworker saw it (stale writes "
+                                                  "are refused).")
+    by: RedactedText = Field(min_length=1, max_length=64, description="Who records it.")
+    on: str | None = Field(default=None, description="The date, YYYY-MM-DD (default today).")
+
+    @field_validator("balance_seen", mode="before")
+    @classmethod
+    def _seen(cls, value: Any) -> Decimal:
+        return validate_amount(value, "balance_seen")
+
+
+class PlanCreate(_Write):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
+        "method": "setoff", "monthly_amount": "300.00", "first_month": "2024-08", "reason": "afdrag ikke betalt",
+        "balance_seen": "419.25", "by": "sb-7", "on": "2024-07-12"}]})
+
+    method: str = Field(description="instalment (afdrag), setoff (modregning i tilskuddet) or deferral (henstand).")
+    monthly_amount: AmountField | None = Field(default=None, description="The monthly amount (not for deferral).")
+    first_month: str | None = Field(default=None, description="The first month, YYYY-MM.")
+    reason: RedactedText = Field(min_length=1, max_length=500)
+
+    @field_validator("monthly_amount", mode="before")
+    @classmethod
+    def _monthly(cls, value: Any) -> Decimal | None:
+        return None if value is None else validate_amount(value, "monthly_amount")
+
+
+class PaymentCreate(_Write):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
+        "amount": "500.00", "on": "2024-06-03", "reference": "bank 0603", "balance_seen": "919.25", "by": "sb-7"}]})
+
+    amount: AmountField
+    reference: RedactedText | None = Field(default=None, max_length=200)
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Decimal:
+        return validate_amount(value, "amount")
+
+
+class HandoverCreate(_Write):
+    pass
+
+
+def _unprocessable(error: InputError) -> JSONResponse:
+    status = 404 if error.code == "unknown_claim" else 409 if error.code in ("claim_closed", "stale") else 422
+    return problem(status, "Not found" if status == 404 else "Conflict" if status == 409 else "Unprocessable",
+                   f"{error.field}: {error.reason_en}", detail_da=f"{error.field}: {error.reason_da}",
+                   errors=[error.as_dict()])
+
+
+def _act(request: Request, principal: Principal, claim_id: int, body: _Write, work: Any) -> Any:
+    from flexcalc.ledger.claims import get_claim
+
+    day = _date(body.on, "on")
+    try:
+        with ledger_session(write=True) as session:
+            state = get_claim(session, claim_id, day)
+            authorize_case(request, principal, state.claim.case_id, "write")
+            if state.balance != body.balance_seen:
+                raise InputError("balance_seen", f"the claim's balance is {state.balance} now: read it again",
+                                 f"kravets restgæld er nu {state.balance}: hent det igen", code="stale")
+            extra = work(session, state, day)
+            out = get_claim(session, claim_id, day).to_dict()
+    except InputError as error:
+        return _unprocessable(error)
+    return JSONResponse({**out, **(extra or {})}, status_code=201)
+
+
+@router.get("/claims", summary="Every repayment claim (caseworkers), with balance, plan and dates")
+def list_all_claims(case: str | None = Query(default=None, description="Only this case."),
+                    as_of: str | None = Query(default=None, description="The date, YYYY-MM-DD (default today)."),
+                    principal: Principal = Depends(caseworker)) -> Any:
+    from flexcalc.ledger.claims import list_claims
+
+    with ledger_session() as session:
+        return [s.to_dict() for s in list_claims(session, _date(as_of, "as_of"), case)]
+
+
+@router.get("/cases/{case_id}/claims", summary="A case's repayment claims and plans (the citizen sees their own)")
+def list_case_claims(case_id: str, as_of: str | None = Query(default=None, description="YYYY-MM-DD."),
+                     principal: Principal = Depends(read_case)) -> Any:
+    from flexcalc.ledger.claims import list_claims
+    from flexcalc.letters.demand import demand_letter
+
+    with ledger_session() as session:
+        return [{**s.to_dict(), "letter_da": demand_letter(s)}
+                for s in list_claims(session, _date(as_of, "as_of"), case_id)]
+
+
+@router.get("/claims/{claim_id}", summary="One claim with its events (caseworkers)")
+def get_one_claim(request: Request, claim_id: int = CLAIM_ID,
+                  as_of: str | None = Query(default=None, description="YYYY-MM-DD."),
+                  principal: Principal = Depends(caseworker)) -> Any:
+    from flexcalc.ledger.claims import get_claim
+
+    try:
+        with ledger_session() as session:
+            state = get_claim(session, claim_id, _date(as_of, "as_of"))
+    except InputError as error:
+        return _unprocessable(error)
+    authorize_case(request, principal, state.claim.case_id, "read")
+    return state.to_dict()
+
+
+@router.post("/claims/{claim_id}/plan", status_code=201, summary="Record an instalment plan (afdragsordning)")
+def post_plan(body: PlanCreate, request: Request, claim_id: int = CLAIM_ID,
+              principal: Principal = Depends(caseworker)) -> Any:
+    from flexcalc.ledger.claims import record_plan
+    from flexcalc.period import Month
+
+    first = Month.parse(body.first_month, "first_month") if body.first_month else None
+    return _act(request, principal, claim_id, body, lambda session, state, day: record_plan(
+        session, claim_id, body.method, body.monthly_amount, body.reason, body.by, day, first) and None)
+
+
+@router.post("/claims/{claim_id}/payments", status_code=201, summary="Register a payment on a claim")
+def post_payment(body: PaymentCreate, request: Request, claim_id: int = CLAIM_ID,
+                 principal: Principal = Depends(caseworker)) -> Any:
+    from flexcalc.ledger.claims import record_payment
+
+    return _act(request, principal, claim_id, body, lambda session, state, day: record_payment(
+        session, claim_id, body.amount, day, body.reference or "", body.by) and None)
+
+
+@router.post("/claims/{claim_id}/handover", status_code=201,
+             summary="Hand a claim over to Gældsstyrelsen (KTBRFLX); the answer holds the file to send")
+def post_handover(body: HandoverCreate, request: Request, claim_id: int = CLAIM_ID,
+                  principal: Principal = Depends(caseworker)) -> Any:
+    from flexcalc.ledger.claims import handover
+
+    def work(session: Any, state: Any, day: dt.date) -> dict[str, Any]:
+        event, text = handover(session, claim_id, day, body.by)
+        return {"handover_file": {"name": event.reference, "content_type": "text/csv", "content": text}}
+
+    return _act(request, principal, claim_id, body, work)

@@ -1,0 +1,199 @@
+"""Repayment claims on the command line: list, show, instalment plan, payments, the handover to
+Gældsstyrelsen, and a case's money in one account (``flexcalc claims balance``).
+
+Every command takes ``--db URL``; bad input exits 2 naming the field; nothing is stored half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from flexcalc.cli.common import amount, app, fail, input_errors, month, print_json
+from flexcalc.errors import InputError
+from flexcalc.text_da.format import kr
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
+                                                           "the embedded SQLite file var/flexcalc.sqlite).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+OnOption = Annotated[str | None, typer.Option("--as-of", help="The date (YYYY-MM-DD; default today).")]
+ByOption = Annotated[str, typer.Option("--by", help="Who records it.")]
+
+claims_app = typer.Typer(help="Repayment claims (LAB § 125): plan, payments, set-off, handover.",
+                         no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+
+def _ledger(db: str | None) -> Any:
+    from flexcalc.ledger.store import open_ledger
+
+    return open_ledger(db)
+
+
+def _date(value: str | None, field: str = "as-of") -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(InputError(field, "must be a date YYYY-MM-DD", "skal være en dato ÅÅÅÅ-MM-DD", code="date"))
+
+
+def _print_claim(c: dict[str, Any]) -> None:
+    typer.echo(f"#{c['id']} {c['case_id']} {c['concerns_month']}: {c['amount']} ({c['claim_type']}), "
+               f"restgæld {c['balance']} [{c['status']}]; forfald {c['due_date']}, forældelse {c['limitation_date']}")
+
+
+@claims_app.command("list")
+def claims_list(case: Annotated[str | None, typer.Option(help="Only this case.")] = None,
+                as_of: OnOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Every claim with its balance, status and dates."""
+    from flexcalc.ledger.claims import list_claims
+
+    with _ledger(db)() as session:
+        rows = [s.to_dict() for s in list_claims(session, _date(as_of), case)]
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        _print_claim(r)
+    typer.echo(f"{len(rows)} claim(s)")
+
+
+@claims_app.command("show")
+def claims_show(claim: Annotated[int, typer.Argument(help="The claim id.")], as_of: OnOption = None,
+                as_json: JsonOption = False, db: DbOption = None) -> None:
+    """One claim with its plan and events."""
+    from flexcalc.ledger.claims import get_claim
+
+    with input_errors(), _ledger(db)() as session:
+        row = get_claim(session, claim, _date(as_of)).to_dict()
+    if as_json:
+        print_json(row)
+        return
+    _print_claim(row)
+    for e in row["events"]:
+        typer.echo(f"  {e['on_date']} {e['kind']} {e['amount'] or e['monthly_amount'] or ''} {e['reference'] or ''}")
+
+
+@claims_app.command("plan")
+def claims_plan(
+    claim: Annotated[int, typer.Argument(help="The claim id.")],
+    method: Annotated[str, typer.Option(help="instalment (afdrag), setoff (modregning i tilskuddet) or deferral "
+                                             "(henstand).")],
+    reason: Annotated[str, typer.Option(help="Why this plan (income per the table, budget, deferral).")],
+    by: ByOption,
+    monthly: Annotated[str | None, typer.Option(help="The monthly amount, kr. (default: the order's amount "
+                                                     "without income data).")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="First month YYYY-MM (default: the next).")] = None,
+    on: OnOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Record an instalment plan (afdragsordning) for a claim; the latest plan is in force."""
+    from flexcalc.ledger.claims import get_claim, record_plan
+    from flexcalc.ledger.store import transaction
+    from flexcalc.security.redact import redact
+
+    day = _date(on)
+    reason, by = redact(reason), redact(by)  # free text: no CPR number is stored
+    with input_errors(), transaction(_ledger(db)) as session:
+        record_plan(session, claim, method, amount(monthly, "monthly") if monthly else None, reason, by, day,
+                    month(from_, "from") if from_ else None)
+        row = get_claim(session, claim, day).to_dict()
+    if as_json:
+        print_json(row)
+        return
+    plan = row["plan"]
+    typer.echo(f"afdragsordning for krav #{claim}: {plan['method']} {plan['monthly_amount']} pr. måned")
+
+
+@claims_app.command("pay")
+def claims_pay(
+    claim: Annotated[int | None, typer.Argument(help="The claim id (or --file).")] = None,
+    amount_: Annotated[str | None, typer.Option("--amount", help="The amount paid, kr.")] = None,
+    on: OnOption = None,
+    reference: Annotated[str, typer.Option(help="The payment's reference.")] = "",
+    file: Annotated[Path | None, typer.Option(help="A CSV file claim_id,amount,date,reference.")] = None,
+    by: ByOption = "",
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Register a payment on a claim (or every payment of a file: all or none)."""
+    from flexcalc.ledger.claims import event_dict, payments_from_file, record_payment
+    from flexcalc.ledger.store import transaction
+    from flexcalc.security.redact import redact
+
+    reference, by = redact(reference), redact(by)  # free text: no CPR number is stored
+    with input_errors(), transaction(_ledger(db)) as session:
+        if file is not None:
+            events = payments_from_file(session, file.read_text(encoding="utf-8"), by)
+        else:
+            if claim is None or amount_ is None:
+                fail(InputError("amount", "give the claim and --amount, or --file",
+                                "angiv kravet og --amount, eller --file", code="missing"))
+            events = [record_payment(session, claim, amount(amount_, "amount"), _date(on, "as-of"), reference, by)]
+        rows = [event_dict(e) for e in events]
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"indbetaling {r['amount']} registreret ({r['on_date']})")
+
+
+@claims_app.command("handover")
+def claims_handover(
+    claim: Annotated[int, typer.Argument(help="The claim id.")],
+    by: ByOption,
+    out: Annotated[Path, typer.Option(help="Where to write the handover file (CSV).")],
+    on: OnOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Hand a claim over to Gældsstyrelsen (claim type KTBRFLX): record it and write the file."""
+    from flexcalc.ledger.claims import event_dict, handover
+    from flexcalc.ledger.store import transaction
+
+    with input_errors(), transaction(_ledger(db)) as session:
+        event, text = handover(session, claim, _date(on), by)
+        row = event_dict(event)
+    out.write_text(text, encoding="utf-8")
+    if as_json:
+        print_json({**row, "path": str(out)})
+        return
+    typer.echo(f"krav #{claim} overdraget til inddrivelse: {out}")
+
+
+@claims_app.command("balance")
+def claims_balance(case: Annotated[str, typer.Argument(help="The case id.")], as_of: OnOption = None,
+                   as_json: JsonOption = False, db: DbOption = None) -> None:
+    """A case's money in one account: paid, back paid, netted, collected, due and what is open."""
+    from flexcalc.ledger.settlement import case_balance
+    from flexcalc.ledger.store import get_case
+
+    with input_errors(), _ledger(db)() as session:
+        get_case(session, case)
+        row = case_balance(session, case, _date(as_of))
+    if as_json:
+        print_json(row)
+        return
+    for key, value in row.items():
+        typer.echo(f"{key}: {value}")
+
+
+@claims_app.command("letter")
+def claims_letter(claim: Annotated[int, typer.Argument(help="The claim id.")], as_of: OnOption = None,
+                  db: DbOption = None) -> None:
+    """The demand letter (opkrævning) of a claim, in plain Danish."""
+    from flexcalc.ledger.claims import get_claim
+    from flexcalc.letters.demand import demand_letter
+
+    with input_errors(), _ledger(db)() as session:
+        state = get_claim(session, claim, _date(as_of))
+    typer.echo(demand_letter(state))
+
+
+__all__ = ["kr"]

@@ -1,0 +1,377 @@
+"""Collecting a repayment (LAB § 125; BEK 585/2023): the claim a ``collect`` decision creates, its
+instalment plan, payments, set-off in later payments, the handover to Gældsstyrelsen and its limitation.
+
+- A ``collect`` decision creates a **claim** for the payout the person received too much on the
+  correction (``previous_payout − due_payout``), resting on that decision, due ``due_days`` after it.
+- Its **limitation date** (forældelsesloven, LBK 1238/2015): 3 years (§ 3, stk. 1) from when the money was
+  paid (§ 2), counted only from when the municipality knew or should have known of the claim (§ 3, stk. 2:
+  here the day the report causing the correction was received, never before the payment), and never later
+  than 10 years after the payment (§ 3, stk. 3, nr. 2). A payment by the debtor acknowledges the claim and
+  starts a new 3-year period from that day (§§ 15, 19, stk. 2). A claim handed over to Gældsstyrelsen is
+  then that authority's to keep alive (§ 18, stk. 4); its date is no longer watched here. Past its date an
+  unpaid balance is time-barred and written off (shown, never collected).
+- An **instalment plan** (``instalment``: the person pays; ``setoff``: deducted in later subsidy payments;
+  ``deferral``: henstand) with its monthly amount and reason. The latest plan is in force.
+- Every event is a new row (``ClaimEvent``); the balance and status are computed from them on a date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flexcalc.errors import InputError
+from flexcalc.law.lawdata import LAW_DIR, _read
+from flexcalc.money import ZERO, amount_str
+from flexcalc.period import Month
+
+from .claim_models import PLAN_METHODS, Claim, ClaimEvent
+from .models import Correction, Decision, Payment, Report
+from .registrations import local_date
+
+
+class Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: Any
+    reference: str
+    source: str
+    note: str | None = None
+
+
+class Collection(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    claim_type: Value
+    due_days: Value
+    limitation_years: Value
+    limitation_max_years: Value
+    new_period_on_acknowledgment: Value
+    warn_months: Value
+    default_instalment: Value
+
+
+@cache
+def collection(directory: Path = LAW_DIR) -> Collection:
+    return Collection.model_validate(_read("collection", directory))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def limitation_date(paid_on: dt.date, known_on: dt.date) -> dt.date:
+    """Forældelsesloven § 3, stk. 1–3: 3 years from when the municipality knew or should have known (never
+    before the payment), at most 10 years from the payment."""
+    c = collection()
+    start = max(paid_on, known_on)
+    return min(add_years(start, int(c.limitation_years.value)), add_years(paid_on, int(c.limitation_max_years.value)))
+
+
+@dataclass(slots=True)
+class ClaimState:
+    """A claim on a date: what was paid, set off and written off, the balance, the plan and the status
+    (``open``, ``paid``, ``handed_over``, ``time_barred``)."""
+
+    claim: Claim
+    on: dt.date
+    paid: Decimal
+    set_off: Decimal
+    written_off: Decimal
+    balance: Decimal
+    limitation_date: dt.date
+    status: str
+    plan: ClaimEvent | None
+    handover: ClaimEvent | None
+    events: list[ClaimEvent]
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.claim
+        plan = self.plan
+        return {
+            "id": c.id, "case_id": c.case_id, "correction_id": c.correction_id, "decision_id": c.decision_id,
+            "concerns_month": str(c.concerns_month), "amount": amount_str(c.amount), "paid": amount_str(self.paid),
+            "set_off": amount_str(self.set_off), "written_off": amount_str(self.written_off),
+            "balance": amount_str(self.balance), "status": self.status, "claim_type": c.claim_type,
+            "paid_on": c.paid_on.isoformat(), "known_on": c.known_on.isoformat(),
+            "decided_on": c.decided_on.isoformat(), "due_date": c.due_date.isoformat(),
+            "limitation_date": self.limitation_date.isoformat(), "as_of": self.on.isoformat(),
+            "plan": None if plan is None else {
+                "method": plan.method, "monthly_amount": amount_str(plan.monthly_amount or ZERO),
+                "first_month": str(plan.first_month) if plan.first_month else None, "reason": plan.reference,
+                "on_date": plan.on_date.isoformat(), "by": plan.recorded_by},
+            "handover": None if self.handover is None else {
+                "on_date": self.handover.on_date.isoformat(), "file": self.handover.reference,
+                "by": self.handover.recorded_by},
+            "events": [event_dict(e) for e in self.events],
+            "legal_basis": ("LAB § 125; BEK 585/2023; forældelsesloven §§ 2, 3, 15 og 19 (LBK 1238/2015)"),
+        }
+
+
+def event_dict(e: ClaimEvent) -> dict[str, Any]:
+    return {"id": e.id, "kind": e.kind, "on_date": e.on_date.isoformat(),
+            "amount": None if e.amount is None else amount_str(e.amount), "method": e.method,
+            "monthly_amount": None if e.monthly_amount is None else amount_str(e.monthly_amount),
+            "first_month": str(e.first_month) if e.first_month else None, "reference": e.reference,
+            "by": e.recorded_by}
+
+
+def claim_state(claim: Claim, events: list[ClaimEvent], on: dt.date) -> ClaimState:
+    """The claim as it stands on ``on`` (events dated later are not counted)."""
+    seen = [e for e in events if e.on_date <= on]
+    paid = sum((e.amount or ZERO for e in seen if e.kind == "payment"), ZERO)
+    set_off = sum((e.amount or ZERO for e in seen if e.kind == "setoff"), ZERO)
+    limit = claim.limitation_date
+    years = int(collection().new_period_on_acknowledgment.value)
+    for e in seen:
+        if e.kind == "payment":  # the debtor's acknowledgment: a new period from that day (§§ 15, 19, stk. 2)
+            limit = max(limit, add_years(e.on_date, years))
+    plans = [e for e in seen if e.kind == "plan"]
+    handovers = [e for e in seen if e.kind == "handover"]
+    balance = claim.amount - paid - set_off
+    written_off = ZERO
+    if balance <= 0:
+        status = "paid"
+    elif handovers:
+        status = "handed_over"
+    elif on > limit:
+        status, written_off, balance = "time_barred", balance, ZERO
+    else:
+        status = "open"
+    return ClaimState(claim, on, paid, set_off, written_off, balance, limit, status,
+                      plans[-1] if plans else None, handovers[-1] if handovers else None, seen)
+
+
+def _events(session: Session, claim_ids: list[int]) -> dict[int, list[ClaimEvent]]:
+    out: dict[int, list[ClaimEvent]] = defaultdict(list)
+    if claim_ids:
+        for e in session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id.in_(claim_ids)).order_by(ClaimEvent.id)):
+            out[e.claim_id].append(e)
+    return out
+
+
+def list_claims(session: Session, on: dt.date, case_id: str | None = None) -> list[ClaimState]:
+    query = select(Claim).order_by(Claim.id)
+    if case_id is not None:
+        query = query.where(Claim.case_id == case_id)
+    claims = list(session.scalars(query))
+    events = _events(session, [c.id for c in claims])
+    return [claim_state(c, events[c.id], on) for c in claims]
+
+
+def get_claim(session: Session, claim_id: int, on: dt.date, case_id: str | None = None) -> ClaimState:
+    claim = session.get(Claim, claim_id)
+    if claim is None or (case_id is not None and claim.case_id != case_id):
+        raise InputError("claim", f"there is no claim {claim_id}", f"der er intet tilbagebetalingskrav {claim_id}",
+                         code="unknown_claim")
+    return claim_state(claim, _events(session, [claim.id])[claim.id], on)
+
+
+def create_claim(session: Session, decision: Decision, stamp: dt.datetime) -> Claim | None:
+    """The claim of a ``collect`` decision (``None`` when the payout was not too large: only the own ATP
+    share changed, which finance settles with ATP)."""
+    correction = session.get(Correction, decision.correction_id)
+    if correction is None or str(decision.outcome) != "collect":
+        return None
+    amount = correction.previous_payout - correction.due_payout
+    if amount <= 0:
+        return None
+    payment = session.scalar(select(Payment).where(Payment.case_id == correction.case_id,
+                                                  Payment.benefit_month == correction.benefit_month))
+    paid_on = local_date(payment.as_of) if payment is not None else local_date(correction.as_of)
+    received = [r for (r,) in session.execute(select(Report.received_at).where(
+        Report.case_id == correction.case_id, Report.report_id.in_(list(correction.caused_by))))] \
+        if correction.caused_by else []
+    known_on = max(paid_on, local_date(min(received)) if received else local_date(correction.as_of))
+    decided_on = local_date(decision.decided_at)
+    c = collection()
+    claim = Claim(case_id=correction.case_id, correction_id=correction.id, decision_id=decision.id,
+                  concerns_month=correction.benefit_month, amount=amount, paid_on=paid_on, known_on=known_on,
+                  decided_on=decided_on, due_date=decided_on + dt.timedelta(days=int(c.due_days.value)),
+                  limitation_date=limitation_date(paid_on, known_on), claim_type=str(c.claim_type.value),
+                  created_by=decision.decided_by, created_at=stamp)
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def _who(by: str) -> str:
+    if not (by or "").strip():
+        raise InputError("by", "say who records it", "angiv hvem der registrerer", code="missing")
+    return by.strip()[:64]
+
+
+def _positive(amount: Decimal, field: str) -> Decimal:
+    if amount <= 0:
+        raise InputError(field, "must be more than 0", "skal være mere end 0", code="not_positive")
+    return amount
+
+
+def record_plan(session: Session, claim_id: int, method: str, monthly_amount: Decimal | None, reason: str,
+                by: str, on: dt.date, first_month: Month | None = None) -> ClaimEvent:
+    """An instalment plan (afdragsordning) as the municipality fixes it: ``instalment`` (the person pays
+    monthly), ``setoff`` (deducted in later subsidy payments) or ``deferral`` (henstand, no amount)."""
+    state = get_claim(session, claim_id, on)
+    method = (method or "").strip().lower()
+    if method not in PLAN_METHODS:
+        raise InputError("method", "must be instalment, setoff or deferral",
+                         "skal være instalment (afdrag), setoff (modregning) eller deferral (henstand)", code="method")
+    if method == "deferral":
+        monthly_amount = None
+    elif monthly_amount is None:
+        monthly_amount = Decimal(str(collection().default_instalment.value))
+    else:
+        _positive(monthly_amount, "monthly_amount")
+    if not (reason or "").strip():
+        raise InputError("reason", "a plan needs its reason (income, budget, deferral)",
+                         "en afdragsordning skal begrundes (indkomst, budget, henstand)", code="missing")
+    if state.status != "open":
+        raise InputError("claim", f"the claim is {state.status}: no plan", f"kravet er {state.status}: ingen ordning",
+                         code="claim_closed")
+    event = ClaimEvent(claim_id=claim_id, case_id=state.claim.case_id, kind="plan", on_date=on, method=method,
+                       monthly_amount=monthly_amount, first_month=first_month, reference=reason.strip(),
+                       recorded_by=_who(by), recorded_at=dt.datetime.now(dt.UTC))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def record_payment(session: Session, claim_id: int, amount: Decimal, on: dt.date, reference: str,
+                   by: str) -> ClaimEvent:
+    """A payment on the claim (manual or from a bank file); never more than the balance."""
+    state = get_claim(session, claim_id, on)
+    _positive(amount, "amount")
+    if state.status not in ("open",):
+        raise InputError("claim", f"the claim is {state.status}: no payment is registered here",
+                         f"kravet er {state.status}: ingen indbetaling registreres her", code="claim_closed")
+    if amount > state.balance:
+        raise InputError("amount", f"more than the balance {amount_str(state.balance)}",
+                         f"mere end restgælden {amount_str(state.balance)}", code="above_balance")
+    event = ClaimEvent(claim_id=claim_id, case_id=state.claim.case_id, kind="payment", on_date=on, amount=amount,
+                       reference=(reference or "").strip() or None, recorded_by=_who(by),
+                       recorded_at=dt.datetime.now(dt.UTC))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def payments_from_file(session: Session, text: str, by: str) -> list[ClaimEvent]:
+    """Payments from a CSV file ``claim_id,amount,date,reference`` (one row each); all or nothing."""
+    from flexcalc.parsing.inputs import parse_amount
+    from flexcalc.security.redact import redact
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    out = []
+    for i, row in enumerate(rows, start=2):
+        try:
+            out.append(record_payment(session, int(row["claim_id"]), parse_amount(row["amount"], "amount"),
+                                      dt.date.fromisoformat(row["date"]), redact(row.get("reference") or ""), by))
+        except (KeyError, ValueError) as error:
+            raise InputError(f"row {i}", f"needs claim_id, amount, date (YYYY-MM-DD): {error}",
+                             f"skal have claim_id, amount, date (ÅÅÅÅ-MM-DD): {error}", code="payment_row") from None
+    return out
+
+
+GRACE_DAYS = 5
+"""Days after the 1st before an instalment not paid is a missed instalment on the worklist."""
+
+HANDOVER_COLUMNS = ("fordringshaver_ref", "fordringstype", "sag", "hovedstol", "restgaeld",
+                    "periode_fra", "periode_til", "stiftelsesdato", "forfaldsdato", "sidste_rettidige_betalingsdato",
+                    "foraeldelsesdato", "afgoerelsesdato")
+
+
+def handover(session: Session, claim_id: int, on: dt.date, by: str) -> tuple[ClaimEvent, str]:
+    """Hand the claim over to Gældsstyrelsen (restanceinddrivelse): the event is recorded and the file a
+    municipality can send is returned (CSV, one row, ``HANDOVER_COLUMNS``; our own documented layout, not
+    Gældsstyrelsen's system format). The debtor is named by the case id only: no CPR number is written
+    (the municipality's sending system adds it), so the file can pass through logs and answers safely.
+    Only an open claim past its due date can be handed over."""
+    state = get_claim(session, claim_id, on)
+    if state.status != "open":
+        raise InputError("claim", f"the claim is {state.status}: it cannot be handed over",
+                         f"kravet er {state.status}: det kan ikke sendes til inddrivelse", code="claim_closed")
+    if on <= state.claim.due_date:
+        raise InputError("date", "a claim is handed over only after its due date",
+                         "et krav sendes først til inddrivelse efter sidste rettidige betalingsdag", code="not_due")
+    c = state.claim
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HANDOVER_COLUMNS)
+    month = c.concerns_month
+    writer.writerow([f"FLX-{c.id}", c.claim_type, c.case_id, amount_str(c.amount), amount_str(state.balance),
+                     month.first_day().isoformat(),
+                     month.last_day().isoformat(), c.paid_on.isoformat(), c.decided_on.isoformat(),
+                     c.due_date.isoformat(), state.limitation_date.isoformat(), c.decided_on.isoformat()])
+    name = f"KTBRFLX-{c.id}-{on.isoformat()}.csv"
+    event = ClaimEvent(claim_id=c.id, case_id=c.case_id, kind="handover", on_date=on, reference=name,
+                       recorded_by=_who(by), recorded_at=dt.datetime.now(dt.UTC))
+    session.add(event)
+    session.flush()
+    return event, out.getvalue()
+
+
+def missed_instalment(state: ClaimState, on: dt.date) -> bool:
+    """An instalment plan in force whose payments lag behind the months elapsed since it began."""
+    plan = state.plan
+    if state.status != "open" or plan is None or plan.method != "instalment" or not plan.monthly_amount:
+        return False
+    start = plan.first_month or Month.of(plan.on_date).next()
+    # an instalment falls due on the 1st of each month from the first; 5 days' grace
+    last = Month.of(on - dt.timedelta(days=GRACE_DAYS))
+    elapsed = last - start + 1
+    if elapsed <= 0:
+        return False
+    paid_since = sum((e.amount or ZERO for e in state.events if e.kind == "payment" and e.on_date >= plan.on_date),
+                     ZERO)
+    return paid_since < min(plan.monthly_amount * elapsed, state.claim.amount - state.set_off)
+
+
+def claim_items(session: Session, case_id: str | None, today: dt.date) -> list[Any]:
+    """The claims' worklist items on ``today``: due and unpaid, instalment missed, limitation near."""
+    from .worklist import CLAIM_DUE_UNPAID, INSTALMENT_MISSED, KIND_LABELS_DA, LIMITATION_NEAR, Action, WorkItem
+
+    warn = int(collection().warn_months.value)
+    items = []
+    for state in list_claims(session, today, case_id):
+        if state.status != "open":
+            continue
+        c = state.claim
+        base = f"/v1/claims/{c.id}"
+        actions = (Action("plan", "POST", f"{base}/plan", "Fastsæt afdragsordning"),
+                   Action("pay", "POST", f"{base}/payments", "Registrér indbetaling"),
+                   Action("handover", "POST", f"{base}/handover", "Send til Gældsstyrelsen"))
+        details = {"claim_id": c.id, "due_date": c.due_date.isoformat(),
+                   "limitation_date": state.limitation_date.isoformat(), "claim_type": c.claim_type}
+        ref = f"claim:{c.id}"
+        if today > c.due_date and state.plan is None and state.paid == 0 and state.set_off == 0:
+            items.append(WorkItem(CLAIM_DUE_UNPAID, c.case_id, c.concerns_month, c.due_date + dt.timedelta(days=1),
+                                  KIND_LABELS_DA[CLAIM_DUE_UNPAID], ref, state.balance, c.correction_id, details,
+                                  actions))
+        if missed_instalment(state, today):
+            last = Month.of(today - dt.timedelta(days=GRACE_DAYS))
+            items.append(WorkItem(INSTALMENT_MISSED, c.case_id, c.concerns_month,
+                                  last.first_day() + dt.timedelta(days=GRACE_DAYS), KIND_LABELS_DA[INSTALMENT_MISSED],
+                                  ref, state.balance, c.correction_id, details, actions))
+        back = Month.of(state.limitation_date) + (-warn)
+        warn_from = back.first_day().replace(day=min(state.limitation_date.day, back.last_day().day))
+        if today >= warn_from:
+            items.append(WorkItem(LIMITATION_NEAR, c.case_id, c.concerns_month, warn_from,
+                                  KIND_LABELS_DA[LIMITATION_NEAR], ref, state.balance, c.correction_id, details,
+                                  actions))
+    return items

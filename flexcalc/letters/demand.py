@@ -1,0 +1,73 @@
+"""The demand letter (opkrævning) of a repayment claim and the letter about its instalment plan, in plain
+Danish (short words, short sentences: LIX ≤ 35, measured in ``tests/ledger/test_claims.py``).
+
+The facts come from the claim (``flexcalc.ledger.claims.ClaimState``): the amount, the month it concerns,
+the decision's date, the last timely payment day, the balance and the plan. The legal basis is named by
+provision at the end (LAB § 125; BEK 585/2023).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flexcalc.money import ZERO
+from flexcalc.text_da.format import date_da, kr, month_name
+
+ACCOUNT_DA = "Kommunens reg.nr. og kontonummer står på kommunens hjemmeside"
+
+
+def _reference(state: Any) -> str:
+    return f"FLX-{state.claim.id}"
+
+
+def demand_paragraphs(state: Any, default_instalment: Any = None) -> list[str]:
+    """The running text of the demand letter, one paragraph a string."""
+    from flexcalc.ledger.claims import collection
+
+    c = state.claim
+    monthly = default_instalment if default_instalment is not None else \
+        Decimal(str(collection().default_instalment.value))
+    return [
+        f"Du skal betale {kr(state.balance)} tilbage. Det er tilskud for {month_name(c.concerns_month)}, som du "
+        f"fik for meget. Det står i vores afgørelse fra den {date_da(c.decided_on)}.",
+        f"Betal senest den {date_da(c.due_date)}. Skriv {_reference(state)} på din betaling, så vi kan se, "
+        f"hvad den er til. {ACCOUNT_DA}.",
+        "Kan du ikke betale det hele på én gang? Så kan du betale lidt hver måned. Vi kan også trække et beløb "
+        "i dit tilskud hver måned. Kontakt os, så finder vi en løsning sammen. Vi ser på din indkomst, når vi "
+        f"fastsætter beløbet. Har vi ikke tal for din indkomst, er det {kr(monthly)} om måneden.",
+        "Hvis du ikke betaler og ikke laver en aftale med os, sender vi kravet til Gældsstyrelsen. Så er det dem, "
+        "der kræver pengene ind.",
+        "Regler: lov om en aktiv beskæftigelsesindsats § 125 og bekendtgørelse nr. 585 af 2023.",
+    ]
+
+
+def plan_paragraphs(state: Any) -> list[str]:
+    """The running text of the letter about the instalment plan in force."""
+    plan = state.plan
+    if plan is None:
+        return []
+    start = month_name(plan.first_month) if plan.first_month else "næste måned"
+    monthly = kr(plan.monthly_amount or ZERO)
+    if plan.method == "instalment":
+        what = f"Du betaler {monthly} hver måned fra {start}. Skriv {_reference(state)} på din betaling."
+    elif plan.method == "setoff":
+        what = (f"Vi trækker {monthly} i dit tilskud hver måned fra {start}. Du skal ikke selv betale. "
+                "Du kan se beløbet på din udbetaling.")
+    else:
+        what = "Du skal ikke betale noget lige nu. Vi ser på sagen igen senere og skriver til dig."
+    return [
+        f"Du skylder {kr(state.balance)} for tilskud, som du fik for meget i {month_name(state.claim.concerns_month)}.",
+        what,
+        f"Vi har valgt det, fordi: {plan.reference}.",
+        "Ændrer din indkomst sig, så kontakt os. Så ser vi på beløbet igen.",
+    ]
+
+
+def demand_letter(state: Any) -> str:
+    """The demand letter as text (subject, paragraphs and, when a plan is in force, the plan)."""
+    parts = ["Opkrævning: Du skal betale fleksløntilskud tilbage", *demand_paragraphs(state)]
+    plan = plan_paragraphs(state)
+    if plan:
+        parts += ["Din aftale om at betale", *plan]
+    return "\n\n".join(parts)
