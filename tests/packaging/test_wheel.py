@@ -31,7 +31,7 @@ def test_every_data_file_of_the_packages_is_in_the_wheel(wheel: Path) -> None:
     wanted = {str(path.relative_to(ROOT)) for folder in ("flexcalc", "api", "explainer", "fixtures")
               for path in (ROOT / folder).rglob("*") if path.suffix in DATA_SUFFIXES and "__pycache__" not in
               path.parts and not path.name.startswith(".")}
-    assert "flexcalc/parameters/law/provisions.yaml" in wanted
+    assert "flexcalc/law/data/provisions.yaml" in wanted
     assert sorted(wanted - names) == []
 
 
