@@ -56,6 +56,11 @@ class DecisionOut(BaseModel):
     decided_by: str
     decided_at: str
     knowledge: str | None
+    reply_summary: str | None = Field(default=None, description="What the person replied, as the decision "
+                                                                 "letter states it.")
+    reply_weighing: str | None = Field(default=None, description="How the reply was weighed, for the letter.")
+    internal_note: str | None = Field(default=None, description="The caseworker's internal note (never in a "
+                                                                 "letter).")
 
 
 class CorrectionOut(BaseModel):
@@ -86,6 +91,10 @@ class CorrectionOut(BaseModel):
     legal_basis: str
     earliest_affected_month: str
     status: str
+    track: str = Field(description="regulation (settled in the next payments, no hearing) or repayment_review "
+                                   "(hearing, assessment, decision).")
+    track_text: str
+    track_text_da: str
     rule_version: str
     as_of: str
     previous_rule_version: str | None
@@ -363,6 +372,8 @@ class ReconcileSummary(BaseModel):
     repayment_review: int
     to_pay: str
     possible_repayment: str
+    regulation: int | None = Field(default=None, description="Corrections on the regulation track.")
+    to_regulate: str | None = Field(default=None, description="Regulations to be settled in the next payments.")
 
 
 class ReconcileOut(BaseModel):

@@ -11,21 +11,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.idempotency import IdempotentRoute
+from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import ledger_session
-from api.problem import problem
-from api.security import AUTH_RESPONSES, authorize_case, read_case, require_role
-from flexcalc.errors import InputError
+from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, audit_event, authorize_case
+from flexcalc.errors import ConflictError
 from flexcalc.parsing.model import AmountField, validate_amount
+from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
 from flexcalc.security.redact import RedactedText
 
 router = APIRouter(prefix="/v1", tags=["claims"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
-caseworker = require_role("caseworker")
 CLAIM_ID = Path(ge=1, le=2**62, description="The claim's id.")
 
 
@@ -83,44 +82,107 @@ class HandoverCreate(_Write):
     pass
 
 
-def _unprocessable(error: InputError) -> JSONResponse:
-    status = 404 if error.code == "unknown_claim" else 409 if error.code in ("claim_closed", "stale") else 422
-    return problem(status, "Not found" if status == 404 else "Conflict" if status == 409 else "Unprocessable",
-                   f"{error.field}: {error.reason_en}", detail_da=f"{error.field}: {error.reason_da}",
-                   errors=[error.as_dict()])
+class ClaimPlanOut(BaseModel):
+    method: str
+    monthly_amount: str
+    first_month: str | None
+    reason: str
+    on_date: str
+    by: str
 
 
-def _act(request: Request, principal: Principal, claim_id: int, body: _Write, work: Any) -> Any:
+class ClaimHandoverOut(BaseModel):
+    on_date: str
+    file: str | None
+    by: str
+
+
+class ClaimEventOut(BaseModel):
+    id: int
+    kind: str
+    on_date: str
+    amount: str | None
+    method: str | None
+    monthly_amount: str | None
+    first_month: str | None
+    reference: str | None
+    by: str
+
+
+class HandoverFileOut(BaseModel):
+    name: str | None
+    content_type: str
+    content: str
+
+
+class ClaimOut(BaseModel):
+    """A repayment claim as it stands on ``as_of``: amount, what is paid, set off and written off, the balance,
+    the dates (due, limitation) and the plan (LAB § 125; BEK 585/2023; forældelsesloven)."""
+
+    id: int
+    case_id: str
+    correction_id: int
+    decision_id: int
+    concerns_month: str
+    amount: str
+    paid: str
+    set_off: str
+    written_off: str
+    balance: str
+    status: str
+    claim_type: str = Field(description="Gældsstyrelsen's claim type (KTBRFLX for fleksløntilskud).")
+    paid_on: str
+    known_on: str
+    decided_on: str
+    due_date: str
+    limitation_date: str
+    as_of: str
+    plan: ClaimPlanOut | None
+    handover: ClaimHandoverOut | None
+    events: list[ClaimEventOut]
+    legal_basis: str
+    letter_da: str | None = Field(default=None, description="The demand letter's text (the citizen's view).")
+    handover_file: HandoverFileOut | None = Field(default=None, description="The file to send (handover only).")
+
+
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The balance is not the one seen (stale), or the claim is closed: nothing stored"},
+    404: {"description": "No such claim"}}
+
+
+def _act(request: Request, principal: Principal, claim_id: int, body: _Write, work: Any) -> JSONResponse:
     from flexcalc.ledger.claims import get_claim
 
     day = _date(body.on, "on")
-    try:
-        with ledger_session(write=True) as session:
-            state = get_claim(session, claim_id, day)
-            authorize_case(request, principal, state.claim.case_id, "write")
-            if state.balance != body.balance_seen:
-                raise InputError("balance_seen", f"the claim's balance is {state.balance} now: read it again",
-                                 f"kravets restgæld er nu {state.balance}: hent det igen", code="stale")
-            extra = work(session, state, day)
-            out = get_claim(session, claim_id, day).to_dict()
-    except InputError as error:
-        return _unprocessable(error)
+    with ledger_session(write=True) as session:
+        state = get_claim(session, claim_id, day)
+        authorize_case(request, principal, state.claim.case_id, "write")
+        if state.balance != body.balance_seen:
+            raise ConflictError("balance_seen", f"the claim's balance is {state.balance} now: read it again",
+                                f"kravets restgæld er nu {state.balance}: hent det igen", code="stale")
+        extra = work(session, state, day)
+        out = get_claim(session, claim_id, day).to_dict()
+        mark_applied(request, session)  # the audit row commits with the write
     return JSONResponse({**out, **(extra or {})}, status_code=201)
 
 
-@router.get("/claims", summary="Every repayment claim (caseworkers), with balance, plan and dates")
-def list_all_claims(case: str | None = Query(default=None, description="Only this case."),
-                    as_of: str | None = Query(default=None, description="The date, YYYY-MM-DD (default today)."),
-                    principal: Principal = Depends(caseworker)) -> Any:
+@router.get("/claims", response_model=list[ClaimOut],
+            summary="Every repayment claim (caseworkers), with balance, plan and dates")
+def list_all_claims(request: Request, principal: CaseworkerDep,
+                    case: str | None = Query(default=None, description="Only this case."),
+                    as_of: str | None = Query(default=None, description="The date, YYYY-MM-DD (default today).")
+                    ) -> list[dict[str, Any]]:
     from flexcalc.ledger.claims import list_claims
 
+    audit_event(request, AuditEvent(action="read", case_id=case, principal=principal))
     with ledger_session() as session:
         return [s.to_dict() for s in list_claims(session, _date(as_of, "as_of"), case)]
 
 
-@router.get("/cases/{case_id}/claims", summary="A case's repayment claims and plans (the citizen sees their own)")
-def list_case_claims(case_id: str, as_of: str | None = Query(default=None, description="YYYY-MM-DD."),
-                     principal: Principal = Depends(read_case)) -> Any:
+@router.get("/cases/{case_id}/claims", response_model=list[ClaimOut],
+            summary="A case's repayment claims and plans (the citizen sees their own)")
+def list_case_claims(case_id: str, principal: CaseReaderDep,
+                     as_of: str | None = Query(default=None, description="YYYY-MM-DD.")) -> list[dict[str, Any]]:
     from flexcalc.ledger.claims import list_claims
     from flexcalc.letters.demand import demand_letter
 
@@ -129,24 +191,22 @@ def list_case_claims(case_id: str, as_of: str | None = Query(default=None, descr
                 for s in list_claims(session, _date(as_of, "as_of"), case_id)]
 
 
-@router.get("/claims/{claim_id}", summary="One claim with its events (caseworkers)")
-def get_one_claim(request: Request, claim_id: int = CLAIM_ID,
-                  as_of: str | None = Query(default=None, description="YYYY-MM-DD."),
-                  principal: Principal = Depends(caseworker)) -> Any:
+@router.get("/claims/{claim_id}", response_model=ClaimOut, summary="One claim with its events (caseworkers)",
+            responses={404: {"description": "No such claim"}})
+def get_one_claim(request: Request, principal: CaseworkerDep, claim_id: int = CLAIM_ID,
+                  as_of: str | None = Query(default=None, description="YYYY-MM-DD.")) -> dict[str, Any]:
     from flexcalc.ledger.claims import get_claim
 
-    try:
-        with ledger_session() as session:
-            state = get_claim(session, claim_id, _date(as_of, "as_of"))
-    except InputError as error:
-        return _unprocessable(error)
+    with ledger_session() as session:
+        state = get_claim(session, claim_id, _date(as_of, "as_of"))
     authorize_case(request, principal, state.claim.case_id, "read")
     return state.to_dict()
 
 
-@router.post("/claims/{claim_id}/plan", status_code=201, summary="Record an instalment plan (afdragsordning)")
-def post_plan(body: PlanCreate, request: Request, claim_id: int = CLAIM_ID,
-              principal: Principal = Depends(caseworker)) -> Any:
+@router.post("/claims/{claim_id}/plan", response_model=ClaimOut, status_code=201, responses=WRITE_RESPONSES,
+             summary="Record an instalment plan (afdragsordning)")
+def post_plan(body: PlanCreate, request: Request, principal: CaseworkerDep,
+              claim_id: int = CLAIM_ID) -> JSONResponse:
     from flexcalc.ledger.claims import record_plan
     from flexcalc.period import Month
 
@@ -155,19 +215,20 @@ def post_plan(body: PlanCreate, request: Request, claim_id: int = CLAIM_ID,
         session, claim_id, body.method, body.monthly_amount, body.reason, body.by, day, first) and None)
 
 
-@router.post("/claims/{claim_id}/payments", status_code=201, summary="Register a payment on a claim")
-def post_payment(body: PaymentCreate, request: Request, claim_id: int = CLAIM_ID,
-                 principal: Principal = Depends(caseworker)) -> Any:
+@router.post("/claims/{claim_id}/payments", response_model=ClaimOut, status_code=201, responses=WRITE_RESPONSES,
+             summary="Register a payment on a claim")
+def post_payment(body: PaymentCreate, request: Request, principal: CaseworkerDep,
+                 claim_id: int = CLAIM_ID) -> JSONResponse:
     from flexcalc.ledger.claims import record_payment
 
     return _act(request, principal, claim_id, body, lambda session, state, day: record_payment(
         session, claim_id, body.amount, day, body.reference or "", body.by) and None)
 
 
-@router.post("/claims/{claim_id}/handover", status_code=201,
+@router.post("/claims/{claim_id}/handover", response_model=ClaimOut, status_code=201, responses=WRITE_RESPONSES,
              summary="Hand a claim over to Gældsstyrelsen (KTBRFLX); the answer holds the file to send")
-def post_handover(body: HandoverCreate, request: Request, claim_id: int = CLAIM_ID,
-                  principal: Principal = Depends(caseworker)) -> Any:
+def post_handover(body: HandoverCreate, request: Request, principal: CaseworkerDep,
+                  claim_id: int = CLAIM_ID) -> JSONResponse:
     from flexcalc.ledger.claims import handover
 
     def work(session: Any, state: Any, day: dt.date) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.errors import InputError
+from flexcalc.errors import ConflictError, InputError, NotFoundError
 from flexcalc.law.lawdata import LAW_DIR, _read
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
@@ -178,8 +178,8 @@ def list_claims(session: Session, on: dt.date, case_id: str | None = None) -> li
 def get_claim(session: Session, claim_id: int, on: dt.date, case_id: str | None = None) -> ClaimState:
     claim = session.get(Claim, claim_id)
     if claim is None or (case_id is not None and claim.case_id != case_id):
-        raise InputError("claim", f"there is no claim {claim_id}", f"der er intet tilbagebetalingskrav {claim_id}",
-                         code="unknown_claim")
+        raise NotFoundError("claim", f"there is no claim {claim_id}",
+                            f"der er intet tilbagebetalingskrav {claim_id}", code="unknown_claim")
     return claim_state(claim, _events(session, [claim.id])[claim.id], on)
 
 
@@ -242,8 +242,8 @@ def record_plan(session: Session, claim_id: int, method: str, monthly_amount: De
         raise InputError("reason", "a plan needs its reason (income, budget, deferral)",
                          "en afdragsordning skal begrundes (indkomst, budget, henstand)", code="missing")
     if state.status != "open":
-        raise InputError("claim", f"the claim is {state.status}: no plan", f"kravet er {state.status}: ingen ordning",
-                         code="claim_closed")
+        raise ConflictError("claim", f"the claim is {state.status}: no plan",
+                            f"kravet er {state.status}: ingen ordning", code="claim_closed")
     event = ClaimEvent(claim_id=claim_id, case_id=state.claim.case_id, kind="plan", on_date=on, method=method,
                        monthly_amount=monthly_amount, first_month=first_month, reference=reason.strip(),
                        recorded_by=_who(by), recorded_at=dt.datetime.now(dt.UTC))
@@ -258,7 +258,7 @@ def record_payment(session: Session, claim_id: int, amount: Decimal, on: dt.date
     state = get_claim(session, claim_id, on)
     _positive(amount, "amount")
     if state.status not in ("open",):
-        raise InputError("claim", f"the claim is {state.status}: no payment is registered here",
+        raise ConflictError("claim", f"the claim is {state.status}: no payment is registered here",
                          f"kravet er {state.status}: ingen indbetaling registreres her", code="claim_closed")
     if amount > state.balance:
         raise InputError("amount", f"more than the balance {amount_str(state.balance)}",
@@ -304,7 +304,7 @@ def handover(session: Session, claim_id: int, on: dt.date, by: str) -> tuple[Cla
     Only an open claim past its due date can be handed over."""
     state = get_claim(session, claim_id, on)
     if state.status != "open":
-        raise InputError("claim", f"the claim is {state.status}: it cannot be handed over",
+        raise ConflictError("claim", f"the claim is {state.status}: it cannot be handed over",
                          f"kravet er {state.status}: det kan ikke sendes til inddrivelse", code="claim_closed")
     if on <= state.claim.due_date:
         raise InputError("date", "a claim is handed over only after its due date",
