@@ -340,38 +340,3 @@ def missed_instalment(state: ClaimState, on: dt.date) -> bool:
     paid_since = sum((e.amount or ZERO for e in state.events if e.kind == "payment" and e.on_date >= plan.on_date),
                      ZERO)
     return paid_since < min(plan.monthly_amount * elapsed, state.claim.amount - state.set_off)
-
-
-def claim_items(session: Session, case_id: str | None, today: dt.date) -> list[Any]:
-    """The claims' worklist items on ``today``: due and unpaid, instalment missed, limitation near."""
-    from .worklist import CLAIM_DUE_UNPAID, INSTALMENT_MISSED, KIND_LABELS_DA, LIMITATION_NEAR, Action, WorkItem
-
-    warn = int(collection().warn_months.value)
-    items = []
-    for state in list_claims(session, today, case_id):
-        if state.status != "open":
-            continue
-        c = state.claim
-        base = f"/v1/claims/{c.id}"
-        actions = (Action("plan", "POST", f"{base}/plan", "Fastsæt afdragsordning"),
-                   Action("pay", "POST", f"{base}/payments", "Registrér indbetaling"),
-                   Action("handover", "POST", f"{base}/handover", "Send til Gældsstyrelsen"))
-        details = {"claim_id": c.id, "due_date": c.due_date.isoformat(),
-                   "limitation_date": state.limitation_date.isoformat(), "claim_type": c.claim_type}
-        ref = f"claim:{c.id}"
-        if today > c.due_date and state.plan is None and state.paid == 0 and state.set_off == 0:
-            items.append(WorkItem(CLAIM_DUE_UNPAID, c.case_id, c.concerns_month, c.due_date + dt.timedelta(days=1),
-                                  KIND_LABELS_DA[CLAIM_DUE_UNPAID], ref, state.balance, c.correction_id, details,
-                                  actions))
-        if missed_instalment(state, today):
-            last = Month.of(today - dt.timedelta(days=GRACE_DAYS))
-            items.append(WorkItem(INSTALMENT_MISSED, c.case_id, c.concerns_month,
-                                  last.first_day() + dt.timedelta(days=GRACE_DAYS), KIND_LABELS_DA[INSTALMENT_MISSED],
-                                  ref, state.balance, c.correction_id, details, actions))
-        back = Month.of(state.limitation_date) + (-warn)
-        warn_from = back.first_day().replace(day=min(state.limitation_date.day, back.last_day().day))
-        if today >= warn_from:
-            items.append(WorkItem(LIMITATION_NEAR, c.case_id, c.concerns_month, warn_from,
-                                  KIND_LABELS_DA[LIMITATION_NEAR], ref, state.balance, c.correction_id, details,
-                                  actions))
-    return items

@@ -396,10 +396,45 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
     if EVENTS_AFTER_PAYMENT in wanted:
         items += _events_after_payment(session, where.case_id)
     if wanted & set(CLAIM_KINDS):
-        from .claims import claim_items
 
         items += claim_items(session, where.case_id, today)
     items = [i for i in items if i.kind in wanted
              and (where.month is None or i.month == where.month)
              and (where.min_age is None or i.age_days(today) >= where.min_age)]
     return sorted(items, key=WorkItem.key)
+
+
+def claim_items(session: Session, case_id: str | None, today: dt.date) -> list[WorkItem]:
+    """The claims' worklist items on ``today``: due and unpaid, instalment missed, limitation near
+    (``flexcalc.ledger.claims``: the claim's state, its plan and limitation)."""
+    from .claims import GRACE_DAYS, collection, list_claims, missed_instalment
+
+    warn = int(collection().warn_months.value)
+    items: list[WorkItem] = []
+    for state in list_claims(session, today, case_id):
+        if state.status != "open":
+            continue
+        c = state.claim
+        base = f"/v1/claims/{c.id}"
+        actions = (Action("plan", "POST", f"{base}/plan", "Fastsæt afdragsordning"),
+                   Action("pay", "POST", f"{base}/payments", "Registrér indbetaling"),
+                   Action("handover", "POST", f"{base}/handover", "Send til Gældsstyrelsen"))
+        details = {"claim_id": c.id, "due_date": c.due_date.isoformat(),
+                   "limitation_date": state.limitation_date.isoformat(), "claim_type": c.claim_type}
+        ref = f"claim:{c.id}"
+        if today > c.due_date and state.plan is None and state.paid == 0 and state.set_off == 0:
+            items.append(WorkItem(CLAIM_DUE_UNPAID, c.case_id, c.concerns_month, c.due_date + dt.timedelta(days=1),
+                                  KIND_LABELS_DA[CLAIM_DUE_UNPAID], ref, state.balance, c.correction_id, details,
+                                  actions))
+        if missed_instalment(state, today):
+            last = Month.of(today - dt.timedelta(days=GRACE_DAYS))
+            items.append(WorkItem(INSTALMENT_MISSED, c.case_id, c.concerns_month,
+                                  last.first_day() + dt.timedelta(days=GRACE_DAYS), KIND_LABELS_DA[INSTALMENT_MISSED],
+                                  ref, state.balance, c.correction_id, details, actions))
+        back = Month.of(state.limitation_date) + (-warn)
+        warn_from = back.first_day().replace(day=min(state.limitation_date.day, back.last_day().day))
+        if today >= warn_from:
+            items.append(WorkItem(LIMITATION_NEAR, c.case_id, c.concerns_month, warn_from,
+                                  KIND_LABELS_DA[LIMITATION_NEAR], ref, state.balance, c.correction_id, details,
+                                  actions))
+    return items

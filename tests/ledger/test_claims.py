@@ -143,13 +143,13 @@ def test_a_stale_write_is_refused_and_nothing_is_stored(database_url: str, monke
 
 
 def test_a_regulation_takes_no_decision_and_no_hearing(database_url: str) -> None:
-    from tests.support.ledger_cli import invoke
+    from tests.support.ledger_cli import invoke, with_version
 
     replay(SCENARIOS / "holiday_ly_regulated_next_month", database_url)
     listed = json.loads(cli(database_url, "corrections", "list", "--case", "S12", "--json").stdout)
     assert [(c["track"], c["status"]) for c in listed] == [("regulation", "repayment_review")]
-    result = invoke("corrections", "decide", str(listed[0]["id"]), "collect", "--reason", "x", "--by", "sb",
-                    "--db", database_url)
+    result = invoke(*with_version(database_url, ["corrections", "decide", str(listed[0]["id"]), "collect",
+                                                 "--reason", "x", "--by", "sb"]), "--db", database_url)
     assert result.exit_code == 2 and "regulation" in result.stderr
     items = json.loads(cli(database_url, "worklist", "--case", "S12", "--today", "2024-08-05", "--json").stdout)
     assert items == []

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from flexcalc.ledger.claim_models import Claim, Settlement
 from flexcalc.ledger.claims import record_plan
 from flexcalc.ledger.corrections import record_decision
+from flexcalc.ledger.hearings import record_hearing_sent
 from flexcalc.ledger.models import Case, Correction
 from flexcalc.ledger.payments import pay_month
 from flexcalc.ledger.reconcile import reconcile
@@ -28,8 +29,9 @@ APRIL = Month(2024, 4)
 
 
 def _next_month(url: str) -> None:
-    """March's reports of every known employer (so April is paid), and a collect decision with a set-off
-    plan on every third possible repayment — built the same way in any database."""
+    """March's reports of every known employer (so April is paid), and a collect decision (after a hearing
+    whose reply date has passed) with a set-off plan on every third possible repayment — built the same way
+    in any database."""
     factory = open_ledger(url)
     with transaction(factory) as session:
         reports = []
@@ -44,10 +46,12 @@ def _next_month(url: str) -> None:
         for n, c in enumerate(review):
             if n % 3 or c.track == "regulation" or c.previous_payout <= c.due_payout:
                 continue
-            decision = record_decision(session, c.id, "collect", "partshøring besvaret", "sb",
-                                       knowledge="knew", decided_at=at(APRIL, 1))
+            # the hearing first (letter the day the correction is made, 2 April; reply date 3 April, passed)
+            record_hearing_sent(session, c.case_id, c.id, dt.date(2024, 4, 2), dt.date(2024, 4, 3), "sb")
+            decision = record_decision(session, c.id, "collect", "partshøring, svarfristen er udløbet", "sb",
+                                       knowledge="knew", decided_at=at(APRIL, 4))
             claim_id = session.scalar(select(Claim.id).where(Claim.decision_id == decision.id))
-            record_plan(session, claim_id, "setoff", Decimal("250"), "modregning", "sb", dt.date(2024, 4, 2), APRIL)
+            record_plan(session, claim_id, "setoff", Decimal("250"), "modregning", "sb", dt.date(2024, 4, 4), APRIL)
 
 
 def lines(url: str) -> list[tuple[Any, ...]]:
