@@ -33,6 +33,29 @@ def resolve(args: list[str], case_id: str, factory: Any) -> list[str]:
     return [str(ids[a]) if a in ids else a for a in args]
 
 
+ITEM_COMMANDS = {("held", "release"), ("events", "add"), ("corrections", "decide"), ("corrections", "hearing"),
+                 ("corrections", "reply"), ("corrections", "exception")}
+
+
+def with_version(args: list[str], factory: Any) -> list[str]:
+    """A worklist item's action states the version of the item it acts on (``--expect-version``), read just
+    before, as a script does: the month of ``held release CASE MONTH``, ``events add CASE --month MONTH`` or
+    the correction's month."""
+    if tuple(args[:2]) not in ITEM_COMMANDS or "--expect-version" in args:
+        return args
+    from flexcalc.cli.item_version import correction_item
+    from flexcalc.ledger.item_version import month_version
+    from flexcalc.period import Month
+
+    if args[0] == "corrections":
+        case_id, month = correction_item(factory, int(args[2]))
+    else:
+        case_id = args[2]
+        month = Month.parse(args[3] if args[0] == "held" else args[args.index("--month") + 1])
+    with factory() as session:
+        return [*args, "--expect-version", month_version(session, case_id, month)]
+
+
 def load(db: str | None = None) -> list[str]:
     """Replay every scenario whose case is not in the database yet; return the cases loaded."""
     import typer.main
@@ -53,12 +76,14 @@ def load(db: str | None = None) -> list[str]:
             if session.get(Case, case_id) is not None:
                 continue
         for step in scenario["steps"]:
-            args = resolve([str(folder / a) if str(a).endswith((".csv", ".json")) else str(a) for a in step["args"]],
-                           case_id, factory)
+            args = with_version(resolve([str(folder / a) if str(a).endswith((".csv", ".json")) else str(a)
+                                         for a in step["args"]], case_id, factory), factory)
             if db:
                 args += ["--db", db]
             with contextlib.redirect_stdout(io.StringIO()):
-                command.main(args, standalone_mode=False)
+                code = command.main(args, standalone_mode=False)
+            if code:  # a refused step (typer.Exit) is returned, not raised: stop, do not report it loaded
+                raise RuntimeError(f"demo data: {folder.name}: {' '.join(step['args'])} exited {code}")
         loaded.append(case_id)
     return loaded
 

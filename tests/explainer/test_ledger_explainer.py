@@ -284,13 +284,12 @@ def test_stored_free_text_is_shown_as_plain_text_never_as_markdown(workbench: An
     caseworker key) is shown as typed: no element of the page carries a live image, link or colour."""
     keys, _ids = workbench
     at = _login(keys["caseworker"], by="sb [x](http://evil.example/by)")
-    index = next(n for n, w in enumerate(_worklist(at)) if w[0] == "C")  # C's reply is in: decide
-    at.selectbox(key="item").set_value(index).run()
-    at.radio(key="decide_outcome").set_value("waive")
+    _choose(at, "C · marts 2024 · Svar modtaget")  # C's reply is in: decide
+    _w(at.radio, "decide_outcome_").set_value("waive")
     hostile = "God tro ![t](http://evil.example/track.png) [klik](http://evil.example) :red[rød] $x^2$"
-    at.text_area(key="decide_reason").set_value(hostile)
-    at.button(key="decide_submit").click().run()
-    assert at.success[0].value == "Afgørelse: registreret.", [e.value for e in at.error]
+    _w(at.text_area, "decide_reason_").set_value(hostile)
+    _w(at.button, "decide_submit_").click().run()
+    assert at.success[0].value.startswith("Udført: Afgørelse — sag C, marts 2024"), [e.value for e in at.error]
     at.selectbox(key="case").set_value("C").run()
     assert not at.exception
     shown = [m.value for m in at.markdown if "Afgørelse:" in m.value]
