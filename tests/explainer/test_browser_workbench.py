@@ -146,7 +146,13 @@ def test_a_caseworker_decides_and_the_worklist_changes(servers: tuple[str, str],
         expect(page.get_by_text("Udført: Afgørelse — sag C, marts 2024")).to_be_visible(timeout=60_000)
         worklist = page.get_by_role("table").first
         expect(worklist).not_to_contain_text("Svar modtaget: træf afgørelse", timeout=30_000)
-        expect(worklist.locator("tbody tr")).to_have_count(5, timeout=30_000)  # one item fewer
+        # one repayment item fewer; the collect decision made C a claim, whose own items (due and unpaid,
+        # limitation near) depend on today's date, so they are counted apart
+        rows = worklist.locator("tbody tr")
+        claims = rows.filter(has_text="Krav").or_(rows.filter(has_text="Afdrag"))
+        expect(rows.filter(has_text="Svar modtaget: træf afgørelse")).to_have_count(0, timeout=30_000)
+        assert rows.count() - claims.count() == 5, [rows.nth(i).inner_text() for i in range(rows.count())]
+        assert all("C" in claims.nth(i).inner_text() for i in range(claims.count()))
         expect(worklist).to_contain_text("Svarfristen er udløbet: træf afgørelse")
         # the case's months below: a held month's wage is unknown, not 0
         page.wait_for_timeout(1000)  # let the page finish drawing after the decision
