@@ -19,6 +19,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -208,6 +209,9 @@ if choice is not None:
     st.info(f"Du handler på: sag {choice['case_id']}, {month_name(Month.parse(choice['month']))}, "
             f"{choice['kind_da'].lower()}" + (f", {money(choice['amount'])}" if choice["amount"] else "")
             + f". {choice['kind_plain_da']}")
+    if choice.get("correction_id"):  # the letters page: draft, preview, approve and record the letter sent
+        st.markdown(f"[Skriv brev om efterregulering {int(choice['correction_id'])} (sag {plain(choice['case_id'])})]"
+                    f"(breve?case={quote(str(choice['case_id']))}&correction={int(choice['correction_id'])})")
     if choice["kind"] == "possible_duplicate":
         d = choice["details"]
         st.info(f"Spørg arbejdsgiver {plain(d['employer_id'])}, om lønnen for "

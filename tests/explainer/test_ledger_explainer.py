@@ -285,6 +285,9 @@ def test_stored_free_text_is_shown_as_plain_text_never_as_markdown(workbench: An
     keys, _ids = workbench
     at = _login(keys["caseworker"], by="sb [x](http://evil.example/by)")
     _choose(at, "C · marts 2024 · Svar modtaget")  # C's reply is in: decide
+    # the item links to the letters page for its own case and correction
+    links = [m.value for m in at.markdown if "breve?case=" in m.value]
+    assert len(links) == 1 and "breve?case=C&correction=" in links[0], links
     _w(at.radio, "decide_outcome_").set_value("waive")
     hostile = "God tro ![t](http://evil.example/track.png) [klik](http://evil.example) :red[rød] $x^2$"
     _w(at.text_area, "decide_reason_").set_value(hostile)
