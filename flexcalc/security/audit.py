@@ -50,7 +50,7 @@ def record(session: Session, events: list[AuditEvent], *, method: str, route: st
     rows: list[dict[str, Any]] = [
         {"at": when, "key_id": e.principal.key_id if e.principal else None,
          "role": e.principal.role if e.principal else None, "case_id": _clean(e.case_id, 64),
-         "employer_cvr": _clean(e.employer_cvr, 8), "action": e.action, "method": method,
+         "employer_cvr": _clean(e.employer_cvr, 16), "action": e.action, "method": method,
          "route": redact(route)[:200],
          "status": status, "outcome": outcome_of(status)}
         for e in events

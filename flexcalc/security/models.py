@@ -39,7 +39,7 @@ class AuditEntry(Base):
     key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     role: Mapped[str | None] = mapped_column(String(16), nullable=True)
     case_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    employer_cvr: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    employer_cvr: Mapped[str | None] = mapped_column(String(16), nullable=True)  # whole: 0014_audit_employer_ids
     action: Mapped[str] = mapped_column(String(16))
     method: Mapped[str] = mapped_column(String(8))
     route: Mapped[str] = mapped_column(String(200))

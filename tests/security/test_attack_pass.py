@@ -415,3 +415,17 @@ def test_statement_rows_keyed_by_cpr_reach_the_finance_role_as_case_ids(ledger, 
     persons = [(d["person"], d["cause"]) for d in rec["differences"]]
     assert ("S1", "wrong_period") in persons and all(p == "S1" for p, _ in persons)
     # the X1 case of the fixture was not paid in March: no difference names anybody else
+
+
+def test_the_audit_log_keeps_an_employer_id_whole(database_url: str) -> None:
+    """Two employers whose ids share their first eight characters stay two employers in the audit log (the
+    log cut employer ids to 8 characters; the ledger allows 16)."""
+    from flexcalc.security.audit import AuditEvent, query, record
+
+    upgrade(database_url)
+    with session_factory(database_url).begin() as session:
+        record(session, [AuditEvent(action="write", employer_cvr="12345678-AFD-001"),
+                         AuditEvent(action="write", employer_cvr="12345678-AFD-002")],
+               method="POST", route="/v1/employer/wage-reports", status=201)
+    with session_factory(database_url)() as session:
+        assert [e.employer_cvr for e in query(session)] == ["12345678-AFD-001", "12345678-AFD-002"]
