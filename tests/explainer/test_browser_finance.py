@@ -63,5 +63,8 @@ def test_what_did_the_state_refund_us_for_march(served: tuple[str, str], browser
             assert cpr not in text
         page.screenshot(path=str(ARTIFACTS / "finance-march.png"), full_page=True)
         _page_checks(page, 1400, "finance-march")  # with the figures shown: Danish, axe-core, no sideways scroll
+        page.set_viewport_size({"width": 390, "height": 1200})  # and on a phone, as the workbench
+        page.wait_for_timeout(1000)
+        _page_checks(page, 390, "finance-march-390")
     finally:
         page.close()
