@@ -65,6 +65,9 @@ def call(method: str, path: str, *, params: Any = None, body: Any = None,
         data = {}
     if response.status_code in (401, 403):
         raise ApiError("Nøglen giver ikke adgang (sagsbehandlerens side kræver en sagsbehandlernøgle).")
+    busy = isinstance(data, dict) and data.get("type") == "/problems/idempotency-in-progress"
+    if response.status_code == 409 and busy:
+        raise InProgress("Handlingen er ved at blive registreret. Vent et øjeblik, og se listen igen.")
     if response.status_code == 412:
         raise StaleItem("Opgaven er ændret, siden den blev vist. Intet er gemt. Se listen igen, og vælg opgaven "
                         "på ny.")
@@ -97,10 +100,24 @@ def act(label: str, path: str, body: Any, item: dict[str, Any]) -> None:
     finish(pending)
 
 
+class InProgress(ApiError):
+    """The same write (same Idempotency-Key) is still being processed: its answer comes in a moment."""
+
+
 def finish(pending: dict[str, Any]) -> None:
-    """Send (or resend) a pending write; on success remember what was done and draw the page again."""
+    """Send (or resend) a pending write; on success remember what was done and draw the page again. A resend
+    that meets the first request still running waits for its answer (a replay), never a second action."""
+    import time
+
     try:
-        answer = call("POST", pending["path"], body=pending["body"], headers=pending["headers"])
+        for attempt in range(20):
+            try:
+                answer = call("POST", pending["path"], body=pending["body"], headers=pending["headers"])
+                break
+            except InProgress:
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
     except ApiError as error:
         st.session_state.pop("pending", None)
         st.error(f"{pending['label']}: {plain(error)}")

@@ -8,8 +8,9 @@ request (method, path, body). The life of a record:
    primary key makes two concurrent claims impossible). A second request with the same key finds
    the row: ``done`` → the stored answer; a different fingerprint → refused; ``pending`` and the lease
    fresh → 409, try again; ``pending`` and the lease expired (the server died) → taken over and
-   executed again; ``applied`` (the write committed, the answer was lost in a crash) → 409 with a
-   problem saying so, never a second write.
+   executed again; ``applied`` (the write committed) → 409 "in progress" while the lease is fresh (its
+   answer is about to be stored: a double click lands here), and once the lease has expired (the answer
+   was lost in a crash) 409 with a problem saying so — never a second write.
 2. ``mark_applied`` (optional, recommended for every write): called inside the write's own
    transaction, it flips the row to ``applied`` only if this request still holds the lease — so a
    write and its idempotency record commit together, and a request whose lease was taken over
@@ -119,9 +120,11 @@ def claim(factory: sessionmaker[Session], principal: str, key: str, method: str,
                 return Conflict("mismatch")
             if row.state == "done":
                 return Replay(row.status_code or 200, row.content_type or "application/json", row.response_body or b"")
+            fresh = _aware(row.locked_at) + timedelta(seconds=lease_seconds()) > now
             if row.state == "applied":
-                return Conflict("applied")
-            if _aware(row.locked_at) + timedelta(seconds=lease_seconds()) > now:
+                # committed; its answer is stored in a moment (fresh lease) or was lost in a crash (expired)
+                return Conflict("in_progress" if fresh else "applied")
+            if fresh:
                 return Conflict("in_progress")
             taken = session.execute(update(IdempotencyRecord)
                                     .where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key,

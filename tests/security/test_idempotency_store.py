@@ -71,3 +71,18 @@ def test_mark_applied_rolls_back_with_the_write(database_url: str) -> None:
 
 def test_lease_default() -> None:
     assert idempotency.lease_seconds() == 30
+
+
+def test_a_resend_while_the_first_answer_is_being_stored_is_in_progress_not_lost(database_url: str) -> None:
+    """A double click: the first request's write has committed (``applied``) and its answer is about to be
+    stored. The resend must wait ("in progress"), not be told the answer was lost in a crash; once the answer
+    is stored it is replayed. Only an expired lease means the answer was lost (the test above)."""
+    upgrade(database_url)
+    factory = session_factory(database_url)
+    first = claim(factory, "k1", "key", "POST", "/p", FP)
+    assert isinstance(first, Claim)
+    with factory.begin() as session:
+        first.mark_applied(session)
+    assert claim(factory, "k1", "key", "POST", "/p", FP) == Conflict("in_progress")
+    first.complete(factory, 201, "application/json", b'{"ok": true}')
+    assert claim(factory, "k1", "key", "POST", "/p", FP) == Replay(201, "application/json", b'{"ok": true}')
