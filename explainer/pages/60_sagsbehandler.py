@@ -163,11 +163,7 @@ if st.session_state.get("pending"):
     finish(st.session_state["pending"])  # a write whose run was cut off: the same request again is a replay
 if st.session_state.pop("clear_item", False):
     st.session_state["item"] = None  # the finished item's form is gone; the next item is the user's choice
-done = st.session_state.get("done")  # stays until the user chooses the next item (or acts again)
-if done:
-    st.success(f"Udført: {done['label']} — sag {done['case_id']}, {month_name(Month.parse(done['month']))}"
-               + (f", {money(done['amount'])}" if done.get("amount") else "") + f", af {done['by'] or '—'}. "
-               "Vælg den næste opgave i listen.")
+done_box = st.empty()  # what was just done: shown until the user chooses the next item (below)
 if st.session_state.get("flash"):
     st.success(st.session_state.pop("flash"))
 
@@ -216,9 +212,18 @@ if st.session_state.get("item") not in by_id:
 labels = {i["id"]: f"{i['case_id']} · {month_name(Month.parse(i['month']))} · {i['kind_da']}"
           + (f" · {money(i['amount'])}" if i["amount"] else "") for i in items}
 chosen_id = st.selectbox("Opgave", list(by_id), format_func=lambda n: labels[n], key="item", index=None,
-                         placeholder="Vælg en opgave",
-                         on_change=lambda: st.session_state.pop("done", None)) if items else None
+                         placeholder="Vælg en opgave") if items else None
 choice = by_id.get(chosen_id) if chosen_id else None
+# The message of what was done stays until an item is chosen again. It is decided here, from the item the
+# page really shows, not by the selectbox's change event: a second click sent by a browser that has not yet
+# seen the finished item go away would otherwise count as a new choice and hide the message.
+if choice is not None:
+    st.session_state.pop("done", None)
+done = st.session_state.get("done")
+if done:
+    done_box.success(f"Udført: {done['label']} — sag {done['case_id']}, {month_name(Month.parse(done['month']))}"
+                     + (f", {money(done['amount'])}" if done.get("amount") else "")
+                     + f", af {done['by'] or '—'}. Vælg den næste opgave i listen.")
 if choice is not None:
     names = {a["action"]: a for a in choice["actions"]}
     today = dt.date.today().isoformat()
