@@ -20,6 +20,22 @@ LedgerSession = Session
 """The session type a router's write callback receives (``on_write=lambda session: ...``)."""
 
 
+STAFF_ONLY_FIELDS = frozenset({"internal_note"})
+"""Fields of a case's data that only caseworkers read: the decision's internal note stays in the case file."""
+
+
+def for_reader(payload: Any, role: str) -> Any:
+    """``payload`` as the reader of ``role`` may see it: a citizen (or any non-caseworker) gets every
+    dictionary in it without the staff-only fields, at any depth; a caseworker gets it unchanged."""
+    if role == "caseworker":
+        return payload
+    if isinstance(payload, dict):
+        return {key: for_reader(value, role) for key, value in payload.items() if key not in STAFF_ONLY_FIELDS}
+    if isinstance(payload, list):
+        return [for_reader(item, role) for item in payload]
+    return payload
+
+
 def factory() -> Callable[[], Session]:
     from flexcalc.ledger.store import open_ledger
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from api.idempotency import IdempotentRoute, mark_applied
 from api.item_version import VERSION_RESPONSES, IfMatchDep, etag, expected_version
-from api.ledger_common import created, ledger_session
+from api.ledger_common import created, for_reader, ledger_session
 from api.pagination import PAGED, PageRequest, page_of, page_params, paged_response
 from api.responses import (
     CaseMonthOut,
@@ -279,7 +279,7 @@ def get_case(case_id: str, principal: CaseReaderDep) -> JSONResponse:
     from flexcalc.ledger.casefile import case_file
 
     with ledger_session() as session:
-        return JSONResponse(case_file(session, case_id))
+        return JSONResponse(for_reader(case_file(session, case_id), principal.role))
 
 
 @router.get("/{case_id}/months",
@@ -291,7 +291,7 @@ def list_case_months(case_id: str, request: Request, page: Annotated[PageRequest
     from flexcalc.ledger.casefile import case_file
 
     with ledger_session() as session:
-        months = case_file(session, case_id)["months"]
+        months = for_reader(case_file(session, case_id)["months"], principal.role)
     items, next_key = page_of(months, lambda m: (m["benefit_month"],), page)
     return paged_response(request, "months", items, next_key)
 
@@ -307,7 +307,7 @@ def list_case_corrections(case_id: str, request: Request,
     with ledger_session() as session:
         rows = case_corrections(session, case_id, after=int(page.after[0]) if page.after else None,
                                 limit=page.limit + 1)
-    items, next_key = page_of(rows, lambda c: (c["id"],), page)
+    items, next_key = page_of(for_reader(rows, principal.role), lambda c: (c["id"],), page)
     return paged_response(request, "corrections", items, next_key)
 
 
@@ -472,7 +472,7 @@ def get_month(case_id: str, month: str, principal: CaseReaderDep, as_of: str | N
     benefit_month = Month.parse(month, "month")
     instant = parse_instant(as_of, "as_of", end_of_day=True) if as_of else None
     with ledger_session() as session:
-        body = month_file(session, case_id, benefit_month, instant)
+        body = for_reader(month_file(session, case_id, benefit_month, instant), principal.role)
         version = month_version(session, case_id, benefit_month)
         return JSONResponse({**body, "version": version}, headers={"ETag": etag(version)})
 
