@@ -82,9 +82,11 @@ def confirm_rates(session: Session, month: Month, source: str, confirmed_by: str
                          code="rates_not_assumed")
     from flexcalc.security.redact import redact
 
+    from .caserows import now
+
     row = RatesConfirmation(benefit_month=month, fingerprint=rates_fingerprint(month), source=redact(source),
                             confirmed_by=redact(confirmed_by), key_id=key_id, role=role,
-                            confirmed_at=at or dt.datetime.now(dt.UTC))
+                            confirmed_at=at or now())
     session.add(row)
     session.flush()
     return row

@@ -113,8 +113,11 @@ def test_a_confirmation_is_bound_to_the_values_and_refused_without_need(sqlite_u
         assert caught.value.field == "source"
         with pytest.raises(InputError):
             confirm_rates(session, JAN_2027, "x", "y", role="caseworker")
-        confirm_rates(session, JAN_2027, "beslutning", "AJ", role="finance", key_id="k1")
+        made = confirm_rates(session, JAN_2027, "beslutning", "AJ", role="finance", key_id="k1")
         assert rates_confirmed(session, JAN_2027)
+        # stamped by the ledger's one clock (held at the run day here), not the machine's own
+        stamped = made.confirmed_at if made.confirmed_at.tzinfo else made.confirmed_at.replace(tzinfo=dt.UTC)
+        assert stamped == RUN_DAY
     # other assumed values for the month (a new fingerprint): the old confirmation no longer counts
     with pytest.MonkeyPatch.context() as patch, factory() as session:
         patch.setattr("flexcalc.ledger.confirmations.rates_fingerprint", lambda _m: "changed0")
