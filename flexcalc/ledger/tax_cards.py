@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, select
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flexcalc.errors import InputError
@@ -155,10 +155,11 @@ def import_tax_cards(session: Session, text: str, source: str, recorded_by: str)
                              f"ingen sag {card.case_id!r}", code="unknown_case")
     stamp = now()
     by = recorded_by.strip()[:64] or "unknown"
-    session.add_all([TaxCardRow(case_id=c.case_id, card=c.card, withholding_rate=str(c.rate),
-                                monthly_deduction=c.deduction, free_amount=c.free_amount, valid_from=c.valid_from,
-                                source=source[:200], recorded_by=by, recorded_at=stamp) for c in cards])
-    session.flush()
+    rows = [{"case_id": c.case_id, "card": c.card, "withholding_rate": str(c.rate), "monthly_deduction": c.deduction,
+             "free_amount": c.free_amount, "valid_from": c.valid_from, "source": source[:200], "recorded_by": by,
+             "recorded_at": stamp} for c in cards]
+    for start in range(0, len(rows), 5000):  # new rows only (an INSERT never changes a stored row)
+        session.execute(insert(TaxCardRow), rows[start:start + 5000])
     return len(cards)
 
 
