@@ -1,17 +1,16 @@
-"""Tax cards and the month's payouts after A-skat (finance role only): import tax cards, read the payouts of a
-payment run (case id, gross, A-skat, net and totals that reconcile with the run — no CPR number), and fetch
-the NemKonto payment file and the income report (eIndkomst) as text. The two files hold CPR numbers: they are
-answered to finance staff only and every call is audited. Nothing is sent anywhere by flexcalc.
+"""Tax cards and the month's payouts after A-skat (finance role only): import tax cards, and read the payouts of
+a payment run (case id, gross, A-skat, net and totals that reconcile with the run). No CPR number is ever
+answered (SECURITY.md): the NemKonto payment file and the income report, which must carry the CPR numbers, are
+written by the command line to a file the operator names (``flexcalc payout-file``, ``flexcalc income-report``).
+Every call is audited. Nothing is sent anywhere by flexcalc.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.security import AUTH_RESPONSES, audit_event, require_role
@@ -24,8 +23,6 @@ router = APIRouter(prefix="/v1/finance", tags=["finance"], route_class=StrictJSO
 FinanceOnlyDep = Annotated[Principal, Depends(require_role("finance"))]
 MonthPath = Path(description="The paid benefit month, YYYY-MM (after its payment run).", examples=["2024-03"])
 PaymentDate = Query(None, description="The payment date, YYYY-MM-DD (default: the month's last weekday).")
-TEXT: dict[int | str, dict[str, Any]] = {200: {"description": "The file, UTF-8 text.",
-                                               "content": {"text/plain": {"schema": {"type": "string"}}}}}
 
 
 class TaxCardImport(BaseModel):
@@ -66,16 +63,6 @@ def _payouts(month: str, payment_date: str | None) -> Any:
         return month_payouts(session, benefit, day)
 
 
-def _cvr() -> str | None:
-    from flexcalc.errors import InputError
-    from flexcalc.letters.profile import municipality
-
-    try:
-        return municipality().cvr
-    except InputError:
-        return None
-
-
 @router.post("/tax-cards", response_model=TaxCardImportOut, status_code=201,
              summary="Import tax cards (skattekort): dated, append-only; a bad row refuses the file (finance role)")
 def import_tax_cards(body: TaxCardImport, request: Request, principal: FinanceOnlyDep) -> JSONResponse:
@@ -101,29 +88,3 @@ def list_payouts(request: Request, principal: FinanceOnlyDep, month: str = Month
                  payment_date: str | None = PaymentDate) -> JSONResponse:
     audit_event(request, AuditEvent(action="read", principal=principal))
     return JSONResponse(_payouts(month, payment_date).to_dict())
-
-
-@router.get("/payouts/{month}/payment-file", response_class=PlainTextResponse, responses=TEXT,
-            summary="The NemKonto payment file of the month (format flexcalc-udbetaling 1; holds CPR numbers)")
-def payment_file(request: Request, principal: FinanceOnlyDep, month: str = MonthPath,
-                 payment_date: str | None = PaymentDate) -> PlainTextResponse:
-    from flexcalc.formats.payment_file import write_payment_file
-
-    audit_event(request, AuditEvent(action="read", principal=principal))
-    payouts = _payouts(month, payment_date)
-    out = io.StringIO()
-    write_payment_file(payouts, out, _cvr())
-    return PlainTextResponse(out.getvalue())
-
-
-@router.get("/payouts/{month}/income-report", response_class=PlainTextResponse, responses=TEXT,
-            summary="The income report (eIndkomst) of the month's payouts (flexcalc-eindkomst-indberetning 1)")
-def income_report(request: Request, principal: FinanceOnlyDep, month: str = MonthPath,
-                  payment_date: str | None = PaymentDate) -> PlainTextResponse:
-    from flexcalc.formats.income_report import write_income_report
-
-    audit_event(request, AuditEvent(action="read", principal=principal))
-    payouts = _payouts(month, payment_date)
-    out = io.StringIO()
-    write_income_report(payouts, out, _cvr() or "", dt.date.today())
-    return PlainTextResponse(out.getvalue())
