@@ -147,3 +147,29 @@ def test_memo_needs_an_output_file_and_a_case_cpr(sqlite_url: str, tmp_path: Pat
                     "--output", str(tmp_path / "m.xml"), "--db", sqlite_url)
     assert no_cpr.exit_code == 2 and "recipient" in no_cpr.stderr and "CPR" in no_cpr.stderr  # type: ignore[attr-defined]
     assert not (tmp_path / "m.xml").exists()
+
+
+def test_the_api_records_the_message_id_of_a_digital_post_sending(sqlite_url: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from flexcalc.ledger.db import session_factory
+    from flexcalc.security.keys import create_key
+
+    _cpr_case(sqlite_url, monkeypatch)
+    out = invoke("letters", "specification", "--case", "SP", "--month", "2024-04", "--format", "memo", "--output",
+                 str(tmp_path / "m.xml"), "--save", "--by", "sb-17", "--db", sqlite_url)
+    assert out.exit_code == 0, out.stderr  # type: ignore[attr-defined]
+    message_id = ET.fromstring((tmp_path / "m.xml").read_bytes()).findtext(".//memo:messageUUID", namespaces=NS)
+    assert invoke("letters", "approve", "1", "--by", "sb-2", "--db", sqlite_url).exit_code == 0
+    monkeypatch.setenv("FLEXCALC_DATABASE_URL", sqlite_url)
+    with session_factory(sqlite_url).begin() as session:
+        key = create_key(session, "caseworker")[1]
+    api = TestClient(create_app(), headers={"Authorization": f"Bearer {key}"})
+    bad = api.post("/v1/letters/1/sending", json={"sent_by": "sb-17", "channel": "digital_post", "message_id": "x"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "message_id"
+    ok = api.post("/v1/letters/1/sending", json={"sent_by": "sb-17", "channel": "digital_post",
+                                                 "message_id": message_id})
+    assert ok.status_code in (200, 201), ok.text
+    assert api.get("/v1/letters/1").json()["message_id"] == message_id
