@@ -97,6 +97,9 @@ def test_payment_file_and_income_report_to_the_ore(database_url: str, tmp_path: 
     assert out.exit_code == 0, out.stderr
     people = {p.case_id: p for p in check_income_report(report.read_text(encoding="utf-8"))}
     assert set(people) == set(CPRS)
+    plain = invoke("payout-file", benefit, "--output", str(pay_file), "--db", database_url)
+    for shown in (out, plain):  # the files hold CPR numbers; what is printed never does
+        assert shown.exit_code == 0 and not any(cpr in shown.stdout + shown.stderr for cpr in CPRS.values())
     for case, (a_income, a_skat, _) in EXPECTED[benefit].items():
         p = people[case]
         assert p.cpr == CPRS[case]
