@@ -203,3 +203,38 @@ def test_the_report_check_finds_a_broken_report(sqlite_url: str, tmp_path: Path)
     for lines in broken:
         with pytest.raises(ReportError):
             check_income_report(lines)
+
+
+def test_tax_cards_are_append_only_in_the_database_and_the_migration_goes_down(database_url: str,
+                                                                              tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from flexcalc.ledger.db import alembic_config, dispose_all, make_engine
+
+    build(database_url, tmp_path)
+    engine = make_engine(database_url)
+    for statement in ("UPDATE ledger_tax_card SET withholding_rate = '1.00'", "DELETE FROM ledger_tax_card"):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as c:
+            c.execute(text(statement))
+    if database_url.startswith("postgresql"):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as c:
+            c.execute(text("TRUNCATE ledger_tax_card"))
+    else:
+        with pytest.raises(Exception, match="append-only"), engine.begin() as c:
+            c.execute(text("INSERT OR REPLACE INTO ledger_tax_card SELECT * FROM ledger_tax_card"))
+    with pytest.raises(Exception, match="card"), engine.begin() as c:  # the CHECK on the kind of card
+        c.execute(text("INSERT INTO ledger_tax_card (case_id, card, withholding_rate, monthly_deduction, free_amount, "
+                       "valid_from, source, recorded_by, recorded_at) VALUES ('H', 'kort', '37', 0, 0, '2024-01-01', "
+                       "'s', 'x', '2024-01-01')"))
+    with engine.begin() as c:
+        assert c.execute(text("SELECT count(*) FROM ledger_tax_card")).scalar_one() == 3
+    dispose_all()
+    command.downgrade(alembic_config(database_url), "0014_audit_employer_ids")
+    inspector = inspect(make_engine(database_url))
+    assert "ledger_tax_card" not in inspector.get_table_names()
+    assert "message_id" not in {c["name"] for c in inspector.get_columns("ledger_letter_sending")}
+    dispose_all()
+    command.upgrade(alembic_config(database_url), "head")
+    assert "ledger_tax_card" in inspect(make_engine(database_url)).get_table_names()
+    dispose_all()
