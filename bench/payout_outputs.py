@@ -177,8 +177,8 @@ def main() -> None:
         f"Totals: gross {result['gross']} = the run's payout {result['run_total_payout']}; A-skat {result['a_skat']}; "
         f"net {result['net']}.",
         f"Peak RSS {result['peak_rss_mb_before_outputs']} MB before the outputs, "
-        f"{result['peak_rss_mb_after_outputs']} MB after (the files are streamed line by line; the payouts of the "
-        "month are held as one list of small records).",
+        f"{result['peak_rss_mb_after_outputs']} MB after: the files are written line by line, but the month's payouts "
+        "are held as one list of small records and the validation reads the whole report back into memory.",
     ]
     (RESULTS / "payout_outputs.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
