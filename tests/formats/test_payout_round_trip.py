@@ -158,6 +158,8 @@ def test_bad_tax_card_files_store_nothing(sqlite_url: str, tmp_path: Path) -> No
 
     with session_factory(sqlite_url)() as session:  # only the three good cards of ``build``
         assert session.execute(text("SELECT count(*) FROM ledger_tax_card")).scalar_one() == 3
+        audited = session.execute(text("SELECT count(*) FROM audit_log WHERE route = 'flexcalc tax-cards import'"))
+        assert audited.scalar_one() == 1  # the good import, audited in its own transaction; the refused ones not
 
 
 def test_a_new_card_is_a_new_row_and_governs_from_its_date(sqlite_url: str, tmp_path: Path) -> None:
