@@ -504,6 +504,7 @@ class LetterOut(BaseModel):
     channel: str | None = Field(description="How the letter was sent (once it is): digital_post, post or in_person.")
     draft_channel: str | None = Field(
         description="The channel chosen at drafting (digital_post or paper); it decides the letter's deadline.")
+    message_id: str | None = Field(default=None, description="The MeMo message UUID of a letter sent by Digital Post.")
 
 
 class LetterDraftOut(LetterOut):

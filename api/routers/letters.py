@@ -132,6 +132,8 @@ class LetterSendingCreate(BaseModel):
         description="The version acted on: the draft's content_sha256 as the caller read it. A different one is "
                     "refused with 409 and nothing stored; a draft superseded by a newer draft of the same letter is "
                     "refused with 409 either way.")
+    message_id: str | None = Field(default=None, max_length=64, description="The MeMo message UUID of a letter "
+                                   "sent by Digital Post (`flexcalc letters ... --format memo` prints it).")
 
 
 def _today(day: dt.date | None) -> dt.date:
@@ -288,7 +290,8 @@ def record_letter_sent(body: LetterSendingCreate, request: Request, letter_id: i
     _letter_case(request, principal, letter_id)
     instant = parse_instant(body.sent_at, "sent_at") if body.sent_at else None
     with ledger_session(write=True) as session:
-        row = mark_letter_sent(session, letter_id, body.sent_by, body.channel, instant, body.content_sha256)
+        row = mark_letter_sent(session, letter_id, body.sent_by, body.channel, instant, body.content_sha256,
+                               body.message_id)
         mark_applied(request, session)
         out = letter_with_status(session, row)
     return JSONResponse(out, status_code=201)

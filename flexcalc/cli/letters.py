@@ -24,7 +24,8 @@ app.add_typer(letters_app, name="letters")
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
                                                            "var/flexcalc.sqlite).")]
 DateOption = Annotated[str | None, typer.Option("--date", help="The letter's date, YYYY-MM-DD (default today).")]
-FormatOption = Annotated[str, typer.Option("--format", help="text, html or pdf (pdf needs --output).")]
+FormatOption = Annotated[str, typer.Option("--format", help="text, html, pdf or memo (a Digital Post MeMo message "
+                                                           "with the PDF; pdf and memo need --output).")]
 OutputOption = Annotated[Path | None, typer.Option("--output", help="Write the letter to this file (else stdout).")]
 SaveOption = Annotated[bool, typer.Option("--save", help="Keep the draft in the case file (needs --by).")]
 ByOption = Annotated[str | None, typer.Option("--by", help="Who drafts it (with --save).")]
@@ -33,7 +34,10 @@ ChannelOption = Annotated[str, typer.Option("--channel", help="How the letter wi
 ExpectOption = Annotated[str | None, typer.Option("--expect-sha256", help="The content_sha256 of the draft you read "
                                                                          "(`letters list --json`): refused if it "
                                                                          "differs.")]
-FORMATS = ("text", "html", "pdf")
+FORMATS = ("text", "html", "pdf", "memo")
+RecipientCvrOption = Annotated[str | None, typer.Option("--recipient-cvr", help="With --format memo: send to this "
+                                                                              "company (CVR) instead of the case's "
+                                                                              "person (CPR).")]
 
 
 def _ledger(db: str | None) -> Any:
@@ -59,15 +63,27 @@ def _check_output(fmt: str, output: Path | None) -> str:
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         fail(letter_error("format", "format"))
-    if fmt == "pdf" and output is None:
+    if fmt in ("pdf", "memo") and output is None:
         fail(letter_error("output", "pdf_needs_output"))
     return fmt
 
 
-def _emit(letter: Any, fmt: str, output: Path | None) -> None:
+def _memo(session: Any, case_id: str, title: str, kind: str, pdf: bytes, recipient_cvr: str | None) -> bytes:
+    """The letter as a MeMo message; its message id goes to stderr (never the XML, which holds the CPR)."""
+    from flexcalc.letters.digital_post import letter_as_memo
+
+    message_id, xml = letter_as_memo(session, case_id=case_id, title=title, kind=kind, pdf=pdf,
+                                     recipient_cvr=recipient_cvr)
+    typer.echo(f"MeMo-meddelelse {message_id} (optag afsendelsen med `flexcalc letters sent ... --channel "
+               f"digital_post --message-id {message_id}`)", err=True)
+    return xml
+
+
+def _emit(letter: Any, fmt: str, output: Path | None, memo: bytes | None = None) -> None:
     from flexcalc.letters.errors import letter_error
 
-    content: str | bytes = letter.pdf() if fmt == "pdf" else letter.html() if fmt == "html" else letter.text()
+    content: str | bytes = memo if memo is not None else letter.pdf() if fmt == "pdf" else \
+        letter.html() if fmt == "html" else letter.text()
     if output is None:
         typer.echo(content, nl=False)
         return
@@ -82,7 +98,7 @@ def _emit(letter: Any, fmt: str, output: Path | None) -> None:
 
 
 def _draft(build: Callable[[Any, dt.date], Any], letter_date: str | None, fmt: str, output: Path | None,
-           save: bool, by: str | None, db: str | None) -> None:
+           save: bool, by: str | None, db: str | None, recipient_cvr: str | None = None) -> None:
     """Build the letter (and, with --save, store it) in one transaction; any error stores nothing."""
     from flexcalc.ledger.store import transaction
     from flexcalc.letters.errors import letter_error
@@ -96,7 +112,9 @@ def _draft(build: Callable[[Any, dt.date], Any], letter_date: str | None, fmt: s
     with input_errors(), transaction(_ledger(db)) as session:
         letter = build(session, day)
         row = save_letter(session, letter, by or "") if save else None
-    _emit(letter, fmt, output)
+        memo = _memo(session, letter.case_id, letter.title, letter.kind, letter.pdf(), recipient_cvr) \
+            if fmt == "memo" else None
+    _emit(letter, fmt, output, memo)
     if row is not None:
         typer.echo(f"kladde gemt: brev {row.id} ({row.kind}, sag {row.case_id}); godkend med "
                    f"`flexcalc letters approve {row.id} --by NAVN`", err=True)
@@ -115,13 +133,14 @@ def letters_hearing(
     by: ByOption = None,
     channel: ChannelOption = "digital_post",
     db: DbOption = None,
+    recipient_cvr: RecipientCvrOption = None,
 ) -> None:
     """The hearing letter (partshøring, forvaltningsloven § 19) for a possible repayment."""
     from flexcalc.letters import hearing_letter
 
     reply = _date(reply_by, "reply_by")
     _draft(lambda session, day: hearing_letter(session, correction, day, reply, channel), date, format_, output, save,
-           by, db)
+           by, db, recipient_cvr)
 
 
 @letters_app.command("decision")
@@ -134,11 +153,13 @@ def letters_decision(
     by: ByOption = None,
     channel: ChannelOption = "digital_post",
     db: DbOption = None,
+    recipient_cvr: RecipientCvrOption = None,
 ) -> None:
     """The decision letter after the caseworker's decision (reasons, collection or waiver, complaint guidance)."""
     from flexcalc.letters import decision_letter
 
-    _draft(lambda session, day: decision_letter(session, correction, day, channel), date, format_, output, save, by, db)
+    _draft(lambda session, day: decision_letter(session, correction, day, channel), date, format_, output, save, by, db,
+           recipient_cvr)
 
 
 @letters_app.command("specification")
@@ -152,13 +173,14 @@ def letters_specification(
     by: ByOption = None,
     channel: ChannelOption = "digital_post",
     db: DbOption = None,
+    recipient_cvr: RecipientCvrOption = None,
 ) -> None:
     """The monthly specification: the month's payment, what changed since last month, corrections."""
     from flexcalc.letters import specification_letter
 
     benefit_month = month(month_, "month")
     _draft(lambda session, day: specification_letter(session, case, benefit_month, day, channel), date, format_, output,
-           save, by, db)
+           save, by, db, recipient_cvr)
 
 
 @letters_app.command("approve")
@@ -185,6 +207,8 @@ def letters_sent(
     at: Annotated[str | None, typer.Option("--at", help="When it was sent (ISO 8601; default now).")] = None,
     expect: ExpectOption = None,
     db: DbOption = None,
+    message_id: Annotated[str | None, typer.Option("--message-id", help="The MeMo message UUID (Digital Post; "
+                                                                        "`--format memo` prints it).")] = None,
 ) -> None:
     """Record that an approved letter was sent (by the caseworker; flexcalc sends nothing)."""
     from flexcalc.ledger.reports import parse_instant
@@ -193,7 +217,7 @@ def letters_sent(
 
     with input_errors(), transaction(_ledger(db)) as session:
         instant = parse_instant(at, "at") if at else None
-        row = mark_letter_sent(session, letter, by, channel, instant, expect)
+        row = mark_letter_sent(session, letter, by, channel, instant, expect, message_id)
         kind = row.kind
     typer.echo(f"brev {letter} ({kind}) markeret som sendt ({channel})")
 
@@ -230,8 +254,9 @@ def letters_show(
     format_: FormatOption = "text",
     output: OutputOption = None,
     db: DbOption = None,
+    recipient_cvr: RecipientCvrOption = None,
 ) -> None:
-    """A stored letter as it was drafted (text, HTML or PDF)."""
+    """A stored letter as it was drafted (text, HTML, PDF or a MeMo message with the PDF)."""
     from flexcalc.letters.document import html_to_pdf
     from flexcalc.letters.store import get_letter
 
@@ -239,6 +264,8 @@ def letters_show(
     with input_errors(), _ledger(db)() as session:
         row = get_letter(session, letter)
         content: str | bytes = html_to_pdf(row.html) if fmt == "pdf" else row.html if fmt == "html" else row.text
+        if fmt == "memo":
+            content = _memo(session, row.case_id, row.subject, row.kind, html_to_pdf(row.html), recipient_cvr)
     if output is None:
         typer.echo(content, nl=False)
     elif isinstance(content, bytes):

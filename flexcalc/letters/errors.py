@@ -48,7 +48,7 @@ MESSAGES: dict[str, Message] = {
     "held": Message("{month} of case {case} is held awaiting a report: it has no payment to specify yet",
                     "{month_da} i sag {case} er tilbageholdt og afventer indberetning: der er ingen udbetaling endnu"),
     "missing": Message("is required", "skal udfyldes"),
-    "format": Message("must be text, html or pdf", "skal være text, html eller pdf"),
+    "format": Message("must be text, html, pdf or memo", "skal være text, html, pdf eller memo"),
     "pdf_needs_output": Message("a PDF is written to a file: give --output FILE",
                                 "en PDF skrives til en fil: angiv --output FIL"),
     "output": Message("cannot write {path}", "kan ikke skrive {path}"),

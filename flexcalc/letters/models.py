@@ -74,6 +74,9 @@ class LetterSending(Base):
     sent_by: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     channel: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The MeMo message UUID of a letter sent by Digital Post (``letters memo``; migration
+    ``0018_tax_cards_payouts``); None for other channels and for letters recorded before."""
 
 
 LETTER_TABLES = (LetterRow, LetterApproval, LetterSending)

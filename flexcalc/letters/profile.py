@@ -41,6 +41,8 @@ class MunicipalityProfile(BaseModel):
     digital_post: str = Field(min_length=3, max_length=120, description="Hvor man skriver med Digital Post.")
     web: str = Field(min_length=4, max_length=120)
     demo: bool = Field(default=False, description="Et eksempel, ikke en rigtig kommune: står i hvert brev.")
+    cvr: str | None = Field(default=None, pattern=r"^[0-9]{8}$",
+                            description="Kommunens CVR-nummer: afsender i Digital Post (MeMo).")
 
 
 def _read_profile(path: Path) -> MunicipalityProfile:

@@ -111,15 +111,20 @@ def approve_letter(session: Session, letter_id: int, approved_by: str,
 
 
 def mark_letter_sent(session: Session, letter_id: int, sent_by: str, channel: str,
-                     sent_at: dt.datetime | None = None, expect_sha256: str | None = None) -> LetterRow:
+                     sent_at: dt.datetime | None = None, expect_sha256: str | None = None,
+                     message_id: str | None = None) -> LetterRow:
     """Record that an approved letter went out (by Digital Post, post or in person), once. Returns the
     letter's row: for a hearing letter, the moment the hearing record opens (its ``correction_ids`` and
-    ``reply_by``)."""
+    ``reply_by``). ``message_id``: the MeMo message UUID of a Digital Post letter (only that channel)."""
     row = get_letter(session, letter_id)
     by = _who(sent_by, "by")
     channel = (channel or "").strip().lower()
     if channel not in CHANNELS:
         raise letter_error("channel", "channel")
+    if message_id is not None:
+        from flexcalc.formats.memo import check_message_id
+
+        message_id = check_message_id(message_id, channel)
     approval = _approval(session, row.id)
     if approval is None:
         raise letter_error("letter", "not_approved", id=row.id)
@@ -137,7 +142,7 @@ def mark_letter_sent(session: Session, letter_id: int, sent_by: str, channel: st
     if at < approval.approved_at:
         raise letter_error("sent_at", "sent_before_approval", at=at.isoformat(),
                            approved=approval.approved_at.isoformat())
-    session.add(LetterSending(letter_id=row.id, sent_by=by, sent_at=at, channel=channel))
+    session.add(LetterSending(letter_id=row.id, sent_by=by, sent_at=at, channel=channel, message_id=message_id))
     session.flush()
     if row.kind == "hearing":
         # The hearing opens with the letter (forvaltningsloven § 19): its date and reply date, in the
@@ -172,6 +177,7 @@ def letter_dict(row: LetterRow, approval: LetterApproval | None, sending: Letter
         "sent_by": None if sending is None else sending.sent_by,
         "sent_at": None if sending is None else sending.sent_at.isoformat(),
         "channel": None if sending is None else sending.channel,
+        "message_id": None if sending is None else sending.message_id,
         "draft_channel": row.channel,
     }
     if content:

@@ -1,0 +1,159 @@
+"""The month's payouts after A-skat: every payment of a benefit month's payment run, its A-income (the subsidy
+less the own ATP share, the run's ``payout``), the A-skat withheld by the case's tax card in force on the
+payment date (``flexcalc.rules.a_skat``) and the net amount paid to the person's NemKonto.
+
+The payment date is the last weekday of the benefit month unless given (the subsidy for a month is paid at its
+end, in arrears of the basis month's wage). A frikort's amount already used this year is the A-income of the
+case's earlier payments of the same calendar year paid on or after the card's ``valid_from`` (each paid on
+its month's last weekday), up to the card's amount. A month without a payment run, or a case without a tax
+card on the payment date, is an error naming them: no payout is guessed.
+
+Read only: the lines are built from the stored payments, so their gross total is the run's payout total to
+the øre (checked: a difference is an ``InvariantError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flexcalc.errors import InputError, InvariantError
+from flexcalc.money import ZERO, amount_str
+from flexcalc.period import Month
+from flexcalc.rules.a_skat import TaxCard, withhold_a_skat
+
+from .models import Case, Payment
+from .payments import month_totals
+from .payrun import raw_ore, raw_text
+from .tax_cards import HUNDRED, TaxCardRow
+
+ORE = Decimal("0.01")
+BENEFIT_TEXT = "Fleksløntilskud {month}"
+MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+             "november", "december")
+
+
+def default_payment_date(month: Month) -> dt.date:
+    """The last weekday (Monday–Friday) of the benefit month."""
+    day = month.last_day()
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def benefit_text(month: Month) -> str:
+    """The payment's text for the person's bank statement: "Fleksløntilskud marts 2024"."""
+    return BENEFIT_TEXT.format(month=f"{MONTHS_DA[month.month - 1]} {month.year}")
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutLine:
+    """One payout to one person's NemKonto."""
+
+    case_id: str
+    cpr: str | None
+    benefit_month: Month
+    payment_date: dt.date
+    subsidy: Decimal
+    atp_own: Decimal
+    gross: Decimal
+    """The A-income: the subsidy less the own ATP (the payment run's ``payout``)."""
+    a_skat: Decimal
+    net: Decimal
+    card: str
+    withholding_rate: str
+    free_used: Decimal
+
+    def row(self) -> dict[str, str]:
+        """The JSON row (amounts as strings; no CPR number)."""
+        return {"case_id": self.case_id, "gross": amount_str(self.gross), "a_skat": amount_str(self.a_skat),
+                "net": amount_str(self.net)}
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPayouts:
+    month: Month
+    payment_date: dt.date
+    lines: list[PayoutLine]
+    run_totals: dict[str, str]
+
+    def totals(self) -> dict[str, str | int]:
+        return {"count": len(self.lines), "gross": amount_str(sum((x.gross for x in self.lines), ZERO)),
+                "a_skat": amount_str(sum((x.a_skat for x in self.lines), ZERO)),
+                "net": amount_str(sum((x.net for x in self.lines), ZERO)),
+                "run_total_payout": self.run_totals["total_payout"],
+                "run_total_subsidy": self.run_totals["total_subsidy"],
+                "run_total_atp_own": self.run_totals["total_atp_own"]}
+
+    def to_dict(self) -> dict[str, object]:
+        return {"benefit_month": str(self.month), "payment_date": self.payment_date.isoformat(),
+                "rows": [x.row() for x in self.lines], "totals": self.totals()}
+
+
+def _kr(ore: int) -> Decimal:
+    return Decimal(ore) * ORE
+
+
+def _cards(session: Session, on: dt.date) -> dict[str, tuple[TaxCard, dt.date, str]]:
+    """Every case's card in force on ``on``: (card, valid_from, rate text), read as plain columns."""
+    query = (select(TaxCardRow.case_id, TaxCardRow.card, TaxCardRow.withholding_rate,
+                    raw_ore(TaxCardRow.monthly_deduction), raw_ore(TaxCardRow.free_amount), TaxCardRow.valid_from)
+             .where(TaxCardRow.valid_from <= on).order_by(TaxCardRow.case_id, TaxCardRow.valid_from, TaxCardRow.id))
+    out: dict[str, tuple[TaxCard, dt.date, str]] = {}
+    for case_id, kind, rate, deduction, free, valid_from in session.execute(query):
+        out[case_id] = (TaxCard(kind, Decimal(rate) / HUNDRED, _kr(int(deduction)), _kr(int(free))), valid_from, rate)
+    return out
+
+
+def _free_used_before(session: Session, month: Month, cards: dict[str, tuple[TaxCard, dt.date, str]]
+                      ) -> dict[str, Decimal]:
+    """For each frikort case: the A-income of its earlier payments this year paid from the card's date on."""
+    free_cases = {case_id for case_id, (card, _, _) in cards.items() if card.kind == "frikort"}
+    if not free_cases or month.month == 1:
+        return {}
+    earlier = [str(Month(month.year, m)) for m in range(1, month.month)]
+    used: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    query = select(Payment.case_id, raw_text(Payment.benefit_month), raw_ore(Payment.payout)).where(
+        Payment.benefit_month.in_(earlier))
+    for case_id, text, payout in session.execute(query):
+        if case_id in free_cases and default_payment_date(Month.parse(text)) >= cards[case_id][1]:
+            used[case_id] += _kr(int(payout))
+    return dict(used)
+
+
+def month_payouts(session: Session, month: Month, payment_date: dt.date | None = None) -> MonthPayouts:
+    """The payouts of ``month``'s payment run after A-skat (see the module)."""
+    on = payment_date or default_payment_date(month)
+    query = (select(Payment.case_id, Case.cpr, raw_ore(Payment.subsidy), raw_ore(Payment.atp_own),
+                    raw_ore(Payment.payout))
+             .join(Case, Case.id == Payment.case_id)
+             .where(Payment.benefit_month == str(month)).order_by(Payment.case_id))
+    payments = session.execute(query).all()
+    if not payments:
+        raise InputError("month", f"no payment run for {month}: run `flexcalc pay {month}` first",
+                         f"ingen betalingskørsel for {month}: kør `flexcalc pay {month}` først", code="no_payment_run")
+    cards = _cards(session, on)
+    missing = [p[0] for p in payments if int(p[4]) > 0 and p[0] not in cards]
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise InputError("tax_card", f"{len(missing)} case(s) have no tax card on {on}: {shown}",
+                         f"{len(missing)} sag(er) har intet skattekort den {on}: {shown}", code="no_tax_card")
+    used = _free_used_before(session, month, cards)
+    lines = []
+    for case_id, cpr, subsidy, atp_own, payout in payments:
+        if int(payout) <= 0:
+            continue  # nothing to transfer and no A-income to report
+        card, _, rate = cards[case_id]
+        held = withhold_a_skat(_kr(int(payout)), card, used.get(case_id, ZERO))
+        lines.append(PayoutLine(case_id, cpr, month, on, _kr(int(subsidy)), _kr(int(atp_own)), held.a_income,
+                                held.a_skat, held.net, card.kind, rate, held.free_used))
+    run = month_totals(session, month)
+    result = MonthPayouts(month, on, lines, run)
+    if result.totals()["gross"] != run["total_payout"]:
+        raise InvariantError(f"payout lines {result.totals()['gross']} differ from the run's {run['total_payout']}")
+    return result
