@@ -320,7 +320,7 @@ class _Planned:
 
 def _ingest_chunk(run: _Run, records: list[RegisterRecord]) -> None:
     run.result.read += len(records)
-    placed: list[tuple[RegisterRecord, str, Placement]] = []
+    placed: list[tuple[RegisterRecord, str, Placement, str]] = []
     for record in records:
         case_id = _case_of(run, record)
         if case_id is None:
@@ -329,14 +329,13 @@ def _ingest_chunk(run: _Run, records: list[RegisterRecord]) -> None:
         if isinstance(placement, Held):
             _hold(run, case_id, record, placement)
         else:
-            placed.append((record, case_id, placement))
-    ids = {r: report_id_of(r.employer_id or "", r.identity or "", c) for r, c, _p in placed}
-    chains = _chains(run.session, [i for r, i in ids.items() if not r.is_reversal])
-    reversal_known = _known_ids(run.session, [i for r, i in ids.items() if r.is_reversal])
+            placed.append((record, case_id, placement,
+                           report_id_of(record.employer_id or "", record.identity or "", case_id)))
+    chains = _chains(run.session, [i for r, _c, _p, i in placed if not r.is_reversal])
+    reversal_known = _known_ids(run.session, [i for r, _c, _p, i in placed if r.is_reversal])
     originals: list[_Planned] = []
     changes: list[_Planned] = []
-    for record, case_id, placement in placed:
-        report_id = ids[record]
+    for record, case_id, placement, report_id in placed:
         if record.is_reversal:
             if report_id in reversal_known:
                 run.result.unchanged += 1

@@ -319,6 +319,10 @@ def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[Register
 
     A file that is not well-formed XML raises ``InputError`` (field ``file``) naming the line; what was
     yielded before stays yielded (the caller decides about its transaction)."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as stream:  # closed when the reading ends or is abandoned
+            yield from read_records(stream)
+        return
     from lxml import etree
 
     from flexcalc.errors import InputError
