@@ -279,8 +279,19 @@ def reports_ingest(
                                               "kind,corrects")],
     as_json: JsonOption = False,
     db: DbOption = None,
+    format_: Annotated[str, typer.Option("--format", help="csv (our own columns) or eindkomst (the income "
+                                                          "register's answer, IndkomstOplysningPersonHent_O XML: "
+                                                          "persons matched by CPR to the cases).")] = "csv",
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Show a progress bar on standard error (eindkomst; default: on a "
+                                         "terminal, never with --json).")] = None,
 ) -> None:
     """Ingest a file of wage reports: all of it or, on any error, none of it."""
+    if format_ == "eindkomst":
+        _ingest_register(file, as_json, db, progress)
+        return
+    if format_ != "csv":
+        fail(InputError("format", "must be csv or eindkomst", "skal være csv eller eindkomst", code="format"))
     from flexcalc.ledger.reports import read_csv_text
     from flexcalc.ledger.store import ingest_reports
 
@@ -301,6 +312,29 @@ def reports_ingest(
     for report_id in result.already_stored:
         typer.echo(f"{report_id}: already stored, nothing to do (allerede gemt)")
     typer.echo(f"ingested {len(result.stored)} report(s); {len(result.already_stored)} already stored")
+
+
+def _ingest_register(file: Path, as_json: bool, db: str | None, progress: bool | None) -> None:
+    """The income register's answer (eIndkomst): read as a stream, stored in one transaction."""
+    from flexcalc.ledger.register_import import ingest_register
+
+    try:
+        size = file.stat().st_size
+    except OSError:
+        fail(InputError("file", f"cannot read {file}", f"kan ikke læse {file}", code="file"))
+    factory = _ledger(db)
+    audit_before(factory, "reports ingest --format eindkomst")
+    with input_errors(), _run_progress("Indlæser", "bytes", progress, as_json) as hook:
+        result = ingest_register(factory, lambda: file.open("rb"), progress=hook, total_bytes=size)
+    data = result.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(f"read {data['read']}: stored {data['stored']}, unchanged {data['unchanged']}, corrections "
+               f"{data['corrections']}, reversals {data['reversals']}, held {data['held']}, no case for the CPR "
+               f"number {data['unknown_cpr']}")
+    for code, count in data["held_reasons"].items():
+        typer.echo(f"  held {code}: {count}")
 
 
 def _row_labels(text: str) -> list[str]:
