@@ -170,11 +170,13 @@ class _Run:
 
 
 def ingest_register(factory: Callable[[], Session], open_source: Callable[[], IO[bytes]], *,
-                    progress: Callable[[int, int], None] | None = None, total_bytes: int = 0) -> RegisterIngestResult:
+                    progress: Callable[[int, int], None] | None = None, total_bytes: int = 0,
+                    before_commit: Callable[[Session], None] | None = None) -> RegisterIngestResult:
     """Read a register answer and store its wage reports in one transaction (see the module text).
 
     ``open_source`` opens the answer afresh (the transaction is redone if another process stores the
-    same reports at the same moment). ``progress(bytes_read, total_bytes)`` is called per chunk."""
+    same reports at the same moment). ``progress(bytes_read, total_bytes)`` is called per chunk;
+    ``before_commit(session)`` last, inside the transaction (the API's idempotency key and audit rows)."""
     from .store import run_in_transaction
 
     def work(session: Session) -> RegisterIngestResult:
@@ -185,6 +187,8 @@ def ingest_register(factory: Callable[[], Session], open_source: Callable[[], IO
                 _ingest_chunk(run, chunk)
                 if progress is not None:
                     progress(stream.count, total_bytes)
+            if before_commit is not None:
+                before_commit(session)
             return run.result
 
     return run_in_transaction(factory, work)

@@ -1,0 +1,68 @@
+"""``POST /v1/register/eindkomst``: the income register's answer (eIndkomst), stored as wage reports.
+
+Indkomstregistrets svar (IndkomstOplysningPersonHent_O) som XML: personerne findes ud fra CPR-nummeret
+på de gemte sager; svaret er det samme resumé som ``flexcalc reports ingest --format eindkomst --json``.
+
+For a caseworker's key (the register is read for the municipality; an employer key sends its own reports
+to ``/v1/employer/wage-reports``). The body is the XML answer as the register gives it (Content-Type
+``application/xml`` or ``text/xml``), bounded by ``FLEXCALC_MAX_BODY_BYTES`` (default 1 MiB, a few
+thousand people); a national month belongs to the CLI, which streams a file of any size. One transaction:
+a body that is not well-formed XML stores nothing (422 naming ``file`` and the line). Idempotency-Key
+accepted. The answer never carries a CPR number.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.idempotency import IdempotentRoute, mark_applied
+from api.security import AUTH_RESPONSES, CaseworkerDep, audit_event
+from flexcalc.errors import InputError
+
+# Security: a caseworker's key only; the request is audited (one write entry) with the ingest's rows.
+router = APIRouter(prefix="/v1/register", tags=["register"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
+
+BODY = {"requestBody": {"required": True, "description": (
+    "The income register's answer IndkomstOplysningPersonHent_O (SF0770_A) as XML; README, \"The income "
+    "register (eIndkomst) in\". The request size limit applies (FLEXCALC_MAX_BODY_BYTES)."),
+    "content": {"application/xml": {"schema": {"type": "string"}}}}}
+MEDIA = ("application/xml", "text/xml")
+
+
+class RegisterIngestOut(BaseModel):
+    read: int = Field(description="Records (person, employer, pay period) read.")
+    stored: int = Field(description="New wage reports stored.")
+    unchanged: int = Field(description="Records stored already with the same figures (a re-read: nothing done).")
+    corrections: int = Field(description="Records stored already with other figures: stored as corrections.")
+    reversals: int = Field(description="Register reversals stored as reversals of the reports they name.")
+    held: int = Field(description="Records the mapping could not place: held with the reason for the caseworker.")
+    unknown_cpr: int = Field(description="Records of a CPR number with no case: counted, not stored.")
+    held_reasons: dict[str, int] = Field(description="Held records by reason code.")
+
+
+@router.post("/eindkomst", status_code=201, openapi_extra=BODY, response_model=RegisterIngestOut,
+             responses={200: {"model": RegisterIngestOut, "description": "Nothing new was stored."}},
+             summary="Ingest the income register's answer (eIndkomst) as wage reports")
+async def ingest_eindkomst(request: Request, principal: CaseworkerDep) -> JSONResponse:
+    """201 with the summary when a report was stored; 200 when nothing new was (a re-read)."""
+    import io
+
+    from starlette.concurrency import run_in_threadpool
+
+    from api.ledger_common import factory
+    from flexcalc.ledger.register_import import ingest_register
+    from flexcalc.security.audit import AuditEvent
+
+    audit_event(request, AuditEvent(action="write", principal=principal))
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in MEDIA:
+        raise InputError("body", "must be the register's XML answer (Content-Type: application/xml)",
+                         "skal være registrets XML-svar (Content-Type: application/xml)", code="content_type")
+    body = await request.body()
+    result = await run_in_threadpool(ingest_register, factory(), lambda: io.BytesIO(body),
+                                     before_commit=lambda session: mark_applied(request, session))
+    data = result.to_dict()
+    new = data["stored"] + data["corrections"] + data["reversals"]
+    return JSONResponse(data, status_code=201 if new else 200)
