@@ -41,6 +41,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -111,6 +112,8 @@ class RegisterHeld(Base):
 
 
 append_only(RegisterReport, RegisterHeld)
+_REPORT_TABLE: Table = Report.__table__  # type: ignore[assignment]
+_REGISTER_TABLE: Table = RegisterReport.__table__  # type: ignore[assignment]
 
 
 @dataclass(slots=True)
@@ -150,8 +153,22 @@ def _digest(report: WageReport) -> str:
 
 
 def _parts_json(record: RegisterRecord) -> str:
-    return json.dumps({"parts": [p.to_dict() for p in record.parts], "ignored": [p.to_dict() for p in record.ignored],
-                       "header": record.header}, ensure_ascii=False, sort_keys=True)
+    """The parts as stored: field number → amount text, compact (a national month holds 90.000 of them);
+    ``register_parts`` gives each its meaning from ``eindkomst.FIELDS`` again."""
+    return json.dumps({"p": {p.field_id[-3:]: str(p.amount) for p in record.parts},
+                       "i": {p.field_id[-3:]: str(p.amount) for p in record.ignored}, "h": record.header},
+                      separators=(",", ":"), sort_keys=True)
+
+
+def _parts_of(stored: str) -> dict[str, Any]:
+    from flexcalc.parsing.eindkomst import FIELD_PREFIX, FIELDS, Part
+
+    data = json.loads(stored)
+    parts = [Part(FIELDS[n].key, FIELD_PREFIX + n, FIELDS[n].felt, FIELDS[n].label_da, Decimal(a), FIELDS[n].use)
+             for n, a in data["p"].items() if n in FIELDS]
+    ignored = [Part(f"field_{n}", FIELD_PREFIX + n, None, "ikke brugt i lønindtægten", Decimal(a), "ignored")
+               for n, a in data["i"].items()]
+    return {"parts": [p.to_dict() for p in parts], "ignored": [p.to_dict() for p in ignored], "header": data["h"]}
 
 
 @dataclass(slots=True)
@@ -381,8 +398,8 @@ def _insert_originals(run: _Run, planned: list[_Planned]) -> None:
         "pension_own": p.report.pension_own, "pension_employer": p.report.pension_employer, "hours": p.report.hours,
         "received_at": p.report.received_at, "kind": "original", "corrects": None, "root_id": p.report.report_id,
         "ingested_at": run.stamp, "stated_received_at": p.report.received_at} for p in planned]
-    run.session.execute(insert(Report), reports)
-    run.session.execute(insert(RegisterReport), [_register_row(run, p) for p in planned])
+    run.session.execute(_REPORT_TABLE.insert(), reports)  # Core: no ORM bookkeeping per row
+    run.session.execute(_REGISTER_TABLE.insert(), [_register_row(run, p) for p in planned])
     run.result.stored += len(planned)
 
 
@@ -423,7 +440,7 @@ def register_parts(session: Session, case_id: str) -> list[dict[str, Any]]:
                            .order_by(RegisterReport.received_at, RegisterReport.report_id))
     out = []
     for row in rows:
-        data = json.loads(row.parts)
+        data = _parts_of(row.parts)
         out.append({"report_id": row.report_id, "employer_id": row.employer_id, "kind": row.kind,
                     "register_id": row.register_id, "own_id": row.own_id, "reverses_own_id": row.reverses_own_id,
                     "reversed_later": row.reversed_later, "received_at": row.received_at.isoformat(),

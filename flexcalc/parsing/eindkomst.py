@@ -155,9 +155,16 @@ class RegisterRecord:
         return sum((p.amount for p in self.parts if p.use == use), ZERO)
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag: object) -> str:
+    """An element's name without its namespace (cached: the same few tags repeat)."""
     text = str(tag)
-    return text.rsplit("}", 1)[-1]
+    name = _LOCAL_NAMES.get(text)
+    if name is None:
+        name = _LOCAL_NAMES[text] = text.rsplit("}", 1)[-1]
+    return name
 
 
 def _child_text(element: Any, name: str) -> str | None:
@@ -217,71 +224,85 @@ def _instant(text: str | None, problems: list[str]) -> dt.datetime | None:
     return parsed.astimezone(dt.UTC)
 
 
-def _forms(block: Any) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """Every form of a report, depth first: (form number, [(field id, text)])."""
-    for level in block:
-        if _local(level.tag) not in ("AngivelseOplysningSamling", "UnderAngivelseSamling"):
-            continue
-        form = _child_text(level, "BlanketNummerIdentifikator") or ""
-        fields: list[tuple[str, str]] = []
-        for child in level:
-            if _local(child.tag) == "AngivelseFeltSamling":
-                field_id = _descendant_text(child, "BlanketFeltNummerIdentifikator") or ""
-                fields.append((field_id, _child_text(child, "AngivelseFeltIndholdTekst") or ""))
-        yield form, fields
-        yield from _forms(level)
+_PERIOD_VALUES = frozenset({
+    "AngivelseIdentifikator", "AngivelseVirksomhedEgenIdentifikator", "AngivelseDatoTid",
+    "IndkomstPersonGruppeDispositionDato", "IndkomstPersonGruppeTilbagefoertIndikator",
+    "IndkomstPersonGruppeTilbagefoertVirksomhedEgenIdentifikator", "StartDate", "EndDate"})
 
 
-def _fields_of(period: Any, problems: list[str]) -> tuple[dict[str, str], list[Part], list[Part]]:
+_SCANNED = tuple(f"{{*}}{name}" for name in (*_PERIOD_VALUES, "AngivelseFeltIndholdTekst",
+                                              "BlanketFeltNummerIdentifikator", "BlanketNummerIdentifikator"))
+
+
+def _scan(period: Any) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """One pass over a pay period in document order: its identifying values (first occurrence) and every
+    form field as (form number, field id, text). The schema puts a form's number first, then its fields,
+    then its sub-forms, so the latest form number seen is the field's form."""
+    values: dict[str, str] = {}
+    fields: list[tuple[str, str, str]] = []
+    form = ""
+    field_id = ""
+    names = _LOCAL_NAMES
+    for element in period.iter(*_SCANNED):
+        name = names.get(element.tag) or _local(element.tag)
+        if name == "AngivelseFeltIndholdTekst":
+            fields.append((form, field_id, (element.text or "").strip()))
+        elif name == "BlanketFeltNummerIdentifikator":
+            field_id = (element.text or "").strip()
+        elif name == "BlanketNummerIdentifikator":
+            form = (element.text or "").strip()
+        elif name in _PERIOD_VALUES and name not in values:
+            values[name] = (element.text or "").strip()
+    return values, fields
+
+
+def _fields_of(fields: list[tuple[str, str, str]], problems: list[str]
+               ) -> tuple[dict[str, str], list[Part], list[Part]]:
     header: dict[str, str] = {}
     parts: list[Part] = []
     ignored: list[Part] = []
-    content = next((c for c in period if _local(c.tag) == "AngivelseBlanketIndholdStruktur"), None)
-    if content is None:
-        problems.append("AngivelseBlanketIndholdStruktur is missing")
-        return header, parts, ignored
-    for form, fields in _forms(content):
-        for field_id, text in fields:
-            number = field_id[len(FIELD_PREFIX):] if field_id.startswith(FIELD_PREFIX) else None
-            if number is None or len(field_id) != 18:
-                problems.append(f"field id {field_id[:20]!r} of form {form} is not a register field id")
-                continue
-            if number in HEADER_FIELDS:
-                header[HEADER_FIELDS[number]] = text
-                continue
-            if form != "16001":
-                continue
-            amount = parse_register_amount(text)
-            meaning = FIELDS.get(number)
-            if amount is None:
-                if meaning is not None:
-                    problems.append(f"field {field_id} ({meaning.label_da}) is not an amount")
-                continue
-            if meaning is None:
-                ignored.append(Part(f"field_{number}", field_id, None, "ikke brugt i lønindtægten", amount, "ignored"))
-            else:
-                parts.append(Part(meaning.key, field_id, meaning.felt, meaning.label_da, amount, meaning.use))
+    if not fields:
+        problems.append("AngivelseBlanketIndholdStruktur has no fields")
+    for form, field_id, text in fields:
+        number = field_id[len(FIELD_PREFIX):] if field_id.startswith(FIELD_PREFIX) else None
+        if number is None or len(field_id) != 18:
+            problems.append(f"field id {field_id[:20]!r} of form {form} is not a register field id")
+            continue
+        if number in HEADER_FIELDS:
+            header[HEADER_FIELDS[number]] = text
+            continue
+        if form != "16001":
+            continue
+        amount = parse_register_amount(text)
+        meaning = FIELDS.get(number)
+        if amount is None:
+            if meaning is not None:
+                problems.append(f"field {field_id} ({meaning.label_da}) is not an amount")
+            continue
+        if meaning is None:
+            ignored.append(Part(f"field_{number}", field_id, None, "ikke brugt i lønindtægten", amount, "ignored"))
+        else:
+            parts.append(Part(meaning.key, field_id, meaning.felt, meaning.label_da, amount, meaning.use))
     return header, parts, ignored
 
 
 def _record(period: Any, cpr: str, employer: str | None, where: str) -> RegisterRecord:
     problems: list[str] = []
-    interval = next((c for c in period.iter() if _local(c.tag) == "AngivelsePeriode"), None)
-    start = _date(_descendant_text(interval, "StartDate"), "StartDate", problems) if interval is not None else None
-    end = _date(_descendant_text(interval, "EndDate"), "EndDate", problems) if interval is not None else None
-    header, parts, ignored = _fields_of(period, problems)
-    reversed_text = (_child_text(period, "IndkomstPersonGruppeTilbagefoertIndikator") or "false").lower()
+    values, fields = _scan(period)
+    header, parts, ignored = _fields_of(fields, problems)
+    reversed_text = (values.get("IndkomstPersonGruppeTilbagefoertIndikator") or "false").lower()
     return RegisterRecord(
         where=where, cpr=cpr, employer_id=employer,
-        register_id=_child_text(period, "AngivelseIdentifikator"),
-        own_id=_child_text(period, "AngivelseVirksomhedEgenIdentifikator"),
-        reverses_own_id=_child_text(period, "IndkomstPersonGruppeTilbagefoertVirksomhedEgenIdentifikator"),
+        register_id=values.get("AngivelseIdentifikator") or None,
+        own_id=values.get("AngivelseVirksomhedEgenIdentifikator") or None,
+        reverses_own_id=values.get("IndkomstPersonGruppeTilbagefoertVirksomhedEgenIdentifikator") or None,
         reversed_later=reversed_text in ("true", "1"),
-        received_at=_instant(_child_text(period, "AngivelseDatoTid"), problems),
-        disposition_date=_date(_child_text(period, "IndkomstPersonGruppeDispositionDato"),
+        received_at=_instant(values.get("AngivelseDatoTid") or None, problems),
+        disposition_date=_date(values.get("IndkomstPersonGruppeDispositionDato") or None,
                                "IndkomstPersonGruppeDispositionDato", problems),
-        period_start=start, period_end=end, header=header, parts=tuple(parts), ignored=tuple(ignored),
-        problems=tuple(problems))
+        period_start=_date(values.get("StartDate") or None, "StartDate", problems),
+        period_end=_date(values.get("EndDate") or None, "EndDate", problems),
+        header=header, parts=tuple(parts), ignored=tuple(ignored), problems=tuple(problems))
 
 
 class Readable(Protocol):
