@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.idempotency import IdempotentRoute, mark_applied
-from api.security import AUTH_RESPONSES, CaseworkerDep, audit_event
+from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, audit_event
 from flexcalc.errors import InputError
 
 # Security: a caseworker's key only; the request is audited (one write entry) with the ingest's rows.
@@ -66,3 +66,59 @@ async def ingest_eindkomst(request: Request, principal: CaseworkerDep) -> JSONRe
     data = result.to_dict()
     new = data["stored"] + data["corrections"] + data["reversals"]
     return JSONResponse(data, status_code=201 if new else 200)
+
+
+class RegisterPartOut(BaseModel):
+    key: str
+    field_id: str = Field(description="The register's 18-digit field id.")
+    felt: str | None = Field(description="The reporting field number employers know (felt 13 …), where established.")
+    label_da: str
+    amount: str
+    use: str = Field(description="wage, pension_own, pension_employer, hours, info (not counted) or ignored.")
+
+
+class RegisterReportOut(BaseModel):
+    report_id: str
+    employer_id: str
+    kind: str
+    register_id: str | None
+    own_id: str | None
+    reverses_own_id: str | None
+    reversed_later: bool
+    received_at: str
+    parts: list[RegisterPartOut]
+    ignored: list[RegisterPartOut]
+    wage_income: str | None = Field(description="Felt 13 + 36 + 147 + 148; none for a reversal.")
+
+
+class RegisterHeldOut(BaseModel):
+    id: int
+    case_id: str
+    employer_id: str | None
+    register_key: str | None
+    payment_date: str | None
+    code: str
+    reason: str
+    reason_da: str
+    held_at: str
+
+
+class CaseRegisterOut(BaseModel):
+    case_id: str
+    reports: list[RegisterReportOut]
+    held: list[RegisterHeldOut]
+
+
+@router.get("/cases/{case_id}", response_model=CaseRegisterOut,
+            summary="A case's reports from the income register: the wage's parts with their fields; held records")
+def case_register_reports(case_id: str, principal: CaseReaderDep) -> JSONResponse:
+    """Each report made from the register with its identifiers and every part of the wage with the field
+    it came from (the trace of the wage income), and the records held for the caseworker with the reason."""
+    from api.ledger_common import ledger_session
+    from flexcalc.ledger.register_import import held_records, register_parts
+    from flexcalc.ledger.store import get_case
+
+    with ledger_session() as session:
+        get_case(session, case_id)
+        return JSONResponse({"case_id": case_id, "reports": register_parts(session, case_id),
+                             "held": held_records(session, case_id)})

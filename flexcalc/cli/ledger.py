@@ -337,6 +337,38 @@ def _ingest_register(file: Path, as_json: bool, db: str | None, progress: bool |
         typer.echo(f"  held {code}: {count}")
 
 
+@reports_app.command("register")
+def reports_register(
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The case's reports from the income register: each with its register ids and the parts of the wage
+    with their source fields; and the register records held for the caseworker, with the reason."""
+    from flexcalc.ledger.register_import import held_records, register_parts
+    from flexcalc.ledger.store import get_case
+
+    with input_errors(), _ledger(db)() as session:
+        get_case(session, case)
+        data: dict[str, Any] = {"case_id": case, "reports": register_parts(session, case),
+                                "held": held_records(session, case)}
+    if as_json:
+        print_json(data)
+        return
+    for r in data["reports"]:
+        what = (f"tilbagefører {r['reverses_own_id']}" if r["kind"] == "reversal"
+                else f"lønindtægt {_kr(r['wage_income'])}")
+        typer.echo(f"{r['report_id']}  SE {r['employer_id']}  {KIND_DA.get(r['kind'], r['kind'])}  {what}  "
+                   f"(registrets id {r['register_id']}, eget id {r['own_id']})")
+        for p in r["parts"]:
+            felt = f"felt {p['felt']}" if p["felt"] else "felt uden kendt nr."
+            counted = {"info": "tæller ikke", "hours": "timer"}.get(p["use"], "tæller")
+            value = p["amount"] if p["use"] == "hours" else _kr(p["amount"])
+            typer.echo(f"    {p['label_da']}: {value} ({felt}, {p['field_id']}; {counted})")
+    for h in data["held"]:
+        typer.echo(f"tilbageholdt: SE {h['employer_id']} {h['payment_date'] or ''}: {h['reason_da']}")
+
+
 def _row_labels(text: str) -> list[str]:
     """The spreadsheet row of every non-empty data row (header = row 1)."""
     import csv

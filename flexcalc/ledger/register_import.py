@@ -443,11 +443,11 @@ def register_parts(session: Session, case_id: str) -> list[dict[str, Any]]:
         data = _parts_of(row.parts)
         out.append({"report_id": row.report_id, "employer_id": row.employer_id, "kind": row.kind,
                     "register_id": row.register_id, "own_id": row.own_id, "reverses_own_id": row.reverses_own_id,
-                    "reversed_later": row.reversed_later, "received_at": row.received_at.isoformat(),
+                    "reversed_later": bool(row.reversed_later), "received_at": row.received_at.isoformat(),
                     "parts": data["parts"], "ignored": data["ignored"],
-                    "wage_income": amount_str(sum((Decimal(p["amount"]) for p in data["parts"]
-                                                   if p["use"] in ("wage", "pension_own", "pension_employer")),
-                                                  ZERO))})
+                    "wage_income": None if row.kind == "reversal" else amount_str(sum(
+                        (Decimal(p["amount"]) for p in data["parts"]
+                         if p["use"] in ("wage", "pension_own", "pension_employer")), ZERO))})
     return out
 
 

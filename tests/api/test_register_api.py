@@ -67,3 +67,19 @@ def test_refusals(client: TestClient, database_url: str, monkeypatch: pytest.Mon
     monkeypatch.setenv("FLEXCALC_MAX_BODY_BYTES", "2000")  # settings() follows the environment
     big = client.post("/v1/register/eindkomst", content=march, headers=XML)
     assert big.status_code == 413
+
+
+def test_the_case_trace_of_register_reports(client: TestClient) -> None:
+    client.post("/v1/register/eindkomst", content=(ANSWERS / "answer_2024_03.xml").read_bytes(), headers=XML)
+    client.post("/v1/register/eindkomst", content=(ANSWERS / "answer_2024_04.xml").read_bytes(), headers=XML)
+    r = client.get("/v1/register/cases/K-B")
+    assert r.status_code == 200, r.text
+    first, correction = r.json()["reports"]
+    assert (first["kind"], correction["kind"]) == ("original", "correction")
+    assert (first["wage_income"], correction["wage_income"]) == ("8960.00", "9520.00")
+    counted = {p["felt"]: p["amount"] for p in correction["parts"] if p["use"] != "info"}
+    assert counted == {"13": "8500.00", "147": "340.00", "148": "680.00", "200": "42.00"}
+    reversal = [x for x in client.get("/v1/register/cases/K-A").json()["reports"] if x["kind"] == "reversal"]
+    assert reversal[0]["reverses_own_id"] == "L2403-0001" and reversal[0]["wage_income"] is None
+    assert client.get("/v1/register/cases/K-B", headers=client.employer).status_code == 403  # type: ignore[attr-defined]
+    assert "0101" not in r.text

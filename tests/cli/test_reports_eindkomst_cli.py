@@ -45,3 +45,17 @@ def test_a_file_that_is_not_xml_exits_2_and_stores_nothing(sqlite_url: str, tmp_
 def test_an_unknown_format_is_refused(sqlite_url: str) -> None:
     out = invoke("reports", "ingest", "--format", "xlsx", str(ANSWERS / "answer_2024_03.xml"), "--db", sqlite_url)
     assert out.exit_code == 2 and "format" in out.output
+
+
+def test_the_register_trace_of_a_case_in_danish(sqlite_url: str) -> None:
+    _cases(sqlite_url)
+    for month in ("03", "04"):
+        assert invoke("reports", "ingest", "--format", "eindkomst", str(ANSWERS / f"answer_2024_{month}.xml"),
+                      "--db", sqlite_url).exit_code == 0
+    shown = invoke("reports", "register", "K-A", "--db", sqlite_url)
+    assert shown.exit_code == 0, shown.output
+    assert "lønindtægt 13.440,00 kr." in shown.stdout and "tilbagefører L2403-0001" in shown.stdout
+    assert "Lønmodtagers pensionsandel: 480,00 kr. (felt 147, 100000000000000197; tæller)" in shown.stdout
+    assert "ATP-bidrag i alt: 94,65 kr. (felt 46, 100000000000000076; tæller ikke)" in shown.stdout
+    data = json.loads(invoke("reports", "register", "K-A", "--json", "--db", sqlite_url).stdout)
+    assert [r["wage_income"] for r in data["reports"]] == ["13440.00", None, "12320.00"]
