@@ -387,8 +387,16 @@ def _ingest_chunk(run: _Run, records: list[RegisterRecord]) -> None:
         _ingest_change(run, planned)
 
 
+_REPORT_COLUMNS = ("report_id", "case_id", "employer_id", "payment_date", "basis_month", "period_start",
+                   "period_end", "wage", "pension_own", "pension_employer", "hours", "received_at", "kind",
+                   "corrects", "root_id", "ingested_at", "stated_received_at")
+_REGISTER_COLUMNS = ("employer_id", "report_id", "seq", "root_id", "case_id", "register_id", "own_id",
+                     "reverses_own_id", "reversed_later", "kind", "digest", "parts", "received_at", "ingested_at")
+
+
 def _insert_originals(run: _Run, planned: list[_Planned]) -> None:
-    """The bulk path: new first reports, known to be new and checked, in multi-row inserts."""
+    """The bulk path: new first reports, known to be new and checked. On PostgreSQL with COPY (the values
+    converted as the column types do: øre as integers, instants as naive UTC); elsewhere multi-row inserts."""
     if not planned:
         return
     reports = [{
@@ -398,9 +406,39 @@ def _insert_originals(run: _Run, planned: list[_Planned]) -> None:
         "pension_own": p.report.pension_own, "pension_employer": p.report.pension_employer, "hours": p.report.hours,
         "received_at": p.report.received_at, "kind": "original", "corrects": None, "root_id": p.report.report_id,
         "ingested_at": run.stamp, "stated_received_at": p.report.received_at} for p in planned]
-    run.session.execute(_REPORT_TABLE.insert(), reports)  # Core: no ORM bookkeeping per row
-    run.session.execute(_REGISTER_TABLE.insert(), [_register_row(run, p) for p in planned])
+    registers = [_register_row(run, p) for p in planned]
+    if run.session.get_bind().dialect.name == "postgresql":
+        _copy(run.session, "ledger_report", _REPORT_COLUMNS, [_copy_values(r, _REPORT_COLUMNS) for r in reports])
+        _copy(run.session, "ledger_register_report", _REGISTER_COLUMNS,
+              [_copy_values(r, _REGISTER_COLUMNS) for r in registers])
+    else:
+        run.session.execute(_REPORT_TABLE.insert(), reports)  # Core: no ORM bookkeeping per row
+        run.session.execute(_REGISTER_TABLE.insert(), registers)
     run.result.stored += len(planned)
+
+
+def _copy_values(row: dict[str, Any], columns: tuple[str, ...]) -> tuple[Any, ...]:
+    from flexcalc.money import to_ore
+
+    values: list[Any] = []
+    for name in columns:
+        value = row[name]
+        if isinstance(value, Decimal):
+            value = to_ore(value)  # the Ore column: an integer number of øre
+        elif isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)  # UTCDateTime: naive UTC
+        elif name == "basis_month":
+            value = str(value)
+        values.append(value)
+    return tuple(values)
+
+
+def _copy(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY in the session's own transaction (psycopg 3)."""
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row(row)
 
 
 def _register_row(run: _Run, p: _Planned) -> dict[str, Any]:

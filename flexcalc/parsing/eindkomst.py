@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 
 from flexcalc.money import ZERO
 
@@ -92,8 +92,7 @@ PLACED_INCOME_TYPES = frozenset({"00"})
 Any other income type is held for the caseworker."""
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     """One amount of a record and the field it came from, for the trace."""
 
     key: str
@@ -110,7 +109,7 @@ class Part:
                 "amount": amount_str(self.amount), "use": self.use}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RegisterRecord:
     """One person's report from one employer (SE) for one pay period, as the register answered."""
 
@@ -146,10 +145,8 @@ class RegisterRecord:
             return f"reg:{self.register_id}"
         return None
 
-    @property
-    def is_reversal(self) -> bool:
-        return (self.header.get("report_kind", "").upper() == "T" or self.header.get("reversal_mark") == "1"
-                or self.reverses_own_id is not None)
+    is_reversal: bool = False
+    """Indberetningsart T, the 16000 reversal mark, or a named reversed report."""
 
     def total(self, use: str) -> Decimal:
         return sum((p.amount for p in self.parts if p.use == use), ZERO)
@@ -302,7 +299,9 @@ def _record(period: Any, cpr: str, employer: str | None, where: str) -> Register
                                "IndkomstPersonGruppeDispositionDato", problems),
         period_start=_date(values.get("StartDate") or None, "StartDate", problems),
         period_end=_date(values.get("EndDate") or None, "EndDate", problems),
-        header=header, parts=tuple(parts), ignored=tuple(ignored), problems=tuple(problems))
+        header=header, parts=tuple(parts), ignored=tuple(ignored), problems=tuple(problems),
+        is_reversal=(header.get("report_kind", "").upper() == "T" or header.get("reversal_mark") == "1"
+                     or bool(values.get("IndkomstPersonGruppeTilbagefoertVirksomhedEgenIdentifikator"))))
 
 
 class Readable(Protocol):
@@ -322,17 +321,12 @@ def _ancestor(element: Any, name: str) -> Any:
 
 
 def _forget(element: Any) -> None:
-    """Free a finished element and the finished siblings of its kind before it (memory stays flat); the
+    """Free a finished element and the finished sibling of its kind before it (memory stays flat); the
     siblings that identify the person or the employer stay until their parent is freed."""
     element.clear(keep_tail=False)
-    parent = element.getparent()
-    if parent is None:
-        return
-    name = _local(element.tag)
     previous = element.getprevious()
-    while previous is not None and _local(previous.tag) == name:
-        parent.remove(previous)
-        previous = element.getprevious()
+    if previous is not None and previous.tag == element.tag:
+        element.getparent().remove(previous)
 
 
 def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[RegisterRecord]:
