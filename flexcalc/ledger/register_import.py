@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -180,7 +180,7 @@ class _Chain:
 @dataclass(slots=True)
 class _Run:
     session: Session
-    cases_by_cpr: dict[str, list[str]]
+    cases_by_cpr: dict[str, str | tuple[str, ...]]
     result: RegisterIngestResult
     stamp: dt.datetime
     held_digests: set[str] = field(default_factory=set)
@@ -235,13 +235,19 @@ def _chunks(records: Iterator[RegisterRecord], size: int) -> Iterator[list[Regis
         yield chunk
 
 
-def _cases_by_cpr(session: Session) -> dict[str, list[str]]:
-    """Every stored CPR number with its case(s); it stays in memory, never in a log or an answer."""
-    by_cpr: dict[str, list[str]] = defaultdict(list)
+def _cases_by_cpr(session: Session) -> dict[str, str | tuple[str, ...]]:
+    """Every stored CPR number with its case (a tuple when it is on several cases); it stays in memory,
+    never in a log or an answer."""
+    by_cpr: dict[str, str | tuple[str, ...]] = {}
     for cpr, case_id in session.execute(select(Case.cpr, Case.id).where(Case.cpr.is_not(None))):
-        if cpr:
-            by_cpr[cpr].append(case_id)
-    return dict(by_cpr)
+        if not cpr:
+            continue
+        known = by_cpr.get(cpr)
+        if known is None:
+            by_cpr[cpr] = case_id
+        else:
+            by_cpr[cpr] = (*((known,) if isinstance(known, str) else known), case_id)
+    return by_cpr
 
 
 def _hold(run: _Run, case_id: str, record: RegisterRecord, held: Held) -> None:
@@ -263,14 +269,14 @@ def _hold(run: _Run, case_id: str, record: RegisterRecord, held: Held) -> None:
 
 def _case_of(run: _Run, record: RegisterRecord) -> str | None:
     cases = run.cases_by_cpr.get(record.cpr)
-    if not cases:
+    if cases is None:
         run.result.unknown_cpr += 1
         return None
-    if len(cases) > 1:
+    if isinstance(cases, tuple):
         _hold(run, sorted(cases)[0], record, Held("cpr_ambiguous", f"the CPR number matches {len(cases)} cases",
                                                    f"CPR-nummeret passer på {len(cases)} sager"))
         return None
-    return cases[0]
+    return cases
 
 
 def _report(record: RegisterRecord, case_id: str, placement: Placement, report_id: str, kind: str,
