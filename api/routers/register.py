@@ -21,7 +21,7 @@ from api.idempotency import IdempotentRoute, mark_applied
 from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, audit_event
 from flexcalc.errors import InputError
 
-# Security: a caseworker's key only; the request is audited (one write entry) with the ingest's rows.
+# Security: a caseworker's key only; audited with the ingest's rows: one write entry, and one per case written.
 router = APIRouter(prefix="/v1/register", tags=["register"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
 
 BODY = {"requestBody": {"required": True, "description": (
@@ -49,10 +49,11 @@ async def ingest_eindkomst(request: Request, principal: CaseworkerDep) -> JSONRe
     """201 with the summary when a report was stored; 200 when nothing new was (a re-read)."""
     import io
 
+    from sqlalchemy.orm import Session
     from starlette.concurrency import run_in_threadpool
 
     from api.ledger_common import factory
-    from flexcalc.ledger.register_import import ingest_register
+    from flexcalc.ledger.register_import import RegisterIngestResult, ingest_register
     from flexcalc.security.audit import AuditEvent
 
     audit_event(request, AuditEvent(action="write", principal=principal))
@@ -61,8 +62,14 @@ async def ingest_eindkomst(request: Request, principal: CaseworkerDep) -> JSONRe
         raise InputError("body", "must be the register's XML answer (Content-Type: application/xml)",
                          "skal være registrets XML-svar (Content-Type: application/xml)", code="content_type")
     body = await request.body()
+
+    def before_commit(session: Session, found: RegisterIngestResult) -> None:
+        for case_id in sorted(found.touched):  # one audit row per case written, queryable by case
+            audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
+        mark_applied(request, session)
+
     result = await run_in_threadpool(ingest_register, factory(), lambda: io.BytesIO(body),
-                                     before_commit=lambda session: mark_applied(request, session))
+                                     before_commit=before_commit)
     data = result.to_dict()
     new = data["stored"] + data["corrections"] + data["reversals"]
     return JSONResponse(data, status_code=201 if new else 200)

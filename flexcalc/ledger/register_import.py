@@ -128,6 +128,8 @@ class RegisterIngestResult:
     held: int = 0
     unknown_cpr: int = 0
     held_reasons: Counter[str] = field(default_factory=Counter)
+    touched: set[str] = field(default_factory=set)
+    """The cases that got a report or a held record (for the audit; not in the summary)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "stored": self.stored, "unchanged": self.unchanged,
@@ -188,12 +190,14 @@ class _Run:
 
 def ingest_register(factory: Callable[[], Session], open_source: Callable[[], IO[bytes]], *,
                     progress: Callable[[int, int], None] | None = None, total_bytes: int = 0,
-                    before_commit: Callable[[Session], None] | None = None) -> RegisterIngestResult:
+                    before_commit: Callable[[Session, RegisterIngestResult], None] | None = None,
+                    ) -> RegisterIngestResult:
     """Read a register answer and store its wage reports in one transaction (see the module text).
 
     ``open_source`` opens the answer afresh (the transaction is redone if another process stores the
     same reports at the same moment). ``progress(bytes_read, total_bytes)`` is called per chunk;
-    ``before_commit(session)`` last, inside the transaction (the API's idempotency key and audit rows)."""
+    ``before_commit(session, result)`` last, inside the transaction (the API's idempotency key and audit
+    rows, one per case touched)."""
     from .store import run_in_transaction
 
     def work(session: Session) -> RegisterIngestResult:
@@ -205,7 +209,7 @@ def ingest_register(factory: Callable[[], Session], open_source: Callable[[], IO
                 if progress is not None:
                     progress(stream.count, total_bytes)
             if before_commit is not None:
-                before_commit(session)
+                before_commit(session, run.result)
             return run.result
 
     return run_in_transaction(factory, work)
@@ -252,6 +256,7 @@ def _cases_by_cpr(session: Session) -> dict[str, str | tuple[str, ...]]:
 
 def _hold(run: _Run, case_id: str, record: RegisterRecord, held: Held) -> None:
     run.result.held += 1
+    run.result.touched.add(case_id)
     run.result.held_reasons[held.code] += 1
     digest = hashlib.sha256(f"{case_id}|{record.employer_id}|{record.identity}|{record.period_start}|"
                             f"{held.code}".encode()).hexdigest()
@@ -421,6 +426,7 @@ def _insert_originals(run: _Run, planned: list[_Planned]) -> None:
         run.session.execute(_REPORT_TABLE.insert(), reports)  # Core: no ORM bookkeeping per row
         run.session.execute(_REGISTER_TABLE.insert(), registers)
     run.result.stored += len(planned)
+    run.result.touched.update(p.report.case_id for p in planned)
 
 
 def _copy_values(row: dict[str, Any], columns: tuple[str, ...]) -> tuple[Any, ...]:
@@ -471,6 +477,7 @@ def _ingest_change(run: _Run, planned: _Planned) -> None:
         _hold(run, planned.report.case_id, planned.record,
               Held(f"{planned.report.kind}_refused", reason_en, reason_da))
         return
+    run.result.touched.add(planned.report.case_id)
     if planned.report.kind == "reversal":
         run.result.reversals += 1
     else:

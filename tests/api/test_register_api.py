@@ -83,3 +83,12 @@ def test_the_case_trace_of_register_reports(client: TestClient) -> None:
     assert reversal[0]["reverses_own_id"] == "L2403-0001" and reversal[0]["wage_income"] is None
     assert client.get("/v1/register/cases/K-B", headers=client.employer).status_code == 403  # type: ignore[attr-defined]
     assert "0101" not in r.text
+
+
+def test_each_case_written_is_audited_and_the_audit_holds_no_cpr(client: TestClient) -> None:
+    made = client.post("/v1/register/eindkomst", content=(ANSWERS / "answer_2024_03.xml").read_bytes(), headers=XML)
+    assert made.status_code == 201
+    for case in ("K-A", "K-B"):
+        rows = client.get("/v1/audit", params={"case_id": case}).json()["entries"]
+        assert [(r["route"], r["action"], r["status"]) for r in rows] == [("/v1/register/eindkomst", "write", 201)]
+    assert "0101" not in client.get("/v1/audit", params={"limit": 1000}).text

@@ -116,3 +116,18 @@ def test_a_cpr_matching_two_cases_is_held_not_guessed(sqlite_url: str) -> None:
         create_case(session, "K-A2", Decimal("32000"), Month(2024, 4), [], "0101901234")
     result = _ingest(factory, MARCH)
     assert result["held_reasons"] == {"cpr_ambiguous": 1, "income_kind": 1, "r_mark": 1} and result["stored"] == 1
+
+
+def test_the_register_tables_are_append_only(database_url: str) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    factory = _ledger(database_url)
+    _ingest(factory, MARCH)
+    for statement in ("UPDATE ledger_register_report SET digest = 'x'", "DELETE FROM ledger_register_report",
+                      "UPDATE ledger_register_held SET code = 'x'", "DELETE FROM ledger_register_held"):
+        with factory() as session, pytest.raises(DBAPIError):
+            session.execute(text(statement))
+            session.commit()
+    with factory() as session:
+        assert session.scalar(text("SELECT count(*) FROM ledger_register_report WHERE digest = 'x'")) == 0
+        assert session.scalar(text("SELECT count(*) FROM ledger_register_held")) == 2
