@@ -310,7 +310,9 @@ class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-_TAGS = ("{*}IndkomstLoenPeriodeSamling", "{*}IndkomstOplysningSamling", "{*}IndkomstOplysningPersonStruktur")
+ANSWER = "IndkomstOplysningPersonHent_O"
+_TAGS = ("{*}IndkomstLoenPeriodeSamling", "{*}IndkomstOplysningSamling", "{*}IndkomstOplysningPersonStruktur",
+         f"{{*}}{ANSWER}")
 
 
 def _ancestor(element: Any, name: str) -> Any:
@@ -332,8 +334,9 @@ def _forget(element: Any) -> None:
 def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[RegisterRecord]:
     """Every record of a register answer, in file order, read as a stream.
 
-    A file that is not well-formed XML raises ``InputError`` (field ``file``) naming the line; what was
-    yielded before stays yielded (the caller decides about its transaction)."""
+    The answer may stand alone or inside the SOAP envelope the service returns. A file that is not
+    well-formed XML, or holds no answer element, raises ``InputError`` (field ``file``); what was yielded
+    before stays yielded (the caller decides about its transaction)."""
     if isinstance(source, str | Path):
         with open(source, "rb") as stream:  # closed when the reading ends or is abandoned
             yield from read_records(stream)
@@ -345,6 +348,7 @@ def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[Register
     persons = 0
     employers = 0
     periods = 0
+    answers = 0
     parser = etree.iterparse(source, events=("end",), tag=_TAGS, resolve_entities=False, load_dtd=False,
                              no_network=True, huge_tree=False, remove_comments=True)
     try:
@@ -362,6 +366,8 @@ def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[Register
                     where = f"period {periods}"
                 yield _record(element, (cpr or "").replace("-", ""), employer, where)
                 _forget(element)
+            elif name == ANSWER:
+                answers += 1
             elif name == "IndkomstOplysningSamling":
                 employers += 1
                 periods = 0
@@ -374,6 +380,10 @@ def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[Register
         line = getattr(error, "lineno", None) or 0
         raise InputError("file", f"is not well-formed XML (line {line})",
                          f"er ikke gyldig XML (linje {line})", code="xml_syntax") from None
+    if not answers:
+        raise InputError("file", f"holds no {ANSWER} element: it is not an answer of IndkomstOplysningPersonHent",
+                         f"indeholder intet {ANSWER}-element: det er ikke et svar fra IndkomstOplysningPersonHent",
+                         code="not_an_answer")
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,3 +126,13 @@ def _peak_reading(people: int) -> int:
 def test_memory_stays_flat_as_the_file_grows() -> None:
     small, large = _peak_reading(500), _peak_reading(5000)
     assert large < small * 2, (small, large)  # ten times the people, not ten times the memory
+
+
+def test_the_answer_inside_its_soap_envelope_is_read_and_other_xml_is_refused() -> None:
+    body = MARCH.read_bytes().split(b"?>", 1)[1]
+    soap = (b'<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+            b"<soap:Body>" + body + b"</soap:Body></soap:Envelope>")
+    assert [r.own_id for r in read_records(io.BytesIO(soap))][:2] == ["L2403-0001", "L2403-0002"]
+    with pytest.raises(InputError) as caught:
+        list(read_records(io.BytesIO(b"<a><b/></a>")))
+    assert caught.value.code == "not_an_answer" and caught.value.field == "file"
