@@ -276,7 +276,8 @@ def _print_month(m: dict[str, Any]) -> None:
 def reports_ingest(
     file: Annotated[Path, typer.Argument(help="CSV: report_id,case_id,employer_id,payment_date,period_start,"
                                               "period_end,wage,pension_own,pension_employer,hours,received_at,"
-                                              "kind,corrects")],
+                                              "kind,corrects; with --format eindkomst the register's XML "
+                                              "answer")],
     as_json: JsonOption = False,
     db: DbOption = None,
     format_: Annotated[str, typer.Option("--format", help="csv (our own columns) or eindkomst (the income "
