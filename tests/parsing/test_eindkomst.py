@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fixtures.eindkomst import XSD, Period, Person, national_month, write_answer
 from flexcalc.errors import InputError
@@ -136,3 +138,21 @@ def test_the_answer_inside_its_soap_envelope_is_read_and_other_xml_is_refused() 
     with pytest.raises(InputError) as caught:
         list(read_records(io.BytesIO(b"<a><b/></a>")))
     assert caught.value.code == "not_an_answer" and caught.value.field == "file"
+
+
+AMOUNTS = st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(wage=AMOUNTS, b_wage=AMOUNTS, own=AMOUNTS, employer=AMOUNTS, atp=AMOUNTS, tax=AMOUNTS, holiday=AMOUNTS,
+       benefit=AMOUNTS, comma=st.booleans())
+def test_only_felt_13_36_147_148_count_whatever_else_is_reported(
+        wage: Decimal, b_wage: Decimal, own: Decimal, employer: Decimal, atp: Decimal, tax: Decimal,
+        holiday: Decimal, benefit: Decimal, comma: bool) -> None:
+    def text(amount: Decimal) -> str:
+        return f"{amount:.2f}".replace(".", ",") if comma else f"{amount:.2f}"
+
+    placed = _one(Period(**BASE, amounts={  # type: ignore[arg-type]
+        "057": text(wage), "070": text(b_wage), "197": text(own), "198": text(employer), "076": text(atp),
+        "199": text(atp), "059": text(tax), "098": text(holiday), "217": text(holiday), "058": text(benefit),
+        "065": text(benefit)}))
+    assert placed == Placement(wage + b_wage, own, employer, Decimal(0))
