@@ -276,11 +276,23 @@ def _print_month(m: dict[str, Any]) -> None:
 def reports_ingest(
     file: Annotated[Path, typer.Argument(help="CSV: report_id,case_id,employer_id,payment_date,period_start,"
                                               "period_end,wage,pension_own,pension_employer,hours,received_at,"
-                                              "kind,corrects")],
+                                              "kind,corrects; with --format eindkomst the register's XML "
+                                              "answer")],
     as_json: JsonOption = False,
     db: DbOption = None,
+    format_: Annotated[str, typer.Option("--format", help="csv (our own columns) or eindkomst (the income "
+                                                          "register's answer, IndkomstOplysningPersonHent_O XML: "
+                                                          "persons matched by CPR to the cases).")] = "csv",
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Show a progress bar on standard error (eindkomst; default: on a "
+                                         "terminal, never with --json).")] = None,
 ) -> None:
     """Ingest a file of wage reports: all of it or, on any error, none of it."""
+    if format_ == "eindkomst":
+        _ingest_register(file, as_json, db, progress)
+        return
+    if format_ != "csv":
+        fail(InputError("format", "must be csv or eindkomst", "skal være csv eller eindkomst", code="format"))
     from flexcalc.ledger.reports import read_csv_text
     from flexcalc.ledger.store import ingest_reports
 
@@ -301,6 +313,61 @@ def reports_ingest(
     for report_id in result.already_stored:
         typer.echo(f"{report_id}: already stored, nothing to do (allerede gemt)")
     typer.echo(f"ingested {len(result.stored)} report(s); {len(result.already_stored)} already stored")
+
+
+def _ingest_register(file: Path, as_json: bool, db: str | None, progress: bool | None) -> None:
+    """The income register's answer (eIndkomst): read as a stream, stored in one transaction."""
+    from flexcalc.ledger.register_import import ingest_register
+
+    try:
+        size = file.stat().st_size
+    except OSError:
+        fail(InputError("file", f"cannot read {file}", f"kan ikke læse {file}", code="file"))
+    factory = _ledger(db)
+    audit_before(factory, "reports ingest --format eindkomst")
+    with input_errors(), _run_progress("Indlæser", "bytes", progress, as_json) as hook:
+        result = ingest_register(factory, lambda: file.open("rb"), progress=hook, total_bytes=size)
+    data = result.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(f"read {data['read']}: stored {data['stored']}, unchanged {data['unchanged']}, corrections "
+               f"{data['corrections']}, reversals {data['reversals']}, held {data['held']}, no case for the CPR "
+               f"number {data['unknown_cpr']}")
+    for code, count in data["held_reasons"].items():
+        typer.echo(f"  held {code}: {count}")
+
+
+@reports_app.command("register")
+def reports_register(
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The case's reports from the income register: each with its register ids and the parts of the wage
+    with their source fields; and the register records held for the caseworker, with the reason."""
+    from flexcalc.ledger.register_import import held_records, register_parts
+    from flexcalc.ledger.store import get_case
+
+    with input_errors(), _ledger(db)() as session:
+        get_case(session, case)
+        data: dict[str, Any] = {"case_id": case, "reports": register_parts(session, case),
+                                "held": held_records(session, case)}
+    if as_json:
+        print_json(data)
+        return
+    for r in data["reports"]:
+        what = (f"tilbagefører {r['reverses_own_id']}" if r["kind"] == "reversal"
+                else f"lønindtægt {_kr(r['wage_income'])}")
+        typer.echo(f"{r['report_id']}  SE {r['employer_id']}  {KIND_DA.get(r['kind'], r['kind'])}  {what}  "
+                   f"(registrets id {r['register_id']}, eget id {r['own_id']})")
+        for p in r["parts"]:
+            felt = f"felt {p['felt']}" if p["felt"] else "felt uden kendt nr."
+            counted = {"info": "tæller ikke", "hours": "timer"}.get(p["use"], "tæller")
+            value = p["amount"] if p["use"] == "hours" else _kr(p["amount"])
+            typer.echo(f"    {p['label_da']}: {value} ({felt}, {p['field_id']}; {counted})")
+    for h in data["held"]:
+        typer.echo(f"tilbageholdt: SE {h['employer_id']} {h['payment_date'] or ''}: {h['reason_da']}")
 
 
 def _row_labels(text: str) -> list[str]:

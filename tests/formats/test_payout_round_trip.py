@@ -232,7 +232,11 @@ def test_tax_cards_are_append_only_in_the_database_and_the_migration_goes_down(d
     with engine.begin() as c:
         assert c.execute(text("SELECT count(*) FROM ledger_tax_card")).scalar_one() == 3
     dispose_all()
-    command.downgrade(alembic_config(database_url), "0014_audit_employer_ids")
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(database_url)
+    before = ScriptDirectory.from_config(config).get_revision("0018_tax_cards_payouts").down_revision
+    command.downgrade(config, str(before))  # just this migration's step back, wherever it sits in the chain
     inspector = inspect(make_engine(database_url))
     assert "ledger_tax_card" not in inspector.get_table_names()
     assert "message_id" not in {c["name"] for c in inspector.get_columns("ledger_letter_sending")}

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_tax_cards_payouts"
-down_revision = "0014_audit_employer_ids"
+down_revision = "0017_register_reports"
 branch_labels = None
 depends_on = None
 
