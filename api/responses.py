@@ -735,3 +735,31 @@ class HealthOut(BaseModel):
     assumed_rates_warning: AssumedRatesWarningOut | None
     law_warning: LawWarningOut | None = Field(
         description="Set when the rates table covers months whose citations are not confirmed (from 2027-01).")
+
+
+from api.schemas import StepOut  # noqa: E402  (appended beside the old scheme's models)
+
+
+class OldSchemeRateOut(BaseModel):
+    value: str
+    status: str | None
+    source: str | None
+
+
+class OldSchemeCalculationOut(BaseModel):
+    """The employer's subsidy of one period in an old-scheme fleksjob (LAB § 133), with the trace."""
+
+    scheme: str = Field(description="Always 'old': fleksjob begun before 1 January 2013.")
+    month: str
+    fraction: str = Field(description="1/2 or 2/3 (LAB § 133, stk. 2).")
+    basis: str = Field(description="The wage with the employer's contributions (LAB § 133, stk. 3, 1. pkt.).")
+    cap: str = Field(description="The month's cap: annual cap / 12, or the hourly cap × hours when lower.")
+    capped_basis: str
+    gross_subsidy: str
+    sickness_reduction: str = Field(description="The reduction for the employer's sickness refund (§ 133, stk. 4).")
+    subsidy: str
+    payee: str = Field(description="Always 'employer': the subsidy is paid to the employer.")
+    rates_status: str
+    rates: dict[str, OldSchemeRateOut]
+    trace: list[StepOut] = Field(description="The steps, each with its Danish label and provision "
+                                             "(the same step shape as a month's calculation).")

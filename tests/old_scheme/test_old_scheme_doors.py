@@ -1,0 +1,68 @@
+"""The old scheme through the CLI and the API: the same hand-computed periods as the core."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.app import app
+from flexcalc.cli import app as cli
+
+client = TestClient(app)
+runner = CliRunner()
+
+
+def test_cli_below_and_above_the_cap() -> None:
+    below = runner.invoke(cli, ["old-scheme", "calculate", "--month", "2024-03", "--agreement-wage", "30000",
+                                "--employer-contributions", "2700", "--fraction", "2/3", "--json"])
+    assert below.exit_code == 0, below.output
+    data = json.loads(below.stdout)
+    assert (data["subsidy"], data["basis"], data["fraction"], data["cap"]) == (
+        "21800.00", "32700.00", "2/3", "49015.67")
+    assert [s["key"] for s in data["trace"]][-1] == "subsidy"
+    above = runner.invoke(cli, ["old-scheme", "calculate", "--month", "2019-06", "--agreement-wage", "50000",
+                                "--employer-contributions", "5000", "--fraction", "1/2", "--json"])
+    assert json.loads(above.stdout)["subsidy"] == "21962.13"
+
+
+def test_cli_sickness_refund_and_text_output() -> None:
+    result = runner.invoke(cli, ["old-scheme", "calculate", "--month", "2024-03", "--agreement-wage", "30000",
+                                 "--employer-contributions", "2700", "--fraction", "2/3", "--sick-refund-days", "5",
+                                 "--sick-refund-amount", "6000"])
+    assert result.exit_code == 0
+    assert "Nedsættelse for refusion under sygdom eller barsel: 5.030,76 kr." in result.stdout
+    assert "Tilskud til arbejdsgiveren: 16.769,24 kr." in result.stdout
+
+
+def test_cli_bad_fraction_exits_2_in_both_languages() -> None:
+    result = runner.invoke(cli, ["old-scheme", "calculate", "--month", "2024-03", "--agreement-wage", "1",
+                                 "--fraction", "3/4"])
+    assert result.exit_code == 2
+    assert "error: fraction" in result.stderr and "fejl: fraction" in result.stderr
+
+
+def test_api_same_periods() -> None:
+    response = client.post("/v1/old-scheme/calculations", json={
+        "month": "2024-03", "agreement_wage": "40000", "fraction": "1/2", "hours": "120"})
+    assert response.status_code == 200
+    assert (response.json()["cap"], response.json()["subsidy"]) == ("36681.60", "18340.80")
+    sick = client.post("/v1/old-scheme/calculations", json={
+        "month": "2024-03", "agreement_wage": "30000", "employer_contributions": "2700", "fraction": "2/3",
+        "sick_refund_days": 5, "sick_refund_amount": "4735"})
+    assert sick.json()["subsidy"] == "17065.00" and sick.json()["payee"] == "employer"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"month": "2024-03", "agreement_wage": "1", "fraction": "3/4"}, "fraction"),
+    ({"month": "2024-03", "agreement_wage": "-1", "fraction": "1/2"}, "agreement_wage"),
+    ({"month": "2031-03", "agreement_wage": "1", "fraction": "1/2"}, "month"),
+    ({"month": "2024-03", "agreement_wage": "1", "fraction": "1/2", "sick_refund_days": 2}, "sick_refund_amount"),
+])
+def test_api_bad_input_is_problem_json_naming_the_field(body: dict[str, object], field: str) -> None:
+    response = client.post("/v1/old-scheme/calculations", json=body)
+    assert response.status_code == 422
+    text = json.dumps(response.json(), ensure_ascii=False)
+    assert field in text
