@@ -354,6 +354,16 @@ class HeldInRunOut(BaseModel):
     reason_da: str
 
 
+class SchemeRunOut(BaseModel):
+    """One other scheme's flow in a payment run (``flexcalc.ledger.scheme_flows``)."""
+
+    scheme: str
+    month: str
+    counts: dict[str, int]
+    total_paid: str
+    outcomes: list[dict[str, Any]]
+
+
 class PayRunOut(BaseModel):
     month: str
     as_of: str
@@ -362,6 +372,9 @@ class PayRunOut(BaseModel):
     paid: list[PaidMonthOut]
     held: list[HeldInRunOut]
     already_paid: list[str]
+    schemes: dict[str, SchemeRunOut] | None = Field(
+        default=None, description="The other schemes' cases of the month (old scheme, self-employed), by scheme; "
+                                  "present only when a flow had cases.")
 
 
 class ReconcileSummary(BaseModel):
