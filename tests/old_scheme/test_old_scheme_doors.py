@@ -66,3 +66,28 @@ def test_api_bad_input_is_problem_json_naming_the_field(body: dict[str, object],
     assert response.status_code == 422
     text = json.dumps(response.json(), ensure_ascii=False)
     assert field in text
+
+
+def test_cli_ledger_case_claim_pay_correct_and_job_change(sqlite_url: str) -> None:
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, ["--by", "sb-7", "old-scheme", *args, "--db", sqlite_url])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    run("case", "OLD-9", "--from", "2024-01", "--employer", "12345678", "--fraction", "2/3",
+        "--job-start", "2011-03-01", "--known-at", "2024-01-02T10:00:00+00:00")
+    run("claim", "OLD-9", "--month", "2024-03", "--employer", "12345678", "--agreement-wage", "30000",
+        "--employer-contributions", "2700", "--received-at", "2024-04-02T10:00:00+00:00")
+    paid = json.loads(run("pay", "--month", "2024-03", "--as-of", "2024-04-03T10:00:00+00:00"))
+    assert paid["outcomes"][0]["due"] == "21800.00" and paid["counts"] == {"paid": 1}
+    run("claim", "OLD-9", "--month", "2024-03", "--employer", "12345678", "--agreement-wage", "31000",
+        "--employer-contributions", "2790", "--replaces", "1", "--received-at", "2024-04-06T10:00:00+00:00")
+    again = json.loads(run("pay", "--month", "2024-03", "--as-of", "2024-04-07T10:00:00+00:00"))
+    assert (again["outcomes"][0]["difference"], again["outcomes"][0]["causes"]) == ("726.67", ["claim_corrected"])
+    shown = json.loads(run("show", "OLD-9"))
+    state = json.loads(run("job-change", "OLD-9", "--date", "2024-05-01", "--new-employer", "87654321",
+                           "--new-tasks", "--expected-row", str(shown["schemes"][-1]["row_id"]), "--json"))
+    assert state["scheme"] == "new_2013"
+    refused = runner.invoke(cli, ["old-scheme", "claim", "OLD-9", "--month", "2024-05", "--employer", "12345678",
+                                  "--agreement-wage", "1", "--db", sqlite_url])
+    assert refused.exit_code == 2 and "fejl: month" in refused.stderr
