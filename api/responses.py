@@ -488,6 +488,8 @@ class WorklistItemOut(BaseModel):
     correction_id: int | None
     details: dict[str, Any]
     actions: list[WorklistActionOut]
+    scheme: str = Field(default="new_2013", description="The case's scheme in the item's month: new_2013, old or "
+                                                        "self_employed.")
 
 
 # --- letters ---------------------------------------------------------------------------------------

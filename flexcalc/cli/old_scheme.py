@@ -211,3 +211,18 @@ def pay(
         audit_before(factory, "old-scheme pay")
         result = pay_old_scheme(factory, month(month_), instant)
     print_json(result.to_dict())
+
+
+@old_scheme_app.command("finance")
+def finance(
+    month_: Annotated[str, typer.Option("--month", help="The month (period), YYYY-MM.")],
+    db: DbOption = None,
+) -> None:
+    """The month's finance figures by scheme: the new scheme's report beside the old scheme's (fixed 65 % refund,
+    its own accounts)."""
+    from flexcalc.cli.common import month
+    from flexcalc.finance.old_scheme import finance_by_scheme
+    from flexcalc.ledger.store import open_ledger
+
+    with input_errors():
+        print_json(finance_by_scheme(open_ledger(db), month(month_)))

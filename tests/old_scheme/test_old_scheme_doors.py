@@ -84,6 +84,12 @@ def test_cli_ledger_case_claim_pay_correct_and_job_change(sqlite_url: str) -> No
         "--employer-contributions", "2790", "--replaces", "1", "--received-at", "2024-04-06T10:00:00+00:00")
     again = json.loads(run("pay", "--month", "2024-03", "--as-of", "2024-04-07T10:00:00+00:00"))
     assert (again["outcomes"][0]["difference"], again["outcomes"][0]["causes"]) == ("726.67", ["claim_corrected"])
+    # finance: 22.526,67 paid for March (21.800 + 726,67); 65 % refund = 14.642,3355 → 14.642,34
+    money = json.loads(run("finance", "--month", "2024-03"))["schemes"]
+    assert (money["old"]["subsidy"], money["old"]["refund"], money["old"]["net_expense"]) == (
+        "22526.67", "14642.34", "7884.33")
+    assert [a["amount"] for a in money["old"]["accounts"]] == ["22526.67", "-14642.34"]
+    assert money["new_2013"]["payments"] == 0
     shown = json.loads(run("show", "OLD-9"))
     state = json.loads(run("job-change", "OLD-9", "--date", "2024-05-01", "--new-employer", "87654321",
                            "--new-tasks", "--expected-row", str(shown["schemes"][-1]["row_id"]), "--json"))
