@@ -72,7 +72,8 @@ def old_scheme_finance(factory: Callable[[], Session], month: Month) -> OldSchem
         differences = list(session.scalars(select(OldSchemeSettlement.difference).where(
             OldSchemeSettlement.period == month)))
     subsidy = sum(differences, ZERO)
-    return OldSchemeFinance(month, len(differences), subsidy, state_refund_rate(month), old_scheme_refund(month, subsidy))
+    return OldSchemeFinance(month, len(differences), subsidy, state_refund_rate(month),
+                            old_scheme_refund(month, subsidy))
 
 
 def finance_by_scheme(factory: Callable[[], Session], month: Month) -> dict[str, Any]:

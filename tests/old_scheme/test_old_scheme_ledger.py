@@ -153,14 +153,14 @@ def test_old_scheme_needs_a_job_begun_before_2013_and_rows_are_append_only(datab
 
 
 def test_worklist_items_show_the_scheme_of_the_month(factory: Callable[[], Session]) -> None:
-    from flexcalc.ledger.worklist import WorkItem, _with_schemes
+    from flexcalc.ledger.worklist import HELD, WorkItem, _with_schemes
 
     with factory() as session:
         row = scheme_at(session, "OLD-1", dt.date(2024, 5, 1)).row_id
         change_job(session, "OLD-1", dt.date(2024, 5, 1), new_employer_id="87654321", new_employer=True,
                    new_tasks_and_terms=True, known_at=at(3, 5), recorded_by="sb", expected_row=row)
         session.commit()
-        items = [WorkItem("held", "OLD-1", Month(2024, m), dt.date(2024, m, 1), "x") for m in (4, 5)]
-        items.append(WorkItem("held", "NEW-1", Month(2024, 4), dt.date(2024, 4, 1), "x"))
+        items = [WorkItem(HELD, "OLD-1", Month(2024, m), dt.date(2024, m, 1), "x") for m in (4, 5)]
+        items.append(WorkItem(HELD, "NEW-1", Month(2024, 4), dt.date(2024, 4, 1), "x"))
         shown = [i.to_dict(dt.date(2024, 6, 1))["scheme"] for i in _with_schemes(session, items)]
     assert shown == ["old", "new_2013", "new_2013"]
