@@ -97,3 +97,15 @@ def test_cli_ledger_case_claim_pay_correct_and_job_change(sqlite_url: str) -> No
     refused = runner.invoke(cli, ["old-scheme", "claim", "OLD-9", "--month", "2024-05", "--employer", "12345678",
                                   "--agreement-wage", "1", "--db", sqlite_url])
     assert refused.exit_code == 2 and "fejl: month" in refused.stderr
+
+
+def test_rates_show_the_old_scheme_with_sources() -> None:
+    result = runner.invoke(cli, ["rates", "--json", "--today", "2024-06-01"])
+    assert result.exit_code == 0
+    old = json.loads(result.stdout)["old_scheme"]
+    cap_2019 = next(v for v in old["old_scheme_annual_cap"]["values"] if v["start"] == "2019-01-01")
+    assert (cap_2019["value"], cap_2019["status"]) == ("527091", "published")
+    assert "paragraf/133" in cap_2019["source"]
+    assert old["old_scheme_state_refund_rate"]["values"][0]["value"] == "0.65"
+    text = runner.invoke(cli, ["rates", "--today", "2024-06-01"]).stdout
+    assert "Timeloft over tilskudsgrundlaget, fleksjob før 2013" in text and "273,93 kr." in text
