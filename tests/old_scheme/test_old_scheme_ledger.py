@@ -164,3 +164,29 @@ def test_worklist_items_show_the_scheme_of_the_month(factory: Callable[[], Sessi
         items.append(WorkItem(HELD, "NEW-1", Month(2024, 4), dt.date(2024, 4, 1), "x"))
         shown = [i.to_dict(dt.date(2024, 6, 1))["scheme"] for i in _with_schemes(session, items)]
     assert shown == ["old", "new_2013", "new_2013"]
+
+
+def test_letters_to_the_employer_decision_and_specification(factory: Callable[[], Session]) -> None:
+    from flexcalc.letters.old_scheme import old_scheme_decision_letter, old_scheme_specification_letter
+    from tests.letters.support import LIX_TARGET, lix
+
+    with factory() as session:
+        first = register_claim(session, "OLD-1", claim("30000", "2700"), employer_id=CVR, received_at=at(2),
+                               recorded_by="sb-1")
+        session.commit()
+    pay_old_scheme(factory, Month(2024, 3), at(3))
+    with factory() as session:
+        register_claim(session, "OLD-1", claim("31000", "2790"), employer_id=CVR, received_at=at(6),
+                       recorded_by="sb-1", replaces=first.id)
+        session.commit()
+    pay_old_scheme(factory, Month(2024, 3), at(7))
+    with factory() as session:
+        decision = old_scheme_decision_letter(session, "OLD-1", dt.date(2024, 4, 8))
+        text = decision.text()
+        assert "to tredjedele af lønnen" in text and "CVR 12345678" in text and "588.188 kr." in text
+        assert "LAB § 133, stk. 2" in text and decision.complaint_deadline == dt.date(2024, 5, 6)
+        spec = old_scheme_specification_letter(session, "OLD-1", Month(2024, 3), dt.date(2024, 4, 8))
+        body = spec.text()
+        assert "22.526,67 kr." in body and "+726,67 kr." in body and "rettet sin anmodning" in body
+        assert spec.facts["paid"] == "22526.67"
+        assert lix(decision.running_text()) <= LIX_TARGET and lix(spec.running_text()) <= LIX_TARGET  # 23,6 and 24,8
