@@ -778,3 +778,45 @@ class OldSchemeCalculationOut(BaseModel):
     rates: dict[str, OldSchemeRateOut]
     trace: list[StepOut] = Field(description="The steps, each with its Danish label and provision "
                                              "(the same step shape as a month's calculation).")
+
+
+class SchemeStateOut(BaseModel):
+    """A case's scheme statement: new_2013, old (with the payee employer and the fraction) or self_employed."""
+
+    scheme: str
+    effective_from: str | None
+    employer_id: str | None
+    fraction: str | None
+    reason: str | None
+    row_id: int | None = Field(description="The statement's id: state it as expected_row in the next write.")
+
+
+class OldSchemeSettlementOut(BaseModel):
+    id: int
+    period: str
+    sequence: int
+    kind: str
+    employer_id: str
+    due: str
+    previous: str
+    difference: str
+    causes: list[str]
+    explanation_da: str
+    as_of: str
+
+
+class CaseSchemeOut(BaseModel):
+    """A case's scheme history and the old scheme's settlements (payments and corrections)."""
+
+    case_id: str
+    schemes: list[SchemeStateOut]
+    settlements: list[OldSchemeSettlementOut]
+
+
+class OldSchemeClaimOut(BaseModel):
+    id: int
+    case_id: str
+    employer_id: str
+    period: str
+    replaces: int | None
+    received_at: str
