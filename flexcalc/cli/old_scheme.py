@@ -226,3 +226,34 @@ def finance(
 
     with input_errors():
         print_json(finance_by_scheme(open_ledger(db), month(month_)))
+
+
+@old_scheme_app.command("letter")
+def letter(
+    kind: Annotated[str, typer.Argument(help="decision or specification.")],
+    case: Annotated[str, typer.Argument(help="The case id.")],
+    date: Annotated[str, typer.Option("--date", help="The letter's date, YYYY-MM-DD.")],
+    month_: Annotated[str | None, typer.Option("--month", help="The period (for a specification), YYYY-MM.")] = None,
+    channel: Annotated[str, typer.Option(help="digital_post or paper.")] = "digital_post",
+    db: DbOption = None,
+) -> None:
+    """A letter to the employer: the decision on the subsidy, or the specification of a period (text; it is not
+    kept in the case file: the letters' table takes the citizen letters' kinds only)."""
+    from flexcalc.cli.common import month
+    from flexcalc.errors import InputError
+    from flexcalc.ledger.store import open_ledger
+    from flexcalc.letters.old_scheme import old_scheme_decision_letter, old_scheme_specification_letter
+
+    with input_errors(), open_ledger(db)() as session:
+        day = _day(date, "date")
+        if kind == "decision":
+            made = old_scheme_decision_letter(session, case, day, channel)
+        elif kind == "specification":
+            if month_ is None:
+                raise InputError("month", "a specification needs --month", "en specifikation kræver --month",
+                                 code="missing")
+            made = old_scheme_specification_letter(session, case, month(month_), day, channel)
+        else:
+            raise InputError("kind", f"'{kind}' is not decision or specification",
+                             f"'{kind}' er hverken decision eller specification", code="kind")
+    typer.echo(made.text())

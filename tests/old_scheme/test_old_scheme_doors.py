@@ -90,6 +90,9 @@ def test_cli_ledger_case_claim_pay_correct_and_job_change(sqlite_url: str) -> No
         "22526.67", "14642.34", "7884.33")
     assert [a["amount"] for a in money["old"]["accounts"]] == ["22526.67", "-14642.34"]
     assert money["new_2013"]["payments"] == 0
+    spec = run("letter", "specification", "OLD-9", "--month", "2024-03", "--date", "2024-04-08")
+    assert "Efterregulering 7. april 2024" in spec and "+726,67 kr." in spec
+    assert "to tredjedele af lønnen" in run("letter", "decision", "OLD-9", "--date", "2024-04-08")
     shown = json.loads(run("show", "OLD-9"))
     state = json.loads(run("job-change", "OLD-9", "--date", "2024-05-01", "--new-employer", "87654321",
                            "--new-tasks", "--expected-row", str(shown["schemes"][-1]["row_id"]), "--json"))

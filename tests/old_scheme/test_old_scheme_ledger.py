@@ -190,3 +190,38 @@ def test_letters_to_the_employer_decision_and_specification(factory: Callable[[]
         assert "22.526,67 kr." in body and "+726,67 kr." in body and "rettet sin anmodning" in body
         assert spec.facts["paid"] == "22526.67"
         assert lix(decision.running_text()) <= LIX_TARGET and lix(spec.running_text()) <= LIX_TARGET  # 23,6 and 24,8
+
+
+def test_a_job_change_learned_late_corrects_a_paid_period_to_nothing(factory: Callable[[], Session]) -> None:
+    """The person began a new fleksjob on 1 March, but the municipality learned it on 20 April, after March was paid
+    to the old employer: March is corrected to 0 with the cause 'left the old scheme'."""
+    march = Month(2024, 3)
+    with factory() as session:
+        register_claim(session, "OLD-1", claim("30000", "2700"), employer_id=CVR, received_at=at(2),
+                       recorded_by="sb-1")
+        session.commit()
+    assert pay_old_scheme(factory, march, at(3)).outcomes[0]["due"] == "21800.00"
+    with factory() as session:
+        row = scheme_at(session, "OLD-1", dt.date(2024, 3, 1)).row_id
+        change_job(session, "OLD-1", dt.date(2024, 3, 1), new_employer_id="87654321", new_employer=True,
+                   new_tasks_and_terms=True, known_at=at(20), recorded_by="sb", expected_row=row)
+        session.commit()
+    assert pay_old_scheme(factory, march, at(10)).outcomes[0]["status"] == "unchanged"  # not known on 10 April
+    late = pay_old_scheme(factory, march, at(21)).outcomes[0]
+    assert (late["status"], late["due"], late["difference"], late["causes"]) == (
+        "corrected", "0.00", "-21800.00", ["left_old_scheme"])
+
+
+def test_a_job_change_within_a_month(factory: Callable[[], Session]) -> None:
+    """New job from 15 May: the old employer claims May (the days before); June's benefit month is the new
+    scheme's (its basis month May ends in the new scheme)."""
+    with factory() as session:
+        row = scheme_at(session, "OLD-1", dt.date(2024, 5, 15)).row_id
+        change_job(session, "OLD-1", dt.date(2024, 5, 15), new_employer_id="87654321", new_employer=True,
+                   new_tasks_and_terms=True, known_at=at(16, 5), recorded_by="sb", expected_row=row)
+        register_claim(session, "OLD-1", claim("14000", "1260", Month(2024, 5)), employer_id=CVR,
+                       received_at=at(1, 6), recorded_by="sb")
+        session.commit()
+        assert "OLD-1" not in cases_outside_new_scheme(session, Month(2024, 6))
+    # ⅔ × 15.260 = 10.173,33
+    assert pay_old_scheme(factory, Month(2024, 5), at(2, 6)).outcomes[0]["due"] == "10173.33"
