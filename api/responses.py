@@ -820,3 +820,11 @@ class OldSchemeClaimOut(BaseModel):
     period: str
     replaces: int | None
     received_at: str
+
+
+class FinanceBySchemeOut(BaseModel):
+    """A month's finance figures by scheme: the new scheme's totals and accounts beside the old scheme's paid amount,
+    its fixed 65 % refund and its own accounts."""
+
+    month: str
+    schemes: dict[str, dict[str, Any]]

@@ -14,8 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import created, ledger_session
-from api.responses import CaseSchemeOut, OldSchemeClaimOut, SchemeStateOut
-from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, CaseWriterDep, authorize_case
+from api.responses import CaseSchemeOut, FinanceBySchemeOut, OldSchemeClaimOut, SchemeStateOut
+from api.security import (
+    AUTH_RESPONSES,
+    CaseReaderDep,
+    CaseworkerDep,
+    CaseWriterDep,
+    FinanceDep,
+    audit_event,
+    authorize_case,
+)
 from flexcalc.period import Month
 
 router = APIRouter(prefix="/v1", tags=["old scheme"], route_class=IdempotentRoute, responses=AUTH_RESPONSES)
@@ -170,3 +178,14 @@ def get_case_scheme(case_id: str, principal: CaseReaderDep) -> JSONResponse:
                                  "causes": s.causes, "explanation_da": s.explanation_da,
                                  "as_of": s.as_of.isoformat()} for s in settlements(session, case_id)]}
     return JSONResponse(body)
+
+
+@router.get("/finance/schemes", response_model=FinanceBySchemeOut,
+            summary="A month's finance figures by scheme (the old scheme's fixed 65 % refund on its own accounts)")
+def get_finance_by_scheme(month: str, request: Request, principal: FinanceDep) -> JSONResponse:
+    from api.ledger_common import factory
+    from flexcalc.finance.old_scheme import finance_by_scheme
+    from flexcalc.security.audit import AuditEvent
+
+    audit_event(request, AuditEvent(action="read", principal=principal))
+    return JSONResponse(finance_by_scheme(factory(), Month.parse(month, "month")))

@@ -59,5 +59,7 @@ def test_old_scheme_case_through_the_api(client: TestClient) -> None:
     history = client.get("/v1/cases/G-1/scheme").json()
     assert [s["scheme"] for s in history["schemes"]] == ["old", "new_2013"]
     assert [s["difference"] for s in history["settlements"]] == ["32677.11", "-10877.11"]
+    money = client.get("/v1/finance/schemes", params={"month": "2024-04"}).json()["schemes"]["old"]
+    assert (money["subsidy"], money["refund"]) == ("21800.00", "14170.00")  # 65 % of 21.800
     bad = client.post("/v1/cases/G-1/old-scheme/claims", json={**claim, "month": "2024-06", "replaces": None})
     assert bad.status_code == 422 and "month" in bad.text
