@@ -225,3 +225,13 @@ def test_a_job_change_within_a_month(factory: Callable[[], Session]) -> None:
         assert "OLD-1" not in cases_outside_new_scheme(session, Month(2024, 6))
     # ⅔ × 15.260 = 10.173,33
     assert pay_old_scheme(factory, Month(2024, 5), at(2, 6)).outcomes[0]["due"] == "10173.33"
+
+
+def test_a_claim_with_sickness_refund_is_reduced_per_day(factory: Callable[[], Session]) -> None:
+    # ⅔ × 32.700 = 21.800; 5 days with 6.000 kr. refund: the days' share 21.800 × 5 / 21,6667 = 5.030,76 → 16.769,24
+    sick = OldSchemeInput(Month(2024, 3), D("30000"), SubsidyFraction.TWO_THIRDS, D("2700"), sick_refund_days=5,
+                          sick_refund_amount=D("6000"))
+    with factory() as session:
+        register_claim(session, "OLD-1", sick, employer_id=CVR, received_at=at(2), recorded_by="sb")
+        session.commit()
+    assert pay_old_scheme(factory, Month(2024, 3), at(3)).outcomes[0]["due"] == "16769.24"
