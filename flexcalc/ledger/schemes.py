@@ -312,10 +312,17 @@ def old_scheme_cases(session: Session, period: Month, as_of: dt.datetime | None 
 
 def cases_outside_new_scheme(session: Session, month: Month, as_of: dt.datetime | None = None) -> set[str]:
     """The cases the new scheme's payment run leaves to their own flow in benefit ``month``: those whose scheme
-    on the last day of the basis month (the month before) is not ``new_2013``."""
+    on the last day of the basis month (the month before) is not ``new_2013``. One query for every case with a
+    statement (the payment run calls it once per run)."""
     day = month.first_day() - dt.timedelta(days=1)
-    ids = set(session.scalars(select(CaseScheme.case_id).where(CaseScheme.scheme != "new_2013")))
-    return {c for c in ids if scheme_at(session, c, day, as_of).scheme != "new_2013"}
+    query = select(CaseScheme.case_id, CaseScheme.scheme).where(CaseScheme.effective_from <= day)
+    if as_of is not None:
+        query = query.where(CaseScheme.known_at <= as_of)
+    latest: dict[str, str] = {}
+    for case_id, scheme in session.execute(query.order_by(CaseScheme.effective_from, CaseScheme.known_at,
+                                                          CaseScheme.id)):
+        latest[case_id] = scheme  # the last in the order scheme_at uses wins
+    return {case_id for case_id, scheme in latest.items() if scheme != "new_2013"}
 
 
 def create_old_scheme_case(session: Session, case_id: str, first_period: Month, *, employer_id: str, fraction: str,
