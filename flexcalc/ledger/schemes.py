@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flexcalc.errors import ConflictError, InputError
@@ -302,12 +302,24 @@ def _causes(last: OldSchemeSettlement, state: SchemeState, claim: OldSchemeClaim
 
 
 def old_scheme_cases(session: Session, period: Month, as_of: dt.datetime | None = None) -> list[str]:
-    """The cases with an old-scheme statement that are in the old scheme in ``period`` or were paid for it."""
-    ids = set(session.scalars(select(CaseScheme.case_id).where(CaseScheme.scheme == "old")))
+    """The cases in the old scheme in ``period`` (on its first day, or from a day within it) as known at ``as_of``,
+    and the cases paid for it before (a paid period may need a correction). Two queries."""
+    first, last = period.first_day(), period.next().first_day() - dt.timedelta(days=1)
+    query = select(CaseScheme.case_id, CaseScheme.scheme, CaseScheme.effective_from).where(
+        CaseScheme.effective_from <= last)
+    if as_of is not None:
+        query = query.where(CaseScheme.known_at <= as_of)
+    on_first: dict[str, str] = {}
+    starting: set[str] = set()
+    for case_id, scheme, since in session.execute(query.order_by(CaseScheme.effective_from, CaseScheme.known_at,
+                                                                 CaseScheme.id)):
+        if since <= first:
+            on_first[case_id] = scheme
+        elif scheme == "old":
+            starting.add(case_id)
+    ids = {c for c, scheme in on_first.items() if scheme == "old"} | starting
     ids |= set(session.scalars(select(OldSchemeSettlement.case_id).where(OldSchemeSettlement.period == period)))
-    return sorted(c for c in ids if old_state_in(session, c, period, as_of).scheme == "old"
-                  or session.scalar(select(func.count()).select_from(OldSchemeSettlement).where(
-                      OldSchemeSettlement.case_id == c, OldSchemeSettlement.period == period)))
+    return sorted(ids)
 
 
 def cases_outside_new_scheme(session: Session, month: Month, as_of: dt.datetime | None = None) -> set[str]:
