@@ -112,3 +112,17 @@ def test_rates_show_the_old_scheme_with_sources() -> None:
     assert old["old_scheme_state_refund_rate"]["values"][0]["value"] == "0.65"
     text = runner.invoke(cli, ["rates", "--today", "2024-06-01"]).stdout
     assert "Timeloft over tilskudsgrundlaget, fleksjob før 2013" in text and "273,93 kr." in text
+
+
+def test_flexcalc_pay_runs_the_old_scheme_flow_too(sqlite_url: str) -> None:
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, ["--by", "sb-7", *args, "--db", sqlite_url])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    run("old-scheme", "case", "OLD-8", "--from", "2024-01", "--employer", "12345678", "--fraction", "1/2",
+        "--job-start", "2012-12-01", "--known-at", "2024-01-02T10:00:00+00:00")
+    run("old-scheme", "claim", "OLD-8", "--month", "2024-03", "--employer", "12345678", "--agreement-wage", "30000",
+        "--received-at", "2024-04-02T10:00:00+00:00")
+    text = run("pay", "2024-03", "--as-of", "2024-04-03T10:00:00+00:00")
+    assert "2024-03 scheme old: paid 1; paid in this run 15000.00" in text
