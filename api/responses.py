@@ -354,6 +354,16 @@ class HeldInRunOut(BaseModel):
     reason_da: str
 
 
+class SchemeRunOut(BaseModel):
+    """One other scheme's flow in a payment run (``flexcalc.ledger.scheme_flows``)."""
+
+    scheme: str
+    month: str
+    counts: dict[str, int]
+    total_paid: str
+    outcomes: list[dict[str, Any]]
+
+
 class PayRunOut(BaseModel):
     month: str
     as_of: str
@@ -362,6 +372,9 @@ class PayRunOut(BaseModel):
     paid: list[PaidMonthOut]
     held: list[HeldInRunOut]
     already_paid: list[str]
+    schemes: dict[str, SchemeRunOut] | None = Field(
+        default=None, description="The other schemes' cases of the month (old scheme, self-employed), by scheme; "
+                                  "present only when a flow had cases.")
 
 
 class ReconcileSummary(BaseModel):
@@ -475,6 +488,8 @@ class WorklistItemOut(BaseModel):
     correction_id: int | None
     details: dict[str, Any]
     actions: list[WorklistActionOut]
+    scheme: str = Field(default="new_2013", description="The case's scheme in the item's month: new_2013, old or "
+                                                        "self_employed.")
 
 
 # --- letters ---------------------------------------------------------------------------------------
@@ -736,3 +751,81 @@ class HealthOut(BaseModel):
     assumed_rates_warning: AssumedRatesWarningOut | None
     law_warning: LawWarningOut | None = Field(
         description="Set when the rates table covers months whose citations are not confirmed (from 2027-01).")
+
+
+from api.schemas import StepOut  # noqa: E402  (appended beside the old scheme's models)
+
+
+class OldSchemeRateOut(BaseModel):
+    value: str
+    status: str | None
+    source: str | None
+
+
+class OldSchemeCalculationOut(BaseModel):
+    """The employer's subsidy of one period in an old-scheme fleksjob (LAB § 133), with the trace."""
+
+    scheme: str = Field(description="Always 'old': fleksjob begun before 1 January 2013.")
+    month: str
+    fraction: str = Field(description="1/2 or 2/3 (LAB § 133, stk. 2).")
+    basis: str = Field(description="The wage with the employer's contributions (LAB § 133, stk. 3, 1. pkt.).")
+    cap: str = Field(description="The month's cap: annual cap / 12, or the hourly cap × hours when lower.")
+    capped_basis: str
+    gross_subsidy: str
+    sickness_reduction: str = Field(description="The reduction for the employer's sickness refund (§ 133, stk. 4).")
+    subsidy: str
+    payee: str = Field(description="Always 'employer': the subsidy is paid to the employer.")
+    rates_status: str
+    rates: dict[str, OldSchemeRateOut]
+    trace: list[StepOut] = Field(description="The steps, each with its Danish label and provision "
+                                             "(the same step shape as a month's calculation).")
+
+
+class SchemeStateOut(BaseModel):
+    """A case's scheme statement: new_2013, old (with the payee employer and the fraction) or self_employed."""
+
+    scheme: str
+    effective_from: str | None
+    employer_id: str | None
+    fraction: str | None
+    reason: str | None
+    row_id: int | None = Field(description="The statement's id: state it as expected_row in the next write.")
+
+
+class OldSchemeSettlementOut(BaseModel):
+    id: int
+    period: str
+    sequence: int
+    kind: str
+    employer_id: str
+    due: str
+    previous: str
+    difference: str
+    causes: list[str]
+    explanation_da: str
+    as_of: str
+
+
+class CaseSchemeOut(BaseModel):
+    """A case's scheme history and the old scheme's settlements (payments and corrections)."""
+
+    case_id: str
+    schemes: list[SchemeStateOut]
+    settlements: list[OldSchemeSettlementOut]
+
+
+class OldSchemeClaimOut(BaseModel):
+    id: int
+    case_id: str
+    employer_id: str
+    period: str
+    replaces: int | None
+    received_at: str
+
+
+class FinanceBySchemeOut(BaseModel):
+    """A month's finance figures by scheme: the new scheme's totals and accounts beside the old scheme's paid amount,
+    its fixed 65 % refund and its own accounts."""
+
+    month: str
+    schemes: dict[str, dict[str, Any]]

@@ -163,7 +163,14 @@ def _rate_text(name: str, value: object) -> str:
 
     if not isinstance(value, Decimal):  # every rate is a Decimal; a named error, never an assert
         raise TypeError(f"{name}: expected a Decimal rate, got {type(value).__name__}")
-    return percent(value) if name.startswith(("reduction_rate", "atp_own_share_rate")) else kr(value, decimals=0)
+    if name == "old_scheme_hourly_cap":
+        return kr(value)
+    return percent(value) if name.startswith(("reduction_rate", "atp_own_share_rate", "old_scheme_state_refund")) \
+        else kr(value, decimals=0)
+
+
+OLD_SCHEME_SHOWN = ("old_scheme_annual_cap", "old_scheme_hourly_cap", "old_scheme_state_refund_rate")
+"""The old scheme's rates in ``flexcalc rates`` (fleksjob begun before 2013, LAB § 133; the fixed refund)."""
 
 
 rates_app = typer.Typer(help="The rates table, and confirmations of assumed rates.")
@@ -202,6 +209,7 @@ def rates(
         typer.echo(f"Advarsel: {assumed_months_da(assumed)} / Warning: {assumed_months_en(assumed)}", err=True)
     if as_json:
         data: dict[str, object] = {name: parameter_json(parameters[name]) for name in RATE_NAMES}
+        data["old_scheme"] = {name: parameter_json(parameters[name]) for name in OLD_SCHEME_SHOWN}
         data["assumed_months"] = [str(m) for m in assumed]
         data["law_warning"] = None if warning is None else warning.to_dict()
         if expiry is not None:
@@ -210,7 +218,7 @@ def rates(
         print_json(data)
         return
     console = Console(width=160)
-    for name in RATE_NAMES:
+    for name in (*RATE_NAMES, *OLD_SCHEME_SHOWN):
         parameter = parameters[name]
         table = Table(title=f"{parameter.label_da} — {parameter.reference}", title_justify="left")
         table.add_column("fra")

@@ -443,6 +443,9 @@ def pay(
     t = result.totals
     typer.echo(f"{benefit_month} in total: subsidy {t['total_subsidy']}, own ATP {t['total_atp_own']}, "
                f"payout {t['total_payout']}")
+    for scheme, run in result.schemes.items():  # the other schemes' flows (flexcalc.ledger.scheme_flows)
+        counts = ", ".join(f"{status} {count}" for status, count in sorted(run["counts"].items()))
+        typer.echo(f"{benefit_month} scheme {scheme}: {counts}; paid in this run {run['total_paid']}")
 
 
 @app.command()

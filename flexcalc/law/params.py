@@ -103,6 +103,8 @@ RULES: dict[str, Rule] = {
                               lambda i: _kroner(i["annual"] / 12)),
     "two_thirds_per_hour": Rule(("annual",), "2/3 × annual amount / (37 hours × 52 weeks), rounded to øre",
                                 lambda i: _ore(i["annual"] * 2 / 3 / (37 * 52))),
+    "index_ore": Rule(("amount", "index", "index_base"), "amount × index / index_base, rounded to øre",
+                      lambda i: _ore(i["amount"] * i["index"] / i["index_base"])),
 }
 """The rules a parameter file may name in ``rule``."""
 

@@ -49,6 +49,9 @@ class PayRunResult:
     totals: dict[str, str] = field(default_factory=dict)
     """The month's totals over every payment of it (``month_totals``): total_subsidy, total_atp_own,
     total_payout, as amount strings."""
+    schemes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The other schemes' flows run with the month (``flexcalc.ledger.scheme_flows``), by scheme; only the
+    flows that had cases."""
 
     def summary(self) -> dict[str, int]:
         return {"paid": len(self.paid), "held": len(self.held), "already_paid": len(self.already_paid)}
@@ -56,9 +59,12 @@ class PayRunResult:
     def to_dict(self) -> dict[str, Any]:
         """The run's answer (API and ``flexcalc pay --json``): the summary holds the counts and the
         month's totals."""
-        return {"month": self.month, "as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION,
-                "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held,
-                "already_paid": self.already_paid}
+        out = {"month": self.month, "as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION,
+               "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held,
+               "already_paid": self.already_paid}
+        if self.schemes:
+            out["schemes"] = self.schemes
+        return out
 
 
 def hold_reason(benefit_month: Month, missing: Sequence[str]) -> tuple[str, str]:
@@ -193,7 +199,13 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
 
     rates_for(month)  # a month outside the rates table is an error before anything is paid
     with no_gc():
-        return _pay_month(factory, month, as_of, case_ids, set_based, progress)
+        result = _pay_month(factory, month, as_of, case_ids, set_based, progress)
+    if case_ids is None:  # one engine, three flows: the other schemes' cases of the month
+        from .scheme_flows import run_scheme_flows
+
+        result.schemes = {scheme: run.to_dict() for scheme, run in run_scheme_flows(factory, month, as_of).items()
+                          if run.outcomes}
+    return result
 
 
 def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
@@ -212,6 +224,11 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     contiguous = case_ids is None
     with factory() as session:
         ids = list(dict.fromkeys(case_ids)) if case_ids is not None else _active_case_ids(session, month)
+        from .schemes import cases_outside_new_scheme
+
+        elsewhere = cases_outside_new_scheme(session, month, as_of)  # paid by their own scheme's flow
+        if elsewhere:
+            ids = [c for c in ids if c not in elsewhere]
         # paid and held already, for the whole month at once (re-read per chunk only on a retry)
         conn = session.connection()
         paid_before = set(conn.execute(select(Payment.case_id).where(Payment.benefit_month == str(month))).scalars())

@@ -114,6 +114,8 @@ class WorkItem:
     correction_id: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
     actions: tuple[Action, ...] = ()
+    scheme: str = "new_2013"
+    """The case's scheme in the item's month (``flexcalc.ledger.schemes``): new_2013, old or self_employed."""
 
     def key(self) -> tuple[str, str, str, str, str]:
         """The unique order of the list (oldest first), and the cursor's key."""
@@ -134,7 +136,7 @@ class WorkItem:
                 "month": str(self.month), "since": self.since.isoformat(), "age_days": self.age_days(today),
                 "amount": None if self.amount is None else amount_str(self.amount), "label_da": self.label_da,
                 "ref": self.ref, "correction_id": self.correction_id, "details": self.details,
-                "actions": [a.to_dict() for a in self.actions]}
+                "actions": [a.to_dict() for a in self.actions], "scheme": self.scheme}
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,7 +403,24 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
     items = [i for i in items if i.kind in wanted
              and (where.month is None or i.month == where.month)
              and (where.min_age is None or i.age_days(today) >= where.min_age)]
-    return sorted(items, key=WorkItem.key)
+    return sorted(_with_schemes(session, items), key=WorkItem.key)
+
+
+def _with_schemes(session: Session, items: list[WorkItem]) -> list[WorkItem]:
+    """Each item with its case's scheme in the item's month (only cases with a scheme statement are looked up)."""
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from .scheme_models import CaseScheme
+    from .schemes import scheme_at
+
+    stated = set(session.scalars(select(CaseScheme.case_id).where(
+        CaseScheme.case_id.in_({i.case_id for i in items})))) if items else set()
+    if not stated:
+        return items
+    return [replace(i, scheme=scheme_at(session, i.case_id, i.month.first_day()).scheme)
+            if i.case_id in stated else i for i in items]
 
 
 def claim_items(session: Session, case_id: str | None, today: dt.date) -> list[WorkItem]:

@@ -46,7 +46,7 @@ from flexcalc.reforms.rules import PreparedReform, ReformPeople
 from flexcalc.reforms.spec import Reform
 
 DEFAULT_CHUNK_ROWS = 131_072
-EXTRA_COLUMNS = ("hours", "sex", "agreement", "hourly_wage_ore", "hourly_wage")
+EXTRA_COLUMNS = ("hours", "sex", "agreement", "hourly_wage_ore", "hourly_wage", "scheme")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +96,26 @@ def _hours(values: pa.Array, row_offset: int, ids: pa.Array | None) -> np.ndarra
     return hours
 
 
+def _new_scheme_only(batch: pa.RecordBatch | pa.Table, columns: ReformColumns, row_offset: int,
+                     ids: pa.Array | None) -> None:
+    """A reform changes the new scheme's formula (LAB § 123): a row of another scheme (a ``scheme`` column saying
+    ``old`` or ``self_employed``) is refused naming its row, never computed as if it were in the new scheme."""
+    if "scheme" not in columns.extra or "scheme" not in batch.schema.names:
+        return
+    values = batch.column("scheme")
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    other = pc.invert(pc.fill_null(pc.equal(text, "new_2013"), False))
+    _fail_rows(other, "scheme", row_offset, ids, "is not new_2013: a reform models the new scheme only (leave out the "
+               "old scheme's and the self-employed's rows)", "er ikke new_2013: en reform regner kun på de nye "
+               "regler (udelad rækkerne fra den gamle ordning og de selvstændige)", "not_new_scheme")
+
+
 def people_for_reform(batch: pa.RecordBatch | pa.Table, columns: ReformColumns, row_offset: int = 0) -> ReformPeople:
     """One chunk validated and converted (the batch reader's checks, then the reform's columns)."""
     base = people_from_batch(batch, columns, row_offset)
+    _new_scheme_only(batch, columns, row_offset, base.ids)
     names = batch.schema.names
     hourly = None
     for name in ("hourly_wage_ore", "hourly_wage"):

@@ -192,6 +192,8 @@ def _hand_rule(rule: str, i: dict[str, Decimal]) -> Decimal:
         return (i["annual"] / 12).quantize(kr, ROUND_HALF_UP)
     if rule == "two_thirds_per_hour":
         return (i["annual"] * 2 / 3 / (37 * 52)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if rule == "index_ore":
+        return (i["amount"] * i["index"] / i["index_base"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
     raise AssertionError(f"a rule the test does not know: {rule}")
 
 

@@ -1,0 +1,87 @@
+"""The old scheme's money in the finance report: what was paid to employers for a period (payments and
+corrections, from the ledger's settlements), the fixed 65 % state refund of it (``old_scheme_state_refund_rate``;
+outside the refund ladder) and the old scheme's own accounts (``old_scheme_accounts.yaml``).
+
+``finance_by_scheme`` puts the old scheme beside the new scheme's report of the same month, so the two are
+booked apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flexcalc.finance.accounts import Account
+from flexcalc.money import ZERO, amount_str, round_ore
+from flexcalc.old_scheme import state_refund_rate
+from flexcalc.period import Month
+
+CHART = Path(__file__).with_name("old_scheme_accounts.yaml")
+
+
+@cache
+def old_scheme_chart() -> tuple[dict[str, Account], dict[str, tuple[str, int]]]:
+    data = yaml.safe_load(CHART.read_text(encoding="utf-8"))
+    found = {a["id"]: Account(**a) for a in data["accounts"]}
+    booking = {kind: (b["account"], int(b["sign"])) for kind, b in data["booking"].items()}
+    return found, booking
+
+
+@dataclass(frozen=True, slots=True)
+class OldSchemeFinance:
+    """A period's old-scheme figures: paid to employers (net of corrections), the refund and the accounts."""
+
+    month: Month
+    settlements: int
+    subsidy: Decimal
+    refund_rate: Decimal
+    refund: Decimal
+
+    def accounts(self) -> list[dict[str, Any]]:
+        found, booking = old_scheme_chart()
+        out = []
+        for kind, amount in (("old_scheme_subsidy", self.subsidy), ("old_scheme_refund", self.refund)):
+            account_id, sign = booking[kind]
+            out.append({**found[account_id].to_dict(), "kinds": [kind], "amount": amount_str(amount * sign)})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scheme": "old", "month": str(self.month), "settlements": self.settlements,
+                "subsidy": amount_str(self.subsidy), "refund_rate": str(self.refund_rate),
+                "refund": amount_str(self.refund), "net_expense": amount_str(self.subsidy - self.refund),
+                "accounts": self.accounts()}
+
+
+def old_scheme_refund(month: Month, subsidy: Decimal) -> Decimal:
+    """The state's fixed refund of the old scheme's subsidy (65 %), in øre."""
+    return round_ore(subsidy * state_refund_rate(month))
+
+
+def old_scheme_finance(factory: Callable[[], Session], month: Month) -> OldSchemeFinance:
+    """The old scheme's figures of period ``month`` from the settlements stored in the ledger."""
+    from flexcalc.ledger.scheme_models import OldSchemeSettlement
+
+    with factory() as session:
+        differences = list(session.scalars(select(OldSchemeSettlement.difference).where(
+            OldSchemeSettlement.period == month)))
+    subsidy = sum(differences, ZERO)
+    return OldSchemeFinance(month, len(differences), subsidy, state_refund_rate(month),
+                            old_scheme_refund(month, subsidy))
+
+
+def finance_by_scheme(factory: Callable[[], Session], month: Month) -> dict[str, Any]:
+    """The month's figures by scheme: the new scheme's totals and refund (the ladder) beside the old scheme's."""
+    from flexcalc.finance.report import finance_report
+
+    report = finance_report(factory, month)
+    totals = report.totals()
+    new = {"scheme": "new_2013", "month": str(month), "payments": len(report.lines),
+           "totals": {k: amount_str(v) for k, v in totals.items()}, "accounts": report.by_account()}
+    return {"month": str(month), "schemes": {"new_2013": new, "old": old_scheme_finance(factory, month).to_dict()}}
