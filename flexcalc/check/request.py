@@ -149,3 +149,21 @@ def draft_request(result: CheckResult, *, today: dt.date | None = None) -> Draft
     return DraftRequest(kind=kind, deadline=deadline, title=title, paragraphs=tuple(paragraphs),
                         rows=tuple(_row(m) for m in differing), computations=tuple(_computation(m) for m in differing),
                         closing=tuple(closing), provision=provision)
+
+
+def summary_lines(result: CheckResult) -> list[str]:
+    """The check in plain Danish, month by month, for the CLI and the page."""
+    lines: list[str] = []
+    for m in result.months:
+        lines.append(f"{month_name(m.month)}: rigtigt tilskud {kr(m.right_subsidy)}, udbetalt {kr(m.paid_subsidy)}, "
+                     f"forskel {kr(m.difference, sign=True)}")
+        lines.append(f"  {m.verdict_da}")
+        lines += [f"  - {c.title_da}: {c.text_da} ({c.provision})" for c in m.causes]
+    lines.append(da_total(result))
+    return lines
+
+
+def da_total(result: CheckResult) -> str:
+    from flexcalc.text_da.check import total_text
+
+    return total_text(result.total_difference)
