@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 from flexcalc.citizen.scenarios import Hours, check_hours  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.law.params import current_month, rates_for  # noqa: E402
-from flexcalc.parsing.inputs import parse_amount  # noqa: E402  # noqa: E402
+from flexcalc.parsing.danish import parse_amount_da  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.text_da.format import month_name  # noqa: E402  # noqa: E402
 
@@ -143,7 +143,7 @@ def amount_input(label: str, key: str, default: str, *, help: str | None = None,
         return None, True
     try:
         kwargs = {"maximum": maximum} if maximum is not None else {}
-        return parse_amount(text, key, allow_negative=allow_negative, **kwargs), True
+        return parse_amount_da(text, key, allow_negative=allow_negative, **kwargs), True
     except InputError as error:
         show_error(label, error)
         return None, False
