@@ -40,6 +40,8 @@ PAGE_CSS = """
 }
 /* English status text of the framework ("Running…", "Stop") is not shown. */
 [data-testid="stStatusWidget"] { display: none !important; }
+/* "Press Enter to apply" under a text field: English, and the field applies when it loses focus anyway. */
+[data-testid="InputInstructions"] { display: none !important; }
 </style>
 <script>
 /* The page is Danish: screen readers must pronounce it so (Streamlit writes lang="en"); the framework's own
@@ -49,12 +51,39 @@ PAGE_CSS = """
   const DANISH = {"Skip to main content": "Gå til indholdet", "Sidebar": "Sidepanel", "App pages": "Sider",
                   "Collapse sidebar": "Skjul sidepanel", "Expand sidebar": "Vis sidepanel",
                   "Open sidebar": "Vis sidepanel", "Close sidebar": "Skjul sidepanel",
-                  "View fullscreen": "Vis i fuld skærm", "Exit fullscreen": "Luk fuld skærm"};
+                  "View fullscreen": "Vis i fuld skærm", "Exit fullscreen": "Luk fuld skærm",
+                  "Show data": "Vis data", "Help": "Hjælp", "Download as CSV": "Hent som CSV",
+                  "Search": "Søg", "Clear all": "Ryd alt", "Remove file": "Fjern filen", "Delete": "Slet"};
+  /* Streamlit's own words in an upload box, written in Danish (the size limit is in the box's own label). */
+  const TEXTS = [[/^Drag and drop (a )?files? here$/, "Træk filen hertil"],
+                 [/^Drag and drop directories here$/, "Træk mappen hertil"],
+                 [/^(Limit )?\\d+(\\.\\d+)?\\s?[KMG]?B per file$/, ""], [/^ • (.*)$/, "Filtype: $1"],
+                 [/^(Browse files|Upload)$/, "Vælg fil"], [/^Choose options?$/, "Vælg"],
+                 [/^Choose an option$/, "Vælg"], [/^Press (Ctrl|⌘)\\+Enter to apply$/, ""]];
+  const danishText = (node) => {
+    const text = node.nodeValue;
+    for (const [pattern, da] of TEXTS) {
+      if (pattern.test(text)) {
+        const next = text.replace(pattern, da);
+        if (next !== text) { node.nodeValue = next; }
+        return;
+      }
+    }
+  };
   const fix = () => {
     if (root.lang !== "da") { root.lang = "da"; }
     document.querySelectorAll("[aria-label]").forEach((el) => {
-      const da = DANISH[el.getAttribute("aria-label")];
+      const label = el.getAttribute("aria-label");
+      const da = DANISH[label] || (label.startsWith("Help for ") ? "Hjælp til " + label.slice(9) : null);
       if (da) { el.setAttribute("aria-label", da); }
+    });
+    document.querySelectorAll("[data-testid=stFileUploader], [data-baseweb=select], [data-baseweb=tag]")
+      .forEach((box) => {
+        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) { danishText(node); }
+      });
+    document.querySelectorAll("input[placeholder^='Choose'], [data-testid=stFileUploader] button").forEach((el) => {
+      if (el.placeholder && /^Choose/.test(el.placeholder)) { el.placeholder = "Vælg"; }
     });
     document.querySelectorAll("a[href='#stMain'], a[href='#main']").forEach((el) => {
       const da = DANISH[el.textContent.trim()];
@@ -88,7 +117,7 @@ PAGE_CSS = """
   let queued = false;
   new MutationObserver(() => {
     if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }
-  }).observe(root, {attributes: true, attributeFilter: ["lang"], childList: true, subtree: true});
+  }).observe(root, {attributes: true, attributeFilter: ["lang"], childList: true, subtree: true, characterData: true});
 })();
 </script>
 """
