@@ -30,4 +30,15 @@ def parse_amount_da(value: Any, field: str, **options: Any) -> Decimal:
     return parse_amount(value, field, **options)
 
 
-__all__ = ["parse_amount_da"]
+__all__ = ["danish_amount_text", "parse_amount_da"]
+
+
+def danish_amount_text(text: str) -> str:
+    """An amount typed on a Danish page as text the machine rule reads: "26.500" → "26500"; anything else is
+    returned as typed (and read, or refused with its reason, by ``parse_amount``)."""
+    compact = text.strip().replace("\u00a0", "").replace(" ", "")
+    match = _DANISH_THOUSANDS.match(compact)
+    if match is None:
+        return text.strip()
+    sign = "-" if match.group(1) in ("-", "−") else ""
+    return sign + match.group(2).replace(".", "")

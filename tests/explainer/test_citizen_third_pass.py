@@ -66,3 +66,44 @@ def test_a_typo_keeps_the_other_fields() -> None:
     at.text_input(key="hourly").set_value("200").run()
     assert not at.error
     assert at.text_input(key="municipal_tax_rate").value == "27,5"
+
+
+CEILING_PAGE = str(PAGES / "40_tjek_lonloftet.py")
+
+
+def _lix(at: AppTest) -> float:
+    import re
+
+    import textstat
+
+    textstat.set_lang("da")
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+                                  "success") for e in getattr(at, kind)]
+    text = re.sub(r"(\d)\. ", r"\1 ", " ".join(parts).replace(" kr.", " kroner"))
+    return float(textstat.lix(text))
+
+
+def _last(at: AppTest) -> object:
+    return list(at.main)[-1]
+
+
+def test_ceiling_page_ends_with_a_clear_verdict_and_reads_danish_amounts() -> None:
+    at = AppTest.from_file(CEILING_PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert at.header[-1].value == "Svaret"
+    assert at.success[-1].value.startswith("Lønloftet ser rigtigt ud:")
+    assert _last(at).value == at.success[-1].value  # type: ignore[attr-defined]
+    at.text_input(key="base_amount").set_value("20.000").run()  # Danish thousands: 20.000 kr.
+    assert not any("tvetydigt" in e.value for e in at.error)
+    assert at.error[-1].value.startswith("Lønloftet er ikke rigtigt. Ret dette:")
+    assert _last(at).value == at.error[-1].value  # type: ignore[attr-defined]  # the verdict is the page's last word
+    # no "nothing to do" box under a red error
+    assert not any("Du skal ikke gøre noget" in i.value for i in at.info)
+    assert _lix(at) <= 35
+
+
+def test_ceiling_page_labels_are_unique_and_the_text_plain() -> None:
+    at = AppTest.from_file(CEILING_PAGE, default_timeout=60).run()
+    labels = [w.label for w in at.text_input]
+    assert len(labels) == len(set(labels)), [label for label in labels if labels.count(label) > 1]
+    assert _lix(at) <= 35, _lix(at)
