@@ -113,6 +113,21 @@ PAGE_CSS = """
     });
   };
   fix();
+  /* On a phone the menu covers the page: it closes when a page is chosen in it. */
+  if (!window.flexcalcMenuCloses) {
+    window.flexcalcMenuCloses = true;
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("[data-testid=stSidebar] a");
+      if (!link || window.innerWidth >= 768) { return; }
+      const close = () => {
+        const sidebar = document.querySelector("[data-testid=stSidebar]");
+        const button = document.querySelector("[data-testid=stSidebarCollapseButton] button");
+        if (sidebar && sidebar.getAttribute("aria-expanded") === "true" && button) { button.click(); }
+      };
+      setTimeout(close, 300);
+      setTimeout(close, 1500);
+    }, true);
+  }
   window.addEventListener("resize", () => requestAnimationFrame(fix));
   let queued = false;
   new MutationObserver(() => {
