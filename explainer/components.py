@@ -122,7 +122,7 @@ PAGE_CSS = """
       const close = () => {
         const sidebar = document.querySelector("[data-testid=stSidebar]");
         const button = document.querySelector("[data-testid=stSidebarCollapseButton] button");
-        if (sidebar && sidebar.getAttribute("aria-expanded") === "true" && button) { button.click(); }
+        if (sidebar && sidebar.getAttribute("data-collapsed") === "false" && button) { button.click(); }
       };
       setTimeout(close, 300);
       setTimeout(close, 1500);

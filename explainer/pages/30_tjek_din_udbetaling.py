@@ -18,7 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explainer.components import amount_input, default_month, month_input, nbsp, page_setup, plain  # noqa: E402
+from explainer.components import (  # noqa: E402
+    amount_input,
+    default_month,
+    keep_fields,
+    month_input,
+    nbsp,
+    page_setup,
+    plain,
+)
 from flexcalc.check import CheckFile, CheckFileError, check_calculation, dump_check, load_check  # noqa: E402
 from flexcalc.check.request import draft_request  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
@@ -27,6 +35,9 @@ from flexcalc.text_da.check import total_text  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
 page_setup()
+# what was typed stays, also in a run that stops before drawing the later fields (a typo higher up)
+keep_fields([key for key in list(st.session_state.keys()) if str(key).startswith("check_")
+             and key not in ("check_upload", "check_pdf", "check_text", "check_file")])
 
 st.title("Tjek din udbetaling")
 st.write("Har kommunen regnet dit fleksløntilskud rigtigt? Skriv tallene fra kommunens brev og fra din lønseddel. "
