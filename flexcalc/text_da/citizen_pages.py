@@ -33,4 +33,34 @@ def one_more_hour_da(hours: int | Decimal, kept: Decimal, extra_wage: Decimal, k
     return text.replace("kr..", "kr.")
 
 
-__all__ = ["one_more_hour_da", "zero_hours_da"]
+
+
+FIELD_DA: dict[str, str] = {
+    "wage": "løn", "other_wage": "løn fra andre", "ceiling": "lønloft", "month": "måned", "amount": "beløb",
+    "by": "initialer", "reason": "begrundelse", "summary": "resumé", "outcome": "udfald", "knowledge": "viden",
+    "received_on": "modtaget den", "received_at": "modtaget", "sent_on": "sendt den", "reply_by": "svarfrist",
+    "held_by": "holdt af", "explanation": "forklaring", "employer": "arbejdsgiver", "correction": "efterregulering",
+    "start": "start", "date": "dato", "hours": "timer", "paid_subsidy": "udbetalt tilskud",
+    "used_wage": "løn kommunen brugte", "used_ceiling": "lønloft kommunen brugte", "cpr": "CPR-nummer",
+    "file": "fil", "body": "indhold", "method": "metode", "source": "kilde", "ground": "grundlag",
+    "document": "dokument", "events": "hændelser", "pension_own": "egen pension",
+    "pension_employer": "arbejdsgiverens pension", "payment_date": "udbetalingsdato", "months": "måned",
+    "payslips": "lønseddel",
+}
+"""The API's field names in Danish, for the messages a page shows (the API's own field names stay English)."""
+
+
+def field_da(field: str) -> str:
+    """A field path from an API error in Danish: ``wage`` → "løn", ``months.0.wage`` → "måned 1: løn"; an unknown
+    name is shown as it is."""
+    parts = [p for p in str(field).split(".") if p]
+    words: list[str] = []
+    for part in parts:
+        if part.isdigit():
+            words[-1:] = [f"{words[-1]} {int(part) + 1}" if words else f"nr. {int(part) + 1}"]
+            continue
+        words.append(FIELD_DA.get(part, part))
+    return ": ".join(words) if words else str(field)
+
+
+__all__ = ["FIELD_DA", "field_da", "one_more_hour_da", "zero_hours_da"]

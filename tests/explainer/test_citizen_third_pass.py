@@ -107,3 +107,13 @@ def test_ceiling_page_labels_are_unique_and_the_text_plain() -> None:
     labels = [w.label for w in at.text_input]
     assert len(labels) == len(set(labels)), [label for label in labels if labels.count(label) > 1]
     assert _lix(at) <= 35, _lix(at)
+
+
+def test_api_field_names_are_said_in_danish_on_the_pages() -> None:
+    from flexcalc.text_da.citizen_pages import field_da
+
+    assert field_da("wage") == "løn"
+    assert field_da("months.0.paid_subsidy") == "måned 1: udbetalt tilskud"
+    assert field_da("events.periods") == "hændelser: periods"  # an unknown part is shown as it is
+    source = (PAGES / "60_sagsbehandler.py").read_text(encoding="utf-8")
+    assert "field_da(str(e.get('field')))" in source
