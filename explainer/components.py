@@ -20,6 +20,7 @@ from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.law.params import current_month, rates_for  # noqa: E402
 from flexcalc.parsing.danish import parse_amount_da  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.text_da.citizen_pages import without_file_names  # noqa: E402
 from flexcalc.text_da.format import month_name  # noqa: E402  # noqa: E402
 
 NBSP = "\u00a0"
@@ -163,7 +164,9 @@ def page_setup() -> None:
 
 
 def nbsp(text: str) -> str:
-    """Keep "kr." and "%" on the line of their number, and a sign with its amount (non-breaking spaces)."""
+    """Keep "kr." and "%" on the line of their number, and a sign with its amount (non-breaking spaces); and
+    no reference to the project's files ("(docs/decisions.md)" in a citation) in what a citizen reads."""
+    text = without_file_names(text)
     return (text.replace(" kr.", NBSP + "kr.").replace(" %", NBSP + "%").replace("+ ", "+" + NBSP)
             .replace("− ", "−" + NBSP))
 

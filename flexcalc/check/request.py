@@ -25,6 +25,7 @@ from flexcalc.check.compute import CheckResult, MonthCheck
 from flexcalc.letters.deadline import is_open_day
 from flexcalc.letters.document import html_to_pdf
 from flexcalc.letters.profile import letters_data
+from flexcalc.text_da.citizen_pages import without_file_names
 from flexcalc.text_da.format import date_da, kr, month_name
 
 COMPLAINT_PROVISION = "Retssikkerhedsloven § 67, stk. 1 (4 uger); retssikkerhedsloven § 66 (kommunen ser på sagen igen)"
@@ -99,7 +100,8 @@ def _row(m: MonthCheck) -> tuple[str, str, str, str, str]:
 
 
 def _computation(m: MonthCheck) -> tuple[str, tuple[tuple[str, str, str], ...]]:
-    steps = tuple((s.label, "" if s.amount is None else kr(s.amount), str(s.provision)) for s in m.right.steps)
+    steps = tuple((s.label, "" if s.amount is None else kr(s.amount), without_file_names(str(s.provision)))
+                  for s in m.right.steps)
     return f"Fleksløntilskud for {month_name(m.month)} (løn i {month_name(m.right.basis_month)})", steps
 
 

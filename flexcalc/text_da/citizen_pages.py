@@ -3,6 +3,7 @@ one more hour a week gives at the person's own hours (from the extra-hour steps,
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from flexcalc.law.provisions import cite
@@ -63,4 +64,13 @@ def field_da(field: str) -> str:
     return ": ".join(words) if words else str(field)
 
 
-__all__ = ["FIELD_DA", "field_da", "one_more_hour_da", "zero_hours_da"]
+_FILE_REFERENCE = re.compile(r"\s*\((?:se )?(?:docs|flexcalc)/[\w./-]+(?:,[^)]*)?\)")
+
+
+def without_file_names(text: str) -> str:
+    """Citizen text without references to the project's files ("(docs/decisions.md)" in a citation): a person
+    reading a page or a letter cannot open them."""
+    return _FILE_REFERENCE.sub("", text)
+
+
+__all__ = ["FIELD_DA", "field_da", "one_more_hour_da", "without_file_names", "zero_hours_da"]

@@ -117,3 +117,25 @@ def test_api_field_names_are_said_in_danish_on_the_pages() -> None:
     assert field_da("events.periods") == "hændelser: periods"  # an unknown part is shown as it is
     source = (PAGES / "60_sagsbehandler.py").read_text(encoding="utf-8")
     assert "field_da(str(e.get('field')))" in source
+
+
+def test_no_file_names_in_citizen_text() -> None:
+    # øre in the wage make the subsidy round, and the rounding step cites the project's rule
+    at = run(str(PAGES / "20_udbetaling.py"), first_month="2024-12", first_wage="15600,55", first_ceiling="32067",
+             first_correction="", second_month="2025-01", second_wage="17000,33", second_ceiling="32067",
+             second_correction="")
+    shown = [e.value for kind in ("markdown", "caption", "info", "warning", "success") for e in getattr(at, kind)]
+    assert any(line.startswith("Afrunding til hele øre") for line in shown)
+    assert not [line for line in shown if "docs/" in line or "decisions.md" in line]
+
+
+def test_the_draft_request_names_no_file() -> None:
+    import datetime as dt
+
+    from flexcalc.check import check_calculation, validate_check
+    from flexcalc.check.request import draft_request
+
+    check = validate_check({"months": [{"month": "2024-03", "paid_subsidy": "13000", "wage": "18000,55",
+                                         "ceiling": "40000"}]})
+    text = draft_request(check_calculation(check), today=dt.date(2024, 4, 1)).text
+    assert "afrundes én gang til hele øre" in text and "docs/" not in text
