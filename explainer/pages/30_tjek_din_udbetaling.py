@@ -201,11 +201,10 @@ with st.expander("For rådgivere: gem tjekket som fil"):
         except InputError as error:
             st.error(f"Dato for samtykket: {error.reason_da}", icon="⚠️")
     if agreed and adviser.strip() and citizen.strip() and consent_day is not None:
-        saved = check.model_copy(update={
-            "person": citizen.strip(),
+        saved = CheckFile.model_validate({
+            **check.model_dump(exclude={"person", "adviser", "consent"}), "person": citizen.strip(),
             "adviser": {"name": adviser.strip(), "organisation": organisation.strip() or None},
             "consent": {"given_by": citizen.strip(), "date": consent_day}})
-        saved = CheckFile.model_validate(saved.model_dump())
         st.download_button("Hent tjekfilen (YAML)", dump_check(saved), file_name="tjekfil.yaml",
                            mime="application/x-yaml", key="check_file")
     else:

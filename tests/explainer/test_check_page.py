@@ -85,3 +85,13 @@ def test_the_page_is_plain_danish() -> None:
     at = run(**PENSION)
     figure = lix(" ".join(texts(at)))
     assert figure <= 35, figure
+
+
+def test_adviser_file_only_with_consent() -> None:
+    at = run(**PENSION)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Hent tjekfilen (YAML)" not in labels
+    at = run(**PENSION, check_adviser="Rådgiver R", check_citizen="Borger B", check_consent_date="2024-04-02")
+    assert "Hent tjekfilen (YAML)" not in [b.label for b in at.get("download_button")]
+    at.checkbox(key="check_consent").check().run()
+    assert "Hent tjekfilen (YAML)" in [b.label for b in at.get("download_button")]
