@@ -94,7 +94,11 @@ def test_a_typo_keeps_the_other_fields_and_the_estimate(app_url: str, browser: A
         _heading(page, "Går du fra")
         _type(page, "Din kommuneskat i % (med kirkeskat, hvis du betaler den)", "27,5")
         expect(page.get_by_text("Til rådighed ved 12 timer (skøn)")).to_be_visible(timeout=30_000)
-        _type(page, "Din timeløn i kr. (med pension og tillæg)", "2OO")
+        hourly = page.get_by_label("Din timeløn i kr. (med pension og tillæg)", exact=True)
+        hourly.fill("2OO")  # still in the field: Streamlit's "Press Enter to apply" would show now
+        page.wait_for_timeout(400)
+        assert "Press Enter" not in page.inner_text("body")
+        hourly.press("Tab")
         expect(page.get_by_text("Din timeløn i kr. (med pension og tillæg): '2OO' er ikke et beløb i kroner")
                ).to_be_visible(timeout=30_000)
         _type(page, "Din timeløn i kr. (med pension og tillæg)", "200")
