@@ -176,3 +176,33 @@ def test_request_and_cause_texts_are_plain_danish() -> None:
                             *(m.verdict_da for m in result.months)])
         running = running.replace(" kr.", " kroner")
         assert textstat.lix(running) <= 35, (name, textstat.lix(running))
+
+
+def test_wrong_basis_month_and_another_employers_wage_counted_twice() -> None:
+    # Right W (February) = 15.000: 19.952 − 0,3 × 15.000 = 15.452,00 (room 19.000). The municipality's 18.000
+    # gives 14.132,75 (as in the simplest case): 1.319,25 too little, for two different reasons.
+    basis = validate_check({"months": [{"month": "2024-03", "paid_subsidy": "14132.75", "used_wage": "18000",
+                                         "ceiling": "34000"}],
+                            "payslips": [{"month": "2024-02", "wage": "15000"}, {"month": "2024-03", "wage": "18000"}]})
+    (month,) = check_calculation(basis).months
+    assert (month.right_subsidy, month.difference) == (D("15452.00"), D("1319.25"))
+    assert month.codes == ["wage_differs", "wrong_basis_month"]
+    assert "marts 2024" in month.causes[0].text_da and "februar 2024" in month.causes[0].text_da
+    twice = validate_check({"months": [{"month": "2024-03", "paid_subsidy": "14132.75", "used_wage": "18000",
+                                         "ceiling": "34000"}],
+                            "payslips": [{"month": "2024-02", "wage": "12000"},
+                                         {"month": "2024-02", "employer": "other", "wage": "3000"}]})
+    (month,) = check_calculation(twice).months
+    assert (month.right_subsidy, month.difference) == (D("15452.00"), D("1319.25"))
+    assert month.codes == ["wage_differs", "other_employer_counted"]
+
+
+def test_lonloft_without_pension_is_named() -> None:
+    # Job terms: 28.000 + evening 2.000 + 8 % of 28.000 = 32.240; without pension 30.000. W = 17.000:
+    # 14.682,75 before the ceiling; the municipality's room 30.000 − 17.000 = 13.000: 1.682,75 too little.
+    data = {"job_terms": {"effective_date": "2024-01-01", "monthly_base_wage": "28000",
+                          "variable_supplements": {"evening": "2000"}, "pension": {"employer_percent": "8"}},
+            "months": [{"month": "2024-03", "paid_subsidy": "13000", "used_ceiling": "30000", "wage": "17000"}]}
+    (month,) = check_calculation(validate_check(data)).months
+    assert month.difference == D("1682.75")
+    assert month.codes == ["ceiling_differs", "ceiling_without_pension"]
