@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flexcalc.check.compute import CheckResult, MonthCheck
+from flexcalc.errors import require
 from flexcalc.letters.deadline import is_open_day
 from flexcalc.letters.document import html_to_pdf
 from flexcalc.letters.profile import letters_data
@@ -122,9 +123,9 @@ def draft_request(result: CheckResult, *, today: dt.date | None = None) -> Draft
         title = "Klage over beregningen af mit fleksløntilskud"
         paragraphs.append(f"Til {municipality}. Jeg klager over beregningen af mit fleksløntilskud for "
                           f"{_months_da(differing)}.")
-        paragraphs.append(f"Jeg fik afgørelsen den {date_da(received)}. Fristen for at klage er "  # type: ignore[arg-type]
-                          f"{date_da(deadline)}. Se sagen igen. Hvis I holder fast, så send "  # type: ignore[arg-type]
-                          "klagen videre til Ankestyrelsen.")
+        got, last = require(received, "the day of receipt"), require(deadline, "the complaint deadline")
+        paragraphs.append(f"Jeg fik afgørelsen den {date_da(got)}. Fristen for at klage er {date_da(last)}. "
+                          "Se sagen igen. Hvis I holder fast, så send klagen videre til Ankestyrelsen.")
         provision = COMPLAINT_PROVISION
     else:
         title = "Anmodning om genoptagelse af mit fleksløntilskud"
