@@ -115,8 +115,7 @@ def test_api_field_names_are_said_in_danish_on_the_pages() -> None:
     assert field_da("wage") == "løn"
     assert field_da("months.0.paid_subsidy") == "måned 1: udbetalt tilskud"
     assert field_da("events.periods") == "hændelser: periods"  # an unknown part is shown as it is
-    source = (PAGES / "60_sagsbehandler.py").read_text(encoding="utf-8")
-    assert "field_da(str(e.get('field')))" in source
+    # the workbench itself: tests/explainer/test_ledger_explainer.py (an API error reads "måned: …", not "month")
 
 
 def test_no_file_names_in_citizen_text() -> None:
