@@ -829,3 +829,54 @@ class FinanceBySchemeOut(BaseModel):
 
     month: str
     schemes: dict[str, dict[str, Any]]
+# --- the check of the municipality's calculation -------------------------------------------------------
+
+
+class CheckCauseOut(BaseModel):
+    """One cause of a month's difference, found by swapping the municipality's inputs in one at a time."""
+
+    code: str = Field(description="wage_differs, ceiling_differs, rates_differ, atp, rounding or unexplained.")
+    reason: str | None = Field(description="The named cause when an amount matched to the øre: pension_missing, "
+                                           "holiday_wrong_month, wrong_basis_month, other_employer_counted, "
+                                           "ceiling_without_supplements, ceiling_without_pension, "
+                                           "ceiling_without_supplements_and_pension, wrong_year_rates.")
+    amount: str = Field(description="This cause's share of the difference (right − paid).")
+    title_da: str
+    text_da: str
+    provision: str
+
+
+class CheckMonthOut(BaseModel):
+    month: str
+    basis_month: str
+    right_subsidy: str
+    paid_subsidy: str
+    difference: str = Field(description="right_subsidy − paid_subsidy: positive, too little was paid.")
+    direction: str
+    verdict_da: str
+    overpaid_provision: str | None
+    right_wage: str
+    used_wage: str
+    right_ceiling: str
+    used_ceiling: str
+    used_rates_month: str
+    recomputed_subsidy: str
+    right_atp_own: str
+    right_payout: str
+    causes: list[CheckCauseOut]
+    computation: list[dict[str, Any]]
+
+
+class CheckRequestOut(BaseModel):
+    kind: str = Field(description="'complaint' within 4 weeks of receipt (retssikkerhedsloven § 67, stk. 1), "
+                                  "else 'reopening'.")
+    deadline: str | None
+    title: str
+    text: str
+
+
+class CheckResponse(BaseModel):
+    months: list[CheckMonthOut]
+    total_difference: str
+    total_da: str
+    request: CheckRequestOut

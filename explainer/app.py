@@ -23,6 +23,16 @@ def _title(path: Path) -> str:
     return path.stem.split("_", 1)[-1].replace("_", " ").capitalize()
 
 
+# The menu's groups by the number in front of a page's file name: the citizen pages apart from the staff pages.
+MENU_GROUPS = (("For borgere og rådgivere", 0, 40), ("For arbejdsgivere", 40, 60),
+               ("For kommunens medarbejdere", 60, 100))
+
+
+def group_of(path: Path) -> str:
+    number = int(path.name.split("_", 1)[0]) if path.name[:1].isdigit() else 99
+    return next(name for name, low, high in MENU_GROUPS if low <= number < high)
+
+
 def pages() -> list[st.Page]:
     files = sorted(p for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
     return [st.Page(str(p), title=_title(p), default=(i == 0)) for i, p in enumerate(files)]
@@ -36,9 +46,14 @@ if found:
     current = st.navigation(found, position="hidden")
     # The menu is drawn here, in Danish: Streamlit's own sidebar menu is off (client.showSidebarNavigation),
     # because for a page opened by its own address it would list the pages/ folder's file names ("app").
+    files = sorted(p for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
     with st.sidebar:
-        st.markdown("**Sider**")
-        for page in found:
+        shown: set[str] = set()
+        for path, page in zip(files, found, strict=True):
+            group = group_of(path)
+            if group not in shown:
+                shown.add(group)
+                st.markdown(f"**{group}**")
             st.page_link(page)
     current.run()
 else:

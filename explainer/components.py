@@ -18,8 +18,9 @@ if str(ROOT) not in sys.path:
 from flexcalc.citizen.scenarios import Hours, check_hours  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.law.params import current_month, rates_for  # noqa: E402
-from flexcalc.parsing.inputs import parse_amount  # noqa: E402  # noqa: E402
+from flexcalc.parsing.danish import parse_amount_da  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
+from flexcalc.text_da.citizen_pages import without_file_names  # noqa: E402
 from flexcalc.text_da.format import month_name  # noqa: E402  # noqa: E402
 
 NBSP = "\u00a0"
@@ -40,6 +41,8 @@ PAGE_CSS = """
 }
 /* English status text of the framework ("Running…", "Stop") is not shown. */
 [data-testid="stStatusWidget"] { display: none !important; }
+/* "Press Enter to apply" under a text field: English, and the field applies when it loses focus anyway. */
+[data-testid="InputInstructions"] { display: none !important; }
 </style>
 <script>
 /* The page is Danish: screen readers must pronounce it so (Streamlit writes lang="en"); the framework's own
@@ -49,12 +52,39 @@ PAGE_CSS = """
   const DANISH = {"Skip to main content": "Gå til indholdet", "Sidebar": "Sidepanel", "App pages": "Sider",
                   "Collapse sidebar": "Skjul sidepanel", "Expand sidebar": "Vis sidepanel",
                   "Open sidebar": "Vis sidepanel", "Close sidebar": "Skjul sidepanel",
-                  "View fullscreen": "Vis i fuld skærm", "Exit fullscreen": "Luk fuld skærm"};
+                  "View fullscreen": "Vis i fuld skærm", "Exit fullscreen": "Luk fuld skærm",
+                  "Show data": "Vis data", "Help": "Hjælp", "Download as CSV": "Hent som CSV",
+                  "Search": "Søg", "Clear all": "Ryd alt", "Remove file": "Fjern filen", "Delete": "Slet"};
+  /* Streamlit's own words in an upload box, written in Danish (the size limit is in the box's own label). */
+  const TEXTS = [[/^Drag and drop (a )?files? here$/, "Træk filen hertil"],
+                 [/^Drag and drop directories here$/, "Træk mappen hertil"],
+                 [/^(Limit )?\\d+(\\.\\d+)?\\s?[KMG]?B per file$/, ""], [/^ • (.*)$/, "Filtype: $1"],
+                 [/^(Browse files|Upload)$/, "Vælg fil"], [/^Choose options?$/, "Vælg"],
+                 [/^Choose an option$/, "Vælg"], [/^Press (Ctrl|⌘)\\+Enter to apply$/, ""]];
+  const danishText = (node) => {
+    const text = node.nodeValue;
+    for (const [pattern, da] of TEXTS) {
+      if (pattern.test(text)) {
+        const next = text.replace(pattern, da);
+        if (next !== text) { node.nodeValue = next; }
+        return;
+      }
+    }
+  };
   const fix = () => {
     if (root.lang !== "da") { root.lang = "da"; }
     document.querySelectorAll("[aria-label]").forEach((el) => {
-      const da = DANISH[el.getAttribute("aria-label")];
+      const label = el.getAttribute("aria-label");
+      const da = DANISH[label] || (label.startsWith("Help for ") ? "Hjælp til " + label.slice(9) : null);
       if (da) { el.setAttribute("aria-label", da); }
+    });
+    document.querySelectorAll("[data-testid=stFileUploader], [data-baseweb=select], [data-baseweb=tag]")
+      .forEach((box) => {
+        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) { danishText(node); }
+      });
+    document.querySelectorAll("input[placeholder^='Choose'], [data-testid=stFileUploader] button").forEach((el) => {
+      if (el.placeholder && /^Choose/.test(el.placeholder)) { el.placeholder = "Vælg"; }
     });
     document.querySelectorAll("a[href='#stMain'], a[href='#main']").forEach((el) => {
       const da = DANISH[el.textContent.trim()];
@@ -84,11 +114,26 @@ PAGE_CSS = """
     });
   };
   fix();
+  /* On a phone the menu covers the page: it closes when a page is chosen in it. */
+  if (!window.flexcalcMenuCloses) {
+    window.flexcalcMenuCloses = true;
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("[data-testid=stSidebar] a");
+      if (!link || window.innerWidth >= 768) { return; }
+      const close = () => {
+        const sidebar = document.querySelector("[data-testid=stSidebar]");
+        const button = document.querySelector("[data-testid=stSidebarCollapseButton] button");
+        if (sidebar && sidebar.getAttribute("data-collapsed") === "false" && button) { button.click(); }
+      };
+      setTimeout(close, 300);
+      setTimeout(close, 1500);
+    }, true);
+  }
   window.addEventListener("resize", () => requestAnimationFrame(fix));
   let queued = false;
   new MutationObserver(() => {
     if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); }
-  }).observe(root, {attributes: true, attributeFilter: ["lang"], childList: true, subtree: true});
+  }).observe(root, {attributes: true, attributeFilter: ["lang"], childList: true, subtree: true, characterData: true});
 })();
 </script>
 """
@@ -119,7 +164,9 @@ def page_setup() -> None:
 
 
 def nbsp(text: str) -> str:
-    """Keep "kr." and "%" on the line of their number, and a sign with its amount (non-breaking spaces)."""
+    """Keep "kr." and "%" on the line of their number, and a sign with its amount (non-breaking spaces); and
+    no reference to the project's files ("(docs/decisions.md)" in a citation) in what a citizen reads."""
+    text = without_file_names(text)
     return (text.replace(" kr.", NBSP + "kr.").replace(" %", NBSP + "%").replace("+ ", "+" + NBSP)
             .replace("− ", "−" + NBSP))
 
@@ -143,7 +190,7 @@ def amount_input(label: str, key: str, default: str, *, help: str | None = None,
         return None, True
     try:
         kwargs = {"maximum": maximum} if maximum is not None else {}
-        return parse_amount(text, key, allow_negative=allow_negative, **kwargs), True
+        return parse_amount_da(text, key, allow_negative=allow_negative, **kwargs), True
     except InputError as error:
         show_error(label, error)
         return None, False
@@ -163,16 +210,28 @@ def month_input(label: str, key: str, default: Month, *, help: str | None = None
     return month
 
 
-def hours_input(label: str, key: str, default: str, *, help: str | None = None) -> Hours | None:
+def hours_input(label: str, key: str, default: str, *, help: str | None = None,
+                allow_zero: bool = False) -> Hours | None:
     """A text field for weekly hours, 1–37 in half-hour steps ("12,5"); a bad value gets a Danish message
-    and no result is shown for it (never a silently corrected value)."""
+    and no result is shown for it (never a silently corrected value). With ``allow_zero`` a typed 0 is
+    returned as 0 (the page answers it: no wage, no subsidy) instead of being refused."""
     st.session_state.setdefault(key, default)
     text = st.text_input(label, key=key, help=help)
+    if allow_zero and text.strip() in ("0", "0,0", "0.0", "00"):
+        return 0
     try:
         return check_hours(text, key)
     except InputError as error:
         show_error(label, error)
         return None
+
+
+def keep_fields(keys: list[str] | tuple[str, ...]) -> None:
+    """Keep what was typed in every field of the page, also in a run that stops before drawing some of them
+    (a typo higher up): Streamlit forgets a widget's value when a run does not draw it."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def load_link(fields: dict[str, str]) -> None:

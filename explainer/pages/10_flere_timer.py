@@ -20,6 +20,7 @@ from explainer.components import (  # noqa: E402
     amount_input,
     default_month,
     hours_input,
+    keep_fields,
     load_link,
     month_input,
     nbsp,
@@ -45,6 +46,7 @@ from flexcalc.citizen.tax_estimate import (  # noqa: E402
 )
 from flexcalc.citizen.year_view import year_view  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
+from flexcalc.text_da.citizen_pages import one_more_hour_da, zero_hours_da  # noqa: E402
 from flexcalc.text_da.format import kr, month_name  # noqa: E402
 
 REGION_DA = {"low": "30 %", "high": "55 %", "plateau": "Loftet", "no_subsidy": "Intet tilskud"}
@@ -54,6 +56,7 @@ LINK = {"timeloen": "hourly", "loft": "ceiling", "maaned": "month", "timer_nu": 
 # The page's address holds its inputs (a shareable link): name in the address → widget key.
 
 load_link(LINK)
+keep_fields(list(LINK.values()))
 st.title("Kan det betale sig at arbejde flere timer?")
 st.write(
     "Her kan du se, hvad du får i alt om måneden i et fleksjob: løn fra din arbejdsgiver plus "
@@ -67,9 +70,9 @@ with left:
         "Din timeløn i kr. (med pension og tillæg)", "hourly", "200", maximum=MAX_HOURLY,
         help="Det, du tjener i timen, inkl. den pension, du og din arbejdsgiver betaler, og faste tillæg. "
              "Skriv fx 185,50.")
-    hours_now = hours_input("Timer om ugen nu", "hours_now", "12",
+    hours_now = hours_input("Timer om ugen nu", "hours_now", "12", allow_zero=True,
                             help="Hvor mange timer du arbejder om ugen i dag: 1 til 37, hele eller halve (fx 12,5).")
-    hours_new = hours_input("Timer om ugen, du overvejer", "hours_new", "15",
+    hours_new = hours_input("Timer om ugen, du overvejer", "hours_new", "15", allow_zero=True,
                             help="Det antal timer, du gerne vil se, hvad giver: 1 til 37, hele eller halve.")
 with right:
     ceiling, ceiling_ok = amount_input(
@@ -82,6 +85,13 @@ with right:
                              "Vi foreslår den måned, vi er i nu. Er dens satser ikke offentliggjort endnu, står "
                              "det under svaret.")
 
+if month is not None and 0 in (hours_now, hours_new):
+    answer, provision = zero_hours_da(month)
+    st.subheader("Ved 0 timer er der intet tilskud")
+    st.info(answer)
+    st.caption(f"Regel: {provision}")
+    save_link(LINK)
+    st.stop()
 if not (hourly_ok and ceiling_ok and month is not None and hourly is not None and hours_now is not None
         and hours_new is not None):
     save_link(LINK)
@@ -191,6 +201,9 @@ if after_tax is not None:
 
 st.markdown("#### Hvad beholder du af en ekstra time?")
 extra = extra_hour(scenario, after_tax)
+own_step = next((step for step in extra.steps if step.hours == hours_now), None)
+if own_step is not None:
+    st.success(nbsp(one_more_hour_da(own_step.hours, own_step.kept, own_step.extra_wage, own_step.kept_after_tax)))
 for sentence in extra.sentences_da():
     st.write(nbsp(sentence))
 st.altair_chart(extra_hour_chart(extra), width="stretch")

@@ -26,6 +26,7 @@ from flexcalc.normal_wage import (  # noqa: E402
     check_form,
     validate_form,
 )
+from flexcalc.parsing.danish import danish_amount_text  # noqa: E402
 from flexcalc.text_da.format import kr, month_name  # noqa: E402
 from flexcalc.text_da.normal_wage import (  # noqa: E402
     breakdown_rows,
@@ -59,14 +60,14 @@ LABELS_DA = {
     "employee.hourly_wage": "Medarbejderens timeløn",
     "employee.hours_per_week": "Medarbejderens timer pr. uge",
     "employee.pension_employer_percent": "Medarbejderens pension fra arbejdsgiveren (%)",
-    "employee.pension_own_percent": "Medarbejderens egen pension (%)",
+    "employee.pension_own_percent": "Egen pension på medarbejderens løn (%)",
     "employee.actual_variable_supplements": "Medarbejderens faktiske variable tillæg",
     "employee.benefit_month": "Ydelsesmåned",
 }
 def typed(text: str) -> str:
-    """The text as typed (without surrounding spaces). flexcalc reads it (``flexcalc.parsing.inputs``: one way in):
-    "26.500,50" is accepted, "26.500" is refused as ambiguous with the reason, never silently read."""
-    return text.strip()
+    """The text as typed, read as Danes write amounts ("26.500" is 26.500 kr.: ``flexcalc.parsing.danish``);
+    flexcalc then reads it (``flexcalc.parsing.inputs``: one way in) or refuses it with the reason."""
+    return danish_amount_text(text)
 
 
 def cell(amount: str) -> str:
@@ -80,13 +81,14 @@ def cell(amount: str) -> str:
 page_setup()  # Danish page language and readable notes, also when opened by its own address
 st.title("Tjek lønloftet")
 st.write(
-    "Lønloftet (normallønnen) er det, stillingen betaler på **fuld tid på ordinære vilkår**: løn og "
-    "fleksløntilskud kan tilsammen højst udgøre det beløb (LAB § 123, stk. 3). Det skal indeholde pension og "
-    "de tillæg, en almindelig fuldtidsansat i stillingen får – også aften-, nat- og weekendtillæg som et "
-    "gennemsnit – men **ikke** overarbejde og **ikke** en nedsættelse af lønnen for den nedsatte arbejdsevne "
-    "(Ankestyrelsen, principmeddelelse 48-22). Udfyld skemaet; siden regner lønloftet ud del for del, finder de "
-    "almindelige fejl og viser, hvad lønloftet betyder for medarbejderen. Intet bliver gemt."
+    "Lønloftet er det, stillingen betaler på **fuld tid på almindelige vilkår**. Det kaldes også normalløn. "
+    "Løn og fleksløntilskud kan tilsammen højst blive det beløb (LAB § 123, stk. 3). Pension skal med. Det "
+    "skal de tillæg også, som en fuldtidsansat i stillingen får. Det gælder også tillæg for aften, nat og "
+    "weekend som et gennemsnit. Overarbejde skal **ikke** med. Det skal en lavere løn for den nedsatte "
+    "arbejdsevne heller **ikke** (Ankestyrelsen, principmeddelelse 48-22)."
 )
+st.write("Udfyld skemaet. Så regner siden lønloftet ud del for del. Den finder de typiske fejl. Og den viser, hvad "
+         "lønloftet betyder for medarbejderen. Vi gemmer intet.")
 
 st.header("1. Skemaet")
 source_da = st.radio("Hvem har beregnet lønloftet?", ["Arbejdsgiveren", "Kommunen (muligt fra 2024)"],
@@ -142,8 +144,8 @@ if other_name.strip():
     form["supplements"]["other"] = [{"name": other_name, "amount": other_amount}]
 
 st.subheader("Variable tillæg (gennemsnit pr. måned)")
-st.caption("Aften-, nat- og weekendtillæg: det gennemsnitlige tillæg for en almindelig fuldtidsansat i samme "
-           "stilling – også selvom medarbejderen i fleksjob ikke har de vagter (PM 48-22).")
+st.caption("Skriv tillæg for aften, nat og weekend som et gennemsnit. Brug det, en fuldtidsansat i samme stilling "
+           "får. Det gælder, selv om medarbejderen ikke har de vagter (PM 48-22).")
 col1, col2, col3 = st.columns(3)
 form["variable_supplements"] = {
     "evening": typed(col1.text_input("Aftentillæg", "0", key="evening")),
@@ -184,8 +186,8 @@ form["capacity_reduction"] = typed(col2.text_input(
     key="capacity_reduction"))
 
 st.subheader("Medarbejderen i fleksjob")
-st.caption("Bruges til at tjekke lønloftet mod medarbejderens egen løn og til at vise, hvad det betyder for "
-           "fleksløntilskuddet. Lad timelønnen stå tom for at springe det over.")
+st.caption("Vi bruger tallene til at tjekke lønloftet mod medarbejderens egen løn. Og til at vise, hvad det "
+           "betyder for tilskuddet. Lad timelønnen stå tom for at springe det over.")
 col1, col2, col3 = st.columns(3)
 hourly = typed(col1.text_input("Medarbejderens timeløn inkl. pension og tillæg", "175", key="emp_hourly"))
 hours = typed(col2.text_input("Medarbejderens timer pr. uge nu", "15", key="emp_hours"))
@@ -193,7 +195,7 @@ benefit = col3.text_input("Ydelsesmåned (ÅÅÅÅ-MM; tom: måneden lønloftet 
 col1, col2, col3 = st.columns(3)
 emp_employer_pct = typed(col1.text_input("Pension fra arbejdsgiveren på medarbejderens løn (%)", "8",
                                                  key="emp_employer_pct"))
-emp_own_pct = typed(col2.text_input("Medarbejderens egen pension (%)", "4", key="emp_own_pct"))
+emp_own_pct = typed(col2.text_input("Egen pension på medarbejderens løn (%)", "4", key="emp_own_pct"))
 emp_variable = typed(col3.text_input("Medarbejderens faktiske variable tillæg pr. måned (valgfrit)", "",
                                              key="emp_variable"))
 if hourly:
@@ -227,14 +229,18 @@ if result.corrected_ceiling is not None:
 st.header("3. Tjek")
 if not result.findings:
     st.success("Ingen bemærkninger.")
+has_error = any(f.severity == "error" for f in result.findings)
 for finding in result.findings:
+    if has_error and finding.severity == "info":
+        continue  # no "nothing to do" box under a red error: the error is what to do
+
     show = {"error": st.error, "warning": st.warning, "info": st.info}[finding.severity]
     show(f"**{TITLES[finding.code][0]}**\n\n{finding.message_da}\n\n*Gør:* {finding.action_da}  \n"
          f"({finding.provision})")
 if result.not_checked:
     st.caption("Ikke tjekket, fordi vi mangler tal om medarbejderen: "
                + "; ".join(TITLES[code][0] for code in result.not_checked) + ".")
-st.caption("Advarsler stopper ikke noget. Arbejdsgiveren ser dem og beslutter selv.")
+st.caption("Advarsler stopper ikke noget. Arbejdsgiveren beslutter selv.")
 
 st.header("4. Hvad det betyder for medarbejderen")
 effect = result.effect
@@ -252,11 +258,23 @@ else:
               for row in effect.rows])
 
 st.header("5. Opsummering til underskrift")
-st.write("Hent en opsummering med lønloftet, delene, bemærkningerne og en linje til underskrift. Åbn HTML-filen i "
-         "en browser og udskriv den.")
+st.write("Hent en opsummering. Den har lønloftet, delene og bemærkningerne. Der er en linje til underskrift. Åbn "
+         "filen i en browser, og skriv den ud.")
 stem = f"lonloft_{result.form.effective_date.isoformat()}"
 col1, col2 = st.columns(2)
 col1.download_button("Hent opsummering (HTML til udskrift)", summary_html(result), file_name=f"{stem}.html",
                      mime="text/html", key="download_html")
 col2.download_button("Hent opsummering (Markdown)", summary_markdown(result), file_name=f"{stem}.md",
                      mime="text/markdown", key="download_md")
+
+st.header("Svaret")
+errors = [f for f in result.findings if f.severity == "error"]
+warnings = [f for f in result.findings if f.severity == "warning"]
+if errors:
+    fixes = "\n".join(f"- **{TITLES[f.code][0]}.** {f.action_da}" for f in errors)
+    st.error(f"Lønloftet er ikke rigtigt. Ret dette:\n\n{fixes}")
+elif warnings:
+    checks = "\n".join(f"- **{TITLES[f.code][0]}.** {f.action_da}" for f in warnings)
+    st.warning(f"Lønloftet på {kr(result.ceiling)} kan være rigtigt. Se efter:\n\n{checks}")
+else:
+    st.success(f"Lønloftet ser rigtigt ud: {kr(result.ceiling)} om måneden.")

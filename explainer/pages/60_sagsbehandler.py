@@ -32,6 +32,7 @@ from explainer.caseworker_charts import money, month_rows, timeline_chart, witho
 from explainer.components import page_setup, plain  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.settings import settings  # noqa: E402
+from flexcalc.text_da.citizen_pages import field_da  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.text_da.worklist import KIND_LABELS_DA  # noqa: E402
 
@@ -74,7 +75,8 @@ def call(method: str, path: str, *, params: Any = None, body: Any = None,
     if response.status_code >= 400:
         errors = data.get("errors") if isinstance(data, dict) else None
         if errors:
-            raise ApiError("; ".join(f"{e.get('field')}: {e.get('reason_da') or e.get('reason')}" for e in errors))
+            raise ApiError("; ".join(f"{field_da(str(e.get('field')))}: {e.get('reason_da') or e.get('reason')}"
+                                     for e in errors))
         detail = data.get("detail_da") or data.get("detail") if isinstance(data, dict) else None
         raise ApiError(f"API'et svarede {response.status_code}" + (f": {detail}" if detail else "."))
     return data

@@ -45,8 +45,7 @@ from flexcalc.text_da.reforms import (  # noqa: E402
 
 EXAMPLES = {load_reform(p).name: p for p in sorted((ROOT / "fixtures" / "reforms").glob("*.yaml"))
             if p.name != "hand_computed.yaml"}
-MAX_UPLOAD_MB = 50
-"""People files larger than this are refused on the page (use ``flexcalc reform run`` for those)."""
+MAX_UPLOAD_MB = 50  # people files larger than this are refused on the page (use `flexcalc reform run` for those)
 
 
 @st.cache_data(show_spinner=False)

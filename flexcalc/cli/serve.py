@@ -18,7 +18,7 @@ EXPLAINER = Path(__file__).resolve().parents[2] / "explainer" / "app.py"
 
 EXPLAINER_SETTINGS = ["--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
                       "--client.showSidebarNavigation", "false",
-                      "--theme.base", "light"]
+                      "--theme.base", "light", "--runner.magicEnabled", "false"]
 """Streamlit settings of the explainer, as in .streamlit/config.toml, on the command line so they hold
 wherever ``flexcalc serve`` is started: no "Deploy" button or English menu."""
 

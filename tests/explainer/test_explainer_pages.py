@@ -136,7 +136,7 @@ def test_hours_page_low_wage_plateau_from_the_first_hour_and_given_ceiling() -> 
     ("month", "2030-01", "Måned for tilskuddet (ÅÅÅÅ-MM): der er ingen satser for 2030-01: satstabellen dækker "
                          "ikke den måned"),
     ("hours_new", "38", "Timer om ugen, du overvejer: skal være fra 1 til 37 timer om ugen, ikke 38"),
-    ("hours_now", "0", "Timer om ugen nu: skal være fra 1 til 37 timer om ugen, ikke 0"),
+    ("hours_now", "-1", "Timer om ugen nu: skal være fra 1 til 37 timer om ugen, ikke -1"),
     ("hours_new", "12,3", "Timer om ugen, du overvejer: skal være hele eller halve timer (fx 12 eller 12,5), "
                           "ikke 12,3"),
     ("hours_new", "tolv", "Timer om ugen, du overvejer: 'tolv' er ikke et antal timer om ugen"),
