@@ -49,10 +49,9 @@ async def ingest_eindkomst(request: Request, principal: CaseworkerDep) -> JSONRe
     """201 with the summary when a report was stored; 200 when nothing new was (a re-read)."""
     import io
 
-    from sqlalchemy.orm import Session
     from starlette.concurrency import run_in_threadpool
 
-    from api.ledger_common import factory
+    from api.ledger_common import LedgerSession, factory
     from flexcalc.ledger.register_import import RegisterIngestResult, ingest_register
     from flexcalc.security.audit import AuditEvent
 
@@ -63,7 +62,7 @@ async def ingest_eindkomst(request: Request, principal: CaseworkerDep) -> JSONRe
                          "skal være registrets XML-svar (Content-Type: application/xml)", code="content_type")
     body = await request.body()
 
-    def before_commit(session: Session, found: RegisterIngestResult) -> None:
+    def before_commit(session: LedgerSession, found: RegisterIngestResult) -> None:
         for case_id in sorted(found.touched):  # one audit row per case written, queryable by case
             audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
         mark_applied(request, session)
