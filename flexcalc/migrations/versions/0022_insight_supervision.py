@@ -41,12 +41,12 @@ def _protect(table: str) -> None:
                    f"SELECT RAISE(ABORT, 'flexcalc: {table} is append-only history (no INSERT OR REPLACE)'); END")
 
 
-def _case_fk(table: str) -> sa.Column:  # type: ignore[type-arg]
+def _case_fk(table: str) -> sa.Column:  # type: ignore[type-arg, unused-ignore]
     return sa.Column("case_id", sa.String(64), sa.ForeignKey("ledger_case.id", name=f"fk_{table}_case"),
                      nullable=False)
 
 
-def _id() -> sa.Column:  # type: ignore[type-arg]
+def _id() -> sa.Column:  # type: ignore[type-arg, unused-ignore]
     return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
 
 
