@@ -79,4 +79,9 @@ def figures_xlsx(figures: MonthFigures, path: str | Path, data: dict[str, Any] |
     trend.append(columns)
     for r in rows:
         trend.append([_cell(r.get(c, 0)) for c in columns])
+    for ws in book.worksheets:  # OWASP formula injection: a text a spreadsheet would run is kept as text
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    cell.value = "'" + cell.value
     book.save(str(path))
