@@ -4,7 +4,7 @@ A caseload inserted in bulk (not timed): N cases from January 2024 with a ceilin
 employers), a February report for 49 of 50 (received 3 March), March paid as of 6 March (every 50th case held);
 then 2 % of the paid cases get a corrected report on 20 March (late and corrected), 1 % a second employer's
 report on 21 March (late), and each late report its correction on 22 March (half regulations, half possible
-repayments); every possible repayment a hearing letter sent 25 March (half replied by 1 April), 200 decisions,
+repayments); every possible repayment a hearing letter sent 10 March (half replied on 20 March, within the reply date), 200 decisions,
 50 complaints. Then ``month_figures`` of March 2024 as of 1 April 2024 (the month and the 12 before it) is
 timed, and its figures checked against what was inserted. Target: under 5 s on PostgreSQL.
 
