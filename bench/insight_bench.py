@@ -4,9 +4,9 @@ A caseload inserted in bulk (not timed): N cases from January 2024 with a ceilin
 employers), a February report for 49 of 50 (received 3 March), March paid as of 6 March (every 50th case held);
 then 2 % of the paid cases get a corrected report on 20 March (late and corrected), 1 % a second employer's
 report on 21 March (late), and each late report its correction on 22 March (half regulations, half possible
-repayments); every possible repayment a hearing letter sent 10 March (half replied on 20 March, within the reply date), 200 decisions,
-50 complaints. Then ``month_figures`` of March 2024 as of 1 April 2024 (the month and the 12 before it) is
-timed, and its figures checked against what was inserted. Target: under 5 s on PostgreSQL.
+repayments); every possible repayment a hearing letter sent 10 March (half replied on 20 March, within the
+reply date), 200 decisions, 50 complaints. Then ``month_figures`` of March 2024 as of 1 April 2024 (the month
+and the 12 before it) is timed, and its figures checked against what was inserted. Target: under 5 s on PostgreSQL.
 
 Usage: python bench/insight_bench.py [--cases 100000] [--postgres URL] [--skip-sqlite]
 (PostgreSQL: FLEXCALC_TEST_POSTGRES_URL or --postgres; a fresh database is made and dropped.)
@@ -120,11 +120,13 @@ def caseload(url: str, cases: int) -> dict[str, int]:
             select(Correction.id, Correction.case_id, Correction.track)) if track == "repayment_review"]
         conn.execute(insert(HearingEvent), [{"correction_id": cid, "case_id": case, "kind": "sent",
                                              "sent_on": dt.date(2024, 3, 10), "reply_by": dt.date(2024, 3, 24),
-                                             "recorded_by": "bench", "recorded_at": dt.datetime(2024, 3, 10, tzinfo=UTC),
+                                             "recorded_by": "bench",
+                                             "recorded_at": dt.datetime(2024, 3, 10, tzinfo=UTC),
                                              "channel": "letter"} for cid, case in ids])
         conn.execute(insert(HearingEvent), [{"correction_id": cid, "case_id": case, "kind": "reply",
                                              "received_on": dt.date(2024, 3, 20), "summary": "svar",
-                                             "recorded_by": "bench", "recorded_at": dt.datetime(2024, 3, 20, tzinfo=UTC)}
+                                             "recorded_by": "bench",
+                                             "recorded_at": dt.datetime(2024, 3, 20, tzinfo=UTC)}
                                             for cid, case in ids[::2]])
         conn.execute(insert(Decision), [{"correction_id": cid, "outcome": "collect" if i % 2 else "waive",
                                          "reason": "r", "decided_by": "bench",

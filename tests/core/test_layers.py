@@ -7,8 +7,8 @@ reach counts through other flexcalc modules (``transitive``) or only the layer's
 - the rules and the month know no storage, HTTP or CLI — not even through a module they import;
 - the ledger knows no CLI;
 - the explainer reaches stored data only through the API: no ``flexcalc.ledger``, no ``flexcalc.security``;
-- letters, finance and management information (``flexcalc.insight``) read the ledger through its read model (``flexcalc.ledger.read``), not its ORM
-  tables (``flexcalc.ledger.models``).
+- letters, finance and management information (``flexcalc.insight``) read the ledger through its read model
+  (``flexcalc.ledger.read``), not its ORM tables (``flexcalc.ledger.models``).
 """
 
 from __future__ import annotations
