@@ -50,10 +50,40 @@ def _id() -> sa.Column:  # type: ignore[type-arg, unused-ignore]
     return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
 
 
-def upgrade() -> None:
+KEY_COLUMNS = ("id", "role", "case_id", "employer_cvr", "secret_sha256", "label", "created_at")
+SQLITE_KEY_TRIGGERS = (
+    "CREATE TRIGGER api_keys_no_delete BEFORE DELETE ON api_keys BEGIN "
+    "SELECT RAISE(ABORT, 'flexcalc: api_keys is append-only history (no DELETE)'); END",
+    f"CREATE TRIGGER api_keys_no_update BEFORE UPDATE OF {', '.join(KEY_COLUMNS)} ON api_keys "
+    "BEGIN SELECT RAISE(ABORT, 'flexcalc: api_keys: only revoked_at may change'); END",
+    "CREATE TRIGGER api_keys_no_unrevoke BEFORE UPDATE OF revoked_at ON api_keys WHEN OLD.revoked_at IS NOT NULL "
+    "BEGIN SELECT RAISE(ABORT, 'flexcalc: a revoked key stays revoked'); END",
+    "CREATE TRIGGER api_keys_no_replace_0 BEFORE INSERT ON api_keys WHEN EXISTS (SELECT 1 FROM api_keys WHERE "
+    "id = NEW.id) BEGIN SELECT RAISE(ABORT, 'flexcalc: api_keys is append-only history (no INSERT OR REPLACE)'); END",
+    "CREATE TRIGGER api_keys_no_replace_1 BEFORE INSERT ON api_keys WHEN EXISTS (SELECT 1 FROM api_keys WHERE "
+    "secret_sha256 = NEW.secret_sha256) BEGIN SELECT RAISE(ABORT, 'flexcalc: api_keys is append-only history "
+    "(no INSERT OR REPLACE)'); END",
+)
+"""The guards 0005_hardening put on ``api_keys``: SQLite changes a CHECK constraint only by copying the table,
+which drops its triggers, so they are made again after the copy (PostgreSQL alters the table in place)."""
+
+
+def _role_check(check: str) -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        for name in ("api_keys_no_delete", "api_keys_no_update", "api_keys_no_unrevoke", "api_keys_no_replace_0",
+                     "api_keys_no_replace_1"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
     with op.batch_alter_table("api_keys", recreate="auto") as batch:
         batch.drop_constraint(op.f(NAME), type_="check")
-        batch.create_check_constraint(op.f(NAME), NEW)
+        batch.create_check_constraint(op.f(NAME), check)
+    if sqlite:
+        for statement in SQLITE_KEY_TRIGGERS:
+            op.execute(statement)
+
+
+def upgrade() -> None:
+    _role_check(NEW)
     op.create_table(
         "ledger_complaint", _id(), _case_fk("ledger_complaint"),
         sa.Column("received_on", sa.Date(), nullable=False),
@@ -137,7 +167,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    import sqlalchemy as sa
+
     dialect = op.get_bind().dialect.name
+    keys = op.get_bind().execute(sa.text("SELECT count(*) FROM api_keys WHERE role IN ('manager', 'supervisor')"))
+    if keys.scalar_one():
+        raise RuntimeError("keys of the roles manager or supervisor exist: keys are history and are never deleted, "
+                           "so this database cannot go back before 0022_insight_supervision")
     for table in reversed(TABLES):
         if dialect == "postgresql":
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
@@ -146,7 +182,4 @@ def downgrade() -> None:
             for name in ("no_update", "no_delete", "no_replace_0"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_{name}")
         op.drop_table(table)
-    op.execute("DELETE FROM api_keys WHERE role IN ('manager', 'supervisor')")
-    with op.batch_alter_table("api_keys", recreate="auto") as batch:
-        batch.drop_constraint(op.f(NAME), type_="check")
-        batch.create_check_constraint(op.f(NAME), OLD)
+    _role_check(OLD)
