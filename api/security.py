@@ -352,12 +352,17 @@ def audit_event(request: Request, event: AuditEvent) -> None:
 def authorize_case(request: Request, principal: Principal | None, case_id: str, action: str = "read") -> Principal:
     """May ``principal`` read (or write) the case as a whole — subsidy, payments, decisions? Audited.
 
-    caseworker: every case; citizen: its own case, read only; employer and admin: no."""
+    caseworker: every case; supervisor: every case, read only; citizen: its own case, read only; employer,
+    admin, finance and manager: no."""
     audit_event(request, AuditEvent(action=action, case_id=case_id, principal=principal))
     if principal is None:
         raise _unauthorized()
     if principal.role == "caseworker":
         return principal
+    if principal.role == "supervisor":
+        if action == "read":
+            return principal
+        raise _forbidden("a supervisor key reads cases and records supervisions and findings only")
     if principal.role == "citizen" and principal.case_id == case_id:
         if action == "read":
             return principal
@@ -424,6 +429,10 @@ AdminDep = Annotated[Principal, Depends(require_role("admin"))]
 FinanceDep = Annotated[Principal, Depends(require_role("finance", "caseworker"))]
 #: An employer (its own CVR number's reports) or a caseworker (the income register's).
 ReporterDep = Annotated[Principal, Depends(require_role("employer", "caseworker"))]
+#: A manager's key (the month's figures without persons).
+ManagerDep = Annotated[Principal, Depends(require_role("manager"))]
+#: A supervisor's key (management supervision; reads cases).
+SupervisorDep = Annotated[Principal, Depends(require_role("supervisor"))]
 
 
 # --- OpenAPI: document the problem answers every route can give -----------------------------------

@@ -31,6 +31,8 @@ kind                           when                                             
                                                                                       balance
 ``claim_limitation_near``      a claim not handed over whose limitation date is       6 months before the date /
                                within 6 months (forældelsesloven §§ 3, 19)            the balance
+``supervision_follow_up``      a supervisor's finding on the case whose follow-up is  the finding / —
+                               not recorded done (``flexcalc.ledger.oversight``)
 =============================  =====================================================  ==========================
 
 A regulation (``flexcalc.ledger.tracks``) is never an item: it is settled in the next payments.
@@ -77,8 +79,9 @@ CLAIM_DUE_UNPAID = "claim_due_unpaid"
 INSTALMENT_MISSED = "instalment_missed"
 LIMITATION_NEAR = "claim_limitation_near"
 CLAIM_KINDS = (CLAIM_DUE_UNPAID, INSTALMENT_MISSED, LIMITATION_NEAR)
+FOLLOW_UP = "supervision_follow_up"
 KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, AWAITING_REPLY, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE,
-                          EVENTS_AFTER_PAYMENT, *CLAIM_KINDS)
+                          EVENTS_AFTER_PAYMENT, *CLAIM_KINDS, FOLLOW_UP)
 """The kinds in the worklist's order; their Danish labels and plain texts: ``flexcalc.text_da.worklist``."""
 
 ITEM_ID_SEPARATOR = "~"
@@ -400,6 +403,8 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
     if wanted & set(CLAIM_KINDS):
 
         items += claim_items(session, where.case_id, today)
+    if FOLLOW_UP in wanted:
+        items += follow_up_items(session, where.case_id)
     items = [i for i in items if i.kind in wanted
              and (where.month is None or i.month == where.month)
              and (where.min_age is None or i.age_days(today) >= where.min_age)]
@@ -456,4 +461,22 @@ def claim_items(session: Session, case_id: str | None, today: dt.date) -> list[W
             items.append(WorkItem(LIMITATION_NEAR, c.case_id, c.concerns_month, warn_from,
                                   KIND_LABELS_DA[LIMITATION_NEAR], ref, state.balance, c.correction_id, details,
                                   actions))
+    return items
+
+
+def follow_up_items(session: Session, case_id: str | None) -> list[WorkItem]:
+    """The supervisors' findings whose follow-up is not recorded done: one item each, in the month the finding
+    was made, waiting since that day."""
+    from .oversight import open_findings
+
+    items = []
+    for f in open_findings(session, case_id):
+        since = _local(f.recorded_at)
+        label = f"Ledelsestilsyn: {f.follow_up}" + (f" (senest {f.due_on.strftime('%d.%m.%Y')})" if f.due_on else "")
+        items.append(WorkItem(FOLLOW_UP, f.case_id, Month.of(since), since, label, f"finding:{f.id}", None, None,
+                              {"finding_id": f.id, "finding": f.finding, "follow_up": f.follow_up,
+                               "check_id": f.check_id, "run_id": f.run_id,
+                               "due_on": None if f.due_on is None else f.due_on.isoformat()},
+                              (Action("done", "POST", f"/v1/findings/{f.id}/done", "Registrér opfølgningen som udført"),
+                               Action("case", "GET", _case_path(f.case_id), "Se sagen"))))
     return items

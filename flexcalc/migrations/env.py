@@ -21,11 +21,13 @@ def run_offline() -> None:
 def run_online() -> None:
     url = database_url(config.get_main_option("sqlalchemy.url") or None)
     engine = create_engine(url)
-    with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+    try:  # a migration that refuses (raises) leaves no open connection behind either
+        with engine.connect() as connection:
+            context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
 
 
 if context.is_offline_mode():

@@ -9,7 +9,10 @@ and compares in constant time. A key has one role:
   nothing of the subsidy;
 * ``citizen``: bound to one case: reads it, writes nothing;
 * ``admin``: manages keys, reads no case;
-* ``finance``: finance staff: the month's finance report and refunds (amounts per case id), no case file.
+* ``finance``: finance staff: the month's finance report and refunds (amounts per case id), no case file;
+* ``manager``: management information only: the month's figures and employers' CVR numbers, no person
+  (no case id, no CPR number, small counts suppressed; ``flexcalc.insight.figures.manager_view``);
+* ``supervisor``: management supervision: reads every case, records supervisions and findings.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from flexcalc.parsing.identifiers import check_identifier
 from flexcalc.security.models import ApiKey
 from flexcalc.security.redact import redact
 
-Role = Literal["caseworker", "employer", "citizen", "admin", "finance"]
+Role = Literal["caseworker", "employer", "citizen", "admin", "finance", "manager", "supervisor"]
 ROLES: tuple[str, ...] = get_args(Role)
 SECRET_PREFIX = "fck_"
 _CVR = re.compile(r"^[0-9]{8}$")

@@ -16,6 +16,7 @@ KIND_LABELS_DA: dict[str, str] = {
     "claim_due_unpaid": "Krav forfaldet og ikke betalt",
     "instalment_missed": "Afdrag ikke betalt",
     "claim_limitation_near": "Kravet forældes inden for 6 måneder",
+    "supervision_follow_up": "Opfølgning på ledelsestilsyn",
 }
 """Every worklist kind, in the worklist's order, with its label."""
 
@@ -30,5 +31,6 @@ KIND_PLAIN_DA: dict[str, str] = {
     "claim_due_unpaid": "Borgeren skal betale penge tilbage. Fristen er gået, og der er ikke betalt.",
     "instalment_missed": "Borgeren har ikke betalt et aftalt afdrag.",
     "claim_limitation_near": "Kravet bliver snart for gammelt. Efter den dato kan vi ikke kræve pengene.",
+    "supervision_follow_up": "Lederen har set på sagen og fundet noget, du skal rette. Skriv, når det er gjort.",
 }
 """The kind said in plain Danish beside the legal term (LIX measured in tests/ledger/test_worklist_lix.py)."""

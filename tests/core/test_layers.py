@@ -7,8 +7,8 @@ reach counts through other flexcalc modules (``transitive``) or only the layer's
 - the rules and the month know no storage, HTTP or CLI — not even through a module they import;
 - the ledger knows no CLI;
 - the explainer reaches stored data only through the API: no ``flexcalc.ledger``, no ``flexcalc.security``;
-- letters and finance read the ledger through its read model (``flexcalc.ledger.read``), not its ORM
-  tables (``flexcalc.ledger.models``).
+- letters, finance and management information (``flexcalc.insight``) read the ledger through its read model
+  (``flexcalc.ledger.read``), not its ORM tables (``flexcalc.ledger.models``).
 """
 
 from __future__ import annotations
@@ -106,6 +106,9 @@ CONTRACTS = (
     Contract("the explainer imports no ledger or security", ("explainer",), ("flexcalc.ledger", "flexcalc.security")),
     Contract("finance reads the ledger through its read model", ("flexcalc.finance",), ("flexcalc.ledger.models",)),
     Contract("letters read the ledger through its read model", ("flexcalc.letters",), ("flexcalc.ledger.models",)),
+    Contract("management information reads the ledger through its read model", ("flexcalc.insight",),
+             ("flexcalc.ledger.models", "flexcalc.ledger.claim_models", "flexcalc.ledger.hearings",
+              "flexcalc.ledger.oversight.Complaint", "sqlalchemy.select", "flexcalc.cli", "api")),
 )
 
 ALLOWED = {
