@@ -49,6 +49,9 @@ class PayRunResult:
     totals: dict[str, str] = field(default_factory=dict)
     """The month's totals over every payment of it (``month_totals``): total_subsidy, total_atp_own,
     total_payout, as amount strings."""
+    other_flows: dict[str, Any] = field(default_factory=dict)
+    """Other money flows paid in the same run (``pay_month(..., self_employed=True)``), by flow; shown in the
+    answer only when there is one."""
 
     def summary(self) -> dict[str, int]:
         return {"paid": len(self.paid), "held": len(self.held), "already_paid": len(self.already_paid)}
@@ -58,7 +61,8 @@ class PayRunResult:
         month's totals."""
         return {"month": self.month, "as_of": self.as_of.isoformat(), "rule_version": RULE_VERSION,
                 "summary": {**self.summary(), **self.totals}, "paid": self.paid, "held": self.held,
-                "already_paid": self.already_paid}
+                "already_paid": self.already_paid,
+                **({"other_flows": self.other_flows} if self.other_flows else {})}
 
 
 def hold_reason(benefit_month: Month, missing: Sequence[str]) -> tuple[str, str]:
@@ -176,7 +180,7 @@ ProgressHook = Callable[[int, int], None]
 
 def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
               case_ids: Sequence[str] | None = None, *, set_based: bool = True,
-              progress: ProgressHook | None = None) -> PayRunResult:
+              progress: ProgressHook | None = None, self_employed: bool = False) -> PayRunResult:
     """Pay benefit month ``month`` for every active case (or ``case_ids``) on the reports received up
     to ``as_of``. Cases are paid in chunks, each in its own transaction; a chunk that meets a payment
     made meanwhile by another run is rolled back and redone, so nothing is paid twice.
@@ -186,14 +190,21 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     (the default) the plain months of a chunk are computed by the exact batch kernel at once and
     written as one multi-row insert (``flexcalc.ledger.payrun``); every other month goes through the
     month pipeline case by case. ``set_based=False`` computes every month case by case (the
-    reference the tests compare with)."""
+    reference the tests compare with). ``self_employed``: the self-employed cases' month is paid too, in a
+    transaction of its own after the run (``flexcalc.ledger.self_employed``), and shown under ``other_flows``."""
     from flexcalc.law.params import rates_for
 
     from .payrun import no_gc
 
     rates_for(month)  # a month outside the rates table is an error before anything is paid
     with no_gc():
-        return _pay_month(factory, month, as_of, case_ids, set_based, progress)
+        result = _pay_month(factory, month, as_of, case_ids, set_based, progress)
+    # --- hook: the self-employed flow (LAB § 126), only when asked; see flexcalc.ledger.self_employed ---
+    if self_employed:
+        from .self_employed import pay_self_employed_month
+
+        result.other_flows["self_employed"] = pay_self_employed_month(factory, month, as_of).to_dict()
+    return result
 
 
 def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
