@@ -282,3 +282,36 @@ def pay(
         typer.echo(f"{h['case_id']} {h['month']} holdt tilbage: {h['text_da']}")
     typer.echo(f"{paid_month}: {len(run.paid)} udbetalt, {len(run.back_payments)} efterbetalinger, "
                f"{len(run.held)} holdt tilbage, {len(run.already_paid)} allerede udbetalt; i alt {kr(run.total)}")
+
+
+def self_employed_rates_json() -> dict[str, Any]:
+    """The self-employed subsidy's rates for ``flexcalc rates --json`` (each value with status and source)."""
+    from flexcalc.law.params import parameter_json
+    from flexcalc.self_employed.parameters import NAMES, self_employed_parameters
+
+    parameters = self_employed_parameters()
+    return {name: parameter_json(parameters[name]) for name in NAMES}
+
+
+def print_self_employed_rates(console: Any) -> None:
+    """The self-employed subsidy's rates as tables for ``flexcalc rates``."""
+    from rich.table import Table
+
+    from flexcalc.cli.calculate import STATUS_DA
+    from flexcalc.self_employed.parameters import NAMES, self_employed_parameters
+    from flexcalc.text_da.format import percent
+
+    parameters = self_employed_parameters()
+    for name in NAMES:
+        parameter = parameters[name]
+        table = Table(title=f"Selvstændige: {parameter.label_da} — {parameter.reference}", title_justify="left")
+        for column in ("fra", "værdi", "status", "kilde"):
+            table.add_column(column, justify="right" if column == "værdi" else "left",
+                             overflow="fold" if column == "kilde" else "ellipsis")
+        for entry in parameter.values:
+            if entry.value is None:
+                table.add_row(str(entry.start), "—", "ingen værdi", entry.note or "")
+                continue
+            shown = percent(entry.value) if name.endswith("rate") else kr(entry.value, decimals=0)
+            table.add_row(str(entry.start), shown, STATUS_DA[entry.status or "assumed"], entry.source or "")
+        console.print(table)

@@ -72,3 +72,15 @@ def test_a_year_through_the_ledger_with_a_settlement(database_url: str) -> None:
     assert ("flexcalc self-employed settle 2024", "S-1") in routes
     assert ("flexcalc self-employed pay 2025-05", None) in routes
     assert sum(1 for r, _ in routes if r == "flexcalc self-employed expect 2024") == 1  # the refused ones left none
+
+
+def test_rates_show_the_self_employed_basic_amounts_with_status_and_source() -> None:
+    data = _json("rates", "--json")["self_employed"]
+    values = {v["start"]: v for v in data["self_employed_basic_amount"]["values"]}
+    assert (values["2020-01-01"]["value"], values["2020-01-01"]["status"]) == ("143889", "published")
+    assert values["2024-01-01"]["value"] == "156956" and "paragraf/8" in values["2024-01-01"]["source"]
+    assert (values["2026-01-01"]["value"], values["2026-01-01"]["status"]) == ("169923", "computed")
+    assert values["2027-01-01"]["status"] == "assumed"
+    assert data["self_employed_reduction_rate"]["values"][0]["value"] == "0.30"
+    table = invoke("rates").stdout
+    assert "Selvstændige: Grundbeløb" in table and "156.956 kr." in table
