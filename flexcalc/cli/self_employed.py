@@ -315,3 +315,46 @@ def print_self_employed_rates(console: Any) -> None:
             shown = percent(entry.value) if name.endswith("rate") else kr(entry.value, decimals=0)
             table.add_row(str(entry.start), shown, STATUS_DA[entry.status or "assumed"], entry.source or "")
         console.print(table)
+
+
+@self_employed_app.command("letter")
+def letter(
+    case: CaseOption,
+    year: YearOption,
+    kind: Annotated[str, typer.Option("--kind", help="decision (the year's subsidy on the basis in force) or "
+                                                     "settlement (after the tax assessment).")] = "decision",
+    settlement: Annotated[int | None, typer.Option("--settlement", help="The settlement's id (default: the "
+                                                                        "year's latest).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="The letter's date (YYYY-MM-DD; default today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or html.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """The letter to the person: the decision on the year's subsidy, or the settlement after the tax
+    assessment (plain Danish; the provisions in a box at the end). Nothing is stored."""
+    from flexcalc.ledger.self_employed import basis_in_force, get_case, stored_settlement, year_state
+    from flexcalc.letters.self_employed import settlement_letter, year_decision_letter
+    from flexcalc.parsing.inputs import parse_date
+    from flexcalc.self_employed import calculate_year
+
+    if kind not in ("decision", "settlement"):
+        fail(InputError("kind", "must be decision or settlement", "skal være decision eller settlement", code="kind"))
+    if fmt not in ("text", "html"):
+        fail(InputError("format", "must be text or html", "skal være text eller html", code="format"))
+    with input_errors(), _ledger(db)() as session:
+        day = parse_date(date, "date") if date else dt.date.today()
+        get_case(session, case)
+        if kind == "decision":
+            basis = basis_in_force(session, case, year)
+            if basis is None:
+                raise InputError("year", f"no profit is recorded for {year}", f"der er intet overskud registreret "
+                                 f"for {year}", code="no_basis")
+            made = year_decision_letter(case, calculate_year(year, basis.profit, basis.other_income), day)
+        else:
+            if settlement is None:
+                rows = year_state(session, case, year)["settlements"]
+                if not rows:
+                    raise InputError("settlement", f"the year {year} has no settlement", f"året {year} har ingen "
+                                     "efterregulering", code="unknown_settlement")
+                settlement = int(rows[-1]["id"])
+            made = settlement_letter(case, stored_settlement(session, case, settlement), day)
+    typer.echo(made.text() if fmt == "text" else made.html(), nl=False)

@@ -480,3 +480,21 @@ def year_state(session: Session, case_id: str, year: int) -> dict[str, Any]:
         "paid_total": amount_str(sum((p.amount for p in payments), ZERO)),
         "settlements": [settlement_dict(s) for s in settlements],
     }
+
+
+def stored_settlement(session: Session, case_id: str, settlement_id: int) -> SettlementResult:
+    """A stored settlement as the rules' result (for its letter): the assessed year computed from its basis,
+    the figures as stored."""
+    from flexcalc.self_employed import SettlementResult as Result
+
+    row = session.get(SelfEmployedSettlement, settlement_id)
+    if row is None or row.case_id != case_id:
+        raise NotFoundError("settlement", f"case {safe_identifier(case_id)} has no settlement {settlement_id}",
+                            f"sag {safe_identifier(case_id)} har ingen efterregulering {settlement_id}",
+                            code="unknown_settlement")
+    basis = session.get(SelfEmployedBasis, row.basis_id)
+    if basis is None:  # the foreign key keeps it; a named error all the same
+        raise NotFoundError("settlement", "its basis is missing", "grundlaget mangler", code="unknown_settlement")
+    return Result(row.year, calculate_year(row.year, basis.profit, basis.other_income),
+                  tuple(int(m) for m in row.months_paid.split(",") if m), row.entitled, row.paid,
+                  row.settled_before, row.difference, row.outcome, row.treatment)  # type: ignore[arg-type]

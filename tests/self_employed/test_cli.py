@@ -84,3 +84,24 @@ def test_rates_show_the_self_employed_basic_amounts_with_status_and_source() -> 
     assert data["self_employed_reduction_rate"]["values"][0]["value"] == "0.30"
     table = invoke("rates").stdout
     assert "Selvstændige: Grundbeløb" in table and "156.956 kr." in table
+
+
+def test_the_letters_from_the_ledger(sqlite_url: str) -> None:
+    db = ("--db", sqlite_url)
+    assert invoke("self-employed", "case", "create", "S-2", "--first-year", "2024", *db).exit_code == 0
+    version = _json("self-employed", "show", "--case", "S-2", "--year", "2024", "--json", *db)["version"]
+    _json("self-employed", "expect", "--case", "S-2", "--year", "2024", "--profit", "300000", "--source", "budget",
+          "--expect-version", version, "--json", *db)
+    decision = invoke("self-employed", "letter", "--case", "S-2", "--year", "2024", "--date", "2024-01-10", *db)
+    assert decision.exit_code == 0 and "66.956,00 kr." in decision.stdout and "7. februar 2024" in decision.stdout
+    none = invoke("self-employed", "letter", "--case", "S-2", "--year", "2024", "--kind", "settlement", *db)
+    assert none.exit_code == 2 and "fejl: settlement:" in none.stderr
+    for number in (1, 2, 3):
+        _json("self-employed", "pay", f"2024-{number:02d}", "--json", *db)
+    version = _json("self-employed", "show", "--case", "S-2", "--year", "2024", "--json", *db)["version"]
+    _json("self-employed", "settle", "--case", "S-2", "--year", "2024", "--assessed-profit", "250000",
+          "--expect-version", version, "--json", *db)
+    letter = invoke("self-employed", "letter", "--case", "S-2", "--year", "2024", "--kind", "settlement",
+                    "--date", "2025-05-02", "--format", "html", *db)
+    # 3 × (6.829,67 − 5.579,67) = 3.750,00 owed for January–March
+    assert letter.exit_code == 0 and "3.750,00 kr. mere" in letter.stdout and '<html lang="da">' in letter.stdout
