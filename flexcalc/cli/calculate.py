@@ -229,7 +229,7 @@ def rates(
         console.print(table)
     from flexcalc.cli.self_employed import print_self_employed_rates  # the self-employed flow's rates
 
-    print_self_employed_rates(console)
+    print_self_employed_rates(console, STATUS_DA)
     console.print("OFFENTLIGGJORT: værdien står i kilden. BEREGNET: lovens regel på offentliggjorte tal, regnet ud, "
                   "når filerne læses. ANTAGET: et af tallene er et skøn; en udbetaling af måneden holdes tilbage, "
                   "til satserne er bekræftet (flexcalc rates confirm).")

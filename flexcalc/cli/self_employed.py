@@ -293,11 +293,10 @@ def self_employed_rates_json() -> dict[str, Any]:
     return {name: parameter_json(parameters[name]) for name in NAMES}
 
 
-def print_self_employed_rates(console: Any) -> None:
-    """The self-employed subsidy's rates as tables for ``flexcalc rates``."""
+def print_self_employed_rates(console: Any, status_da: dict[str, str]) -> None:
+    """The self-employed subsidy's rates as tables for ``flexcalc rates`` (``status_da``: its status words)."""
     from rich.table import Table
 
-    from flexcalc.cli.calculate import STATUS_DA
     from flexcalc.self_employed.parameters import NAMES, self_employed_parameters
     from flexcalc.text_da.format import percent
 
@@ -313,7 +312,7 @@ def print_self_employed_rates(console: Any) -> None:
                 table.add_row(str(entry.start), "—", "ingen værdi", entry.note or "")
                 continue
             shown = percent(entry.value) if name.endswith("rate") else kr(entry.value, decimals=0)
-            table.add_row(str(entry.start), shown, STATUS_DA[entry.status or "assumed"], entry.source or "")
+            table.add_row(str(entry.start), shown, status_da[entry.status or "assumed"], entry.source or "")
         console.print(table)
 
 
