@@ -104,3 +104,15 @@ def test_the_subsidy_never_negative_never_above_the_basic_amount_and_falls_30_or
     more = calculate_year(2025, profit + 100, other)
     if more.annual > 0 and profit >= 0:
         assert result.annual - more.annual == D("30.00")
+
+
+@given(st.decimals(min_value=0, max_value=800_000, places=0), st.decimals(min_value=0, max_value=800_000, places=0),
+       st.sets(st.integers(min_value=1, max_value=12), min_size=1))
+def test_a_settlement_makes_the_months_paid_what_the_assessment_says_and_a_second_one_finds_nothing(
+        expected: D, assessed: D, months: set[int]) -> None:
+    paid = {m: calculate_year(2024, expected).months[m - 1] for m in months}
+    first = settle_year(2024, paid, assessed)
+    assert sum(paid.values()) + first.difference == first.entitled
+    again = settle_year(2024, paid, assessed, settled_before=first.difference)
+    assert again.difference == 0 and again.treatment == "none"
+    assert (first.difference > 0) == (first.treatment == "back_payment")

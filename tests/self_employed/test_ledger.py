@@ -143,3 +143,25 @@ def test_the_payment_run_hook_pays_the_self_employed_only_when_asked(ledger) -> 
     flow = both.to_dict()["other_flows"]["self_employed"]
     assert [(p["case_id"], p["amount"]) for p in flow["paid"]] == [("SE-1", "5579.67")]
     assert flow["held"][0]["case_id"] == "SE-2"
+
+
+def test_every_history_table_refuses_update_and_delete_in_the_database(ledger) -> None:
+    _year(ledger, "SE-1", 2024, "300000")
+    se.pay_self_employed_month(ledger, Month(2024, 1))
+    _settle(ledger, "SE-1", 2024, "250000")
+    for table in ("self_employed_basis", "self_employed_payment", "self_employed_settlement"):
+        for statement in (f"UPDATE {table} SET year = 1999", f"DELETE FROM {table}"):
+            with pytest.raises(Exception, match="append-only"), transaction(ledger) as session:
+                session.execute(text(statement))
+
+
+def test_two_runs_at_once_pay_a_month_once(ledger) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _year(ledger, "SE-1", 2024, "300000")
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: se.pay_self_employed_month(ledger, Month(2024, 2), case_ids=["SE-1"]),
+                             range(4)))
+    assert sum(len(r.paid) for r in runs) == 1 and sum(len(r.already_paid) for r in runs) == 3
+    with transaction(ledger) as session:
+        assert [p["amount"] for p in se.year_state(session, "SE-1", 2024)["payments"]] == ["5579.67"]
