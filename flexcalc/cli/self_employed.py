@@ -211,6 +211,10 @@ def settle(
     if as_json:
         print_json(data)
         return
+    _print_settlement(case, year, result)
+
+
+def _print_settlement(case: str, year: int, result: Any) -> None:
     typer.echo(f"sag {case}, {year}: tilskud efter årsopgørelsen {kr(result.entitled)} for de udbetalte måneder, "
                f"udbetalt {kr(result.paid)}" + (f", efterreguleret før {kr(result.settled_before)}"
                                                 if result.settled_before else ""))
