@@ -39,6 +39,8 @@ class YearOut(BaseModel):
     months: list[str]
     ends_at_income: str = Field(description="The profit plus other work income at which the subsidy is 0.")
     trace: list[StepOut]
+    text_da: list[str] | None = Field(default=None, description="The year told in plain Danish for the person "
+                                                                "(LIX ≤ 35); given by POST /calculations.")
 
 
 class CalculationIn(BaseModel):
@@ -66,4 +68,7 @@ def self_employed_calculate(body: CalculationIn) -> Any:
     """The annual subsidy and the monthly payment (BEK 233/2024 § 8): nothing is stored."""
     from flexcalc.self_employed import calculate_year
 
-    return calculate_year(body.year, Decimal(body.profit), Decimal(body.other_income)).to_dict()
+    from flexcalc.text_da.self_employed import explain_year_da
+
+    result = calculate_year(body.year, Decimal(body.profit), Decimal(body.other_income))
+    return {**result.to_dict(), "text_da": explain_year_da(result)}

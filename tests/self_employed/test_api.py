@@ -18,6 +18,7 @@ def test_the_calculation_below_and_above_the_end_of_the_subsidy() -> None:
     assert (body["annual"], body["monthly"], body["basic_amount"], body["reduction"]) == (
         "66956.00", "5579.67", "156956.00", "90000.00")
     assert body["months"][11] == "5579.63"
+    assert "66.956,00 kr." in body["text_da"][0]
     r = client.post("/v1/self-employed/calculations", json={"year": 2020, "profit": "479630", "other_income": "0"})
     assert r.json()["annual"] == "0.00"  # 143.889 − 143.889 (KK: "fuldt aftrappet ved ca. 479.630 kr.")
     r = client.post("/v1/self-employed/calculations", json={"year": 2020, "profit": "479600"})
