@@ -67,7 +67,6 @@ class CalculationIn(BaseModel):
 def self_employed_calculate(body: CalculationIn) -> Any:
     """The annual subsidy and the monthly payment (BEK 233/2024 § 8): nothing is stored."""
     from flexcalc.self_employed import calculate_year
-
     from flexcalc.text_da.self_employed import explain_year_da
 
     result = calculate_year(body.year, Decimal(body.profit), Decimal(body.other_income))
