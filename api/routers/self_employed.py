@@ -90,6 +90,17 @@ class SettlementRowOut(BaseModel):
     created_by: str
 
 
+class DecisionOut(BaseModel):
+    id: int
+    settlement_id: int
+    outcome: str = Field(description="collect (after a hearing) or waive.")
+    amount: str
+    reason: str
+    hearing_on: str | None
+    decided_by: str
+    decided_at: str
+
+
 class YearStateOut(BaseModel):
     """A case's year: bases (oldest first), the amount on the basis in force, payments, settlements, version."""
 
@@ -102,6 +113,7 @@ class YearStateOut(BaseModel):
     payments: list[PaymentOut]
     paid_total: str
     settlements: list[SettlementRowOut]
+    decisions: list[DecisionOut]
 
 
 class CaseIn(BaseModel):
@@ -154,6 +166,15 @@ class AssessmentIn(BaseModel):
     @classmethod
     def _other(cls, value: Any) -> str:
         return str(_amount(value, "assessed_other_income"))
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outcome: str = Field(description="collect (the person pays back) or waive.")
+    reason: RedactedText = Field(min_length=1, max_length=2000)
+    hearing_on: dt.date | None = Field(default=None, description="The hearing's date (required to collect).")
+    by: RedactedText = Field(min_length=1, max_length=64)
 
 
 class PayIn(BaseModel):
@@ -296,6 +317,28 @@ def self_employed_settle(body: AssessmentIn, request: Request, principal: Casewo
     except YearVersionError as error:
         return _version_problem(error)
     return JSONResponse(data, status_code=201, headers={"ETag": f'"{version}"'})
+
+
+@router.post("/cases/{case_id}/settlements/{settlement_id}/decision", response_model=DecisionOut, status_code=201,
+             responses={**AUTH_RESPONSES, **VERSION_RESPONSES},
+             summary="Decide on the overpayment a settlement found (collect after a hearing, or waive)")
+def self_employed_decide(body: DecisionIn, request: Request, principal: CaseworkerDep, if_match: IfMatch = None,
+                         case_id: str = CASE_ID,
+                         settlement_id: int = Path(ge=1, le=2**62, description="The settlement's id.")) -> JSONResponse:
+    """BEK 233/2024 § 8, stk. 3, 2. pkt.: the municipality decides whether an overpayment is paid back. ``If-Match``
+    is the version of the settlement's year."""
+    from flexcalc.ledger.self_employed import YearVersionError, decide_repayment, year_state
+
+    audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
+    try:
+        with ledger_session(write=True) as session:
+            row = decide_repayment(session, case_id, settlement_id, body.outcome, body.reason, by=body.by,
+                                   expected_version=if_match, hearing_on=body.hearing_on)
+            mark_applied(request, session)
+            data = next(d for d in year_state(session, case_id, row.year)["decisions"] if d["id"] == row.id)
+    except YearVersionError as error:
+        return _version_problem(error)
+    return JSONResponse(data, status_code=201)
 
 
 @router.post("/payment-runs", response_model=RunOut, status_code=201, responses=AUTH_RESPONSES,

@@ -227,6 +227,48 @@ def _print_settlement(case: str, year: int, result: Any) -> None:
         typer.echo("  ingen forskel")
 
 
+@self_employed_app.command("decide")
+def decide(
+    case: CaseOption,
+    settlement: Annotated[int, typer.Option("--settlement", help="The settlement that found an overpayment.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="collect (pay back) or waive.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (the main considerations).")],
+    hearing_on: Annotated[str | None, typer.Option("--hearing-on", help="The hearing's date, YYYY-MM-DD (required "
+                                                                        "to collect).")] = None,
+    expect_version: ExpectVersionOption = None,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Decide on an overpayment a settlement found (BEK 233/2024 § 8, stk. 3): collect after a hearing, or
+    waive. Nothing is set off or collected without this decision."""
+    from flexcalc.ledger.self_employed import SelfEmployedSettlement, YearVersionError, decide_repayment, year_state
+    from flexcalc.ledger.store import transaction
+    from flexcalc.parsing.inputs import parse_date
+    from flexcalc.security.redact import redact
+
+    factory = _ledger(db)
+    with input_errors():
+        heard = parse_date(hearing_on, "hearing_on") if hearing_on else None
+    with input_errors(), factory() as session:
+        row = session.get(SelfEmployedSettlement, settlement)
+        year = row.year if row is not None and row.case_id == case else 0
+    version = _version(factory, case, year, expect_version) if year else expect_version
+    try:
+        with input_errors(), transaction(factory) as session:
+            made = decide_repayment(session, case, settlement, outcome, redact(reason), by=actor(by),
+                                    expected_version=version, hearing_on=heard)
+            audit_write(session, f"self-employed decide {settlement}", case_id=case, by=by)
+            data = next(d for d in year_state(session, case, made.year)["decisions"] if d["id"] == made.id)
+    except YearVersionError as error:
+        _stale(error)
+    if as_json:
+        print_json(data)
+        return
+    what = "skal betales tilbage" if outcome == "collect" else "skal ikke betales tilbage"
+    typer.echo(f"sag {case}, efterregulering #{settlement}: {kr(_dec(data['amount']))} {what}")
+
+
 @self_employed_app.command("show")
 def show(case: CaseOption, year: YearOption, as_json: JsonOption = False, db: DbOption = None) -> None:
     """A case's year: the bases, the amount on the basis in force, payments, settlements and the version."""
@@ -245,6 +287,8 @@ def show(case: CaseOption, year: YearOption, as_json: JsonOption = False, db: Db
         typer.echo(f"  udbetalt {p['month']} ({p['kind']}): {kr(_dec(p['amount']))}")
     for s in state["settlements"]:
         typer.echo(f"  efterregulering #{s['id']}: {kr(_dec(s['difference']), sign=True)} ({s['treatment']})")
+    for d in state["decisions"]:
+        typer.echo(f"  afgørelse om efterregulering #{d['settlement_id']}: {d['outcome']} {kr(_dec(d['amount']))}")
 
 
 @self_employed_app.command("pay")

@@ -14,7 +14,8 @@ Tables of their own (``self_employed_*``), beside the new scheme's, on the same 
 - ``self_employed_settlement``: the correction after the tax assessment, with its cause
   (``tax_assessment``): what the months paid should have been, what was paid, the difference and how it is
   treated: an underpayment is paid by the next payment run (efterbetaling); an overpayment awaits the
-  municipality's decision on repayment (BEK 233/2024 § 8, stk. 3, 2. pkt.), never set off by itself.
+  municipality's decision on repayment (BEK 233/2024 § 8, stk. 3, 2. pkt.), never set off by itself;
+- ``self_employed_decision``: that decision (collect after a hearing, or waive), with its reason.
 
 Every write states the version of the year it acts on (``year_version``: a hash of the year's stored
 facts): none is refused (``VersionRequired``, HTTP 428), another one too (``StaleVersion``, HTTP 412), before
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flexcalc.errors import FlexcalcError, InputError, NoRatesError, NotFoundError
@@ -113,6 +114,29 @@ class SelfEmployedSettlement(Base):
     created_by: Mapped[str] = mapped_column(String(64))
 
 
+class SelfEmployedDecision(Base):
+    """The municipality's decision on an overpayment found by a settlement (BEK 233/2024 § 8, stk. 3, 2. pkt.):
+    collect (after a hearing, forvaltningsloven § 19) or waive, with the reason and who decided."""
+
+    __tablename__ = "self_employed_decision"
+    __table_args__ = (
+        UniqueConstraint("settlement_id", name="uq_self_employed_decision_settlement_id"),
+        CheckConstraint("outcome IN ('collect', 'waive')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("self_employed_settlement.id",
+                                                          name="fk_self_employed_decision_settlement"))
+    case_id: Mapped[str] = mapped_column(ForeignKey("self_employed_case.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Decimal] = mapped_column(Ore())
+    reason: Mapped[str] = mapped_column(Text)
+    hearing_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class SelfEmployedPayment(Base):
     """A payment: a month's 1/12 (``monthly``, ``month`` = the month paid for) or a back payment after a
     settlement (``back_payment``, ``month`` = the run's month, ``settlement_ref`` = the settlement)."""
@@ -137,7 +161,7 @@ class SelfEmployedPayment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-append_only(SelfEmployedBasis, SelfEmployedSettlement, SelfEmployedPayment)
+append_only(SelfEmployedBasis, SelfEmployedSettlement, SelfEmployedPayment, SelfEmployedDecision)
 
 
 def _now() -> dt.datetime:
@@ -200,6 +224,9 @@ def year_version(session: Session, case_id: str, year: int) -> str:
     facts += [f"settlement:{i}:{_stamp(t)}" for i, t in session.execute(
         select(SelfEmployedSettlement.id, SelfEmployedSettlement.created_at)
         .where(SelfEmployedSettlement.case_id == case_id, SelfEmployedSettlement.year == year))]
+    facts += [f"decision:{i}:{_stamp(t)}" for i, t in session.execute(
+        select(SelfEmployedDecision.id, SelfEmployedDecision.decided_at)
+        .where(SelfEmployedDecision.case_id == case_id, SelfEmployedDecision.year == year))]
     text = "\n".join(["self-employed", case_id, str(year), *sorted(facts)])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -326,6 +353,39 @@ def settle(session: Session, case_id: str, year: int, assessed_profit: Decimal,
     session.add(row)
     session.flush()
     return row, result
+
+
+def decide_repayment(session: Session, case_id: str, settlement_id: int, outcome: str, reason: str, *, by: str,
+                     expected_version: str | None, hearing_on: dt.date | None = None) -> SelfEmployedDecision:
+    """Decide on the overpayment a settlement found (BEK 233/2024 § 8, stk. 3, 2. pkt.): ``collect`` needs the
+    date of the hearing (forvaltningsloven § 19) and a reason; ``waive`` a reason. A settlement without an
+    overpayment, or one decided already, is refused; nothing is ever set off without this decision."""
+    row = session.get(SelfEmployedSettlement, settlement_id)
+    if row is None or row.case_id != case_id:
+        raise NotFoundError("settlement", f"case {safe_identifier(case_id)} has no settlement {settlement_id}",
+                            f"sag {safe_identifier(case_id)} har ingen efterregulering {settlement_id}",
+                            code="unknown_settlement")
+    _lock(session, case_id)
+    check_year_version(session, case_id, row.year, expected_version)
+    if outcome not in ("collect", "waive"):
+        raise InputError("outcome", "must be collect or waive", "skal være collect eller waive", code="outcome")
+    if not reason.strip():
+        raise InputError("reason", "is required", "skal angives", code="missing")
+    if row.treatment != "repayment_review":
+        raise InputError("settlement", "found no overpayment: there is nothing to decide",
+                         "fandt intet for meget udbetalt: der er intet at afgøre", code="not_overpaid")
+    if outcome == "collect" and hearing_on is None:
+        raise InputError("hearing_on", "a repayment is decided only after a hearing (forvaltningsloven § 19): "
+                         "give its date", "tilbagebetaling afgøres først efter partshøring (forvaltningsloven "
+                         "§ 19): angiv datoen", code="hearing_required")
+    if session.scalar(select(SelfEmployedDecision.id).where(SelfEmployedDecision.settlement_id == settlement_id)):
+        raise InputError("settlement", "is decided already", "er allerede afgjort", code="decided")
+    decision = SelfEmployedDecision(settlement_id=settlement_id, case_id=case_id, year=row.year, outcome=outcome,
+                                    amount=-row.difference, reason=reason.strip(), hearing_on=hearing_on,
+                                    decided_by=by, decided_at=_now())
+    session.add(decision)
+    session.flush()
+    return decision
 
 
 # --- the payment run --------------------------------------------------------------------------------
@@ -479,6 +539,13 @@ def year_state(session: Session, case_id: str, year: int) -> dict[str, Any]:
                      for p in payments],
         "paid_total": amount_str(sum((p.amount for p in payments), ZERO)),
         "settlements": [settlement_dict(s) for s in settlements],
+        "decisions": [{"id": d.id, "settlement_id": d.settlement_id, "outcome": d.outcome,
+                       "amount": amount_str(d.amount), "reason": d.reason,
+                       "hearing_on": None if d.hearing_on is None else d.hearing_on.isoformat(),
+                       "decided_by": d.decided_by, "decided_at": d.decided_at.isoformat()}
+                      for d in session.scalars(select(SelfEmployedDecision).where(
+                          SelfEmployedDecision.case_id == case_id, SelfEmployedDecision.year == year)
+                          .order_by(SelfEmployedDecision.id))],
     }
 
 

@@ -71,6 +71,16 @@ def test_a_year_over_the_api(client: TestClient, database_url: str) -> None:
     assert [b["amount"] for b in run["back_payments"]] == ["30000.00"]
     state = client.get(year).json()
     assert state["paid_total"] == "96956.00" and len(state["settlements"]) == 2
+    # the first settlement found 15.000 too much: decided (waived) by the caseworker, stating the year's version
+    decision = f"/v1/self-employed/cases/S-1/settlements/{over.json()['settlement_id']}/decision"
+    body = {"outcome": "collect", "reason": "vurderet", "by": "sb-1"}
+    assert client.post(decision, json=body).status_code == 428
+    etag = client.get(year).headers["ETag"]
+    refused = client.post(decision, json=body, headers={"If-Match": etag})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "hearing_on"
+    made = client.post(decision, json={**body, "outcome": "waive"}, headers={"If-Match": etag})
+    assert made.status_code == 201 and made.json()["amount"] == "15000.00"
+    assert client.get(year).json()["decisions"][0]["outcome"] == "waive"
 
     from flexcalc.ledger.db import session_factory
     from flexcalc.security.models import AuditEntry
@@ -78,7 +88,7 @@ def test_a_year_over_the_api(client: TestClient, database_url: str) -> None:
     with session_factory(database_url)() as session:
         writes = [(r.case_id, r.status) for r in session.scalars(select(AuditEntry).where(
             AuditEntry.action == "write").order_by(AuditEntry.id))]
-    assert writes.count(("S-1", 201)) == 4  # case, expected, two settlements: the refused ones stored nothing
+    assert writes.count(("S-1", 201)) == 5  # case, expected, two settlements, a decision; the refused stored nothing
 
 
 def test_the_ledger_routes_need_a_caseworker_key(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -65,12 +65,25 @@ def test_a_year_through_the_ledger_with_a_settlement(database_url: str) -> None:
     assert (settled["stored"], settled["difference"], settled["outcome"]) == (True, "15000.00", "underpayment")
     run = _json("self-employed", "pay", "2025-05", "--json", *db)
     assert run["back_payments"][0]["amount"] == "15000.00"
+    version = _json("self-employed", "show", "--case", "S-1", "--year", "2024", "--json", *db)["version"]
+    later = _json("self-employed", "settle", "--case", "S-1", "--year", "2024", "--assessed-profit", "400000",
+                  "--expect-version", version, "--json", *db)   # 36.956 − 66.956 − 15.000 = −45.000
+    assert (later["difference"], later["treatment"]) == ("-45000.00", "repayment_review")
+    version = _json("self-employed", "show", "--case", "S-1", "--year", "2024", "--json", *db)["version"]
+    no_hearing = invoke("self-employed", "decide", "--case", "S-1", "--settlement", str(later["settlement_id"]),
+                        "--outcome", "collect", "--reason", "vidste det", "--expect-version", version, *db)
+    assert no_hearing.exit_code == 2 and "fejl: hearing_on:" in no_hearing.stderr
+    decided = _json("self-employed", "decide", "--case", "S-1", "--settlement", str(later["settlement_id"]),
+                    "--outcome", "collect", "--reason", "vidste det", "--hearing-on", "2025-06-01",
+                    "--expect-version", version, "--json", *db)
+    assert (decided["outcome"], decided["amount"]) == ("collect", "45000.00")
     with session_factory(database_url)() as session:
         routes = [(r.route, r.case_id) for r in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert routes[0] == ("flexcalc self-employed case create", "S-1")
     assert ("flexcalc self-employed expect 2024", "S-1") in routes
     assert ("flexcalc self-employed settle 2024", "S-1") in routes
     assert ("flexcalc self-employed pay 2025-05", None) in routes
+    assert (f"flexcalc self-employed decide {later['settlement_id']}", "S-1") in routes
     assert sum(1 for r, _ in routes if r == "flexcalc self-employed expect 2024") == 1  # the refused ones left none
 
 

@@ -148,8 +148,12 @@ def test_the_payment_run_hook_pays_the_self_employed_only_when_asked(ledger) -> 
 def test_every_history_table_refuses_update_and_delete_in_the_database(ledger) -> None:
     _year(ledger, "SE-1", 2024, "300000")
     se.pay_self_employed_month(ledger, Month(2024, 1))
-    _settle(ledger, "SE-1", 2024, "250000")
-    for table in ("self_employed_basis", "self_employed_payment", "self_employed_settlement"):
+    row, _ = _settle(ledger, "SE-1", 2024, "350000")   # January: 4.329,67 due, 5.579,67 paid
+    with transaction(ledger) as session:
+        se.decide_repayment(session, "SE-1", row.id, "waive", "lille beløb", by="sb-1",
+                            expected_version=se.year_version(session, "SE-1", 2024))
+    for table in ("self_employed_basis", "self_employed_payment", "self_employed_settlement",
+                  "self_employed_decision"):
         for statement in (f"UPDATE {table} SET year = 1999", f"DELETE FROM {table}"):
             with pytest.raises(Exception, match="append-only"), transaction(ledger) as session:
                 session.execute(text(statement))
@@ -165,3 +169,39 @@ def test_two_runs_at_once_pay_a_month_once(ledger) -> None:
     assert sum(len(r.paid) for r in runs) == 1 and sum(len(r.already_paid) for r in runs) == 3
     with transaction(ledger) as session:
         assert [p["amount"] for p in se.year_state(session, "SE-1", 2024)["payments"]] == ["5579.67"]
+
+
+def test_an_overpayment_is_decided_only_by_a_caseworker_and_only_after_a_hearing_to_collect(ledger) -> None:
+    _year(ledger, "SE-1", 2024, "300000")
+    _year(ledger, "SE-2", 2024, "300000")
+    for number in range(1, 13):
+        se.pay_self_employed_month(ledger, Month(2024, number))
+    over, _ = _settle(ledger, "SE-1", 2024, "350000")     # 15.000 too much
+    under, _ = _settle(ledger, "SE-2", 2024, "250000")    # 15.000 too little: nothing to decide
+
+    def decide(case_id: str, settlement_id: int, outcome: str, hearing: dt.date | None = None):
+        with transaction(ledger) as session:
+            version = se.year_version(session, case_id, 2024)
+            return se.decide_repayment(session, case_id, settlement_id, outcome, "vurderet", by="sb-1",
+                                       expected_version=version, hearing_on=hearing)
+
+    with pytest.raises(InputError) as error:
+        decide("SE-2", under.id, "waive")
+    assert error.value.code == "not_overpaid"
+    with pytest.raises(InputError) as error:
+        decide("SE-1", over.id, "collect")
+    assert error.value.field == "hearing_on"
+    with pytest.raises(NotFoundError):
+        decide("SE-2", over.id, "waive")  # another case's settlement
+    with pytest.raises(se.YearVersionRequired), transaction(ledger) as session:
+        se.decide_repayment(session, "SE-1", over.id, "waive", "x", by="sb", expected_version=None)
+    made = decide("SE-1", over.id, "collect", dt.date(2025, 5, 20))
+    assert (made.outcome, made.amount) == ("collect", D("15000.00"))
+    with pytest.raises(InputError) as error:
+        decide("SE-1", over.id, "waive")
+    assert error.value.code == "decided"
+    # the decision is recorded, never set off: the next run pays nothing back and takes nothing
+    run = se.pay_self_employed_month(ledger, Month(2025, 6), case_ids=["SE-1"])
+    assert run.back_payments == [] and run.total == D("0")
+    with transaction(ledger) as session:
+        assert se.year_state(session, "SE-1", 2024)["decisions"][0]["hearing_on"] == "2025-05-20"

@@ -1,6 +1,6 @@
 """The self-employed (LAB § 126; BEK 233/2024 § 8): their cases, the bases of a year (expected and assessed
-profit, bitemporal), payments and settlements after the tax assessment, in tables of their own
-(``flexcalc.ledger.self_employed``). The three history tables are protected as 0005_hardening protects every
+profit, bitemporal), payments, settlements after the tax assessment and the decisions on overpayments, in tables
+of their own (``flexcalc.ledger.self_employed``). The four history tables are protected as 0005_hardening protects every
 history table (no UPDATE, DELETE or TRUNCATE; on SQLite no INSERT OR REPLACE either).
 
 Revision ID: 0020_self_employed
@@ -18,7 +18,7 @@ down_revision = "0014_audit_employer_ids"
 branch_labels = None
 depends_on = None
 
-HISTORY = ("self_employed_basis", "self_employed_settlement", "self_employed_payment")
+HISTORY = ("self_employed_basis", "self_employed_settlement", "self_employed_payment", "self_employed_decision")
 
 
 def _protect(table: str) -> None:
@@ -125,6 +125,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_self_employed_payment"),
     )
     op.create_index("ix_self_employed_payment_case_id", "self_employed_payment", ["case_id"])
+    op.create_table(
+        "self_employed_decision",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("settlement_id", sa.Integer(),
+                  sa.ForeignKey("self_employed_settlement.id",
+                                name="fk_self_employed_decision_settlement"),
+                  nullable=False),
+        sa.Column("case_id", sa.String(64),
+                  sa.ForeignKey("self_employed_case.id", name="fk_self_employed_decision_case_id_self_employed_case"),
+                  nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(10), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("hearing_on", sa.Date(), nullable=True),
+        sa.Column("decided_by", sa.String(64), nullable=False),
+        sa.Column("decided_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("outcome IN ('collect', 'waive')", name="ck_self_employed_decision_outcome"),
+        sa.UniqueConstraint("settlement_id", name="uq_self_employed_decision_settlement_id"),
+        sa.PrimaryKeyConstraint("id", name="pk_self_employed_decision"),
+    )
+    op.create_index("ix_self_employed_decision_case_id", "self_employed_decision", ["case_id"])
     for table in HISTORY:
         _protect(table)
 
@@ -132,5 +154,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in HISTORY:
         _unprotect(table)
-    for table in ("self_employed_payment", "self_employed_settlement", "self_employed_basis", "self_employed_case"):
+    for table in ("self_employed_decision", "self_employed_payment", "self_employed_settlement", "self_employed_basis",
+                  "self_employed_case"):
         op.drop_table(table)
