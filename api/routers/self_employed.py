@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -339,6 +339,55 @@ def self_employed_decide(body: DecisionIn, request: Request, principal: Casework
     except YearVersionError as error:
         return _version_problem(error)
     return JSONResponse(data, status_code=201)
+
+
+class LetterOut(BaseModel):
+    """A letter to the person, drafted (nothing stored): its text and HTML, in plain Danish."""
+
+    kind: str
+    case_id: str
+    letter_date: str
+    title: str
+    complaint_deadline: str | None
+    text: str
+    html: str
+
+
+@router.get("/cases/{case_id}/years/{year}/letters/{kind}", response_model=LetterOut, responses=AUTH_RESPONSES,
+            summary="Draft the decision letter on a year or the settlement letter (nothing stored)")
+def self_employed_letter(request: Request, principal: CaseworkerDep, case_id: str = CASE_ID, year: int = YEAR,
+                         kind: str = Path(pattern="^(decision|settlement)$", description="decision or settlement."),
+                         settlement: int | None = Query(default=None, ge=1, le=2**62,
+                                                        description="The settlement (default: the year's latest)."),
+                         date: dt.date | None = Query(default=None, description="The letter's date (default today).")
+                         ) -> JSONResponse:
+    """``decision``: the year's subsidy on the basis in force; ``settlement``: after the tax assessment."""
+    from flexcalc.errors import InputError
+    from flexcalc.ledger.self_employed import basis_in_force, stored_settlement, year_state
+    from flexcalc.letters.self_employed import settlement_letter, year_decision_letter
+    from flexcalc.self_employed import calculate_year
+
+    audit_event(request, AuditEvent(action="read", case_id=case_id, principal=principal))
+    day = date or dt.date.today()
+    with ledger_session() as session:
+        state = year_state(session, case_id, year)
+        if kind == "decision":
+            basis = basis_in_force(session, case_id, year)
+            if basis is None:
+                raise InputError("year", f"no profit is recorded for {year}",
+                                 f"der er intet overskud registreret for {year}", code="no_basis")
+            letter = year_decision_letter(case_id, calculate_year(year, basis.profit, basis.other_income), day)
+        else:
+            if settlement is None:
+                if not state["settlements"]:
+                    raise InputError("settlement", f"the year {year} has no settlement",
+                                     f"året {year} har ingen efterregulering", code="unknown_settlement")
+                settlement = int(state["settlements"][-1]["id"])
+            letter = settlement_letter(case_id, stored_settlement(session, case_id, settlement), day)
+    deadline = None if letter.complaint_deadline is None else letter.complaint_deadline.isoformat()
+    return JSONResponse({"kind": letter.kind, "case_id": case_id, "letter_date": day.isoformat(),
+                         "title": letter.title, "complaint_deadline": deadline, "text": letter.text(),
+                         "html": letter.html()})
 
 
 @router.post("/payment-runs", response_model=RunOut, status_code=201, responses=AUTH_RESPONSES,

@@ -81,6 +81,12 @@ def test_a_year_over_the_api(client: TestClient, database_url: str) -> None:
     made = client.post(decision, json={**body, "outcome": "waive"}, headers={"If-Match": etag})
     assert made.status_code == 201 and made.json()["amount"] == "15000.00"
     assert client.get(year).json()["decisions"][0]["outcome"] == "waive"
+    letter = client.get(f"{year}/letters/settlement", params={"date": "2025-05-02"})
+    assert letter.status_code == 200 and "30.000,00 kr. mere" in letter.json()["text"]
+    assert letter.json()["complaint_deadline"] == "2025-05-30"
+    decision_letter = client.get(f"{year}/letters/decision", params={"date": "2025-05-02"}).json()
+    assert "81.956,00 kr." in decision_letter["text"]  # on the basis in force: the latest assessment (250.000)
+    assert client.get(f"{year}/letters/other").status_code == 422
 
     from flexcalc.ledger.db import session_factory
     from flexcalc.security.models import AuditEntry
