@@ -106,6 +106,8 @@ CONTRACTS = (
     Contract("the explainer imports no ledger or security", ("explainer",), ("flexcalc.ledger", "flexcalc.security")),
     Contract("finance reads the ledger through its read model", ("flexcalc.finance",), ("flexcalc.ledger.models",)),
     Contract("letters read the ledger through its read model", ("flexcalc.letters",), ("flexcalc.ledger.models",)),
+    Contract("the self-employed rules know no storage, HTTP or CLI", ("flexcalc.self_employed",), STORAGE_HTTP_CLI,
+             transitive=True),
 )
 
 ALLOWED = {
