@@ -39,7 +39,8 @@ _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 #: Routes that never touch the database (calculations on the rates alone, the service's own pages).
 STATELESS_PREFIXES = ("/health", "/ready", "/metrics", "/docs", "/redoc", "/openapi.json", "/static/",
                       "/v1/calculations", "/v1/explanations", "/v1/normal-wage/check", "/v1/parameters",
-                      "/v1/reforms", "/v1/scenarios", "/v1/old-scheme/calculations", "/v1/checks")
+                      "/v1/reforms", "/v1/scenarios", "/v1/old-scheme/calculations", "/v1/checks",
+                      "/v1/self-employed/calculations")
 #: Probes and scrapes: never rate limited (monitoring must see an overloaded service).
 UNLIMITED_PATHS = ("/health", "/ready", "/metrics")
 

@@ -215,6 +215,9 @@ def rates(
         if expiry is not None:
             data["warning"] = {"code": "rates_end_soon", "last_month": str(expiry.last_month),
                                "reason": expiry.message, "reason_da": expiry.message_da}
+        from flexcalc.cli.self_employed import self_employed_rates_json  # the self-employed flow's rates
+
+        data["self_employed"] = self_employed_rates_json()
         print_json(data)
         return
     console = Console(width=160)
@@ -232,6 +235,9 @@ def rates(
             table.add_row(str(entry.start), _rate_text(name, entry.value), STATUS_DA[entry.status or "assumed"],
                           entry.source or "")
         console.print(table)
+    from flexcalc.cli.self_employed import print_self_employed_rates  # the self-employed flow's rates
+
+    print_self_employed_rates(console, STATUS_DA)
     console.print("OFFENTLIGGJORT: værdien står i kilden. BEREGNET: lovens regel på offentliggjorte tal, regnet ud, "
                   "når filerne læses. ANTAGET: et af tallene er et skøn; en udbetaling af måneden holdes tilbage, "
                   "til satserne er bekræftet (flexcalc rates confirm).")

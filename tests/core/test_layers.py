@@ -109,6 +109,8 @@ CONTRACTS = (
     Contract("management information reads the ledger through its read model", ("flexcalc.insight",),
              ("flexcalc.ledger.models", "flexcalc.ledger.claim_models", "flexcalc.ledger.hearings",
               "flexcalc.ledger.oversight.Complaint", "sqlalchemy.select", "flexcalc.cli", "api")),
+    Contract("the self-employed rules know no storage, HTTP or CLI", ("flexcalc.self_employed",), STORAGE_HTTP_CLI,
+             transitive=True),
 )
 
 ALLOWED = {

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_insight_supervision"
-down_revision = "0019_schemes"
+down_revision = "0020_self_employed"
 branch_labels = None
 depends_on = None
 
