@@ -1,0 +1,128 @@
+"""The whole chain through the CLI: a register answer (eIndkomst, XML) → ``reports ingest --format eindkomst``
+→ the payment run → tax cards → the payment file and the income report, to the øre against this hand
+computation; the finance report's expected refund agrees with the reported fields.
+
+Benefit month April 2024, basis month March 2024 (rates 2024: M = 19.952,00, T = 16.323,00 a month;
+subsidy = M − 0,30 × min(W, T) − 0,55 × max(W − T, 0); own ATP = min(5 % of the subsidy, 500) in whole
+kroner, LAB § 137). Wage W = felt 13 + felt 147 + felt 148 (the register fields 057, 197, 198); the other
+fields of the answer (ATP 076, own ATP 199, A-skat 059, hours 096, earned holiday pay 098) do not count.
+
+- P1 (SE 12345678): felt 13 12.000,00 + felt 147 480,00 + felt 148 960,00 = W 13.440,00;
+  subsidy 19.952 − 0,30 × 13.440 = 15.920,00; own ATP min(796,00; 500) = 500; A-income 15.420,00.
+  Hovedkort 37 %, deduction 4.525: (15.420 − 4.525) × 0,37 = 4.031,15 → 4.031; net 11.389,00.
+- P2 (SE 12345678): 18.500,00 + 740,00 + 1.480,00 = W 20.720,00;
+  subsidy 19.952 − 0,30 × 16.323 − 0,55 × 4.397 = 19.952 − 4.896,90 − 2.418,35 = 12.636,75;
+  own ATP min(631,84; 500) = 500; A-income 12.136,75. Bikort 40 %: 4.854,70 → 4.855; net 7.281,75.
+- P3 (SE 87654321): 27.000,00 + 1.000,00 + 2.000,00 = W 30.000,00;
+  subsidy 15.055,10 − 0,55 × 13.677 = 15.055,10 − 7.522,35 = 7.532,75; own ATP 5 % = 376,6375 → 377;
+  A-income 7.155,75. Hovedkort 38 %, deduction 3.000: 4.155,75 × 0,38 = 1.579,185 → 1.579; net 5.576,75.
+- Totals: gross 34.712,50; A-skat 10.465,00; net 24.247,50. Payment date: 30 April 2024 (a Tuesday).
+- Refund (LBK 221/2021 § 5 stk. 2: the ladder counts benefit weeks; visitation 1 January 2024, no benefit
+  weeks before April, so weeks 1–4 are 1–28 April at 80 % and 29–30 April week 5 at 40 %; the subsidy shared
+  by days 28/30 and 2/30, rounded to øre): P1 15.920,00 → 14.858,67 × 0,80 = 11.886,94 + 1.061,33 × 0,40 =
+  424,53 = 12.311,47; P2 12.636,75 → 11.794,30 × 0,80 = 9.435,44 + 842,45 × 0,40 = 336,98 = 9.772,42;
+  P3 7.532,75 → 7.030,57 × 0,80 = 5.624,46 + 502,18 × 0,40 = 200,87 = 5.825,33. The same figures come out of
+  the reported fields 0014 + 0046 (= the subsidy) for the period 0215.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import xmlschema
+
+from fixtures.eindkomst import XSD, Period, Person, write_answer
+from flexcalc.formats.income_report import check_income_report
+from tests.support.ledger_cli import invoke
+
+CPRS = {"P1": "0101801111", "P2": "0101802222", "P3": "0101803333"}  # synthetic test series
+PARTS = {"P1": ("12345678", "12000.00", "480.00", "960.00"), "P2": ("12345678", "18500.00", "740.00", "1480.00"),
+         "P3": ("87654321", "27000.00", "1000.00", "2000.00")}
+EXPECTED = {"P1": ("15920.00", "500.00", "15420.00", "4031.00", "11389.00"),
+            "P2": ("12636.75", "500.00", "12136.75", "4855.00", "7281.75"),
+            "P3": ("7532.75", "377.00", "7155.75", "1579.00", "5576.75")}
+REFUND = {"P1": Decimal("12311.47"), "P2": Decimal("9772.42"), "P3": Decimal("5825.33")}
+CARDS = """case_id,card,withholding_rate,monthly_deduction,valid_from,free_amount
+P1,hovedkort,37,4525,2024-01-01,
+P2,bikort,40,,2024-01-01,
+P3,hovedkort,38,3000,2024-01-01,
+"""
+PAY_DAY = "2024-04-30"
+
+
+def answer(path: Path) -> None:
+    people = []
+    for n, (case, cpr) in enumerate(CPRS.items()):
+        se, felt13, own, employer = PARTS[case]
+        people.append(Person(cpr, [Period(
+            se=se, own_id=f"L2403-{case}", register_id=7000 + n, received="2024-04-05T10:00:00+02:00",
+            disposition="2024-03-28", start="2024-03-01", end="2024-03-31",
+            amounts={"057": felt13, "197": own, "198": employer, "076": "94.65", "199": "31.55", "059": "4000.00",
+                     "096": "64", "098": "1500.00"})]))
+    with path.open("w", encoding="utf-8") as out:
+        write_answer(out, people)
+    xmlschema.XMLSchema(str(XSD)).validate(str(path))
+
+
+def run_chain(db: str, tmp_path: Path) -> None:
+    for case, cpr in CPRS.items():
+        made = invoke("case", "create", case, "--ceiling", "45000", "--from", "2024-04", "--cpr", cpr,
+                      "--employer", PARTS[case][0], "--db", db)
+        assert made.exit_code == 0, made.output
+    xml = tmp_path / "answer.xml"
+    answer(xml)
+    read = invoke("reports", "ingest", "--format", "eindkomst", str(xml), "--json", "--db", db)
+    assert read.exit_code == 0, read.output
+    assert json.loads(read.stdout)["stored"] == 3 and json.loads(read.stdout)["held"] == 0
+    history = tmp_path / "history.csv"
+    history.write_text("case_id,kind,start\n" + "".join(f"{c},visitation,2024-01-01\n" for c in CPRS), encoding="utf-8")
+    assert invoke("finance", "history", "import", str(history), "--db", db).exit_code == 0
+    paid = invoke("pay", "2024-04", "--as-of", "2024-04-08", "--json", "--db", db)
+    assert paid.exit_code == 0, paid.output
+    cards = tmp_path / "cards.csv"
+    cards.write_text(CARDS, encoding="utf-8")
+    assert invoke("tax-cards", "import", str(cards), "--by", "fin-1", "--db", db).exit_code == 0
+
+
+def test_register_answer_to_payment_file_and_income_report(database_url: str, tmp_path: Path) -> None:
+    run_chain(database_url, tmp_path)
+    trace = json.loads(invoke("reports", "register", "P2", "--json", "--db", database_url).stdout)
+    assert [r["wage_income"] for r in trace["reports"]] == ["20720.00"]  # the wage parts, from 057 + 197 + 198
+
+    pay_file = tmp_path / "pay.txt"
+    out = invoke("payout-file", "2024-04", "--output", str(pay_file), "--json", "--db", database_url)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert {r["case_id"]: (r["gross"], r["a_skat"], r["net"]) for r in data["rows"]} == {
+        c: e[2:] for c, e in EXPECTED.items()}
+    totals = data["totals"]
+    assert (totals["gross"], totals["a_skat"], totals["net"]) == ("34712.50", "10465.00", "24247.50")
+    assert totals["run_total_subsidy"] == "36089.50" and totals["run_total_atp_own"] == "1377.00"
+    lines = pay_file.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"H;flexcalc-udbetaling;1;2024-04;{PAY_DAY};11223344"
+    assert lines[1:4] == [f"D;{c};{CPRS[c]};{PAY_DAY};{';'.join(EXPECTED[c][2:])};Fleksløntilskud april 2024"
+                          for c in ("P1", "P2", "P3")]
+    assert lines[4] == "T;3;34712.50;10465.00;24247.50"
+
+    report = tmp_path / "report.txt"
+    assert invoke("income-report", "2024-04", "--output", str(report), "--db", database_url).exit_code == 0
+    people = {p.case_id: p for p in check_income_report(report.read_text(encoding="utf-8"))}
+    for case, (subsidy, atp, a_income, a_skat, _) in EXPECTED.items():
+        p = people[case]
+        assert p.cpr == CPRS[case] and p.period == ("20240401", "20240430")
+        assert p.fields == {"0014": Decimal(a_income), "0015": Decimal(a_skat), "0046": Decimal(atp)}
+        assert p.fields["0014"] + p.fields["0046"] == Decimal(subsidy)
+
+    finance = invoke("finance", "2024-04", "--json", "--db", database_url)
+    assert finance.exit_code == 0, finance.output
+    from flexcalc.finance.ladder import refund_for_period
+    from flexcalc.period import Month
+
+    lines_by_case = {x["case_id"]: x for x in json.loads(finance.stdout)["lines"]}
+    for case, p in people.items():
+        line = lines_by_case[case]
+        reported = p.fields["0014"] + p.fields["0046"]
+        from_report = refund_for_period(Month(2024, 4), reported, line["weeks_before"]).refund
+        assert from_report == Decimal(line["refund"]) == REFUND[case]
