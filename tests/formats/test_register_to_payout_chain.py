@@ -126,3 +126,85 @@ def test_register_answer_to_payment_file_and_income_report(database_url: str, tm
         reported = p.fields["0014"] + p.fields["0046"]
         from_report = refund_for_period(Month(2024, 4), reported, line["weeks_before"]).refund
         assert from_report == Decimal(line["refund"]) == REFUND[case]
+
+
+def _old_scheme_case(db: str) -> None:
+    """OLD-1: fleksjob begun 2011 under the old rules (LAB § 133), ⅔, the employer 55667788 is the payee.
+    April 2024: agreement wage 30.000,00 + employer contributions 2.700,00 = basis 32.700,00 (under the
+    monthly cap 49.015,67); subsidy ⅔ × 32.700 = 21.800,00 to the employer, no A-skat (not the person's
+    income); not in the income report."""
+    from typer.testing import CliRunner
+
+    from flexcalc.cli import app
+
+    runner = CliRunner()
+    for args in (["case", "OLD-1", "--from", "2024-01", "--employer", "55667788", "--fraction", "2/3",
+                  "--job-start", "2011-03-01", "--known-at", "2024-01-02T10:00:00+00:00"],
+                 ["claim", "OLD-1", "--month", "2024-04", "--employer", "55667788", "--agreement-wage", "30000",
+                  "--employer-contributions", "2700", "--received-at", "2024-04-02T10:00:00+00:00"]):
+        done = runner.invoke(app, ["--by", "sb-7", "old-scheme", *args, "--db", db])
+        assert done.exit_code == 0, done.output
+
+
+def test_employer_payees_of_the_old_scheme_in_the_payment_file(database_url: str, tmp_path: Path) -> None:
+    _old_scheme_case(database_url)
+    run_chain(database_url, tmp_path)
+    pay_file = tmp_path / "pay.txt"
+    out = invoke("payout-file", "2024-04", "--output", str(pay_file), "--json", "--db", database_url)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["employer_rows"] == [{"case_id": "OLD-1", "payee": "employer", "cvr": "55667788", "sequence": 1,
+                                      "gross": "21800.00", "a_skat": "0.00", "net": "21800.00"}]
+    assert data["totals"]["gross"] == data["totals"]["run_total_payout"] == "34712.50"  # the persons' run
+    lines = pay_file.read_text(encoding="utf-8").splitlines()
+    assert lines[4] == f"V;OLD-1;55667788;{PAY_DAY};21800.00;0.00;21800.00;Tilskud fleksjob før 2013 april 2024"
+    assert lines[5] == "T;4;56512.50;10465.00;46047.50"  # 34.712,50 + 21.800; A-skat only the persons'
+    report = tmp_path / "report.txt"
+    assert invoke("income-report", "2024-04", "--output", str(report), "--db", database_url).exit_code == 0
+    text = report.read_text(encoding="utf-8")
+    assert "OLD-1" not in text and "55667788" not in text  # the employer's subsidy is not a person's income
+    assert {p.case_id for p in check_income_report(text)} == set(CPRS)
+
+
+def test_a_back_payment_is_paid_and_reported_in_the_month_it_is_paid(sqlite_url: str, tmp_path: Path) -> None:
+    """The register corrects P1's March felt 13 from 12.000,00 to 11.000,00 (W 12.440,00) and brings April's
+    report (W 13.440,00 as in March before). April's subsidy becomes 19.952 − 0,30 × 12.440 = 16.220,00
+    (+300,00; own ATP still 500): a back payment of 300,00 concerning April, paid in May's run.
+    May: subsidy 15.920,00, ATP 500, payout 15.420,00, A-skat 4.031 (as April before), net 11.389,00.
+    The back payment is A-income of May's payment date: the tax on 15.720,00 is (15.720 − 4.525) × 0,37 =
+    4.142,15 → 4.142, so its A-skat is 4.142 − 4.031 = 111,00 and its net 189,00. Reported in May's report as
+    its own group: 0014 300,00, 0015 111,00, 0046 0,00, period 0215 = April (the month it concerns)."""
+    run_chain(sqlite_url, tmp_path)
+    xml = tmp_path / "may.xml"
+    fields = {"076": "94.65", "199": "31.55", "096": "64"}
+    with xml.open("w", encoding="utf-8") as out:
+        write_answer(out, [Person(CPRS["P1"], [
+            Period(se="12345678", own_id="L2403-P1", register_id=7100, received="2024-05-03T10:00:00+02:00",
+                   disposition="2024-03-28", start="2024-03-01", end="2024-03-31",
+                   amounts={"057": "11000.00", "197": "480.00", "198": "960.00", **fields}),
+            Period(se="12345678", own_id="L2404-P1", register_id=7101, received="2024-05-03T10:00:00+02:00",
+                   disposition="2024-04-26", start="2024-04-01", end="2024-04-30",
+                   amounts={"057": "12000.00", "197": "480.00", "198": "960.00", **fields})])])
+    read = json.loads(invoke("reports", "ingest", "--format", "eindkomst", str(xml), "--json", "--db",
+                             sqlite_url).stdout)
+    assert (read["stored"], read["corrections"]) == (1, 1)
+    assert invoke("reconcile", "--as-of", "2024-05-06", "--json", "--db", sqlite_url).exit_code == 0
+    paid = invoke("pay", "2024-05", "--as-of", "2024-05-08", "--json", "--db", sqlite_url)
+    assert paid.exit_code == 0, paid.output
+    pay_file = tmp_path / "pay.txt"
+    out = invoke("payout-file", "2024-05", "--output", str(pay_file), "--json", "--db", sqlite_url)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert [(r["case_id"], r["gross"], r["a_skat"], r["net"]) for r in data["rows"]] == [
+        ("P1", "15420.00", "4031.00", "11389.00")]
+    assert data["back_payment_rows"] == [{"case_id": "P1", "gross": "300.00", "a_skat": "111.00", "net": "189.00",
+                                          "concerns_month": "2024-04"}]
+    lines = pay_file.read_text(encoding="utf-8").splitlines()
+    assert lines[2] == f"D;P1;{CPRS['P1']};2024-05-31;300.00;111.00;189.00;Efterbetaling fleksløntilskud april 2024"
+    assert lines[3] == "T;2;15720.00;4142.00;11578.00"
+    report = tmp_path / "report.txt"
+    assert invoke("income-report", "2024-05", "--output", str(report), "--db", sqlite_url).exit_code == 0
+    groups = check_income_report(report.read_text(encoding="utf-8"))
+    assert [(g.case_id, g.fields["0014"], g.fields["0015"], g.fields["0046"], g.period) for g in groups] == [
+        ("P1", Decimal("15420.00"), Decimal("4031.00"), Decimal("500.00"), ("20240501", "20240531")),
+        ("P1", Decimal("300.00"), Decimal("111.00"), Decimal("0.00"), ("20240401", "20240430"))]
