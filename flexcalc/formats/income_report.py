@@ -41,6 +41,7 @@ import yaml
 from flexcalc.errors import InputError
 from flexcalc.ledger.payouts import MonthPayouts
 from flexcalc.money import ZERO
+from flexcalc.period import Month
 
 DATA = Path(__file__).with_name("eindkomst_report.yaml")
 _AMOUNT = re.compile(r"^-?[0-9]+\.[0-9]{2}$")
@@ -77,6 +78,7 @@ def income_records(payouts: MonthPayouts, reporter_cvr: str, created: dt.date) -
     yield f"1000;{codes['format']};{codes['version']};{_d(created)};{len(reported)}"
     yield f"5000;{reporter_cvr};{start};{end};{_d(payouts.payment_date)};{codes['income_type']['value']}"
     income = skat = atp = ZERO
+    periods: dict[Month, str] = {}
     for line in reported:
         if not line.cpr:
             raise InputError("cpr", f"case {line.case_id} has no CPR number: it cannot be reported",
@@ -87,8 +89,11 @@ def income_records(payouts: MonthPayouts, reporter_cvr: str, created: dt.date) -
         yield f"6001;{f_skat};{_amount(line.a_skat)}"
         yield f"6001;{f_atp};{_amount(line.atp_own)}"
         yield f"6004;{f_account};{account}"
-        concerns = line.benefit_month
-        yield f"6002;{f_period};{_d(concerns.first_day())};{_d(concerns.last_day())}"
+        concerns = periods.get(line.benefit_month)
+        if concerns is None:  # formatted once per month: a national month has one, plus the back payments'
+            concerns = periods[line.benefit_month] = f"{_d(line.benefit_month.first_day())};" \
+                                                     f"{_d(line.benefit_month.last_day())}"
+        yield f"6002;{f_period};{concerns}"
     yield f"9999;{len(reported)};{_amount(income)};{_amount(skat)};{_amount(atp)}"
 
 
