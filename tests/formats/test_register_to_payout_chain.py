@@ -159,6 +159,8 @@ def test_employer_payees_of_the_old_scheme_in_the_payment_file(database_url: str
     lines = pay_file.read_text(encoding="utf-8").splitlines()
     assert lines[4] == f"V;OLD-1;55667788;{PAY_DAY};21800.00;0.00;21800.00;Tilskud fleksjob før 2013 april 2024"
     assert lines[5] == "T;4;56512.50;10465.00;46047.50"  # 34.712,50 + 21.800; A-skat only the persons'
+    plain = invoke("payout-file", "2024-04", "--output", str(pay_file), "--db", database_url)
+    assert "+ 1 udbetalinger til arbejdsgivere (fleksjob før 2013): 21800.00, ingen A-skat" in plain.stdout
     report = tmp_path / "report.txt"
     assert invoke("income-report", "2024-04", "--output", str(report), "--db", database_url).exit_code == 0
     text = report.read_text(encoding="utf-8")
@@ -202,8 +204,11 @@ def test_a_back_payment_is_paid_and_reported_in_the_month_it_is_paid(sqlite_url:
     lines = pay_file.read_text(encoding="utf-8").splitlines()
     assert lines[2] == f"D;P1;{CPRS['P1']};2024-05-31;300.00;111.00;189.00;Efterbetaling fleksløntilskud april 2024"
     assert lines[3] == "T;2;15720.00;4142.00;11578.00"
+    plain = invoke("payout-file", "2024-05", "--output", str(pay_file), "--db", sqlite_url)
+    assert "+ 1 efterbetalinger: brutto 300.00, A-skat 111.00" in plain.stdout and CPRS["P1"] not in plain.stdout
     report = tmp_path / "report.txt"
-    assert invoke("income-report", "2024-05", "--output", str(report), "--db", sqlite_url).exit_code == 0
+    written = invoke("income-report", "2024-05", "--output", str(report), "--db", sqlite_url)
+    assert written.exit_code == 0 and "2 indberetninger 2024-05" in written.stdout
     groups = check_income_report(report.read_text(encoding="utf-8"))
     assert [(g.case_id, g.fields["0014"], g.fields["0015"], g.fields["0046"], g.period) for g in groups] == [
         ("P1", Decimal("15420.00"), Decimal("4031.00"), Decimal("500.00"), ("20240501", "20240531")),
