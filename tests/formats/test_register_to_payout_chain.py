@@ -161,6 +161,22 @@ def test_employer_payees_of_the_old_scheme_in_the_payment_file(database_url: str
     assert lines[5] == "T;4;56512.50;10465.00;46047.50"  # 34.712,50 + 21.800; A-skat only the persons'
     plain = invoke("payout-file", "2024-04", "--output", str(pay_file), "--db", database_url)
     assert "+ 1 udbetalinger til arbejdsgivere (fleksjob før 2013): 21800.00, ingen A-skat" in plain.stdout
+    # the employer corrects the claim (wage 31.000,00 + 2.790,00 = 33.790,00; ⅔ = 22.526,67): a re-run of the
+    # period pays the difference 726,67 as the period's second transfer, its text saying it is a back payment
+    from typer.testing import CliRunner
+
+    from flexcalc.cli import app
+
+    for args in (["claim", "OLD-1", "--month", "2024-04", "--employer", "55667788", "--agreement-wage", "31000",
+                  "--employer-contributions", "2790", "--replaces", "1", "--received-at", "2024-04-20T10:00:00+00:00"],
+                 ["pay", "--month", "2024-04", "--as-of", "2024-04-21T10:00:00+00:00"]):
+        done = CliRunner().invoke(app, ["--by", "sb-7", "old-scheme", *args, "--db", database_url])
+        assert done.exit_code == 0, done.output
+    again = json.loads(invoke("payout-file", "2024-04", "--output", str(pay_file), "--json", "--db",
+                              database_url).stdout)
+    assert [(r["sequence"], r["net"]) for r in again["employer_rows"]] == [(1, "21800.00"), (2, "726.67")]
+    assert pay_file.read_text(encoding="utf-8").splitlines()[5] == (
+        f"V;OLD-1;55667788;{PAY_DAY};726.67;0.00;726.67;Efterbetaling tilskud fleksjob før 2013 april 2024")
     report = tmp_path / "report.txt"
     assert invoke("income-report", "2024-04", "--output", str(report), "--db", database_url).exit_code == 0
     text = report.read_text(encoding="utf-8")
