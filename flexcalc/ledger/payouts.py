@@ -154,7 +154,8 @@ def month_payouts(session: Session, month: Month, payment_date: dt.date | None =
              .join(Case, Case.id == Payment.case_id)
              .where(Payment.benefit_month == str(month)).order_by(Payment.case_id))
     payments = session.execute(query).all()
-    if not payments:
+    employers = employer_payouts(session, month, on)
+    if not payments and not employers:  # a month may pay only employers (the old scheme)
         raise InputError("month", f"no payment run for {month}: run `flexcalc pay {month}` first",
                          f"ingen betalingskørsel for {month}: kør `flexcalc pay {month}` først", code="no_payment_run")
     cards = _cards(session, on)
@@ -174,7 +175,7 @@ def month_payouts(session: Session, month: Month, payment_date: dt.date | None =
                                 held.a_skat, held.net, card.kind, rate, held.free_used))
     run = month_totals(session, month)
     back = _back_payment_lines(session, month, on, payments, cards, used)
-    result = MonthPayouts(month, on, lines, run, back, employer_payouts(session, month, on))
+    result = MonthPayouts(month, on, lines, run, back, employers)
     if result.totals()["gross"] != run["total_payout"]:
         raise InvariantError(f"payout lines {result.totals()['gross']} differ from the run's {run['total_payout']}")
     return result

@@ -229,3 +229,16 @@ def test_a_back_payment_is_paid_and_reported_in_the_month_it_is_paid(sqlite_url:
     assert [(g.case_id, g.fields["0014"], g.fields["0015"], g.fields["0046"], g.period) for g in groups] == [
         ("P1", Decimal("15420.00"), Decimal("4031.00"), Decimal("500.00"), ("20240501", "20240531")),
         ("P1", Decimal("300.00"), Decimal("111.00"), Decimal("0.00"), ("20240401", "20240430"))]
+
+
+def test_a_month_that_pays_only_employers_still_has_its_payment_file(sqlite_url: str, tmp_path: Path) -> None:
+    _old_scheme_case(sqlite_url)
+    assert invoke("pay", "2024-04", "--as-of", "2024-04-08", "--db", sqlite_url).exit_code == 0
+    pay_file = tmp_path / "pay.txt"
+    out = invoke("payout-file", "2024-04", "--output", str(pay_file), "--db", sqlite_url)
+    assert out.exit_code == 0, out.output
+    assert pay_file.read_text(encoding="utf-8").splitlines()[1:] == [
+        f"V;OLD-1;55667788;{PAY_DAY};21800.00;0.00;21800.00;Tilskud fleksjob før 2013 april 2024",
+        "T;1;21800.00;0.00;21800.00"]
+    nothing = invoke("payout-file", "2024-06", "--output", str(tmp_path / "none.txt"), "--db", sqlite_url)
+    assert nothing.exit_code == 2 and "betalingskørsel" in nothing.stderr  # no run at all: still an error
