@@ -45,10 +45,28 @@ class PayoutRowOut(BaseModel):
     net: str = Field(description="Paid to the person's NemKonto, kr.")
 
 
+class BackPaymentRowOut(PayoutRowOut):
+    concerns_month: str = Field(description="The benefit month the back payment (efterbetaling) concerns.")
+
+
+class EmployerRowOut(BaseModel):
+    case_id: str
+    payee: str = Field(description="The payee kind: employer (the old scheme's subsidy, LAB § 133, stk. 2).")
+    cvr: str = Field(description="The employer's CVR number: NemKonto is found by it.")
+    sequence: int = Field(description="The settlement of the period: 1 the payment, above 1 a later correction.")
+    gross: str
+    a_skat: str = Field(description="Always 0.00: the subsidy is the employer's, not the person's income.")
+    net: str
+
+
 class PayoutsOut(BaseModel):
     benefit_month: str
     payment_date: str
     rows: list[PayoutRowOut]
+    back_payment_rows: list[BackPaymentRowOut] = Field(
+        default_factory=list, description="Back payments paid in the month's run, A-skat withheld now.")
+    employer_rows: list[EmployerRowOut] = Field(
+        default_factory=list, description="The old scheme's transfers to employers for the period.")
     totals: dict[str, str | int] = Field(description="count, gross, a_skat, net and the run's own totals.")
 
 

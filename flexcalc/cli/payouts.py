@@ -114,6 +114,12 @@ def payout_file(
     totals = payouts.totals()
     typer.echo(f"{totals['count']} udbetalinger {payouts.month}: brutto {totals['gross']}, A-skat {totals['a_skat']}, "
                f"netto {totals['net']} → {output}")
+    if payouts.back_lines:
+        typer.echo(f"+ {totals['back_payments']} efterbetalinger: brutto {totals['back_gross']}, "
+                   f"A-skat {totals['back_a_skat']}")
+    if payouts.employer_lines:
+        typer.echo(f"+ {totals['employer_payees']} udbetalinger til arbejdsgivere (fleksjob før 2013): "
+                   f"{totals['employer_gross']}, ingen A-skat")
 
 
 @app.command("income-report")
@@ -131,4 +137,4 @@ def income_report(
     payouts = _payouts(db, month_, payment_date)
     cvr = _sender_cvr(reporter_cvr) or ""
     _write(output, lambda handle: write_income_report(payouts, handle, cvr, dt.date.today()))
-    typer.echo(f"{len(payouts.lines)} indberetninger {payouts.month} → {output}")
+    typer.echo(f"{len(payouts.lines) + len(payouts.back_lines)} indberetninger {payouts.month} → {output}")

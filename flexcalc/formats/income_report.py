@@ -16,6 +16,11 @@ description, one record a line, fields separated by ``;``:
     6002;0215;<period start YYYYMMDD>;<period end YYYYMMDD>
     9999;<number of 6000 records>;<sum of 0014>;<sum of 0015>;<sum of 0046>
 
+A back payment (efterbetaling) paid in the month's run is reported in the month it is paid (its disposition
+date is the payment date), as its own 6000 group whose period (0215) is the month it concerns; no R-mark:
+that mark is for correcting an earlier period's report, and nothing reported earlier is changed. The old
+scheme's transfers to employers are not the person's income and are not in this report.
+
 ``check_income_report`` validates a file against this layout (record order, field numbers, CPR numbers,
 amounts, totals). Transport (SF0770_B), the certificate and SKAT's receipt are outside flexcalc.
 """
@@ -36,6 +41,7 @@ import yaml
 from flexcalc.errors import InputError
 from flexcalc.ledger.payouts import MonthPayouts
 from flexcalc.money import ZERO
+from flexcalc.period import Month
 
 DATA = Path(__file__).with_name("eindkomst_report.yaml")
 _AMOUNT = re.compile(r"^-?[0-9]+\.[0-9]{2}$")
@@ -68,10 +74,12 @@ def income_records(payouts: MonthPayouts, reporter_cvr: str, created: dt.date) -
     f_account, f_period = fields["refund_account"]["field"], fields["benefit_period"]["field"]
     account = codes["refund_account"]["value"]
     start, end = _d(payouts.month.first_day()), _d(payouts.month.last_day())
-    yield f"1000;{codes['format']};{codes['version']};{_d(created)};{len(payouts.lines)}"
+    reported = [*payouts.lines, *payouts.back_lines]
+    yield f"1000;{codes['format']};{codes['version']};{_d(created)};{len(reported)}"
     yield f"5000;{reporter_cvr};{start};{end};{_d(payouts.payment_date)};{codes['income_type']['value']}"
     income = skat = atp = ZERO
-    for line in payouts.lines:
+    periods: dict[Month, str] = {}
+    for line in reported:
         if not line.cpr:
             raise InputError("cpr", f"case {line.case_id} has no CPR number: it cannot be reported",
                              f"sag {line.case_id} har intet CPR-nummer: den kan ikke indberettes", code="report_no_cpr")
@@ -81,8 +89,12 @@ def income_records(payouts: MonthPayouts, reporter_cvr: str, created: dt.date) -
         yield f"6001;{f_skat};{_amount(line.a_skat)}"
         yield f"6001;{f_atp};{_amount(line.atp_own)}"
         yield f"6004;{f_account};{account}"
-        yield f"6002;{f_period};{start};{end}"
-    yield f"9999;{len(payouts.lines)};{_amount(income)};{_amount(skat)};{_amount(atp)}"
+        concerns = periods.get(line.benefit_month)
+        if concerns is None:  # formatted once per month: a national month has one, plus the back payments'
+            concerns = periods[line.benefit_month] = f"{_d(line.benefit_month.first_day())};" \
+                                                     f"{_d(line.benefit_month.last_day())}"
+        yield f"6002;{f_period};{concerns}"
+    yield f"9999;{len(reported)};{_amount(income)};{_amount(skat)};{_amount(atp)}"
 
 
 def write_income_report(payouts: MonthPayouts, handle: IO[str], reporter_cvr: str, created: dt.date) -> int:
@@ -90,13 +102,13 @@ def write_income_report(payouts: MonthPayouts, handle: IO[str], reporter_cvr: st
     if not _CVR.match(reporter_cvr or ""):
         raise InputError("reporter_cvr", "must be the municipality's CVR/SE number (8 digits)",
                          "skal være kommunens CVR/SE-nummer (8 cifre)", code="reporter_cvr")
-    missing = [x.case_id for x in payouts.lines if not x.cpr]
+    missing = [x.case_id for x in [*payouts.lines, *payouts.back_lines] if not x.cpr]
     if missing:
         raise InputError("cpr", f"{len(missing)} case(s) have no CPR number: {', '.join(missing[:10])}",
                          f"{len(missing)} sag(er) har intet CPR-nummer: {', '.join(missing[:10])}",
                          code="report_no_cpr")
     handle.writelines(f"{line}\n" for line in income_records(payouts, reporter_cvr, created))
-    return len(payouts.lines)
+    return len(payouts.lines) + len(payouts.back_lines)
 
 
 @dataclass(frozen=True, slots=True)

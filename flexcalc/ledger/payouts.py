@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +29,9 @@ from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 from flexcalc.rules.a_skat import TaxCard, withhold_a_skat
 
+from .claim_models import Settlement
 from .models import Case, Payment
+from .payees import EmployerPayout, employer_payouts
 from .payments import month_totals
 from .payrun import raw_ore, raw_text
 from .tax_cards import HUNDRED, TaxCardRow
@@ -68,6 +72,8 @@ class PayoutLine:
     card: str
     withholding_rate: str
     free_used: Decimal
+    back_payment: bool = False
+    """A back payment (efterbetaling) settled in this month's run; ``benefit_month`` is the month it concerns."""
 
     def row(self) -> dict[str, str]:
         """The JSON row (amounts as strings; no CPR number)."""
@@ -81,8 +87,20 @@ class MonthPayouts:
     payment_date: dt.date
     lines: list[PayoutLine]
     run_totals: dict[str, str]
+    back_lines: list[PayoutLine] = field(default_factory=list)
+    """The back payments paid with this month's run, each on its own line (the month it concerns)."""
+    employer_lines: list[EmployerPayout] = field(default_factory=list)
+    """The old scheme's transfers to employers (CVR) for this period: no A-skat, not the person's income."""
 
     def totals(self) -> dict[str, str | int]:
+        back = self.back_lines
+        return {"back_payments": len(back), "back_gross": amount_str(sum((x.gross for x in back), ZERO)),
+                "back_a_skat": amount_str(sum((x.a_skat for x in back), ZERO)),
+                "employer_payees": len(self.employer_lines),
+                "employer_gross": amount_str(sum((x.amount for x in self.employer_lines), ZERO)),
+                **self._month_totals()}
+
+    def _month_totals(self) -> dict[str, str | int]:
         return {"count": len(self.lines), "gross": amount_str(sum((x.gross for x in self.lines), ZERO)),
                 "a_skat": amount_str(sum((x.a_skat for x in self.lines), ZERO)),
                 "net": amount_str(sum((x.net for x in self.lines), ZERO)),
@@ -92,7 +110,9 @@ class MonthPayouts:
 
     def to_dict(self) -> dict[str, object]:
         return {"benefit_month": str(self.month), "payment_date": self.payment_date.isoformat(),
-                "rows": [x.row() for x in self.lines], "totals": self.totals()}
+                "rows": [x.row() for x in self.lines],
+                "back_payment_rows": [{**x.row(), "concerns_month": str(x.benefit_month)} for x in self.back_lines],
+                "employer_rows": [x.row() for x in self.employer_lines], "totals": self.totals()}
 
 
 def _kr(ore: int) -> Decimal:
@@ -134,7 +154,8 @@ def month_payouts(session: Session, month: Month, payment_date: dt.date | None =
              .join(Case, Case.id == Payment.case_id)
              .where(Payment.benefit_month == str(month)).order_by(Payment.case_id))
     payments = session.execute(query).all()
-    if not payments:
+    employers = employer_payouts(session, month, on)
+    if not payments and not employers:  # a month may pay only employers (the old scheme)
         raise InputError("month", f"no payment run for {month}: run `flexcalc pay {month}` first",
                          f"ingen betalingskørsel for {month}: kør `flexcalc pay {month}` først", code="no_payment_run")
     cards = _cards(session, on)
@@ -153,7 +174,39 @@ def month_payouts(session: Session, month: Month, payment_date: dt.date | None =
         lines.append(PayoutLine(case_id, cpr, month, on, _kr(int(subsidy)), _kr(int(atp_own)), held.a_income,
                                 held.a_skat, held.net, card.kind, rate, held.free_used))
     run = month_totals(session, month)
-    result = MonthPayouts(month, on, lines, run)
+    back = _back_payment_lines(session, month, on, payments, cards, used)
+    result = MonthPayouts(month, on, lines, run, back, employers)
     if result.totals()["gross"] != run["total_payout"]:
         raise InvariantError(f"payout lines {result.totals()['gross']} differ from the run's {run['total_payout']}")
     return result
+
+
+def _back_payment_lines(session: Session, month: Month, on: dt.date, payments: Sequence[Any],
+                        cards: dict[str, tuple[TaxCard, dt.date, str]], used: dict[str, Decimal]) -> list[PayoutLine]:
+    """The back payments (efterbetalinger) settled in ``month``'s run, one line each. They are A-income of
+    the payment date (paid now), so A-skat is withheld now: the tax on the month's payout and the back
+    payments together, less the tax on the month's payout alone (the monthly deduction used once)."""
+    query = (select(Settlement.case_id, Case.cpr, raw_text(Settlement.concerns_month), raw_ore(Settlement.amount))
+             .join(Case, Case.id == Settlement.case_id)
+             .where(Settlement.payment_month == str(month), Settlement.kind == "efterbetaling")
+             .order_by(Settlement.case_id, Settlement.id))
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    missing = sorted({r[0] for r in rows if r[0] not in cards})
+    if missing:
+        raise InputError("tax_card", f"{len(missing)} case(s) have no tax card on {on}: {', '.join(missing[:10])}",
+                         f"{len(missing)} sag(er) har intet skattekort den {on}: {', '.join(missing[:10])}",
+                         code="no_tax_card")
+    paid = {p[0]: max(ZERO, _kr(int(p[4]))) for p in payments}
+    out = []
+    for case_id, cpr, concerns, ore in rows:
+        card, _, rate = cards[case_id]
+        amount, before = _kr(int(ore)), paid.get(case_id, ZERO)
+        was = withhold_a_skat(before, card, used.get(case_id, ZERO))
+        now = withhold_a_skat(before + amount, card, used.get(case_id, ZERO))
+        paid[case_id] = before + amount
+        a_skat = now.a_skat - was.a_skat
+        out.append(PayoutLine(case_id, cpr, Month.parse(concerns), on, ZERO, ZERO, amount, a_skat, amount - a_skat,
+                              card.kind, rate, now.free_used - was.free_used, back_payment=True))
+    return out
