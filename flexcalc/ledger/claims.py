@@ -120,8 +120,16 @@ class ClaimState:
                 "on_date": self.handover.on_date.isoformat(), "file": self.handover.reference,
                 "by": self.handover.recorded_by},
             "events": [event_dict(e) for e in self.events],
-            "legal_basis": ("LAB § 125; BEK 585/2023; forældelsesloven §§ 2, 3, 15 og 19 (LBK 1238/2015)"),
+            "legal_basis": legal_basis(c.decided_on),
         }
+
+
+def legal_basis(decided_on: dt.date) -> str:
+    """The provisions a claim rests on, as cited on its decision's date (``provisions.yaml``,
+    ``claim_collection``): LAB § 125, the collection order in force then, forældelsesloven."""
+    from flexcalc.law.provisions import cite
+
+    return str(cite("claim_collection", Month.of(decided_on)))
 
 
 def event_dict(e: ClaimEvent) -> dict[str, Any]:
