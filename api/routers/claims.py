@@ -58,6 +58,15 @@ class PlanCreate(_Write):
     monthly_amount: AmountField | None = Field(default=None, description="The monthly amount (not for deferral).")
     first_month: str | None = Field(default=None, description="The first month, YYYY-MM.")
     reason: RedactedText = Field(min_length=1, max_length=500)
+    net_income: AmountField | None = Field(default=None, description="The person's annual net income: the monthly "
+                                           "amount from the table of the debt-collection order (not with "
+                                           "monthly_amount).")
+    provider: bool = Field(default=False, description="The person supports children (the table's lower rate).")
+
+    @field_validator("net_income", mode="before")
+    @classmethod
+    def _income(cls, value: Any) -> Decimal | None:
+        return None if value is None else validate_amount(value, "net_income")
 
     @field_validator("monthly_amount", mode="before")
     @classmethod
@@ -212,7 +221,8 @@ def post_plan(body: PlanCreate, request: Request, principal: CaseworkerDep,
 
     first = Month.parse(body.first_month, "first_month") if body.first_month else None
     return _act(request, principal, claim_id, body, lambda session, state, day: record_plan(
-        session, claim_id, body.method, body.monthly_amount, body.reason, body.by, day, first) and None)
+        session, claim_id, body.method, body.monthly_amount, body.reason, body.by, day, first,
+        net_income=body.net_income, provider=body.provider) and None)
 
 
 @router.post("/claims/{claim_id}/payments", response_model=ClaimOut, status_code=201, responses=WRITE_RESPONSES,

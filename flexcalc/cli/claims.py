@@ -92,6 +92,10 @@ def claims_plan(
     on: OnOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
+    net_income: Annotated[str | None, typer.Option("--net-income", help="The person's annual net income, kr.: "
+                                                                       "the monthly amount from the table of the "
+                                                                       "debt-collection order.")] = None,
+    provider: Annotated[bool, typer.Option("--provider", help="The person supports children (lower rate).")] = False,
 ) -> None:
     """Record an instalment plan (afdragsordning) for a claim; the latest plan is in force."""
     from flexcalc.ledger.claims import get_claim, record_plan
@@ -102,7 +106,8 @@ def claims_plan(
     reason, by = redact(reason), redact(by)  # free text: no CPR number is stored
     with input_errors(), transaction(_ledger(db)) as session:
         record_plan(session, claim, method, amount(monthly, "monthly") if monthly else None, reason, by, day,
-                    month(from_, "from") if from_ else None)
+                    month(from_, "from") if from_ else None,
+                    net_income=amount(net_income, "net-income") if net_income else None, provider=provider)
         row = get_claim(session, claim, day).to_dict()
     if as_json:
         print_json(row)

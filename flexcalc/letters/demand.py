@@ -23,11 +23,10 @@ def _reference(state: Any) -> str:
 
 def demand_paragraphs(state: Any, default_instalment: Any = None) -> list[str]:
     """The running text of the demand letter, one paragraph a string."""
-    from flexcalc.ledger.claims import collection
+    from flexcalc.ledger.instalment import without_income
 
     c = state.claim
-    monthly = default_instalment if default_instalment is not None else \
-        Decimal(str(collection().default_instalment.value))
+    monthly = default_instalment if default_instalment is not None else without_income(c.decided_on).value
     return [
         f"Du skal betale {kr(state.balance)} tilbage. Det er tilskud for {month_name(c.concerns_month)}, som du "
         f"fik for meget. Det står i vores afgørelse fra den {date_da(c.decided_on)}.",
