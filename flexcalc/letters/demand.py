@@ -8,7 +8,6 @@ provision at the end (LAB § 125; BEK 585/2023).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flexcalc.money import ZERO
