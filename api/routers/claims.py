@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.idempotency import IdempotentRoute, mark_applied
@@ -246,3 +246,33 @@ def post_handover(body: HandoverCreate, request: Request, principal: CaseworkerD
         return {"handover_file": {"name": event.reference, "content_type": "text/csv", "content": text}}
 
     return _act(request, principal, claim_id, body, work)
+
+
+LETTER_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The letter as text, HTML or the tagged PDF (PDF/UA).",
+          "content": {"text/plain": {}, "text/html": {},
+                      "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+    404: {"description": "No such claim of the case"}}
+
+
+@router.get("/cases/{case_id}/claims/{claim_id}/letter", response_class=Response, responses=LETTER_CONTENT,
+            summary="A claim's demand letter or instalment-plan letter as text, HTML or PDF (the citizen their own)")
+def claim_letter(case_id: str, principal: CaseReaderDep, claim_id: int = CLAIM_ID,
+                 kind: str = Query(default="demand", pattern="^(demand|plan)$",
+                                   description="demand (opkrævning) or plan (afdragsordning)."),
+                 format: str = Query(default="pdf", pattern="^(text|html|pdf)$", description="The rendering."),
+                 as_of: str | None = Query(default=None, description="The letter's date, YYYY-MM-DD (default "
+                                                                     "today).")) -> Response:
+    from flexcalc.ledger.claims import get_claim
+    from flexcalc.letters.demand import demand_document, plan_document
+
+    day = _date(as_of, "as_of")
+    with ledger_session() as session:
+        state = get_claim(session, claim_id, day, case_id=case_id)
+        letter = plan_document(state, day) if kind == "plan" else demand_document(state, day)
+    if format == "text":
+        return PlainTextResponse(letter.text())
+    if format == "html":
+        return HTMLResponse(letter.html())
+    return Response(letter.pdf(), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="krav-{claim_id}-{kind}.pdf"'})

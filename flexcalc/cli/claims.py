@@ -191,14 +191,36 @@ def claims_balance(case: Annotated[str, typer.Argument(help="The case id.")], as
 
 @claims_app.command("letter")
 def claims_letter(claim: Annotated[int, typer.Argument(help="The claim id.")], as_of: OnOption = None,
-                  db: DbOption = None) -> None:
-    """The demand letter (opkrævning) of a claim, in plain Danish."""
+                  db: DbOption = None,
+                  plan: Annotated[bool, typer.Option("--plan", help="The letter about the instalment plan "
+                                                                    "instead of the demand.")] = False,
+                  fmt: Annotated[str, typer.Option("--format", help="text, html or pdf (needs --output).")] = "text",
+                  output: Annotated[Path | None, typer.Option(help="Write the letter to this file.")] = None) -> None:
+    """The demand letter (opkrævning) of a claim, or its instalment-plan letter, in plain Danish: as text, or as
+    HTML or the tagged PDF (PDF/UA) of the letters' pipeline."""
     from flexcalc.ledger.claims import get_claim
-    from flexcalc.letters.demand import demand_letter
+    from flexcalc.letters.demand import demand_document, demand_letter, plan_document
 
+    day = _date(as_of)
+    kind = (fmt or "").strip().lower()
+    if kind not in ("text", "html", "pdf"):
+        fail(InputError("format", "must be text, html or pdf", "skal være text, html eller pdf", code="format"))
+    if kind == "pdf" and output is None:
+        fail(InputError("output", "a PDF is written to a file: give --output FILE",
+                        "en PDF skrives til en fil: angiv --output FIL", code="pdf_needs_output"))
     with input_errors(), _ledger(db)() as session:
-        state = get_claim(session, claim, _date(as_of))
-    typer.echo(demand_letter(state))
+        state = get_claim(session, claim, day)
+        letter = plan_document(state, day) if plan else demand_document(state, day)
+    if kind == "pdf" and output is not None:
+        output.write_bytes(letter.pdf())
+        typer.echo(f"brev skrevet: {output}")
+        return
+    body = letter.html() if kind == "html" else (letter.text() if plan or output else demand_letter(state))
+    if output is not None:
+        output.write_text(body, encoding="utf-8")
+        typer.echo(f"brev skrevet: {output}")
+        return
+    typer.echo(body)
 
 
 __all__ = ["kr"]
