@@ -27,17 +27,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.money import ZERO, amount_str, round_ore
+from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 
 from . import accounts
 from .lines import LineKind
 
-SETTLEMENT_KIND = {"efterbetaling": LineKind.EFTERBETALING, "regulation": LineKind.REGULATION,
-                   "setoff": LineKind.CLAIM_SET_OFF}
 EXPENSE_SIGN = {LineKind.EFTERBETALING: 1, LineKind.REGULATION: -1, LineKind.CLAIM_SET_OFF: -1,
                 LineKind.CLAIM_COLLECTED: -1, LineKind.REPAYMENT: 0}
 LINE_AMOUNTS = ("amount", "subsidy", "atp_own", "refund", "net_municipal_cost")
@@ -97,83 +94,27 @@ def line_totals(lines: list[MoneyLine]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _gross(amount: Decimal, subsidy_diff: Decimal, payout_diff: Decimal) -> Decimal:
-    """The subsidy behind ``amount`` of payout: pro rata to the month's subsidy and payout differences."""
-    if payout_diff == 0 or subsidy_diff == payout_diff:
-        return amount
-    return round_ore(amount * subsidy_diff / payout_diff)
-
-
-def _raw_lines(session: Session, month: Month) -> list[tuple[str, LineKind, Month, Decimal, Decimal, str, str]]:
-    """(case, kind, concerns month, amount, subsidy before sign, source, cause) of the lines booked in ``month``."""
-    from flexcalc.ledger.claim_models import Claim, ClaimEvent, Settlement
-    from flexcalc.ledger.models import Correction, Payment
-
-    out: list[tuple[str, LineKind, Month, Decimal, Decimal, str, str]] = []
-    claims = {c.id: c for c in session.scalars(select(Claim))}
-    corrections: dict[int, Correction] = {}
-
-    def correction(cid: int) -> Correction | None:
-        if cid not in corrections:
-            found = session.get(Correction, cid)
-            if found is None:
-                return None
-            corrections[cid] = found
-        return corrections[cid]
-
-    def claim_gross(claim: Claim, amount: Decimal) -> Decimal:
-        corr = correction(claim.correction_id)
-        if corr is None:
-            return amount
-        return _gross(amount, corr.previous_subsidy - corr.due_subsidy, corr.previous_payout - corr.due_payout)
-
-    for s in session.scalars(select(Settlement).where(Settlement.payment_month == month).order_by(Settlement.id)):
-        kind = SETTLEMENT_KIND[s.kind]
-        if kind is LineKind.CLAIM_SET_OFF:
-            claim = claims[s.claim_id] if s.claim_id is not None else None
-            gross = claim_gross(claim, s.amount) if claim is not None else s.amount
-            out.append((s.case_id, kind, s.concerns_month, s.amount, gross, f"settlement {s.id}",
-                        f"claim {s.claim_id}"))
-            continue
-        corr = correction(s.correction_id) if s.correction_id is not None else None
-        paid = session.scalar(select(Payment).where(Payment.case_id == s.case_id,
-                                                    Payment.benefit_month == s.concerns_month))
-        gross = s.amount
-        if corr is not None and paid is not None:
-            gross = _gross(s.amount, corr.due_subsidy - paid.subsidy, corr.due_payout - paid.payout)
-        source = f"settlement {s.id}" + (" (released)" if s.released_at is not None else "")
-        out.append((s.case_id, kind, s.concerns_month, s.amount, gross, source, s.cause))
-    first, last = month.first_day(), month.last_day()
-    for e in session.scalars(select(ClaimEvent).where(ClaimEvent.kind == "payment", ClaimEvent.on_date >= first,
-                                                      ClaimEvent.on_date <= last).order_by(ClaimEvent.id)):
-        claim = claims[e.claim_id]
-        amount = e.amount or ZERO
-        out.append((e.case_id, LineKind.CLAIM_COLLECTED, claim.concerns_month, amount, claim_gross(claim, amount),
-                    f"claim {claim.id} payment {e.id}", e.reference or ""))
-    for claim in sorted(claims.values(), key=lambda c: c.id):
-        if first <= claim.decided_on <= last:
-            out.append((claim.case_id, LineKind.REPAYMENT, claim.concerns_month, claim.amount, ZERO,
-                        f"claim {claim.id}", f"decision {claim.decision_id}"))
-    return out
-
-
-def money_lines(factory: Callable[[], Session], month: Month, as_of: dt.datetime | None = None) -> list[MoneyLine]:
-    """The money lines booked in ``month``, each refunded at the step of the month it concerns."""
+def money_lines(factory: Callable[[], Session], month: Month, as_of: dt.datetime | None,
+                place_of: Callable[[Any, Month], Any], step_keys: dict[int, str], unknown: str) -> list[MoneyLine]:
+    """The money lines booked in ``month``, each refunded at the step of the month it concerns: ``place_of``
+    (the report's ``place_from_history``) gives the case's place on the ladder in that month; ``step_keys``
+    name the steps, ``unknown`` the cohort not established."""
     from flexcalc.errors import require
+    from flexcalc.ledger.read.money_lines import money_line_rows
     from flexcalc.ledger.refund_history import refund_histories
 
     from .ladder import refund_for_period, refund_outside_ladder
-    from .report import NOT_ESTABLISHED_EN, STEP_KEYS, place_from_history
 
     with factory() as session:
-        raw = _raw_lines(session, month)
+        raw = money_line_rows(session, month)
         histories = refund_histories(session, sorted({r[0] for r in raw}), as_of) if raw else {}
     out: list[MoneyLine] = []
-    for case_id, kind, concerns, amount, gross, source, cause in raw:
+    for case_id, kind_name, concerns, amount, gross, source, cause in raw:
+        kind = LineKind(kind_name)
         sign = EXPENSE_SIGN[kind]
-        refund, cohort, step = ZERO, NOT_ESTABLISHED_EN, ""
+        refund, cohort, step = ZERO, unknown, ""
         history = histories.get(case_id)
-        place = place_from_history(history, concerns) if history is not None else None
+        place = place_of(history, concerns) if history is not None else None
         if place is not None and place.cohort is not None and gross != 0:
             cohort = place.cohort.reason_en
             if place.cohort.on_ladder:
@@ -181,7 +122,7 @@ def money_lines(factory: Callable[[], Session], month: Month, as_of: dt.datetime
             else:
                 result = refund_outside_ladder(concerns, gross, place.cohort.reason_en)
             refund = result.refund
-            step = "+".join(STEP_KEYS[p.step.number] for p in result.parts)
+            step = "+".join(step_keys[p.step.number] for p in result.parts)
         signed_refund = sign * refund if refund else ZERO
         out.append(MoneyLine(case_id, kind, month, concerns, amount, sign * gross if gross else ZERO, signed_refund,
                              source, cause, cohort, step))

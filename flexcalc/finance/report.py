@@ -260,7 +260,7 @@ def finance_report(factory: Callable[[], Session], month: Month,
             with _naming("history", case_id):
                 places[case_id] = place_from_history(history, month)
     report = build_report(month, payments, places)
-    report.money_lines = money_lines(factory, month, as_of)
+    report.money_lines = money_lines(factory, month, as_of, place_from_history, STEP_KEYS, NOT_ESTABLISHED_EN)
     return report
 
 
