@@ -69,6 +69,12 @@ def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any
     return data
 
 
+def cell_date(text: str) -> str:
+    """A date for a table cell: "9.\u00a0juni 2024" (a non-breaking space, so "9. " is not read as a numbered
+    list in the cell's markdown)."""
+    return date_da(dt.date.fromisoformat(text)).replace(". ", ".\u00a0", 1)
+
+
 def who() -> str | None:
     name = st.session_state.get("by", "").strip()
     if not name:
@@ -116,8 +122,8 @@ if not claims:
 
 st.table([{"Krav": f"FLX-{c['id']}", "Sag": c["case_id"], "Måned": c["concerns_month"],
            "Beløb": kr(Decimal(c["amount"])), "Restgæld": kr(Decimal(c["balance"])),
-           "Status": STATUS_DA.get(c["status"], c["status"]), "Forfald": date_da(dt.date.fromisoformat(c["due_date"])),
-           "Forældelse": date_da(dt.date.fromisoformat(c["limitation_date"])),
+           "Status": STATUS_DA.get(c["status"], c["status"]), "Forfald": cell_date(c["due_date"]),
+           "Forældelse": cell_date(c["limitation_date"]),
            "Ordning": METHODS.get(c["plan"]["method"], "") if c["plan"] else "ingen"} for c in claims])
 
 chosen = st.selectbox("Vælg et krav", [c["id"] for c in claims], format_func=lambda i: f"FLX-{i}", key="claim_id")
@@ -127,7 +133,7 @@ st.subheader(f"Krav FLX-{claim['id']} i sag {claim['case_id']}")
 st.metric("Restgæld", kr(Decimal(balance)))
 st.caption(f"Regler: {claim['legal_basis']}. Fordringstype {claim['claim_type']}.")
 if claim["events"]:
-    st.table([{"Dato": date_da(dt.date.fromisoformat(e["on_date"])), "Hændelse": e["kind"],
+    st.table([{"Dato": cell_date(e["on_date"]), "Hændelse": e["kind"],
                "Beløb": kr(Decimal(e["amount"])) if e["amount"] else "", "Tekst": e["reference"] or "",
                "Af": e["by"]} for e in claim["events"]])
 try:

@@ -46,7 +46,7 @@ def test_claims_payment_and_plan_from_the_page(served: dict[str, str]) -> None:
     assert not at.exception, at.exception
     rows = at.table[0].value
     assert list(rows["Sag"]) == ["S15"] and list(rows["Restgæld"]) == ["919,25 kr."]
-    assert list(rows["Status"]) == ["åbent"] and list(rows["Forfald"]) == ["9. juni 2024"]
+    assert list(rows["Status"]) == ["åbent"] and list(rows["Forfald"]) == ["9.\u00a0juni 2024"]
     assert at.metric[0].value == "919,25 kr."
     assert "BEK 585/2023" in at.caption[-1].value or any("BEK 585/2023" in c.value for c in at.caption)
     # a payment of 100 kr. registered from the page: the balance the API now gives is 819,25 kr.
