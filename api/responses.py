@@ -608,6 +608,27 @@ class FinanceLineOut(BaseModel):
     bookings: list[dict[str, Any]]
 
 
+class MoneyLineOut(BaseModel):
+    """A back payment, regulation, repayment, set-off or collection booked in the month, refunded at the step of
+    the month it concerns (``refund_month``: the month the refund is settled: the booking month)."""
+
+    case_id: str
+    kind: str
+    booked_month: str
+    concerns_month: str
+    refund_month: str
+    amount: str
+    subsidy: str
+    atp_own: str
+    refund: str
+    net_municipal_cost: str
+    refund_step: str
+    cohort: str
+    cause: str
+    source: str
+    bookings: list[dict[str, Any]]
+
+
 class FinanceReportOut(BaseModel):
     """The month's finance report: totals, refund by ladder step, accounts and the lines they add up from."""
 
@@ -619,6 +640,12 @@ class FinanceReportOut(BaseModel):
     refund_by_step: dict[str, dict[str, str]]
     accounts: list[ReportAccountOut]
     lines: list[FinanceLineOut]
+    money_lines: list[MoneyLineOut] = Field(default_factory=list, description="The money lines booked in the "
+                                            "month (efterbetaling, regulation, repayment, claim_set_off, "
+                                            "claim_collected).")
+    money_line_totals: dict[str, dict[str, str]] = Field(default_factory=dict, description="Per kind and in all.")
+    totals_with_lines: dict[str, str] = Field(default_factory=dict, description="Payments and money lines "
+                                              "together: subsidy, refund, net_municipal_cost.")
     reconciliation: dict[str, Any] | None = Field(description="The difference against the state's refund "
                                                               "statement (null without a statement).")
     statement_total: str | None = Field(default=None, description="The state's refund of the month's "

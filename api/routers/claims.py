@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.idempotency import IdempotentRoute, mark_applied
@@ -58,6 +58,15 @@ class PlanCreate(_Write):
     monthly_amount: AmountField | None = Field(default=None, description="The monthly amount (not for deferral).")
     first_month: str | None = Field(default=None, description="The first month, YYYY-MM.")
     reason: RedactedText = Field(min_length=1, max_length=500)
+    net_income: AmountField | None = Field(default=None, description="The person's annual net income: the monthly "
+                                           "amount from the table of the debt-collection order (not with "
+                                           "monthly_amount).")
+    provider: bool = Field(default=False, description="The person supports children (the table's lower rate).")
+
+    @field_validator("net_income", mode="before")
+    @classmethod
+    def _income(cls, value: Any) -> Decimal | None:
+        return None if value is None else validate_amount(value, "net_income")
 
     @field_validator("monthly_amount", mode="before")
     @classmethod
@@ -212,7 +221,8 @@ def post_plan(body: PlanCreate, request: Request, principal: CaseworkerDep,
 
     first = Month.parse(body.first_month, "first_month") if body.first_month else None
     return _act(request, principal, claim_id, body, lambda session, state, day: record_plan(
-        session, claim_id, body.method, body.monthly_amount, body.reason, body.by, day, first) and None)
+        session, claim_id, body.method, body.monthly_amount, body.reason, body.by, day, first,
+        net_income=body.net_income, provider=body.provider) and None)
 
 
 @router.post("/claims/{claim_id}/payments", response_model=ClaimOut, status_code=201, responses=WRITE_RESPONSES,
@@ -236,3 +246,33 @@ def post_handover(body: HandoverCreate, request: Request, principal: CaseworkerD
         return {"handover_file": {"name": event.reference, "content_type": "text/csv", "content": text}}
 
     return _act(request, principal, claim_id, body, work)
+
+
+LETTER_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The letter as text, HTML or the tagged PDF (PDF/UA).",
+          "content": {"text/plain": {}, "text/html": {},
+                      "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+    404: {"description": "No such claim of the case"}}
+
+
+@router.get("/cases/{case_id}/claims/{claim_id}/letter", response_class=Response, responses=LETTER_CONTENT,
+            summary="A claim's demand letter or instalment-plan letter as text, HTML or PDF (the citizen their own)")
+def claim_letter(case_id: str, principal: CaseReaderDep, claim_id: int = CLAIM_ID,
+                 kind: str = Query(default="demand", pattern="^(demand|plan)$",
+                                   description="demand (opkrævning) or plan (afdragsordning)."),
+                 format: str = Query(default="pdf", pattern="^(text|html|pdf)$", description="The rendering."),
+                 as_of: str | None = Query(default=None, description="The letter's date, YYYY-MM-DD (default "
+                                                                     "today).")) -> Response:
+    from flexcalc.ledger.claims import get_claim
+    from flexcalc.letters.demand import demand_document, plan_document
+
+    day = _date(as_of, "as_of")
+    with ledger_session() as session:
+        state = get_claim(session, claim_id, day, case_id=case_id)
+        letter = plan_document(state, day) if kind == "plan" else demand_document(state, day)
+    if format == "text":
+        return PlainTextResponse(letter.text())
+    if format == "html":
+        return HTMLResponse(letter.html())
+    return Response(letter.pdf(), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="krav-{claim_id}-{kind}.pdf"'})

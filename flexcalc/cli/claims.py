@@ -92,6 +92,10 @@ def claims_plan(
     on: OnOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
+    net_income: Annotated[str | None, typer.Option("--net-income", help="The person's annual net income, kr.: "
+                                                                       "the monthly amount from the table of the "
+                                                                       "debt-collection order.")] = None,
+    provider: Annotated[bool, typer.Option("--provider", help="The person supports children (lower rate).")] = False,
 ) -> None:
     """Record an instalment plan (afdragsordning) for a claim; the latest plan is in force."""
     from flexcalc.ledger.claims import get_claim, record_plan
@@ -102,7 +106,8 @@ def claims_plan(
     reason, by = redact(reason), redact(by)  # free text: no CPR number is stored
     with input_errors(), transaction(_ledger(db)) as session:
         record_plan(session, claim, method, amount(monthly, "monthly") if monthly else None, reason, by, day,
-                    month(from_, "from") if from_ else None)
+                    month(from_, "from") if from_ else None,
+                    net_income=amount(net_income, "net-income") if net_income else None, provider=provider)
         row = get_claim(session, claim, day).to_dict()
     if as_json:
         print_json(row)
@@ -186,14 +191,36 @@ def claims_balance(case: Annotated[str, typer.Argument(help="The case id.")], as
 
 @claims_app.command("letter")
 def claims_letter(claim: Annotated[int, typer.Argument(help="The claim id.")], as_of: OnOption = None,
-                  db: DbOption = None) -> None:
-    """The demand letter (opkrævning) of a claim, in plain Danish."""
+                  db: DbOption = None,
+                  plan: Annotated[bool, typer.Option("--plan", help="The letter about the instalment plan "
+                                                                    "instead of the demand.")] = False,
+                  fmt: Annotated[str, typer.Option("--format", help="text, html or pdf (needs --output).")] = "text",
+                  output: Annotated[Path | None, typer.Option(help="Write the letter to this file.")] = None) -> None:
+    """The demand letter (opkrævning) of a claim, or its instalment-plan letter, in plain Danish: as text, or as
+    HTML or the tagged PDF (PDF/UA) of the letters' pipeline."""
     from flexcalc.ledger.claims import get_claim
-    from flexcalc.letters.demand import demand_letter
+    from flexcalc.letters.demand import demand_document, demand_letter, plan_document
 
+    day = _date(as_of)
+    kind = (fmt or "").strip().lower()
+    if kind not in ("text", "html", "pdf"):
+        fail(InputError("format", "must be text, html or pdf", "skal være text, html eller pdf", code="format"))
+    if kind == "pdf" and output is None:
+        fail(InputError("output", "a PDF is written to a file: give --output FILE",
+                        "en PDF skrives til en fil: angiv --output FIL", code="pdf_needs_output"))
     with input_errors(), _ledger(db)() as session:
-        state = get_claim(session, claim, _date(as_of))
-    typer.echo(demand_letter(state))
+        state = get_claim(session, claim, day)
+        letter = plan_document(state, day) if plan else demand_document(state, day)
+    if kind == "pdf" and output is not None:
+        output.write_bytes(letter.pdf())
+        typer.echo(f"brev skrevet: {output}")
+        return
+    body = letter.html() if kind == "html" else (letter.text() if plan or output else demand_letter(state))
+    if output is not None:
+        output.write_text(body, encoding="utf-8")
+        typer.echo(f"brev skrevet: {output}")
+        return
+    typer.echo(body)
 
 
 __all__ = ["kr"]

@@ -95,6 +95,9 @@ def finance(
     totals_csv_path: Annotated[Path | None, typer.Option("--totals-csv", help="Write the totals (the month's, and "
                                                          "with --year each month's and the year's) to this CSV file.")
                                ] = None,
+    lines_csv_path: Annotated[Path | None, typer.Option("--lines-csv", help="Write the month's money lines "
+                                                        "(efterbetaling, regulation, repayment, set-off, "
+                                                        "collected) to this CSV file, one row each.")] = None,
     year: Annotated[bool, typer.Option("--year", help="Add the year's figures from January to the month (a month "
                                        "without payments or rates is marked, not counted as 0).")] = False,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel workbook to this file.")] = None,
@@ -134,6 +137,10 @@ def finance(
         data["year"] = year_data
     if totals_csv_path is not None:
         totals_csv_path.write_text(totals_csv(report, year_data), encoding="utf-8")
+    if lines_csv_path is not None:
+        from flexcalc.finance.export import lines_csv
+
+        lines_csv_path.write_text(lines_csv(report), encoding="utf-8")
     if account is not None:
         data["accounts"] = [a for a in data["accounts"] if a["id"] == account]
     if reconciliation is not None:
@@ -158,6 +165,14 @@ def finance(
     typer.echo("accounts:")
     for row in data["accounts"]:
         typer.echo(f"  {row['id']:<12} {row['amount']:>16}  {row['label_da']}")
+    if data["money_lines"]:
+        typer.echo("money lines (booked this month, refunded at the step of the month they concern):")
+        for m in data["money_lines"]:
+            typer.echo(f"  {m['case_id']:<10} {m['kind']:<16} {m['concerns_month']} subsidy {m['subsidy']:>12}  "
+                       f"refund {m['refund']:>12}")
+        both = data["totals_with_lines"]
+        typer.echo(f"with money lines: subsidy {both['subsidy']}, refund {both['refund']}, net municipal cost "
+                   f"{both['net_municipal_cost']}")
     if reconciliation is not None:
         typer.echo(f"statement: the state refunds {data['statement_total']}, flexcalc expects "
                    f"{data['expected_total']}, "

@@ -111,3 +111,18 @@ def report_xlsx(report: FinanceReport, path: str | Path, reconciliation: Reconci
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
     book.save(str(path))
+
+
+LINES_COLUMNS = ("case_id", "kind", "booked_month", "concerns_month", "refund_month", "amount", "subsidy",
+                 "atp_own", "refund", "net_municipal_cost", "refund_step", "source")
+
+
+def lines_csv(report: FinanceReport) -> str:
+    """The month's money lines, one row each (no total row: a column's sum is the total)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LINES_COLUMNS)
+    for line in report.money_lines:
+        data = line.to_dict()
+        writer.writerow([data[c] for c in LINES_COLUMNS])
+    return out.getvalue()

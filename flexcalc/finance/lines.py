@@ -1,11 +1,10 @@
 """The kinds of money lines the finance report books (pengelinjer).
 
-Today the report is built from one kind: the month's **payment** of fleksløntilskud (``report.finance_line``).
-The others are named here as the seam where they join once the ledger holds them (regulation and collection
-live on their own track): corrections paid out (efterbetalinger), regulations netted against a later payment,
-repayments decided, claims collected and claims set off. Each will be booked to the month and account it
-concerns, with the refund of the benefit month it concerns. Nothing computes them yet: a report says which
-kinds it holds (``BUILT``), so a reader never takes a missing kind for 0 kr.
+The month's **payment** of fleksløntilskud (``report.finance_line``) and the money lines beside it
+(``money_lines``): corrections paid out (efterbetalinger), regulations netted against a later payment, repayments
+decided, claims collected and claims set off, each booked in the month it is paid or collected with the refund of
+the benefit month it concerns. A report says which kinds it holds (``BUILT``), so a reader never takes a missing
+kind for 0 kr.
 """
 
 from __future__ import annotations
@@ -32,11 +31,11 @@ class LineKindInfo:
 
 KINDS = (
     LineKindInfo(LineKind.PAYMENT, "udbetaling af månedens fleksløntilskud", True),
-    LineKindInfo(LineKind.EFTERBETALING, "efterbetaling efter en efterregulering", False),
-    LineKindInfo(LineKind.REGULATION, "regulering modregnet i en senere udbetaling", False),
-    LineKindInfo(LineKind.REPAYMENT, "tilbagebetalingskrav efter afgørelse (LAB § 125)", False),
-    LineKindInfo(LineKind.CLAIM_COLLECTED, "indbetaling på et krav", False),
-    LineKindInfo(LineKind.CLAIM_SET_OFF, "krav modregnet i en udbetaling", False),
+    LineKindInfo(LineKind.EFTERBETALING, "efterbetaling efter en efterregulering", True),
+    LineKindInfo(LineKind.REGULATION, "regulering modregnet i en senere udbetaling", True),
+    LineKindInfo(LineKind.REPAYMENT, "tilbagebetalingskrav efter afgørelse (LAB § 125)", True),
+    LineKindInfo(LineKind.CLAIM_COLLECTED, "indbetaling på et krav", True),
+    LineKindInfo(LineKind.CLAIM_SET_OFF, "krav modregnet i en udbetaling", True),
 )
 BUILT = tuple(k.kind for k in KINDS if k.built)
 

@@ -38,6 +38,7 @@ from .contributions import municipal_atp, op_contribution, state_refund_of
 from .fleksbidrag import fleksbidrag
 from .history import Period, weeks_before
 from .ladder import RefundResult, refund_for_period, refund_outside_ladder
+from .money_lines import MoneyLine, money_lines
 from .profiles import RefundProfile, weeks_before_month
 
 if TYPE_CHECKING:
@@ -86,6 +87,16 @@ class FinanceLine:
 class FinanceReport:
     month: Month
     lines: list[FinanceLine] = field(default_factory=list)
+    money_lines: list[MoneyLine] = field(default_factory=list)
+    """Back payments, regulations, repayments, set-offs and collections booked in the month (``money_lines``)."""
+
+    def totals_with_lines(self) -> dict[str, Decimal]:
+        """The month's payments and its money lines together: subsidy, refund and net municipal cost."""
+        totals = self.totals()
+        subsidy = totals["subsidy"] + sum((m.subsidy for m in self.money_lines), ZERO)
+        refund = totals["refund"] + sum((m.refund for m in self.money_lines), ZERO)
+        net = totals["net_municipal_cost"] + sum((m.net_municipal_cost for m in self.money_lines), ZERO)
+        return {"subsidy": subsidy, "refund": refund, "net_municipal_cost": net}
 
     def totals(self) -> dict[str, Decimal]:
         return {k: sum((line.amounts[k] for line in self.lines), ZERO) for k in AMOUNTS}
@@ -109,6 +120,10 @@ class FinanceReport:
         found: dict[str, accounts.Account] = {}
         for kind in accounts.KINDS:
             total = self.totals()[kind]
+            if kind == "subsidy":
+                total += sum((m.subsidy for m in self.money_lines), ZERO)
+            elif kind == "refund":
+                total += sum((m.refund for m in self.money_lines), ZERO)
             account, signed = accounts.book(kind, total)
             sums[account.id] += signed
             kinds[account.id].append(kind)
@@ -117,11 +132,15 @@ class FinanceReport:
 
     def to_dict(self) -> dict[str, Any]:
         from .lines import money_line_kinds
+        from .money_lines import line_totals
 
         return {
             "month": str(self.month), "payments": len(self.lines),
             "line_kinds": {k.kind.value: "booked" if k.built else "not_yet_booked" for k in money_line_kinds()},
             "totals": {k: amount_str(v) for k, v in self.totals().items()},
+            "money_lines": [m.to_dict() for m in self.money_lines],
+            "money_line_totals": line_totals(self.money_lines),
+            "totals_with_lines": {k: amount_str(v) for k, v in self.totals_with_lines().items()},
             "refund_by_step": {k: {kk: amount_str(vv) for kk, vv in v.items()}
                                for k, v in self.refund_by_step().items()},
             "accounts": self.by_account(),
@@ -240,7 +259,9 @@ def finance_report(factory: Callable[[], Session], month: Month,
         for case_id, history in refund_histories(session, others, as_of).items():
             with _naming("history", case_id):
                 places[case_id] = place_from_history(history, month)
-    return build_report(month, payments, places)
+    report = build_report(month, payments, places)
+    report.money_lines = money_lines(factory, month, as_of, place_from_history, STEP_KEYS, NOT_ESTABLISHED_EN)
+    return report
 
 
 def year_figures(factory: Callable[[], Session], month: Month, as_of: dt.datetime | None = None) -> dict[str, Any]:

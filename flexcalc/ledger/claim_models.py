@@ -54,6 +54,9 @@ class Settlement(Base):
     correction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_correction.id"), nullable=True)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_claim.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When a caseworker released this back payment at once (``None``: paid with a month's payment)."""
+    released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Claim(Base):

@@ -120,8 +120,16 @@ class ClaimState:
                 "on_date": self.handover.on_date.isoformat(), "file": self.handover.reference,
                 "by": self.handover.recorded_by},
             "events": [event_dict(e) for e in self.events],
-            "legal_basis": ("LAB § 125; BEK 585/2023; forældelsesloven §§ 2, 3, 15 og 19 (LBK 1238/2015)"),
+            "legal_basis": legal_basis(c.decided_on),
         }
+
+
+def legal_basis(decided_on: dt.date) -> str:
+    """The provisions a claim rests on, as cited on its decision's date (``provisions.yaml``,
+    ``claim_collection``): LAB § 125, the collection order in force then, forældelsesloven."""
+    from flexcalc.law.provisions import cite
+
+    return str(cite("claim_collection", Month.of(decided_on)))
 
 
 def event_dict(e: ClaimEvent) -> dict[str, Any]:
@@ -224,18 +232,36 @@ def _positive(amount: Decimal, field: str) -> Decimal:
 
 
 def record_plan(session: Session, claim_id: int, method: str, monthly_amount: Decimal | None, reason: str,
-                by: str, on: dt.date, first_month: Month | None = None) -> ClaimEvent:
+                by: str, on: dt.date, first_month: Month | None = None, *, net_income: Decimal | None = None,
+                provider: bool = False) -> ClaimEvent:
     """An instalment plan (afdragsordning) as the municipality fixes it: ``instalment`` (the person pays
-    monthly), ``setoff`` (deducted in later subsidy payments) or ``deferral`` (henstand, no amount)."""
+    monthly), ``setoff`` (deducted in later subsidy payments) or ``deferral`` (henstand, no amount).
+
+    The monthly amount is the one given, or computed from the person's annual ``net_income`` by the table of
+    the debt-collection order (``instalment.instalment_from_income``; ``provider``: supports children; the
+    computation is added to the reason), or without either the fixed amount without income data."""
+    from .instalment import instalment_from_income, without_income
+
     state = get_claim(session, claim_id, on)
     method = (method or "").strip().lower()
     if method not in PLAN_METHODS:
         raise InputError("method", "must be instalment, setoff or deferral",
                          "skal være instalment (afdrag), setoff (modregning) eller deferral (henstand)", code="method")
+    if net_income is not None and (monthly_amount is not None or method == "deferral"):
+        raise InputError("net_income", "give either the monthly amount or the net income, and not for a deferral",
+                         "angiv enten månedsbeløbet eller nettoindkomsten, og ikke ved henstand", code="both")
     if method == "deferral":
         monthly_amount = None
+    elif net_income is not None:
+        computed = instalment_from_income(net_income, provider, on)
+        if computed.monthly <= 0:
+            raise InputError("net_income", "the table gives 0 kr. a month at this income: grant a deferral instead",
+                             "tabellen giver 0 kr. om måneden ved denne indkomst: giv henstand i stedet",
+                             code="deferral")
+        monthly_amount = computed.monthly
+        reason = "; ".join(t for t in ((reason or "").strip(), computed.reason_da()) if t)
     elif monthly_amount is None:
-        monthly_amount = Decimal(str(collection().default_instalment.value))
+        monthly_amount = without_income(on).value
     else:
         _positive(monthly_amount, "monthly_amount")
     if not (reason or "").strip():

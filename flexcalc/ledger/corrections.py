@@ -216,11 +216,16 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
                          f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
     from flexcalc.security.redact import redact
 
-    from .hearings import hearing_file, missing_for_collect
+    from .hearings import missing_for_collect, state_at_decision
     from .reports import LOCAL_ZONE
 
     stamp = decided_at or dt.datetime.now(dt.UTC)
     day = stamp.astimezone(LOCAL_ZONE).date()
+    made = correction.as_of.astimezone(LOCAL_ZONE).date()
+    if day < made:
+        raise InputError("decided_at", f"the decision's date {day} is before the correction was made ({made})",
+                         f"afgørelsens dato {day} ligger før efterreguleringen blev foretaget ({made})",
+                         code="decision_before_correction")
     summary, weighing, note = (redact(t.strip()) or None if t else None
                                for t in (reply_summary, reply_weighing, internal_note))
     for name, text in (("reply_summary", summary), ("reply_weighing", weighing), ("internal_note", note)):
@@ -232,7 +237,7 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
             field, en, da = missing[0]
             raise ConflictError(field, f"a repayment is collected only after a hearing: {en}",
                              f"der kan kun kræves tilbagebetaling efter partshøring: {da}", code="hearing_missing")
-        if hearing_file(session, correction.case_id, correction_id, day)["status"] == "replied":
+        if state_at_decision(session, correction_id, day).status == "replied":
             for name, text, da in (("reply_summary", summary, "skriv kort, hvad borgeren svarede (til brevet)"),
                                    ("reply_weighing", weighing, "skriv, hvordan svaret er vurderet (til brevet)")):
                 if text is None:

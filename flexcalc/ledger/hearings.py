@@ -421,15 +421,41 @@ def record_hearing_exception(session: Session, case_id: str, correction_id: int,
     return {**row.to_dict(), "already_recorded": False}
 
 
+def counts_for_decision(event: HearingEvent, decided_on: dt.date) -> bool:
+    """Whether a hearing event counts for a decision dated ``decided_on``: a hearing letter only if it was
+    sent before the decision's day (the person must have had it before the decision), an oral hearing if
+    it was held on or before that day, a reply only if received on or before it (docs/decisions.md,
+    "No repayment without a hearing": the order of hearing and decision)."""
+    if event.kind == SENT:
+        sent = require(event.sent_on, "sent_on")
+        return sent <= decided_on if (event.channel or LETTER) == ORAL else sent < decided_on
+    return event.received_on is not None and event.received_on <= decided_on
+
+
+def state_at_decision(session: Session, correction_id: int, decided_on: dt.date) -> HearingState:
+    """The hearing's state as it stood for a decision dated ``decided_on`` (later events do not count)."""
+    return hearing_state([e for e in _events(session, correction_id) if counts_for_decision(e, decided_on)],
+                         decided_on)
+
+
 def missing_for_collect(session: Session, correction_id: int, today: dt.date) -> list[tuple[str, str, str]]:
-    """What a ``collect`` decision on the possible repayment still lacks, as (field, English, Danish); empty
-    when it may be made. A hearing is on file (a letter sent, or an oral hearing with its date and who held
-    it) and its reply date has passed or a reply is recorded; or an exception is recorded with its legal
-    ground (forvaltningsloven § 19, stk. 1 does not apply, or a ground of § 19, stk. 2)."""
-    if _exceptions(session, correction_id):
+    """What a ``collect`` decision dated ``today`` on the possible repayment still lacks, as (field, English,
+    Danish); empty when it may be made. A hearing is on file before the decision (a letter sent before its
+    day, or an oral hearing held by then, with who held it) and its reply date has passed or a reply is
+    recorded; or an exception is recorded with its legal ground (forvaltningsloven § 19, stk. 1 does not
+    apply, or a ground of § 19, stk. 2). A hearing dated on or after the decision
+    does not count: the decision is refused and says so."""
+    if _exceptions(session, correction_id):  # a legal ground applies or not, whenever it was written down
         return []
-    state = hearing_state(_events(session, correction_id), today)
+    events = _events(session, correction_id)
+    state = state_at_decision(session, correction_id, today)
     if state.status == "not_sent":
+        late = sorted(require(e.sent_on, "sent_on") for e in events if e.kind == SENT)
+        if late:
+            return [("hearing", f"the hearing of {late[0]} is not before the decision dated {today}: a hearing "
+                     "counts only if it was sent before the decision (forvaltningsloven § 19)",
+                     f"partshøringen af {late[0]} ligger ikke før afgørelsen dateret {today}: en partshøring "
+                     "tæller kun, hvis den er sendt før afgørelsen (forvaltningsloven § 19)")]
         return [("hearing", "no hearing is on file (a letter sent or an oral hearing) and no exception with its "
                  "legal ground is recorded (forvaltningsloven § 19)",
                  "der er ingen partshøring (brev sendt eller mundtlig høring) og ingen registreret undtagelse med "

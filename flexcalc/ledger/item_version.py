@@ -7,7 +7,8 @@ case and benefit month that an action on it depends on:
 - the month's hold and payment (a release, a payment run);
 - the reports of the month's basis month (a report that came in since);
 - the month's corrections, their hearing events, hearing exceptions and decisions;
-- the month's event registrations.
+- the month's event registrations;
+- the settlement lines concerning the month (a back payment paid or released, a regulation netted).
 
 Every write that acts on an item (release a held month, record a hearing sent or its reply, record an
 exception from the hearing, decide, register events, reconcile the month) states the version it acts
@@ -100,6 +101,12 @@ def month_versions(session: Session, keys: Iterable[Key]) -> dict[Key, str]:
                 .where(Correction.case_id.in_(part))):
             correction_month[corr] = (cid, month)
             facts[(cid, month)].append(f"correction:{corr}:{_stamp(created)}")
+        from .claim_models import Settlement
+
+        for cid, month, sid, created in session.execute(
+                select(Settlement.case_id, Settlement.concerns_month, Settlement.id, Settlement.created_at)
+                .where(Settlement.case_id.in_(part), Settlement.kind != "setoff")):
+            facts[(cid, month)].append(f"settlement:{sid}:{_stamp(created)}")
         for corr, eid, kind, recorded in session.execute(
                 select(HearingEvent.correction_id, HearingEvent.id, HearingEvent.kind, HearingEvent.recorded_at)
                 .where(HearingEvent.case_id.in_(part))):

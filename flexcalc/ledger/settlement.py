@@ -264,8 +264,8 @@ def statement_of(session: Session, case_id: str, month: Month) -> Statement | No
     if payment is None:
         return None
     statement = Statement(payment.payout)
-    for s in session.scalars(select(Settlement).where(Settlement.case_id == case_id,
-                                                      Settlement.payment_month == month).order_by(Settlement.id)):
+    for s in session.scalars(select(Settlement).where(Settlement.case_id == case_id, Settlement.payment_month == month,
+                                                      Settlement.released_at.is_(None)).order_by(Settlement.id)):
         statement.lines.append({"kind": s.kind, "amount": amount_str(s.amount), "concerns_month": str(s.concerns_month),
                                 "cause": s.cause, "correction_id": s.correction_id, "claim_id": s.claim_id,
                                 "text": LINE_WORDS[s.kind][0], "text_da": LINE_WORDS[s.kind][1]})

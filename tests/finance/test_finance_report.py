@@ -86,7 +86,11 @@ def test_the_finance_report_equals_the_payment_runs_to_the_ore(folder: Path, dat
         assert t["payout"] == totals["payout"], month
         assert t["subsidy"] - t["atp_own"] == t["payout"], month
         accounts = sum(Decimal(a["amount"]) for a in report["accounts"])
-        assert accounts == t["net_municipal_cost"], month  # booking loses nothing
+        lines_net = sum((Decimal(m["net_municipal_cost"]) for m in report["money_lines"]), Decimal(0))
+        with_lines = Decimal(report["totals_with_lines"]["net_municipal_cost"])
+        assert with_lines == t["net_municipal_cost"] + lines_net, month
+        assert accounts == with_lines, month  # booking loses nothing: payments and money lines
+        assert sum(Decimal(b["amount"]) for m in report["money_lines"] for b in m["bookings"]) == lines_net, month
         steps = report["refund_by_step"]
         assert sum(Decimal(v["subsidy"]) for v in steps.values()) == t["subsidy"], month
         assert sum(Decimal(v["refund"]) for v in steps.values()) == t["refund"], month

@@ -22,7 +22,7 @@ def invoke(*args: str) -> Any:
 
 
 ITEM_COMMANDS = {("held", "release"), ("events", "add"), ("corrections", "decide"), ("corrections", "hearing"),
-                 ("corrections", "reply"), ("corrections", "exception")}
+                 ("corrections", "reply"), ("corrections", "exception"), ("corrections", "release")}
 
 
 def with_version(db: str, args: list[str]) -> list[str]:

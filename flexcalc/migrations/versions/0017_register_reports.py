@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_register_reports"
-down_revision = "0014_audit_employer_ids"
+down_revision = "0015_collection_lines"
 branch_labels = None
 depends_on = None
 
