@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flexcalc.citizen.month_change import MonthChange, MonthSide, explain_month_change
-from flexcalc.ledger.models import Correction, Decision, Hold, Payment
+from flexcalc.ledger.read import letters as ledger
+from flexcalc.ledger.read.letters import CorrectionRow, DecisionRow, PaymentRow
 from flexcalc.ledger.settlement import statement_of
 from flexcalc.ledger.store import CaseFacts, load_facts
 from flexcalc.ledger.tracks import Track, plain_cause_da, track_of
@@ -38,7 +38,7 @@ class LedgerMonths:
     """A stored case as ``flexcalc.citizen.month_change.CaseMonths``: the side of a paid month is its inputs as
     known when it was paid (a provisional payment with the documented wage it was paid on)."""
 
-    def __init__(self, facts: CaseFacts, payments: dict[Month, Payment]) -> None:
+    def __init__(self, facts: CaseFacts, payments: dict[Month, PaymentRow]) -> None:
         self.facts = facts
         self.payments = payments
 
@@ -64,7 +64,7 @@ def _sign_word(amount: Decimal) -> str:
     return "mere" if amount > 0 else "mindre"
 
 
-def _correction_line(c: Correction, decision: Decision | None) -> str:
+def _correction_line(c: CorrectionRow, decision: DecisionRow | None) -> str:
     month = month_name(c.benefit_month)
     if c.status == CorrectionStatus.PAYABLE:
         return f"{month.capitalize()}: Du får {kr(c.difference)} ekstra, fordi tilskuddet er regnet ud igen."
@@ -81,13 +81,11 @@ def _correction_line(c: Correction, decision: Decision | None) -> str:
     return f"{month.capitalize()}: Du fik {too_much} for meget. Du skal ikke betale det tilbage."
 
 
-def wage_now(session: Session, case_id: str, month: Month, payment: Payment, letter_date: dt.date) -> Decimal:
+def wage_now(session: Session, case_id: str, month: Month, payment: PaymentRow, letter_date: dt.date) -> Decimal:
     """The wage the month is computed on now: the latest correction of the month known on the letter's date
     (a correction is the month computed again on the corrected wage), else the wage it was paid on."""
     latest = None
-    for correction in session.scalars(select(Correction).where(Correction.case_id == case_id,
-                                                               Correction.benefit_month == month)
-                                      .order_by(Correction.as_of, Correction.id)):
+    for correction in ledger.month_corrections(session, case_id, month):
         if local_date(correction.as_of) <= letter_date:
             latest = correction
     return payment.basis_wage if latest is None else latest.basis_wage
@@ -99,11 +97,10 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     profile = municipality()
     channel = check_channel(channel)
     get_case_or_fail(session, case_id)
-    payments = {pay.benefit_month: pay for pay in session.scalars(select(Payment).where(Payment.case_id == case_id))}
+    payments = ledger.case_payments(session, case_id)
     payment = payments.get(month)
     if payment is None:
-        held = session.scalar(select(Hold.id).where(Hold.case_id == case_id, Hold.benefit_month == month))
-        key = "held" if held is not None else "not_paid"
+        key = "held" if ledger.is_held(session, case_id, month) else "not_paid"
         raise letter_error("month", key, case=case_id, month=str(month), month_da=month_name(month))
     paid_on = local_date(payment.as_of)
     if letter_date < paid_on:
@@ -190,11 +187,9 @@ def specification_letter(session: Session, case_id: str, month: Month, letter_da
     sections.append(Section("Din samlede indkomst", tuple(income)))
 
     since = previous_payment.as_of if previous_payment is not None else None
-    decided = {d.correction_id: d for d in session.scalars(
-        select(Decision).join(Correction, Correction.id == Decision.correction_id)
-        .where(Correction.case_id == case_id))}
+    decided = ledger.case_decisions(session, case_id)
     shown = []
-    for c in session.scalars(select(Correction).where(Correction.case_id == case_id).order_by(Correction.id)):
+    for c in ledger.case_corrections(session, case_id):
         if local_date(c.as_of) > letter_date:
             continue
         pending = c.status == CorrectionStatus.REPAYMENT_REVIEW and c.track != "regulation" and c.id not in decided
