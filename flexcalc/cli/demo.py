@@ -1,7 +1,8 @@
 """Demo data: replay the scenarios of ``fixtures/ledger`` into a database (``scripts/demo-data``).
 
 Idempotent: a scenario whose case exists already is skipped, so running it twice changes nothing.
-Usage: ``python -m flexcalc.cli.demo [--db URL]``.
+Usage: ``python -m flexcalc.cli.demo [--db URL]`` on a database ``flexcalc db upgrade`` has migrated
+(``scripts/demo-data`` runs both); an unmigrated one is refused, never migrated here.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def load(db: str | None = None) -> list[str]:
     from flexcalc.ledger.models import Case
     from flexcalc.ledger.store import open_ledger
 
-    factory = open_ledger(db)
+    factory = open_ledger(db, migrate=False)  # migrated first by `flexcalc db upgrade` (scripts/demo-data)
     command = typer.main.get_command(app)
     loaded = []
     for folder in sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists()):
@@ -89,7 +90,15 @@ def load(db: str | None = None) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    import typer
+
+    from flexcalc.cli.common import require_schema
+
     db = argv[argv.index("--db") + 1] if "--db" in argv else None
+    try:
+        require_schema(db)
+    except typer.Exit as refused:
+        return refused.exit_code
     loaded = load(db)
     print(f"demo data: {len(loaded)} case(s) loaded" + (f" ({', '.join(loaded)})" if loaded else " (already there)"))
     return 0

@@ -42,9 +42,9 @@ app.add_typer(corrections_app, name="corrections")
 
 
 def _ledger(db: str | None) -> Any:
-    from flexcalc.ledger.store import open_ledger
+    from flexcalc.cli.common import ledger_sessions
 
-    return open_ledger(db)
+    return ledger_sessions(db)
 
 
 def _as_of(value: str) -> dt.datetime:

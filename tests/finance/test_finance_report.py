@@ -16,6 +16,9 @@ import yaml
 from tests.ledger.test_ledger_scenarios import FILE_SUFFIXES, use_parameters
 from tests.support.ledger_cli import invoke, with_version
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "ledger"
 FINANCE = ROOT / "fixtures" / "finance"

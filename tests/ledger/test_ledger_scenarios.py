@@ -15,6 +15,9 @@ from flexcalc.cli.demo import resolve
 from flexcalc.ledger.store import open_ledger
 from tests.support.ledger_cli import invoke, with_version
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "ledger"
 COMPARED = ("case_id", "benefit_month", "previous_subsidy", "due_subsidy", "difference", "caused_by", "reasons",
             "status", "earliest_affected_month")
