@@ -213,6 +213,13 @@ class _Run:
     held_before: set[str]
 
 
+def _no_wage_words(month: Month) -> tuple[str, str]:
+    """The reason of a month paid at 0 kr. because the fleksjob paid no wage (English, Danish)."""
+    words = reason_words(MonthDue(month, month.previous(), ZERO, ZERO, ZERO, [], frozenset(), None,
+                                  reason=NO_FLEKSJOB_WAGE))
+    return require(words, "the words of a month without fleksjob wage")
+
+
 def _kernel_rates(month: Month, set_based: bool) -> KernelRates | None:
     """The batch kernel's rates of ``month`` for a set-based run, else None."""
     from flexcalc.batch.kernel import KernelRates
@@ -250,10 +257,7 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     total, done = len(ids), len(result.already_paid)
     if progress is not None:
         progress(done, total)
-    no_wage_words = reason_words(MonthDue(month, month.previous(), ZERO, ZERO, ZERO, [], frozenset(), None,
-                                          reason=NO_FLEKSJOB_WAGE))
-    run = _Run(month, as_of, kernel_rates, rule_version_of(month),
-               require(no_wage_words, "the words of a month without fleksjob wage"), case_ids is None, position,
+    run = _Run(month, as_of, kernel_rates, rule_version_of(month), _no_wage_words(month), case_ids is None, position,
                held_before)
     late_paid: list[str] = []
     for start in range(0, len(todo_all), CHUNK):

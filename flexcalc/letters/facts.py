@@ -135,6 +135,23 @@ def _month_of(report: ReportRow) -> str:
     return month_name(basis_month_of_payment(report.payment_date))
 
 
+def _report_sentence(who: str, report: ReportRow, previous: ReportRow | None, re_report: bool,
+                     benefit: str) -> str:
+    """What one wage report behind the correction did: corrected, moved, reversed, sent again or sent late."""
+    if report.kind == ReportKind.CORRECTION and previous is not None:
+        if _month_of(previous) == _month_of(report):
+            return (f"{who} har rettet lønnen for {_month_of(report)} fra {kr(_total(previous))} "
+                    f"til {kr(_total(report))}.")
+        return (f"{who} har flyttet lønnen på {kr(_total(previous))} fra {_month_of(previous)} "
+                f"til {_month_of(report)}. Nu er den {kr(_total(report))}.")
+    if report.kind == ReportKind.REVERSAL and previous is not None:
+        return f"{who} har trukket lønnen for {_month_of(previous)} tilbage. Den var på {kr(_total(previous))}."
+    if re_report:
+        return f"{who} har sendt lønnen for {_month_of(report)} igen. Nu er den {kr(_total(report))}."
+    return (f"{who} har sendt lønnen for {_month_of(report)} sent. Den er på {kr(_total(report))}. "
+            f"Vi havde allerede udbetalt dit tilskud for {benefit}.")
+
+
 def what_happened(session: Session, correction: CorrectionRow, reports: dict[tuple[str, str], ReportRow],
                   employments: set[str], several: bool) -> list[str]:
     """The correction's causes in plain words: "Din arbejdsgiver har rettet lønnen for februar 2024 fra
@@ -146,24 +163,10 @@ def what_happened(session: Session, correction: CorrectionRow, reports: dict[tup
                     key=lambda r: (r.received_at, r.report_id))
     pension = False
     for report in caused:
-        who = _who(report, employments, several)
         previous = reports.get((report.employer_id, report.corrects)) if report.corrects else None
         pension |= bool(report.pension_own or report.pension_employer)
-        if report.kind == ReportKind.CORRECTION and previous is not None:
-            if _month_of(previous) == _month_of(report):
-                sentences.append(f"{who} har rettet lønnen for {_month_of(report)} fra {kr(_total(previous))} "
-                                 f"til {kr(_total(report))}.")
-            else:
-                sentences.append(f"{who} har flyttet lønnen på {kr(_total(previous))} fra {_month_of(previous)} "
-                                 f"til {_month_of(report)}. Nu er den {kr(_total(report))}.")
-        elif report.kind == ReportKind.REVERSAL and previous is not None:
-            sentences.append(f"{who} har trukket lønnen for {_month_of(previous)} tilbage. Den var på "
-                             f"{kr(_total(previous))}.")
-        elif Cause.RE_REPORT in reasons:
-            sentences.append(f"{who} har sendt lønnen for {_month_of(report)} igen. Nu er den {kr(_total(report))}.")
-        else:
-            sentences.append(f"{who} har sendt lønnen for {_month_of(report)} sent. Den er på {kr(_total(report))}. "
-                             f"Vi havde allerede udbetalt dit tilskud for {benefit}.")
+        sentences.append(_report_sentence(_who(report, employments, several), report, previous,
+                                          Cause.RE_REPORT in reasons, benefit))
     if pension:
         sentences.append("Lønnen er med pension.")
     if Cause.CEILING_CHANGE in reasons:
