@@ -172,6 +172,17 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _case_id_of(raw: Any, label: str, first_line: dict[str, str]) -> str:
+    """The case id of a row, once in the file (``first_line`` remembers where each id stood first)."""
+    case_id = check_case_id(_text(raw), "case_id")
+    if case_id in first_line:
+        raise InputError("case_id", f"the case id {case_id} appears twice in the file ({first_line[case_id]})",
+                         f"sagsnummeret {case_id} står to gange i filen "
+                         f"({first_line[case_id].replace('line', 'linje')})", code="case_id_twice")
+    first_line[case_id] = label
+    return case_id
+
+
 def _ceiling_of(raw: Any) -> Decimal:
     """The ceiling of a row: an amount above 0."""
     ceiling = parse_amount(raw if isinstance(raw, Decimal | int) and not isinstance(raw, bool)
@@ -220,18 +231,12 @@ def check_rows(rows: Sequence[dict[str, Any]], where: Sequence[str]) -> list[Cas
         if len(errors) >= MAX_ERRORS:
             break
         ok = True
+        case_id = ""
         try:
-            case_id = check_case_id(_text(row.get("case_id")), "case_id")
+            case_id = _case_id_of(row.get("case_id"), label, first_line)
         except InputError as error:
             bad(label, "case_id", error.reason_en, error.reason_da, error.code)
-            ok, case_id = False, ""
-        if case_id and case_id in first_line:
-            bad(label, "case_id", f"the case id {case_id} appears twice in the file ({first_line[case_id]})",
-                f"sagsnummeret {case_id} står to gange i filen ({first_line[case_id].replace('line', 'linje')})",
-                "case_id_twice")
             ok = False
-        elif case_id:
-            first_line[case_id] = label
         ceiling = Decimal(0)
         try:
             ceiling = _ceiling_of(row.get("ceiling"))

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.ledger.read.letters import DecisionRow
+from flexcalc.ledger.read.letters import CorrectionRow, DecisionRow
 from flexcalc.text_da.format import date_da, kr
 
 from . import provisions as p
@@ -125,11 +125,10 @@ def _what_now(collect: bool) -> Section:
     ))
 
 
-def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
-                    channel: str = "digital_post") -> Letter:
-    """The decision letter for one decided possible repayment."""
-    profile = municipality()
-    channel = check_channel(channel)
+def _decided_correction(session: Session, correction_id: int,
+                        letter_date: dt.date) -> tuple[CorrectionRow, DecisionRow]:
+    """The possible repayment and its decision; refused naming the field when it is not decided yet or the
+    letter is dated before the correction or the decision."""
     [correction] = load_corrections(session, [correction_id])
     require_possible_repayment(correction)
     decision = decision_of(session, correction.id)
@@ -140,6 +139,16 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
     if letter_date < decided:
         raise letter_error("date", "before_decision", date=letter_date.isoformat(), date_da=date_da(letter_date),
                            known=decided.isoformat(), known_da=date_da(decided))
+    return correction, decision
+
+
+def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
+                    channel: str = "digital_post") -> Letter:
+    """The decision letter for one decided possible repayment."""
+    profile = municipality()
+    channel = check_channel(channel)
+    correction, decision = _decided_correction(session, correction_id, letter_date)
+    decided = local_date(decision.decided_at)
     [facts] = correction_facts(session, [correction])
     amount, month = kr(facts.too_much), facts.month
     collect = str(decision.outcome) == "collect"
