@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -286,24 +286,36 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
         checked[cid] += 1
         if cid in changed:
             continue
-        now_version = versions.get(month)
-        if now_version is None:
-            now_version = versions[month] = rule_version_of(Month.parse(month))
-        registration = registered.get((cid, month))
-        in_force: tuple[str, int, int] | None = None
-        for entry in ceilings.get(cid, ()):
-            if entry[0] <= month and (in_force is None or entry[:2] > in_force[:2]):
-                in_force = entry
-        basis = str(Month.parse(month).previous())
-        touching: set[str] = set()
-        for members, months in chains.get(cid, {}).values():
-            if basis in months:
-                touching |= members
-        if (kind != "regular" or ("+" in version and version != now_version)
-                or (registration[2] if registration else None) != events
-                or in_force is None or in_force[2] != ceiling or touching != set(id_list(report_ids))):
+        if _month_changed(month, (kind, ceiling, events, version), versions, registered.get((cid, month)),
+                          ceilings.get(cid, ()), chains.get(cid, {}), report_ids, id_list):
             changed.add(cid)
     return changed, checked
+
+
+def _month_changed(month: str, paid: tuple[str, int, int | None, str], versions: dict[str, str],
+                   registration: tuple[Any, str, int] | None, ceilings: Iterable[tuple[str, int, int]],
+                   chains: dict[tuple[str, str], tuple[set[str], set[str]]], report_ids: str | None,
+                   id_list: Callable[[str | None], list[str]]) -> bool:
+    """``reconcile_case``'s test from columns: whether what a paid month rests on (``paid``: its kind, ceiling
+    in øre, event registration and rule version, as last settled) differs from what is known now: a
+    provisional payment, new rates, other events in force, another ceiling, other reports on the basis month.
+    ``versions`` keeps each month's rule version once computed."""
+    kind, ceiling, events, version = paid
+    if month not in versions:
+        versions[month] = rule_version_of(Month.parse(month))
+    now_version = versions[month]
+    in_force: tuple[str, int, int] | None = None
+    for entry in ceilings:
+        if entry[0] <= month and (in_force is None or entry[:2] > in_force[:2]):
+            in_force = entry
+    basis = str(Month.parse(month).previous())
+    touching: set[str] = set()
+    for members, months in chains.values():
+        if basis in months:
+            touching |= members
+    return (kind != "regular" or ("+" in version and version != now_version)
+            or (registration[2] if registration else None) != events
+            or in_force is None or in_force[2] != ceiling or touching != set(id_list(report_ids)))
 
 
 Where = Callable[[Any], Any]
