@@ -137,36 +137,9 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         limit = max_body_bytes()
-        authorization: bytes | None = None
-        authorizations = 0
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                try:
-                    too_large = int(value) > limit
-                except ValueError:
-                    too_large = False
-                if too_large:
-                    await _send_problem(send, 413, "Request too large", f"the body is larger than {limit} bytes")
-                    return
-            elif name == b"authorization":
-                authorization = value
-                authorizations += 1
-        state = scope.setdefault("state", {})
-        if authorizations > 1:
-            # Which one would count? Our reader took the last, FastAPI's the first: refuse.
-            await run_in_threadpool(_write_refusal, scope, None, 400)
-            await _send_problem(send, 400, "Bad request", "the request has more than one Authorization header")
+        if not await _admit(scope, send, limit):
             return
-        if authorization is not None:
-            scheme, _, secret = authorization.decode("latin-1").partition(" ")
-            principal = await authenticate(secret.strip()) if scheme.lower() == "bearer" else None
-            if principal is None:
-                # every refused attempt is audited, with the key id it claims (never the secret)
-                await run_in_threadpool(_write_refusal, scope, claimed_key_id(secret.strip()), 401)
-                await _send_problem(send, 401, "Unauthorized", "the API key is unknown, malformed or revoked",
-                                    [(b"www-authenticate", b"Bearer")])
-                return
-            state["principal"] = principal
+        state = scope["state"]
 
         received = 0
         refused = False  # the body grew past the limit while streaming in: 413 sent, the rest dropped
@@ -218,19 +191,63 @@ class SecurityMiddleware:
             # connection after the answer. Only a half-sent answer is re-raised.
             if refused or isinstance(error, _AnswerWithheld):
                 return
-            logging.getLogger("flexcalc.api").error("unexpected error on %s %s", scope["method"], scope.get("path", ""),
-                                                    exc_info=error)
-            if finished:
-                return
-            if started:
-                raise
-            events = _unwritten(state)
-            if events:
-                try:
-                    await run_in_threadpool(_write_audit, scope, events, 500)
-                except Exception:
-                    log.exception("the audit log could not be written")
-            await _send_problem(send, 500, "Internal error", "An unexpected error occurred; it has been logged.")
+            await _answer_unexpected(scope, state, send, error, started=started, finished=finished)
+
+
+async def _admit(scope: Scope, send: Send, limit: int) -> bool:
+    """The request's headers checked before the route sees it: a declared body over ``limit`` is 413, more
+    than one Authorization header 400, an unknown key 401 (each refusal audited); a known key's principal
+    goes into the request's state. False when the request was answered here."""
+    authorization: bytes | None = None
+    authorizations = 0
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                too_large = int(value) > limit
+            except ValueError:
+                too_large = False
+            if too_large:
+                await _send_problem(send, 413, "Request too large", f"the body is larger than {limit} bytes")
+                return False
+        elif name == b"authorization":
+            authorization = value
+            authorizations += 1
+    state = scope.setdefault("state", {})
+    if authorizations > 1:
+        # Which one would count? Our reader took the last, FastAPI's the first: refuse.
+        await run_in_threadpool(_write_refusal, scope, None, 400)
+        await _send_problem(send, 400, "Bad request", "the request has more than one Authorization header")
+        return False
+    if authorization is not None:
+        scheme, _, secret = authorization.decode("latin-1").partition(" ")
+        principal = await authenticate(secret.strip()) if scheme.lower() == "bearer" else None
+        if principal is None:
+            # every refused attempt is audited, with the key id it claims (never the secret)
+            await run_in_threadpool(_write_refusal, scope, claimed_key_id(secret.strip()), 401)
+            await _send_problem(send, 401, "Unauthorized", "the API key is unknown, malformed or revoked",
+                                [(b"www-authenticate", b"Bearer")])
+            return False
+        state["principal"] = principal
+    return True
+
+
+async def _answer_unexpected(scope: Scope, state: dict[str, Any], send: Send, error: Exception, *,
+                             started: bool, finished: bool) -> None:
+    """An error the route did not answer: logged; a 500 (with the request's audit rows) unless the answer
+    was sent already; a half-sent answer is re-raised."""
+    logging.getLogger("flexcalc.api").error("unexpected error on %s %s", scope["method"], scope.get("path", ""),
+                                            exc_info=error)
+    if finished:
+        return
+    if started:
+        raise error
+    events = _unwritten(state)
+    if events:
+        try:
+            await run_in_threadpool(_write_audit, scope, events, 500)
+        except Exception:
+            log.exception("the audit log could not be written")
+    await _send_problem(send, 500, "Internal error", "An unexpected error occurred; it has been logged.")
 
 
 class _AnswerWithheld(Exception):

@@ -72,6 +72,18 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"{request.param}_url"))
 
 
+@pytest.fixture
+def migrated_databases(request: pytest.FixtureRequest) -> None:
+    """The explicit migration step (``flexcalc db upgrade``) on each database fixture the test uses
+    (``sqlite_url``, ``postgres_url``, ``database_url``), before the test's other fixtures: the CLI refuses
+    an unmigrated database and never migrates it. Use with ``pytest.mark.usefixtures("migrated_databases")``."""
+    from flexcalc.ledger.db import upgrade
+
+    for name in ("database_url", "sqlite_url", "postgres_url"):
+        if name in request.fixturenames:
+            upgrade(str(request.getfixturevalue(name)))
+
+
 @pytest.fixture(autouse=True)
 def _packaged_rates_after_each_test() -> Iterator[None]:
     """A test that replays a ledger scenario publishing rates (FLEXCALC_PARAMETERS_DIR, e.g. through

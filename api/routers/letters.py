@@ -200,7 +200,7 @@ def create_specification_letter(body: SpecificationLetterCreate, request: Reques
     from flexcalc.letters.facts import get_case_or_fail
 
     month = Month.parse(body.month, "month")
-    return _draft(request, principal, lambda s: get_case_or_fail(s, body.case_id).id,
+    return _draft(request, principal, lambda s: get_case_or_fail(s, body.case_id),
                   lambda s: specification_letter(s, body.case_id, month, _today(body.date), body.channel),
                   body.created_by)
 

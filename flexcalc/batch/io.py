@@ -133,7 +133,7 @@ class InputReader:
             reader = pacsv.open_csv(self.path, read_options=pacsv.ReadOptions(block_size=1 << 16))
         except (pa.ArrowException, OSError) as error:
             raise malformed_file_error(self.path, "CSV", error) from None
-        names = reader.schema.names
+        names: list[str] = reader.schema.names
         reader.close()
         return names
 
@@ -386,7 +386,7 @@ def _float_to_ore(values: np.ndarray[Any, np.dtype[np.float64]], column: str, ro
                "amount_negative")
     _fail_rows(values > _MAX_KRONER, column, row_offset, ids, "is over 10.000.000 kr. a month; check the amount",
                "er over 10.000.000 kr. om måneden; kontrollér beløbet", "amount_too_large")
-    ints = np.rint(values * 100).astype(np.int64)
+    ints: IntArray = np.rint(values * 100).astype(np.int64)
     _fail_rows(ints / 100 != values, column, row_offset, ids,
                "has more than two decimals (amounts are in kroner and øre)",
                "har mere end to decimaler (beløb er i kroner og øre)", "amount_decimals")

@@ -80,7 +80,9 @@ class Summary:
 
     def lines_da(self) -> list[str]:
         """The summary in Danish, for the terminal."""
-        count = lambda n: number(Decimal(n), decimals=0)  # noqa: E731
+        def count(n: int) -> str:
+            return number(Decimal(n), decimals=0)
+
         return [
             f"Kørsel for {month_name(Month.parse(self.month))} (ydelsesmåned {self.month})",
             f"Personer:                     {count(self.people)}",

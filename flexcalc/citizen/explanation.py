@@ -36,9 +36,64 @@ EVENT_TEXTS: dict[str, Callable[[Step], str]] = {
 }
 
 
+def _ceiling_text(result: MonthResult) -> str:
+    if not result.ceiling_cut:
+        return f"Lønloftet på {kr(result.ceiling)} nås ikke (der er {kr(result.ceiling_room)} til loftet)"
+    if result.ceiling_room <= 0:
+        return (f"Lønloftet er {kr(result.ceiling)}, og lønnen ({kr(result.wage_income)}) når allerede "
+                f"loftet, så tilskuddet bliver 0 kr.")
+    return (f"Lønloftet er {kr(result.ceiling)}: løn og tilskud må højst give {kr(result.ceiling)}, "
+            f"så tilskuddet nedsættes med {kr(result.ceiling_cut)}")
+
+
+def _step_text(result: MonthResult, step: Step) -> str | None:
+    """One step of the result in plain Danish (None: a step not told, as the timing or no high reduction)."""
+    rates = result.rates
+    if step.key == "timing":
+        return None
+    if step.key == "wage_income":
+        text = f"Lønindtægt inkl. pension: {kr(result.wage_income)}"
+    elif step.key == "max_subsidy":
+        text = f"Maksimalt fleksløntilskud: {kr(result.max_subsidy)}"
+    elif step.key == "reduction_low":
+        base = step.inputs["base"]
+        threshold = step.inputs.get("threshold", rates.threshold)
+        text = (f"− {percent(rates.reduction_rate_low)} af {kr(base)} (op til {kr(threshold)}): "  # type: ignore[arg-type]
+                f"{kr(result.reduction_low)}")
+    elif step.key == "reduction_high":
+        if not result.reduction_high:
+            return None
+        base = step.inputs["base"]
+        threshold = step.inputs.get("threshold", rates.threshold)
+        text = (f"− {percent(rates.reduction_rate_high)} af {kr(base)} over {kr(threshold)}: "  # type: ignore[arg-type]
+                f"{kr(result.reduction_high)}")
+    elif step.key == "floor_at_zero":
+        text = "Lønnen er så høj, at tilskuddet er nedsat til 0 kr."
+    elif step.key == "rounding":
+        text = f"Afrunding til hele øre: {kr(step.effect or ZERO, sign=True)}"
+    elif step.key == "subsidy_before_ceiling":
+        text = f"= Tilskud før lønloftet: {kr(result.subsidy_before_ceiling)}"
+    elif step.key == "ceiling":
+        text = _ceiling_text(result)
+    elif step.key == "subsidy":
+        text = f"= Fleksløntilskud: {kr(result.subsidy)}"
+    elif step.key == "atp_own":
+        text = f"− Eget ATP-bidrag: {kr(result.atp_own)}"
+    elif step.key == "payout":
+        text = f"= Udbetaling før skat: {kr(result.payout)}"
+    elif step.key in EVENT_TEXTS:
+        text = EVENT_TEXTS[step.key](step)
+    elif step.amount is None:
+        text = step.label
+    elif step.effect is not None and step.effect < 0:
+        text = f"− {step.label}: {kr(-step.effect)}"
+    else:
+        text = f"{step.label}: {kr(step.amount)}"
+    return text
+
+
 def explain_month_da(result: MonthResult) -> list[str]:
     """Lines of plain Danish that walk through the result, each citing its provision."""
-    rates = result.rates
     arrears = cite("paid_in_arrears", result.benefit_month)
     lines = [
         f"Fleksløntilskud for {month_name(result.benefit_month)}",
@@ -47,55 +102,9 @@ def explain_month_da(result: MonthResult) -> list[str]:
         "",
     ]
     for step in result.steps:
-        if step.key == "timing":
-            continue
-        if step.key == "wage_income":
-            text = f"Lønindtægt inkl. pension: {kr(result.wage_income)}"
-        elif step.key == "max_subsidy":
-            text = f"Maksimalt fleksløntilskud: {kr(result.max_subsidy)}"
-        elif step.key == "reduction_low":
-            base = step.inputs["base"]
-            threshold = step.inputs.get("threshold", rates.threshold)
-            text = (f"− {percent(rates.reduction_rate_low)} af {kr(base)} (op til {kr(threshold)}): "  # type: ignore[arg-type]
-                    f"{kr(result.reduction_low)}")
-        elif step.key == "reduction_high":
-            if not result.reduction_high:
-                continue
-            base = step.inputs["base"]
-            threshold = step.inputs.get("threshold", rates.threshold)
-            text = (f"− {percent(rates.reduction_rate_high)} af {kr(base)} over {kr(threshold)}: "  # type: ignore[arg-type]
-                    f"{kr(result.reduction_high)}")
-        elif step.key == "floor_at_zero":
-            text = "Lønnen er så høj, at tilskuddet er nedsat til 0 kr."
-        elif step.key == "rounding":
-            text = f"Afrunding til hele øre: {kr(step.effect or ZERO, sign=True)}"
-        elif step.key == "subsidy_before_ceiling":
-            text = f"= Tilskud før lønloftet: {kr(result.subsidy_before_ceiling)}"
-        elif step.key == "ceiling":
-            if result.ceiling_cut:
-                if result.ceiling_room <= 0:
-                    text = (f"Lønloftet er {kr(result.ceiling)}, og lønnen ({kr(result.wage_income)}) når allerede "
-                            f"loftet, så tilskuddet bliver 0 kr.")
-                else:
-                    text = (f"Lønloftet er {kr(result.ceiling)}: løn og tilskud må højst give {kr(result.ceiling)}, "
-                            f"så tilskuddet nedsættes med {kr(result.ceiling_cut)}")
-            else:
-                text = f"Lønloftet på {kr(result.ceiling)} nås ikke (der er {kr(result.ceiling_room)} til loftet)"
-        elif step.key == "subsidy":
-            text = f"= Fleksløntilskud: {kr(result.subsidy)}"
-        elif step.key == "atp_own":
-            text = f"− Eget ATP-bidrag: {kr(result.atp_own)}"
-        elif step.key == "payout":
-            text = f"= Udbetaling før skat: {kr(result.payout)}"
-        elif step.key in EVENT_TEXTS:
-            text = EVENT_TEXTS[step.key](step)
-        elif step.amount is None:
-            text = step.label
-        elif step.effect is not None and step.effect < 0:
-            text = f"− {step.label}: {kr(-step.effect)}"
-        else:
-            text = f"{step.label}: {kr(step.amount)}"
-        lines.append(f"{text}  ({step.provision})")
+        text = _step_text(result, step)
+        if text is not None:
+            lines.append(f"{text}  ({step.provision})")
     warning = law_warning(result.benefit_month)
     if warning is not None:
         lines += ["", f"Advarsel: {warning.message_da}."]

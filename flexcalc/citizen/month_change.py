@@ -482,6 +482,29 @@ class MonthChange:
         }
 
 
+def _payout_causes(first: MonthSide, second: MonthSide, first_result: MonthResult,
+                   second_result: MonthResult) -> list[Cause]:
+    """The causes of the payout beside the subsidy: the own ATP, and the adjustments paid with the month."""
+    causes: list[Cause] = []
+    atp_change = -(second_result.atp_own - first_result.atp_own).quantize(ORE)
+    if atp_change:
+        causes.append(Cause(
+            "atp", atp_change,
+            f"Dit eget ATP-bidrag af tilskuddet ({percent(second_result.rates.atp_own_share_rate)}, højst "
+            f"{kr(second_result.rates.atp_own_share_cap, decimals=0)}) er {kr(second_result.atp_own)} for "
+            f"{second.name_da} mod {kr(first_result.atp_own)} for {first.name_da}. {_effect(atp_change)}",
+            atp.PROVISION))
+    for kind, label in ADJUSTMENT_LABELS_DA.items():
+        before, after = first.adjustment_total(kind), second.adjustment_total(kind)
+        if before != after:
+            causes.append(Cause(
+                kind, (after - before).quantize(ORE),
+                f"Med udbetalingen for {second.name_da} følger {label} på {kr(after, sign=True)} mod "
+                f"{kr(before, sign=True)} for {first.name_da}. {_effect(after - before)}",
+                cite("regulation", second_result.benefit_month)))
+    return causes
+
+
 def explain_month_change(first: MonthSide, second: MonthSide, *, calculate: Calculator = calculate_month,
                          stages: Sequence[Stage] | None = None) -> MonthChange:
     """The payout of ``second`` minus that of ``first``, split into causes that add up exactly.
@@ -513,22 +536,7 @@ def explain_month_change(first: MonthSide, second: MonthSide, *, calculate: Calc
     if next_input != second.inp:
         raise AssertionError("the substitution chain must end at the second month's inputs")
 
-    atp_change = -(second_result.atp_own - first_result.atp_own).quantize(ORE)
-    if atp_change:
-        causes.append(Cause(
-            "atp", atp_change,
-            f"Dit eget ATP-bidrag af tilskuddet ({percent(second_result.rates.atp_own_share_rate)}, højst "
-            f"{kr(second_result.rates.atp_own_share_cap, decimals=0)}) er {kr(second_result.atp_own)} for "
-            f"{second.name_da} mod {kr(first_result.atp_own)} for {first.name_da}. {_effect(atp_change)}",
-            atp.PROVISION))
-    for kind, label in ADJUSTMENT_LABELS_DA.items():
-        before, after = first.adjustment_total(kind), second.adjustment_total(kind)
-        if before != after:
-            causes.append(Cause(
-                kind, (after - before).quantize(ORE),
-                f"Med udbetalingen for {second.name_da} følger {label} på {kr(after, sign=True)} mod "
-                f"{kr(before, sign=True)} for {first.name_da}. {_effect(after - before)}",
-                cite("regulation", second_result.benefit_month)))
+    causes += _payout_causes(first, second, first_result, second_result)
     result = MonthChange(first, second, first_result, second_result, causes, notes)
     total = sum((c.amount for c in causes), ZERO)
     if total != result.difference:

@@ -17,6 +17,7 @@ from flexcalc.cli.common import amount, app, input_errors, month, print_json
 from flexcalc.errors import InputError
 from flexcalc.law.params import (
     RATE_NAMES,
+    Parameter,
     assumed_months,
     assumed_months_da,
     assumed_months_en,
@@ -220,6 +221,11 @@ def rates(
         data["self_employed"] = self_employed_rates_json()
         print_json(data)
         return
+    _print_rates_tables(parameters)
+
+
+def _print_rates_tables(parameters: dict[str, Parameter]) -> None:
+    """Every rate as a table for the terminal (from, value, status, source), and what the statuses mean."""
     console = Console(width=160)
     for name in (*RATE_NAMES, *OLD_SCHEME_SHOWN):
         parameter = parameters[name]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from flexcalc.cli.common import EXIT_INPUT, app, fail, print_json
+from flexcalc.cli.common import EXIT_INPUT, app, fail, ledger_sessions, print_json
 from flexcalc.errors import InputError
 
 cases_app = typer.Typer(help="Many cases at once: import a caseload from a file.", no_args_is_help=True)
@@ -26,10 +26,8 @@ def cases_import(
     column; all of them are listed) stores nothing. A case stored already with the same content is
     skipped, so importing the same file again changes nothing and says so."""
     from flexcalc.ledger.case_import import CaseImportError, import_case_file
-    from flexcalc.ledger.store import open_ledger
-
     try:
-        result = import_case_file(open_ledger(db), file)
+        result = import_case_file(ledger_sessions(db), file)
     except CaseImportError as error:
         for item in error.errors:
             typer.echo(f"error: {item.field}: {item.reason_en}", err=True)

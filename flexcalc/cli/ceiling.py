@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, print_json
+from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, ledger_sessions, print_json
 from flexcalc.errors import InputError
 from flexcalc.normal_wage import FormError, NormalWageForm, check_form, load_form, parse_date
 from flexcalc.text_da.format import date_da, kr, month_name
@@ -94,13 +94,13 @@ def apply(
     the months already paid that it affects (LAB § 123 stk. 3; PM 48-22)."""
     from flexcalc.ledger.ceilings import apply_normal_wage_form
     from flexcalc.ledger.reports import parse_instant
-    from flexcalc.ledger.store import now, open_ledger
+    from flexcalc.ledger.store import now
     from flexcalc.money import amount_str
 
     form = _read_form(file)
     with input_errors():
         instant = parse_instant(as_of, "as-of", end_of_day=True) if as_of else now()
-        applied = apply_normal_wage_form(open_ledger(db), case, form, instant)
+        applied = apply_normal_wage_form(ledger_sessions(db), case, form, instant)
     corrections = applied.reconciliation.corrections
     if as_json:
         print_json({"case_id": case, "ceiling": amount_str(applied.amount),

@@ -28,9 +28,9 @@ app.add_typer(claims_app, name="claims")
 
 
 def _ledger(db: str | None) -> Any:
-    from flexcalc.ledger.store import open_ledger
+    from flexcalc.cli.common import ledger_sessions
 
-    return open_ledger(db)
+    return ledger_sessions(db)
 
 
 def _date(value: str | None, field: str = "as-of") -> dt.date:

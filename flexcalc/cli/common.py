@@ -7,13 +7,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
 from flexcalc.errors import InputError
 from flexcalc.parsing.inputs import parse_amount
 from flexcalc.period import Month
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(
     name="flexcalc",
@@ -24,6 +27,8 @@ app = typer.Typer(
 )
 
 EXIT_INPUT = 2
+EXIT_SCHEMA = 3
+"""The database is unreachable or not at the newest migration: nothing was read or written."""
 
 
 def fail(error: InputError) -> NoReturn:
@@ -63,3 +68,35 @@ def print_json(data: Any) -> None:
 
 
 OptionFactory = Callable[..., Any]
+
+
+def _schema_problem_da(problem: str) -> str:
+    """``flexcalc.ledger.db.schema_problem``'s reason in Danish."""
+    if problem.startswith("database unreachable"):
+        return "databasen kan ikke nås" + problem.removeprefix("database unreachable")
+    if problem.startswith("database at migration "):
+        found, _, rest = problem.removeprefix("database at migration ").partition(", the code needs ")
+        needed = rest.partition(": run ")[0]
+        return f"databasen er på migration {found}, koden kræver {needed}: kør `flexcalc db upgrade`"
+    return "databasen er ikke migreret: kør `flexcalc db upgrade`"
+
+
+def require_schema(db: str | None) -> None:
+    """Refuse a database that is unreachable or not at the newest migration (exit 3, English and Danish).
+    The command line never migrates: ``flexcalc db upgrade`` is the one step that does, as for the API."""
+    from flexcalc.ledger.db import schema_problem
+
+    problem = schema_problem(db)
+    if problem is not None:
+        typer.echo(f"error: database: {problem}", err=True)
+        typer.echo(f"fejl: database: {_schema_problem_da(problem)}", err=True)
+        raise typer.Exit(EXIT_SCHEMA)
+
+
+def ledger_sessions(db: str | None) -> Callable[[], Session]:
+    """The ledger at ``db`` (``--db``, else FLEXCALC_DATABASE_URL, else the embedded SQLite file) for a
+    command, once ``require_schema`` has found it migrated."""
+    from flexcalc.ledger.store import open_ledger
+
+    require_schema(db)
+    return open_ledger(db, migrate=False)

@@ -1,7 +1,8 @@
 """Demo data: replay the scenarios of ``fixtures/ledger`` into a database (``scripts/demo-data``).
 
 Idempotent: a scenario whose case exists already is skipped, so running it twice changes nothing.
-Usage: ``python -m flexcalc.cli.demo [--db URL]``.
+Usage: ``python -m flexcalc.cli.demo [--db URL]`` on a database ``flexcalc db upgrade`` has migrated
+(``scripts/demo-data`` runs both); an unmigrated one is refused, never migrated here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,32 @@ def with_version(args: list[str], factory: Any) -> list[str]:
         return [*args, "--expect-version", month_version(session, case_id, month)]
 
 
+FILE_SUFFIXES = (".csv", ".json", ".yaml")
+"""A step's argument with one of these endings names a file in the scenario's folder."""
+
+
+def read_scenario(folder: Path) -> dict[str, Any]:
+    scenario: dict[str, Any] = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    return scenario
+
+
+def scenario_steps(folder: Path, factory: Any,
+                   read_version: Callable[[list[str]], list[str]] | None = None,
+                   ) -> Iterator[tuple[dict[str, Any], list[str] | None]]:
+    """The one runner of the scenario format: each step of ``folder``'s scenario with its CLI arguments ready
+    to run (file names as paths in the folder, ``@correction``/``@claim`` resolved, an item action with the
+    version of its item, read by ``read_version`` or else ``with_version``). A step that publishes rates
+    (``parameters``) comes with ``None``. Lazy: each step is resolved after the one before it has run."""
+    case_id = read_scenario(folder)["steps"][0]["args"][2]
+    for step in read_scenario(folder)["steps"]:
+        if "parameters" in step:
+            yield step, None
+            continue
+        args = resolve([str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]],
+                       case_id, factory)
+        yield step, read_version(args) if read_version is not None else with_version(args, factory)
+
+
 def load(db: str | None = None) -> list[str]:
     """Replay every scenario whose case is not in the database yet; return the cases loaded."""
     import typer.main
@@ -64,20 +92,20 @@ def load(db: str | None = None) -> list[str]:
     from flexcalc.ledger.models import Case
     from flexcalc.ledger.store import open_ledger
 
-    factory = open_ledger(db)
+    factory = open_ledger(db, migrate=False)  # migrated first by `flexcalc db upgrade` (scripts/demo-data)
     command = typer.main.get_command(app)
     loaded = []
     for folder in sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists()):
-        scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+        scenario = read_scenario(folder)
         if scenario.get("demo") is False:  # needs its own parameters (FLEXCALC_PARAMETERS_DIR)
             continue
         case_id = scenario["steps"][0]["args"][2]
         with factory() as session:
             if session.get(Case, case_id) is not None:
                 continue
-        for step in scenario["steps"]:
-            args = with_version(resolve([str(folder / a) if str(a).endswith((".csv", ".json")) else str(a)
-                                         for a in step["args"]], case_id, factory), factory)
+        for step, args in scenario_steps(folder, factory):
+            if args is None:
+                raise RuntimeError(f"demo data: {folder.name} publishes rates: mark it demo: false")
             if db:
                 args += ["--db", db]
             with contextlib.redirect_stdout(io.StringIO()):
@@ -89,7 +117,15 @@ def load(db: str | None = None) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    import typer
+
+    from flexcalc.cli.common import require_schema
+
     db = argv[argv.index("--db") + 1] if "--db" in argv else None
+    try:
+        require_schema(db)
+    except typer.Exit as refused:
+        return refused.exit_code
     loaded = load(db)
     print(f"demo data: {len(loaded)} case(s) loaded" + (f" ({', '.join(loaded)})" if loaded else " (already there)"))
     return 0

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flexcalc.cli.common import amount, app, fail, input_errors, month, print_json
+from flexcalc.cli.common import amount, app, fail, input_errors, ledger_sessions, month, print_json
 from flexcalc.errors import InputError
+from flexcalc.period import Month
+
+if TYPE_CHECKING:
+    from flexcalc.finance.report import FinanceReport
+    from flexcalc.finance.statement import Reconciliation
 
 
 def _date(value: str | None, field: str):  # type: ignore[no-untyped-def]
@@ -117,7 +122,6 @@ def finance(
     from flexcalc.finance.profiles import read_profiles
     from flexcalc.finance.report import finance_report, year_figures
     from flexcalc.finance.statement import match_statement, read_statement, reconcile_statement
-    from flexcalc.ledger.store import open_ledger
 
     benefit_month = month(month_)
     with input_errors():
@@ -125,28 +129,20 @@ def finance(
             find_account(account)
         found = read_profiles(profiles) if profiles else {}
         lines = read_statement(statement) if statement else None
-        factory = open_ledger(db)
+        factory = ledger_sessions(db)
         report = finance_report(factory, benefit_month, found)
         reconciliation = None
         if lines is not None:
             with factory() as session:  # CPR numbers become case ids here, before anything else sees them
                 reconciliation = reconcile_statement(report, match_statement(session, lines))
         year_data = year_figures(factory, benefit_month) if year else None
-    data = report.to_dict()
-    if year_data is not None:
-        data["year"] = year_data
+    data = _report_data(report, year_data, account, reconciliation)
     if totals_csv_path is not None:
         totals_csv_path.write_text(totals_csv(report, year_data), encoding="utf-8")
     if lines_csv_path is not None:
         from flexcalc.finance.export import lines_csv
 
         lines_csv_path.write_text(lines_csv(report), encoding="utf-8")
-    if account is not None:
-        data["accounts"] = [a for a in data["accounts"] if a["id"] == account]
-    if reconciliation is not None:
-        data["reconciliation"] = reconciliation.to_dict()
-        for key in ("statement_total", "expected_total", "difference"):
-            data[key] = data["reconciliation"][key]
     if xlsx is not None:
         report_xlsx(report, xlsx, reconciliation)
     if as_json:
@@ -155,9 +151,31 @@ def finance(
     if as_csv:
         sys.stdout.write(report_csv(report))
         return
-    t = data["totals"]
+    _print_report(benefit_month, data, reconciliation)
+    if xlsx is not None:
+        typer.echo(f"wrote {xlsx}")
+
+
+def _report_data(report: FinanceReport, year_data: dict[str, Any] | None, account: str | None,
+                 reconciliation: Reconciliation | None) -> dict[str, Any]:
+    """The report as JSON data: with the year's figures, only ``account`` if given, and the statement's
+    reconciliation with its three totals at the top."""
+    data = report.to_dict()
+    if year_data is not None:
+        data["year"] = year_data
+    if account is not None:
+        data["accounts"] = [a for a in data["accounts"] if a["id"] == account]
+    if reconciliation is not None:
+        data["reconciliation"] = reconciliation.to_dict()
+        for key in ("statement_total", "expected_total", "difference"):
+            data[key] = data["reconciliation"][key]
+    return data
+
+
+def _print_report(benefit_month: Month, data: dict[str, Any], reconciliation: Reconciliation | None) -> None:
+    """The report for the terminal: totals, refund by step, accounts, the statement's differences."""
     typer.echo(f"{benefit_month}: {data['payments']} payments")
-    for key, value in t.items():
+    for key, value in data["totals"].items():
         typer.echo(f"  {key:<22} {value:>16}")
     typer.echo("refund by step:")
     for key, values in data["refund_by_step"].items():
@@ -182,14 +200,12 @@ def finance(
         for d in reconciliation.to_dict()["differences"]:
             typer.echo(f"  {d['person']} {d['period']}: {d['cause']} ({d['cause_da']}) "
                        f"refund {d['ours_refund']} vs {d['statement_refund']} {d['detail']}")
-    if xlsx is not None:
-        typer.echo(f"wrote {xlsx}")
 
 
 def _history(args: list[str], db: str | None, as_json: bool) -> None:
     """``flexcalc finance history import FILE.csv [--source NAME] [--by NAME]`` and ``history show CASE``."""
     from flexcalc.finance.history_import import import_history
-    from flexcalc.ledger.store import open_ledger, transaction
+    from flexcalc.ledger.store import transaction
 
     def option(name: str, default: str) -> str:
         if name in args:
@@ -205,7 +221,7 @@ def _history(args: list[str], db: str | None, as_json: bool) -> None:
     if len(args) != 2 or args[0] not in ("import", "show"):
         fail(InputError("history", "use: history import FILE.csv | history show CASE",
                         "brug: history import FIL.csv | history show SAG"))
-    factory = open_ledger(db)
+    factory = ledger_sessions(db)
     if args[0] == "show":
         from flexcalc.finance.history_view import case_history
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flexcalc.cli.common import app, input_errors, print_json
+from flexcalc.cli.common import app, input_errors, print_json, require_schema
 from flexcalc.ledger.db import session_factory
 from flexcalc.security import keys
 from flexcalc.security.redact import install_cpr_redaction
@@ -30,6 +30,7 @@ def keys_create(
     db: DbOption = None,
 ) -> None:
     """Make a key and print its secret once (it cannot be shown again)."""
+    require_schema(db)
     with input_errors(), session_factory(db).begin() as session:
         row, secret = keys.create_key(session, role, case_id=case, employer_cvr=employer, label=label)
         key_id = row.id
@@ -42,6 +43,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every key: id, role, scope, made, revoked (never a secret)."""
+    require_schema(db)
     with session_factory(db)() as session:
         rows = keys.list_keys(session)
     data = [keys.key_dict(r) for r in rows]
@@ -58,6 +60,7 @@ def keys_list(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (from `keys list`).")],
                 db: DbOption = None) -> None:
     """Revoke a key: refused at once by this process, within seconds by running servers."""
+    require_schema(db)
     with input_errors(), session_factory(db).begin() as session:
         keys.revoke_key(session, key_id)
     typer.echo(f"key {key_id} revoked")

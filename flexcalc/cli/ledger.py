@@ -42,9 +42,9 @@ app.add_typer(corrections_app, name="corrections")
 
 
 def _ledger(db: str | None) -> Any:
-    from flexcalc.ledger.store import open_ledger
+    from flexcalc.cli.common import ledger_sessions
 
-    return open_ledger(db)
+    return ledger_sessions(db)
 
 
 def _as_of(value: str) -> dt.datetime:
@@ -217,6 +217,23 @@ def _kr(text: str | None) -> str:
     return "—" if text is None else kr(parse_amount(text, "amount", allow_negative=True))
 
 
+def _print_computation(comp: dict[str, Any] | None, error: str | None) -> None:
+    """The month's computation step by step, or why there is none."""
+    if comp is None:
+        typer.echo(f"Beregning: ikke mulig ({error})")
+    elif comp["result"] is None:
+        typer.echo("Beregning: " + (comp["reason_da"] or "afventer indberetning fra arbejdsgiver "
+                                    + ", ".join(comp["missing_employers"])))
+    else:
+        typer.echo("Beregning:")
+        for step in comp["result"]["steps"]:
+            amount_text = f": {_kr(step['amount'])}" if step["amount"] is not None else ""
+            typer.echo(f"  {step['label']}{amount_text}  ({step['provision']})")
+        if comp["reason_da"]:
+            typer.echo(f"  Bemærk: {comp['reason_da']}")
+        typer.echo(f"  Skyldigt tilskud: {_kr(comp['result']['subsidy'])}")
+
+
 def _print_month(m: dict[str, Any]) -> None:
     """One benefit month for the caseworker, in Danish."""
     from flexcalc.period import Month
@@ -244,20 +261,7 @@ def _print_month(m: dict[str, Any]) -> None:
         when = f", kendt fra {c['known_at'][:10]}" if c["known_at"] else ""
         typer.echo(f"  {_kr(c['amount'])} fra {c['effective_month']}{when}" + ("" if c["known"] else " [ikke kendt]"))
     typer.echo("")
-    comp = m["computation"]
-    if comp is None:
-        typer.echo(f"Beregning: ikke mulig ({m['error']})")
-    elif comp["result"] is None:
-        typer.echo("Beregning: " + (comp["reason_da"] or "afventer indberetning fra arbejdsgiver "
-                                    + ", ".join(comp["missing_employers"])))
-    else:
-        typer.echo("Beregning:")
-        for step in comp["result"]["steps"]:
-            amount_text = f": {_kr(step['amount'])}" if step["amount"] is not None else ""
-            typer.echo(f"  {step['label']}{amount_text}  ({step['provision']})")
-        if comp["reason_da"]:
-            typer.echo(f"  Bemærk: {comp['reason_da']}")
-        typer.echo(f"  Skyldigt tilskud: {_kr(comp['result']['subsidy'])}")
+    _print_computation(m["computation"], m["error"])
     typer.echo("")
     pay = m["payment"]
     if pay is None:

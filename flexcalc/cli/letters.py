@@ -41,9 +41,9 @@ RecipientCvrOption = Annotated[str | None, typer.Option("--recipient-cvr", help=
 
 
 def _ledger(db: str | None) -> Any:
-    from flexcalc.ledger.store import open_ledger
+    from flexcalc.cli.common import ledger_sessions
 
-    return open_ledger(db)
+    return ledger_sessions(db)
 
 
 def _date(value: str | None, field: str) -> dt.date | None:

@@ -60,16 +60,8 @@ def run(
     with input_errors():
         check_refund_step(refund_step, "refund-step")
         reform = load_reform(reform_path)
-        if dask is not None:
-            if output_path is not None:
-                raise InputError("output", "a Dask reform run prints the comparison only; leave out --output",
-                                 "en Dask-reformkørsel viser kun sammenligningen; udelad --output",
-                                 code="dask_output")
-            from flexcalc.reforms.run import run_reform_dask
-
-            comparison = run_reform_dask(benefit_month, input_path, reform, scheduler=dask)
-        else:
-            comparison = _run_local(benefit_month, input_path, reform, output_path, chunk_rows, progress)
+        comparison = (_run_dask(benefit_month, input_path, reform, output_path, dask) if dask is not None else
+                      _run_local(benefit_month, input_path, reform, output_path, chunk_rows, progress))
     comparison.refund_step = refund_step
     elapsed = time.perf_counter() - started
     if as_json:
@@ -81,6 +73,17 @@ def run(
     if output_path is not None:
         typer.echo(f"Resultatet pr. person er skrevet til {output_path}")
     typer.echo(f"Tid: {number(Decimal(str(round(elapsed, 2))))} s")
+
+
+def _run_dask(benefit_month: Month, input_path: Path, reform: Reform, output_path: Path | None,
+              scheduler: str) -> Comparison:
+    """The comparison computed on Dask (printed only: no per-person output)."""
+    if output_path is not None:
+        raise InputError("output", "a Dask reform run prints the comparison only; leave out --output",
+                         "en Dask-reformkørsel viser kun sammenligningen; udelad --output", code="dask_output")
+    from flexcalc.reforms.run import run_reform_dask
+
+    return run_reform_dask(benefit_month, input_path, reform, scheduler=scheduler)
 
 
 def _run_local(benefit_month: Month, input_path: Path, reform: Reform, output_path: Path | None,

@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flexcalc.citizen.scenarios import MAX_HOURLY, Job, describe_month_da, hour_scenario
-from flexcalc.citizen.tax_estimate import municipal_rate, pension_rate, scenario_after_tax
+from flexcalc.citizen.scenarios import MAX_HOURLY, HourScenario, Job, describe_month_da, hour_scenario
+from flexcalc.citizen.tax_estimate import ScenarioAfterTax, municipal_rate, pension_rate, scenario_after_tax
 from flexcalc.cli.common import amount, app, input_errors, month, print_json
 from flexcalc.law.params import current_month
 from flexcalc.text_da.format import kr
@@ -55,6 +55,20 @@ def scenario(
     source = "anslået som fuldtidslønnen (37 timer)" if result.ceiling_source == "full_time_wage" else "angivet"
     console.print(f"Timeløn inkl. pension {kr(job.hourly_equivalent)}; lønloft {kr(result.ceiling)} ({source}).")
     console.print(describe_month_da(result))
+    console.print(_hours_table(result, after_tax))
+    if after_tax is not None:
+        console.print("Efter skat er et SKØN: AM-bidrag, bundskat, kommuneskat, personfradrag og "
+                      "beskæftigelsesfradrag; ikke topskat, jobfradrag eller andre fradrag.")
+    for region in result.regions:
+        console.print(f"• {region.text_da} ({region.provision})")
+    console.print(result.plateau_sentence_da())
+    for finding in result.findings:
+        console.print(f"OBS: {finding.message_da} ({finding.provision})")
+
+
+def _hours_table(result: HourScenario, after_tax: ScenarioAfterTax | None) -> Table:
+    """One row per weekly hour count: wage, subsidy, own ATP, total, the gain of one more hour, the region
+    (and with the estimate, the income after tax and its gain)."""
     table = Table(title="Løn, tilskud og samlet indkomst pr. måned før skat", title_justify="left")
     headers = ["timer/uge", "løn", "tilskud", "eget ATP", "samlet", "+1 time", "område"]
     if after_tax is not None:
@@ -70,12 +84,4 @@ def scenario(
             net = taxed.net_gain_next_hour
             cells += [kr(taxed.estimate.disposable, decimals=0), "—" if net is None else kr(net, sign=True)]
         table.add_row(*cells)
-    console.print(table)
-    if after_tax is not None:
-        console.print("Efter skat er et SKØN: AM-bidrag, bundskat, kommuneskat, personfradrag og "
-                      "beskæftigelsesfradrag; ikke topskat, jobfradrag eller andre fradrag.")
-    for region in result.regions:
-        console.print(f"• {region.text_da} ({region.provision})")
-    console.print(result.plateau_sentence_da())
-    for finding in result.findings:
-        console.print(f"OBS: {finding.message_da} ({finding.provision})")
+    return table

@@ -21,9 +21,9 @@ from flexcalc.text_da.format import kr
 
 
 def _ledger(db: str | None) -> Any:
-    from flexcalc.ledger.store import open_ledger
+    from flexcalc.cli.common import ledger_sessions
 
-    return open_ledger(db)
+    return ledger_sessions(db)
 
 
 def _today(value: str | None) -> dt.date:

@@ -57,7 +57,8 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
                 None, None, f"key {key!r} is written twice (an overlap)", key_node.start_mark
             )
         seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
+    return mapping
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -273,6 +274,20 @@ def _load_files(files: tuple[tuple[str, Path], ...]) -> dict[str, Parameter]:
 _REFERENCE = re.compile(r"^(?P<name>[a-z_0-9]+)@(?P<day>\d{4}-\d{2}-\d{2})$")
 
 
+def _computed_entry(entry: ParameterValue, result: Decimal, inputs: list[RuleInput], where: str) -> ParameterValue:
+    """A value with its rule's result: a published value keeps its value beside the result; a computed one
+    must not rest on an assumed input; an assumed one becomes computed once its inputs are all established."""
+    follows: Status = "assumed" if any(i.status == "assumed" for i in inputs) else "computed"
+    if entry.status == "published":
+        return entry.model_copy(update={"computed": result, "inputs": tuple(inputs)})
+    if entry.status == "computed" and follows == "assumed":
+        raise ValueError(f"{where} is declared computed but its inputs make it assumed"
+                         f" ({', '.join(f'{i.name}: {i.status}' for i in inputs)})")
+    # declared assumed, its inputs now all established (e.g. an input published): computed
+    return entry.model_copy(update={"value": result, "computed": result, "inputs": tuple(inputs),
+                                    "status": follows})
+
+
 def resolve_computed(parameters: dict[str, Parameter]) -> dict[str, Parameter]:
     """Every value with a ``rule`` computed from its ``derived_from`` inputs (other parameters' values,
     themselves resolved first, and literals). A computed value's status must follow its inputs (see the
@@ -304,16 +319,7 @@ def resolve_computed(parameters: dict[str, Parameter]) -> dict[str, Parameter]:
         for input_name in rule.inputs:
             inputs.append(_resolve_input(input_name, given[input_name], where(name, index), parameters, resolve))
         active.discard(key)
-        result = rule.function({i.name: i.value for i in inputs})
-        follows: Status = "assumed" if any(i.status == "assumed" for i in inputs) else "computed"
-        if entry.status == "published":
-            found = entry.model_copy(update={"computed": result, "inputs": tuple(inputs)})
-        elif entry.status == "computed" and follows == "assumed":
-            raise ValueError(f"{where(name, index)} is declared computed but its inputs make it assumed"
-                             f" ({', '.join(f'{i.name}: {i.status}' for i in inputs)})")
-        else:  # declared assumed, its inputs now all established (e.g. an input published): computed
-            found = entry.model_copy(update={"value": result, "computed": result, "inputs": tuple(inputs),
-                                             "status": follows})
+        found = _computed_entry(entry, rule.function({i.name: i.value for i in inputs}), inputs, where(name, index))
         done[key] = found
         return found
 

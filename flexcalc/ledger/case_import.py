@@ -172,10 +172,53 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def check_rows(rows: Sequence[dict[str, Any]], where: Sequence[str]) -> list[CaseRow]:
-    """Check every row (and the rows against each other); ``CaseImportError`` lists every bad one."""
+def _case_id_of(raw: Any, label: str, first_line: dict[str, str]) -> str:
+    """The case id of a row, once in the file (``first_line`` remembers where each id stood first)."""
+    case_id = check_case_id(_text(raw), "case_id")
+    if case_id in first_line:
+        raise InputError("case_id", f"the case id {case_id} appears twice in the file ({first_line[case_id]})",
+                         f"sagsnummeret {case_id} står to gange i filen "
+                         f"({first_line[case_id].replace('line', 'linje')})", code="case_id_twice")
+    first_line[case_id] = label
+    return case_id
+
+
+def _ceiling_of(raw: Any) -> Decimal:
+    """The ceiling of a row: an amount above 0."""
+    ceiling = parse_amount(raw if isinstance(raw, Decimal | int) and not isinstance(raw, bool)
+                           else _text(raw) or None, "ceiling")
+    if ceiling <= 0:
+        raise InputError("ceiling", "must be more than 0", "skal være over 0", code="ceiling_zero")
+    return ceiling
+
+
+def _first_month_of(raw: Any, rated: dict[Month, bool]) -> Month:
+    """The first benefit month of a row: a month with rates (``rated`` remembers the months asked)."""
     from flexcalc.law.params import rates_for
 
+    first = Month.parse(_text(raw), "first_month")
+    if first not in rated:
+        try:
+            rates_for(first)
+            rated[first] = True
+        except NoRatesError:
+            rated[first] = False
+    if not rated[first]:
+        raise NoRatesError(str(first), field="first_month")
+    return first
+
+
+def _employer_problems(employers: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """What is wrong with a row's employers (reason, Danish reason, code): not a CVR number, or named twice."""
+    problems = [(f"'{employer}' is not a CVR number (8 digits)", f"'{employer}' er ikke et CVR-nummer (8 cifre)",
+                 "cvr_format") for employer in employers if not CVR_RE.match(employer)]
+    if len(set(employers)) != len(employers):
+        problems.append(("names an employer twice", "nævner en arbejdsgiver to gange", "employer_twice"))
+    return problems
+
+
+def check_rows(rows: Sequence[dict[str, Any]], where: Sequence[str]) -> list[CaseRow]:
+    """Check every row (and the rows against each other); ``CaseImportError`` lists every bad one."""
     errors: list[InputError] = []
     checked: list[CaseRow] = []
     first_line: dict[str, str] = {}
@@ -188,50 +231,27 @@ def check_rows(rows: Sequence[dict[str, Any]], where: Sequence[str]) -> list[Cas
         if len(errors) >= MAX_ERRORS:
             break
         ok = True
+        case_id = ""
         try:
-            case_id = check_case_id(_text(row.get("case_id")), "case_id")
+            case_id = _case_id_of(row.get("case_id"), label, first_line)
         except InputError as error:
             bad(label, "case_id", error.reason_en, error.reason_da, error.code)
-            ok, case_id = False, ""
-        if case_id and case_id in first_line:
-            bad(label, "case_id", f"the case id {case_id} appears twice in the file ({first_line[case_id]})",
-                f"sagsnummeret {case_id} står to gange i filen ({first_line[case_id].replace('line', 'linje')})",
-                "case_id_twice")
             ok = False
-        elif case_id:
-            first_line[case_id] = label
         ceiling = Decimal(0)
         try:
-            raw = row.get("ceiling")
-            ceiling = parse_amount(raw if isinstance(raw, Decimal | int) and not isinstance(raw, bool)
-                                   else _text(raw) or None, "ceiling")
-            if ceiling <= 0:
-                raise InputError("ceiling", "must be more than 0", "skal være over 0", code="ceiling_zero")
+            ceiling = _ceiling_of(row.get("ceiling"))
         except InputError as error:
             bad(label, "ceiling", error.reason_en, error.reason_da, error.code)
             ok = False
         first = Month(1, 1)
         try:
-            first = Month.parse(_text(row.get("first_month")), "first_month")
-            if first not in rated:
-                try:
-                    rates_for(first)
-                    rated[first] = True
-                except NoRatesError:
-                    rated[first] = False
-            if not rated[first]:
-                raise NoRatesError(str(first), field="first_month")
+            first = _first_month_of(row.get("first_month"), rated)
         except InputError as error:
             bad(label, "first_month", error.reason_en, error.reason_da, error.code)
             ok = False
         employers = tuple(e.strip() for e in _text(row.get("employer_ids")).split(";") if e.strip())
-        for employer in employers:
-            if not CVR_RE.match(employer):
-                bad(label, "employer_ids", f"'{employer}' is not a CVR number (8 digits)",
-                    f"'{employer}' er ikke et CVR-nummer (8 cifre)", "cvr_format")
-                ok = False
-        if len(set(employers)) != len(employers):
-            bad(label, "employer_ids", "names an employer twice", "nævner en arbejdsgiver to gange", "employer_twice")
+        for reason, reason_da, code in _employer_problems(employers):
+            bad(label, "employer_ids", reason, reason_da, code)
             ok = False
         cpr = _text(row.get("cpr")).replace("-", "") or None
         if cpr is not None and not CPR_RE.match(cpr):  # never echo the value

@@ -179,6 +179,43 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
     ``collect`` needs ``reply_summary`` (what the person replied, for the letter) and ``reply_weighing``
     (how it was weighed). ``internal_note`` stays in the case file and never reaches a letter.
     """
+    correction = _decidable(session, correction_id)
+    outcome, knowledge = _checked_decision(outcome, reason, decided_by, knowledge)
+    if session.scalar(select(Decision).where(Decision.correction_id == correction_id)) is not None:
+        raise ConflictError("correction", f"the correction {correction_id} has a decision already",
+                         f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
+    from flexcalc.security.redact import redact
+
+    from .reports import LOCAL_ZONE
+
+    stamp = decided_at or dt.datetime.now(dt.UTC)
+    day = stamp.astimezone(LOCAL_ZONE).date()
+    made = correction.as_of.astimezone(LOCAL_ZONE).date()
+    if day < made:
+        raise InputError("decided_at", f"the decision's date {day} is before the correction was made ({made})",
+                         f"afgørelsens dato {day} ligger før efterreguleringen blev foretaget ({made})",
+                         code="decision_before_correction")
+    summary, weighing, note = (redact(t.strip()) or None if t else None
+                               for t in (reply_summary, reply_weighing, internal_note))
+    for name, text in (("reply_summary", summary), ("reply_weighing", weighing), ("internal_note", note)):
+        if text is not None and len(text) > 2000:
+            raise InputError(name, "must be at most 2000 characters", "må højst være 2000 tegn", code="too_long")
+    if outcome == "collect":
+        _check_hearing_for_collect(session, correction, day, summary, weighing)
+    decision = Decision(correction_id=correction_id, outcome=outcome, reason=reason.strip(),
+                        decided_by=decided_by.strip()[:64], decided_at=stamp, knowledge=knowledge,
+                        reply_summary=summary, reply_weighing=weighing, internal_note=note)
+    session.add(decision)
+    session.flush()
+    if outcome == "collect":  # the claim to collect (LAB § 125; BEK 585/2023)
+        from .claims import create_claim
+
+        create_claim(session, decision, dt.datetime.now(dt.UTC))
+    return decision
+
+
+def _decidable(session: Session, correction_id: int) -> Correction:
+    """The correction, if it takes a repayment decision: a possible repayment on that track (not a regulation)."""
     correction = session.get(Correction, correction_id)
     if correction is None:
         raise NotFoundError("correction", f"there is no correction {correction_id}",
@@ -192,6 +229,13 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
                          "decision (BEK 227/2024 § 10, stk. 2; PM 48-22)",
                          "en regulering modregnes i de næste udbetalinger og kræver ingen afgørelse om "
                          "tilbagebetaling (BEK 227/2024 § 10, stk. 2; PM 48-22)", code="regulation")
+    return correction
+
+
+def _checked_decision(outcome: str, reason: str, decided_by: str,
+                      knowledge: str | None) -> tuple[str, str | None]:
+    """The outcome and the knowledge assessment, normalised; a missing reason or decider, an unknown value
+    or collecting from someone in good faith is refused naming the field."""
     outcome = (outcome or "").strip().lower()
     if outcome not in ("collect", "waive"):
         raise InputError("outcome", "must be collect or waive", "skal være collect (opkræv) eller waive (frafald)",
@@ -211,45 +255,23 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
                              "known that the amount was too large (PM 6-23)",
                              "der kan kun kræves tilbagebetaling, når modtageren vidste eller burde vide, at "
                              "beløbet var for stort (PM 6-23)", code="collect_in_good_faith")
-    if session.scalar(select(Decision).where(Decision.correction_id == correction_id)) is not None:
-        raise ConflictError("correction", f"the correction {correction_id} has a decision already",
-                         f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
-    from flexcalc.security.redact import redact
+    return outcome, knowledge
 
+
+def _check_hearing_for_collect(session: Session, correction: Correction, day: dt.date, summary: str | None,
+                               weighing: str | None) -> None:
+    """A repayment is collected only after a hearing (or a recorded exception); with a reply on file, the
+    decision states the reply and how it was weighed."""
     from .hearings import missing_for_collect, state_at_decision
-    from .reports import LOCAL_ZONE
 
-    stamp = decided_at or dt.datetime.now(dt.UTC)
-    day = stamp.astimezone(LOCAL_ZONE).date()
-    made = correction.as_of.astimezone(LOCAL_ZONE).date()
-    if day < made:
-        raise InputError("decided_at", f"the decision's date {day} is before the correction was made ({made})",
-                         f"afgørelsens dato {day} ligger før efterreguleringen blev foretaget ({made})",
-                         code="decision_before_correction")
-    summary, weighing, note = (redact(t.strip()) or None if t else None
-                               for t in (reply_summary, reply_weighing, internal_note))
-    for name, text in (("reply_summary", summary), ("reply_weighing", weighing), ("internal_note", note)):
-        if text is not None and len(text) > 2000:
-            raise InputError(name, "must be at most 2000 characters", "må højst være 2000 tegn", code="too_long")
-    if outcome == "collect":
-        missing = missing_for_collect(session, correction_id, day)
-        if missing:
-            field, en, da = missing[0]
-            raise ConflictError(field, f"a repayment is collected only after a hearing: {en}",
-                             f"der kan kun kræves tilbagebetaling efter partshøring: {da}", code="hearing_missing")
-        if state_at_decision(session, correction_id, day).status == "replied":
-            for name, text, da in (("reply_summary", summary, "skriv kort, hvad borgeren svarede (til brevet)"),
-                                   ("reply_weighing", weighing, "skriv, hvordan svaret er vurderet (til brevet)")):
-                if text is None:
-                    raise InputError(name, "the person replied: the decision letter states the reply and how it "
-                                     "was weighed", da, code="missing")
-    decision = Decision(correction_id=correction_id, outcome=outcome, reason=reason.strip(),
-                        decided_by=decided_by.strip()[:64], decided_at=stamp, knowledge=knowledge,
-                        reply_summary=summary, reply_weighing=weighing, internal_note=note)
-    session.add(decision)
-    session.flush()
-    if outcome == "collect":  # the claim to collect (LAB § 125; BEK 585/2023)
-        from .claims import create_claim
-
-        create_claim(session, decision, dt.datetime.now(dt.UTC))
-    return decision
+    missing = missing_for_collect(session, correction.id, day)
+    if missing:
+        field, en, da = missing[0]
+        raise ConflictError(field, f"a repayment is collected only after a hearing: {en}",
+                         f"der kan kun kræves tilbagebetaling efter partshøring: {da}", code="hearing_missing")
+    if state_at_decision(session, correction.id, day).status == "replied":
+        for name, text, da in (("reply_summary", summary, "skriv kort, hvad borgeren svarede (til brevet)"),
+                               ("reply_weighing", weighing, "skriv, hvordan svaret er vurderet (til brevet)")):
+            if text is None:
+                raise InputError(name, "the person replied: the decision letter states the reply and how it "
+                                 "was weighed", da, code="missing")

@@ -108,6 +108,8 @@ def schema_problem(url: str | None = None) -> str | None:
 
     resolved = database_url(url)
     wanted = set(ScriptDirectory.from_config(alembic_config(resolved)).get_heads())
+    if _missing_sqlite_file(resolved):  # asking must not make the file
+        return "database not migrated: run `flexcalc db upgrade`"
     try:
         with make_engine(resolved).connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
@@ -119,3 +121,12 @@ def schema_problem(url: str | None = None) -> str | None:
         return (f"database at migration {', '.join(sorted(current))}, the code needs {', '.join(sorted(wanted))}: "
                 "run `flexcalc db upgrade`")
     return None
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """Whether ``url`` names an SQLite file that does not exist (connecting would make it)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    path = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and bool(path) and path != ":memory:" and not Path(path).exists()

@@ -65,10 +65,52 @@ def _stamp(value: dt.datetime | None) -> str:
     return "" if value is None else value.isoformat()
 
 
-def month_versions(session: Session, keys: Iterable[Key]) -> dict[Key, str]:
-    """The version of each (case, benefit month), read in a few queries for many months at once."""
+def _chunk_facts(session: Session, part: list[str], facts: dict[Key, list[str]],
+                 correction_month: dict[int, Key]) -> None:
+    """Add what each month of the cases ``part`` rests on (holds, payments, reports, events, corrections and
+    their settlement and hearing rows) to ``facts``; note each correction's month in ``correction_month``."""
     from .hearings import HearingEvent, HearingException
 
+    for cid, month, hid, as_of in session.execute(select(Hold.case_id, Hold.benefit_month, Hold.id, Hold.as_of)
+                                                  .where(Hold.case_id.in_(part))):
+        facts[(cid, month)].append(f"hold:{hid}:{_stamp(as_of)}")
+    for cid, month, pid, created in session.execute(
+            select(Payment.case_id, Payment.benefit_month, Payment.id, Payment.created_at)
+            .where(Payment.case_id.in_(part))):
+        facts[(cid, month)].append(f"payment:{pid}:{_stamp(created)}")
+    for cid, basis, employer, rid, ingested in session.execute(
+            select(Report.case_id, Report.basis_month, Report.employer_id, Report.report_id, Report.ingested_at)
+            .where(Report.case_id.in_(part))):
+        facts[(cid, basis.next())].append(f"report:{employer}:{rid}:{_stamp(ingested)}")
+    for cid, month, registration, recorded in session.execute(
+            select(EventRegistration.case_id, EventRegistration.benefit_month, EventRegistration.id,
+                   EventRegistration.recorded_at).where(EventRegistration.case_id.in_(part))):
+        facts[(cid, month)].append(f"events:{registration}:{_stamp(recorded)}")
+    for cid, month, corr, created in session.execute(
+            select(Correction.case_id, Correction.benefit_month, Correction.id, Correction.created_at)
+            .where(Correction.case_id.in_(part))):
+        correction_month[corr] = (cid, month)
+        facts[(cid, month)].append(f"correction:{corr}:{_stamp(created)}")
+    from .claim_models import Settlement
+
+    for cid, month, sid, created in session.execute(
+            select(Settlement.case_id, Settlement.concerns_month, Settlement.id, Settlement.created_at)
+            .where(Settlement.case_id.in_(part), Settlement.kind != "setoff")):
+        facts[(cid, month)].append(f"settlement:{sid}:{_stamp(created)}")
+    for corr, eid, kind, recorded in session.execute(
+            select(HearingEvent.correction_id, HearingEvent.id, HearingEvent.kind, HearingEvent.recorded_at)
+            .where(HearingEvent.case_id.in_(part))):
+        if corr in correction_month:
+            facts[correction_month[corr]].append(f"hearing:{eid}:{kind}:{_stamp(recorded)}")
+    for corr, xid, recorded in session.execute(
+            select(HearingException.correction_id, HearingException.id, HearingException.recorded_at)
+            .where(HearingException.case_id.in_(part))):
+        if corr in correction_month:
+            facts[correction_month[corr]].append(f"exception:{xid}:{_stamp(recorded)}")
+
+
+def month_versions(session: Session, keys: Iterable[Key]) -> dict[Key, str]:
+    """The version of each (case, benefit month), read in a few queries for many months at once."""
     wanted = set(keys)
     if not wanted:
         return {}
@@ -81,42 +123,7 @@ def month_versions(session: Session, keys: Iterable[Key]) -> dict[Key, str]:
             yield cases[start:start + 500]
 
     for part in chunks():
-        for cid, month, hid, as_of in session.execute(select(Hold.case_id, Hold.benefit_month, Hold.id, Hold.as_of)
-                                                      .where(Hold.case_id.in_(part))):
-            facts[(cid, month)].append(f"hold:{hid}:{_stamp(as_of)}")
-        for cid, month, pid, created in session.execute(
-                select(Payment.case_id, Payment.benefit_month, Payment.id, Payment.created_at)
-                .where(Payment.case_id.in_(part))):
-            facts[(cid, month)].append(f"payment:{pid}:{_stamp(created)}")
-        for cid, basis, employer, rid, ingested in session.execute(
-                select(Report.case_id, Report.basis_month, Report.employer_id, Report.report_id, Report.ingested_at)
-                .where(Report.case_id.in_(part))):
-            facts[(cid, basis.next())].append(f"report:{employer}:{rid}:{_stamp(ingested)}")
-        for cid, month, registration, recorded in session.execute(
-                select(EventRegistration.case_id, EventRegistration.benefit_month, EventRegistration.id,
-                       EventRegistration.recorded_at).where(EventRegistration.case_id.in_(part))):
-            facts[(cid, month)].append(f"events:{registration}:{_stamp(recorded)}")
-        for cid, month, corr, created in session.execute(
-                select(Correction.case_id, Correction.benefit_month, Correction.id, Correction.created_at)
-                .where(Correction.case_id.in_(part))):
-            correction_month[corr] = (cid, month)
-            facts[(cid, month)].append(f"correction:{corr}:{_stamp(created)}")
-        from .claim_models import Settlement
-
-        for cid, month, sid, created in session.execute(
-                select(Settlement.case_id, Settlement.concerns_month, Settlement.id, Settlement.created_at)
-                .where(Settlement.case_id.in_(part), Settlement.kind != "setoff")):
-            facts[(cid, month)].append(f"settlement:{sid}:{_stamp(created)}")
-        for corr, eid, kind, recorded in session.execute(
-                select(HearingEvent.correction_id, HearingEvent.id, HearingEvent.kind, HearingEvent.recorded_at)
-                .where(HearingEvent.case_id.in_(part))):
-            if corr in correction_month:
-                facts[correction_month[corr]].append(f"hearing:{eid}:{kind}:{_stamp(recorded)}")
-        for corr, xid, recorded in session.execute(
-                select(HearingException.correction_id, HearingException.id, HearingException.recorded_at)
-                .where(HearingException.case_id.in_(part))):
-            if corr in correction_month:
-                facts[correction_month[corr]].append(f"exception:{xid}:{_stamp(recorded)}")
+        _chunk_facts(session, part, facts, correction_month)
     ids = [c for c, key in correction_month.items() if key in wanted]
     for start in range(0, len(ids), 1000):
         for corr, did, decided in session.execute(select(Decision.correction_id, Decision.id, Decision.decided_at)

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -35,6 +35,9 @@ from .registrations import Registration, registration_from_row
 from .reports import WageReport
 from .store import REPORT_FIELDS, CaseFacts, get_case, load_facts, lock_case, now, run_in_transaction
 from .types import PaymentKind
+
+if TYPE_CHECKING:
+    from flexcalc.batch.kernel import KernelRates
 
 CHUNK = 2000
 
@@ -219,20 +222,43 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     return result
 
 
-def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
-               set_based: bool, progress: ProgressHook | None) -> PayRunResult:
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every chunk of one payment run shares."""
+
+    month: Month
+    as_of: dt.datetime
+    kernel_rates: KernelRates | None  # None: every month through the pipeline
+    version: str
+    no_wage_words: tuple[str, str]
+    contiguous: bool
+    position: dict[str, int]
+    held_before: set[str]
+
+
+def _no_wage_words(month: Month) -> tuple[str, str]:
+    """The reason of a month paid at 0 kr. because the fleksjob paid no wage (English, Danish)."""
+    words = reason_words(MonthDue(month, month.previous(), ZERO, ZERO, ZERO, [], frozenset(), None,
+                                  reason=NO_FLEKSJOB_WAGE))
+    return require(words, "the words of a month without fleksjob wage")
+
+
+def _kernel_rates(month: Month, set_based: bool) -> KernelRates | None:
+    """The batch kernel's rates of ``month`` for a set-based run, else None."""
     from flexcalc.batch.kernel import KernelRates
 
-    from .payrun import NO_WAGE, classify, compute_plain, ore_str, payment_constants, payment_rows, write_payments
+    if not set_based:
+        return None
+    try:
+        return KernelRates.for_month(month)
+    except ValueError:  # a rate the kernel cannot hold exactly: every month through the pipeline
+        return None
 
-    kernel_rates: KernelRates | None = None
-    if set_based:
-        try:
-            kernel_rates = KernelRates.for_month(month)
-        except ValueError:  # a rate the kernel cannot hold exactly: every month through the pipeline
-            kernel_rates = None
+
+def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
+               set_based: bool, progress: ProgressHook | None) -> PayRunResult:
+    kernel_rates = _kernel_rates(month, set_based)
     result = PayRunResult(str(month), as_of)
-    contiguous = case_ids is None
     with factory() as session:
         ids = list(dict.fromkeys(case_ids)) if case_ids is not None else _active_case_ids(session, month)
         from .schemes import cases_outside_new_scheme
@@ -259,94 +285,17 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     total, done = len(ids), len(result.already_paid)
     if progress is not None:
         progress(done, total)
-    basis = month.previous()
-    version = rule_version_of(month)
-    no_wage_words = reason_words(MonthDue(month, basis, ZERO, ZERO, ZERO, [], frozenset(), None,
-                                          reason=NO_FLEKSJOB_WAGE))
-    no_wage_words = require(no_wage_words, "the words of a month without fleksjob wage")
+    run = _Run(month, as_of, kernel_rates, rule_version_of(month), _no_wage_words(month), case_ids is None, position,
+               held_before)
     late_paid: list[str] = []
-    month_text = str(month)
     for start in range(0, len(todo_all), CHUNK):
         chunk = todo_all[start:start + CHUNK]
         attempts = [0]
 
         def work(session: Session, chunk: list[str] = chunk, attempts: list[int] = attempts) -> tuple[
                 PayRunResult, list[str]]:
-            part = PayRunResult(str(month), as_of)
             attempts[0] += 1
-            if attempts[0] == 1:
-                paid: set[str] = set()
-            else:  # another run paid some of these meanwhile: read them again
-                paid = set(session.scalars(select(Payment.case_id).where(
-                    Payment.benefit_month == str(month), Payment.case_id.in_(chunk))))
-            held = set(session.scalars(select(Hold.case_id).where(
-                Hold.benefit_month == str(month), Hold.case_id.in_(chunk)))) if attempts[0] > 1 else \
-                {c for c in chunk if c in held_before}
-            todo = [c for c in chunk if c not in paid]
-            # a range when the chunk is most of the cases between its first and last id, else the list
-            dense = contiguous and bool(todo) and position[todo[-1]] - position[todo[0]] < 2 * len(todo)
-            stamp = now()
-            outcome: dict[str, tuple[str, dict[str, Any]]] = {}
-            payments: list[dict[str, Any]] = []
-            holds: list[dict[str, Any]] = []
-            pipeline = todo
-            if kernel_rates is not None and todo:
-                sorted_out = classify(session, todo, month, as_of, dense)
-                pipeline = sorted_out.pipeline
-                for h in sorted_out.held.values():
-                    en, da = hold_reason(month, h.missing_employers)
-                    outcome[h.case_id] = ("held", {"case_id": h.case_id, "benefit_month": str(month),
-                                                   "missing_employers": h.missing_employers, "reason": en,
-                                                   "reason_da": da})
-                    if h.case_id not in held:
-                        holds.append({"case_id": h.case_id, "benefit_month": month,
-                                      "missing_employers": h.missing_employers, "reason": da,
-                                      "as_of": as_of, "created_at": stamp})
-                if sorted_out.plain:
-                    amounts = compute_plain(kernel_rates, sorted_out.plain)
-                    dialect = session.get_bind().dialect
-                    rows = payment_rows(sorted_out.plain, amounts,
-                                        payment_constants(dialect, month, version, as_of, stamp), NO_WAGE.value)
-                    for p, subsidy, payout in zip(sorted_out.plain, amounts.subsidy, amounts.payout, strict=True):
-                        entry: dict[str, Any] = {"case_id": p.case_id, "benefit_month": month_text,
-                                                 "basis_wage": ore_str(p.wage + p.other_wage),
-                                                 "subsidy": ore_str(subsidy), "payout": ore_str(payout)}
-                        if p.wage == 0:
-                            entry.update({"reason_code": NO_WAGE, "reason": no_wage_words[0],
-                                          "reason_da": no_wage_words[1]})
-                        outcome[p.case_id] = ("paid", entry)
-                    write_payments(session, rows)
-            facts = _load_for_month(session, pipeline, basis, dense and len(pipeline) > len(todo) // 2) \
-                if pipeline else {}
-            for case_id in pipeline:
-                case = facts.get(case_id)
-                if case is None or not case.active_in(month):
-                    continue
-                due = case.month_due(month, as_of)
-                if due.result is None:
-                    en, da = reason_words(due) or hold_reason(month, due.missing_employers)
-                    outcome[case_id] = ("held", {"case_id": case_id, "benefit_month": str(month),
-                                                 "missing_employers": due.missing_employers, "reason": en,
-                                                 "reason_da": da})
-                    if case_id not in held:
-                        holds.append({"case_id": case_id, "benefit_month": month,
-                                      "missing_employers": due.missing_employers, "reason": da,
-                                      "as_of": as_of, "created_at": stamp})
-                    continue
-                payments.append(_payment_values(case_id, due, as_of, stamp))
-                outcome[case_id] = ("paid", paid_entry(case_id, due))
-            if payments:
-                session.execute(insert(Payment), payments)
-            if holds:
-                session.execute(insert(Hold), holds)
-            settle_paid(session, month, outcome, stamp, as_of)
-            for case_id in chunk:  # in the run's order, whichever path computed the month
-                if case_id in paid:
-                    continue
-                found = outcome.get(case_id)
-                if found is not None:
-                    (part.paid if found[0] == "paid" else part.held).append(found[1])
-            return part, sorted(paid, key=position.__getitem__)
+            return _pay_chunk(session, run, chunk, attempts[0])
 
         part, paid_meanwhile = run_in_transaction(factory, work)
         result.paid += part.paid
@@ -360,6 +309,102 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     with factory() as session:
         result.totals = month_totals(session, month, case_ids)
     return result
+
+
+def _pay_chunk(session: Session, run: _Run, chunk: list[str], attempt: int) -> tuple[PayRunResult, list[str]]:
+    """Pay or hold one chunk of the run in one transaction; ``attempt`` > 1 is a retry, which reads again what
+    another run paid or held meanwhile. Returns the chunk's part of the result and the cases paid meanwhile."""
+    month, as_of = run.month, run.as_of
+    part = PayRunResult(str(month), as_of)
+    if attempt == 1:
+        paid: set[str] = set()
+    else:  # another run paid some of these meanwhile: read them again
+        paid = set(session.scalars(select(Payment.case_id).where(
+            Payment.benefit_month == str(month), Payment.case_id.in_(chunk))))
+    held = set(session.scalars(select(Hold.case_id).where(
+        Hold.benefit_month == str(month), Hold.case_id.in_(chunk)))) if attempt > 1 else \
+        {c for c in chunk if c in run.held_before}
+    todo = [c for c in chunk if c not in paid]
+    # a range when the chunk is most of the cases between its first and last id, else the list
+    dense = run.contiguous and bool(todo) and run.position[todo[-1]] - run.position[todo[0]] < 2 * len(todo)
+    stamp = now()
+    outcome: dict[str, tuple[str, dict[str, Any]]] = {}
+    holds: list[dict[str, Any]] = []
+    pipeline = todo
+    if run.kernel_rates is not None and todo:
+        pipeline = _pay_plain(session, run, run.kernel_rates, todo, dense, held, stamp, outcome, holds)
+    payments = _pay_through_pipeline(session, run, pipeline, dense and len(pipeline) > len(todo) // 2, held, stamp,
+                                     outcome, holds)
+    if payments:
+        session.execute(insert(Payment), payments)
+    if holds:
+        session.execute(insert(Hold), holds)
+    settle_paid(session, month, outcome, stamp, as_of)
+    for case_id in chunk:  # in the run's order, whichever path computed the month
+        if case_id in paid:
+            continue
+        found = outcome.get(case_id)
+        if found is not None:
+            (part.paid if found[0] == "paid" else part.held).append(found[1])
+    return part, sorted(paid, key=run.position.__getitem__)
+
+
+def _pay_plain(session: Session, run: _Run, rates: KernelRates, todo: list[str], dense: bool, held: set[str],
+               stamp: dt.datetime, outcome: dict[str, tuple[str, dict[str, Any]]],
+               holds: list[dict[str, Any]]) -> list[str]:
+    """The set-based path: the chunk's plain months computed by the batch kernel and written at once (a month
+    missing a report is held); returns the cases left for the month pipeline."""
+    from .payrun import NO_WAGE, classify, compute_plain, ore_str, payment_constants, payment_rows, write_payments
+
+    month, as_of = run.month, run.as_of
+    sorted_out = classify(session, todo, month, as_of, dense)
+    for h in sorted_out.held.values():
+        en, da = hold_reason(month, h.missing_employers)
+        outcome[h.case_id] = ("held", {"case_id": h.case_id, "benefit_month": str(month),
+                                       "missing_employers": h.missing_employers, "reason": en, "reason_da": da})
+        if h.case_id not in held:
+            holds.append({"case_id": h.case_id, "benefit_month": month, "missing_employers": h.missing_employers,
+                          "reason": da, "as_of": as_of, "created_at": stamp})
+    if sorted_out.plain:
+        amounts = compute_plain(rates, sorted_out.plain)
+        dialect = session.get_bind().dialect
+        rows = payment_rows(sorted_out.plain, amounts, payment_constants(dialect, month, run.version, as_of, stamp),
+                            NO_WAGE.value)
+        for p, subsidy, payout in zip(sorted_out.plain, amounts.subsidy, amounts.payout, strict=True):
+            entry: dict[str, Any] = {"case_id": p.case_id, "benefit_month": str(month),
+                                     "basis_wage": ore_str(p.wage + p.other_wage),
+                                     "subsidy": ore_str(subsidy), "payout": ore_str(payout)}
+            if p.wage == 0:
+                entry.update({"reason_code": NO_WAGE, "reason": run.no_wage_words[0],
+                              "reason_da": run.no_wage_words[1]})
+            outcome[p.case_id] = ("paid", entry)
+        write_payments(session, rows)
+    return list(sorted_out.pipeline)
+
+
+def _pay_through_pipeline(session: Session, run: _Run, pipeline: list[str], by_range: bool, held: set[str],
+                          stamp: dt.datetime, outcome: dict[str, tuple[str, dict[str, Any]]],
+                          holds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every other month through the month pipeline, case by case; returns the payment rows to insert."""
+    month, as_of = run.month, run.as_of
+    payments: list[dict[str, Any]] = []
+    facts = _load_for_month(session, pipeline, month.previous(), by_range) if pipeline else {}
+    for case_id in pipeline:
+        case = facts.get(case_id)
+        if case is None or not case.active_in(month):
+            continue
+        due = case.month_due(month, as_of)
+        if due.result is None:
+            en, da = reason_words(due) or hold_reason(month, due.missing_employers)
+            outcome[case_id] = ("held", {"case_id": case_id, "benefit_month": str(month),
+                                         "missing_employers": due.missing_employers, "reason": en, "reason_da": da})
+            if case_id not in held:
+                holds.append({"case_id": case_id, "benefit_month": month, "missing_employers": due.missing_employers,
+                              "reason": da, "as_of": as_of, "created_at": stamp})
+            continue
+        payments.append(_payment_values(case_id, due, as_of, stamp))
+        outcome[case_id] = ("paid", paid_entry(case_id, due))
+    return payments
 
 
 MANUAL_DECISION_DA = "holdt tilbage til en sagsbehandlers afgørelse"

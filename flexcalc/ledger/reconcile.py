@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -176,26 +176,14 @@ def case_corrections(payments: Sequence[Payment], earlier: dict[Month, list[Corr
         reasons = reasons_for((kinds[r] for r in caused), due.ceiling != previous_ceiling, provisional_settled,
                               events_changed, rates_changed)
         difference = due.result.subsidy - settled
-        event_cause = None
-        if events_changed:
-            event_cause = (registration.describe_da() if registration is not None else
-                           _withdrawn(registrations.get(previous_events or 0)))
-        touched: frozenset[str] = frozenset()
-        if events_changed:
-            before = registrations.get(previous_events or 0)
-            touched = event_kinds(registration.events_json if registration else None) | \
-                event_kinds(before.events_json if before else None)
+        event_cause, touched = (_event_change(registration, registrations.get(previous_events or 0))
+                                if events_changed else (None, frozenset[str]()))
         track = track_for(reasons, difference, touched)
         regulation = track == Track.REGULATION and difference < 0
         da, en = explain(month, reasons, caused, settled, due.result.subsidy, previous_ceiling, due.ceiling,
                          event_cause_da=event_cause, versions=(previous_version, version) if rates_changed else None,
                          regulation=regulation)
-        if regulation:
-            da += " " + REGULATION_DA
-            en += " " + REGULATION_EN
-        if due.reason == NO_FLEKSJOB_WAGE:
-            da += " Ingen løn fra fleksjobarbejdsgiveren i basismåneden: intet tilskud."
-            en += " No wage from the fleksjob employer in the basis month: no subsidy."
+        da, en = _with_notes(da, en, regulation, due.reason == NO_FLEKSJOB_WAGE)
         new_rows.append({
             "track": track,
             "case_id": case_id, "benefit_month": month, "sequence": len(history) + 1,
@@ -203,9 +191,7 @@ def case_corrections(payments: Sequence[Payment], earlier: dict[Month, list[Corr
             "previous_payout": settled_payout, "due_payout": due.result.payout, "basis_wage": due.basis_wage,
             "ceiling": due.ceiling, "report_ids": sorted(due.report_ids), "caused_by": caused,
             "reasons": reasons, "explanation_da": da, "explanation_en": en,
-            "legal_basis": LEGAL_BASIS if difference > 0 else
-            f"{LEGAL_BASIS}. {REPAYMENT_BASIS}" if track == Track.REPAYMENT_REVIEW else
-            f"{LEGAL_BASIS}. Regulering: {basis_of(reasons, touched)}",
+            "legal_basis": _legal_basis(difference, track, reasons, touched),
             "earliest_affected_month": month, "status": STATUS_PAYABLE if difference > 0 else STATUS_REVIEW,
             "rule_version": version, "as_of": as_of, "created_at": stamp,
             "event_registration": registration.id if registration else None,
@@ -216,6 +202,33 @@ def case_corrections(payments: Sequence[Payment], earlier: dict[Month, list[Corr
         for row in new_rows:
             row["earliest_affected_month"] = earliest
     return new_rows
+
+
+def _event_change(registration: Registration | None, before: Registration | None) -> tuple[str, frozenset[str]]:
+    """The month's events changed: the cause in Danish and the kinds of event touched (now or before)."""
+    cause = registration.describe_da() if registration is not None else _withdrawn(before)
+    touched = event_kinds(registration.events_json if registration else None) | \
+        event_kinds(before.events_json if before else None)
+    return cause, touched
+
+
+def _with_notes(da: str, en: str, regulation: bool, no_wage: bool) -> tuple[str, str]:
+    """The explanation with the regulation's note and the note of a month with no fleksjob wage."""
+    if regulation:
+        da += " " + REGULATION_DA
+        en += " " + REGULATION_EN
+    if no_wage:
+        da += " Ingen løn fra fleksjobarbejdsgiveren i basismåneden: intet tilskud."
+        en += " No wage from the fleksjob employer in the basis month: no subsidy."
+    return da, en
+
+
+def _legal_basis(difference: Decimal, track: Track, reasons: list[str], touched: frozenset[str]) -> str:
+    if difference > 0:
+        return LEGAL_BASIS
+    if track == Track.REPAYMENT_REVIEW:
+        return f"{LEGAL_BASIS}. {REPAYMENT_BASIS}"
+    return f"{LEGAL_BASIS}. Regulering: {basis_of(reasons, touched)}"
 
 
 def _withdrawn(registration: Registration | None) -> str:
@@ -236,7 +249,6 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
     registration in force then, the rule version, a provisional payment), exactly, without loading
     any case's facts. Returns those cases and, for every case with payments, the number of paid
     months known at ``as_of`` (what ``reconcile_case`` counts as checked)."""
-    from .models import Ceiling, EventRegistration, Report
     from .payrun import bound, cases_in, fetch_all, raw, raw_ore, raw_text
     from .types import ListColumn
 
@@ -252,32 +264,10 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
     def id_list(text: str | None) -> list[str]:
         return lists.process_result_value(text, dialect) or []
 
-    last: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for cid, month, _seq, ceiling, report_ids, events, version, known in fetch_all(conn, select(
-            Correction.case_id, raw_text(Correction.benefit_month), Correction.sequence, raw_ore(Correction.ceiling),
-            raw(Correction.report_ids), Correction.event_registration, Correction.rule_version,
-            raw(Correction.as_of)).where(where(Correction.case_id)).order_by(Correction.sequence)):
-        last[(cid, month)] = (ceiling, report_ids, events, version, known)
-    ceilings: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for cid, effective, amount, seq in fetch_all(conn, select(
-            Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id).where(
-            where(Ceiling.case_id), or_(Ceiling.known_at.is_(None), Ceiling.known_at <= as_of))):
-        ceilings[cid].append((effective, seq, amount))
-    registered: dict[tuple[str, str], tuple[Any, str, int]] = {}
-    for cid, month, rid, received, digest in fetch_all(conn, select(
-            EventRegistration.case_id, raw_text(EventRegistration.benefit_month), EventRegistration.id,
-            raw(EventRegistration.received_at), EventRegistration.digest).where(
-            where(EventRegistration.case_id), EventRegistration.received_at <= as_of)):
-        best = registered.get((cid, month))
-        if best is None or (received, digest) > (best[0], best[1]):
-            registered[(cid, month)] = (received, digest, rid)
-    chains: dict[str, dict[tuple[str, str], tuple[set[str], set[str]]]] = defaultdict(dict)
-    for cid, employer, report_id, root, basis in fetch_all(conn, select(
-            Report.case_id, Report.employer_id, Report.report_id, Report.root_id, raw_text(Report.basis_month)).where(
-            where(Report.case_id), Report.received_at <= as_of)):
-        chain = chains[cid].setdefault((employer, root), (set(), set()))
-        chain[0].add(report_id)
-        chain[1].add(basis)
+    last = _last_corrections(conn, where)
+    ceilings = _ceilings_known(conn, where, as_of)
+    registered = _registrations_known(conn, where, as_of)
+    chains = _report_chains(conn, where, as_of)
     versions: dict[str, str] = {}
     changed: set[str] = set()
     checked: dict[str, int] = {}
@@ -296,24 +286,97 @@ def _changed_cases(session: Session, ids: Sequence[str], as_of: dt.datetime,
         checked[cid] += 1
         if cid in changed:
             continue
-        now_version = versions.get(month)
-        if now_version is None:
-            now_version = versions[month] = rule_version_of(Month.parse(month))
-        registration = registered.get((cid, month))
-        in_force: tuple[str, int, int] | None = None
-        for entry in ceilings.get(cid, ()):
-            if entry[0] <= month and (in_force is None or entry[:2] > in_force[:2]):
-                in_force = entry
-        basis = str(Month.parse(month).previous())
-        touching: set[str] = set()
-        for members, months in chains.get(cid, {}).values():
-            if basis in months:
-                touching |= members
-        if (kind != "regular" or ("+" in version and version != now_version)
-                or (registration[2] if registration else None) != events
-                or in_force is None or in_force[2] != ceiling or touching != set(id_list(report_ids))):
+        if _month_changed(month, (kind, ceiling, events, version), versions, registered.get((cid, month)),
+                          ceilings.get(cid, ()), chains.get(cid, {}), report_ids, id_list):
             changed.add(cid)
     return changed, checked
+
+
+def _month_changed(month: str, paid: tuple[str, int, int | None, str], versions: dict[str, str],
+                   registration: tuple[Any, str, int] | None, ceilings: Iterable[tuple[str, int, int]],
+                   chains: dict[tuple[str, str], tuple[set[str], set[str]]], report_ids: str | None,
+                   id_list: Callable[[str | None], list[str]]) -> bool:
+    """``reconcile_case``'s test from columns: whether what a paid month rests on (``paid``: its kind, ceiling
+    in øre, event registration and rule version, as last settled) differs from what is known now: a
+    provisional payment, new rates, other events in force, another ceiling, other reports on the basis month.
+    ``versions`` keeps each month's rule version once computed."""
+    kind, ceiling, events, version = paid
+    if month not in versions:
+        versions[month] = rule_version_of(Month.parse(month))
+    now_version = versions[month]
+    in_force: tuple[str, int, int] | None = None
+    for entry in ceilings:
+        if entry[0] <= month and (in_force is None or entry[:2] > in_force[:2]):
+            in_force = entry
+    basis = str(Month.parse(month).previous())
+    touching: set[str] = set()
+    for members, months in chains.values():
+        if basis in months:
+            touching |= members
+    return (kind != "regular" or ("+" in version and version != now_version)
+            or (registration[2] if registration else None) != events
+            or in_force is None or in_force[2] != ceiling or touching != set(id_list(report_ids)))
+
+
+Where = Callable[[Any], Any]
+
+
+def _last_corrections(conn: Any, where: Where) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """The last correction of each (case, month) as raw columns: ceiling, report ids, events, version, as-of."""
+    from .payrun import fetch_all, raw, raw_ore, raw_text
+
+    last: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for cid, month, _seq, ceiling, report_ids, events, version, known in fetch_all(conn, select(
+            Correction.case_id, raw_text(Correction.benefit_month), Correction.sequence, raw_ore(Correction.ceiling),
+            raw(Correction.report_ids), Correction.event_registration, Correction.rule_version,
+            raw(Correction.as_of)).where(where(Correction.case_id)).order_by(Correction.sequence)):
+        last[(cid, month)] = (ceiling, report_ids, events, version, known)
+    return last
+
+
+def _ceilings_known(conn: Any, where: Where, as_of: dt.datetime) -> dict[str, list[tuple[str, int, int]]]:
+    """Each case's ceiling entries known at ``as_of``: (effective month, id, amount in øre)."""
+    from .models import Ceiling
+    from .payrun import fetch_all, raw_ore, raw_text
+
+    ceilings: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for cid, effective, amount, seq in fetch_all(conn, select(
+            Ceiling.case_id, raw_text(Ceiling.effective_month), raw_ore(Ceiling.amount), Ceiling.id).where(
+            where(Ceiling.case_id), or_(Ceiling.known_at.is_(None), Ceiling.known_at <= as_of))):
+        ceilings[cid].append((effective, seq, amount))
+    return ceilings
+
+
+def _registrations_known(conn: Any, where: Where, as_of: dt.datetime) -> dict[tuple[str, str], tuple[Any, str, int]]:
+    """The event registration in force at ``as_of`` for each (case, month): (received, digest, id)."""
+    from .models import EventRegistration
+    from .payrun import fetch_all, raw, raw_text
+
+    registered: dict[tuple[str, str], tuple[Any, str, int]] = {}
+    for cid, month, rid, received, digest in fetch_all(conn, select(
+            EventRegistration.case_id, raw_text(EventRegistration.benefit_month), EventRegistration.id,
+            raw(EventRegistration.received_at), EventRegistration.digest).where(
+            where(EventRegistration.case_id), EventRegistration.received_at <= as_of)):
+        best = registered.get((cid, month))
+        if best is None or (received, digest) > (best[0], best[1]):
+            registered[(cid, month)] = (received, digest, rid)
+    return registered
+
+
+def _report_chains(conn: Any, where: Where,
+                   as_of: dt.datetime) -> dict[str, dict[tuple[str, str], tuple[set[str], set[str]]]]:
+    """Each case's report chains received by ``as_of``, by (employer, root): their report ids and basis months."""
+    from .models import Report
+    from .payrun import fetch_all, raw_text
+
+    chains: dict[str, dict[tuple[str, str], tuple[set[str], set[str]]]] = defaultdict(dict)
+    for cid, employer, report_id, root, basis in fetch_all(conn, select(
+            Report.case_id, Report.employer_id, Report.report_id, Report.root_id, raw_text(Report.basis_month)).where(
+            where(Report.case_id), Report.received_at <= as_of)):
+        chain = chains[cid].setdefault((employer, root), (set(), set()))
+        chain[0].add(report_id)
+        chain[1].add(basis)
+    return chains
 
 
 ReconcileProgress = Callable[[int, int], None]

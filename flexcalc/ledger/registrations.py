@@ -35,7 +35,7 @@ from flexcalc.month.events import MonthEvents, validate_events
 from flexcalc.period import Month
 from flexcalc.text_da.format import date_da
 
-from .models import EventRegistration
+from .models import Case, EventRegistration
 
 UNBOUNDED_WAGE = Decimal("1e12")
 """The wage the events are checked against when registered: the checks that compare an amount with
@@ -181,6 +181,31 @@ class Registered:
                 "status": "already_registered" if self.already_registered else "registered"}
 
 
+def _check_month_of_case(case: Case, month: Month) -> None:
+    """A month outside the case's first and last benefit month is refused naming ``month``."""
+    first = case.first_month
+    if month < first:
+        raise InputError("month", f"{month} is before the case's first benefit month {first}",
+                         f"{month} ligger før sagens første ydelsesmåned {first}", code="month_outside_case")
+    if case.last_month is not None and month > case.last_month:
+        raise InputError("month", f"{month} is after the case's last benefit month {case.last_month}",
+                         f"{month} ligger efter sagens sidste ydelsesmåned {case.last_month}",
+                         code="month_outside_case")
+
+
+def _registered_by(registered_by: str) -> str:
+    """Who registers the events: required, at most 64 characters; a CPR number typed here is never stored."""
+    from flexcalc.security.redact import redact
+
+    who = redact((registered_by or "").strip())
+    if not who:
+        raise InputError("by", "say who registers the events", "angiv hvem der registrerer hændelserne",
+                         code="missing")
+    if len(who) > 64:
+        raise InputError("by", "must be at most 64 characters", "må højst være 64 tegn", code="too_long")
+    return who
+
+
 def register_events(session: Session, case_id: str, month: Month, data: Any, *, received_at: dt.datetime | None = None,
                     registered_by: str = "", document: str | None = None) -> Registered:
     """Check and store the events of benefit ``month`` of the case (inside the caller's transaction).
@@ -192,25 +217,12 @@ def register_events(session: Session, case_id: str, month: Month, data: Any, *, 
     """
     from .caserows import get_case, lock_case, now
 
-    case = get_case(session, case_id)
-    first = case.first_month
-    if month < first:
-        raise InputError("month", f"{month} is before the case's first benefit month {first}",
-                         f"{month} ligger før sagens første ydelsesmåned {first}", code="month_outside_case")
-    if case.last_month is not None and month > case.last_month:
-        raise InputError("month", f"{month} is after the case's last benefit month {case.last_month}",
-                         f"{month} ligger efter sagens sidste ydelsesmåned {case.last_month}",
-                         code="month_outside_case")
+    _check_month_of_case(get_case(session, case_id), month)
     from flexcalc.security.redact import redact
 
     from .reports import check_not_ahead
 
-    who = redact((registered_by or "").strip())  # free text: a CPR number typed here is never stored
-    if not who:
-        raise InputError("by", "say who registers the events", "angiv hvem der registrerer hændelserne",
-                         code="missing")
-    if len(who) > 64:
-        raise InputError("by", "must be at most 64 characters", "må højst være 64 tegn", code="too_long")
+    who = _registered_by(registered_by)
     canonical, events = parse_events(data)
     validate_events(month, UNBOUNDED_WAGE, events)
     digest = digest_of(canonical)

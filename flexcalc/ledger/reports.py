@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
@@ -153,18 +153,8 @@ def _identifier(value: object, field: str, kind: str = "id") -> str:
     return check_identifier(str(value) if value is not None else "", field, kind=kind)
 
 
-def parse_report(row: Mapping[str, object], where: str = "") -> WageReport:
-    """Check one report (a CSV row or a JSON object) and return it. Errors name ``where`` and the field.
-
-    Refused: a missing or malformed field, an unknown kind, a correction or reversal without the
-    report it corrects (or an original with one), a wage period ending before it starts, a negative
-    amount in an original report, a payment date far in the future of the receipt.
-    """
-    prefix = f"{where}, " if where else ""
-
-    def name(column: str) -> str:
-        return prefix + column
-
+def _kind_and_corrects(row: Mapping[str, object], name: Callable[[str], str]) -> tuple[str, str]:
+    """The report's kind and the report it corrects: an original names none, a correction or reversal one."""
     kind = str(row.get("kind") or "").strip().lower()
     if kind not in KINDS:
         raise InputError(name("kind"), f"must be one of {', '.join(KINDS)}",
@@ -178,15 +168,14 @@ def parse_report(row: Mapping[str, object], where: str = "") -> WageReport:
         raise InputError(name("corrects"), f"a {kind} must name the report it corrects",
                          "en rettelse eller tilbageførsel skal angive den indberetning, den retter",
                          code="corrects_missing")
-    reversal = kind == "reversal"
+    return kind, corrects_text
 
-    def money(column: str) -> Decimal:
-        value = row.get(column)
-        if reversal and (value is None or str(value).strip() == ""):
-            return ZERO
-        return parse_amount(value, name(column), allow_negative=kind != "original")
 
-    received_at = parse_instant(row.get("received_at"), name("received_at"))
+def _report_dates(row: Mapping[str, object], name: Callable[[str], str], reversal: bool,
+                  received_at: dt.datetime) -> dict[str, dt.date]:
+    """The payment date and the wage period (a reversal may leave them out: ``date.min``, taken from the
+    reversed report when stored); a period ending before it starts, or a payment date far after the
+    receipt, is refused."""
     dates: dict[str, dt.date] = {}
     for column in ("payment_date", "period_start", "period_end"):
         value = row.get(column)
@@ -204,6 +193,32 @@ def parse_report(row: Mapping[str, object], where: str = "") -> WageReport:
                              f"is far in the future: more than {MAX_ADVANCE.days} days after the report was "
                              "received", f"ligger langt ude i fremtiden: mere end {MAX_ADVANCE.days} dage efter, "
                              "at indberetningen blev modtaget", code="payment_date_future")
+    return dates
+
+
+def parse_report(row: Mapping[str, object], where: str = "") -> WageReport:
+    """Check one report (a CSV row or a JSON object) and return it. Errors name ``where`` and the field.
+
+    Refused: a missing or malformed field, an unknown kind, a correction or reversal without the
+    report it corrects (or an original with one), a wage period ending before it starts, a negative
+    amount in an original report, a payment date far in the future of the receipt.
+    """
+    prefix = f"{where}, " if where else ""
+
+    def name(column: str) -> str:
+        return prefix + column
+
+    kind, corrects_text = _kind_and_corrects(row, name)
+    reversal = kind == "reversal"
+
+    def money(column: str) -> Decimal:
+        value = row.get(column)
+        if reversal and (value is None or str(value).strip() == ""):
+            return ZERO
+        return parse_amount(value, name(column), allow_negative=kind != "original")
+
+    received_at = parse_instant(row.get("received_at"), name("received_at"))
+    dates = _report_dates(row, name, reversal, received_at)
     hours_value = row.get("hours")
     if hours_value is None or str(hours_value).strip() == "":
         hours = ZERO

@@ -300,9 +300,34 @@ def _duplicates(session: Session, case_id: str | None) -> list[WorkItem]:
     return items
 
 
+def _corrections_settled(session: Session,
+                         case_ids: list[str]) -> dict[tuple[str, Month], list[tuple[Decimal, int | None]]]:
+    """Every correction of the cases, oldest first: the settled amount and the events last settled with."""
+    corrections: dict[tuple[str, Month], list[tuple[Decimal, int | None]]] = defaultdict(list)
+    for start in range(0, len(case_ids), 1000):
+        for cid, month, difference, registration in session.execute(
+                select(Correction.case_id, Correction.benefit_month, Correction.difference,
+                       Correction.event_registration).where(Correction.case_id.in_(case_ids[start:start + 1000]))
+                .order_by(Correction.case_id, Correction.benefit_month, Correction.sequence)):
+            corrections[(cid, month)].append((difference, registration))
+    return corrections
+
+
+def _facts_of(session: Session, candidates: list[tuple[str, Month, Any, Decimal]]) -> dict[tuple[str, Month], Any]:
+    """The facts each candidate month needs, many cases per query (as the payment run reads them)."""
+    from .payments import _load_for_month
+
+    facts_of: dict[tuple[str, Month], Any] = {}
+    for month in sorted({m for _, m, _, _ in candidates}):
+        ids = sorted({cid for cid, m, _, _ in candidates if m == month})
+        for start in range(0, len(ids), 2000):
+            for cid, facts in _load_for_month(session, ids[start:start + 2000], month.previous()).items():
+                facts_of[(cid, month)] = facts
+    return facts_of
+
+
 def _events_after_payment(session: Session, case_id: str | None) -> list[WorkItem]:
     """Paid months whose events registered since the month was last settled would change the amount."""
-    from .payments import _load_for_month
     from .registrations import latest, registration_from_row
     from .store import load_facts
 
@@ -318,15 +343,7 @@ def _events_after_payment(session: Session, case_id: str | None) -> list[WorkIte
         paid[(row.case_id, row.benefit_month)] = (subsidy, paid_with)
     if not by_month:
         return []
-    # every correction of those cases, oldest first: the settled amount and the events last settled with
-    corrections: dict[tuple[str, Month], list[tuple[Decimal, int | None]]] = defaultdict(list)
-    case_ids = sorted({cid for cid, _ in by_month})
-    for start in range(0, len(case_ids), 1000):
-        for cid, month, difference, registration in session.execute(
-                select(Correction.case_id, Correction.benefit_month, Correction.difference,
-                       Correction.event_registration).where(Correction.case_id.in_(case_ids[start:start + 1000]))
-                .order_by(Correction.case_id, Correction.benefit_month, Correction.sequence)):
-            corrections[(cid, month)].append((difference, registration))
+    corrections = _corrections_settled(session, sorted({cid for cid, _ in by_month}))
     candidates: list[tuple[str, Month, Any, Decimal]] = []
     for (cid, month), registrations in sorted(by_month.items()):
         in_force = latest(registrations, month, None)
@@ -335,13 +352,7 @@ def _events_after_payment(session: Session, case_id: str | None) -> list[WorkIte
         settled_with = history[-1][1] if history else paid_with
         if in_force is not None and in_force.id != settled_with:
             candidates.append((cid, month, in_force, subsidy + sum((d for d, _ in history), ZERO)))
-    # the facts each candidate month needs, many cases per query (as the payment run reads them)
-    facts_of: dict[tuple[str, Month], Any] = {}
-    for month in sorted({m for _, m, _, _ in candidates}):
-        ids = sorted({cid for cid, m, _, _ in candidates if m == month})
-        for start in range(0, len(ids), 2000):
-            for cid, facts in _load_for_month(session, ids[start:start + 2000], month.previous()).items():
-                facts_of[(cid, month)] = facts
+    facts_of = _facts_of(session, candidates)
     items = []
     for cid, month, registration, settled in candidates:
         facts = facts_of.get((cid, month)) or load_facts(session, cid)

@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flexcalc.ledger.read.letters import CorrectionRow, DecisionRow
 from flexcalc.text_da.format import date_da, kr
 
 from . import provisions as p
@@ -90,11 +91,44 @@ def _reply_paragraphs(summary: str | None, weighing: str | None) -> tuple[Paragr
     return tuple(out)
 
 
-def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
-                    channel: str = "digital_post") -> Letter:
-    """The decision letter for one decided possible repayment."""
-    profile = municipality()
-    channel = check_channel(channel)
+def _reasons(decision: DecisionRow, relied: list[str], collect: bool) -> tuple[Paragraph | Bullets, ...]:
+    """The decision's reasons (forvaltningsloven §§ 22 and 24): the rule, the facts relied on, the reply and how
+    it was weighed, the assessment of what the person knew, and the caseworker's own words."""
+    knowledge = decision.knowledge
+    if knowledge is not None:
+        assessment = KNOWLEDGE_DA[knowledge]
+    elif collect:
+        assessment = "Vi vurderer, at du vidste eller burde vide, at du fik for meget."
+    else:
+        assessment = "Vi har vurderet, om du vidste eller burde vide, at du fik for meget."
+    return (
+        Paragraph("Dit tilskud bygger på den løn, du fik måneden før. Når lønnen bliver rettet, regner vi "
+                  "tilskuddet ud igen. Du skal kun betale tilbage, hvis du vidste eller burde vide, at du fik for "
+                  "meget. Reglerne står i boksen sidst i brevet."),
+        Paragraph("Vi har lagt vægt på disse oplysninger:"),
+        Bullets(tuple(relied)),
+        *_reply_paragraphs(decision.reply_summary, decision.reply_weighing),
+        Paragraph(assessment),
+        Paragraph(f"Vores vurdering: {_sentence(decision.reason)}"),
+    )
+
+
+def _what_now(collect: bool) -> Section:
+    if collect:
+        return Section("Sådan skal du betale", (
+            Paragraph("Du får et brev mere med en opkrævning. Her står, hvornår og hvordan du skal betale. Vi "
+                      "trækker ikke pengene i dit tilskud, uden at du har fået besked først."),
+            Paragraph("Kontakt os, hvis du ikke kan betale det hele på én gang."),
+        ))
+    return Section("Hvad sker der nu?", (
+        Paragraph("Du skal ikke gøre noget. Vi kræver ikke pengene tilbage."),
+    ))
+
+
+def _decided_correction(session: Session, correction_id: int,
+                        letter_date: dt.date) -> tuple[CorrectionRow, DecisionRow]:
+    """The possible repayment and its decision; refused naming the field when it is not decided yet or the
+    letter is dated before the correction or the decision."""
     [correction] = load_corrections(session, [correction_id])
     require_possible_repayment(correction)
     decision = decision_of(session, correction.id)
@@ -105,6 +139,16 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
     if letter_date < decided:
         raise letter_error("date", "before_decision", date=letter_date.isoformat(), date_da=date_da(letter_date),
                            known=decided.isoformat(), known_da=date_da(decided))
+    return correction, decision
+
+
+def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
+                    channel: str = "digital_post") -> Letter:
+    """The decision letter for one decided possible repayment."""
+    profile = municipality()
+    channel = check_channel(channel)
+    correction, decision = _decided_correction(session, correction_id, letter_date)
+    decided = local_date(decision.decided_at)
     [facts] = correction_facts(session, [correction])
     amount, month = kr(facts.too_much), facts.month
     collect = str(decision.outcome) == "collect"
@@ -121,38 +165,11 @@ def decision_letter(session: Session, correction_id: int, letter_date: dt.date,
     sent = hearing_sent_on(session, correction.case_id, correction.id)
     if sent is not None:
         relied.append(f"Vi skrev til dig om sagen den {date_da(sent)} og bad om dit svar.")
-    reply = _reply_paragraphs(decision.reply_summary, decision.reply_weighing)
     knowledge = decision.knowledge
-    if knowledge is not None:
-        assessment = KNOWLEDGE_DA[knowledge]
-    elif collect:
-        assessment = "Vi vurderer, at du vidste eller burde vide, at du fik for meget."
-    else:
-        assessment = "Vi har vurderet, om du vidste eller burde vide, at du fik for meget."
-    reasons: tuple[Paragraph | Bullets, ...] = (
-        Paragraph("Dit tilskud bygger på den løn, du fik måneden før. Når lønnen bliver rettet, regner vi "
-                  "tilskuddet ud igen. Du skal kun betale tilbage, hvis du vidste eller burde vide, at du fik for "
-                  "meget. Reglerne står i boksen sidst i brevet."),
-        Paragraph("Vi har lagt vægt på disse oplysninger:"),
-        Bullets(tuple(relied)),
-        *reply,
-        Paragraph(assessment),
-        Paragraph(f"Vores vurdering: {_sentence(decision.reason)}"),
-    )
-    if collect:
-        then = Section("Sådan skal du betale", (
-            Paragraph("Du får et brev mere med en opkrævning. Her står, hvornår og hvordan du skal betale. Vi "
-                      "trækker ikke pengene i dit tilskud, uden at du har fået besked først."),
-            Paragraph("Kontakt os, hvis du ikke kan betale det hele på én gang."),
-        ))
-    else:
-        then = Section("Hvad sker der nu?", (
-            Paragraph("Du skal ikke gøre noget. Vi kræver ikke pengene tilbage."),
-        ))
     sections = (
         Section("Hvad er der sket?", (Paragraph(" ".join(facts.happened)), amounts_table([facts]))),
-        Section("Derfor har vi truffet denne afgørelse", reasons),
-        then,
+        Section("Derfor har vi truffet denne afgørelse", _reasons(decision, relied, collect)),
+        _what_now(collect),
         Section("Klagevejledning", complaint_paragraphs(letter_date, channel, profile)),
     )
     return Letter(

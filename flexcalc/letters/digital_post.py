@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from flexcalc.errors import InputError
 from flexcalc.formats.memo import Party, memo_message, party
+from flexcalc.ledger.read.letters import case_cpr
 
 from .facts import get_case_or_fail
 from .profile import municipality
@@ -28,11 +29,11 @@ def recipient(session: Session, case_id: str, recipient_cvr: str | None = None) 
     """The recipient: a company's CVR number when given, else the person of the case by the stored CPR."""
     if recipient_cvr is not None:
         return party(recipient_cvr, "CVR", field="recipient_cvr")
-    case = get_case_or_fail(session, case_id)
-    if not case.cpr:
+    cpr = case_cpr(session, get_case_or_fail(session, case_id))
+    if not cpr:
         raise InputError("recipient", f"case {case_id} has no CPR number stored: Digital Post needs it",
                          f"sag {case_id} har intet CPR-nummer: Digital Post skal bruge det", code="memo_no_cpr")
-    return party(case.cpr, "CPR")
+    return party(cpr, "CPR")
 
 
 def letter_as_memo(session: Session, *, case_id: str, title: str, kind: str, pdf: bytes,

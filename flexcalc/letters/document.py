@@ -13,13 +13,16 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flexcalc.errors import require
 from flexcalc.period import Month
 from flexcalc.text_da.format import date_da
 
 from .profile import MunicipalityProfile, SenderWording, sender_on
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 PDF_VARIANT = "pdf/ua-1"
 """The PDF is tagged (PDF/UA-1: headings, lists, tables, language ``da`` from ``<html lang="da">``)."""
@@ -138,7 +141,7 @@ def _kinds() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=2)
-def _environment(html: bool) -> Any:
+def _environment(html: bool) -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(loader=PackageLoader("flexcalc.letters", "templates"), autoescape=html,

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.ledger.models import Case, Correction, Decision, Employment, Payment, Report
+from flexcalc.ledger.read import letters as ledger
+from flexcalc.ledger.read.letters import CorrectionRow, DecisionRow, PaymentRow, ReportRow
 from flexcalc.ledger.reports import LOCAL_ZONE
 from flexcalc.ledger.types import Cause, CorrectionStatus, ReportKind
 from flexcalc.money import ZERO, amount_str
@@ -42,18 +42,18 @@ def today() -> dt.date:
     return local_date(dt.datetime.now(dt.UTC))
 
 
-def load_corrections(session: Session, ids: Sequence[int], field: str = "correction") -> list[Correction]:
+def load_corrections(session: Session, ids: Sequence[int], field: str = "correction") -> list[CorrectionRow]:
     """The corrections ``ids`` of one case, by month; an unknown id, an id named twice or corrections of
     two cases are refused naming ``field``."""
     if not ids:
         raise letter_error(field, "missing")
     if len(ids) > MAX_CORRECTIONS:
         raise letter_error(field, "too_many", limit=MAX_CORRECTIONS)
-    found: list[Correction] = []
+    found: list[CorrectionRow] = []
     for correction_id in ids:
         if sum(1 for other in ids if other == correction_id) > 1:
             raise letter_error(field, "duplicate", id=correction_id)
-        correction = session.get(Correction, correction_id)
+        correction = ledger.correction(session, correction_id)
         if correction is None:
             raise letter_error(field, "unknown_correction", id=correction_id)
         if found and correction.case_id != found[0].case_id:
@@ -63,17 +63,17 @@ def load_corrections(session: Session, ids: Sequence[int], field: str = "correct
     return sorted(found, key=lambda c: (c.benefit_month, c.sequence))
 
 
-def decision_of(session: Session, correction_id: int) -> Decision | None:
-    return session.scalar(select(Decision).where(Decision.correction_id == correction_id))
+def decision_of(session: Session, correction_id: int) -> DecisionRow | None:
+    return ledger.decision_of(session, correction_id)
 
 
-def require_possible_repayment(correction: Correction, field: str = "correction") -> None:
+def require_possible_repayment(correction: CorrectionRow, field: str = "correction") -> None:
     if correction.status != CorrectionStatus.REPAYMENT_REVIEW or correction.track == "regulation":
         raise letter_error(field, "not_repayment", id=correction.id, status=str(correction.status),
                            status_da=STATUS_DA.get(correction.status, str(correction.status)))
 
 
-def check_not_before(letter_date: dt.date, corrections: Sequence[Correction], field: str = "date") -> None:
+def check_not_before(letter_date: dt.date, corrections: Sequence[CorrectionRow], field: str = "date") -> None:
     """A letter about a correction is dated on or after the day the correction was recorded (its as-of
     instant: the reconciliation that found it)."""
     for correction in corrections:
@@ -87,7 +87,7 @@ def check_not_before(letter_date: dt.date, corrections: Sequence[Correction], fi
 class CorrectionFacts:
     """One correction as the letters state it."""
 
-    correction: Correction
+    correction: CorrectionRow
     happened: tuple[str, ...]
     """What happened, in plain Danish sentences (the reports that changed, the ceiling, the events)."""
 
@@ -108,35 +108,51 @@ class CorrectionFacts:
                 "too_much": amount_str(-c.difference), "happened": list(self.happened)}
 
 
-def correction_facts(session: Session, corrections: Sequence[Correction]) -> list[CorrectionFacts]:
+def correction_facts(session: Session, corrections: Sequence[CorrectionRow]) -> list[CorrectionFacts]:
     if not corrections:
         return []
     case_id = corrections[0].case_id
-    rows = session.scalars(select(Report).where(Report.case_id == case_id))
-    reports = {(r.employer_id, r.report_id): r for r in rows}
-    employments = set(session.scalars(select(Employment.employer_id).where(Employment.case_id == case_id)))
+    reports = ledger.case_reports(session, case_id)
+    employments = ledger.case_employers(session, case_id)
     employers = {employer for employer, _ in reports} | employments
     return [CorrectionFacts(c, tuple(what_happened(session, c, reports, employments, len(employers) > 1)))
             for c in corrections]
 
 
-def _who(report: Report, employments: set[str], several: bool) -> str:
+def _who(report: ReportRow, employments: set[str], several: bool) -> str:
     if report.employer_id not in employments and employments:
         return f"En anden arbejdsgiver (CVR {report.employer_id})"
     return f"Din arbejdsgiver (CVR {report.employer_id})" if several else "Din arbejdsgiver"
 
 
-def _total(report: Report) -> Decimal:
+def _total(report: ReportRow) -> Decimal:
     return report.wage + report.pension_own + report.pension_employer
 
 
-def _month_of(report: Report) -> str:
+def _month_of(report: ReportRow) -> str:
     from flexcalc.rules.timing import basis_month_of_payment
 
     return month_name(basis_month_of_payment(report.payment_date))
 
 
-def what_happened(session: Session, correction: Correction, reports: dict[tuple[str, str], Report],
+def _report_sentence(who: str, report: ReportRow, previous: ReportRow | None, re_report: bool,
+                     benefit: str) -> str:
+    """What one wage report behind the correction did: corrected, moved, reversed, sent again or sent late."""
+    if report.kind == ReportKind.CORRECTION and previous is not None:
+        if _month_of(previous) == _month_of(report):
+            return (f"{who} har rettet lønnen for {_month_of(report)} fra {kr(_total(previous))} "
+                    f"til {kr(_total(report))}.")
+        return (f"{who} har flyttet lønnen på {kr(_total(previous))} fra {_month_of(previous)} "
+                f"til {_month_of(report)}. Nu er den {kr(_total(report))}.")
+    if report.kind == ReportKind.REVERSAL and previous is not None:
+        return f"{who} har trukket lønnen for {_month_of(previous)} tilbage. Den var på {kr(_total(previous))}."
+    if re_report:
+        return f"{who} har sendt lønnen for {_month_of(report)} igen. Nu er den {kr(_total(report))}."
+    return (f"{who} har sendt lønnen for {_month_of(report)} sent. Den er på {kr(_total(report))}. "
+            f"Vi havde allerede udbetalt dit tilskud for {benefit}.")
+
+
+def what_happened(session: Session, correction: CorrectionRow, reports: dict[tuple[str, str], ReportRow],
                   employments: set[str], several: bool) -> list[str]:
     """The correction's causes in plain words: "Din arbejdsgiver har rettet lønnen for februar 2024 fra
     15.600,00 kr. til 17.000,00 kr." (the reports), the ceiling, the events, the rates."""
@@ -147,24 +163,10 @@ def what_happened(session: Session, correction: Correction, reports: dict[tuple[
                     key=lambda r: (r.received_at, r.report_id))
     pension = False
     for report in caused:
-        who = _who(report, employments, several)
         previous = reports.get((report.employer_id, report.corrects)) if report.corrects else None
         pension |= bool(report.pension_own or report.pension_employer)
-        if report.kind == ReportKind.CORRECTION and previous is not None:
-            if _month_of(previous) == _month_of(report):
-                sentences.append(f"{who} har rettet lønnen for {_month_of(report)} fra {kr(_total(previous))} "
-                                 f"til {kr(_total(report))}.")
-            else:
-                sentences.append(f"{who} har flyttet lønnen på {kr(_total(previous))} fra {_month_of(previous)} "
-                                 f"til {_month_of(report)}. Nu er den {kr(_total(report))}.")
-        elif report.kind == ReportKind.REVERSAL and previous is not None:
-            sentences.append(f"{who} har trukket lønnen for {_month_of(previous)} tilbage. Den var på "
-                             f"{kr(_total(previous))}.")
-        elif Cause.RE_REPORT in reasons:
-            sentences.append(f"{who} har sendt lønnen for {_month_of(report)} igen. Nu er den {kr(_total(report))}.")
-        else:
-            sentences.append(f"{who} har sendt lønnen for {_month_of(report)} sent. Den er på {kr(_total(report))}. "
-                             f"Vi havde allerede udbetalt dit tilskud for {benefit}.")
+        sentences.append(_report_sentence(_who(report, employments, several), report, previous,
+                                          Cause.RE_REPORT in reasons, benefit))
     if pension:
         sentences.append("Lønnen er med pension.")
     if Cause.CEILING_CHANGE in reasons:
@@ -189,15 +191,12 @@ def what_happened(session: Session, correction: Correction, reports: dict[tuple[
     return [tidy(sentence) for sentence in sentences]
 
 
-def _payment(session: Session, correction: Correction) -> Payment | None:
-    return session.scalar(select(Payment).where(Payment.case_id == correction.case_id,
-                                                Payment.benefit_month == correction.benefit_month))
+def _payment(session: Session, correction: CorrectionRow) -> PaymentRow | None:
+    return ledger.payment_of(session, correction.case_id, correction.benefit_month)
 
 
-def _previous_ceiling(session: Session, correction: Correction) -> Decimal | None:
-    earlier = session.scalar(select(Correction).where(
-        Correction.case_id == correction.case_id, Correction.benefit_month == correction.benefit_month,
-        Correction.sequence < correction.sequence).order_by(Correction.sequence.desc()).limit(1))
+def _previous_ceiling(session: Session, correction: CorrectionRow) -> Decimal | None:
+    earlier = ledger.earlier_correction(session, correction)
     if earlier is not None:
         return earlier.ceiling
     payment = _payment(session, correction)
@@ -224,8 +223,8 @@ def months_da(facts: Sequence[CorrectionFacts]) -> str:
     return ", ".join(names[:-1]) + " og " + names[-1]
 
 
-def get_case_or_fail(session: Session, case_id: str, field: str = "case") -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
+def get_case_or_fail(session: Session, case_id: str, field: str = "case") -> str:
+    """The case id of a stored case; an unknown case is refused naming ``field``."""
+    if not ledger.case_exists(session, case_id):
         raise letter_error(field, "unknown_case", id=case_id)
-    return case
+    return case_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from .deadline import check_channel, received_on
 from .document import Bullets, Letter, Paragraph, Section, contact_lines
 from .errors import letter_error
 from .facts import (
+    CorrectionFacts,
     amounts_table,
     check_not_before,
     correction_facts,
@@ -25,7 +27,7 @@ from .facts import (
     require_possible_repayment,
     total_too_much,
 )
-from .profile import municipality
+from .profile import MunicipalityProfile, municipality
 
 MAX_REPLY_DAYS = 92
 
@@ -46,27 +48,13 @@ def reply_date(letter_date: dt.date, reply_by: dt.date | None = None, field: str
     return reply_by
 
 
-def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date: dt.date,
-                   reply_by: dt.date | None = None, channel: str = "digital_post") -> Letter:
-    """The hearing letter for one or more possible repayments of one case (not decided yet)."""
-    profile = municipality()
-    channel = check_channel(channel)
-    corrections = load_corrections(session, correction_ids)
-    for correction in corrections:
-        require_possible_repayment(correction)
-        decision = decision_of(session, correction.id)
-        if decision is not None:
-            raise letter_error("correction", "decided", id=correction.id, outcome=str(decision.outcome),
-                               outcome_da={"collect": "opkræves", "waive": "frafaldet"}[str(decision.outcome)])
-    check_not_before(letter_date, corrections)
-    reply = reply_date(letter_date, reply_by, channel=channel)
-    facts = correction_facts(session, corrections)
-    total = total_too_much(facts)
-    months = months_da(facts)
+def _sections(facts: list[CorrectionFacts], total: Decimal, reply: dt.date,
+              profile: MunicipalityProfile) -> tuple[Section, ...]:
+    """What happened, the amounts, that nothing is decided, what the person can send, and by when."""
     happened: list[Paragraph] = [Paragraph(" ".join(f.happened)) for f in facts]
     if len(facts) > 1:
         happened = [Paragraph(f"{f.month.capitalize()}: {' '.join(f.happened)}") for f in facts]
-    sections = (
+    return (
         Section("Hvad er der sket?", tuple(happened)),
         Section("Hvor meget drejer det sig om?", (
             amounts_table(facts),
@@ -90,6 +78,26 @@ def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date:
                       "en afgørelse ud fra det, vi ved nu."),
         )),
     )
+
+
+def hearing_letter(session: Session, correction_ids: Sequence[int], letter_date: dt.date,
+                   reply_by: dt.date | None = None, channel: str = "digital_post") -> Letter:
+    """The hearing letter for one or more possible repayments of one case (not decided yet)."""
+    profile = municipality()
+    channel = check_channel(channel)
+    corrections = load_corrections(session, correction_ids)
+    for correction in corrections:
+        require_possible_repayment(correction)
+        decision = decision_of(session, correction.id)
+        if decision is not None:
+            raise letter_error("correction", "decided", id=correction.id, outcome=str(decision.outcome),
+                               outcome_da={"collect": "opkræves", "waive": "frafaldet"}[str(decision.outcome)])
+    check_not_before(letter_date, corrections)
+    reply = reply_date(letter_date, reply_by, channel=channel)
+    facts = correction_facts(session, corrections)
+    total = total_too_much(facts)
+    months = months_da(facts)
+    sections = _sections(facts, total, reply, profile)
     return Letter(
         kind="hearing", case_id=corrections[0].case_id, letter_date=letter_date,
         title=f"Du har måske fået for meget i fleksløntilskud for {months}",

@@ -84,16 +84,10 @@ class BonusSpread:
         }
 
 
-def spread_bonus(inputs: Sequence[MonthInput], amount: Decimal, *, covered: Sequence[Month] | None = None,
-                 paid_in: Month | None = None) -> BonusSpread:
-    """Spread a bonus over the months it covers and recompute them (Ankestyrelsen PM 27-23).
-
-    ``inputs`` are the months as they were computed (without the bonus, except the month it was paid
-    in); ``covered`` the basis months the bonus is for (default: the basis months of all inputs);
-    ``paid_in`` the basis month whose wage held the whole bonus (it is taken out there). Returns each
-    month before and after. Every input is checked first: an error names the field and nothing is
-    returned half-computed.
-    """
+def _checked_months(inputs: Sequence[MonthInput], amount: Decimal, covered: Sequence[Month] | None,
+                    paid_in: Month | None) -> tuple[dict[Month, int], list[Month]]:
+    """The inputs' index by basis month and the months the bonus covers, every one checked: an amount above
+    0, each basis month once, the covered months and ``paid_in`` among them."""
     if amount <= 0:
         raise InputError("bonus", "must be more than 0", "skal være mere end 0", code="amount_range")
     by_basis: dict[Month, int] = {}
@@ -119,6 +113,20 @@ def spread_bonus(inputs: Sequence[MonthInput], amount: Decimal, *, covered: Sequ
         raise InputError("paid_in", f"the bonus was paid in {paid_in}, but no month with basis month {paid_in} is "
                          "given", f"bonussen blev udbetalt i {paid_in}, men der er ingen måned med basismåned "
                          f"{paid_in}", code="month_missing")
+    return by_basis, covered_months
+
+
+def spread_bonus(inputs: Sequence[MonthInput], amount: Decimal, *, covered: Sequence[Month] | None = None,
+                 paid_in: Month | None = None) -> BonusSpread:
+    """Spread a bonus over the months it covers and recompute them (Ankestyrelsen PM 27-23).
+
+    ``inputs`` are the months as they were computed (without the bonus, except the month it was paid
+    in); ``covered`` the basis months the bonus is for (default: the basis months of all inputs);
+    ``paid_in`` the basis month whose wage held the whole bonus (it is taken out there). Returns each
+    month before and after. Every input is checked first: an error names the field and nothing is
+    returned half-computed.
+    """
+    by_basis, covered_months = _checked_months(inputs, amount, covered, paid_in)
     share_of = dict(zip(sorted(covered_months), bonus.shares(amount, len(covered_months)), strict=True))
     months: list[BonusMonth] = []
     for inp in sorted(inputs, key=lambda i: i.basis_month):

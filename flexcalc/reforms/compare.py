@@ -82,9 +82,11 @@ def _diff_bucket(diff: IntArray) -> IntArray:
 def one_hour_wage(people: ReformPeople) -> IntArray:
     """The monthly wage of one more agreed weekly hour (see the module docstring)."""
     if people.hourly_wage is not None:
-        return (people.hourly_wage * 52 + 6) // 12
+        monthly: IntArray = (people.hourly_wage * 52 + 6) // 12
+        return monthly
     hours = np.maximum(people.hours, 1)
-    return (2 * people.wage + hours) // (2 * hours)
+    per_hour: IntArray = (2 * people.wage + hours) // (2 * hours)
+    return per_hour
 
 
 def _refund_steps() -> dict[str, tuple[str, str, str]]:
@@ -313,8 +315,12 @@ class Comparison:
 
     def lines_da(self) -> list[str]:
         """The comparison in Danish, for the terminal."""
-        count = lambda n: number(Decimal(n), decimals=0)  # noqa: E731
-        pct = lambda s: "–" if s is None else number(s * 100, decimals=1) + " %"  # noqa: E731
+        def count(n: int) -> str:
+            return number(Decimal(n), decimals=0)
+
+        def pct(share: Decimal | None) -> str:
+            return "–" if share is None else number(share * 100, decimals=1) + " %"
+
         lines = [
             f"Reform: {self.reform}",
             f"Ydelsesmåned: {month_name(Month.parse(self.month))} ({count(self.people)} personer)",

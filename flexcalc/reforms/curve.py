@@ -51,8 +51,10 @@ class HoursCurve:
         """Total income at ``hours + 1`` minus at ``hours`` (``which``: "today" or "reform")."""
         if hours >= MAX_HOURS:
             return None
-        total = "total_today" if which == "today" else "total_reform"
-        return getattr(self.row(hours + 1), total) - getattr(self.row(hours), total)
+        later, now = self.row(hours + 1), self.row(hours)
+        if which == "today":
+            return later.total_today - now.total_today
+        return later.total_reform - now.total_reform
 
     def hours_without_gain(self, which: str) -> list[int]:
         """The hour counts from which one more hour adds nothing (or takes away)."""

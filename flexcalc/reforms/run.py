@@ -122,7 +122,9 @@ def people_for_reform(batch: pa.RecordBatch | pa.Table, columns: ReformColumns, 
         if name in columns.extra and name in names:
             hourly = column_ore(batch.column(name), name, required=True, row_offset=row_offset, ids=base.ids)
             break
-    text = lambda name: batch.column(name) if name in columns.extra else None  # noqa: E731
+    def text(name: str) -> pa.Array | None:
+        return batch.column(name) if name in columns.extra else None
+
     return ReformPeople(
         wage=base.wage, ceiling=base.ceiling, other_wage=base.other_wage, other_income=base.other_income,
         hours=_hours(batch.column("hours"), row_offset, base.ids), agreement=text("agreement"), sex=text("sex"),

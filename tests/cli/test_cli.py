@@ -9,6 +9,9 @@ from typer.testing import CliRunner
 
 from flexcalc.cli import app
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 runner = CliRunner()
 
 

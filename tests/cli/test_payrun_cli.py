@@ -10,10 +10,15 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from flexcalc.ledger.reports import WageReport
 from flexcalc.ledger.store import create_case, ingest, open_ledger, transaction
 from flexcalc.period import Month
 from tests.support.ledger_cli import invoke
+
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
 
 UTC = dt.UTC
 FLEX, OTHER = "11111111", "22222222"

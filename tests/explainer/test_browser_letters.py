@@ -7,18 +7,15 @@ critical violation at 1280 and 390 px. Screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.explainer.test_browser import ARTIFACTS, ROOT, _free_port, browser, pytestmark
+from tests.explainer.test_browser import ARTIFACTS, browser, pytestmark
 from tests.explainer.test_browser_citizen import SERIOUS, WIDTHS, _axe, _describe
-from tests.explainer.test_browser_workbench import _wait
+from tests.support.browser_servers import served
 
 __all__ = ["browser", "pytestmark"]
 
@@ -35,34 +32,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     cid = correction_id(factory, "SP", "-120.00")
     with session_factory(url).begin() as session:
         key = create_key(session, "caseworker", label="letters browser test")[1]
-    api_port, app_port = _free_port(), _free_port()
-    api = f"http://127.0.0.1:{api_port}"
-    env = {**os.environ, "FLEXCALC_DATABASE_URL": url, "FLEXCALC_API": api, "FLEXCALC_MUNICIPALITY": "demo"}
-    ARTIFACTS.mkdir(exist_ok=True)
-    commands = {
-        "api": [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(api_port)],
-        "explainer": [sys.executable, "-m", "streamlit", "run", str(ROOT / "explainer" / "app.py"), "--server.address",
-                      "127.0.0.1", "--server.port", str(app_port), "--server.headless", "true",
-                      "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-    }
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        for name, command in commands.items():
-            log = ARTIFACTS / f"letters-{name}.log"
-            with log.open("wb") as out:
-                processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-            _wait(f"{api}/health" if name == "api" else f"http://127.0.0.1:{app_port}/_stcore/health",
-                  processes[-1], log)
-        yield {"app": f"http://127.0.0.1:{app_port}", "api": api, "key": key, "correction": cid}
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with served(url, "letters", {"FLEXCALC_MUNICIPALITY": "demo"}) as (app_url, api_url):
+        yield {"app": app_url, "api": api_url, "key": key, "correction": cid}
 
 
 def _open(browser: Any, servers: dict[str, Any], width: int) -> Any:

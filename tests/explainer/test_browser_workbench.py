@@ -8,10 +8,6 @@ caseworker decides a correction and sees the worklist change. Screenshots go to 
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,27 +16,12 @@ from typing import Any
 
 import pytest
 
-from tests.explainer.test_browser import ARTIFACTS, ROOT, _free_port, browser, pytestmark
+from tests.explainer.test_browser import ARTIFACTS, browser, pytestmark
+from tests.support.browser_servers import served
 from tests.support.workbench_ledger import build
 
 __all__ = ["browser", "pytestmark"]  # the browser fixture is test_browser's
 PAGE_LINK = "Sagsbehandler: arbejdsliste, sager og efterreguleringer"
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"{process.args} exited with {process.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"{url} did not answer within 90 s; see {log}")
-        time.sleep(0.3)
 
 
 @contextmanager
@@ -53,34 +34,8 @@ def _serve(url: str, second_held: bool = False) -> Iterator[tuple[str, str, str]
     upgrade(url)
     with session_factory(url).begin() as session:
         key = create_key(session, "caseworker", label="browser test")[1]
-    api_port, app_port = _free_port(), _free_port()
-    env = {**os.environ, "FLEXCALC_DATABASE_URL": url, "FLEXCALC_API": f"http://127.0.0.1:{api_port}"}
-    ARTIFACTS.mkdir(exist_ok=True)
-    commands = {
-        "api": [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(api_port)],
-        "explainer": [sys.executable, "-m", "streamlit", "run", str(ROOT / "explainer" / "app.py"), "--server.address",
-                      "127.0.0.1", "--server.port", str(app_port), "--server.headless", "true",
-                      "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-    }
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        for name, command in commands.items():
-            log = ARTIFACTS / f"workbench-{name}.log"
-            with log.open("wb") as out:
-                processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-            health = f"http://127.0.0.1:{api_port}/health" if name == "api" else \
-                f"http://127.0.0.1:{app_port}/_stcore/health"
-            _wait(health, processes[-1], log)
-        yield f"http://127.0.0.1:{app_port}", key, f"http://127.0.0.1:{api_port}"
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with served(url, "workbench") as (app_url, api_url):
+        yield app_url, key, api_url
 
 
 @pytest.fixture(scope="module")
@@ -178,8 +133,8 @@ def user_test(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
         url = f"sqlite:///{tmp_path / 'flexcalc.sqlite'}"
     else:
         url = str(request.getfixturevalue("postgres_url"))
-    with _serve(url, second_held=True) as served:
-        yield served
+    with _serve(url, second_held=True) as running:
+        yield running
 
 
 def _api(api_url: str, key: str, path: str) -> Any:

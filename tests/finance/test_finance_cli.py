@@ -10,6 +10,9 @@ import pytest
 
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

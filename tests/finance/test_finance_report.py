@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.ledger.test_ledger_scenarios import FILE_SUFFIXES, use_parameters
+from tests.ledger.test_ledger_scenarios import use_parameters
 from tests.support.ledger_cli import invoke, with_version
+
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "ledger"
@@ -44,15 +47,13 @@ def replay(folder: Path, db: str) -> dict[str, dict[str, Decimal]]:
 
 
 def _replay_steps(folder: Path, scenario: dict[str, Any], db: str, runs: dict[str, dict[str, Decimal]]) -> None:
-    from flexcalc.cli.demo import resolve
+    from flexcalc.cli.demo import scenario_steps
     from flexcalc.ledger.store import open_ledger
 
-    for step in scenario["steps"]:
-        if "parameters" in step:
+    for step, args in scenario_steps(folder, open_ledger(db), lambda args: with_version(db, args)):
+        if args is None:
             use_parameters(folder / step["parameters"])
             continue
-        args = [str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a) for a in step["args"]]
-        args = with_version(db, resolve(args, scenario["steps"][0]["args"][2], open_ledger(db)))  # @correction, @claim
         if args[0] == "pay":
             data = json.loads(run(db, *args, "--json").stdout)
             month = runs.setdefault(data["month"], {"subsidy": Decimal(0), "payout": Decimal(0), "paid": Decimal(0)})

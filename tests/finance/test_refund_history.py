@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 from tests.finance.test_finance_report import SCENARIOS, replay, run
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 ROOT = Path(__file__).resolve().parents[2]
 FINANCE = ROOT / "fixtures" / "finance"
 JOB_CHANGE = FINANCE / "job_change"

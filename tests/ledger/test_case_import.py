@@ -16,6 +16,9 @@ from sqlalchemy import func, select
 
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 GOOD = ("case_id,ceiling,first_month,employer_ids,cpr\n"
         "K-1,32067,2024-03,12345678,\n"
         "K-2,\"28000,50\",2024-04,12345678;87654321,010190-1234\n"

@@ -21,6 +21,9 @@ from flexcalc.ledger.tracks import Track, cause_track, track_for, track_table
 from tests.ledger.test_ledger_scenarios import SCENARIOS, cli, replay
 from tests.letters.support import lix
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 D = Decimal
 
 

@@ -17,6 +17,9 @@ from flexcalc.errors import InputError
 from tests.support.item_version import correction_if_match
 from tests.support.workbench_ledger import build
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 
 @pytest.fixture
 def ledger(database_url: str) -> tuple[str, dict[str, int]]:

@@ -23,6 +23,9 @@ from flexcalc.money import ZERO
 from flexcalc.period import Month
 from tests.support.ledger_cli import invoke, with_version
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 UTC = dt.UTC
 SICK = {"periods": [{"kind": "sickness_unpaid", "start": "2024-02-05", "end": "2024-02-16"}],
         "sickness_benefit": "4000"}

@@ -16,6 +16,9 @@ from flexcalc.ledger.asof import rule_version_of
 from flexcalc.period import Month
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 OVERRIDES = Path(__file__).resolve().parents[2] / "fixtures" / "ledger" / "rate_published_after_payment" / "overrides"
 
 

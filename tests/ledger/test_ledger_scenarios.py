@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 import yaml
 
-from flexcalc.cli.demo import resolve
+from flexcalc.cli.demo import read_scenario, scenario_steps
 from flexcalc.ledger.store import open_ledger
 from tests.support.ledger_cli import invoke, with_version
+
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "ledger"
 COMPARED = ("case_id", "benefit_month", "previous_subsidy", "due_subsidy", "difference", "caused_by", "reasons",
@@ -28,9 +31,6 @@ def cli(db: str, *args: str) -> Any:
     result = invoke(*args, "--db", db)
     assert result.exit_code == 0, f"{args}: {result.stdout}{result.stderr}"
     return result
-
-
-FILE_SUFFIXES = (".csv", ".json", ".yaml")
 
 
 def use_parameters(folder: Path | None) -> None:
@@ -64,15 +64,13 @@ def matches(want: Any, got: Any) -> bool:
 def replay(folder: Path, db: str, alone: bool = True) -> list[dict[str, Any]]:
     """Run the scenario's steps; check every correction list (and, when the scenario is ``alone`` in the
     database, every run summary) it states. Returns all corrections."""
-    scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
-    case_id = scenario["steps"][0]["args"][2]
+    case_id = read_scenario(folder)["steps"][0]["args"][2]
     every: list[dict[str, Any]] = []
-    for step in scenario["steps"]:
-        if "parameters" in step:
+    # the demo's runner; the item's version read as a person reads it first (``case show --json``)
+    for step, args in scenario_steps(folder, open_ledger(db), lambda args: with_version(db, args)):
+        if args is None:
             use_parameters(folder / step["parameters"])
             continue
-        args = with_version(db, resolve([str(folder / a) if str(a).endswith(FILE_SUFFIXES) else str(a)
-                                         for a in step["args"]], case_id, open_ledger(db)))
         wants_json = args[0] in ("pay", "reconcile", "events") or "expect" in step
         out = cli(db, *args, *(["--json"] if wants_json else []))
         if not wants_json:

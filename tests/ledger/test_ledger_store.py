@@ -19,6 +19,9 @@ from flexcalc.ledger.store import open_ledger, transaction
 from flexcalc.period import Month
 from tests.support.ledger_cli import invoke, with_version
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 HEADER = ",".join(COLUMNS)
 
 

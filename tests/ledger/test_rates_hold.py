@@ -26,6 +26,9 @@ from flexcalc.period import Month
 from tests.support.clock import set_server_clock
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 JAN_2027 = Month(2027, 1)
 RUN_DAY = dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)
 """The day of the January 2027 run: the server's clock and the run's ``as_of``, after the reports (received

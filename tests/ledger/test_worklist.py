@@ -13,6 +13,9 @@ from fastapi.testclient import TestClient
 
 from tests.support.workbench_ledger import TODAY, build
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 EXPECTED = [  # (case, month, kind, since, age on 1 June 2024, amount)
     ("E", "2024-03", "possible_duplicate", "2024-03-05", 88, "15600.00"),
     ("F", "2024-03", "events_after_payment", "2024-03-20", 73, "8952.00"),

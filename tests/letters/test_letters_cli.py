@@ -12,6 +12,9 @@ from sqlalchemy import text
 from tests.letters.support import correction_id, replay_fixture
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 
 @pytest.fixture
 def db(sqlite_url: str) -> str:

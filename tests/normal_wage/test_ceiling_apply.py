@@ -7,9 +7,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from flexcalc.ledger.ceilings import first_benefit_month_of
 from flexcalc.period import Month
 from tests.support.ledger_cli import invoke
+
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ledger"
 

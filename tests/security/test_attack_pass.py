@@ -15,6 +15,9 @@ from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key
 from flexcalc.security.redact import redact_record
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 ROOT = Path(__file__).resolve().parents[2]
 CPR = "0101901234"
 

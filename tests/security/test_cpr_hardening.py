@@ -26,6 +26,9 @@ from flexcalc.security.keys import KEY_CACHE, create_key
 from flexcalc.security.redact import install_cpr_redaction
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 CPR, CPR10 = "010190-1234", "0101901234"
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,6 +23,9 @@ from flexcalc.ledger.db import session_factory, upgrade
 from flexcalc.security.keys import KEY_CACHE, create_key
 from tests.support.ledger_cli import invoke
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 EDGES = ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "0000-01-01", "9999-12-31"]
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,6 +19,9 @@ from flexcalc.security.keys import KEY_CACHE
 from flexcalc.security.redact import CPR_PATTERN
 from tests.support import security_app
 
+# The CLI never migrates: each test's database gets the explicit `flexcalc db upgrade` first.
+pytestmark = pytest.mark.usefixtures("migrated_databases")
+
 
 @dataclass
 class World:

@@ -46,8 +46,17 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 def api_and_explainer(database_url: str, label: str) -> Iterator[str]:
     """Serve the API and the explainer on ``database_url``; yields the explainer's address. Logs go to
     ``test-artifacts/<label>-api.log`` and ``…-explainer.log``."""
+    with served(database_url, label) as (app_url, _):
+        yield app_url
+
+
+@contextmanager
+def served(database_url: str, label: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, str]]:
+    """``api_and_explainer`` with ``env`` added to the servers' environment; yields the explainer's and
+    the API's addresses."""
     api_port, app_port = free_port(), free_port()
-    env = {**os.environ, "FLEXCALC_DATABASE_URL": database_url, "FLEXCALC_API": f"http://127.0.0.1:{api_port}"}
+    api_url = f"http://127.0.0.1:{api_port}"
+    env = {**os.environ, **(env or {}), "FLEXCALC_DATABASE_URL": database_url, "FLEXCALC_API": api_url}
     ARTIFACTS.mkdir(exist_ok=True)
     commands = {
         "api": [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(api_port)],
@@ -61,10 +70,9 @@ def api_and_explainer(database_url: str, label: str) -> Iterator[str]:
             log = ARTIFACTS / f"{label}-{name}.log"
             with log.open("wb") as out:
                 processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-            health = f"http://127.0.0.1:{api_port}/health" if name == "api" else \
-                f"http://127.0.0.1:{app_port}/_stcore/health"
+            health = f"{api_url}/health" if name == "api" else f"http://127.0.0.1:{app_port}/_stcore/health"
             wait_for(health, processes[-1], log)
-        yield f"http://127.0.0.1:{app_port}"
+        yield f"http://127.0.0.1:{app_port}", api_url
     finally:
         for process in processes:
             process.terminate()

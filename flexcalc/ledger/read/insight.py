@@ -26,7 +26,7 @@ from ..claim_models import Claim, ClaimEvent
 from ..hearings import HearingEvent, HearingException
 from ..models import Case, Ceiling, Correction, Decision, EventRegistration, Hold, Payment, Report
 from ..oversight import Complaint, ComplaintEvent, Finding, FindingDone, SupervisionResult, SupervisionRun
-from ..reports import LOCAL_ZONE
+from ..reports import LOCAL_ZONE as LOCAL_ZONE  # re-exported: the figures count days in Danish time
 from ..tracks import track_of
 
 

@@ -9,6 +9,8 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,15 +22,15 @@ depends_on = None
 APPEND_ONLY = ("ledger_report", "ledger_payment", "ledger_correction", "ledger_decision")
 
 
-def _ore(name: str) -> sa.Column:
+def _ore(name: str) -> sa.Column[int]:
     return sa.Column(name, sa.BigInteger(), nullable=False)
 
 
-def _instant(name: str, nullable: bool = False) -> sa.Column:
+def _instant(name: str, nullable: bool = False) -> sa.Column[dt.datetime]:
     return sa.Column(name, sa.DateTime(), nullable=nullable)
 
 
-def _case_fk(name: str) -> sa.Column:
+def _case_fk(name: str) -> sa.Column[str]:
     return sa.Column("case_id", sa.String(64), sa.ForeignKey("ledger_case.id", name=name), nullable=False)
 
 
