@@ -412,20 +412,14 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
 
 
 def _with_schemes(session: Session, items: list[WorkItem]) -> list[WorkItem]:
-    """Each item with its case's scheme in the item's month (only cases with a scheme statement are looked up)."""
+    """Each item with its case's scheme in the item's month (``flexcalc.ledger.read.schemes.schemes_of``: the
+    one answer for the new scheme, the old scheme and the self-employed)."""
     from dataclasses import replace
 
-    from sqlalchemy import select
+    from .read.schemes import schemes_of
 
-    from .scheme_models import CaseScheme
-    from .schemes import scheme_at
-
-    stated = set(session.scalars(select(CaseScheme.case_id).where(
-        CaseScheme.case_id.in_({i.case_id for i in items})))) if items else set()
-    if not stated:
-        return items
-    return [replace(i, scheme=scheme_at(session, i.case_id, i.month.first_day()).scheme)
-            if i.case_id in stated else i for i in items]
+    found = schemes_of(session, ((i.case_id, i.month.first_day()) for i in items))
+    return [replace(i, scheme=found[(i.case_id, i.month.first_day())]) for i in items]
 
 
 def claim_items(session: Session, case_id: str | None, today: dt.date) -> list[WorkItem]:
