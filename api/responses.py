@@ -829,6 +829,8 @@ class FinanceBySchemeOut(BaseModel):
 
     month: str
     schemes: dict[str, dict[str, Any]]
+    total: dict[str, str] | None = Field(default=None, description="The three schemes added: subsidy, refund, "
+                                         "net_expense (they reconcile with the payment run's totals).")
 # --- the check of the municipality's calculation -------------------------------------------------------
 
 
