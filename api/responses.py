@@ -714,6 +714,8 @@ class ReformComparisonOut(BaseModel):
     by_hour_band: list[ReformGroupOut]
     by_sex: list[ReformGroupOut]
     finance_shares: dict[str, Any] | None = None
+    flows: dict[str, Any] | None = Field(default=None, description="Which flows the reform computes (the new "
+                                         "scheme only) and why the old scheme and the self-employed are not.")
 
 
 # --- health ----------------------------------------------------------------------------------------
