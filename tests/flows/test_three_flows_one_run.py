@@ -190,3 +190,22 @@ def test_one_run_through_the_api(client: TestClient) -> None:
     money = client.get("/v1/finance/schemes", params={"month": "2024-03"})
     assert money.status_code == 200, money.text
     _check_finance(money.json())
+
+
+def test_flexcalc_rates_holds_the_rates_of_each_flow_with_their_sources() -> None:
+    from flexcalc.cli import app as cli
+
+    result = CliRunner().invoke(cli, ["rates", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    flows = {"new_2013": [data["max_subsidy"], data["threshold"]],
+             "old": list(data["old_scheme"].values()), "self_employed": list(data["self_employed"].values())}
+    for rates in flows.values():
+        assert rates and all(rate["reference"] and rate["values"] for rate in rates)
+        assert all(value.get("source", "").startswith("http") or value.get("inputs")  # a source, or computed
+                   for rate in rates for value in rate["values"] if value["value"] is not None)
+    refund = {v["start"]: v["value"] for v in data["old_scheme"]["old_scheme_state_refund_rate"]["values"]}
+    basic = {v["start"]: v["value"] for v in data["self_employed"]["self_employed_basic_amount"]["values"]}
+    cap = {v["start"]: v["value"] for v in data["old_scheme"]["old_scheme_annual_cap"]["values"]}
+    # the figures this file's hand computations rest on
+    assert (refund["2013-01-01"], basic["2024-01-01"], cap["2024-01-01"]) == ("0.65", "156956", "588188")
