@@ -350,7 +350,7 @@ def create_old_scheme_case(session: Session, case_id: str, first_period: Month, 
     from flexcalc.ledger.store import check_case_id
 
     case_id = check_case_id(case_id)
-    from flexcalc.ledger.read.schemes import case_id_taken
+    from flexcalc.ledger.case_ids import case_id_taken
 
     if case_id_taken(session, case_id):
         raise ConflictError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",

@@ -181,7 +181,7 @@ def create_case(session: Session, case_id: str, first_year: int, by: str, cpr: s
             raise InputError("cpr", "must be 10 digits (DDMMYY-XXXX)", "skal være 10 cifre (DDMMÅÅ-XXXX)",
                              code="cpr_format")
     check_year(first_year, "first_year")
-    from .read.schemes import case_id_taken  # a fleksjob case's id is taken too
+    from .case_ids import case_id_taken  # a fleksjob case's id is taken too
 
     if case_id_taken(session, case_id):
         shown = safe_identifier(case_id)

@@ -2,7 +2,8 @@
 
 - A **self-employed** case (LAB § 126) lives in its own table (``self_employed_case``): that table is the truth
   for the flow, so every case there is of scheme ``self_employed`` from its first year on. Its id is never also
-  a ``ledger_case`` id (both ways of creating a case refuse an id the other uses: ``case_id_taken``).
+  a ``ledger_case`` id (both ways of creating a case refuse an id the other uses:
+  ``flexcalc.ledger.case_ids.case_id_taken``).
 - A **fleksjob case** (``ledger_case``) is in the scheme its dated statements say (``ledger_case_scheme``,
   ``flexcalc.ledger.schemes.scheme_at``): ``old`` or ``new_2013`` (the default without a statement). A
   ledger case cannot be stated ``self_employed``: the self-employed have no employer or wage reports, so such a
@@ -65,10 +66,3 @@ def schemes_of(session: Session, cases: Iterable[tuple[str, dt.date]]) -> dict[t
         else:
             out[(case_id, day)] = NEW
     return out
-
-
-def case_id_taken(session: Session, case_id: str) -> bool:
-    """Whether ``case_id`` is used by a case of either table (a fleksjob case or a self-employed case)."""
-    from flexcalc.ledger.models import Case
-
-    return session.get(Case, case_id) is not None or bool(self_employed_ids(session, [case_id]))
