@@ -137,6 +137,13 @@ def test_one_run_through_the_cli(database_url: str) -> None:
     money = runner.invoke(cli, ["old-scheme", "finance", "--month", "2024-03", "--db", database_url])
     assert money.exit_code == 0, money.output
     _check_finance(json.loads(money.stdout))
+    by_scheme = runner.invoke(cli, ["finance", "2024-03", "--by-scheme", "--json", "--db", database_url])
+    assert by_scheme.exit_code == 0, by_scheme.output
+    _check_finance(json.loads(by_scheme.stdout))
+    lines = runner.invoke(cli, ["finance", "2024-03", "--by-scheme", "--db", database_url]).stdout
+    assert "self_employed  subsidy        5579.67  refund        3959.76  (refusionstrappen)" in lines
+    assert "old            subsidy       54477.11  refund       35410.12  (fast 0.65)" in lines
+    assert "total          subsidy       75328.78" in lines
     text = runner.invoke(cli, ["--by", "sb-1", "pay", "2024-03", "--as-of", now, "--db", database_url])
     assert "scheme self_employed: already_paid 2; paid in this run 0.00" in text.stdout
     assert "scheme old: unchanged 2; paid in this run 0.00" in text.stdout
