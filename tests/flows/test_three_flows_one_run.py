@@ -124,6 +124,33 @@ def test_the_caseload_and_the_worklist_know_each_scheme(database_url: str) -> No
         assert [i.scheme for i in _with_schemes(session, items)] == ["new_2013", "old", "self_employed"]
 
 
+def test_a_self_employed_overpayment_waits_in_the_worklist_as_a_self_employed_item(database_url: str) -> None:
+    from flexcalc.ledger import self_employed as se
+    from flexcalc.ledger.payments import pay_month
+    from flexcalc.ledger.store import open_ledger, transaction
+    from flexcalc.ledger.worklist import SELF_EMPLOYED_REVIEW, WorklistFilter, worklist
+
+    _build(database_url)
+    factory = open_ledger(database_url)
+    pay_month(factory, MARCH, dt.datetime.now(dt.UTC))
+    with transaction(factory) as session:  # S-1 paid 5.579,67 for March; assessed 350.000 → 4.329,67 due
+        row, result = se.settle(session, "S-1", 2024, D("350000"), source="årsopgørelse", by="sb-1",
+                                expected_version=se.year_version(session, "S-1", 2024))
+    assert (result.difference, result.treatment) == (D("-1250.00"), "repayment_review")
+    today = dt.date.today()
+    with transaction(factory) as session:
+        items = worklist(session, today, WorklistFilter(kinds=frozenset({SELF_EMPLOYED_REVIEW})))
+        assert [(i.case_id, i.scheme, i.amount, i.ref) for i in items] == [
+            ("S-1", "self_employed", D("1250.00"), f"settlement:{row.id}")]
+        shown = items[0].to_dict(today)
+        assert shown["actions"][0]["href"] == f"/v1/self-employed/cases/S-1/settlements/{row.id}/decision"
+        assert shown["scheme"] == "self_employed"
+        se.decide_repayment(session, "S-1", row.id, "waive", "lille beløb", by="sb-1",
+                            expected_version=se.year_version(session, "S-1", 2024))
+    with transaction(factory) as session:  # decided: off the list
+        assert worklist(session, today, WorklistFilter(kinds=frozenset({SELF_EMPLOYED_REVIEW}))) == []
+
+
 def test_one_run_through_the_cli(database_url: str) -> None:
     from flexcalc.cli import app as cli
 
