@@ -243,3 +243,18 @@ def test_flexcalc_rates_holds_the_rates_of_each_flow_with_their_sources() -> Non
     cap = {v["start"]: v["value"] for v in data["old_scheme"]["old_scheme_annual_cap"]["values"]}
     # the figures this file's hand computations rest on
     assert (refund["2013-01-01"], basic["2024-01-01"], cap["2024-01-01"]) == ("0.65", "156956", "588188")
+
+
+def test_a_fleksjob_case_cannot_be_stated_self_employed(database_url: str) -> None:
+    from flexcalc.errors import InputError
+    from flexcalc.ledger.schemes import scheme_history, set_scheme
+    from flexcalc.ledger.store import open_ledger, transaction
+
+    _build(database_url)
+    factory = open_ledger(database_url)
+    with pytest.raises(InputError) as refused, transaction(factory) as session:
+        set_scheme(session, "N-1", "self_employed", dt.date(2024, 4, 1), reason="x",
+                   known_at=dt.datetime.now(dt.UTC), recorded_by="sb-1", expected_row=None)
+    assert (refused.value.field, refused.value.code) == ("scheme", "self_employed_case")
+    with transaction(factory) as session:
+        assert scheme_history(session, "N-1") == []  # nothing stored

@@ -9,7 +9,8 @@
   ledger case cannot be stated ``self_employed``: the self-employed have no employer or wage reports, so such a
   case is created as a self-employed case instead (refused by ``set_scheme``).
 
-The worklist, the finance report and the management information ask here, never the tables themselves.
+The worklist asks here; the caseload by scheme (``read.insight.scheme_of_cases``) counts from the same two
+sources in bulk, and each flow's finance reads its own payments.
 """
 
 from __future__ import annotations
