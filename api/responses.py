@@ -741,6 +741,8 @@ class ReformComparisonOut(BaseModel):
     by_hour_band: list[ReformGroupOut]
     by_sex: list[ReformGroupOut]
     finance_shares: dict[str, Any] | None = None
+    flows: dict[str, Any] | None = Field(default=None, description="Which flows the reform computes (the new "
+                                         "scheme only) and why the old scheme and the self-employed are not.")
 
 
 # --- health ----------------------------------------------------------------------------------------
@@ -856,6 +858,8 @@ class FinanceBySchemeOut(BaseModel):
 
     month: str
     schemes: dict[str, dict[str, Any]]
+    total: dict[str, str] | None = Field(default=None, description="The three schemes added: subsidy, refund, "
+                                         "net_expense (they reconcile with the payment run's totals).")
 # --- the check of the municipality's calculation -------------------------------------------------------
 
 

@@ -108,6 +108,9 @@ def finance(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel workbook to this file.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (else FLEXCALC_DATABASE_URL, else "
                                            "var/flexcalc.sqlite).")] = None,
+    by_scheme: Annotated[bool, typer.Option("--by-scheme", help="The month by scheme instead: the new scheme, "
+                                            "the old scheme and the self-employed, each with its refund rule, and "
+                                            "the total that reconciles with the payment run.")] = False,
 ) -> None:
     """The month's finance report: subsidy, own and municipal ATP, OP, refund by step, særligt fleksbidrag,
     net municipal cost, per account; and the state's refund statement against it (statement_total,
@@ -117,6 +120,9 @@ def finance(
         return
     if ctx.args:
         fail(InputError("arguments", f"unexpected: {' '.join(ctx.args)[:80]}", f"uventet: {' '.join(ctx.args)[:80]}"))
+    if by_scheme:
+        _by_scheme(month(month_), db, as_json)
+        return
     from flexcalc.finance.accounts import account as find_account
     from flexcalc.finance.export import report_csv, report_xlsx, totals_csv
     from flexcalc.finance.profiles import read_profiles
@@ -200,6 +206,28 @@ def _print_report(benefit_month: Month, data: dict[str, Any], reconciliation: Re
         for d in reconciliation.to_dict()["differences"]:
             typer.echo(f"  {d['person']} {d['period']}: {d['cause']} ({d['cause_da']}) "
                        f"refund {d['ours_refund']} vs {d['statement_refund']} {d['detail']}")
+
+
+def _by_scheme(benefit_month: Month, db: str | None, as_json: bool) -> None:
+    """``flexcalc finance YYYY-MM --by-scheme``: ``flexcalc.finance.old_scheme.finance_by_scheme``."""
+    from flexcalc.finance.old_scheme import finance_by_scheme
+    from flexcalc.ledger.store import open_ledger
+
+    with input_errors():
+        data = finance_by_scheme(open_ledger(db), benefit_month)
+    if as_json:
+        print_json(data)
+        return
+    new, old, self_employed = (data["schemes"][k] for k in ("new_2013", "old", "self_employed"))
+    rows = (("new_2013", new["totals"]["subsidy"], new["totals"]["refund"], "refusionstrappen"),
+            ("old", old["subsidy"], old["refund"], f"fast {old['refund_rule']['rate']}"),
+            ("self_employed", self_employed["subsidy"], self_employed["refund"], "refusionstrappen"))
+    typer.echo(f"{benefit_month} by scheme:")
+    for scheme, subsidy, refund, rule in rows:
+        typer.echo(f"  {scheme:<14} subsidy {subsidy:>14}  refund {refund:>14}  ({rule})")
+    total = data["total"]
+    typer.echo(f"  {'total':<14} subsidy {total['subsidy']:>14}  refund {total['refund']:>14}  "
+               f"net {total['net_expense']}")
 
 
 def _history(args: list[str], db: str | None, as_json: bool) -> None:

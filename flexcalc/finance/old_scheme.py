@@ -2,8 +2,9 @@
 corrections, from the ledger's settlements), the fixed 65 % state refund of it (``old_scheme_state_refund_rate``;
 outside the refund ladder) and the old scheme's own accounts (``old_scheme_accounts.yaml``).
 
-``finance_by_scheme`` puts the old scheme beside the new scheme's report of the same month, so the two are
-booked apart."""
+``finance_by_scheme`` puts the old scheme and the self-employed (``flexcalc.finance.self_employed``: the refund
+ladder) beside the new scheme's report of the same month, each with its refund rule, so the three are booked
+apart; ``total`` adds them (the subsidy paid, the refund, the net expense)."""
 
 from __future__ import annotations
 
@@ -83,5 +84,19 @@ def finance_by_scheme(factory: Callable[[], Session], month: Month) -> dict[str,
     report = finance_report(factory, month)
     totals = report.totals()
     new = {"scheme": "new_2013", "month": str(month), "payments": len(report.lines),
+           "refund_rule": {"rule": "refund_ladder", "provision": "LBK 221/2021 § 5, stk. 2; § 30 (cohort)"},
            "totals": {k: amount_str(v) for k, v in totals.items()}, "accounts": report.by_account()}
-    return {"month": str(month), "schemes": {"new_2013": new, "old": old_scheme_finance(factory, month).to_dict()}}
+    old = {**old_scheme_finance(factory, month).to_dict(),
+           "refund_rule": {"rule": "fixed", "rate": str(state_refund_rate(month)),
+                           "provision": "STAR's konteringsregler 5.58.81, gruppering 013 (65 pct. refusion)"}}
+    from flexcalc.finance.self_employed import self_employed_finance
+
+    self_employed = self_employed_finance(factory, month)
+    subsidy = {"new_2013": totals.get("subsidy", ZERO), "old": Decimal(old["subsidy"]),
+               "self_employed": self_employed.subsidy}
+    refund = {"new_2013": totals.get("refund", ZERO), "old": Decimal(old["refund"]),
+              "self_employed": self_employed.refund}
+    total = {"subsidy": amount_str(sum(subsidy.values(), ZERO)), "refund": amount_str(sum(refund.values(), ZERO)),
+             "net_expense": amount_str(sum(subsidy.values(), ZERO) - sum(refund.values(), ZERO))}
+    return {"month": str(month), "schemes": {"new_2013": new, "old": old, "self_employed": self_employed.to_dict()},
+            "total": total}

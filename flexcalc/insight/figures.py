@@ -150,7 +150,7 @@ def month_figures(factory: Callable[[], Session], month: Month, as_of: dt.dateti
     since = read.month_start(first)
     until = min(end, as_of + dt.timedelta(microseconds=1))
     with factory() as session:
-        rows = {m: MonthRow(m, c) for m, c in read.scheme_of_cases(session, months).items()}
+        rows = {m: MonthRow(m, c) for m, c in read.scheme_of_cases(session, months, as_of).items()}
         for m, p in read.payments(session, first, month, as_of).items():
             r = rows[m]
             r.payments, r.subsidy, r.payout, r.provisional = p.count, p.subsidy, p.payout, p.provisional

@@ -55,9 +55,6 @@ class PayRunResult:
     schemes: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The other schemes' flows run with the month (``flexcalc.ledger.scheme_flows``), by scheme; only the
     flows that had cases."""
-    other_flows: dict[str, Any] = field(default_factory=dict)
-    """Other money flows paid in the same run (``pay_month(..., self_employed=True)``), by flow; shown in the
-    answer only when there is one."""
 
     def summary(self) -> dict[str, int]:
         return {"paid": len(self.paid), "held": len(self.held), "already_paid": len(self.already_paid)}
@@ -70,8 +67,6 @@ class PayRunResult:
                "already_paid": self.already_paid}
         if self.schemes:
             out["schemes"] = self.schemes
-        if self.other_flows:
-            out["other_flows"] = self.other_flows
         return out
 
 
@@ -190,7 +185,7 @@ ProgressHook = Callable[[int, int], None]
 
 def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
               case_ids: Sequence[str] | None = None, *, set_based: bool = True,
-              progress: ProgressHook | None = None, self_employed: bool = False) -> PayRunResult:
+              progress: ProgressHook | None = None) -> PayRunResult:
     """Pay benefit month ``month`` for every active case (or ``case_ids``) on the reports received up
     to ``as_of``. Cases are paid in chunks, each in its own transaction; a chunk that meets a payment
     made meanwhile by another run is rolled back and redone, so nothing is paid twice.
@@ -200,8 +195,8 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
     (the default) the plain months of a chunk are computed by the exact batch kernel at once and
     written as one multi-row insert (``flexcalc.ledger.payrun``); every other month goes through the
     month pipeline case by case. ``set_based=False`` computes every month case by case (the
-    reference the tests compare with). ``self_employed``: the self-employed cases' month is paid too, in a
-    transaction of its own after the run (``flexcalc.ledger.self_employed``), and shown under ``other_flows``."""
+    reference the tests compare with). A run of every case (no ``case_ids``) then pays the other schemes'
+    flows, the old scheme and the self-employed (``flexcalc.ledger.scheme_flows``), under ``schemes``."""
     from flexcalc.law.params import rates_for
 
     from .payrun import no_gc
@@ -214,11 +209,6 @@ def pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
 
         result.schemes = {scheme: run.to_dict() for scheme, run in run_scheme_flows(factory, month, as_of).items()
                           if run.outcomes}
-    # --- hook: the self-employed flow (LAB § 126), only when asked; see flexcalc.ledger.self_employed ---
-    if self_employed:
-        from .self_employed import pay_self_employed_month
-
-        result.other_flows["self_employed"] = pay_self_employed_month(factory, month, as_of).to_dict()
     return result
 
 

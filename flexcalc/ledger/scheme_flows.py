@@ -4,8 +4,9 @@ The new scheme (``new_2013``) is the payment run of ``flexcalc.ledger.payments.p
 cases whose scheme in the month is another (``schemes.cases_outside_new_scheme``). Every other scheme registers
 a **flow** here: a function ``(factory, month, as_of) -> SchemeRunResult`` that pays that scheme's cases for the
 month. ``pay_month`` runs every registered flow after the new scheme's cases and puts their results under
-``schemes`` in its answer. The old scheme's flow is ``pay_old_scheme``; the self-employed flow registers itself
-the same way (``register_scheme_flow("self_employed", pay_self_employed)``).
+``schemes`` in its answer. The built-in flows are the old scheme's (``pay_old_scheme``) and the self-employed
+(``pay_self_employed``), so ``flexcalc pay``, ``POST /v1/payment-runs`` and either path (set-based or case by
+case) pay all three flows by this one mechanism.
 """
 
 from __future__ import annotations
@@ -87,5 +88,21 @@ def pay_old_scheme(factory: Callable[[], Session], month: Month, as_of: dt.datet
     return result
 
 
+def pay_self_employed(factory: Callable[[], Session], month: Month, as_of: dt.datetime) -> SchemeRunResult:
+    """Pay ``month`` of every self-employed case (LAB § 126; BEK 233/2024 § 8) and the back payments due
+    (``flexcalc.ledger.self_employed``), as a scheme flow: each outcome is ``paid`` (the month's 1/12),
+    ``back_payment`` (an underpayment found by a settlement), ``held`` (with the reason) or ``already_paid``."""
+    from flexcalc.ledger.self_employed import pay_self_employed_month
+
+    run = pay_self_employed_month(factory, month, as_of)
+    result = SchemeRunResult("self_employed", str(month), total_paid=run.total)
+    result.outcomes += [{**p, "status": "paid"} for p in run.paid]
+    result.outcomes += [{**p, "status": "back_payment"} for p in run.back_payments]
+    result.outcomes += [{**h, "status": "held"} for h in run.held]
+    result.outcomes += [{"case_id": c, "month": str(month), "status": "already_paid"} for c in run.already_paid]
+    return result
+
+
 def _register_builtin() -> None:
     SCHEME_FLOWS.setdefault("old", pay_old_scheme)
+    SCHEME_FLOWS.setdefault("self_employed", pay_self_employed)

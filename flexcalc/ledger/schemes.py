@@ -108,6 +108,11 @@ def set_scheme(session: Session, case_id: str, scheme: str, effective_from: dt.d
     if scheme not in SCHEMES:
         raise InputError("scheme", f"'{scheme}' is not a scheme: new_2013, old or self_employed",
                          f"'{scheme}' er ikke en ordning: new_2013, old eller self_employed", code="scheme")
+    if scheme == "self_employed":  # the self-employed case's own table is the truth (flexcalc.ledger.read.schemes)
+        raise InputError("scheme", "a self-employed person is a self-employed case (flexcalc self-employed case "
+                         "create), not a fleksjob case's scheme", "en selvstændig er en sag om selvstændig "
+                         "(flexcalc self-employed case create), ikke en ordning på en fleksjobsag",
+                         code="self_employed_case")
     rows = _rows(session, case_id, None)
     newest = max((row.id for row in rows), default=None)
     if newest != expected_row:
@@ -345,7 +350,9 @@ def create_old_scheme_case(session: Session, case_id: str, first_period: Month, 
     from flexcalc.ledger.store import check_case_id
 
     case_id = check_case_id(case_id)
-    if session.get(Case, case_id) is not None:
+    from flexcalc.ledger.case_ids import case_id_taken
+
+    if case_id_taken(session, case_id):
         raise ConflictError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                             code="case_exists")
     session.add(Case(id=case_id, first_month=first_period, created_at=now(), revision=0))

@@ -181,7 +181,9 @@ def create_case(session: Session, case_id: str, first_year: int, by: str, cpr: s
             raise InputError("cpr", "must be 10 digits (DDMMYY-XXXX)", "skal være 10 cifre (DDMMÅÅ-XXXX)",
                              code="cpr_format")
     check_year(first_year, "first_year")
-    if session.get(SelfEmployedCase, case_id) is not None:
+    from .case_ids import case_id_taken  # a fleksjob case's id is taken too
+
+    if case_id_taken(session, case_id):
         shown = safe_identifier(case_id)
         raise InputError("case", f"the case '{shown}' exists already", f"sagen '{shown}' findes allerede",
                          code="case_exists")

@@ -114,7 +114,9 @@ def create_case(session: Session, case_id: str, ceiling: Decimal, first_month: M
             # never echo the value: it is (or looks like) a CPR number
             raise InputError("cpr", "must be 10 digits (DDMMYY-XXXX)", "skal være 10 cifre (DDMMÅÅ-XXXX)",
                              code="cpr_format")
-    if session.get(Case, case_id) is not None:
+    from .case_ids import case_id_taken  # a self-employed case's id is taken too
+
+    if case_id_taken(session, case_id):
         raise ConflictError("case", f"the case '{case_id}' exists already", f"sagen '{case_id}' findes allerede",
                          code="case_exists")
     stamp = now()

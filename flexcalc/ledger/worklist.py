@@ -33,6 +33,9 @@ kind                           when                                             
                                within 6 months (forældelsesloven §§ 3, 19)            the balance
 ``supervision_follow_up``      a supervisor's finding on the case whose follow-up is  the finding / —
                                not recorded done (``flexcalc.ledger.oversight``)
+``self_employed_repayment_``   a self-employed case's settlement that found an        the settlement / the
+``review``                     overpayment, not yet decided (BEK 233/2024 § 8,        amount paid too much
+                               stk. 3; ``flexcalc.ledger.self_employed``)
 =============================  =====================================================  ==========================
 
 A regulation (``flexcalc.ledger.tracks``) is never an item: it is settled in the next payments.
@@ -80,8 +83,9 @@ INSTALMENT_MISSED = "instalment_missed"
 LIMITATION_NEAR = "claim_limitation_near"
 CLAIM_KINDS = (CLAIM_DUE_UNPAID, INSTALMENT_MISSED, LIMITATION_NEAR)
 FOLLOW_UP = "supervision_follow_up"
+SELF_EMPLOYED_REVIEW = "self_employed_repayment_review"
 KINDS: tuple[str, ...] = (HELD, AWAITING_HEARING, AWAITING_REPLY, REPLY_OVERDUE, AWAITING_DECISION, DUPLICATE,
-                          EVENTS_AFTER_PAYMENT, *CLAIM_KINDS, FOLLOW_UP)
+                          EVENTS_AFTER_PAYMENT, *CLAIM_KINDS, FOLLOW_UP, SELF_EMPLOYED_REVIEW)
 """The kinds in the worklist's order; their Danish labels and plain texts: ``flexcalc.text_da.worklist``."""
 
 ITEM_ID_SEPARATOR = "~"
@@ -416,6 +420,8 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
         items += claim_items(session, where.case_id, today)
     if FOLLOW_UP in wanted:
         items += follow_up_items(session, where.case_id)
+    if SELF_EMPLOYED_REVIEW in wanted:
+        items += self_employed_items(session, where.case_id)
     items = [i for i in items if i.kind in wanted
              and (where.month is None or i.month == where.month)
              and (where.min_age is None or i.age_days(today) >= where.min_age)]
@@ -423,20 +429,14 @@ def worklist(session: Session, today: dt.date, where: WorklistFilter | None = No
 
 
 def _with_schemes(session: Session, items: list[WorkItem]) -> list[WorkItem]:
-    """Each item with its case's scheme in the item's month (only cases with a scheme statement are looked up)."""
+    """Each item with its case's scheme in the item's month (``flexcalc.ledger.read.schemes.schemes_of``: the
+    one answer for the new scheme, the old scheme and the self-employed)."""
     from dataclasses import replace
 
-    from sqlalchemy import select
+    from .read.schemes import schemes_of
 
-    from .scheme_models import CaseScheme
-    from .schemes import scheme_at
-
-    stated = set(session.scalars(select(CaseScheme.case_id).where(
-        CaseScheme.case_id.in_({i.case_id for i in items})))) if items else set()
-    if not stated:
-        return items
-    return [replace(i, scheme=scheme_at(session, i.case_id, i.month.first_day()).scheme)
-            if i.case_id in stated else i for i in items]
+    found = schemes_of(session, ((i.case_id, i.month.first_day()) for i in items))
+    return [replace(i, scheme=found[(i.case_id, i.month.first_day())]) for i in items]
 
 
 def claim_items(session: Session, case_id: str | None, today: dt.date) -> list[WorkItem]:
@@ -490,4 +490,28 @@ def follow_up_items(session: Session, case_id: str | None) -> list[WorkItem]:
                                "due_on": None if f.due_on is None else f.due_on.isoformat()},
                               (Action("done", "POST", f"/v1/findings/{f.id}/done", "Registrér opfølgningen som udført"),
                                Action("case", "GET", _case_path(f.case_id), "Se sagen"))))
+    return items
+
+
+def self_employed_items(session: Session, case_id: str | None) -> list[WorkItem]:
+    """The self-employed cases' settlements that found an overpayment and wait for the municipality's decision
+    (collect after a hearing, or waive: BEK 233/2024 § 8, stk. 3): one item each, in the month the settlement
+    was made, waiting since that day; the amount is what was paid too much."""
+    from .self_employed import SelfEmployedDecision, SelfEmployedSettlement
+
+    query = select(SelfEmployedSettlement).where(
+        SelfEmployedSettlement.treatment == "repayment_review",
+        SelfEmployedSettlement.id.not_in(select(SelfEmployedDecision.settlement_id)))
+    if case_id is not None:
+        query = query.where(SelfEmployedSettlement.case_id == case_id)
+    items = []
+    for s in session.scalars(query.order_by(SelfEmployedSettlement.id)):
+        since = _local(s.created_at)
+        year_path = f"/v1/self-employed/cases/{s.case_id}/years/{s.year}"
+        items.append(WorkItem(SELF_EMPLOYED_REVIEW, s.case_id, Month.of(since), since,
+                              f"{KIND_LABELS_DA[SELF_EMPLOYED_REVIEW]} ({s.year})", f"settlement:{s.id}",
+                              -s.difference, None, {"year": s.year, "settlement_id": s.id},
+                              (Action("decide", "POST", f"/v1/self-employed/cases/{s.case_id}/settlements/{s.id}"
+                                      "/decision", "Træf afgørelse om tilbagebetaling (If-Match: årets version)"),
+                               Action("year", "GET", year_path, "Se året"))))
     return items

@@ -295,6 +295,7 @@ class Comparison:
             "by_hour_band": self.bands.rows(),
             "by_sex": self.sexes.rows(),
             "finance_shares": shares,
+            "flows": FLOWS_COVERED,
         }
 
     def finance_split(self) -> dict[str, Any] | None:
@@ -348,6 +349,7 @@ class Comparison:
             for label, key in (("i dag:       ", "before"), ("med reformen:", "after")):
                 part = shares[key]
                 lines.append(f"  {label} {kr(Decimal(part['state']))} / {kr(Decimal(part['municipality']))}")
+        lines.append(FLOWS_COVERED["text_da"])
         return lines
 
 
@@ -370,3 +372,17 @@ def compare_chunk(month: Month, prepared: PreparedReform, people: ReformPeople, 
 
 
 
+
+
+FLOWS_COVERED: dict[str, Any] = {
+    "covered": ["new_2013"],
+    "not_covered": {
+        "old": "the old scheme's subsidy (LAB § 133) is ½ or ⅔ of the employer's wage basis and does not depend "
+               "on the new scheme's parameters; its rows are refused",
+        "self_employed": "the self-employed subsidy (LAB § 126; BEK 233/2024 § 8) has its own basic amount and "
+                         "reduction; its rows are refused",
+    },
+    "text_da": "Reformen regner kun på fleksløntilskud efter de nye regler (fra 2013); den gamle ordning og "
+               "tilskud til selvstændige er ikke med.",
+}
+"""Which of the three flows a reform computes (``to_dict()["flows"]``, and the last line of ``lines_da``)."""

@@ -25,11 +25,11 @@ OLD_SCHEME_EXPLANATION_DA: tuple[str, ...] = (
 def old_scheme_example_da(result: OldSchemeResult) -> tuple[str, ...]:
     """A worked example in plain Danish from one calculation."""
     share = "halvdelen" if result.fraction.value == "1/2" else "to tredjedele"
-    lines = [f"Eksempel for {month_name(result.month)}: Lønnen med pension og ATP er {kr(result.basis)}."]
+    lines = [f"Eksempel for {month_name(result.month)}: Lønnen med pension og ATP er {kr(result.basis)}"]
     if result.capped_basis < result.basis:
-        lines.append(f"Loftet for måneden er {kr(result.cap)}. Der regnes kun af det beløb.")
-    lines.append(f"Tilskuddet er {share} af {kr(result.capped_basis)}. Det giver {kr(result.gross_subsidy)}.")
+        lines.append(f"Loftet for måneden er {kr(result.cap)} Der regnes kun af det beløb.")
+    lines.append(f"Tilskuddet er {share} af {kr(result.capped_basis)} Det giver {kr(result.gross_subsidy)}")
     if result.sickness_reduction:
         lines.append(f"For sygedagene trækkes {kr(result.sickness_reduction)} fra.")
-    lines.append(f"Din arbejdsgiver får {kr(result.subsidy)}. Du får din løn som aftalt.")
+    lines.append(f"Din arbejdsgiver får {kr(result.subsidy)} Du får din løn som aftalt.")
     return tuple(lines)

@@ -14,12 +14,12 @@ def explain_year_da(result: Any) -> list[str]:
     year = result.year
     lines = [
         f"Du driver din egen virksomhed og har et fleksjob i den. Derfor får du et tilskud fra kommunen. "
-        f"Tilskuddet for {year} er {kr(result.annual)}.",
-        f"Vi starter med et fast beløb. I {year} er det {kr(result.basic_amount)}. Så trækker vi 30 øre fra for "
+        f"Tilskuddet for {year} er {kr(result.annual)}",
+        f"Vi starter med et fast beløb. I {year} er det {kr(result.basic_amount)} Så trækker vi 30 øre fra for "
         f"hver krone, du tjener. Det gælder både dit overskud i virksomheden og anden løn.",
     ]
     income = result.counted_profit + result.other_income
-    lines.append(f"Vi regner med, at du tjener {kr(income)} i alt. 30 procent af det er {kr(result.reduction)}.")
+    lines.append(f"Vi regner med, at du tjener {kr(income)} i alt. 30 procent af det er {kr(result.reduction)}")
     if result.annual == 0:
         lines.append(f"Det er mere end det faste beløb. Derfor får du ikke noget tilskud i {year}.")
     else:
@@ -38,10 +38,10 @@ def explain_settlement_da(result: Any) -> list[str]:
     year = result.year
     count = len(result.months_paid)
     lines = [
-        f"Vi har fået din årsopgørelse for {year}. Den viser et overskud på {kr(result.settled.counted_profit)}. "
+        f"Vi har fået din årsopgørelse for {year}. Den viser et overskud på {kr(result.settled.counted_profit)} "
         f"Derfor har vi regnet dit tilskud ud igen.",
-        f"For de {count} måneder, vi har betalt, skulle du have haft {kr(result.entitled)}. "
-        f"Vi har betalt {kr(result.paid)}.",
+        f"For de {count} måneder, vi har betalt, skulle du have haft {kr(result.entitled)} "
+        f"Vi har betalt {kr(result.paid)}",
     ]
     if result.settled_before:
         lines.append(f"Vi har før rettet {kr(result.settled_before)} for året. Det er trukket fra.")
@@ -54,3 +54,21 @@ def explain_settlement_da(result: Any) -> list[str]:
     else:
         lines.append("Du har fået det rigtige beløb. Du skal ikke gøre noget.")
     return lines
+
+
+SELF_EMPLOYED_EXPLANATION_DA: tuple[str, ...] = (
+    "Har du din egen virksomhed, og kan du ikke arbejde fuldt ud på grund af dit helbred? Så kan du få et "
+    "tilskud fra kommunen. Det er et fleksjob i din egen virksomhed.",
+    "Kommunen skal først vurdere, at du kan få fleksjob. Virksomheden skal være dit job. Du skal have arbejdet "
+    "i den i en vis tid.",
+    "Tilskuddet regnes for et helt år ad gangen. Vi starter med et fast beløb for året. Beløbet stiger hvert år.",
+    "Så trækker vi 30 øre fra for hver krone, du tjener. Det gælder dit overskud i virksomheden. Det gælder også "
+    "løn fra et andet job. Har virksomheden underskud, tæller det som 0 kr.",
+    "Du får en tolvtedel af tilskuddet hver måned. Det første år bygger på det overskud, vi regner med, at du får.",
+    "Når du får din årsopgørelse fra Skat, regner vi tilskuddet ud igen. Har du fået for lidt, får du resten. "
+    "Har du fået for meget, skriver vi til dig. Du kan sige din mening, før vi beslutter, om du skal betale "
+    "noget tilbage.",
+    "Tjener du mere, end du regnede med? Så sig det til kommunen hurtigt. Så bliver beløbet rigtigt fra start.",
+    "Har du spørgsmål, så kontakt din kommune.",
+)
+"""The subsidy explained before any amount (LAB § 126; BEK 233/2024 § 8): the citizen page's first part."""

@@ -17,6 +17,7 @@ KIND_LABELS_DA: dict[str, str] = {
     "instalment_missed": "Afdrag ikke betalt",
     "claim_limitation_near": "Kravet forældes inden for 6 måneder",
     "supervision_follow_up": "Opfølgning på ledelsestilsyn",
+    "self_employed_repayment_review": "Selvstændig: for meget udbetalt, træf afgørelse",
 }
 """Every worklist kind, in the worklist's order, with its label."""
 
@@ -32,5 +33,7 @@ KIND_PLAIN_DA: dict[str, str] = {
     "instalment_missed": "Borgeren har ikke betalt et aftalt afdrag.",
     "claim_limitation_near": "Kravet bliver snart for gammelt. Efter den dato kan vi ikke kræve pengene.",
     "supervision_follow_up": "Lederen har set på sagen og fundet noget, du skal rette. Skriv, når det er gjort.",
+    "self_employed_repayment_review": "Skat viser, at borgeren har fået for meget. Tal med borgeren. Afgør så, om "
+                                      "hun eller han skal betale noget af det tilbage.",
 }
 """The kind said in plain Danish beside the legal term (LIX measured in tests/ledger/test_worklist_lix.py)."""

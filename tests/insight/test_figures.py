@@ -23,7 +23,7 @@ def test_the_month_against_hand_counts(database_url: str) -> None:
     build(database_url)
     data = _figures(database_url).to_dict()
     c = data["current"]
-    assert (c["caseload"], c["caseload_by_scheme"]) == (8, {"new": 8})
+    assert (c["caseload"], c["caseload_by_scheme"]) == (8, {"new": 8, "old": 0, "self_employed": 0})
     assert (c["payments"], c["subsidy_total"], c["payout_total"], c["provisional_payments"]) == (
         6, "5500.00", "4950.00", 1)
     assert (c["held"], c["held_still"]) == (2, 1)

@@ -29,3 +29,15 @@ def test_new_scheme_rows_are_compared_and_an_old_scheme_row_is_refused(tmp_path:
     code, output = _run(tmp_path, ["new_2013", "new_2013", "old", "new_2013", "self_employed"])
     assert code == 2
     assert "scheme" in output and "nye regler" in output and "1 rækker mere" in output
+
+
+def test_a_reform_states_the_flows_it_covers(tmp_path: Path) -> None:
+    import json
+
+    code, output = _run(tmp_path, ["new_2013"] * 3)
+    assert code == 0
+    flows = json.loads(output[:output.rindex("}") + 1])["flows"]
+    assert flows["covered"] == ["new_2013"] and sorted(flows["not_covered"]) == ["old", "self_employed"]
+    text = runner.invoke(app, ["reform", "run", "--month", "2024-03", "--input", str(tmp_path / "people.csv"),
+                               "--reform", str(REFORM)])
+    assert "tilskud til selvstændige er ikke med" in text.stdout

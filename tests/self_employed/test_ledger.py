@@ -1,6 +1,6 @@
 """The self-employed in the ledger, on SQLite and PostgreSQL: a year paid month by month on the expected
 profit, the settlement on the tax assessment (under- and overpayment), versions, append-only rows, and the
-payment run's hook."""
+payment run's scheme flow."""
 
 from __future__ import annotations
 
@@ -132,17 +132,37 @@ def test_history_rows_are_append_only_in_the_orm_and_the_database(ledger) -> Non
         session.execute(text("DELETE FROM self_employed_basis"))
 
 
-def test_the_payment_run_hook_pays_the_self_employed_only_when_asked(ledger) -> None:
+def test_the_payment_run_pays_the_self_employed_as_a_scheme_flow(ledger) -> None:
     from flexcalc.ledger.payments import pay_month
 
     _year(ledger, "SE-1", 2024, "300000")
     as_of = dt.datetime.now(dt.UTC)
-    plain = pay_month(ledger, Month(2024, 5), as_of)
-    assert "other_flows" not in plain.to_dict()
-    both = pay_month(ledger, Month(2024, 6), as_of, self_employed=True)
-    flow = both.to_dict()["other_flows"]["self_employed"]
-    assert [(p["case_id"], p["amount"]) for p in flow["paid"]] == [("SE-1", "5579.67")]
-    assert flow["held"][0]["case_id"] == "SE-2"
+    answer = pay_month(ledger, Month(2024, 6), as_of).to_dict()
+    assert "other_flows" not in answer
+    flow = answer["schemes"]["self_employed"]
+    assert [(o["case_id"], o["amount"]) for o in flow["outcomes"] if o["status"] == "paid"] == [("SE-1", "5579.67")]
+    assert [o["case_id"] for o in flow["outcomes"] if o["status"] == "held"] == ["SE-2"]
+    assert (flow["counts"], flow["total_paid"]) == ({"paid": 1, "held": 1}, "5579.67")
+    again = pay_month(ledger, Month(2024, 6), as_of).to_dict()["schemes"]["self_employed"]
+    assert (again["counts"], again["total_paid"]) == ({"already_paid": 1, "held": 1}, "0.00")
+    with pytest.raises(TypeError):  # the opt-in parameter is gone: one dispatch for every flow
+        pay_month(ledger, Month(2024, 7), as_of, self_employed=True)  # type: ignore[call-arg]
+
+
+def test_a_case_id_is_one_case_of_one_table(ledger) -> None:
+    from flexcalc.errors import ConflictError
+    from flexcalc.ledger.read.schemes import scheme_of
+    from flexcalc.ledger.store import create_case
+
+    with pytest.raises(ConflictError), transaction(ledger) as session:
+        create_case(session, "SE-1", D("30000"), Month(2024, 1))
+    with transaction(ledger) as session:
+        create_case(session, "F-1", D("30000"), Month(2024, 1))
+    with pytest.raises(InputError) as taken, transaction(ledger) as session:
+        se.create_case(session, "F-1", 2024, "sb-1")
+    assert taken.value.code == "case_exists"
+    with transaction(ledger) as session:
+        assert (scheme_of(session, "SE-1"), scheme_of(session, "F-1")) == ("self_employed", "new_2013")
 
 
 def test_every_history_table_refuses_update_and_delete_in_the_database(ledger) -> None:

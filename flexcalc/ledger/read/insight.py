@@ -40,11 +40,40 @@ def local_month(instant: dt.datetime) -> Month:
     return Month.of(instant.astimezone(LOCAL_ZONE).date())
 
 
-def scheme_of_cases(session: Session, months: Sequence[Month]) -> dict[Month, dict[str, int]]:
-    """The caseload of each month by scheme. Every case is on the scheme in force (``new``) until the ledger
-    records the old scheme of a case: then this is the one function to change (a GROUP BY on the case's
-    scheme)."""
-    return {m: {"new": n} for m, n in caseload(session, months).items()}
+def scheme_of_cases(session: Session, months: Sequence[Month],
+                    as_of: dt.datetime | None = None) -> dict[Month, dict[str, int]]:
+    """The caseload of each month by scheme (``flexcalc.ledger.read.schemes``): ``new`` and ``old`` are the
+    fleksjob cases active in the month by their scheme on its first day (as stated by ``as_of``); ``self_employed``
+    the self-employed cases whose subsidy has begun by the month (their own table)."""
+    from ..scheme_models import CaseScheme
+    from ..self_employed import SelfEmployedCase
+
+    total = caseload(session, months)
+    query = select(CaseScheme.case_id, CaseScheme.scheme, CaseScheme.effective_from)
+    if as_of is not None:
+        query = query.where(CaseScheme.known_at <= as_of)
+    statements = list(session.execute(query.order_by(CaseScheme.effective_from, CaseScheme.known_at,
+                                                     CaseScheme.id)))
+    spans: dict[str, tuple[Month, Month | None]] = {c: (first, last) for c, first, last in session.execute(
+        select(Case.id, Case.first_month, Case.last_month).where(
+            Case.id.in_({c for c, _, _ in statements})))} if statements else {}
+
+    def active(case_id: str, m: Month) -> bool:
+        first, last = spans[case_id]
+        return first <= m and (last is None or last >= m)
+
+    first_years = list(session.scalars(select(SelfEmployedCase.first_year)))
+    out: dict[Month, dict[str, int]] = {}
+    for m in months:
+        day = m.first_day()
+        latest: dict[str, str] = {}
+        for case_id, scheme, since in statements:
+            if since <= day:
+                latest[case_id] = scheme  # the last in scheme_at's order wins
+        old = sum(1 for case_id, scheme in latest.items() if scheme == "old" and case_id in spans
+                  and active(case_id, m))
+        out[m] = {"new": total[m] - old, "old": old, "self_employed": sum(1 for y in first_years if y <= m.year)}
+    return out
 
 
 def caseload(session: Session, months: Sequence[Month]) -> dict[Month, int]:
