@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from flexcalc.self_employed import calculate_year
 from flexcalc.text_da.self_employed import SELF_EMPLOYED_EXPLANATION_DA, explain_year_da
 
-PAGE = str(Path(__file__).resolve().parents[2] / "explainer" / "pages" / "81_selvstaendig.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "explainer" / "pages" / "36_selvstaendig.py")
 
 
 def _lix(text: str) -> float:

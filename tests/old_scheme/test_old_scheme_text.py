@@ -13,7 +13,7 @@ from flexcalc.old_scheme import OldSchemeInput, SubsidyFraction, calculate_old_s
 from flexcalc.period import Month
 from flexcalc.text_da.old_scheme import OLD_SCHEME_EXPLANATION_DA, old_scheme_example_da
 
-PAGE = str(Path(__file__).resolve().parents[2] / "explainer" / "pages" / "80_gammel_ordning.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "explainer" / "pages" / "35_gammel_ordning.py")
 
 
 def test_the_explanation_is_plain_danish() -> None:
