@@ -14,9 +14,9 @@ Every read and write is audited; bad input is 422 problem+json naming the field 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,9 @@ from api.security import (
 )
 from api.strict_json import StrictJSONRoute
 from flexcalc.security.audit import AuditEvent
+
+RowId = Annotated[int, Path(ge=1, le=2**62, description="The row's id.")]
+"""A stored row's id in a path: bounded so a huge number is a 422, not a database overflow."""
 
 router = APIRouter(tags=["insight"], route_class=StrictJSONRoute, responses=AUTH_RESPONSES)
 
@@ -102,7 +105,7 @@ class FindingRequest(BaseModel):
 
     finding: str = Field(description="What the supervisor found.")
     follow_up: str = Field(description="What the caseworker is to do.")
-    run_id: int | None = Field(default=None, description="The supervision it came from.")
+    run_id: int | None = Field(default=None, ge=1, le=2**62, description="The supervision it came from.")
     check_id: str | None = Field(default=None, description="The check it concerns.")
     due_on: str | None = Field(default=None, description="When it is to be done, YYYY-MM-DD.")
 
@@ -136,7 +139,7 @@ class ComplaintRequest(BaseModel):
 
     received_on: str = Field(description="The day the complaint was received, YYYY-MM-DD.")
     subject: str = Field(description="What the complaint is about (no CPR number).")
-    decision_id: int | None = Field(default=None, description="The decision complained about.")
+    decision_id: int | None = Field(default=None, ge=1, le=2**62, description="The decision complained about.")
 
 
 class ComplaintStepRequest(BaseModel):
@@ -226,7 +229,7 @@ def list_supervisions(request: Request, principal: SupervisorDep) -> JSONRespons
 
 @router.get("/v1/supervisions/{supervision_id}", response_model=SupervisionOut,
             summary="A stored supervision with every check on every case (supervisor)")
-def get_supervision_run(request: Request, supervision_id: int, principal: SupervisorDep) -> JSONResponse:
+def get_supervision_run(request: Request, supervision_id: RowId, principal: SupervisorDep) -> JSONResponse:
     from flexcalc.insight.supervision import get_supervision
 
     out = get_supervision(factory(), supervision_id)
@@ -261,7 +264,7 @@ def list_case_findings(case_id: str, principal: CaseReaderDep) -> JSONResponse:
 
 @router.post("/v1/findings/{finding_id}/done", response_model=FindingOut,
              summary="Record a finding's follow-up done (caseworker; once)")
-def finish_finding(request: Request, finding_id: int, body: FindingDoneRequest,
+def finish_finding(request: Request, finding_id: RowId, body: FindingDoneRequest,
                    principal: CaseworkerDep) -> JSONResponse:
     from flexcalc.ledger.oversight import record_finding_done
 
@@ -294,7 +297,7 @@ def list_case_complaints(case_id: str, principal: CaseReaderDep) -> JSONResponse
 
 @router.post("/v1/cases/{case_id}/complaints/{complaint_id}/steps", response_model=ComplaintOut,
              summary="Add a step to a complaint: reconsidered, sent to Ankestyrelsen, outcome (stale version: 409)")
-def add_complaint_step(request: Request, case_id: str, complaint_id: int, body: ComplaintStepRequest,
+def add_complaint_step(request: Request, case_id: str, complaint_id: RowId, body: ComplaintStepRequest,
                        principal: CaseWriterDep) -> JSONResponse:
     from flexcalc.ledger.oversight import record_complaint_step
 

@@ -14,8 +14,21 @@ from flexcalc.cli.common import EXIT_SCHEMA
 from flexcalc.ledger.db import dispose_all, make_engine, upgrade
 from tests.support.ledger_cli import invoke
 
-HEAD = "0014_audit_employer_ids"
-BEFORE_HEAD = "0013_refund_history"
+def _head_and_the_one_before() -> tuple[str, str]:
+    """The newest migration and the one before it, read from the migrations themselves (not typed in)."""
+    from alembic.script import ScriptDirectory
+
+    from flexcalc.ledger.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_current_head()
+    if head is None:
+        raise RuntimeError("no migration found")
+    before = script.get_revision(head).down_revision
+    return head, str(before)
+
+
+HEAD, BEFORE_HEAD = _head_and_the_one_before()
 
 # a read, a write, a payment run, a key and a letter: each door of the CLI that reaches the database
 COMMANDS = (

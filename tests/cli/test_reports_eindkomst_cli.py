@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
 from tests.support.ledger_cli import invoke
+
+pytestmark = pytest.mark.usefixtures("migrated_databases")  # the CLI never migrates: the explicit step first
 
 ANSWERS = Path(__file__).resolve().parents[2] / "fixtures" / "eindkomst"
 

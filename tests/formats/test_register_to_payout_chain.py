@@ -27,6 +27,8 @@ fields of the answer (ATP 076, own ATP 199, A-skat 059, hours 096, earned holida
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +38,8 @@ import xmlschema
 from fixtures.eindkomst import XSD, Period, Person, write_answer
 from flexcalc.formats.income_report import check_income_report
 from tests.support.ledger_cli import invoke
+
+pytestmark = pytest.mark.usefixtures("migrated_databases")  # the CLI never migrates: the explicit step first
 
 CPRS = {"P1": "0101801111", "P2": "0101802222", "P3": "0101803333"}  # synthetic test series
 PARTS = {"P1": ("12345678", "12000.00", "480.00", "960.00"), "P2": ("12345678", "18500.00", "740.00", "1480.00"),
