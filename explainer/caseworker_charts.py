@@ -131,4 +131,4 @@ def timeline_chart(months: list[dict[str, Any]]) -> alt.Chart | None:
     held = base.transform_filter(alt.datum.serie == "Afventer indberetning").mark_text(
         dy=-14, fontSize=11, color="#333333").encode(x=x, y="beløb:Q", text=alt.value("afventer"))
     chart = alt.layer(points, held).properties(height=320)
-    return chart.configure(locale=DANISH_LOCALE)  # type: ignore[no-any-return]
+    return chart.configure(locale=DANISH_LOCALE)

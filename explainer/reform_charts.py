@@ -50,7 +50,7 @@ def curve_frame(curve: HoursCurve) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def curve_chart(curve: HoursCurve, hours: int) -> alt.LayerChart:
+def curve_chart(curve: HoursCurve, hours: int) -> alt.LayerChart | alt.FacetChart:
     """Total income (wage + subsidy) per weekly hour count: today solid with circles, reform dashed with squares."""
     base = alt.Chart(curve_frame(curve))
     x = alt.X("Timer:Q", title="Timer om ugen", scale=alt.Scale(domain=[1, 37], nice=False))

@@ -44,7 +44,7 @@ from flexcalc.citizen.tax_estimate import (  # noqa: E402
     pension_rate,
     scenario_after_tax,
 )
-from flexcalc.citizen.year_view import year_view  # noqa: E402
+from flexcalc.citizen.year_view import YearView, year_view  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.text_da.citizen_pages import one_more_hour_da, zero_hours_da  # noqa: E402
 from flexcalc.text_da.format import kr, month_name  # noqa: E402
@@ -193,8 +193,8 @@ if after_tax is not None:
     with st.expander("Se skønnet efter skat for hvert antal timer"):
         st.table(taxed)
     with st.expander(f"Sådan er skønnet regnet ud ved {hours_text(hours_new)} timer om ugen"):
-        for line in explain_estimate_da(after_tax.row(hours_new).estimate):
-            st.write(nbsp(line))
+        for estimate_line in explain_estimate_da(after_tax.row(hours_new).estimate):
+            st.write(nbsp(estimate_line))
         st.caption("Med: AM-bidrag 8 % af lønnen, pension, eget ATP-bidrag, beskæftigelsesfradrag, personfradrag, "
                    "kommuneskat og bundskat, som om alle årets måneder var som denne. Ikke med: topskat/"
                    "mellemskat, jobfradrag, andre fradrag (fx befordring og renter) og ATP af lønnen.")
@@ -228,6 +228,7 @@ st.write("Tilskuddet for en måned regnes af lønnen for måneden før. Derfor f
 change_month = month_input("Du skifter timer fra (ÅÅÅÅ-MM)", "change_month", month.next(),
                            help="Den første måned, hvor du arbejder det nye antal timer.")
 if change_month is not None:
+    year: YearView | None
     try:
         year = year_view(scenario.job, scenario.ceiling, hours_now, hours_new, change_month)
     except InputError as error:

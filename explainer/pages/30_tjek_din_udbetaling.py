@@ -36,8 +36,8 @@ from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
 page_setup()
 # what was typed stays, also in a run that stops before drawing the later fields (a typo higher up)
-keep_fields([key for key in list(st.session_state.keys()) if str(key).startswith("check_")
-             and key not in ("check_upload", "check_pdf", "check_text", "check_file")])
+keep_fields([str(key) for key in list(st.session_state.keys()) if str(key).startswith("check_")
+             and str(key) not in ("check_upload", "check_pdf", "check_text", "check_file")])
 
 st.title("Tjek din udbetaling")
 st.write("Har kommunen regnet dit fleksløntilskud rigtigt? Skriv tallene fra kommunens brev og fra din lønseddel. "

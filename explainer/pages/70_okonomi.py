@@ -90,8 +90,8 @@ if status == 422:
     if any(e.get("code") == "no_rates" for e in errors):
         st.warning(f"Der er ingen satser for {month_name(month)} endnu. Derfor kan vi ikke regne refusion og bidrag "
                    "for måneden. Tallene er ikke 0 kr.: de findes ikke endnu.")
-    for error in errors:
-        st.error(f"{plain(error.get('field'))}: {plain(error.get('reason_da'))}")
+    for problem in errors:
+        st.error(f"{plain(problem.get('field'))}: {plain(problem.get('reason_da'))}")
     st.stop()
 if status != 200:
     st.error(f"API'et svarede {status}.")

@@ -70,8 +70,8 @@ if status in (401, 403):
     st.error("Nøglen giver ikke adgang til tallene. Det kræver rollen leder (manager).")
     st.stop()
 if status == 422:
-    for error in data.get("errors", []):
-        st.error(f"{plain(error.get('field'))}: {plain(error.get('reason_da'))}")
+    for problem in data.get("errors", []):
+        st.error(f"{plain(problem.get('field'))}: {plain(problem.get('reason_da'))}")
     st.stop()
 if status != 200:
     st.error(f"API'et svarede {status}.")

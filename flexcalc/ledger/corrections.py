@@ -186,15 +186,8 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
                          f"efterreguleringen {correction_id} har allerede en afgørelse", code="decided")
     from flexcalc.security.redact import redact
 
-    from .reports import LOCAL_ZONE
-
     stamp = decided_at or dt.datetime.now(dt.UTC)
-    day = stamp.astimezone(LOCAL_ZONE).date()
-    made = correction.as_of.astimezone(LOCAL_ZONE).date()
-    if day < made:
-        raise InputError("decided_at", f"the decision's date {day} is before the correction was made ({made})",
-                         f"afgørelsens dato {day} ligger før efterreguleringen blev foretaget ({made})",
-                         code="decision_before_correction")
+    day = _decision_day(correction, stamp)
     summary, weighing, note = (redact(t.strip()) or None if t else None
                                for t in (reply_summary, reply_weighing, internal_note))
     for name, text in (("reply_summary", summary), ("reply_weighing", weighing), ("internal_note", note)):
@@ -212,6 +205,19 @@ def record_decision(session: Session, correction_id: int, outcome: str, reason: 
 
         create_claim(session, decision, dt.datetime.now(dt.UTC))
     return decision
+
+
+def _decision_day(correction: Correction, stamp: dt.datetime) -> dt.date:
+    """The decision's day in Danish time; a decision dated before its correction was made is refused."""
+    from .reports import LOCAL_ZONE
+
+    day = stamp.astimezone(LOCAL_ZONE).date()
+    made = correction.as_of.astimezone(LOCAL_ZONE).date()
+    if day < made:
+        raise InputError("decided_at", f"the decision's date {day} is before the correction was made ({made})",
+                         f"afgørelsens dato {day} ligger før efterreguleringen blev foretaget ({made})",
+                         code="decision_before_correction")
+    return day
 
 
 def _decidable(session: Session, correction_id: int) -> Correction:

@@ -245,14 +245,14 @@ def _kernel_rates(month: Month, set_based: bool) -> KernelRates | None:
         return None
 
 
-def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
-               set_based: bool, progress: ProgressHook | None) -> PayRunResult:
-    kernel_rates = _kernel_rates(month, set_based)
-    result = PayRunResult(str(month), as_of)
+def _month_before_run(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
+                      case_ids: Sequence[str] | None) -> tuple[list[str], set[str], set[str], bool, set[str]]:
+    """What the run starts from, read once for the whole month: the cases to run (the new scheme's only),
+    those paid and held already, whether the month's rates may be paid, and the month's active cases."""
+    from .schemes import cases_outside_new_scheme
+
     with factory() as session:
         ids = list(dict.fromkeys(case_ids)) if case_ids is not None else _active_case_ids(session, month)
-        from .schemes import cases_outside_new_scheme
-
         elsewhere = cases_outside_new_scheme(session, month, as_of)  # paid by their own scheme's flow
         if elsewhere:
             ids = [c for c in ids if c not in elsewhere]
@@ -262,6 +262,14 @@ def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime,
         held_before = set(conn.execute(select(Hold.case_id).where(Hold.benefit_month == str(month))).scalars())
         confirmed = rates_confirmed(session, month)
         active = set(ids) if case_ids is None else set(_active_case_ids(session, month))
+    return ids, paid_before, held_before, confirmed, active
+
+
+def _pay_month(factory: Callable[[], Session], month: Month, as_of: dt.datetime, case_ids: Sequence[str] | None,
+               set_based: bool, progress: ProgressHook | None) -> PayRunResult:
+    kernel_rates = _kernel_rates(month, set_based)
+    result = PayRunResult(str(month), as_of)
+    ids, paid_before, held_before, confirmed, active = _month_before_run(factory, month, as_of, case_ids)
     position = {c: i for i, c in enumerate(ids)}
     result.already_paid = [c for c in ids if c in paid_before]
     todo_all = [c for c in ids if c not in paid_before]

@@ -331,6 +331,20 @@ def _forget(element: Any) -> None:
         element.getparent().remove(previous)
 
 
+def _period_record(element: Any, persons: int, employers: int, periods: int) -> RegisterRecord:
+    """The record of one pay period (``IndkomstLoenPeriodeSamling``), with the person's CPR number and the
+    employer's SE number read from its ancestors, and where in the file it stands (for a held record)."""
+    samling = _ancestor(element, "IndkomstOplysningSamling")
+    person = _ancestor(element, "IndkomstOplysningPersonStruktur")
+    cpr = _child_text(person, "PersonCivilRegistrationIdentifier") if person is not None else None
+    employer = _descendant_text(samling, "VirksomhedSENummerIdentifikator") if samling is not None else None
+    if samling is not None and person is not None and samling.getparent() is person:
+        where = f"person {persons + 1}, employer {employers + 1}, period {periods}"
+    else:
+        where = f"period {periods}"
+    return _record(element, (cpr or "").replace("-", ""), employer, where)
+
+
 def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[RegisterRecord]:
     """Every record of a register answer, in file order, read as a stream.
 
@@ -356,15 +370,7 @@ def read_records(source: str | Path | IO[bytes] | Readable) -> Iterator[Register
             name = _local(element.tag)
             if name == "IndkomstLoenPeriodeSamling":
                 periods += 1
-                samling = _ancestor(element, "IndkomstOplysningSamling")
-                person = _ancestor(element, "IndkomstOplysningPersonStruktur")
-                cpr = _child_text(person, "PersonCivilRegistrationIdentifier") if person is not None else None
-                employer = _descendant_text(samling, "VirksomhedSENummerIdentifikator") if samling is not None else None
-                if samling is not None and person is not None and samling.getparent() is person:
-                    where = f"person {persons + 1}, employer {employers + 1}, period {periods}"
-                else:
-                    where = f"period {periods}"
-                yield _record(element, (cpr or "").replace("-", ""), employer, where)
+                yield _period_record(element, persons, employers, periods)
                 _forget(element)
             elif name == ANSWER:
                 answers += 1
