@@ -14,6 +14,7 @@ from flexcalc.cli.common import EXIT_SCHEMA
 from flexcalc.ledger.db import dispose_all, make_engine, upgrade
 from tests.support.ledger_cli import invoke
 
+
 def _head_and_the_one_before() -> tuple[str, str]:
     """The newest migration and the one before it, read from the migrations themselves (not typed in)."""
     from alembic.script import ScriptDirectory

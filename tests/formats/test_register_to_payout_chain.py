@@ -27,12 +27,11 @@ fields of the answer (ATP 076, own ATP 199, A-skat 059, hours 096, earned holida
 
 from __future__ import annotations
 
-import pytest
-
 import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import xmlschema
 
 from fixtures.eindkomst import XSD, Period, Person, write_answer
