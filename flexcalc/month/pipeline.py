@@ -30,6 +30,7 @@ the keys in ``flexcalc.month.steps``; the provisions are cited as in force in th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -474,8 +475,10 @@ EVENT_ONLY = frozenset({"holiday_on_ledighedsydelse", "state_atp", "transition_2
 """Stages that only events can give work: a plain month skips them (they would do nothing)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def stages_for(month: Month, events: bool) -> tuple[Callable[[MonthState], None], ...]:
-    """The stages benefit ``month`` runs (its formula version), without the event-only ones for a plain month."""
+    """The stages benefit ``month`` runs (its formula version), without the event-only ones for a plain month.
+    Cached: the formula versions are constants of the code, and the plain month is on the hot path."""
     day = month.first_day()
     names = next(names for start, names in reversed(FORMULA_VERSIONS) if start <= day)
     return tuple(STAGE_FUNCTIONS[name] for name in names if events or name not in EVENT_ONLY)
