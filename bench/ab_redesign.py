@@ -95,6 +95,35 @@ def child(tree: str, population: str, number: int, repeat: int) -> dict[str, Any
     }
 
 
+def child_profile(tree: str, number: int) -> dict[str, Any]:
+    """cProfile of ``number`` plain months on one side: every function's own and cumulative time."""
+    sys.path.insert(0, tree)
+    import cProfile
+    import pstats
+    from decimal import Decimal
+
+    import flexcalc
+
+    month = flexcalc.Month.parse(MONTH)
+
+    def plain() -> Any:
+        return flexcalc.calculate_month(flexcalc.MonthInput(month, Decimal(WAGE), Decimal(CEILING)))
+
+    for _ in range(number):
+        plain()
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(number):
+        plain()
+    profile.disable()
+    stats: Any = pstats.Stats(profile).stats
+    # Keyed by file name and function: a module moved to another folder by the redesign stays one row.
+    rows = [{"function": f"{Path(file).name}:{name}", "calls": calls, "own_s": own, "cum_s": cum}
+            for (file, _, name), (_, calls, own, cum, _) in stats.items()]
+    total = sum(row["own_s"] for row in rows)
+    return {"calls": number, "total_s": total, "functions": sorted(rows, key=lambda row: -row["own_s"])}
+
+
 # ---------------------------------------------------------------------------------------------------
 # The driver
 
@@ -131,10 +160,10 @@ def python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def run_side(tree: Path, population: Path, number: int, repeat: int) -> dict[str, Any]:
+def run_side(tree: Path, population: Path, number: int, repeat: int, *extra: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(tree), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     process = subprocess.run([python(), str(Path(__file__).resolve()), "--child", str(tree), str(population),
-                              "--number", str(number), "--repeat", str(repeat)],
+                              "--number", str(number), "--repeat", str(repeat), *extra],
                              cwd=tree, env=env, capture_output=True, text=True)
     if process.returncode != 0:
         raise RuntimeError(f"side {tree} failed:\n{process.stderr}")
@@ -180,6 +209,11 @@ def measure(args: argparse.Namespace, population: Path) -> dict[str, Any]:
             checks["before"]["payout"] != checks["after"]["payout"] or \
             checks["before"]["kernel_payout_sum"] != checks["after"]["kernel_payout_sum"]:
         raise SystemExit(f"the two sides compute different amounts: {checks}")
+    plain, kernel = summary(rounds, "plain_per_s"), summary(rounds, "kernel_per_s")
+    profile = None
+    if not plain["within_5_percent"]:
+        print("plain month slower by more than 5 %: profiling both sides", file=sys.stderr, flush=True)
+        profile = {side: run_side(trees[side], population, 20_000, 1, "--profile") for side in trees}
     return {
         "what": f"plain month {MONTH}, wage {WAGE}, ceiling {CEILING}, full trace; batch kernel on "
                 f"{args.people:,} people (fixtures/population.py, seed {SEED}), one thread",
@@ -188,8 +222,9 @@ def measure(args: argparse.Namespace, population: Path) -> dict[str, Any]:
         "after": {"rev": head, "tree": str(ROOT), "flexcalc_file": rounds[0]["after"]["flexcalc_file"]},
         "rounds": args.rounds, "months_per_timing": args.number, "timings_per_child": args.repeat,
         "people": args.people, "tolerance": TOLERANCE,
-        "plain_months_per_s": summary(rounds, "plain_per_s"),
-        "kernel_person_months_per_s": summary(rounds, "kernel_per_s"),
+        "plain_months_per_s": plain,
+        "kernel_person_months_per_s": kernel,
+        "profile_plain": profile,
         "check": checks,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "load": {"wait": quiet, "load_average_at_start": load_start, "load_average_at_end": os.getloadavg(),
@@ -247,7 +282,38 @@ def report(r: dict[str, Any]) -> str:
         lines.append(f"| {i} | {' → '.join(row['order'])} | {row['before']['plain_per_s']:,} | "
                      f"{row['after']['plain_per_s']:,} | {row['before']['kernel_per_s'] / 1e6:.2f} M | "
                      f"{row['after']['kernel_per_s'] / 1e6:.2f} M |")
+    if r["profile_plain"]:
+        lines += ["", *profile_section(r["profile_plain"])]
     return "\n".join(lines) + "\n"
+
+
+def profile_section(profile: dict[str, Any]) -> list[str]:
+    """The plain month's cProfile on both sides: where the after side spends more (per call, µs)."""
+    calls = profile["after"]["calls"]
+    own = {side: {row["function"]: row for row in profile[side]["functions"]} for side in ("before", "after")}
+    names = set(own["before"]) | set(own["after"])
+
+    def us(side: str, name: str, key: str) -> float:
+        row = own[side].get(name)
+        return 0.0 if row is None else 1e6 * row[key] / calls
+
+    grown = sorted(names, key=lambda n: us("before", n, "own_s") - us("after", n, "own_s"))[:10]
+    lines = [
+        "## Where the time goes (plain month, cProfile)",
+        "",
+        f"{calls:,} plain months per side under cProfile (which inflates small calls; the A/B above is the speed). "
+        f"Own time per month in all functions: before {1e6 * profile['before']['total_s'] / calls:.2f} µs, after "
+        f"{1e6 * profile['after']['total_s'] / calls:.2f} µs. The functions whose own time per month grew most "
+        "(– = not called on that side):",
+        "",
+        "| function (file:name) | before own µs | after own µs | after cumulative µs |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in grown:
+        before = f"{us('before', name, 'own_s'):.2f}" if name in own["before"] else "–"
+        after = f"{us('after', name, 'own_s'):.2f}" if name in own["after"] else "–"
+        lines.append(f"| `{name}` | {before} | {after} | {us('after', name, 'cum_s'):.2f} |")
+    return lines
 
 
 def main() -> None:
@@ -260,10 +326,14 @@ def main() -> None:
     parser.add_argument("--load-below", type=float, default=1.5)
     parser.add_argument("--wait-until", default="00:25", help="UTC HH:MM; measure anyway after it")
     parser.add_argument("--out", default=str(RESULTS / "ab_redesign.md"))
+    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, metavar=("TREE", "POPULATION"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child[0], args.child[1], args.number, args.repeat)))
+        if args.profile:
+            print(json.dumps(child_profile(args.child[0], args.number)))
+        else:
+            print(json.dumps(child(args.child[0], args.child[1], args.number, args.repeat)))
         return
     if BEFORE_TREE.exists():
         git_worktree("remove", "--force", str(BEFORE_TREE))
