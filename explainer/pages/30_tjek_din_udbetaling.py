@@ -43,7 +43,7 @@ st.title("Tjek din udbetaling")
 st.write("Har kommunen regnet dit fleksløntilskud rigtigt? Skriv tallene fra kommunens brev og fra din lønseddel. "
          "Så regner vi efter. Vi gemmer intet.")
 
-upload = st.file_uploader("Har du en tjekfil? Hent den her (YAML, højst 1 MB)", type=["yaml", "yml"],
+upload = st.file_uploader("Har du gemt et tjek før? Vælg filen her (højst 1 MB)", type=["yaml", "yml"],
                           key="check_upload")
 
 data: dict[str, Any] | None = None

@@ -126,9 +126,12 @@ def test_the_reported_fields_give_the_finance_reports_refund(sqlite_url: str, tm
         assert subsidy == line.amounts["subsidy"] == Decimal("13032.75")
         assert line.weeks_before is not None and line.refund is not None
         from_report = refund_for_period(Month(2024, 4), subsidy, line.weeks_before).refund
-        assert from_report == line.amounts["refund"] > 0
+        # by hand: 5 benefit weeks before April, so all of April lies in weeks 6–10, at 40 %:
+        # 13.032,75 × 0,40 = 5.213,10 kr.
+        assert line.weeks_before == 5
+        assert from_report == line.amounts["refund"] == Decimal("5213.10")
         total += from_report
-    assert total == finance.totals()["refund"]
+    assert total == finance.totals()["refund"] == Decimal("15639.30")
 
 
 def test_bad_tax_card_files_store_nothing(sqlite_url: str, tmp_path: Path) -> None:
