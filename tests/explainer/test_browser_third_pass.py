@@ -118,6 +118,9 @@ def test_phone_menu_groups_the_pages_and_closes_after_a_choice(app_url: str, bro
         page.locator("[data-testid=stExpandSidebarButton]").click()
         sidebar = page.locator("[data-testid=stSidebar]")
         expect(sidebar).to_have_attribute("data-collapsed", "false")
+        # the menu is drawn after the sidebar opens: read it once its last citizen and staff links are there
+        expect(sidebar.get_by_role("link", name="Tjek din udbetaling")).to_be_visible(timeout=30_000)
+        expect(sidebar.get_by_role("link", name="Sagsbehandler").first).to_be_visible(timeout=30_000)
         menu = sidebar.inner_text()
         citizen, staff = menu.index("For borgere og rådgivere"), menu.index("For kommunens medarbejdere")
         assert citizen < menu.index("Tjek din udbetaling") < staff < menu.index("Sagsbehandler")
