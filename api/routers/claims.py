@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.idempotency import IdempotentRoute, mark_applied
 from api.ledger_common import ledger_session
 from api.security import AUTH_RESPONSES, CaseReaderDep, CaseworkerDep, audit_event, authorize_case
-from flexcalc.errors import ConflictError
 from flexcalc.parsing.model import AmountField, validate_amount
 from flexcalc.security.audit import AuditEvent
 from flexcalc.security.keys import Principal
@@ -160,15 +159,12 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _act(request: Request, principal: Principal, claim_id: int, body: _Write, work: Any) -> JSONResponse:
-    from flexcalc.ledger.claims import get_claim
+    from flexcalc.ledger.claims import claim_for_write, get_claim
 
     day = _date(body.on, "on")
     with ledger_session(write=True) as session:
-        state = get_claim(session, claim_id, day)
-        authorize_case(request, principal, state.claim.case_id, "write")
-        if state.balance != body.balance_seen:
-            raise ConflictError("balance_seen", f"the claim's balance is {state.balance} now: read it again",
-                                f"kravets restgæld er nu {state.balance}: hent det igen", code="stale")
+        authorize_case(request, principal, get_claim(session, claim_id, day).claim.case_id, "write")
+        state = claim_for_write(session, claim_id, day, body.balance_seen)
         extra = work(session, state, day)
         out = get_claim(session, claim_id, day).to_dict()
         mark_applied(request, session)  # the audit row commits with the write
@@ -246,6 +242,21 @@ def post_handover(body: HandoverCreate, request: Request, principal: CaseworkerD
         return {"handover_file": {"name": event.reference, "content_type": "text/csv", "content": text}}
 
     return _act(request, principal, claim_id, body, work)
+
+
+@router.get("/claims/{claim_id}/handover-file", response_class=Response,
+            summary="The handover file of a claim handed over to Gældsstyrelsen (CSV), made again from the ledger",
+            responses={200: {"description": "The same file as the one the handover gave", "content": {"text/csv": {}}},
+                       404: {"description": "No such claim, or it has not been handed over"}})
+def get_handover_file(request: Request, principal: CaseworkerDep, claim_id: int = CLAIM_ID) -> Response:
+    from flexcalc.ledger.claims import get_claim, handover_file
+
+    with ledger_session() as session:
+        case_id = get_claim(session, claim_id, dt.date.max).claim.case_id
+        authorize_case(request, principal, case_id, "read")
+        name, text = handover_file(session, claim_id)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 LETTER_CONTENT: dict[int | str, dict[str, Any]] = {

@@ -2,7 +2,7 @@
 """The caseworker's page of repayment claims (LAB § 125): every claim with its balance, status, due date and
 limitation date; one claim's events; and the actions — register a payment, fix an instalment plan (an amount,
 or from the person's income by the debt-collection order's table), hand the claim over to Gældsstyrelsen — and
-the demand letter as PDF.
+the demand letter as PDF, and a claim handed over shows the file sent (made again by the API from the ledger).
 
 Everything goes through the API with the caseworker's own key (``Authorization: Bearer``), so every read and
 write is checked and audited as the API's are; each write names the balance the caseworker saw
@@ -41,7 +41,7 @@ class ApiError(Exception):
 
 def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any:
     """One API call with the caseworker's key (a write with its own Idempotency-Key); the JSON answer, or the
-    raw bytes of a PDF."""
+    raw bytes of a PDF or a CSV file."""
     headers = {"Authorization": f"Bearer {st.session_state['api_key'].strip()}"}
     if method != "GET":
         headers["Idempotency-Key"] = str(uuid.uuid4())
@@ -52,7 +52,8 @@ def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any
         raise ApiError(f"API'et kan ikke nås ({API}): {error.__class__.__name__}") from None
     if response.status_code in (401, 403):
         raise ApiError("Nøglen giver ikke adgang (siden kræver en sagsbehandlernøgle).")
-    if response.headers.get("content-type", "").startswith("application/pdf") and response.status_code == 200:
+    if response.headers.get("content-type", "").startswith(("application/pdf", "text/csv")) \
+            and response.status_code == 200:
         return response.content
     try:
         data = response.json()
@@ -143,6 +144,17 @@ try:
                        mime="application/pdf", key="claim_letter")
 except ApiError as error:
     st.error(str(error))
+
+if claim["handover"]:
+    try:
+        handed = call("GET", f"/v1/claims/{claim['id']}/handover-file")
+        st.markdown(f"**Overdragelsesfilen** ({claim['handover']['file']}, sendt "
+                    f"{date_da(dt.date.fromisoformat(claim['handover']['on_date']))} af {claim['handover']['by']})")
+        st.code(handed.decode("utf-8"), language=None)
+        st.download_button("Hent overdragelsesfilen (CSV)", data=handed, file_name=claim["handover"]["file"],
+                           mime="text/csv", key="claim_handover_file")
+    except ApiError as error:
+        st.error(str(error))
 
 if claim["status"] != "open":
     st.info(f"Kravet er {STATUS_DA.get(claim['status'], claim['status'])}: der kan ikke registreres mere her.")

@@ -191,6 +191,25 @@ def get_claim(session: Session, claim_id: int, on: dt.date, case_id: str | None 
     return claim_state(claim, _events(session, [claim.id])[claim.id], on)
 
 
+def claim_for_write(session: Session, claim_id: int, on: dt.date, balance_seen: Decimal,
+                    case_id: str | None = None) -> ClaimState:
+    """The claim a write acts on, as the caseworker saw it: the case's row lock is taken first (two writers
+    on one claim run one after the other), then the balance is read again and must be ``balance_seen``;
+    a claim changed since (a set-off in a payment run, a payment, another caseworker's write) is refused as
+    stale, nothing stored. Every door (API, command line, page) writes through this."""
+    from .caserows import lock_case
+
+    first = get_claim(session, claim_id, on, case_id)
+    lock_case(session, first.claim.case_id)
+    state = get_claim(session, claim_id, on, case_id)
+    if state.balance != balance_seen:
+        raise ConflictError("balance_seen", f"the claim's balance is {amount_str(state.balance)} now, not "
+                            f"{amount_str(balance_seen)}: read it again; nothing stored",
+                            f"kravets restgæld er nu {amount_str(state.balance)}, ikke {amount_str(balance_seen)}: "
+                            "hent det igen; intet er gemt", code="stale")
+    return state
+
+
 def create_claim(session: Session, decision: Decision, stamp: dt.datetime) -> Claim | None:
     """The claim of a ``collect`` decision (``None`` when the payout was not too large: only the own ATP
     share changed, which finance settles with ATP)."""
@@ -306,12 +325,27 @@ def payments_from_file(session: Session, text: str, by: str) -> list[ClaimEvent]
     out = []
     for i, row in enumerate(rows, start=2):
         try:
-            out.append(record_payment(session, int(row["claim_id"]), parse_amount(row["amount"], "amount"),
-                                      dt.date.fromisoformat(row["date"]), redact(row.get("reference") or ""), by))
+            claim_id, paid = int(row["claim_id"]), parse_amount(row["amount"], "amount")
+            on, reference = dt.date.fromisoformat(row["date"]), redact(row.get("reference") or "")
         except (KeyError, ValueError) as error:
             raise InputError(f"row {i}", f"needs claim_id, amount, date (YYYY-MM-DD): {error}",
                              f"skal have claim_id, amount, date (ÅÅÅÅ-MM-DD): {error}", code="payment_row") from None
+        if _already_registered(session, claim_id, paid, on, reference):
+            raise ConflictError(f"row {i}", f"this payment on claim {claim_id} ({amount_str(paid)}, {on}, "
+                                f"'{reference}') is already registered: was the file read before? nothing stored",
+                                f"denne indbetaling på krav {claim_id} ({amount_str(paid)}, {on}, '{reference}') er "
+                                "allerede registreret: er filen læst før? intet er gemt", code="already_registered")
+        out.append(record_payment(session, claim_id, paid, on, reference, by))
     return out
+
+
+def _already_registered(session: Session, claim_id: int, amount: Decimal, on: dt.date, reference: str) -> bool:
+    """A payment with the same claim, amount, date and reference is in the ledger (a file read twice)."""
+    ref = reference.strip() or None
+    return session.scalar(select(ClaimEvent.id).where(
+        ClaimEvent.claim_id == claim_id, ClaimEvent.kind == "payment", ClaimEvent.amount == amount,
+        ClaimEvent.on_date == on,
+        ClaimEvent.reference.is_(None) if ref is None else ClaimEvent.reference == ref).limit(1)) is not None
 
 
 GRACE_DAYS = 5
@@ -336,6 +370,22 @@ def handover(session: Session, claim_id: int, on: dt.date, by: str) -> tuple[Cla
         raise InputError("date", "a claim is handed over only after its due date",
                          "et krav sendes først til inddrivelse efter sidste rettidige betalingsdag", code="not_due")
     c = state.claim
+    event = ClaimEvent(claim_id=c.id, case_id=c.case_id, kind="handover", on_date=on,
+                       reference=handover_file_name(c.id, on), recorded_by=_who(by),
+                       recorded_at=dt.datetime.now(dt.UTC))
+    text = _handover_csv(state)
+    session.add(event)
+    session.flush()
+    return event, text
+
+
+def handover_file_name(claim_id: int, on: dt.date) -> str:
+    return f"KTBRFLX-{claim_id}-{on.isoformat()}.csv"
+
+
+def _handover_csv(state: ClaimState) -> str:
+    """The handover file's text for the claim as it stood on the handover day (``state``)."""
+    c = state.claim
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HANDOVER_COLUMNS)
@@ -344,12 +394,22 @@ def handover(session: Session, claim_id: int, on: dt.date, by: str) -> tuple[Cla
                      month.first_day().isoformat(),
                      month.last_day().isoformat(), c.paid_on.isoformat(), c.decided_on.isoformat(),
                      c.due_date.isoformat(), state.limitation_date.isoformat(), c.decided_on.isoformat()])
-    name = f"KTBRFLX-{c.id}-{on.isoformat()}.csv"
-    event = ClaimEvent(claim_id=c.id, case_id=c.case_id, kind="handover", on_date=on, reference=name,
-                       recorded_by=_who(by), recorded_at=dt.datetime.now(dt.UTC))
-    session.add(event)
-    session.flush()
-    return event, out.getvalue()
+    return out.getvalue()
+
+
+def handover_file(session: Session, claim_id: int, case_id: str | None = None) -> tuple[str, str]:
+    """The file of a claim already handed over (name, CSV text), made again from the ledger: the claim as
+    it stood before the handover on its day, so it is the same file, byte for byte, as the one written
+    then. A claim not handed over has no file (refused naming the claim)."""
+    claim = get_claim(session, claim_id, dt.date.max, case_id)
+    event = claim.handover
+    if event is None:
+        raise NotFoundError("claim", f"claim {claim_id} has not been handed over: it has no handover file",
+                            f"krav {claim_id} er ikke sendt til inddrivelse: det har ingen overdragelsesfil",
+                            code="no_handover")
+    before = [e for e in claim.events if e.id < event.id]
+    return event.reference or handover_file_name(claim_id, event.on_date), _handover_csv(
+        claim_state(claim.claim, before, event.on_date))
 
 
 def missed_instalment(state: ClaimState, on: dt.date) -> bool:

@@ -71,3 +71,15 @@ def test_other_keys_see_nothing(served: dict[str, str]) -> None:
         assert not at.exception and "giver ikke adgang" in at.error[0].value and not at.table
 
 
+
+
+def test_a_handed_over_claim_shows_the_file_sent(served: dict[str, str]) -> None:
+    at = _login(served["caseworker"])
+    at = at.button[2].click().run()  # "Send til inddrivelse" on 1 July 2024 (due 9 June)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert list(at.table[0].value["Status"]) == ["sendt til inddrivelse"]
+    shown = at.code[0].value.splitlines()
+    assert shown[0].startswith("fordringshaver_ref,fordringstype,sag,hovedstol,restgaeld")
+    assert shown[1].split(",")[:5] == ["FLX-1", "KTBRFLX", "S15", "919.25", "919.25"]
+    assert any("KTBRFLX-1-2024-07-01.csv" in m.value and "sb-9" in m.value for m in at.markdown)
+    assert "der kan ikke registreres mere her" in at.info[0].value

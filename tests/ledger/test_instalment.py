@@ -90,8 +90,10 @@ def test_a_plan_from_income_over_the_api_and_the_cli(database_url: str, monkeypa
     assert "afdragsprocent 3 %" in plan["reason"] and "med forsørgerpligt" in plan["reason"]
     # the command line: 180.000 kr. without children → 1.200,00 kr.; above the table: exit 2 naming the option
     out = cli(database_url, "claims", "plan", str(claim["id"]), "--method", "setoff", "--reason", "ny indkomst",
-              "--by", "sb-7", "--net-income", "180000", "--as-of", "2024-07-02", "--json")
+              "--by", "sb-7", "--net-income", "180000", "--as-of", "2024-07-02", "--json",
+              "--balance-seen", claim["balance"])
     assert json.loads(out.stdout)["plan"]["monthly_amount"] == "1200.00"
     refused = invoke("claims", "plan", str(claim["id"]), "--method", "setoff", "--reason", "x", "--by", "sb-7",
-                     "--net-income", "300000", "--as-of", "2024-07-03", "--db", database_url)
+                     "--net-income", "300000", "--as-of", "2024-07-03", "--db", database_url,
+                     "--balance-seen", claim["balance"])
     assert refused.exit_code == 2 and "net_income" in refused.stderr
