@@ -123,7 +123,8 @@ def base(key: str) -> Provision:
 
 
 INSTRUMENT_PATTERN = re.compile(
-    r"BEK \d+/\d{4}|LAB før 2020|LAB(?= §)|bekendtgørelsen før BEK 811/2014|ATP-bekendtgørelsen før BEK 1344/2015"
+    r"selvstændigebekendtgørelsen før BEK 247/2022|BEK \d+/\d{4}|LAB før 2020|LAB(?= §)"
+    r"|bekendtgørelsen før BEK 811/2014|ATP-bekendtgørelsen før BEK 1344/2015"
     r"|Ankestyrelsen PM \d+-\d+|vejledning nr\. \d+")
 
 

@@ -27,7 +27,9 @@ from decimal import Decimal
 from typing import Literal
 
 from flexcalc.errors import InputError
+from flexcalc.law.provisions import Provision, cite
 from flexcalc.money import ZERO, amount_str, round_ore
+from flexcalc.period import Month
 from flexcalc.trace import Step
 
 from .parameters import BASIC_AMOUNT, REDUCTION_RATE, entry_for_year, value_for_year
@@ -35,11 +37,10 @@ from .parameters import BASIC_AMOUNT, REDUCTION_RATE, entry_for_year, value_for_
 MAX_ANNUAL_AMOUNT = Decimal("100000000")
 """The largest annual profit or income accepted as input (100 mio. kr.): larger is a typing error."""
 
-P_BASIC = "BEK 233/2024 § 8, stk. 1"
-P_YEAR = "BEK 233/2024 § 8, stk. 2"
-P_SETTLE = "BEK 233/2024 § 8, stk. 3"
-P_INCOME = "BEK 233/2024 § 11, stk. 1"
-P_NEGATIVE = "BEK 233/2024 § 11, stk. 4"
+def cited(key: str, year: int) -> Provision:
+    """The provision ``self_employed_<key>`` as cited for the subsidy of ``year``: the order in force at the
+    end of that calendar year (``provisions.yaml``; BEK 233/2024 from April 2024, BEK 247/2022 before)."""
+    return cite(f"self_employed_{key}", Month(year, 12))
 P_LAW = "LAB § 126, stk. 1"
 
 Status = Literal["published", "computed", "assumed"]
@@ -111,21 +112,24 @@ def calculate_year(year: int, profit: Decimal, other_income: Decimal = ZERO) -> 
     reduction = round_ore(rate * (counted + other_income))
     annual = round_ore(max(basic - reduction, ZERO))
     months = monthly_amounts(annual)
+    p_basic, p_income = cited("basic", year), cited("income", year)
     trace = [
-        Step("basic_amount", f"Grundbeløb for {year}", P_BASIC, basic, {"year": str(year)}, effect=basic,
+        Step("basic_amount", f"Grundbeløb for {year}", p_basic, basic, {"year": str(year)}, effect=basic,
              part_of="subsidy"),
-        Step("annual_income", "Beregnet årsindtægt i virksomheden (overskud før renter)", P_INCOME, counted,
+        Step("annual_income", "Beregnet årsindtægt i virksomheden (overskud før renter)", p_income, counted,
              {"profit": profit}),
     ]
     if profit < 0:
-        trace.append(Step("negative_income", "Et underskud tæller som 0 kr.", P_NEGATIVE, ZERO, {"profit": profit}))
+        trace.append(Step("negative_income", "Et underskud tæller som 0 kr.", cited("negative_income", year), ZERO,
+                          {"profit": profit}))
     trace += [
-        Step("other_income", "Anden arbejdsindkomst i året", P_BASIC, other_income),
-        Step("reduction", f"Nedsættelse: {_pct(rate)} af årsindtægt og anden arbejdsindkomst", P_BASIC,
+        Step("other_income", "Anden arbejdsindkomst i året", p_basic, other_income),
+        Step("reduction", f"Nedsættelse: {_pct(rate)} af årsindtægt og anden arbejdsindkomst", p_basic,
              reduction, {"rate": rate, "income": counted + other_income}, effect=-min(reduction, basic),
              part_of="subsidy"),
-        Step("annual", "Tilskud for året (ikke under 0 kr.)", P_BASIC, annual),
-        Step("monthly", "Udbetaling pr. måned: 1/12 af årets tilskud (december får resten af øren)", P_YEAR,
+        Step("annual", "Tilskud for året (ikke under 0 kr.)", p_basic, annual),
+        Step("monthly", "Udbetaling pr. måned: 1/12 af årets tilskud (december får resten af øren)",
+             cited("year", year),
              months[0], {"december": months[11]}),
     ]
     ends_at = basic / rate if rate else ZERO
@@ -189,16 +193,17 @@ def settle_year(year: int, paid: Mapping[int, Decimal], assessed_profit: Decimal
     outcome: Outcome = "underpayment" if difference > 0 else "overpayment" if difference < 0 else "none"
     treatment: Treatment = {"underpayment": "back_payment", "overpayment": "repayment_review",
                             "none": "none"}[outcome]  # type: ignore[assignment]
+    p_settle = cited("settlement", year)
     trace = [
         *settled.trace,
-        Step("entitled", f"Tilskud for de {len(months)} udbetalte måneder efter årsopgørelsen", P_SETTLE, entitled,
+        Step("entitled", f"Tilskud for de {len(months)} udbetalte måneder efter årsopgørelsen", p_settle, entitled,
              {"months": ",".join(str(m) for m in months)}),
-        Step("paid", "Udbetalt for de samme måneder", P_SETTLE, paid_total),
+        Step("paid", "Udbetalt for de samme måneder", p_settle, paid_total),
     ]
     if settled_before:
-        trace.append(Step("settled_before", "Allerede efterreguleret for året", P_SETTLE, settled_before))
+        trace.append(Step("settled_before", "Allerede efterreguleret for året", p_settle, settled_before))
     label = {"underpayment": "Efterbetaling til dig", "overpayment": "Udbetalt for meget: kommunen afgør, om det "
              "skal betales tilbage", "none": "Ingen forskel"}[outcome]
-    trace.append(Step("difference", label, P_SETTLE, difference))
+    trace.append(Step("difference", label, p_settle, difference))
     return SettlementResult(year, settled, months, entitled, paid_total, settled_before, difference, outcome,
                             treatment, trace)

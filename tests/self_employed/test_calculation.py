@@ -116,3 +116,22 @@ def test_a_settlement_makes_the_months_paid_what_the_assessment_says_and_a_secon
     again = settle_year(2024, paid, assessed, settled_before=first.difference)
     assert again.difference == 0 and again.treatment == "none"
     assert (first.difference > 0) == (first.treatment == "back_payment")
+
+
+def test_each_year_cites_the_order_in_force_at_its_end() -> None:
+    """BEK 233/2024 (from 1 April 2024) for 2024 on; BEK 247/2022 (from 1 March 2022) for 2022–2023, with its
+    paragraph marked assumed; before it the earlier order, its number not established. A loss cites § 11, stk. 4."""
+    def provisions(year: int) -> dict[str, str]:
+        result = settle_year(year, {1: D("100.00")}, D("-1000"))
+        return {step.key: str(step.provision) for step in result.trace}
+
+    assert provisions(2024)["basic_amount"] == "BEK 233/2024 § 8, stk. 1"
+    assert provisions(2025)["difference"] == "BEK 233/2024 § 8, stk. 3"
+    assert provisions(2024)["negative_income"] == "BEK 233/2024 § 11, stk. 4"
+    old = provisions(2022)
+    assert old["basic_amount"].startswith("BEK 247/2022 § 8, stk. 1") and "antaget" in old["basic_amount"]
+    assert old["monthly"].startswith("BEK 247/2022 § 8, stk. 2") and old["entitled"].startswith("BEK 247/2022 § 8, stk. 3")
+    assert provisions(2023)["annual_income"].startswith("BEK 247/2022 § 11, stk. 1")
+    older = provisions(2020)
+    assert all("BEK 233/2024" not in text and "BEK 247/2022" in text and "ikke fastslået" in text
+               for text in older.values()), older
