@@ -51,6 +51,17 @@ BEFORE_LADDER = Step(0, 0, None, "refund_rate_before_ladder", "§ 30, stk. 2–3
                      "uden for refusionstrappen")
 
 
+def ladder_text_da(month: Month) -> str:
+    """The ladder in force in ``month`` in words, from its dated rates (e.g. "refusionstrappen: 80 % i uge
+    1–4, 40 % i uge 5–26, 30 % i uge 27–52, 20 % fra uge 53"): a text that follows the parameters."""
+    parts = []
+    for step in STEPS:
+        percent = (rates.value(step.parameter, month.first_day()) * 100).normalize()
+        weeks = f"i uge {step.first_week}–{step.last_week}" if step.last_week else f"fra uge {step.first_week}"
+        parts.append(f"{percent:f} % {weeks}".replace(".", ","))
+    return "refusionstrappen: " + ", ".join(parts)
+
+
 def step_of_week(week: int) -> Step:
     """The step that benefit week ``week`` (1, 2, …) falls on (§ 5 stk. 2)."""
     for step in STEPS:

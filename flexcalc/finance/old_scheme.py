@@ -77,6 +77,10 @@ def old_scheme_finance(factory: Callable[[], Session], month: Month) -> OldSchem
                             old_scheme_refund(month, subsidy))
 
 
+def _percent_da(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}".replace(".", ",")
+
+
 def finance_by_scheme(factory: Callable[[], Session], month: Month) -> dict[str, Any]:
     """The month's figures by scheme: the new scheme's totals and refund (the ladder) beside the old scheme's."""
     from flexcalc.finance.report import finance_report
@@ -88,7 +92,8 @@ def finance_by_scheme(factory: Callable[[], Session], month: Month) -> dict[str,
            "totals": {k: amount_str(v) for k, v in totals.items()}, "accounts": report.by_account()}
     old = {**old_scheme_finance(factory, month).to_dict(),
            "refund_rule": {"rule": "fixed", "rate": str(state_refund_rate(month)),
-                           "provision": "STAR's konteringsregler 5.58.81, gruppering 013 (65 pct. refusion)"}}
+                           "provision": "STAR's konteringsregler 5.58.81, gruppering 013 "
+                                          f"({_percent_da(state_refund_rate(month))} pct. refusion)"}}
     from flexcalc.finance.self_employed import self_employed_finance
 
     self_employed = self_employed_finance(factory, month)

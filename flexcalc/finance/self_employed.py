@@ -34,16 +34,17 @@ from sqlalchemy.orm import Session
 
 from flexcalc.finance.accounts import Account
 from flexcalc.finance.history import Period, weeks_before
-from flexcalc.finance.ladder import refund_for_period
+from flexcalc.finance.ladder import ladder_text_da, refund_for_period
 from flexcalc.money import ZERO, amount_str
 from flexcalc.period import Month
 
 CHART = Path(__file__).with_name("self_employed_accounts.yaml")
-REFUND_RULE = {
-    "rule": "refund_ladder",
-    "text_da": "refusionstrappen: 80 % i uge 1–4, 40 % i uge 5–26, 30 % i uge 27–52, 20 % fra uge 53",
-    "provision": "LBK 221/2021 § 5, stk. 2; STAR's konteringsregler 5.58.81 (tilskud til selvstændig virksomhed)",
-}
+REFUND_PROVISION = "LBK 221/2021 § 5, stk. 2; STAR's konteringsregler 5.58.81 (tilskud til selvstændig virksomhed)"
+
+
+def refund_rule(month: Month) -> dict[str, str]:
+    """The refund rule of ``month``, its rates in words from the ladder's dated parameters."""
+    return {"rule": "refund_ladder", "text_da": ladder_text_da(month), "provision": REFUND_PROVISION}
 
 
 @cache
@@ -94,7 +95,8 @@ class SelfEmployedFinance:
 
     def to_dict(self) -> dict[str, Any]:
         return {"scheme": "self_employed", "month": str(self.month), "payments": len(self.lines),
-                "subsidy": amount_str(self.subsidy), "refund_rule": REFUND_RULE, "refund": amount_str(self.refund),
+                "subsidy": amount_str(self.subsidy), "refund_rule": refund_rule(self.month),
+                "refund": amount_str(self.refund),
                 "net_expense": amount_str(self.subsidy - self.refund),
                 "weeks_source": "the case's own paid months of the subsidy (other benefits not known)",
                 "lines": [line.to_dict() for line in self.lines], "accounts": self.accounts()}

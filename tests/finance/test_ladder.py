@@ -137,3 +137,19 @@ def test_the_days_per_step_agree_with_counting_day_by_day(weeks: int, year: int,
         by_day[step_of_week(week_of_day(day, first, weeks)).number] += 1
         day += dt.timedelta(days=1)
     assert {p.step.number: p.days for p in r.parts} == dict(by_day)
+
+
+def test_the_ladder_in_words_follows_its_dated_rates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flexcalc.finance import ladder
+    from flexcalc.finance.self_employed import refund_rule
+    from flexcalc.period import Month
+
+    month = Month(2024, 3)
+    assert ladder.ladder_text_da(month) == ("refusionstrappen: 80 % i uge 1–4, 40 % i uge 5–26, 30 % i uge 27–52, "
+                                            "20 % fra uge 53")
+    assert refund_rule(month)["text_da"] == ladder.ladder_text_da(month)
+    # a changed rate changes the words: nothing is written in by hand
+    real = ladder.rates.value
+    monkeypatch.setattr(ladder.rates, "value", lambda name, day, field="month": (
+        Decimal("0.375") if name == "refund_rate_weeks_5_26" else real(name, day, field)))
+    assert "37,5 % i uge 5–26" in refund_rule(month)["text_da"]
