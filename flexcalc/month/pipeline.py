@@ -89,7 +89,7 @@ class MonthContext:
     """What every month with the same rates shares: the basis month, the provisions cited, and the labels
     that name a rate (30 %, 55 %, 5 % and 500 kr.), built once from the rates (``flexcalc.text_da.month``)."""
 
-    __slots__ = ("atp_label", "basis", "cites", "high_label", "low_label", "rates")
+    __slots__ = ("atp_label", "basis", "cites", "high_label", "low_label", "max_status", "plain_stages", "rates")
 
     def __init__(self, rates: Rates) -> None:
         self.rates = rates
@@ -98,6 +98,8 @@ class MonthContext:
         self.low_label = da.reduction_low(rates.reduction_rate_low)
         self.high_label = da.reduction_high(rates.reduction_rate_high)
         self.atp_label = da.atp_own(rates.atp_own_share_rate, rates.atp_own_share_cap)
+        self.max_status = rates.status("max_subsidy")
+        self.plain_stages = stages_for(rates.month, events=False)  # the rates' own month's formula version
 
 
 _CONTEXTS: dict[int, MonthContext] = {}
@@ -232,7 +234,7 @@ def maximum_stage(s: MonthState) -> None:
     """2. M, 98 % of the highest dagpengesats (LAB § 123, stk. 1), for the employed days."""
     m_full = s.rates.max_subsidy
     s.steps.append(Step(k.MAX_SUBSIDY, da.MAX_SUBSIDY, s.cites["max_subsidy"], m_full,
-                        {"status": s.rates.status("max_subsidy")}, m_full, "subsidy"))
+                        {"status": s.ctx.max_status}, m_full, "subsidy"))
     s.m_used = m_full
     if s.events is None:
         return
@@ -515,7 +517,7 @@ def run_pipeline(inp: MonthInput, rates: Rates | None = None) -> MonthResult:
         s = MonthState(inp, context_for(rates), month, rates.month == month)
     rates = s.rates
     if inp.events is None:
-        for stage in stages_for(month, events=False):
+        for stage in (s.ctx.plain_stages if rates.month == month else stages_for(month, events=False)):
             stage(s)
     else:
         _prepare_events(s)
