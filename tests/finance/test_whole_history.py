@@ -121,3 +121,29 @@ def test_the_statement_finds_the_planted_difference(database_url: str) -> None:
             difference["statement_refund"], difference["refund_difference"]) == (
         "W1", "2024-08-01..2024-08-31", "wrong_step", "5588.92", "5873.10", "284.18")
     assert CPR not in result.stdout + result.stderr
+
+
+def test_the_count_runs_on_across_the_job_change_and_the_ledighedsydelse(sqlite_url: str) -> None:
+    """The audit's error (the date reset to fleksjob B's start, 1 July 2024) would put August on weeks 1–5:
+    10.609,47 kr. of refund, 5.020,55 too much; the person's count gives 22 weeks and 5.588,92."""
+    from flexcalc.finance.history import Period, weeks_before
+    from flexcalc.finance.ladder import refund_for_period
+    from flexcalc.ledger.refund_history import refund_histories
+    from flexcalc.ledger.store import open_ledger
+    from flexcalc.period import Month
+
+    replay(WHOLE, sqlite_url)
+    with open_ledger(sqlite_url)() as session:
+        history = refund_histories(session, ["W1"])["W1"]
+    august = Month.parse("2024-08")
+    periods = [Period(p.kind, p.start, p.end, p.benefit) for p in history.periods  # type: ignore[arg-type]
+               if p.start < august.first_day()]
+    assert [(p.start.isoformat(), p.benefit) for p in periods] == [
+        ("2024-02-01", "fleksloentilskud"), ("2024-03-01", "fleksloentilskud"), ("2024-04-01", "fleksloentilskud"),
+        ("2024-05-01", "ledighedsydelse")]
+    reset = [p for p in periods if p.start >= history.job_starts[-1][0]]
+    without_ly = [p for p in periods if p.benefit != "ledighedsydelse"]
+    counts = [weeks_before(p, august.first_day()) for p in (periods, reset, without_ly)]
+    assert counts == [22, 0, 14]
+    refunds = [refund_for_period(august, Decimal("14682.75"), n).refund for n in counts]
+    assert refunds == [Decimal("5588.92"), Decimal("10609.47"), Decimal("5873.10")]
