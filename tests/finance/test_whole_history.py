@@ -11,6 +11,7 @@ subsidy is August's), August weeks 23–27: 25 days at 40 %, 6 days (26–31 Aug
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.finance.test_money_lines import KEYS, _pick, _report
+from tests.finance.test_refund_history import periods_before
 from tests.ledger.test_ledger_scenarios import cli, replay
 
 pytestmark = pytest.mark.usefixtures("migrated_databases")
@@ -109,39 +111,49 @@ def test_the_year_adds_the_months_and_says_which_have_no_data(database_url: str)
     assert (year["totals"]["subsidy"], year["totals"]["refund"]) == ("104547.00", "42396.02")
 
 
-def test_the_statement_finds_the_planted_difference(database_url: str) -> None:
-    """The state's statement for August 2024 (statement-2024-08.csv) misses the 8 weeks of ledighedsydelse:
-    14 weeks before August, all of it at 40 %: 14.682,75 × 0,40 = 5.873,10 against flexcalc's 5.588,92."""
+def test_the_statement_finds_the_planted_difference(database_url: str, tmp_path: Path) -> None:
+    """The state's statement for August 2024 (statement-2024-08.csv) settles August's payment and the
+    efterbetaling of February booked in August (600,00 at February's split: 446,89, matched). Planted: the state's
+    data miss the 8 weeks of ledighedsydelse, so it has 14 weeks before August, all of it at 40 %: 14.682,75 ×
+    0,40 = 5.873,10 against flexcalc's 5.588,92. Totals 5.873,10 + 446,89 = 6.319,99 against 5.588,92 + 446,89 =
+    6.035,81 (the refund with the lines): 284,18, that one line's difference."""
     replay(WHOLE, database_url)
-    result = cli(database_url, "finance", "2024-08", "--json", "--statement", str(WHOLE / "statement-2024-08.csv"))
+    statement = WHOLE / "statement-2024-08.csv"
+    result = cli(database_url, "finance", "2024-08", "--json", "--statement", str(statement))
     data = json.loads(result.stdout)
-    assert (data["statement_total"], data["expected_total"], data["difference"]) == ("5873.10", "5588.92", "284.18")
-    [difference] = data["reconciliation"]["differences"]
+    assert (data["statement_total"], data["expected_total"], data["difference"]) == ("6319.99", "6035.81", "284.18")
+    assert data["expected_total"] == data["totals_with_lines"]["refund"]
+    rec = data["reconciliation"]
+    [difference] = rec["differences"]
     assert (difference["person"], difference["period"], difference["cause"], difference["ours_refund"],
             difference["statement_refund"], difference["refund_difference"]) == (
         "W1", "2024-08-01..2024-08-31", "wrong_step", "5588.92", "5873.10", "284.18")
+    assert rec["matched"] == 1  # the efterbetaling's line: not a wrong period, its refund as flexcalc's
     assert CPR not in result.stdout + result.stderr
+    # the same statement without the efterbetaling's line: that refund is missing, nothing else changes
+    without = tmp_path / "without.csv"
+    without.write_text("\n".join(statement.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
+    data = json.loads(cli(database_url, "finance", "2024-08", "--json", "--statement", str(without)).stdout)
+    assert (data["statement_total"], data["expected_total"], data["difference"]) == ("5873.10", "6035.81", "-162.71")
+    missing = [(d["period"], d["cause"], d["ours_amount"], d["ours_refund"], d["refund_difference"])
+               for d in data["reconciliation"]["differences"] if d["cause"] != "wrong_step"]
+    assert missing == [("2024-02-01..2024-02-29", "missing_in_statement", "600.00", "446.89", "-446.89")]
 
 
 def test_the_count_runs_on_across_the_job_change_and_the_ledighedsydelse(sqlite_url: str) -> None:
     """The audit's error (the date reset to fleksjob B's start, 1 July 2024) would put August on weeks 1–5:
     10.609,47 kr. of refund, 5.020,55 too much; the person's count gives 22 weeks and 5.588,92."""
-    from flexcalc.finance.history import Period, weeks_before
+    from flexcalc.finance.history import weeks_before
     from flexcalc.finance.ladder import refund_for_period
-    from flexcalc.ledger.refund_history import refund_histories
-    from flexcalc.ledger.store import open_ledger
     from flexcalc.period import Month
 
     replay(WHOLE, sqlite_url)
-    with open_ledger(sqlite_url)() as session:
-        history = refund_histories(session, ["W1"])["W1"]
     august = Month.parse("2024-08")
-    periods = [Period(p.kind, p.start, p.end, p.benefit) for p in history.periods  # type: ignore[arg-type]
-               if p.start < august.first_day()]
+    periods = periods_before(sqlite_url, "W1", august)
     assert [(p.start.isoformat(), p.benefit) for p in periods] == [
         ("2024-02-01", "fleksloentilskud"), ("2024-03-01", "fleksloentilskud"), ("2024-04-01", "fleksloentilskud"),
         ("2024-05-01", "ledighedsydelse")]
-    reset = [p for p in periods if p.start >= history.job_starts[-1][0]]
+    reset = [p for p in periods if p.start >= dt.date(2024, 7, 1)]  # fleksjob B's first day
     without_ly = [p for p in periods if p.benefit != "ledighedsydelse"]
     counts = [weeks_before(p, august.first_day()) for p in (periods, reset, without_ly)]
     assert counts == [22, 0, 14]
