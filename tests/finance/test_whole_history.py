@@ -159,3 +159,16 @@ def test_the_count_runs_on_across_the_job_change_and_the_ledighedsydelse(sqlite_
     assert counts == [22, 0, 14]
     refunds = [refund_for_period(august, Decimal("14682.75"), n).refund for n in counts]
     assert refunds == [Decimal("5588.92"), Decimal("10609.47"), Decimal("5873.10")]
+
+
+def test_a_set_off_is_settled_in_the_statement_of_the_month_it_is_booked(sqlite_url: str, tmp_path: Path) -> None:
+    """November's statement: the payment (4.404,83) and the set-off of the claim for August, a recovery: −240,00
+    with −91,36 of refund at August's split. Both match; the totals are 4.404,83 − 91,36 = 4.313,47."""
+    replay(WHOLE, sqlite_url)
+    path = tmp_path / "statement-2024-11.csv"
+    path.write_text("cpr;periode_start;periode_slut;ydelse;udgift;refusion\n"
+                    f"{CPR};2024-11-01;2024-11-30;fleksløntilskud;14.682,75;4.404,83\n"
+                    f"{CPR};2024-08-01;2024-08-31;fleksløntilskud;-240,00;-91,36\n", encoding="utf-8")
+    data = json.loads(cli(sqlite_url, "finance", "2024-11", "--json", "--statement", str(path)).stdout)
+    assert (data["statement_total"], data["expected_total"], data["difference"]) == ("4313.47", "4313.47", "0.00")
+    assert (data["reconciliation"]["matched"], data["reconciliation"]["differences"]) == (2, [])
