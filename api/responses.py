@@ -650,7 +650,8 @@ class FinanceReportOut(BaseModel):
                                                               "statement (null without a statement).")
     statement_total: str | None = Field(default=None, description="The state's refund of the month's "
                                         "fleksløntilskud in its statement (with a statement).")
-    expected_total: str | None = Field(default=None, description="flexcalc's refund of the month's payments.")
+    expected_total: str | None = Field(default=None, description="flexcalc's refund of the month's payments and "
+                                       "of the money lines booked in it.")
     difference: str | None = Field(default=None, description="statement_total − expected_total.")
     year: list[dict[str, Any]] | dict[str, Any] | None = Field(
         default=None, description="The year's figures from January to the month (with year: true).")

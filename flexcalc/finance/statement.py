@@ -15,18 +15,25 @@ is counted and its refund summed (``unmatched_cpr``, ``unmatched_refund``), neve
 refund is computed on and ``refund`` the state's refund, both in kroner.
 
 The month's summary: ``statement_total`` (the state's refund of fleksløntilskud for the month: every line
-of the month, matched or not), ``expected_total`` (flexcalc's refund of the month's payments) and
+of the month, matched or not, and the lines of earlier periods that settle a money line booked in the month),
+``expected_total`` (flexcalc's refund of the month's payments and of the money lines booked in it) and
 ``difference`` (statement − expected).
+
+A money line (an efterbetaling, a regulation, a set-off, a collection) is refunded at the step of the month it
+concerns and settled in the statement of the month it is booked in (docs/decisions.md, "Finance: money lines and
+their refund"): so the statement of the booking month may carry a line for the earlier period. Such a line is
+compared with the case's money lines booked in the month that concern that period (their subsidy and refund
+summed), not reported as a wrong period.
 
 Every difference from flexcalc's own computation is listed with its likely cause; a line that matches no
 payment is a difference (``missing_payment``), never an error. Causes:
 - ``wrong_step``: same amount, and the statement's refund is the amount at another step's rate;
 - ``refund_differs``: same amount, a refund no single step explains (a split month, or a profile error);
 - ``amount_differs``: the expense differs (a correction not yet reported, or booked in another period);
-- ``wrong_period``: the statement's period is not the report's month, or the amount matches a payment of
-  the same person in another month;
+- ``wrong_period``: the statement's period is not the report's month and no money line of the case booked in
+  the month concerns it;
 - ``missing_payment``: no payment of that person and month;
-- ``missing_in_statement``: a payment the statement does not refund.
+- ``missing_in_statement``: a payment, or a money line moving the refund, the statement does not refund.
 """
 
 from __future__ import annotations
@@ -231,6 +238,54 @@ def _step_explaining(month: Month, amount: Decimal, refund: Decimal) -> int | No
     return None
 
 
+def _booked_lines(report: FinanceReport) -> dict[tuple[str, Month], tuple[Decimal, Decimal]]:
+    """The money lines booked in the report's month that move the refund, per case and the month they concern:
+    (subsidy, refund), summed."""
+    out: dict[tuple[str, Month], tuple[Decimal, Decimal]] = {}
+    for m in report.money_lines:
+        if m.refund != 0:
+            subsidy, refund = out.get((m.case_id, m.concerns_month), (ZERO, ZERO))
+            out[(m.case_id, m.concerns_month)] = (subsidy + m.subsidy, refund + m.refund)
+    return out
+
+
+def _period(month: Month) -> str:
+    return f"{month.first_day().isoformat()}..{month.last_day().isoformat()}"
+
+
+def _settle_booked_lines(result: Reconciliation, report: FinanceReport, lines: list[StatementLine]) -> set[int]:
+    """Compare the statement's lines of earlier periods with the money lines booked in the month that concern
+    them; add their refund to ``statement_total`` and list each money line the statement leaves out. Returns the
+    rows settled so."""
+    booked = _booked_lines(report)
+    result.expected_total += sum((refund for _, refund in booked.values()), ZERO)
+    settled: set[int] = set()
+    seen: set[tuple[str, Month]] = set()
+    for line in lines:
+        key = (line.person, line.month)
+        if line.benefit != BENEFIT or line.month == report.month or key not in booked:
+            continue
+        settled.add(line.row)
+        seen.add(key)
+        result.statement_total += line.refund
+        subsidy, refund = booked[key]
+        detail = f"a money line of {line.month} booked in {report.month}"
+        if line.amount != subsidy:
+            result.differences.append(Difference(line.person, _period(line.month), "amount_differs", subsidy,
+                                                 line.amount, refund, line.refund, detail, line.row))
+        elif line.refund != refund:
+            result.differences.append(Difference(line.person, _period(line.month), "refund_differs", subsidy,
+                                                 line.amount, refund, line.refund, detail, line.row))
+        else:
+            result.matched += 1
+    for (case_id, month), (subsidy, refund) in booked.items():
+        if (case_id, month) not in seen:
+            result.differences.append(Difference(case_id, _period(month), "missing_in_statement", subsidy, None,
+                                                 refund, None, f"a money line of {month} booked in {report.month} "
+                                                 "with no refund line"))
+    return settled
+
+
 def reconcile_statement(report: FinanceReport, lines: list[StatementLine] | Matched) -> Reconciliation:
     """The month's totals and every difference between the statement's lines and the report's payments
     (see the module text). Give a ``Matched`` statement when it was keyed by CPR."""
@@ -247,7 +302,10 @@ def reconcile_statement(report: FinanceReport, lines: list[StatementLine] | Matc
             result.statement_total += line.refund
     ours = {line.case_id: line for line in report.lines}
     seen: set[str] = set()
+    settled = _settle_booked_lines(result, report, lines)
     for line in lines:
+        if line.row in settled:
+            continue
         if line.benefit != BENEFIT:
             result.skipped_other_benefits += 1
             continue

@@ -51,21 +51,28 @@ def test_job_change_with_ledighedsydelse_hand_computed(sqlite_url: str) -> None:
     assert (february["weeks_before"], february["refund"]) == (19, "6108.80")
 
 
+def periods_before(db: str, case_id: str, month: Any) -> list[Any]:
+    """The case's refund history periods (stored and paid months) that start before ``month``."""
+    from flexcalc.finance.history import Period
+    from flexcalc.ledger.refund_history import refund_histories
+    from flexcalc.ledger.store import open_ledger
+
+    with open_ledger(db)() as session:
+        history = refund_histories(session, [case_id])[case_id]
+    return [Period(p.kind, p.start, p.end, p.benefit) for p in history.periods  # type: ignore[arg-type]
+            if p.start < month.first_day()]
+
+
 def test_the_audits_error_resetting_the_date_to_the_new_jobs_start(sqlite_url: str) -> None:
     """Counting from fleksjob B's start (4 December 2023) puts March on weeks 13–17 (40 %, 6.108,80); the
     person's count across job change and ledighedsydelse puts it on weeks 24–28 (40 % → 30 %, 5.419,10)."""
-    from flexcalc.finance.history import Period, weeks_before
+    from flexcalc.finance.history import weeks_before
     from flexcalc.finance.ladder import refund_for_period
-    from flexcalc.ledger.refund_history import refund_histories
-    from flexcalc.ledger.store import open_ledger
     from flexcalc.period import Month
 
     replay(JOB_CHANGE, sqlite_url)
-    with open_ledger(sqlite_url)() as session:
-        history = refund_histories(session, ["J1"])["J1"]
     march = Month.parse("2024-03")
-    periods = [Period(p.kind, p.start, p.end, p.benefit) for p in history.periods  # type: ignore[arg-type]
-               if p.start < march.first_day()]
+    periods = periods_before(sqlite_url, "J1", march)
     reset = [p for p in periods if p.start >= dt.date(2023, 12, 4)]
     wrong, right = weeks_before(reset, march.first_day()), weeks_before(periods, march.first_day())
     assert (wrong, right) == (12, 23)
