@@ -197,11 +197,13 @@ def amount_input(label: str, key: str, default: str, *, help: str | None = None,
 
 
 def month_input(label: str, key: str, default: Month, *, help: str | None = None) -> Month | None:
-    """A text field for a month written ÅÅÅÅ-MM that the rates table covers."""
+    """A text field for a month ("2024-03" or "marts 2024", as Danes write it) that the rates table covers."""
+    from flexcalc.parsing.danish import parse_month_da
+
     st.session_state.setdefault(key, str(default))
     text = st.text_input(label, key=key, help=help)
     try:
-        month = Month.parse(text, key)
+        month = parse_month_da(text, key)
         rates_for(month)
     except InputError as error:
         show_error(label, error)

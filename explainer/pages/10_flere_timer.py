@@ -80,7 +80,7 @@ with right:
         help="Lønloftet er, hvad en kollega på fuld tid (37 timer) i samme job får om måneden med pension og "
              "tillæg. Din arbejdsgiver har oplyst det til kommunen. Lader du feltet stå tomt, regner vi med "
              "37 timer × din timeløn.")
-    month = month_input("Måned for tilskuddet (ÅÅÅÅ-MM)", "month", default_month(),
+    month = month_input("Måned for tilskuddet (fx 2024-03 eller marts 2024)", "month", default_month(),
                         help="Tilskuddet for en måned beregnes af lønnen for måneden før, med den måneds satser. "
                              "Vi foreslår den måned, vi er i nu. Er dens satser ikke offentliggjort endnu, står "
                              "det under svaret.")
@@ -225,7 +225,7 @@ with st.expander("Se tallene for hver ekstra time"):
 st.markdown("#### Året frem: hvis du skifter timer")
 st.write("Tilskuddet for en måned regnes af lønnen for måneden før. Derfor følger tilskuddet dine nye timer "
          "først en måned senere.")
-change_month = month_input("Du skifter timer fra (ÅÅÅÅ-MM)", "change_month", month.next(),
+change_month = month_input("Du skifter timer fra (fx 2024-03 eller marts 2024)", "change_month", month.next(),
                            help="Den første måned, hvor du arbejder det nye antal timer.")
 if change_month is not None:
     year: YearView | None

@@ -53,7 +53,8 @@ for column, prefix, title, month_default, wage_default in (
 ):
     with column:
         st.subheader(title)
-        month = month_input(f"{title}: måned for tilskuddet (ÅÅÅÅ-MM)", f"{prefix}_month", month_default)
+        month = month_input(f"{title}: måned for tilskuddet (fx 2024-03 eller marts 2024)", f"{prefix}_month",
+                            month_default)
         wage, wage_ok = amount_input(
             f"{title}: løn i måneden før, i kr. (med pension)", f"{prefix}_wage", wage_default,
             help="Lønnen fra din lønseddel for måneden før, med den pension, du og din arbejdsgiver betaler.")

@@ -31,7 +31,7 @@ from flexcalc.check import CheckFile, CheckFileError, check_calculation, dump_ch
 from flexcalc.check.request import draft_request  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.parsing.inputs import parse_date  # noqa: E402
-from flexcalc.text_da.check import total_text  # noqa: E402
+from flexcalc.text_da.check import CEILING_EXPLAINED_DA, total_text  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
 page_setup()
@@ -62,6 +62,7 @@ if upload is not None:
         st.stop()
 else:
     st.subheader("Tallene")
+    st.write(CEILING_EXPLAINED_DA)
     count = int(st.selectbox("Hvor mange måneder vil du tjekke?", [1, 2, 3, 4, 5, 6], key="check_count"))
     months: list[dict[str, Any]] = []
     payslips: list[dict[str, Any]] = []
@@ -72,13 +73,15 @@ else:
         st.markdown(f"#### Måned {n}")
         left, right = st.columns(2)
         with left:
-            month = month_input(f"Måned {n}: måned for tilskuddet (ÅÅÅÅ-MM)", f"check_month_{i}", first + i)
+            month = month_input(f"Måned {n}: måned for tilskuddet (fx 2024-03 eller marts 2024)", f"check_month_{i}",
+                                first + i)
             paid, paid_ok = amount_input(f"Måned {n}: tilskud kommunen betalte, i kr.", f"check_paid_{i}", "",
                                          help="Tilskuddet før dit eget ATP-bidrag. Det står i kommunens brev.")
             used_wage, used_wage_ok = amount_input(f"Måned {n}: løn kommunen brugte, i kr.", f"check_used_wage_{i}",
                                                    "", optional=True)
             used_ceiling, used_ceiling_ok = amount_input(f"Måned {n}: lønloft kommunen brugte, i kr.",
-                                                         f"check_used_ceiling_{i}", "", optional=True)
+                                                         f"check_used_ceiling_{i}", "", optional=True,
+                                                         help="Det lønloft, der står i kommunens brev.")
         with right:
             wage, wage_ok = amount_input(f"Måned {n}: din løn i måneden før, med pension, i kr.", f"check_wage_{i}",
                                          "", help="Lønnen fra lønsedlen for måneden før. Tag pension og "
@@ -113,7 +116,7 @@ else:
 
     st.markdown("#### Kommunens brev")
     letter_left, letter_right = st.columns(2)
-    received_text = letter_left.text_input("Dato du fik brevet (ÅÅÅÅ-MM-DD, valgfrit)", key="check_received",
+    received_text = letter_left.text_input("Dato du fik brevet (fx 2024-03-15, valgfrit)", key="check_received",
                                            placeholder="Lad feltet stå tomt")
     municipality = letter_right.text_input("Kommunens navn (valgfrit)", key="check_municipality",
                                            placeholder="Lad feltet stå tomt")
@@ -192,7 +195,7 @@ with st.expander("For rådgivere: gem tjekket som fil"):
     organisation = st.text_input("Organisation (valgfrit)", key="check_organisation",
                                  placeholder="Lad feltet stå tomt")
     citizen = st.text_input("Borgerens navn", key="check_citizen")
-    consent_text = st.text_input("Dato for samtykket (ÅÅÅÅ-MM-DD)", key="check_consent_date")
+    consent_text = st.text_input("Dato for samtykket (fx 2024-03-15)", key="check_consent_date")
     agreed = st.checkbox("Borgeren har givet samtykke til tjekket", key="check_consent")
     consent_day: dt.date | None = None
     if consent_text.strip():

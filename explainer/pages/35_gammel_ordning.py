@@ -17,6 +17,7 @@ from explainer.components import page_setup  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.old_scheme import calculate_old_scheme  # noqa: E402
 from flexcalc.old_scheme.inputs import old_scheme_input  # noqa: E402
+from flexcalc.parsing.danish import parse_month_da  # noqa: E402
 from flexcalc.text_da.old_scheme import OLD_SCHEME_EXPLANATION_DA, old_scheme_example_da  # noqa: E402
 
 page_setup()
@@ -29,12 +30,13 @@ st.session_state.setdefault("old_month", "2024-03")
 st.session_state.setdefault("old_wage", "30000")
 st.session_state.setdefault("old_contributions", "2700")
 st.session_state.setdefault("old_fraction", "2/3")
-month_text = st.text_input("Måned (ÅÅÅÅ-MM)", key="old_month")
+month_text = st.text_input("Måned (fx 2024-03 eller marts 2024)", key="old_month")
 wage_text = st.text_input("Løn efter overenskomsten, kr.", key="old_wage")
 contributions_text = st.text_input("Arbejdsgiverens pension og ATP, kr.", key="old_contributions")
 fraction_text = st.radio("Tilskud", ["1/2", "2/3"], key="old_fraction", horizontal=True)
 try:
-    result = calculate_old_scheme(old_scheme_input(month=month_text, agreement_wage=wage_text.strip(),
+    result = calculate_old_scheme(old_scheme_input(month=parse_month_da(month_text, "month"),
+                                                   agreement_wage=wage_text.strip(),
                                                    employer_contributions=contributions_text.strip(),
                                                    fraction=fraction_text))
 except InputError as error:

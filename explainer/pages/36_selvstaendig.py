@@ -28,14 +28,14 @@ st.subheader("Regn dit år ud")
 st.session_state.setdefault("se_year", "2024")
 st.session_state.setdefault("se_profit", "300.000")
 st.session_state.setdefault("se_other", "0")
-year_text = st.text_input("År (ÅÅÅÅ)", key="se_year")
+year_text = st.text_input("År (fx 2024)", key="se_year")
 profit_text = st.text_input("Overskud i virksomheden, kr. om året", key="se_profit")
 other_text = st.text_input("Løn fra andet arbejde, kr. om året", key="se_other")
 labels = {"year": "År", "profit": "Overskud", "other_income": "Løn fra andet arbejde"}
 try:
     year_value = year_text.strip()
     if not (year_value.isdigit() and len(year_value) == 4):
-        raise InputError("year", "must be a year YYYY", "skal være et årstal ÅÅÅÅ", code="year")
+        raise InputError("year", "must be a year YYYY", "skal være et årstal, fx 2024", code="year")
     result = calculate_year(int(year_value), parse_amount_da(profit_text, "profit", allow_negative=True),
                             parse_amount_da(other_text, "other_income"))
 except NoRatesError:

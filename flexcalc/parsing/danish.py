@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from flexcalc.errors import InputError
 from flexcalc.parsing.inputs import parse_amount
+from flexcalc.period import Month
 
 _DANISH_THOUSANDS = re.compile(r"^([-+−]?)(\d{1,3}(?:\.\d{3})+)(kr\.?)?$", re.IGNORECASE)
 
@@ -30,7 +33,43 @@ def parse_amount_da(value: Any, field: str, **options: Any) -> Decimal:
     return parse_amount(value, field, **options)
 
 
-__all__ = ["danish_amount_text", "parse_amount_da"]
+__all__ = ["danish_amount_text", "parse_amount_da", "parse_month_da"]
+
+_MONTH_WORDS = re.compile(r"^([a-zæøå]+)\.?\s+(\d{4})$")
+
+
+@cache
+def _month_numbers() -> dict[str, int]:
+    """Danish month names as Babel (CLDR) writes them, whole and as their first three letters."""
+    from babel.dates import get_month_names
+
+    out: dict[str, int] = {}
+    for number, name in get_month_names("wide", locale="da").items():
+        out[name.lower()] = number
+        out[name.lower()[:3]] = number
+    return out
+
+
+def parse_month_da(value: Any, field: str) -> Month:
+    """A month typed on a Danish page: "marts 2024", "mar 2024" or "2024-03" (as ``Month.parse``). Anything
+    else is refused in Danish and English with an example."""
+    if isinstance(value, str):
+        match = _MONTH_WORDS.match(" ".join(value.strip().lower().split()))
+        if match is not None:
+            number = _month_numbers().get(match.group(1))
+            if number is None:
+                raise InputError(field, f"'{value}' names no month: write e.g. marts 2024 or 2024-03",
+                                 f"'{value}' er ikke en måned: skriv fx marts 2024 eller 2024-03",
+                                 code="month_format")
+            return Month.parse(f"{match.group(2)}-{number:02d}", field)
+    try:
+        return Month.parse(value, field)
+    except InputError as error:
+        if error.code != "month_format":  # a real month outside the years: its own reason
+            raise
+        raise InputError(field, f"'{value}' is not a month: write e.g. marts 2024 or 2024-03",
+                         f"'{value}' er ikke en måned: skriv fx marts 2024 eller 2024-03",
+                         code=error.code) from None
 
 
 def danish_amount_text(text: str) -> str:

@@ -92,3 +92,12 @@ def total_text(total: Decimal) -> str:
     if total < 0:
         return f"I alt har du fået {kr(-total)} for meget."
     return "I alt passer udbetalingen."
+
+
+CEILING_EXPLAINED_DA = (
+    "Lønloftet er den løn, en kollega på fuld tid i det samme job får. Pension og faste tillæg skal med. "
+    "Din løn og tilskuddet må til sammen ikke blive mere end lønloftet. Kommunen skriver lønloftet i sit brev "
+    "om dit fleksjob. Spørg din arbejdsgiver, hvis du ikke kan finde det."
+)
+"""What the ceiling (lønloft, LAB § 123, stk. 3) is, before the page asks for it: plain Danish, LIX measured in
+tests/check/test_check_core.py."""

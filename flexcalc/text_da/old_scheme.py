@@ -25,11 +25,13 @@ OLD_SCHEME_EXPLANATION_DA: tuple[str, ...] = (
 def old_scheme_example_da(result: OldSchemeResult) -> tuple[str, ...]:
     """A worked example in plain Danish from one calculation."""
     share = "halvdelen" if result.fraction.value == "1/2" else "to tredjedele"
+    # an amount never ends a sentence followed by another in the same line: "kr." would run the two together
     lines = [f"Eksempel for {month_name(result.month)}: Lønnen med pension og ATP er {kr(result.basis)}"]
     if result.capped_basis < result.basis:
-        lines.append(f"Loftet for måneden er {kr(result.cap)} Der regnes kun af det beløb.")
-    lines.append(f"Tilskuddet er {share} af {kr(result.capped_basis)} Det giver {kr(result.gross_subsidy)}")
+        lines.append(f"Der regnes kun af loftet for måneden, som er {kr(result.cap)}")
+    lines.append(f"{share.capitalize()} af {kr(result.capped_basis)} giver et tilskud på {kr(result.gross_subsidy)}")
     if result.sickness_reduction:
         lines.append(f"For sygedagene trækkes {kr(result.sickness_reduction)} fra.")
-    lines.append(f"Din arbejdsgiver får {kr(result.subsidy)} Du får din løn som aftalt.")
+    lines.append("Du får din løn som aftalt.")
+    lines.append(f"Din arbejdsgiver får et tilskud på {kr(result.subsidy)}")
     return tuple(lines)

@@ -136,8 +136,8 @@ def test_payout_change_page_shows_the_causes(app_url: str, browser: Any) -> None
         page.goto(app_url, wait_until="domcontentloaded")
         page.get_by_role("link", name="Hvorfor har min udbetaling ændret sig?").click()
         expect(page.get_by_role("heading", name="Derfor")).to_be_visible(timeout=60_000)
-        for label, value in (("Første måned: måned for tilskuddet (ÅÅÅÅ-MM)", "2024-12"),
-                             ("Anden måned: måned for tilskuddet (ÅÅÅÅ-MM)", "2025-01")):
+        for label, value in (("Første måned: måned for tilskuddet (fx 2024-03 eller marts 2024)", "2024-12"),
+                             ("Anden måned: måned for tilskuddet (fx 2024-03 eller marts 2024)", "2025-01")):
             field = page.get_by_role("textbox", name=label)
             field.fill(value)
             field.press("Enter")
@@ -181,7 +181,7 @@ def test_hours_page_opens_on_the_current_month_and_answers_with_its_rates(app_ur
     page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="da-DK")
     try:
         page.goto(app_url, wait_until="domcontentloaded")
-        field = page.get_by_role("textbox", name="Måned for tilskuddet (ÅÅÅÅ-MM)")
+        field = page.get_by_role("textbox", name="Måned for tilskuddet (fx 2024-03 eller marts 2024)")
         expect(field).to_have_value(str(month), timeout=60_000)
         for name, value in (("Timer om ugen nu", "15"), ("Timer om ugen, du overvejer", "20"),
                             ("Lønloft i kr. om måneden (valgfrit)", "32067")):

@@ -65,7 +65,7 @@ def test_check_page_typed_danish_amounts_and_a_typo(app_url: str, browser: Any) 
     page = _open(browser, f"{app_url}/tjek_din_udbetaling", 1280)
     try:
         expect(page.get_by_role("heading", name="Tjek din udbetaling")).to_be_visible(timeout=60_000)
-        values = {"Måned 1: måned for tilskuddet (ÅÅÅÅ-MM)": "2024-03",
+        values = {"Måned 1: måned for tilskuddet (fx 2024-03 eller marts 2024)": "2024-03",
                   "Måned 1: tilskud kommunen betalte, i kr.": "15.452",
                   "Måned 1: løn kommunen brugte, i kr.": "15.000",
                   "Måned 1: din løn i måneden før, med pension, i kr.": "16.800",

@@ -23,7 +23,7 @@ YEAR = calculate_year(2024, Decimal("300000"))  # 156.956 − 90.000 = 66.956 a 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize(("path", "heading", "answer"), [
-    ("gammel_ordning", "Fleksjob fra før 2013", "Din arbejdsgiver får 21.800,00 kr."),
+    ("gammel_ordning", "Fleksjob fra før 2013", "Din arbejdsgiver får et tilskud på 21.800,00 kr."),
     ("selvstaendig", "Tilskud til selvstændige", f"Det er {kr(YEAR.monthly)} om måneden."),
 ], ids=["old", "self_employed"])
 def test_scheme_pages_are_danish_accessible_and_show_the_core(app_url: str, browser: Any, path: str,

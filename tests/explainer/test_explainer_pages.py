@@ -133,8 +133,10 @@ def test_hours_page_low_wage_plateau_from_the_first_hour_and_given_ceiling() -> 
     ("ceiling", "1,001", "Lønloft i kr. om måneden (valgfrit): '1,001' er tvetydigt: ',' foran præcis tre cifre "
      "kan være tusindtalsseparator eller decimaltegn; skriv 1001 eller 1001,00 eller 1.001,00"),
     ("ceiling", "1,0015", "Lønloft i kr. om måneden (valgfrit): har mere end to decimaler (beløb er i kroner og øre)"),
-    ("month", "2030-01", "Måned for tilskuddet (ÅÅÅÅ-MM): der er ingen satser for 2030-01: satstabellen dækker "
-                         "ikke den måned"),
+    ("month", "2030-01", "Måned for tilskuddet (fx 2024-03 eller marts 2024): der er ingen satser for 2030-01: "
+                         "satstabellen dækker ikke den måned"),
+    ("month", "martz 2024", "Måned for tilskuddet (fx 2024-03 eller marts 2024): 'martz 2024' er ikke en måned: "
+                            "skriv fx marts 2024 eller 2024-03"),
     ("hours_new", "38", "Timer om ugen, du overvejer: skal være fra 1 til 37 timer om ugen, ikke 38"),
     ("hours_now", "-1", "Timer om ugen nu: skal være fra 1 til 37 timer om ugen, ikke -1"),
     ("hours_new", "12,3", "Timer om ugen, du overvejer: skal være hele eller halve timer (fx 12 eller 12,5), "
@@ -145,6 +147,13 @@ def test_hours_page_bad_input_names_the_field_in_danish(key: str, value: str, me
     at = page(HOURS_PAGE, **{"month": "2024-03", key: value})
     assert [e.value for e in at.error] == [message]
     assert len(at.table) == 0
+
+
+def test_hours_page_reads_a_month_as_danes_write_it() -> None:
+    typed, machine = page(HOURS_PAGE, month="marts 2024"), page(HOURS_PAGE, month="2024-03")
+    assert not typed.error and len(typed.table) > 0
+    assert typed.table[0].value.equals(machine.table[0].value)
+    assert any(c.value == "marts 2024" for c in typed.caption)
 
 
 def test_hours_page_zero_wage_is_refused() -> None:
