@@ -76,7 +76,12 @@ def test_a_typo_names_the_field_in_danish_and_keeps_the_others() -> None:
 
 def test_no_two_fields_share_a_label_and_every_label_is_danish() -> None:
     at = run(check_count="3")
+    assert not at.exception
     labels = [w.label for w in at.text_input]
+    # three months of eight fields each are drawn (an empty page would pass the checks below)
+    for n in (1, 2, 3):
+        assert f"Måned {n}: lønloft kommunen brugte, i kr." in labels
+        assert sum(label.startswith(f"Måned {n}: ") for label in labels) == 8, labels
     assert len(labels) == len(set(labels))
     assert all(re.search(r"[a-zæøå]", label) for label in labels)
 

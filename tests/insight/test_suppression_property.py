@@ -52,9 +52,12 @@ def test_no_small_count_and_no_small_amount(f: MonthFigures) -> None:
     leaves = _leaves(view)
     assert [p for p, v in leaves if isinstance(v, int) and 0 < v < 5 and "threshold" not in p] == []
     assert "c0" not in str(view["employers"])
-    now, shown = f.current(), view["current"]
+    # the report month's row, found by its month (not by the product's own pick of the current row)
+    now, shown = next(row for row in f.months if row.month == Month(2024, 5)), view["current"]
+    assert shown["month"] == "2024-05"
     assert shown["payments"] == (SUPPRESSED if 0 < now.payments < 5 else now.payments)
     assert (shown["subsidy_total"] is None) == (0 < now.payments < 5)
     if shown["subsidy_total"] is not None:
         assert Decimal(shown["subsidy_total"]) == now.subsidy
     assert (shown["claims_balance"] is None) == (0 < now.claims_outstanding < 5)
+    assert shown["late_reports"] == (SUPPRESSED if 0 < now.late_reports < 5 else now.late_reports)

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -163,6 +164,7 @@ def test_the_letters_are_plain_danish(database_url: str, tmp_path: Path) -> None
     from flexcalc.ledger.store import open_ledger
     from flexcalc.ledger.tracks import PLAIN_CAUSE_DA
     from flexcalc.letters.demand import demand_paragraphs, plan_paragraphs
+    from flexcalc.letters.specification import _correction_line
 
     replay(SCENARIOS / "late_report_collected_by_setoff", database_url)
     with open_ledger(database_url)() as session:
@@ -173,10 +175,23 @@ def test_the_letters_are_plain_danish(database_url: str, tmp_path: Path) -> None
     assert "919,25 kr." in demand and "9. juni 2024" in demand and "FLX-1" in demand
     figures = {"demand": lix(demand), "instalment": lix(" ".join(plan_paragraphs(instalment))),
                "setoff": lix(" ".join(plan_paragraphs(setoff)))}
-    for cause in PLAIN_CAUSE_DA:
-        figures[cause] = lix(f"Du fik 3.911,99 kr. for meget, {PLAIN_CAUSE_DA[cause]}. Det er en regulering. "
-                             "Vi trækker beløbet fra dine næste udbetalinger. Du skal ikke selv betale.")
+    for cause in PLAIN_CAUSE_DA:  # the monthly specification letter's own sentence for a regulation
+        line = _correction_line(_regulation(cause), None)
+        assert PLAIN_CAUSE_DA[cause] in line and "3.911,99 kr." in line and line.startswith("August 2024: ")
+        figures[cause] = lix(line)
     assert all(value <= 35 for value in figures.values()), figures
+
+
+def _regulation(cause: str) -> Any:
+    from flexcalc.ledger.read.letters import CorrectionRow
+    from flexcalc.ledger.types import CorrectionStatus
+    from flexcalc.period import Month
+
+    return CorrectionRow(id=1, case_id="S12", benefit_month=Month(2024, 8), sequence=1,
+                         status=CorrectionStatus.REPAYMENT_REVIEW, track="regulation",
+                         as_of=dt.datetime(2024, 9, 1, tzinfo=dt.UTC), previous_subsidy=D("15272.00"),
+                         due_subsidy=D("11360.01"), difference=D("-3911.99"), basis_wage=D("15600.00"),
+                         ceiling=D("32067.00"), reasons=(cause,), caused_by=(), event_cause=None)
 
 
 def test_the_new_history_tables_refuse_updates_and_deletes_in_the_database(database_url: str) -> None:
