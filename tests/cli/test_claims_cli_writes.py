@@ -64,16 +64,17 @@ def test_each_claim_write_is_audited_in_its_own_transaction(claim_db: str, tmp_p
     assert out.read_text(encoding="utf-8").splitlines()[1].split(",")[3:5] == ["919.25", "819.25"]
 
 
-def test_without_the_balance_seen_nothing_is_written(claim_db: str) -> None:
+def test_without_the_balance_seen_nothing_is_written(claim_db: str, tmp_path: Path) -> None:
     before = _counts(claim_db)
+    never = tmp_path / "never-written.csv"
     for args in (("plan", CLAIM, "--method", "setoff", "--monthly", "300", "--reason", "x", "--by", "sb-7"),
                  ("pay", CLAIM, "--amount", "100", "--by", "sb-7"),
-                 ("handover", CLAIM, "--by", "sb-7", "--out", "/tmp/never-written.csv", "--as-of", "2024-06-20")):
+                 ("handover", CLAIM, "--by", "sb-7", "--out", str(never), "--as-of", "2024-06-20")):
         result = invoke("claims", *args, "--db", claim_db)
         assert result.exit_code == 2, result.stdout
         assert "--balance-seen" in result.stderr and "skal angives" in result.stderr
     assert _counts(claim_db) == before
-    assert not Path("/tmp/never-written.csv").exists()
+    assert not never.exists()
 
 
 def test_a_stale_balance_is_refused_and_nothing_is_written(claim_db: str, tmp_path: Path) -> None:
