@@ -18,6 +18,7 @@ file or a log.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import marshal
 import os
@@ -136,10 +137,8 @@ def _feed(stream: Readable, pipe: IO[bytes], failed: list[BaseException]) -> Non
     except BaseException as error:  # reading the source failed: raised by the consumer
         failed.append(error)
     finally:
-        try:
+        with contextlib.suppress(OSError):
             pipe.close()
-        except OSError:
-            pass
 
 
 def parallel_possible() -> bool:
