@@ -30,8 +30,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -211,11 +210,15 @@ def ingest_register(factory: Callable[[], Session], open_source: Callable[[], IO
         with open_source() as raw:
             stream = _Counting(raw)
             run = _Run(session, _cases_by_cpr(session), RegisterIngestResult(), now())
-            with closing(_records(stream, raw, parallel)) as records:
+            records = _records(stream, raw, parallel)
+            try:
                 for chunk in _chunks(records, CHUNK):
                     _ingest_chunk(run, chunk)
                     if progress is not None:
                         progress(stream.count, total_bytes)
+            finally:
+                if isinstance(records, Generator):
+                    records.close()  # a child reader stops at once (a database error mid-file)
             if before_commit is not None:
                 before_commit(session, run.result)
             return run.result
