@@ -5,6 +5,7 @@ process with plain inserts; texts with a tab, a backslash or a newline are store
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable
 from decimal import Decimal
@@ -69,7 +70,8 @@ def _run(url: str, parallel: bool, sources: list[bytes], people: int
     factory = _ledger(url, people)
     results: list[dict[str, Any]] = []
     for data in sources:
-        results.append(ingest_register(factory, lambda data=data: io.BytesIO(data), parallel=parallel).to_dict())
+        opener = functools.partial(io.BytesIO, data)
+        results.append(ingest_register(factory, opener, parallel=parallel).to_dict())
     return results, _rows(factory)
 
 
