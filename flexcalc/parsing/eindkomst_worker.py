@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import marshal
 import os
+import queue
 import struct
 import subprocess
 import sys
@@ -128,6 +129,26 @@ def _read_exactly(pipe: IO[bytes], size: int) -> bytes | None:
     return data
 
 
+LOOKAHEAD = 40
+"""Messages (of ``BATCH`` records) read ahead from the child while this process stores: without them the
+child would wait on a full pipe whenever this process is busy with the database."""
+
+
+def _drain(pipe: IO[bytes], messages: queue.Queue[bytes | None], stop: threading.Event) -> None:
+    """Read the child's messages as they come (a thread: the reading waits outside the GIL)."""
+    while True:
+        head = _read_exactly(pipe, _FRAME.size)
+        body = None if head is None else _read_exactly(pipe, _FRAME.unpack(head)[0])
+        while not stop.is_set():
+            try:
+                messages.put(body, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if body is None or stop.is_set():
+            return
+
+
 def _feed(stream: Readable, pipe: IO[bytes], failed: list[BaseException]) -> None:
     try:
         while data := stream.read(FEED):
@@ -156,12 +177,15 @@ def read_records_parallel(source: Readable) -> Iterator[RegisterRecord]:
     failed: list[BaseException] = []
     feeder = threading.Thread(target=_feed, args=(source, stdin, failed), name="register-feed", daemon=True)
     feeder.start()
+    messages: queue.Queue[bytes | None] = queue.Queue(maxsize=LOOKAHEAD)
+    stop = threading.Event()
+    drainer = threading.Thread(target=_drain, args=(stdout, messages, stop), name="register-drain", daemon=True)
+    drainer.start()
     parts_seen: dict[tuple[str, str], Part] = {}
     finished = False
     try:
         while True:
-            head = _read_exactly(stdout, _FRAME.size)
-            body = None if head is None else _read_exactly(stdout, _FRAME.unpack(head)[0])
+            body = messages.get()
             if body is None:
                 feeder.join()
                 if failed:
@@ -184,8 +208,10 @@ def read_records_parallel(source: Readable) -> Iterator[RegisterRecord]:
                 raise InputError(field, reason_en, reason_da, code=code)
             raise RegisterReaderError(f"the register reader failed ({message[1]})")
     finally:
+        stop.set()
         if not finished and child.poll() is None:
             child.kill()
+        drainer.join()
         stdout.close()
         feeder.join()
         child.wait()
