@@ -118,6 +118,7 @@ def _child(name: str, url: str, tmp: str, out: multiprocessing.Queue) -> None:  
     reader = _children_cpu() - children  # the register reader's process (parsing), where one was started
     out.put({"step": name, "s": round(elapsed, 2), "cpu_s": round(cpu_used + reader, 2),
              "reader_cpu_s": round(reader, 2),
+             "reader_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
              "load": round(os.getloadavg()[0], 1), **result})
 
@@ -163,7 +164,7 @@ def table(people: int, size_mb: float, steps: dict[str, dict[str, Any]]) -> list
     return [
         "| step | wall | CPU | peak memory | load | what |", "|---|---|---|---|---|---|",
         f"| register ingest | {ing['s']} s | {ing['cpu_s']} s (reader process {ing.get('reader_cpu_s', 0)} s) | "
-        f"{ing['peak_rss_mb']} MB | {ing['load']} | "
+        f"{ing['peak_rss_mb']} MB (reader process {ing.get('reader_peak_rss_mb', 0)} MB) | {ing['load']} | "
         f"{ing['read']:,} records of {people:,} people ({size_mb:.0f} MB XML): {ing['stored']:,} stored, "
         f"{ing['held']:,} held |",
         f"| payment run {MONTH} | {pay['s']} s | {pay['cpu_s']} s | {pay['peak_rss_mb']} MB | {pay['load']} | "
@@ -193,7 +194,7 @@ def report(people: int, size_mb: float, runs: list[dict[str, dict[str, Any]]], l
         "Each step in a fresh process: wall time, CPU time of flexcalc's processes (the step's process and, for the "
         "ingest, the register reader's process that parses the XML beside it; the PostgreSQL server's CPU is not "
         "in it) and the step process's peak resident memory (ru_maxrss, the interpreter and libraries included, "
-        "about 100 MB; the reader process stays under it).", "",
+        "about 100 MB; for the ingest also the reader process's own peak).", "",
     ]
     for number, steps in enumerate(runs, 1):
         lines += [f"## Run {number}", "", *table(people, size_mb, steps)]
