@@ -94,7 +94,7 @@ class DeductionLine:
     case_id: str
     cpr: str | None
     kind: str
-    """``regulation`` (a regulated earlier month, BEK 227/2024 § 10, stk. 2) or ``setoff`` (a claim set off)."""
+    """``regulation`` (an earlier month regulated, e.g. BEK 227/2024 § 10, stk. 2) or ``setoff`` (a claim set off)."""
     concerns_month: Month
     amount: Decimal
     """Positive: the amount deducted."""
