@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -111,3 +112,25 @@ def test_a_tab_and_a_backslash_survive_the_copy(database_url: str) -> None:
         own = session.scalar(text("SELECT own_id FROM ledger_register_report"))
     assert own == "O\\1\tx\ny" and stored["wage_income"] == "2000.00"
     assert [p["amount"] for p in stored["ignored"]] == ["1.50"]
+
+
+def test_a_large_answer_is_read_in_a_second_process_a_small_one_here(sqlite_url: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import flexcalc.parsing.eindkomst_worker as worker
+    from flexcalc.ledger import register_import
+
+    used: list[bool] = []
+    real = worker.read_records_parallel
+
+    def spy(source: Any) -> Any:
+        used.append(True)
+        return real(source)
+
+    monkeypatch.setattr(worker, "read_records_parallel", spy)
+    monkeypatch.setattr(worker, "parallel_possible", lambda: True)
+    factory = _ledger(sqlite_url, 0)
+    data = MARCH.read_bytes()
+    monkeypatch.setattr(register_import, "PARALLEL_FROM_BYTES", len(data) + 1)
+    assert ingest_register(factory, functools.partial(io.BytesIO, data)).stored == 2 and used == []
+    monkeypatch.setattr(register_import, "PARALLEL_FROM_BYTES", len(data))
+    assert ingest_register(factory, functools.partial(io.BytesIO, data)).unchanged == 2 and used == [True]
