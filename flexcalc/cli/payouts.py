@@ -103,7 +103,7 @@ def payout_file(
                                                                         "profile).")] = None,
     db: DbOption = None,
 ) -> None:
-    """The NemKonto payment file of a month's payment run, after A-skat (format flexcalc-udbetaling 1)."""
+    """The NemKonto payment file of a month's payment run, after A-skat (format flexcalc-udbetaling 2)."""
     from flexcalc.formats.payment_file import write_payment_file
 
     payouts = _payouts(db, month_, payment_date)

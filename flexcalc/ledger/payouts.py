@@ -81,6 +81,30 @@ class PayoutLine:
                 "net": amount_str(self.net)}
 
 
+DEDUCTION_KINDS = {"regulation": "regulering", "setoff": "modregning"}
+"""The settlement lines netted in a payment (``ledger_settlement.kind`` → the word on the payment file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeductionLine:
+    """A regulation or a set-off netted in the month's payment run: deducted from the person's transfer.
+
+    Fradrag i udbetalingen: en regulering eller en modregning, trukket i det beløb, personen får overført."""
+
+    case_id: str
+    cpr: str | None
+    kind: str
+    """``regulation`` (an earlier month regulated, e.g. BEK 227/2024 § 10, stk. 2) or ``setoff`` (a claim set off)."""
+    concerns_month: Month
+    amount: Decimal
+    """Positive: the amount deducted."""
+    cause: str
+    """The correction's reason codes, or ``claim`` for a set-off."""
+    reference: str
+    """``correction:<id>`` or ``claim:<id>``."""
+    payment_date: dt.date
+
+
 @dataclass(frozen=True, slots=True)
 class MonthPayouts:
     month: Month
@@ -91,6 +115,9 @@ class MonthPayouts:
     """The back payments paid with this month's run, each on its own line (the month it concerns)."""
     employer_lines: list[EmployerPayout] = field(default_factory=list)
     """The old scheme's transfers to employers (CVR) for this period: no A-skat, not the person's income."""
+    deductions: list[DeductionLine] = field(default_factory=list)
+    """The regulations and set-offs netted in this month's run, by case: deducted from the transfer after
+    A-skat (the month's A-income stays the run's payout)."""
 
     def totals(self) -> dict[str, str | int]:
         back = self.back_lines
@@ -175,7 +202,7 @@ def month_payouts(session: Session, month: Month, payment_date: dt.date | None =
                                 held.a_skat, held.net, card.kind, rate, held.free_used))
     run = month_totals(session, month)
     back = _back_payment_lines(session, month, on, payments, cards, used)
-    result = MonthPayouts(month, on, lines, run, back, employers)
+    result = MonthPayouts(month, on, lines, run, back, employers, _deduction_lines(session, month, on))
     if result.totals()["gross"] != run["total_payout"]:
         raise InvariantError(f"payout lines {result.totals()['gross']} differ from the run's {run['total_payout']}")
     return result
@@ -210,3 +237,15 @@ def _back_payment_lines(session: Session, month: Month, on: dt.date, payments: S
         out.append(PayoutLine(case_id, cpr, Month.parse(concerns), on, ZERO, ZERO, amount, a_skat, amount - a_skat,
                               card.kind, rate, now.free_used - was.free_used, back_payment=True))
     return out
+
+
+def _deduction_lines(session: Session, month: Month, on: dt.date) -> list[DeductionLine]:
+    """The regulations and set-offs the run of ``month`` netted (``ledger_settlement``), by case and line."""
+    query = (select(Settlement.case_id, Case.cpr, Settlement.kind, raw_text(Settlement.concerns_month),
+                    raw_ore(Settlement.amount), Settlement.cause, Settlement.correction_id, Settlement.claim_id)
+             .join(Case, Case.id == Settlement.case_id)
+             .where(Settlement.payment_month == str(month), Settlement.kind.in_(sorted(DEDUCTION_KINDS)))
+             .order_by(Settlement.case_id, Settlement.id))
+    return [DeductionLine(case_id, cpr, kind, Month.parse(concerns), _kr(int(ore)), cause,
+                          f"claim:{claim_id}" if claim_id is not None else f"correction:{correction_id}", on)
+            for case_id, cpr, kind, concerns, ore, cause, correction_id, claim_id in session.execute(query)]

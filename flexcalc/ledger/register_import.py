@@ -30,7 +30,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -188,31 +188,63 @@ class _Run:
     held_digests: set[str] = field(default_factory=set)
 
 
+PARALLEL_FROM_BYTES = 4_000_000
+"""From this size on (and with a second CPU core) the answer is parsed in a second process while this one
+stores (``eindkomst_worker``); smaller answers are read in this process (starting a process costs more)."""
+
+
 def ingest_register(factory: Callable[[], Session], open_source: Callable[[], IO[bytes]], *,
                     progress: Callable[[int, int], None] | None = None, total_bytes: int = 0,
                     before_commit: Callable[[Session, RegisterIngestResult], None] | None = None,
-                    ) -> RegisterIngestResult:
+                    parallel: bool | None = None) -> RegisterIngestResult:
     """Read a register answer and store its wage reports in one transaction (see the module text).
 
     ``open_source`` opens the answer afresh (the transaction is redone if another process stores the
     same reports at the same moment). ``progress(bytes_read, total_bytes)`` is called per chunk;
     ``before_commit(session, result)`` last, inside the transaction (the API's idempotency key and audit
-    rows, one per case touched)."""
+    rows, one per case touched). ``parallel``: parse in a second process (None: by the answer's size,
+    ``PARALLEL_FROM_BYTES``); the records, the results and the errors are the same either way."""
     from .store import run_in_transaction
 
     def work(session: Session) -> RegisterIngestResult:
         with open_source() as raw:
             stream = _Counting(raw)
             run = _Run(session, _cases_by_cpr(session), RegisterIngestResult(), now())
-            for chunk in _chunks(read_records(stream), CHUNK):
-                _ingest_chunk(run, chunk)
-                if progress is not None:
-                    progress(stream.count, total_bytes)
+            records = _records(stream, raw, parallel)
+            try:
+                for chunk in _chunks(records, CHUNK):
+                    _ingest_chunk(run, chunk)
+                    if progress is not None:
+                        progress(stream.count, total_bytes)
+            finally:
+                if isinstance(records, Generator):
+                    records.close()  # a child reader stops at once (a database error mid-file)
             if before_commit is not None:
                 before_commit(session, run.result)
             return run.result
 
     return run_in_transaction(factory, work)
+
+
+def _records(stream: _Counting, raw: IO[bytes], parallel: bool | None) -> Iterator[RegisterRecord]:
+    from flexcalc.parsing.eindkomst_worker import parallel_possible, read_records_parallel
+
+    if parallel is None:
+        parallel = parallel_possible() and _size(raw) >= PARALLEL_FROM_BYTES
+    return read_records_parallel(stream) if parallel else read_records(stream)
+
+
+def _size(raw: IO[bytes]) -> int:
+    """The bytes left to read in ``raw`` (0 when it cannot tell)."""
+    try:
+        if not raw.seekable():
+            return 0
+        here = raw.tell()
+        end = raw.seek(0, 2)
+        raw.seek(here)
+        return end - here
+    except (OSError, AttributeError, ValueError):
+        return 0
 
 
 class _Counting:
@@ -410,47 +442,75 @@ def _insert_originals(run: _Run, planned: list[_Planned]) -> None:
     converted as the column types do: øre as integers, instants as naive UTC); elsewhere multi-row inserts."""
     if not planned:
         return
-    reports = [{
+    if run.session.get_bind().dialect.name == "postgresql":
+        stamp = _copy_instant(run.stamp)
+        _copy_text(run.session, "ledger_report", _REPORT_COLUMNS, [_report_line(p, stamp) for p in planned])
+        _copy_text(run.session, "ledger_register_report", _REGISTER_COLUMNS,
+                   [_register_line(p, stamp) for p in planned])
+    else:
+        registers = [_register_row(run, p) for p in planned]
+        run.session.execute(_REPORT_TABLE.insert(), _report_rows(run, planned))  # Core: no ORM bookkeeping per row
+        run.session.execute(_REGISTER_TABLE.insert(), registers)
+    run.result.stored += len(planned)
+    run.result.touched.update(p.report.case_id for p in planned)
+
+
+def _report_rows(run: _Run, planned: list[_Planned]) -> list[dict[str, Any]]:
+    return [{
         "report_id": p.report.report_id, "case_id": p.report.case_id, "employer_id": p.report.employer_id,
         "payment_date": p.report.payment_date, "basis_month": p.report.basis_month,
         "period_start": p.report.period_start, "period_end": p.report.period_end, "wage": p.report.wage,
         "pension_own": p.report.pension_own, "pension_employer": p.report.pension_employer, "hours": p.report.hours,
         "received_at": p.report.received_at, "kind": "original", "corrects": None, "root_id": p.report.report_id,
         "ingested_at": run.stamp, "stated_received_at": p.report.received_at} for p in planned]
-    registers = [_register_row(run, p) for p in planned]
-    if run.session.get_bind().dialect.name == "postgresql":
-        _copy(run.session, "ledger_report", _REPORT_COLUMNS, [_copy_values(r, _REPORT_COLUMNS) for r in reports])
-        _copy(run.session, "ledger_register_report", _REGISTER_COLUMNS,
-              [_copy_values(r, _REGISTER_COLUMNS) for r in registers])
-    else:
-        run.session.execute(_REPORT_TABLE.insert(), reports)  # Core: no ORM bookkeeping per row
-        run.session.execute(_REGISTER_TABLE.insert(), registers)
-    run.result.stored += len(planned)
-    run.result.touched.update(p.report.case_id for p in planned)
 
 
-def _copy_values(row: dict[str, Any], columns: tuple[str, ...]) -> tuple[Any, ...]:
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_str(value: str | None) -> str:
+    """A text value in COPY's text format: NULL as ``\\N``; backslash, tab, newline and return escaped."""
+    if value is None:
+        return "\\N"
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+def _copy_instant(value: dt.datetime) -> str:
+    """An aware instant as the UTCDateTime column stores it (naive UTC), in COPY's text format."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _report_line(p: _Planned, stamp: str) -> str:
+    """A new first report as a line of COPY text, in ``_REPORT_COLUMNS`` order: the values as the column
+    types convert them (øre as integers, instants as naive UTC, the basis month as YYYY-MM)."""
     from flexcalc.money import to_ore
 
-    values: list[Any] = []
-    for name in columns:
-        value = row[name]
-        if isinstance(value, Decimal):
-            value = to_ore(value)  # the Ore column: an integer number of øre
-        elif isinstance(value, dt.datetime):
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)  # UTCDateTime: naive UTC
-        elif name == "basis_month":
-            value = str(value)
-        values.append(value)
-    return tuple(values)
+    r = p.report
+    received = _copy_instant(r.received_at)
+    report_id = _copy_str(r.report_id)
+    return (f"{report_id}\t{_copy_str(r.case_id)}\t{_copy_str(r.employer_id)}\t{r.payment_date.isoformat()}\t"
+            f"{r.basis_month}\t{r.period_start.isoformat()}\t{r.period_end.isoformat()}\t{to_ore(r.wage)}\t"
+            f"{to_ore(r.pension_own)}\t{to_ore(r.pension_employer)}\t{to_ore(r.hours)}\t{received}\t"
+            f"original\t\\N\t{report_id}\t{stamp}\t{received}\n")
 
 
-def _copy(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """PostgreSQL's COPY in the session's own transaction (psycopg 3)."""
+def _register_line(p: _Planned, stamp: str) -> str:
+    """``_register_row`` as a line of COPY text, in ``_REGISTER_COLUMNS`` order."""
+    r, report = p.record, p.report
+    return (f"{_copy_str(report.employer_id)}\t{_copy_str(report.report_id)}\t{max(p.seq, 0)}\t"
+            f"{_copy_str(p.root)}\t{_copy_str(report.case_id)}\t{_copy_str((r.register_id or '')[:40] or None)}\t"
+            f"{_copy_str((r.own_id or '')[:80] or None)}\t{_copy_str((r.reverses_own_id or '')[:80] or None)}\t"
+            f"{'t' if r.reversed_later else 'f'}\t{_copy_str(report.kind)}\t{p.digest}\t{_copy_str(_parts_json(r))}\t"
+            f"{_copy_instant(report.received_at)}\t{stamp}\n")
+
+
+def _copy_text(session: Session, table: str, columns: tuple[str, ...], lines: list[str]) -> None:
+    """PostgreSQL's COPY (text format) in the session's own transaction (psycopg 3)."""
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[union-attr]
-        for row in rows:
-            copy.write_row(row)
+        copy.write("".join(lines))
 
 
 def _register_row(run: _Run, p: _Planned) -> dict[str, Any]:

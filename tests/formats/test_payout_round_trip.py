@@ -88,7 +88,7 @@ def test_payment_file_and_income_report_to_the_ore(database_url: str, tmp_path: 
     day = "2024-03-29" if benefit == "2024-03" else "2024-04-30"  # the month's last weekday
     lines = pay_file.read_text(encoding="utf-8").splitlines()
     month_da = "marts" if benefit == "2024-03" else "april"
-    assert lines[0] == f"H;flexcalc-udbetaling;1;{benefit};{day};11223344"
+    assert lines[0] == f"H;flexcalc-udbetaling;2;{benefit};{day};11223344"
     assert lines[1] == f"D;B;{CPRS['B']};{day};{';'.join(EXPECTED[benefit]['B'])};Fleksløntilskud {month_da} 2024"
     assert lines[-1] == f"T;3;{gross:.2f};{skat:.2f};{gross - skat:.2f}"
 

@@ -104,7 +104,7 @@ def test_register_answer_to_payment_file_and_income_report(database_url: str, tm
     assert (totals["gross"], totals["a_skat"], totals["net"]) == ("34712.50", "10465.00", "24247.50")
     assert totals["run_total_subsidy"] == "36089.50" and totals["run_total_atp_own"] == "1377.00"
     lines = pay_file.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == f"H;flexcalc-udbetaling;1;2024-04;{PAY_DAY};11223344"
+    assert lines[0] == f"H;flexcalc-udbetaling;2;2024-04;{PAY_DAY};11223344"
     assert lines[1:4] == [f"D;{c};{CPRS[c]};{PAY_DAY};{';'.join(EXPECTED[c][2:])};Fleksløntilskud april 2024"
                           for c in ("P1", "P2", "P3")]
     assert lines[4] == "T;3;34712.50;10465.00;24247.50"
