@@ -10,7 +10,6 @@ changed since is refused, nothing stored. Each write adds its audit row in its o
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from flexcalc.cli.cli_audit import audit_write
-from flexcalc.cli.common import EXIT_INPUT, amount, app, fail, input_errors, month, print_json
+from flexcalc.cli.common import amount, app, fail, input_errors, month, print_json, require_at_terminal
 from flexcalc.errors import InputError
 from flexcalc.text_da.format import kr
 
@@ -58,12 +57,8 @@ def _seen(db: str | None, claim: int, day: dt.date, balance_seen: str | None) ->
 
     if balance_seen is not None:
         return amount(balance_seen, "balance-seen")
-    if not sys.stdin.isatty():
-        typer.echo("error: --balance-seen: is required when not run from a terminal (the claim's balance from "
-                   "`flexcalc claims show ID`)", err=True)
-        typer.echo("fejl: --balance-seen: skal angives, når kommandoen ikke køres fra en terminal (kravets "
-                   "restgæld fra `flexcalc claims show ID`)", err=True)
-        raise typer.Exit(EXIT_INPUT)
+    require_at_terminal("--balance-seen", "the claim's balance from `flexcalc claims show ID`",
+                        "kravets restgæld fra `flexcalc claims show ID`")
     with input_errors(), _ledger(db)() as session:
         shown = get_claim(session, claim, day)
     _print_claim(shown.to_dict())

@@ -100,3 +100,13 @@ def ledger_sessions(db: str | None) -> Callable[[], Session]:
 
     require_schema(db)
     return open_ledger(db, migrate=False)
+
+
+def require_at_terminal(option: str, source_en: str, source_da: str) -> None:
+    """A write's "as seen" option (``--expect-version``, ``--balance-seen``) may be left out only at a terminal,
+    where the command shows the state and asks; elsewhere exit 2 naming the option and where to read it."""
+    if sys.stdin.isatty():
+        return
+    typer.echo(f"error: {option}: is required when not run from a terminal ({source_en})", err=True)
+    typer.echo(f"fejl: {option}: skal angives, når kommandoen ikke køres fra en terminal ({source_da})", err=True)
+    raise typer.Exit(EXIT_INPUT)

@@ -9,12 +9,11 @@ required (exit 2). A version that is not the item's version now is refused (exit
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
 
-from flexcalc.cli.common import EXIT_INPUT
+from flexcalc.cli.common import EXIT_INPUT, require_at_terminal
 from flexcalc.period import Month
 from flexcalc.text_da.format import kr, month_name
 
@@ -28,12 +27,8 @@ def confirm_version(factory: Any, case_id: str, month: Month, expected: str | No
     """``expected`` if given; else, at a terminal, show the month's items and ask; else exit 2."""
     if expected:
         return expected.strip().strip('"')
-    if not sys.stdin.isatty():
-        typer.echo("error: --expect-version: is required when not run from a terminal (the item's version from "
-                   "`flexcalc worklist --json`)", err=True)
-        typer.echo("fejl: --expect-version: skal angives, når kommandoen ikke køres fra en terminal (opgavens "
-                   "version fra `flexcalc worklist --json`)", err=True)
-        raise typer.Exit(EXIT_INPUT)
+    require_at_terminal("--expect-version", "the item's version from `flexcalc worklist --json`",
+                        "opgavens version fra `flexcalc worklist --json`")
     from flexcalc.ledger.hearings import today_local
     from flexcalc.ledger.item_version import month_version
     from flexcalc.ledger.worklist import WorklistFilter, worklist
