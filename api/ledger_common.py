@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from fastapi import Request
+
+    from flexcalc.security.keys import Principal
 
 LedgerSession = Session
 """The session type a router's write callback receives (``on_write=lambda session: ...``)."""
@@ -56,3 +61,24 @@ def ledger_session(write: bool = False) -> Iterator[Session]:
 
 def created(body: Any) -> JSONResponse:
     return JSONResponse(body, status_code=201)
+
+
+def import_write(request: Request, principal: Principal, source: str, recorded_by: str,
+                 run: Callable[[Session], Any]) -> Any:
+    """An audited append-only import (tax cards, refund history): a CPR number in ``source`` or ``recorded_by``
+    is refused (field ``source``); ``run`` stores in one transaction with the audit row and the Idempotency-Key,
+    so nothing is stored half-written. Gives what ``run`` gives."""
+    from api.idempotency import mark_applied
+    from api.security import audit_event
+    from flexcalc.errors import InputError
+    from flexcalc.parsing.identifiers import looks_like_cpr
+    from flexcalc.security.audit import AuditEvent
+
+    if looks_like_cpr(source) or looks_like_cpr(recorded_by):
+        raise InputError("source", "must not hold a CPR number", "må ikke indeholde et CPR-nummer",
+                         code="identifier_cpr")
+    audit_event(request, AuditEvent(action="write", principal=principal))
+    with ledger_session(write=True) as session:
+        result = run(session)
+        mark_applied(request, session, 201)
+    return result

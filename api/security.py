@@ -260,6 +260,13 @@ def _unwritten(state: dict[str, Any]) -> list[AuditEvent]:
     return events[state.get("audit_committed", 0):]
 
 
+def _pending_audit(request: Request) -> tuple[dict[str, Any], list[AuditEvent], Any, str]:
+    """The request's state, its audit events not yet committed, its route and the route's path template."""
+    state = request.scope.setdefault("state", {})
+    route = request.scope.get("route")
+    return state, _unwritten(state), route, getattr(route, "path", None) or request.scope.get("path", "")
+
+
 def _write_audit(scope: Scope, events: list[AuditEvent], status: int) -> None:
     route = scope.get("route")
     template = getattr(route, "path", None) or scope.get("path", "")
@@ -294,12 +301,9 @@ def write_audit_in(request: Request, session: Session, status: int | None = None
     events once committed."""
     from sqlalchemy import event
 
-    state = request.scope.setdefault("state", {})
-    events = _unwritten(state)
+    state, events, route, template = _pending_audit(request)
     if not events:
         return
-    route = request.scope.get("route")
-    template = getattr(route, "path", None) or request.scope.get("path", "")
     status = status or getattr(route, "status_code", None) or 200
     audit.record(session, events, method=request.method, route=template, status=status)
     upto = len(state.get("audit") or [])
@@ -312,12 +316,9 @@ def write_audit_in(request: Request, session: Session, status: int | None = None
 def audit_before_write(request: Request) -> None:
     """For a write made in many transactions (payment runs, reconciliations): commit its audit row
     first, so a write whose audit row cannot be written never starts."""
-    state = request.scope.setdefault("state", {})
-    events = _unwritten(state)
+    state, events, route, template = _pending_audit(request)
     if not events:
         return
-    route = request.scope.get("route")
-    template = getattr(route, "path", None) or request.scope.get("path", "")
     with db().begin() as session:
         audit.record(session, events, method=request.method, route=template,
                      status=getattr(route, "status_code", None) or 200)

@@ -266,3 +266,15 @@ def share_url(fields: dict[str, str]) -> str:
     except Exception:
         base = ""
     return f"{base}?{query}"
+
+
+def staff_key_inputs(what_da: str) -> None:
+    """The caseworker pages' opening fields: the user's own API key and initials. Without a key the page says how
+    to get one (to see ``what_da``) and stops."""
+    key_col, by_col = st.columns(2)
+    key_col.text_input("Din API-nøgle", type="password", key="api_key")
+    by_col.text_input("Dine initialer", key="by", help="Registreres som den, der handler (fx sb-17).")
+    if not st.session_state.get("api_key", "").strip():
+        st.info(f"Skriv din API-nøgle for at se {what_da}. Har du ingen, laver en administrator en med kommandoen: "
+                "flexcalc keys create --role caseworker")
+        st.stop()

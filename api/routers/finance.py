@@ -116,20 +116,11 @@ class HistoryImport(BaseModel):
 def import_history(body: HistoryImport, request: Request, principal: FinanceOnlyDep) -> JSONResponse:
     """Append-only: a row already stored is not stored again; a CPR number with no case is counted, never
     stored or returned. The whole file is checked first; nothing is stored half-written."""
-    from api.idempotency import mark_applied
-    from api.ledger_common import ledger_session
+    from api.ledger_common import import_write
     from flexcalc.finance.history_import import import_history as run_import
-    from flexcalc.parsing.identifiers import looks_like_cpr
 
-    if looks_like_cpr(body.source) or looks_like_cpr(body.recorded_by):
-        from flexcalc.errors import InputError
-
-        raise InputError("source", "must not hold a CPR number", "må ikke indeholde et CPR-nummer",
-                         code="identifier_cpr")
-    audit_event(request, AuditEvent(action="write", principal=principal))
-    with ledger_session(write=True) as session:
-        result = run_import(session, body.history_csv, body.recorded_by, body.source)
-        mark_applied(request, session, 201)
+    result = import_write(request, principal, body.source, body.recorded_by,
+                          lambda session: run_import(session, body.history_csv, body.recorded_by, body.source))
     return JSONResponse(result.to_dict(), status_code=201)
 
 

@@ -84,19 +84,11 @@ def _payouts(month: str, payment_date: str | None) -> Any:
 @router.post("/tax-cards", response_model=TaxCardImportOut, status_code=201,
              summary="Import tax cards (skattekort): dated, append-only; a bad row refuses the file (finance role)")
 def import_tax_cards(body: TaxCardImport, request: Request, principal: FinanceOnlyDep) -> JSONResponse:
-    from api.idempotency import mark_applied
-    from api.ledger_common import ledger_session
-    from flexcalc.errors import InputError
+    from api.ledger_common import import_write
     from flexcalc.ledger.tax_cards import import_tax_cards as run_import
-    from flexcalc.parsing.identifiers import looks_like_cpr
 
-    if looks_like_cpr(body.source) or looks_like_cpr(body.recorded_by):
-        raise InputError("source", "must not hold a CPR number", "må ikke indeholde et CPR-nummer",
-                         code="identifier_cpr")
-    audit_event(request, AuditEvent(action="write", principal=principal))
-    with ledger_session(write=True) as session:
-        stored = run_import(session, body.tax_cards_csv, body.source, body.recorded_by)
-        mark_applied(request, session, 201)
+    stored = import_write(request, principal, body.source, body.recorded_by,
+                          lambda session: run_import(session, body.tax_cards_csv, body.source, body.recorded_by))
     return JSONResponse({"stored": stored}, status_code=201)
 
 

@@ -11,6 +11,7 @@ calls). Writes are audited in their own transaction. Thin: the rules are ``flexc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -19,14 +20,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.idempotency import IdempotentRoute, mark_applied
-from api.ledger_common import ledger_session
+from api.ledger_common import LedgerSession, ledger_session
 from api.problem import problem
-from api.routers.self_employed_calculations import YearOut, _amount
+from api.routers.self_employed_calculations import IncomeText, ProfitText, YearOut
 from api.schemas import StepOut
 from api.security import AUTH_RESPONSES, CaseworkerDep, audit_event, problem_response
 from flexcalc.parsing.model import MonthField, validate_benefit_month
 from flexcalc.period import Month
 from flexcalc.security.audit import AuditEvent
+from flexcalc.security.keys import Principal
 from flexcalc.security.redact import RedactedText
 
 router = APIRouter(prefix="/v1/self-employed", tags=["self-employed"], route_class=IdempotentRoute)
@@ -133,39 +135,19 @@ class CaseOut(BaseModel):
 class ExpectedIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    profit: str
-    other_income: str = "0"
+    profit: ProfitText
+    other_income: IncomeText = "0"
     source: RedactedText = Field(min_length=1, max_length=500)
     by: RedactedText = Field(min_length=1, max_length=64)
-
-    @field_validator("profit", mode="before")
-    @classmethod
-    def _profit(cls, value: Any) -> str:
-        return str(_amount(value, "profit", allow_negative=True))
-
-    @field_validator("other_income", mode="before")
-    @classmethod
-    def _other(cls, value: Any) -> str:
-        return str(_amount(value, "other_income"))
 
 
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    assessed_profit: str
-    assessed_other_income: str = "0"
+    assessed_profit: ProfitText
+    assessed_other_income: IncomeText = "0"
     source: RedactedText = Field(default="årsopgørelse", min_length=1, max_length=500)
     by: RedactedText = Field(min_length=1, max_length=64)
-
-    @field_validator("assessed_profit", mode="before")
-    @classmethod
-    def _profit(cls, value: Any) -> str:
-        return str(_amount(value, "assessed_profit", allow_negative=True))
-
-    @field_validator("assessed_other_income", mode="before")
-    @classmethod
-    def _other(cls, value: Any) -> str:
-        return str(_amount(value, "assessed_other_income"))
 
 
 class DecisionIn(BaseModel):
@@ -247,6 +229,22 @@ def _version_problem(error: Any) -> JSONResponse:
     return response
 
 
+def _year_write(request: Request, principal: Principal, case_id: str,
+                write: Callable[[LedgerSession], tuple[Any, str | None]]) -> JSONResponse:
+    """An audited write on a case's year as the user saw it: ``write`` runs in one transaction and gives the answer
+    and the year's version (the ``ETag``; None for none). A stale or missing If-Match is answered 412 or 428 and
+    nothing is stored."""
+    from flexcalc.ledger.self_employed import YearVersionError
+
+    audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
+    try:
+        with ledger_session(write=True) as session:
+            data, version = write(session)
+    except YearVersionError as error:
+        return _version_problem(error)
+    return JSONResponse(data, status_code=201, headers=None if version is None else {"ETag": f'"{version}"'})
+
+
 # --- routes -----------------------------------------------------------------------------------------
 
 @router.post("/cases", response_model=CaseOut, status_code=201, responses=AUTH_RESPONSES,
@@ -280,19 +278,17 @@ def self_employed_read_year(request: Request, principal: CaseworkerDep, case_id:
 def self_employed_record_expected(body: ExpectedIn, request: Request, principal: CaseworkerDep,
                                   if_match: IfMatch = None, case_id: str = CASE_ID, year: int = YEAR) -> JSONResponse:
     """A new provisional basis (the earlier ones are kept): the months not yet paid are paid on it."""
-    from flexcalc.ledger.self_employed import YearVersionError, year_state
     from flexcalc.ledger.self_employed import record_expected as record
+    from flexcalc.ledger.self_employed import year_state
 
-    audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
-    try:
-        with ledger_session(write=True) as session:
-            record(session, case_id, year, Decimal(body.profit), Decimal(body.other_income), source=body.source,
-                   by=body.by, expected_version=if_match)
-            mark_applied(request, session)
-            state = year_state(session, case_id, year)
-    except YearVersionError as error:
-        return _version_problem(error)
-    return JSONResponse(state, status_code=201, headers={"ETag": f'"{state["version"]}"'})
+    def write(session: LedgerSession) -> tuple[Any, str | None]:
+        record(session, case_id, year, Decimal(body.profit), Decimal(body.other_income), source=body.source,
+               by=body.by, expected_version=if_match)
+        mark_applied(request, session)
+        state = year_state(session, case_id, year)
+        return state, state["version"]
+
+    return _year_write(request, principal, case_id, write)
 
 
 @router.post("/cases/{case_id}/years/{year}/settlement", response_model=SettlementOut, status_code=201,
@@ -302,21 +298,18 @@ def self_employed_settle(body: AssessmentIn, request: Request, principal: Casewo
                          if_match: IfMatch = None, case_id: str = CASE_ID, year: int = YEAR) -> JSONResponse:
     """The months paid computed again on the assessed profit: an underpayment is paid by the next run, an
     overpayment awaits the municipality's decision on repayment (never set off by itself)."""
-    from flexcalc.ledger.self_employed import YearVersionError, year_version
     from flexcalc.ledger.self_employed import settle as settle_year
+    from flexcalc.ledger.self_employed import year_version
 
-    audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
-    try:
-        with ledger_session(write=True) as session:
-            row, result = settle_year(session, case_id, year, Decimal(body.assessed_profit),
-                                      Decimal(body.assessed_other_income), source=body.source, by=body.by,
-                                      expected_version=if_match)
-            mark_applied(request, session)
-            data = {"stored": True, "settlement_id": row.id, **result.to_dict()}
-            version = year_version(session, case_id, year)
-    except YearVersionError as error:
-        return _version_problem(error)
-    return JSONResponse(data, status_code=201, headers={"ETag": f'"{version}"'})
+    def write(session: LedgerSession) -> tuple[Any, str | None]:
+        row, result = settle_year(session, case_id, year, Decimal(body.assessed_profit),
+                                  Decimal(body.assessed_other_income), source=body.source, by=body.by,
+                                  expected_version=if_match)
+        mark_applied(request, session)
+        data = {"stored": True, "settlement_id": row.id, **result.to_dict()}
+        return data, year_version(session, case_id, year)
+
+    return _year_write(request, principal, case_id, write)
 
 
 @router.post("/cases/{case_id}/settlements/{settlement_id}/decision", response_model=DecisionOut, status_code=201,
@@ -327,18 +320,15 @@ def self_employed_decide(body: DecisionIn, request: Request, principal: Casework
                          settlement_id: int = Path(ge=1, le=2**62, description="The settlement's id.")) -> JSONResponse:
     """BEK 233/2024 § 8, stk. 3, 2. pkt.: the municipality decides whether an overpayment is paid back. ``If-Match``
     is the version of the settlement's year."""
-    from flexcalc.ledger.self_employed import YearVersionError, decide_repayment, year_state
+    from flexcalc.ledger.self_employed import decide_repayment, year_state
 
-    audit_event(request, AuditEvent(action="write", case_id=case_id, principal=principal))
-    try:
-        with ledger_session(write=True) as session:
-            row = decide_repayment(session, case_id, settlement_id, body.outcome, body.reason, by=body.by,
-                                   expected_version=if_match, hearing_on=body.hearing_on)
-            mark_applied(request, session)
-            data = next(d for d in year_state(session, case_id, row.year)["decisions"] if d["id"] == row.id)
-    except YearVersionError as error:
-        return _version_problem(error)
-    return JSONResponse(data, status_code=201)
+    def write(session: LedgerSession) -> tuple[Any, str | None]:
+        row = decide_repayment(session, case_id, settlement_id, body.outcome, body.reason, by=body.by,
+                               expected_version=if_match, hearing_on=body.hearing_on)
+        mark_applied(request, session)
+        return next(d for d in year_state(session, case_id, row.year)["decisions"] if d["id"] == row.id), None
+
+    return _year_write(request, principal, case_id, write)
 
 
 class LetterOut(BaseModel):

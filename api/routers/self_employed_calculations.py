@@ -4,10 +4,10 @@ BEK 233/2024 § 8), with its trace. No key needed, nothing stored (the ledger's 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from api.schemas import StepOut
 from api.strict_json import StrictJSONRoute
@@ -20,6 +20,21 @@ def _amount(value: Any, field: str, *, allow_negative: bool = False) -> Decimal:
     from flexcalc.parsing.inputs import parse_amount
 
     return parse_amount(value, field, allow_negative=allow_negative, maximum=MAX)
+
+
+def _profit_text(value: Any, info: ValidationInfo) -> str:
+    return str(_amount(value, info.field_name or "profit", allow_negative=True))
+
+
+def _income_text(value: Any, info: ValidationInfo) -> str:
+    return str(_amount(value, info.field_name or "other_income"))
+
+
+ProfitText = Annotated[str, BeforeValidator(_profit_text)]
+"""A year's profit in kroner (a loss may be negative), kept as the parsed amount's text; a bad one is named by
+its field."""
+IncomeText = Annotated[str, BeforeValidator(_income_text)]
+"""Other work income in kroner (not negative), kept as the parsed amount's text; a bad one is named by its field."""
 
 
 class YearOut(BaseModel):
@@ -48,18 +63,9 @@ class CalculationIn(BaseModel):
         {"year": 2024, "profit": "300000", "other_income": "0"}]})
 
     year: int = Field(description="The calendar year.")
-    profit: str = Field(description="The business's profit before interest for the year, kr. (a loss counts as 0).")
-    other_income: str = Field(default="0", description="Other work income in the year, kr.")
-
-    @field_validator("profit", mode="before")
-    @classmethod
-    def _profit(cls, value: Any) -> str:
-        return str(_amount(value, "profit", allow_negative=True))
-
-    @field_validator("other_income", mode="before")
-    @classmethod
-    def _other(cls, value: Any) -> str:
-        return str(_amount(value, "other_income"))
+    profit: ProfitText = Field(description="The business's profit before interest for the year, kr. (a loss "
+                                           "counts as 0).")
+    other_income: IncomeText = Field(default="0", description="Other work income in the year, kr.")
 
 
 @router.post("/calculations", response_model=YearOut, summary="Compute a self-employed person's subsidy for a year",

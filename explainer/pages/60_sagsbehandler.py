@@ -29,7 +29,7 @@ import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
-from explainer.components import page_setup, plain  # noqa: E402
+from explainer.components import page_setup, plain, staff_key_inputs  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.settings import settings  # noqa: E402
 from flexcalc.text_da.citizen_pages import field_da  # noqa: E402
@@ -152,14 +152,7 @@ st.title("Sagsbehandlerens arbejdsbord")
 st.caption("Arbejdslisten på tværs af sager, sagens måneder og efterreguleringerne. Alt hentes og registreres "
            "gennem API'et med din egen nøgle og logges. En mulig tilbagebetaling opkræves aldrig automatisk.")
 
-key_col, by_col = st.columns(2)
-key_col.text_input("Din API-nøgle", type="password", key="api_key")
-by_col.text_input("Dine initialer", key="by", help="Registreres som den, der handler (fx sb-17).")
-
-if not st.session_state.get("api_key", "").strip():
-    st.info("Skriv din API-nøgle for at se arbejdslisten og sagerne. Har du ingen, laver en administrator en "
-            "med kommandoen: flexcalc keys create --role caseworker")
-    st.stop()
+staff_key_inputs("arbejdslisten og sagerne")
 
 if st.session_state.get("pending"):
     finish(st.session_state["pending"])  # a write whose run was cut off: the same request again is a replay

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from explainer.components import page_setup  # noqa: E402
+from explainer.components import page_setup, staff_key_inputs  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
@@ -116,14 +116,7 @@ st.caption("Lav et udkast til et høringsbrev, et afgørelsesbrev eller en måne
            "godkend brevet, og registrér, at det er sendt. Systemet sender aldrig selv et brev. Alt går gennem "
            "API'et med din egen nøgle og logges.")
 
-key_col, by_col = st.columns(2)
-key_col.text_input("Din API-nøgle", type="password", key="api_key")
-by_col.text_input("Dine initialer", key="by", help="Registreres som den, der handler (fx sb-17).")
-
-if not st.session_state.get("api_key", "").strip():
-    st.info("Skriv din API-nøgle for at se sagens breve. Har du ingen, laver en administrator en med kommandoen: "
-            "flexcalc keys create --role caseworker")
-    st.stop()
+staff_key_inputs("sagens breve")
 
 try:
     call("GET", "/v1/cases", params={"limit": 1})  # a caseworker's list: another role's key sees nothing here

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from flexcalc.cli.common import app, input_errors, month, print_json
+from flexcalc.cli.progress import chunk_progress
 from flexcalc.errors import InputError
 from flexcalc.period import Month
 from flexcalc.text_da.format import number
@@ -65,25 +64,6 @@ def _run_local(benefit_month: Month, input_path: Path, output_path: Path, chunk_
 
     if input_path.resolve() == output_path.resolve():
         raise InputError("output", "must not be the input file", "må ikke være inputfilen", code="same_file")
-    console = Console(stderr=True)
-    bar = Progress(TextColumn("Beregner"), BarColumn(), MofNCompleteColumn(), TextColumn("personer"),
-                   TimeElapsedColumn(), console=console, transient=console.is_terminal)
-    task = None
-
-    def on_start(total: int | None) -> None:
-        nonlocal task
-        show = progress if progress is not None else (total or 0) > chunk_rows
-        if show:
-            bar.start()
-            task = bar.add_task("batch", total=total)
-
-    def on_chunk(rows: int) -> None:
-        if task is not None:
-            bar.advance(task, rows)
-
-    try:
+    with chunk_progress("Beregner", "batch", chunk_rows, progress) as bar:
         return run_file(benefit_month, input_path, output_path, chunk_rows=chunk_rows,
-                        on_start=on_start, on_chunk=on_chunk)
-    finally:
-        if task is not None:
-            bar.stop()
+                        on_start=bar.on_start, on_chunk=bar.on_chunk)

@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, ledger_sessions, print_json
+from flexcalc.cli.common import (
+    app,
+    fail,
+    fail_all,
+    input_errors,
+    ledger_sessions,
+    print_json,
+    read_text_file,
+)
 from flexcalc.errors import InputError
 from flexcalc.normal_wage import FormError, NormalWageForm, check_form, load_form, parse_date
 from flexcalc.text_da.format import date_da, kr, month_name
@@ -23,26 +31,13 @@ ceiling_app = typer.Typer(
 app.add_typer(ceiling_app, name="ceiling")
 
 
-def _fail_all(errors: list[InputError]) -> None:
-    for error in errors:
-        typer.echo(f"error: {error.field}: {error.reason_en}", err=True)
-        typer.echo(f"fejl: {error.field}: {error.reason_da}", err=True)
-    raise typer.Exit(EXIT_INPUT)
-
-
 def _read_form(file: Path) -> NormalWageForm:
     """Read and validate a lønloft form file; on any problem exit 2 naming every bad field."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        fail(InputError("FILE", f"cannot read {file}: {reason}", f"kan ikke læse {file}: {reason}",
-                        code="file_unreadable"))
+    text = read_text_file(file)
     try:
         return load_form(text)
     except FormError as error:
-        _fail_all(error.errors)
-        raise  # _fail_all exits
+        fail_all(error.errors)
 
 
 @ceiling_app.command("check")

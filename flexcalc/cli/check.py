@@ -3,7 +3,6 @@ the causes of each difference and, on request, a draft complaint or request to r
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -11,9 +10,8 @@ import typer
 
 from flexcalc.check import CheckFileError, check_calculation, load_check
 from flexcalc.check.request import draft_request, summary_lines
-from flexcalc.cli.common import EXIT_INPUT, app, fail, input_errors, print_json
+from flexcalc.cli.common import app, fail, fail_all, input_errors, optional_date, print_json, read_text_file
 from flexcalc.errors import InputError
-from flexcalc.parsing.inputs import parse_date
 
 
 @app.command("check")
@@ -27,25 +25,12 @@ def check(
 ) -> None:
     """The right subsidy of each month beside the paid one, the difference (right − paid) and its causes, each
     with its provision; nothing is stored. Bad input exits 2, naming the field."""
-    day: dt.date | None = None
-    if today is not None:
-        try:
-            day = parse_date(today, "--today")
-        except InputError as error:
-            fail(error)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        fail(InputError("FILE", f"cannot read {file}: {reason}", f"kan ikke læse {file}: {reason}",
-                        code="file_unreadable"))
+    day = optional_date(today, "--today")
+    text = read_text_file(file)
     try:
         parsed = load_check(text)
     except CheckFileError as error:
-        for item in error.errors:
-            typer.echo(f"error: {item.field}: {item.reason_en}", err=True)
-            typer.echo(f"fejl: {item.field}: {item.reason_da}", err=True)
-        raise typer.Exit(EXIT_INPUT) from None
+        fail_all(error.errors)
     with input_errors():
         result = check_calculation(parsed)
     draft = draft_request(result, today=day)

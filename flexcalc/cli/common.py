@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -60,6 +62,36 @@ def month(value: str, field: str = "month") -> Month:
         return Month.parse(value, field)
     except InputError as error:
         fail(error)
+
+
+def optional_date(value: str | None, field: str) -> dt.date | None:
+    """Parse an optional CLI date (YYYY-MM-DD); ``None`` stays ``None``; on error exit 2 naming the option."""
+    if value is None:
+        return None
+    from flexcalc.parsing.inputs import parse_date
+
+    try:
+        return parse_date(value, field)
+    except InputError as error:
+        fail(error)
+
+
+def read_text_file(file: Path) -> str:
+    """The text of an input file (UTF-8); one that cannot be read exits 2 naming it (field ``FILE``)."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        fail(InputError("FILE", f"cannot read {file}: {reason}", f"kan ikke læse {file}: {reason}",
+                        code="file_unreadable"))
+
+
+def fail_all(errors: Iterable[InputError]) -> NoReturn:
+    """Print every input error of a file (field, English and Danish reason) to stderr and exit 2."""
+    for error in errors:
+        typer.echo(f"error: {error.field}: {error.reason_en}", err=True)
+        typer.echo(f"fejl: {error.field}: {error.reason_da}", err=True)
+    raise typer.Exit(EXIT_INPUT)
 
 
 def print_json(data: Any) -> None:

@@ -10,24 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flexcalc.cli.common import amount, app, fail, input_errors, ledger_sessions, month, print_json
+from flexcalc.cli.common import amount, app, fail, input_errors, ledger_sessions, month, optional_date, print_json
 from flexcalc.errors import InputError
 from flexcalc.period import Month
 
 if TYPE_CHECKING:
     from flexcalc.finance.report import FinanceReport
     from flexcalc.finance.statement import Reconciliation
-
-
-def _date(value: str | None, field: str):  # type: ignore[no-untyped-def]
-    if value is None:
-        return None
-    from flexcalc.parsing.inputs import parse_date
-
-    try:
-        return parse_date(value, field)
-    except InputError as error:
-        fail(error)
 
 
 @app.command()
@@ -63,7 +52,7 @@ def refund(
             read_history_text(history.read_text(encoding="utf-8")), benefit_month.first_day())
     value = amount(subsidy, "subsidy", allow_negative=True)
     wage_value = amount(wage, "wage", allow_negative=True) if wage is not None else None
-    visited, started = _date(visitation_date, "visitation-date"), _date(job_start, "job-start")
+    visited, started = optional_date(visitation_date, "visitation-date"), optional_date(job_start, "job-start")
     with input_errors():
         data = refund_month_dict(benefit_month, value, weeks, visitation_date=visited, job_start=started,
                                  wage=wage_value, weeks_field="weeks-before")

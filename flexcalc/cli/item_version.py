@@ -9,6 +9,8 @@ required (exit 2). A version that is not the item's version now is refused (exit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -77,3 +79,24 @@ def correction_item(factory: Any, correction_id: int) -> tuple[str, Month]:
             raise InputError("correction", f"there is no correction {correction_id}",
                              f"der er ingen efterregulering {correction_id}", code="unknown_correction")
         return str(correction.case_id), Month.parse(str(correction.benefit_month))
+
+
+@contextmanager
+def item_write(factory: Any, case_id: str, month: Month, expected: str | None) -> Iterator[Any]:
+    """A write on a case's month as the user saw it: ``confirm_version`` first, then one transaction that takes
+    the case's lock and checks the version (``checked``); an input error inside exits 2, nothing stored."""
+    from flexcalc.cli.common import input_errors
+    from flexcalc.ledger.store import transaction
+
+    version = confirm_version(factory, case_id, month, expected)
+    with input_errors(), transaction(factory) as session:
+        checked(session, case_id, month, version)
+        yield session
+
+
+@contextmanager
+def correction_write(factory: Any, correction_id: int, expected: str | None) -> Iterator[tuple[Any, str, Month]]:
+    """``item_write`` on the item of a correction: yields the session, the case id and the benefit month."""
+    case_id, month = correction_item(factory, correction_id)
+    with item_write(factory, case_id, month, expected) as session:
+        yield session, case_id, month

@@ -513,17 +513,14 @@ def held_release(
     db: DbOption = None,
 ) -> None:
     """Release a provisional payment of a held month on a documented wage (payslip or contract)."""
-    from flexcalc.cli.item_version import checked, confirm_version
+    from flexcalc.cli.item_version import item_write
     from flexcalc.ledger.payments import release_provisional
-    from flexcalc.ledger.store import transaction
     from flexcalc.security.redact import redact
 
     benefit_month = month(month_)
     documented = amount(wage, "wage")
     document, by = redact(document), redact(by)  # free text: no CPR number is stored
-    version = confirm_version(_ledger(db), case, benefit_month, expect_version)
-    with input_errors(), transaction(_ledger(db)) as session:
-        checked(session, case, benefit_month, version)
+    with item_write(_ledger(db), case, benefit_month, expect_version) as session:
         out = release_provisional(session, case, benefit_month, documented, document, by,
                                   _as_of(as_of) if as_of else None)
         audit_write(session, f"held release {benefit_month}", case_id=case, by=by)
@@ -586,14 +583,10 @@ def corrections_decide(
 ) -> None:
     """Record the caseworker's decision on a possible repayment. collect is refused (exit 2, nothing stored)
     without a hearing on file (reply date passed or reply recorded) or a recorded exception."""
-    from flexcalc.cli.item_version import checked, confirm_version, correction_item
+    from flexcalc.cli.item_version import correction_write
     from flexcalc.ledger.corrections import record_decision
-    from flexcalc.ledger.store import transaction
 
-    case_id, benefit_month = correction_item(_ledger(db), correction)
-    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
-    with input_errors(), transaction(_ledger(db)) as session:
-        checked(session, case_id, benefit_month, version)
+    with correction_write(_ledger(db), correction, expect_version) as (session, _case_id, _month):
         decision = record_decision(session, correction, outcome, reason, by, knowledge=knowledge,
                                    reply_summary=reply_summary, reply_weighing=reply_weighing, internal_note=note,
                                    decided_at=_as_of(decided_at) if decided_at else None)

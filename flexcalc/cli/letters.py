@@ -14,8 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flexcalc.cli.common import app, fail, input_errors, month, print_json
-from flexcalc.errors import InputError
+from flexcalc.cli.common import app, fail, input_errors, month, optional_date, print_json
 
 letters_app = typer.Typer(help="Letters: hearing (partshøring), decision, monthly specification — drafts that a "
                                "caseworker approves; never sent by the system.", no_args_is_help=True)
@@ -44,17 +43,6 @@ def _ledger(db: str | None) -> Any:
     from flexcalc.cli.common import ledger_sessions
 
     return ledger_sessions(db)
-
-
-def _date(value: str | None, field: str) -> dt.date | None:
-    from flexcalc.parsing.inputs import parse_date
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value, field)
-    except InputError as error:
-        fail(error)
 
 
 def _check_output(fmt: str, output: Path | None) -> str:
@@ -106,7 +94,7 @@ def _draft(build: Callable[[Any, dt.date], Any], letter_date: str | None, fmt: s
     from flexcalc.letters.store import save_letter
 
     fmt = _check_output(fmt, output)
-    day = _date(letter_date, "date") or today()
+    day = optional_date(letter_date, "date") or today()
     if save and not (by or "").strip():
         fail(letter_error("by", "missing"))
     with input_errors(), transaction(_ledger(db)) as session:
@@ -138,7 +126,7 @@ def letters_hearing(
     """The hearing letter (partshøring, forvaltningsloven § 19) for a possible repayment."""
     from flexcalc.letters import hearing_letter
 
-    reply = _date(reply_by, "reply_by")
+    reply = optional_date(reply_by, "reply_by")
     _draft(lambda session, day: hearing_letter(session, correction, day, reply, channel), date, format_, output, save,
            by, db, recipient_cvr)
 

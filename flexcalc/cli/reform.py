@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from flexcalc.cli.common import app, input_errors, month, print_json
+from flexcalc.cli.progress import chunk_progress
 from flexcalc.errors import InputError
 from flexcalc.text_da.format import number
 
@@ -92,24 +91,6 @@ def _run_local(benefit_month: Month, input_path: Path, reform: Reform, output_pa
 
     if output_path is not None and input_path.resolve() == output_path.resolve():
         raise InputError("output", "must not be the input file", "må ikke være inputfilen", code="same_file")
-    console = Console(stderr=True)
-    bar = Progress(TextColumn("Sammenligner"), BarColumn(), MofNCompleteColumn(), TextColumn("personer"),
-                   TimeElapsedColumn(), console=console, transient=console.is_terminal)
-    task = None
-
-    def on_start(total: int | None) -> None:
-        nonlocal task
-        if progress if progress is not None else (total or 0) > chunk_rows:
-            bar.start()
-            task = bar.add_task("reform", total=total)
-
-    def on_chunk(rows: int) -> None:
-        if task is not None:
-            bar.advance(task, rows)
-
-    try:
+    with chunk_progress("Sammenligner", "reform", chunk_rows, progress) as bar:
         return run_reform_file(benefit_month, input_path, reform, output_path, chunk_rows=chunk_rows,
-                               on_start=on_start, on_chunk=on_chunk)
-    finally:
-        if task is not None:
-            bar.stop()
+                               on_start=bar.on_start, on_chunk=bar.on_chunk)

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from flexcalc.cli.cli_audit import audit_write
-from flexcalc.cli.common import input_errors, print_json
+from flexcalc.cli.common import print_json
 from flexcalc.cli.item_version import ExpectVersionOption
 from flexcalc.cli.ledger import DbOption, _ledger, corrections_app
 from flexcalc.text_da.format import kr, month_name
@@ -28,14 +28,10 @@ def corrections_release(
     """Pay the open back payment (efterbetaling) of the correction's month now, not with the next payment."""
     from decimal import Decimal
 
-    from flexcalc.cli.item_version import checked, confirm_version, correction_item
+    from flexcalc.cli.item_version import correction_write
     from flexcalc.ledger.release import release_back_payment
-    from flexcalc.ledger.store import transaction
 
-    case_id, benefit_month = correction_item(_ledger(db), correction)
-    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
-    with input_errors(), transaction(_ledger(db)) as session:
-        checked(session, case_id, benefit_month, version)
+    with correction_write(_ledger(db), correction, expect_version) as (session, case_id, benefit_month):
         line = release_back_payment(session, case_id, correction, by)
         audit_write(session, f"corrections release {correction}", case_id=case_id, by=by)
     if as_json:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from flexcalc.cli.common import app, fail, input_errors, month, print_json
-from flexcalc.cli.item_version import ExpectVersionOption, checked, confirm_version, correction_item
+from flexcalc.cli.item_version import ExpectVersionOption, correction_write
 from flexcalc.cli.ledger import DbOption, JsonOption, corrections_app
 from flexcalc.errors import InputError
 from flexcalc.text_da.format import kr
@@ -88,12 +88,8 @@ def corrections_hearing(
 ) -> None:
     """Record that a hearing (partshøring) on a possible repayment was held: a letter sent, or --oral."""
     from flexcalc.ledger.hearings import LETTER, ORAL, record_hearing_sent
-    from flexcalc.ledger.store import transaction
 
-    case_id, benefit_month = correction_item(_ledger(db), correction)
-    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
-    with input_errors(), transaction(_ledger(db)) as session:
-        checked(session, case_id, benefit_month, version)
+    with correction_write(_ledger(db), correction, expect_version) as (session, case_id, _month):
         out = record_hearing_sent(session, case_id, correction, sent_on, reply_by, by, letter,
                                   channel=ORAL if oral else LETTER, held_by=oral).to_dict()
     if as_json:
@@ -116,12 +112,8 @@ def corrections_reply(
 ) -> None:
     """Record the reply to the hearing on a possible repayment (also before the reply date)."""
     from flexcalc.ledger.hearings import record_hearing_reply
-    from flexcalc.ledger.store import transaction
 
-    case_id, benefit_month = correction_item(_ledger(db), correction)
-    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
-    with input_errors(), transaction(_ledger(db)) as session:
-        checked(session, case_id, benefit_month, version)
+    with correction_write(_ledger(db), correction, expect_version) as (session, case_id, _month):
         out = record_hearing_reply(session, case_id, correction, received_on, summary, by).to_dict()
     if as_json:
         print_json(out)
@@ -144,11 +136,7 @@ def corrections_exception(
 ) -> None:
     """Record why a possible repayment may be decided without a hearing, with its legal ground."""
     from flexcalc.ledger.hearings import record_hearing_exception
-    from flexcalc.ledger.store import transaction
 
-    case_id, benefit_month = correction_item(_ledger(db), correction)
-    version = confirm_version(_ledger(db), case_id, benefit_month, expect_version)
-    with input_errors(), transaction(_ledger(db)) as session:
-        checked(session, case_id, benefit_month, version)
+    with correction_write(_ledger(db), correction, expect_version) as (session, case_id, _month):
         out = record_hearing_exception(session, case_id, correction, ground, explanation, by)
     typer.echo(f"undtagelse fra partshøring registreret for efterregulering #{correction}: {out['provision']}")

@@ -39,6 +39,7 @@ from flexcalc.ledger.db import Base
 from flexcalc.parsing.identifiers import check_identifier
 from flexcalc.parsing.inputs import parse_date
 
+from .free_text import required_text
 from .models import Correction, Decision, UTCDateTime, append_only
 from .types import CorrectionStatus
 
@@ -160,14 +161,7 @@ def _date(value: dt.date | str | None, field: str) -> dt.date:
 
 
 def _who(by: str | None) -> str:
-    from flexcalc.security.redact import redact
-
-    who = redact((by or "").strip())
-    if not who:
-        raise InputError("by", "say who records it", "angiv hvem der registrerer det", code="missing")
-    if len(who) > 64:
-        raise InputError("by", "must be at most 64 characters", "må højst være 64 tegn", code="too_long")
-    return who
+    return required_text(by, "by", 64, "say who records it", "angiv hvem der registrerer det")
 
 
 def _held_by(value: str | None) -> str | None:
@@ -269,19 +263,14 @@ def record_hearing_reply(session: Session, case_id: str, correction_id: int, rec
     ``InputError`` naming the field: no hearing letter recorded, or a reply dated before the latest
     letter (``received_on``), a reply dated after today (``received_on``), no summary (``summary``), no
     ``by``; the correction checks as ``record_hearing_sent``. The same reply again is a no-op."""
-    from flexcalc.security.redact import redact
 
     from .caserows import lock_case
     from .store import now
 
     _correction(session, case_id, correction_id)
     received = _date(received_on, "received_on")
-    text = redact((summary or "").strip())
-    if not text:
-        raise InputError("summary", "say in short what the reply says", "skriv kort, hvad svaret siger",
-                         code="missing")
-    if len(text) > 2000:
-        raise InputError("summary", "must be at most 2000 characters", "må højst være 2000 tegn", code="too_long")
+    text = required_text(summary, "summary", 2000, "say in short what the reply says",
+                         "skriv kort, hvad svaret siger")
     who = _who(by)
     lock_case(session, case_id)
     events = _events(session, correction_id)
@@ -393,7 +382,6 @@ def record_hearing_exception(session: Session, case_id: str, correction_id: int,
     key of ``EXCEPTION_GROUNDS`` and ``explanation`` says why it applies in this case. ``InputError`` naming
     the field, nothing stored: an unknown ground (``ground``), no explanation, no ``by``; the correction
     checks as ``record_hearing_sent``. The same record again is a no-op (``already_recorded``)."""
-    from flexcalc.security.redact import redact
 
     from .caserows import lock_case
     from .store import now
@@ -403,12 +391,8 @@ def record_hearing_exception(session: Session, case_id: str, correction_id: int,
     if key not in EXCEPTION_GROUNDS:
         raise InputError("ground", f"must be one of {', '.join(EXCEPTION_GROUNDS)}",
                          f"skal være en af {', '.join(EXCEPTION_GROUNDS)}", code="ground")
-    text = redact((explanation or "").strip())
-    if not text:
-        raise InputError("explanation", "say why the ground applies in this case",
-                         "skriv, hvorfor grunden gælder i denne sag", code="missing")
-    if len(text) > 2000:
-        raise InputError("explanation", "must be at most 2000 characters", "må højst være 2000 tegn", code="too_long")
+    text = required_text(explanation, "explanation", 2000, "say why the ground applies in this case",
+                         "skriv, hvorfor grunden gælder i denne sag")
     who = _who(by)
     lock_case(session, case_id)
     for stored in _exceptions(session, correction_id):

@@ -35,6 +35,7 @@ from flexcalc.month.events import MonthEvents, validate_events
 from flexcalc.period import Month
 from flexcalc.text_da.format import date_da
 
+from .free_text import required_text
 from .models import Case, EventRegistration
 
 UNBOUNDED_WAGE = Decimal("1e12")
@@ -195,15 +196,8 @@ def _check_month_of_case(case: Case, month: Month) -> None:
 
 def _registered_by(registered_by: str) -> str:
     """Who registers the events: required, at most 64 characters; a CPR number typed here is never stored."""
-    from flexcalc.security.redact import redact
-
-    who = redact((registered_by or "").strip())
-    if not who:
-        raise InputError("by", "say who registers the events", "angiv hvem der registrerer hændelserne",
-                         code="missing")
-    if len(who) > 64:
-        raise InputError("by", "must be at most 64 characters", "må højst være 64 tegn", code="too_long")
-    return who
+    return required_text(registered_by, "by", 64, "say who registers the events",
+                         "angiv hvem der registrerer hændelserne")
 
 
 def register_events(session: Session, case_id: str, month: Month, data: Any, *, received_at: dt.datetime | None = None,

@@ -207,6 +207,18 @@ def _amount_text(value: str, field: str) -> Decimal:
         raise input_error(field, "amount_type", value=value) from None
 
 
+def _json_decimal(value: Any) -> Decimal | None:
+    """A Decimal, int or JSON number (a float by its shortest text, so 0.1 stays 0.1) as a Decimal; None for
+    anything else (a string is read by its own rules; a bool is refused before)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return None
+
+
 def parse_amount(
     value: Any,
     field: str,
@@ -225,16 +237,11 @@ def parse_amount(
         raise input_error(field, "missing")
     if isinstance(value, bool):
         raise input_error(field, "amount_bool")
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    elif isinstance(value, str):
+    amount = _json_decimal(value)
+    if amount is None:
+        if not isinstance(value, str):
+            raise input_error(field, "amount_type", value=type(value).__name__)
         amount = _amount_text(value, field)
-    else:
-        raise input_error(field, "amount_type", value=type(value).__name__)
     if not amount.is_finite():
         raise input_error(field, "amount_not_finite")
     if amount < 0 and not allow_negative:
@@ -274,14 +281,8 @@ def parse_number(value: Any, field: str, what: str, what_da: str, *, decimals: i
         raise input_error(field, "missing")
     if isinstance(value, bool):
         raise input_error(field, "number_bool", what=what, what_da=what_da)
-    number: Decimal
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
+    number = _json_decimal(value)
+    if number is None and isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "").rstrip("%").strip()
         if any(ch.isdigit() and ch not in _ASCII_DIGITS for ch in text):
             raise input_error(field, "number_type", value=value, what=what, what_da=what_da)
@@ -292,7 +293,7 @@ def parse_number(value: Any, field: str, what: str, what_da: str, *, decimals: i
         if not _PLAIN.match(text.lstrip("+-")):
             raise input_error(field, "number_type", value=value, what=what, what_da=what_da)
         number = Decimal(text)
-    else:
+    elif number is None:
         raise input_error(field, "number_type", value=type(value).__name__, what=what, what_da=what_da)
     if not number.is_finite():
         raise input_error(field, "number_not_finite")

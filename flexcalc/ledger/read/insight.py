@@ -30,6 +30,11 @@ from ..reports import LOCAL_ZONE as LOCAL_ZONE  # re-exported: the figures count
 from ..tracks import track_of
 
 
+def _of_cases(query: Any, column: Any, case_ids: Sequence[str] | None) -> Any:
+    """``query`` limited to the cases ``case_ids`` (by ``column``), or unchanged when ``case_ids`` is None."""
+    return query if case_ids is None else query.where(column.in_(list(case_ids)))
+
+
 def month_start(month: Month) -> dt.datetime:
     """The first instant of ``month`` in Danish time, as UTC."""
     first = month.first_day()
@@ -139,8 +144,7 @@ def corrections(session: Session, since: dt.datetime, as_of: dt.datetime,
                 case_ids: Sequence[str] | None = None) -> list[CorrectionFact]:
     """The corrections made from ``since`` up to ``as_of`` (of ``case_ids``, when given)."""
     query = select(Correction).where(Correction.created_at >= since, Correction.created_at <= as_of)
-    if case_ids is not None:
-        query = query.where(Correction.case_id.in_(list(case_ids)))
+    query = _of_cases(query, Correction.case_id, case_ids)
     return [CorrectionFact(c.case_id, c.benefit_month, c.created_at, tuple(c.reasons or ()), str(track_of(c)),
                            c.difference, tuple(c.caused_by or ()))
             for c in session.scalars(query.order_by(Correction.id))]
@@ -163,8 +167,7 @@ def decisions(session: Session, since: dt.datetime, as_of: dt.datetime,
                     Correction.difference)
              .join(Correction, Correction.id == Decision.correction_id)
              .where(Decision.decided_at >= since, Decision.decided_at <= as_of))
-    if case_ids is not None:
-        query = query.where(Correction.case_id.in_(list(case_ids)))
+    query = _of_cases(query, Correction.case_id, case_ids)
     return [DecisionFact(i, c, k, str(o), at, abs(d)) for i, c, k, o, at, d in session.execute(query)]
 
 
@@ -182,8 +185,7 @@ def hearings(session: Session, first_day: dt.date, as_of: dt.datetime,
              case_ids: Sequence[str] | None = None) -> list[HearingFact]:
     """Each hearing sent on or after ``first_day`` (recorded by ``as_of``) with its first reply."""
     query = select(HearingEvent).where(HearingEvent.recorded_at <= as_of)
-    if case_ids is not None:
-        query = query.where(HearingEvent.case_id.in_(list(case_ids)))
+    query = _of_cases(query, HearingEvent.case_id, case_ids)
     events = list(session.scalars(query.order_by(HearingEvent.id)))
     replies: dict[int, list[dt.date]] = defaultdict(list)
     for e in events:
@@ -224,8 +226,7 @@ def claims(session: Session, on: dt.date, as_of: dt.datetime,
     from ..claims import claim_state
 
     query = select(Claim).where(Claim.created_at <= as_of)
-    if case_ids is not None:
-        query = query.where(Claim.case_id.in_(list(case_ids)))
+    query = _of_cases(query, Claim.case_id, case_ids)
     rows = list(session.scalars(query.order_by(Claim.id)))
     if not rows:
         return []
