@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import sys
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,61 +24,24 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
 from explainer.components import page_setup, plain, staff_key_inputs  # noqa: E402
+from explainer.staff_api import ApiError, InProgress, request  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
-from flexcalc.settings import settings  # noqa: E402
 from flexcalc.text_da.citizen_pages import field_da  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 from flexcalc.text_da.worklist import KIND_LABELS_DA  # noqa: E402
 
-API = settings().api
 OUTCOMES = {"waive": "Frafald (tilbagebetales ikke)", "collect": "Opkræv"}
-
-
-class ApiError(Exception):
-    """An answer other than the one hoped for, in Danish."""
-
-
-class StaleItem(ApiError):
-    """The item changed since it was shown (412): nothing was stored."""
 
 
 def call(method: str, path: str, *, params: Any = None, body: Any = None,
          headers: dict[str, str] | None = None) -> Any:
     """One API call with the caseworker's key; the JSON answer. A write carries ``headers`` (``If-Match``:
     the version of the item it acts on, and its ``Idempotency-Key``)."""
-    sent = {"Authorization": f"Bearer {st.session_state['api_key'].strip()}", **(headers or {})}
-    if method != "GET" and "Idempotency-Key" not in sent:
-        sent["Idempotency-Key"] = str(uuid.uuid4())
-    try:
-        with httpx.Client(base_url=API, timeout=60) as client:
-            response = client.request(method, path, params=params, json=body, headers=sent)
-    except httpx.HTTPError as error:
-        raise ApiError(f"API'et kan ikke nås ({API}): {error.__class__.__name__}") from None
-    try:
-        data = response.json()
-    except ValueError:
-        data = {}
-    if response.status_code in (401, 403):
-        raise ApiError("Nøglen giver ikke adgang (sagsbehandlerens side kræver en sagsbehandlernøgle).")
-    busy = isinstance(data, dict) and data.get("type") == "/problems/idempotency-in-progress"
-    if response.status_code == 409 and busy:
-        raise InProgress("Handlingen er ved at blive registreret. Vent et øjeblik, og se listen igen.")
-    if response.status_code == 412:
-        raise StaleItem("Opgaven er ændret, siden den blev vist. Intet er gemt. Se listen igen, og vælg opgaven "
-                        "på ny.")
-    if response.status_code >= 400:
-        errors = data.get("errors") if isinstance(data, dict) else None
-        if errors:
-            raise ApiError("; ".join(f"{field_da(str(e.get('field')))}: {e.get('reason_da') or e.get('reason')}"
-                                     for e in errors))
-        detail = data.get("detail_da") or data.get("detail") if isinstance(data, dict) else None
-        raise ApiError(f"API'et svarede {response.status_code}" + (f": {detail}" if detail else "."))
-    return data
+    return request(method, path, params=params, body=body, headers=headers, field_da=field_da).json()
 
 
 def item_key(item: dict[str, Any]) -> str:
@@ -100,10 +62,6 @@ def act(label: str, path: str, body: Any, item: dict[str, Any]) -> None:
                "headers": {"If-Match": f'"{item["version"]}"', "Idempotency-Key": f"page-{digest[:40]}"}}
     st.session_state["pending"] = pending  # a run cut off by a second click resends it: a replay, not a 2nd action
     finish(pending)
-
-
-class InProgress(ApiError):
-    """The same write (same Idempotency-Key) is still being processed: its answer comes in a moment."""
 
 
 def finish(pending: dict[str, Any]) -> None:

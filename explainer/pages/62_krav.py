@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,51 +22,21 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.components import page_setup  # noqa: E402
-from flexcalc.settings import settings  # noqa: E402
+from explainer.staff_api import ApiError, answer, request  # noqa: E402
 from flexcalc.text_da.format import date_da, kr  # noqa: E402
 
-API = settings().api
 STATUS_DA = {"open": "åbent", "paid": "betalt", "handed_over": "sendt til inddrivelse", "time_barred": "forældet"}
 METHODS = {"instalment": "Afdrag (borgeren betaler)", "setoff": "Modregning i tilskuddet", "deferral": "Henstand"}
 
 
-class ApiError(Exception):
-    """An answer other than the one hoped for, in Danish."""
-
-
 def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any:
     """One API call with the caseworker's key (a write with its own Idempotency-Key); the JSON answer, or the
-    raw bytes of a PDF or a CSV file."""
-    headers = {"Authorization": f"Bearer {st.session_state['api_key'].strip()}"}
-    if method != "GET":
-        headers["Idempotency-Key"] = str(uuid.uuid4())
-    try:
-        with httpx.Client(base_url=API, timeout=60) as client:
-            response = client.request(method, path, params=params, json=body, headers=headers)
-    except httpx.HTTPError as error:
-        raise ApiError(f"API'et kan ikke nås ({API}): {error.__class__.__name__}") from None
-    if response.status_code in (401, 403):
-        raise ApiError("Nøglen giver ikke adgang (siden kræver en sagsbehandlernøgle).")
-    if response.headers.get("content-type", "").startswith(("application/pdf", "text/csv")) \
-            and response.status_code == 200:
-        return response.content
-    try:
-        data = response.json()
-    except ValueError:
-        data = {}
-    if response.status_code == 409 and isinstance(data, dict) and "balance_seen" in str(data):
-        raise ApiError("Kravet er ændret, siden det blev vist. Intet er gemt. Se kravet igen.")
-    if response.status_code >= 400:
-        errors = data.get("errors") if isinstance(data, dict) else None
-        if errors:
-            raise ApiError("; ".join(f"{e.get('field')}: {e.get('reason_da') or e.get('reason')}" for e in errors))
-        detail = (data.get("detail_da") or data.get("detail")) if isinstance(data, dict) else None
-        raise ApiError(f"API'et svarede {response.status_code}" + (f": {detail}" if detail else "."))
-    return data
+    raw bytes of a PDF or a CSV file. A write refused because the claim changed since is said so."""
+    return answer(request(method, path, params=params, body=body, conflict_da={
+        "balance_seen": "Kravet er ændret, siden det blev vist. Intet er gemt. Se kravet igen."}))
 
 
 def cell_date(text: str) -> str:

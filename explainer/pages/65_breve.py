@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from explainer.components import page_setup, staff_key_inputs  # noqa: E402
+from explainer.staff_api import ApiError, request  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
-API = os.environ.get("FLEXCALC_API", "http://127.0.0.1:8000")
 KINDS = {"hearing": "Høringsbrev (partshøring)", "decision": "Afgørelsesbrev", "specification": "Månedsspecifikation"}
 KIND_SHORT = {"hearing": "høringsbrev", "decision": "afgørelse", "specification": "specifikation"}
 DRAFT_CHANNELS = {"digital_post": "Digital Post (borgeren får brevet samme dag)",
@@ -41,37 +38,9 @@ STATUS_DA = {"draft": "Udkast", "approved": "Godkendt", "sent": "Sendt"}
 CORRECTION_STATUS_DA = {"payable": "Efterbetaling", "repayment_review": "Mulig tilbagebetaling"}
 
 
-class ApiError(Exception):
-    """An answer other than the one hoped for, in Danish."""
-
-
-def _request(method: str, path: str, *, params: Any = None, body: Any = None) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {st.session_state['api_key'].strip()}"}
-    if method != "GET":
-        headers["Idempotency-Key"] = str(uuid.uuid4())
-    try:
-        with httpx.Client(base_url=API, timeout=90) as client:
-            response = client.request(method, path, params=params, json=body, headers=headers)
-    except httpx.HTTPError as error:
-        raise ApiError(f"API'et kan ikke nås ({API}): {error.__class__.__name__}") from None
-    if response.status_code in (401, 403):
-        raise ApiError("Nøglen giver ikke adgang. Siden kræver en sagsbehandlernøgle.")
-    if response.status_code >= 400:
-        try:
-            data = response.json()
-        except ValueError:
-            data = {}
-        errors = data.get("errors") if isinstance(data, dict) else None
-        if errors:
-            raise ApiError("; ".join(f"{e.get('field')}: {e.get('reason_da') or e.get('reason')}" for e in errors))
-        detail = (data.get("detail_da") or data.get("detail")) if isinstance(data, dict) else None
-        raise ApiError(f"API'et svarede {response.status_code}" + (f": {detail}" if detail else "."))
-    return response
-
-
 def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any:
     """One API call with the caseworker's key (a write with a fresh Idempotency-Key); the JSON answer."""
-    return _request(method, path, params=params, body=body).json()
+    return request(method, path, params=params, body=body, timeout=90).json()
 
 
 def who() -> str | None:
@@ -229,7 +198,7 @@ st.session_state["letter_choice"] = letter_id
 
 try:
     shown = call("GET", f"/v1/letters/{letter_id}")
-    pdf = _request("GET", f"/v1/letters/{letter_id}", params={"format": "pdf"}).content
+    pdf = request("GET", f"/v1/letters/{letter_id}", params={"format": "pdf"}, timeout=90).content
 except ApiError as error:
     st.error(f"Brev {letter_id}: {error}")
     st.stop()
