@@ -278,3 +278,34 @@ def staff_key_inputs(what_da: str) -> None:
         st.info(f"Skriv din API-nøgle for at se {what_da}. Har du ingen, laver en administrator en med kommandoen: "
                 "flexcalc keys create --role caseworker")
         st.stop()
+
+
+def explained_example_page(title: str, paragraphs: tuple[str, ...], example_title: str,
+                           defaults: dict[str, str]) -> None:
+    """The opening of a page that explains a scheme and then lets the reader work an example (the old scheme,
+    the self-employed): the page set up, the title, the plain-Danish explanation, the example's heading and the
+    example fields' first values (kept when the reader has typed)."""
+    page_setup()
+    st.title(title)
+    for paragraph in paragraphs:
+        st.write(paragraph)
+    st.subheader(example_title)
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+
+
+def key_and_month(key: str, month_text: str, role: str) -> Month:
+    """A month page's two first fields read: without a key the page says how to get one (for ``role``) and
+    stops; a month that is not one ("2024-05", "maj 2024") stops the page with its reason in Danish."""
+    from flexcalc.parsing.danish import parse_month_da
+
+    if not key.strip():
+        st.info("Skriv din API-nøgle for at se måneden. Har du ingen, laver en administrator en med kommandoen: "
+                f"flexcalc keys create --role {role}")
+        st.stop()
+    try:
+        return parse_month_da(month_text, "month")
+    except InputError as error:
+        st.error(f"Måned: {error.reason_da}")
+        st.stop()
+        raise  # st.stop() ends the run; kept so the type checker sees no fall-through

@@ -85,6 +85,15 @@ def _raise_for(status: int, data: dict[str, Any], field_da: Callable[[str], str]
     raise ApiError(f"API'et svarede {status}" + (f": {detail}" if detail else "."))
 
 
+def who() -> str | None:
+    """The initials typed at the top of a staff page (recorded with every write), or a Danish error and None."""
+    name = str(st.session_state.get("by", "")).strip()
+    if not name:
+        st.error("Skriv dine initialer øverst. De registreres ved hver handling.")
+        return None
+    return name
+
+
 def answer(response: httpx.Response) -> Any:
     """The JSON of an answer, or its bytes when it is a file (a PDF letter, a CSV handover file)."""
     if response.headers.get("content-type", "").startswith(("application/pdf", "text/csv")):

@@ -13,23 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explainer.components import page_setup  # noqa: E402
+from explainer.components import explained_example_page  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
 from flexcalc.old_scheme import calculate_old_scheme  # noqa: E402
 from flexcalc.old_scheme.inputs import old_scheme_input  # noqa: E402
 from flexcalc.parsing.danish import parse_month_da  # noqa: E402
 from flexcalc.text_da.old_scheme import OLD_SCHEME_EXPLANATION_DA, old_scheme_example_da  # noqa: E402
 
-page_setup()
-st.title("Fleksjob fra før 2013")
-for paragraph in OLD_SCHEME_EXPLANATION_DA:
-    st.write(paragraph)
-
-st.subheader("Regn et eksempel")
-st.session_state.setdefault("old_month", "2024-03")
-st.session_state.setdefault("old_wage", "30000")
-st.session_state.setdefault("old_contributions", "2700")
-st.session_state.setdefault("old_fraction", "2/3")
+explained_example_page("Fleksjob fra før 2013", OLD_SCHEME_EXPLANATION_DA, "Regn et eksempel", {
+    "old_month": "2024-03", "old_wage": "30000", "old_contributions": "2700", "old_fraction": "2/3"})
 month_text = st.text_input("Måned (fx 2024-03 eller marts 2024)", key="old_month")
 wage_text = st.text_input("Løn efter overenskomsten, kr.", key="old_wage")
 contributions_text = st.text_input("Arbejdsgiverens pension og ATP, kr.", key="old_contributions")

@@ -13,21 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explainer.components import page_setup  # noqa: E402
+from explainer.components import explained_example_page  # noqa: E402
 from flexcalc.errors import InputError, NoRatesError  # noqa: E402
 from flexcalc.parsing.danish import parse_amount_da  # noqa: E402
 from flexcalc.self_employed import calculate_year  # noqa: E402
 from flexcalc.text_da.self_employed import SELF_EMPLOYED_EXPLANATION_DA, explain_year_da  # noqa: E402
 
-page_setup()
-st.title("Tilskud til selvstændige")
-for paragraph in SELF_EMPLOYED_EXPLANATION_DA:
-    st.write(paragraph)
-
-st.subheader("Regn dit år ud")
-st.session_state.setdefault("se_year", "2024")
-st.session_state.setdefault("se_profit", "300.000")
-st.session_state.setdefault("se_other", "0")
+explained_example_page("Tilskud til selvstændige", SELF_EMPLOYED_EXPLANATION_DA, "Regn dit år ud", {
+    "se_year": "2024", "se_profit": "300.000", "se_other": "0"})
 year_text = st.text_input("År (fx 2024)", key="se_year")
 profit_text = st.text_input("Overskud i virksomheden, kr. om året", key="se_profit")
 other_text = st.text_input("Løn fra andet arbejde, kr. om året", key="se_other")

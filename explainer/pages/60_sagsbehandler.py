@@ -28,7 +28,7 @@ import streamlit as st  # noqa: E402
 
 from explainer.caseworker_charts import money, month_rows, timeline_chart, without_citations  # noqa: E402
 from explainer.components import page_setup, plain, staff_key_inputs  # noqa: E402
-from explainer.staff_api import ApiError, InProgress, request  # noqa: E402
+from explainer.staff_api import ApiError, InProgress, request, who  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.text_da.citizen_pages import field_da  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
@@ -96,13 +96,6 @@ def finish(pending: dict[str, Any]) -> None:
 def day(text: str) -> str:
     return date_da(dt.date.fromisoformat(text))
 
-
-def who() -> str | None:
-    name = st.session_state.get("by", "").strip()
-    if not name:
-        st.error("Skriv dine initialer øverst: de registreres ved hver handling.")
-        return None
-    return str(name)
 
 
 page_setup()  # Danish page language and readable notes, also when opened by its own address

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from explainer.components import page_setup  # noqa: E402
-from explainer.staff_api import ApiError, answer, request  # noqa: E402
+from explainer.staff_api import ApiError, answer, request, who  # noqa: E402
 from flexcalc.text_da.format import date_da, kr  # noqa: E402
 
 STATUS_DA = {"open": "åbent", "paid": "betalt", "handed_over": "sendt til inddrivelse", "time_barred": "forældet"}
@@ -44,13 +44,6 @@ def cell_date(text: str) -> str:
     list in the cell's markdown)."""
     return date_da(dt.date.fromisoformat(text)).replace(". ", ".\u00a0", 1)
 
-
-def who() -> str | None:
-    name = st.session_state.get("by", "").strip()
-    if not name:
-        st.error("Skriv dine initialer øverst: de registreres ved hver handling.")
-        return None
-    return str(name)
 
 
 def write(path: str, body: dict[str, Any], done: str) -> None:

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from explainer.components import page_setup, staff_key_inputs  # noqa: E402
-from explainer.staff_api import ApiError, request  # noqa: E402
+from explainer.staff_api import ApiError, request, who  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
@@ -42,13 +42,6 @@ def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any
     """One API call with the caseworker's key (a write with a fresh Idempotency-Key); the JSON answer."""
     return request(method, path, params=params, body=body, timeout=90).json()
 
-
-def who() -> str | None:
-    name = str(st.session_state.get("by", "")).strip()
-    if not name:
-        st.error("Skriv dine initialer øverst. De registreres ved hver handling.")
-        return None
-    return name
 
 
 def first_page_png(pdf: bytes) -> bytes:

@@ -21,8 +21,7 @@ import altair as alt  # noqa: E402
 import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from explainer.components import page_setup, plain  # noqa: E402
-from flexcalc.errors import InputError  # noqa: E402
+from explainer.components import key_and_month, page_setup, plain  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.settings import settings  # noqa: E402
 from flexcalc.text_da.format import kr, month_name  # noqa: E402
@@ -65,16 +64,7 @@ statement = st.text_area("… eller sæt opgørelsen ind her (CSV: cpr, periode_
 st.caption("CPR-numrene i opgørelsen bliver slået op på sagerne i API'et. Siden viser kun sagsnumre.")
 show_year = st.checkbox("Vis også året fra januar til måneden", key="year")
 
-if not key.strip():
-    st.info("Skriv din API-nøgle for at se måneden. Har du ingen, laver en administrator en med kommandoen: "
-            "flexcalc keys create --role finance")
-    st.stop()
-
-try:
-    month = Month.parse(month_text.strip(), "month")
-except InputError:
-    st.error("Skriv måneden som ÅÅÅÅ-MM, fx 2024-03.")
-    st.stop()
+month = key_and_month(key, month_text, "finance")
 statement_text = statement_file.getvalue().decode("utf-8-sig", errors="replace") if statement_file else statement
 body: dict[str, Any] = {"month": str(month), "statement_csv": statement_text.strip() or None, "year": show_year}
 try:

@@ -20,8 +20,7 @@ import altair as alt  # noqa: E402
 import httpx  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from explainer.components import page_setup, plain  # noqa: E402
-from flexcalc.errors import InputError  # noqa: E402
+from explainer.components import key_and_month, page_setup, plain  # noqa: E402
 from flexcalc.period import Month  # noqa: E402
 from flexcalc.settings import settings  # noqa: E402
 from flexcalc.text_da.format import kr, month_name  # noqa: E402
@@ -51,16 +50,8 @@ page_setup()
 st.title("Ledelse: måneden i tal")
 st.write(INTRO_DA)
 key = st.text_input("Din API-nøgle (leder)", type="password", key="api_key")
-month_text = st.text_input("Ydelsesmåned (ÅÅÅÅ-MM)", value="2024-05", key="month")
-if not key.strip():
-    st.info("Skriv din API-nøgle for at se måneden. Har du ingen, laver en administrator en med kommandoen: "
-            "flexcalc keys create --role manager")
-    st.stop()
-try:
-    month = Month.parse(month_text.strip(), "month")
-except InputError:
-    st.error("Skriv måneden som ÅÅÅÅ-MM, fx 2024-05.")
-    st.stop()
+month_text = st.text_input("Ydelsesmåned (fx 2024-05 eller maj 2024)", value="2024-05", key="month")
+month = key_and_month(key, month_text, "manager")
 try:
     status, data = fetch(key.strip(), month)
 except httpx.HTTPError as error:
