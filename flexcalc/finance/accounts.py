@@ -37,17 +37,38 @@ class Account:
                 "label_da": self.label_da, "status": self.status, "source": self.source}
 
 
+Chart = tuple[dict[str, Account], dict[str, tuple[str, int]]]
+
+
 @cache
-def chart() -> tuple[dict[str, Account], dict[str, tuple[str, int]]]:
-    data = yaml.safe_load(CHART.read_text(encoding="utf-8"))
+def load_chart(path: Path, kinds: tuple[str, ...] | None = None) -> Chart:
+    """A chart of accounts file: its accounts by id and each kind's (account, sign). Every kind must be booked
+    on an account of the file with sign +1 or −1; with ``kinds``, exactly those kinds."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     accounts = {a["id"]: Account(**a) for a in data["accounts"]}
     booking = {kind: (b["account"], int(b["sign"])) for kind, b in data["booking"].items()}
-    if set(booking) != set(KINDS):
-        raise ValueError(f"accounts.yaml must book exactly {KINDS}")
+    if kinds is not None and set(booking) != set(kinds):
+        raise ValueError(f"{path.name} must book exactly {kinds}")
     for kind, (account_id, sign) in booking.items():
         if account_id not in accounts or sign not in (1, -1):
-            raise ValueError(f"accounts.yaml: {kind} is booked on unknown account {account_id!r} or sign {sign}")
+            raise ValueError(f"{path.name}: {kind} is booked on unknown account {account_id!r} or sign {sign}")
     return accounts, booking
+
+
+def chart() -> Chart:
+    return load_chart(CHART, tuple(KINDS))
+
+
+def booked_lines(found: Chart, amounts: tuple[tuple[str, Decimal], ...]) -> list[dict[str, Any]]:
+    """Each (kind, amount) on its account with the account's sign, as the report's account rows."""
+    from flexcalc.money import amount_str
+
+    accounts, booking = found
+    out = []
+    for kind, amount in amounts:
+        account_id, sign = booking[kind]
+        out.append({**accounts[account_id].to_dict(), "kinds": [kind], "amount": amount_str(amount * sign)})
+    return out
 
 
 def account(account_id: str, field: str = "account") -> Account:

@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.finance.accounts import Account
+from flexcalc.finance.accounts import Chart, booked_lines, load_chart
 from flexcalc.money import ZERO, amount_str, round_ore
 from flexcalc.old_scheme import state_refund_rate
 from flexcalc.period import Month
@@ -27,12 +25,8 @@ from flexcalc.period import Month
 CHART = Path(__file__).with_name("old_scheme_accounts.yaml")
 
 
-@cache
-def old_scheme_chart() -> tuple[dict[str, Account], dict[str, tuple[str, int]]]:
-    data = yaml.safe_load(CHART.read_text(encoding="utf-8"))
-    found = {a["id"]: Account(**a) for a in data["accounts"]}
-    booking = {kind: (b["account"], int(b["sign"])) for kind, b in data["booking"].items()}
-    return found, booking
+def old_scheme_chart() -> Chart:
+    return load_chart(CHART)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +40,8 @@ class OldSchemeFinance:
     refund: Decimal
 
     def accounts(self) -> list[dict[str, Any]]:
-        found, booking = old_scheme_chart()
-        out = []
-        for kind, amount in (("old_scheme_subsidy", self.subsidy), ("old_scheme_refund", self.refund)):
-            account_id, sign = booking[kind]
-            out.append({**found[account_id].to_dict(), "kinds": [kind], "amount": amount_str(amount * sign)})
-        return out
+        return booked_lines(old_scheme_chart(),
+                            (("old_scheme_subsidy", self.subsidy), ("old_scheme_refund", self.refund)))
 
     def to_dict(self) -> dict[str, Any]:
         return {"scheme": "old", "month": str(self.month), "settlements": self.settlements,

@@ -24,15 +24,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flexcalc.finance.accounts import Account
+from flexcalc.finance.accounts import Chart, booked_lines, load_chart
 from flexcalc.finance.history import Period, weeks_before
 from flexcalc.finance.ladder import ladder_text_da, refund_for_period
 from flexcalc.money import ZERO, amount_str
@@ -47,12 +45,8 @@ def refund_rule(month: Month) -> dict[str, str]:
     return {"rule": "refund_ladder", "text_da": ladder_text_da(month), "provision": REFUND_PROVISION}
 
 
-@cache
-def self_employed_chart() -> tuple[dict[str, Account], dict[str, tuple[str, int]]]:
-    data = yaml.safe_load(CHART.read_text(encoding="utf-8"))
-    found = {a["id"]: Account(**a) for a in data["accounts"]}
-    booking = {kind: (b["account"], int(b["sign"])) for kind, b in data["booking"].items()}
-    return found, booking
+def self_employed_chart() -> Chart:
+    return load_chart(CHART)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +80,8 @@ class SelfEmployedFinance:
         return sum((line.refund for line in self.lines), ZERO)
 
     def accounts(self) -> list[dict[str, Any]]:
-        found, booking = self_employed_chart()
-        out = []
-        for kind, amount in (("self_employed_subsidy", self.subsidy), ("self_employed_refund", self.refund)):
-            account_id, sign = booking[kind]
-            out.append({**found[account_id].to_dict(), "kinds": [kind], "amount": amount_str(amount * sign)})
-        return out
+        return booked_lines(self_employed_chart(),
+                            (("self_employed_subsidy", self.subsidy), ("self_employed_refund", self.refund)))
 
     def to_dict(self) -> dict[str, Any]:
         return {"scheme": "self_employed", "month": str(self.month), "payments": len(self.lines),
