@@ -4,6 +4,7 @@ possible repayment. Thin: the rules are ``flexcalc.ledger.worklist`` and ``flexc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -71,6 +72,19 @@ def _check(session: Any, case_id: str, correction_id: int, if_match: str | None)
     check_version(session, case_id, month, expected_version(if_match))
 
 
+def _hearing_write(request: Request, case_id: str, correction_id: int, if_match: str | None,
+                   record: Callable[[Any], Any]) -> JSONResponse:
+    """A hearing step on the item as seen (``_check``), audited with the real status: 201 for a new event, 200
+    with ``already_recorded`` for the same step again."""
+    with ledger_session(write=True) as session:
+        _check(session, case_id, correction_id, if_match)
+        out = record(session)
+        out = out.to_dict() if hasattr(out, "to_dict") else out
+        status = 200 if out["already_recorded"] else 201
+        mark_applied(request, session, status)  # the audit row commits with the write
+    return JSONResponse(out, status_code=status)
+
+
 def _today(value: str | None) -> dt.date:
     from flexcalc.ledger.hearings import today_local
     from flexcalc.parsing.inputs import parse_date
@@ -98,12 +112,9 @@ def record_correction_hearing_sent(case_id: str, body: HearingSentCreate, reques
     version of the correction's worklist item."""
     from flexcalc.ledger.hearings import record_hearing_sent
 
-    with ledger_session(write=True) as session:
-        _check(session, case_id, correction_id, if_match)
-        out = record_hearing_sent(session, case_id, correction_id, body.sent_on, body.reply_by, body.by,
-                                  body.letter_id, channel=body.channel, held_by=body.held_by).to_dict()
-        mark_applied(request, session, 200 if out["already_recorded"] else 201)  # audit: the real status
-    return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
+    return _hearing_write(request, case_id, correction_id, if_match, lambda session: record_hearing_sent(
+        session, case_id, correction_id, body.sent_on, body.reply_by, body.by, body.letter_id,
+        channel=body.channel, held_by=body.held_by))
 
 
 @router.post("/cases/{case_id}/corrections/{correction_id}/hearing/reply",
@@ -117,12 +128,8 @@ def record_correction_hearing_reply(case_id: str, body: HearingReplyCreate, requ
     may be recorded before the reply date (the hearing is open). ``If-Match``: the item's version."""
     from flexcalc.ledger.hearings import record_hearing_reply
 
-    with ledger_session(write=True) as session:
-        _check(session, case_id, correction_id, if_match)
-        out = record_hearing_reply(session, case_id, correction_id, body.received_on, body.summary,
-                                   body.by).to_dict()
-        mark_applied(request, session, 200 if out["already_recorded"] else 201)
-    return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
+    return _hearing_write(request, case_id, correction_id, if_match, lambda session: record_hearing_reply(
+        session, case_id, correction_id, body.received_on, body.summary, body.by))
 
 
 @router.post("/cases/{case_id}/corrections/{correction_id}/hearing/exception",
@@ -136,11 +143,8 @@ def record_correction_hearing_exception(case_id: str, body: HearingExceptionCrea
     version of the correction's worklist item."""
     from flexcalc.ledger.hearings import record_hearing_exception
 
-    with ledger_session(write=True) as session:
-        _check(session, case_id, correction_id, if_match)
-        out = record_hearing_exception(session, case_id, correction_id, body.ground, body.explanation, body.by)
-        mark_applied(request, session, 200 if out["already_recorded"] else 201)
-    return JSONResponse(out, status_code=200 if out["already_recorded"] else 201)
+    return _hearing_write(request, case_id, correction_id, if_match, lambda session: record_hearing_exception(
+        session, case_id, correction_id, body.ground, body.explanation, body.by))
 
 
 @router.get("/cases/{case_id}/corrections/{correction_id}/hearing", response_model=HearingOut,
