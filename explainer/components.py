@@ -309,3 +309,17 @@ def key_and_month(key: str, month_text: str, role: str) -> Month:
         st.error(f"Måned: {error.reason_da}")
         st.stop()
         raise  # st.stop() ends the run; kept so the type checker sees no fall-through
+
+
+def past_date(text: str, key: str, label: str) -> tuple[dt.date | None, bool]:
+    """An optional date typed on a page (2024-03-15), not after today: (the date or None, ok). A bad date is
+    shown in Danish under its label and gives (None, False); an empty field gives (None, True)."""
+    from flexcalc.parsing.inputs import parse_date
+
+    if not text.strip():
+        return None, True
+    try:
+        return parse_date(text, key, latest=dt.date.today()), True
+    except InputError as error:
+        st.error(f"{label}: {error.reason_da}", icon="⚠️")
+        return None, False

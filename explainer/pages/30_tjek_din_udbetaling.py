@@ -5,7 +5,6 @@ from ``flexcalc.check``; nothing is stored (an adviser keeps the check as a file
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -25,12 +24,12 @@ from explainer.components import (  # noqa: E402
     month_input,
     nbsp,
     page_setup,
+    past_date,
     plain,
 )
 from flexcalc.check import CheckFile, CheckFileError, check_calculation, dump_check, load_check  # noqa: E402
 from flexcalc.check.request import draft_request  # noqa: E402
 from flexcalc.errors import InputError  # noqa: E402
-from flexcalc.parsing.inputs import parse_date  # noqa: E402
 from flexcalc.text_da.check import CEILING_EXPLAINED_DA, total_text  # noqa: E402
 from flexcalc.text_da.format import date_da, kr, month_name  # noqa: E402
 
@@ -120,13 +119,8 @@ else:
                                            placeholder="Lad feltet stå tomt")
     municipality = letter_right.text_input("Kommunens navn (valgfrit)", key="check_municipality",
                                            placeholder="Lad feltet stå tomt")
-    received: dt.date | None = None
-    if received_text.strip():
-        try:
-            received = parse_date(received_text, "check_received", latest=dt.date.today())
-        except InputError as error:
-            st.error(f"Dato du fik brevet: {error.reason_da}", icon="⚠️")
-            ok = False
+    received, received_ok = past_date(received_text, "check_received", "Dato du fik brevet")
+    ok = ok and received_ok
     if not ok or not months:
         st.info("Udfyld felterne for hver måned. Så ser du svaret her.")
         st.stop()
@@ -197,12 +191,7 @@ with st.expander("For rådgivere: gem tjekket som fil"):
     citizen = st.text_input("Borgerens navn", key="check_citizen")
     consent_text = st.text_input("Dato for samtykket (fx 2024-03-15)", key="check_consent_date")
     agreed = st.checkbox("Borgeren har givet samtykke til tjekket", key="check_consent")
-    consent_day: dt.date | None = None
-    if consent_text.strip():
-        try:
-            consent_day = parse_date(consent_text, "check_consent_date", latest=dt.date.today())
-        except InputError as error:
-            st.error(f"Dato for samtykket: {error.reason_da}", icon="⚠️")
+    consent_day, _ = past_date(consent_text, "check_consent_date", "Dato for samtykket")
     if agreed and adviser.strip() and citizen.strip() and consent_day is not None:
         saved = CheckFile.model_validate({
             **check.model_dump(exclude={"person", "adviser", "consent"}), "person": citizen.strip(),
