@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,17 @@ CORRECTION_STATUS_DA = {"payable": "Efterbetaling", "repayment_review": "Mulig t
 def call(method: str, path: str, *, params: Any = None, body: Any = None) -> Any:
     """One API call with the caseworker's key (a write with a fresh Idempotency-Key); the JSON answer."""
     return request(method, path, params=params, body=body, timeout=90).json()
+
+
+def post_then_say(path: str, body: dict[str, Any], failed_da: str, done_da: Callable[[dict[str, Any]], str]) -> None:
+    """A write on the letter shown; on success the page is drawn again saying what was done, else why not."""
+    try:
+        done = call("POST", path, body=body)
+    except ApiError as error:
+        st.error(f"{failed_da}: {error}")
+        return
+    st.session_state["flash"] = done_da(done)
+    st.rerun()
 
 
 
@@ -223,30 +235,19 @@ if shown["status"] == "draft":
     with st.form("approve_form"):
         st.write(f"Godkend brev {letter_id} som vist ovenfor (udgave {sha[:12]}). Det er stadig ikke sendt.")
         if st.form_submit_button("Godkend brevet", key="approve_submit") and (by := who()):
-            try:
-                done = call("POST", f"/v1/letters/{letter_id}/approval",
-                            body={"approved_by": by, "content_sha256": sha})
-            except ApiError as error:
-                st.error(f"Brevet blev ikke godkendt: {error}")
-            else:
-                st.session_state["flash"] = (f"Brev {letter_id} (sag {done['case_id']}) er godkendt af "
-                                             f"{done['approved_by']}.")
-                st.rerun()
+            post_then_say(f"/v1/letters/{letter_id}/approval", {"approved_by": by, "content_sha256": sha},
+                          "Brevet blev ikke godkendt", lambda done: (
+                              f"Brev {letter_id} (sag {done['case_id']}) er godkendt af {done['approved_by']}."))
 elif shown["status"] == "approved":
     allowed = ALLOWED_SENT.get(shown.get("draft_channel"), list(SENT_CHANNELS))
     with st.form("sent_form"):
         how = st.radio("Hvordan blev brevet sendt?", allowed, format_func=lambda c: SENT_CHANNELS[c],
                        key="sent_channel")
         if st.form_submit_button("Registrér som sendt", key="sent_submit") and (by := who()):
-            try:
-                done = call("POST", f"/v1/letters/{letter_id}/sending",
-                            body={"sent_by": by, "channel": how, "content_sha256": sha})
-            except ApiError as error:
-                st.error(f"Brevet blev ikke registreret som sendt: {error}")
-            else:
-                st.session_state["flash"] = (f"Brev {letter_id} (sag {done['case_id']}) er registreret som sendt "
-                                             f"({SENT_CHANNELS[how]}) af {done['sent_by']}.")
-                st.rerun()
+            post_then_say(f"/v1/letters/{letter_id}/sending", {"sent_by": by, "channel": how, "content_sha256": sha},
+                          "Brevet blev ikke registreret som sendt", lambda done: (
+                              f"Brev {letter_id} (sag {done['case_id']}) er registreret som sendt "
+                              f"({SENT_CHANNELS[how]}) af {done['sent_by']}."))
 else:
     st.write(f"Brevet er sendt {shown['sent_at'][:10]} ({SENT_CHANNELS.get(shown['channel'], shown['channel'])}) "
              f"af {shown['sent_by']}.")
