@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import streamlit as st
@@ -65,10 +65,10 @@ def request(method: str, path: str, *, params: Any = None, body: Any = None, hea
     except ValueError:
         data = {}
     _raise_for(response.status_code, data if isinstance(data, dict) else {}, field_da, conflict_da or {})
-    return response  # not reached: _raise_for always raises
 
 
-def _raise_for(status: int, data: dict[str, Any], field_da: Callable[[str], str], conflict_da: dict[str, str]) -> None:
+def _raise_for(status: int, data: dict[str, Any], field_da: Callable[[str], str],
+               conflict_da: dict[str, str]) -> NoReturn:
     if status == 409 and data.get("type") == "/problems/idempotency-in-progress":
         raise InProgress(IN_PROGRESS_DA)
     if status == 412:
